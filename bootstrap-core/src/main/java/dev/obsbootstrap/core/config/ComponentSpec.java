@@ -1,0 +1,31 @@
+package dev.obsbootstrap.core.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One installable component as the catalog ({@code charts-values obs-bootstrap/catalog.yaml}) declares it.
+ *
+ * @param id                catalog id (kube-prometheus-stack, loki, alloy, ...)
+ * @param chart             the pinned chart
+ * @param release           Helm release name
+ * @param valuesTemplate    classpath resource of the jinjava values template
+ * @param mode              Helm release, or CRDs applied server-side
+ * @param operatorWorkloads label selectors of workloads an operator creates for this release (waited on too)
+ */
+public record ComponentSpec(
+        String id,
+        ChartRef chart,
+        String release,
+        String valuesTemplate,
+        InstallMode mode,
+        List<String> operatorWorkloads) {
+    public ComponentSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(chart, "chart");
+        Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(valuesTemplate, "valuesTemplate");
+        Objects.requireNonNull(mode, "mode");
+        operatorWorkloads = List.copyOf(operatorWorkloads);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.obsbootstrap.core.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A profile (dev, ci, staging, prod) is data, loaded from charts-values {@code obs-bootstrap/profiles/<name>.yaml}.
+ *
+ * @param phaseTimeouts       phase id -> how long install + readiness may take
+ * @param probeDeadline       how long each probe keeps trying
+ * @param requireMemoryLimits plan's static check: every container must request and limit memory
+ * @param phases              phase id -> enabled by default in this profile
+ * @param settings            free-form values the templates read as {@code profile.settings.*}
+ */
+public record Profile(
+        String name,
+        String description,
+        Map<String, Duration> phaseTimeouts,
+        Duration probeDeadline,
+        boolean requireMemoryLimits,
+        Map<String, Boolean> phases,
+        Map<String, Object> settings) {
+    public Profile {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        phaseTimeouts = Map.copyOf(phaseTimeouts);
+        Objects.requireNonNull(probeDeadline, "probeDeadline");
+        phases = Map.copyOf(phases);
+        settings = Map.copyOf(settings);
+    }
+
+    public Duration timeoutFor(String phaseId) {
+        return phaseTimeouts.getOrDefault(phaseId, Duration.ofMinutes(10));
+    }
+}

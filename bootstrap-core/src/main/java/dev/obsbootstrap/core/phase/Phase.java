@@ -1,0 +1,31 @@
+package dev.obsbootstrap.core.phase;
+
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.probe.Probe;
+
+import java.util.List;
+
+/**
+ * One node of the install graph, found with {@link java.util.ServiceLoader}. A phase names the components
+ * (catalog ids, in install order) it installs, and its ready postcondition is its probes: only a verified
+ * phase lets the phases that depend on it start.
+ */
+public interface Phase {
+    /** Stable id: crds, metrics, logs, traces, alerting. */
+    String id();
+
+    /** One line for `--help`, `plan` and reports. */
+    String description();
+
+    /** Ids of the phases that must be verified before this one starts. */
+    List<String> dependsOn();
+
+    /** False when the config switches this phase off. */
+    boolean enabled(BootstrapConfig config);
+
+    /** Catalog ids of the components this phase installs, in install order. */
+    List<String> components(BootstrapConfig config);
+
+    /** The probes that prove this phase's signal flows. */
+    List<Probe> probes(BootstrapConfig config);
+}

@@ -1,0 +1,38 @@
+package dev.obsbootstrap.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where the cluster is: --kubeconfig, --context, --namespace, --timeout. */
+public final class ClusterMixin {
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kube context (default: the config's cluster.context, else the current context).")
+    String context;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Stack namespace (overrides cluster.namespace).")
+    String namespace;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Overall time limit per phase, for example 10m or 90s (default: the profile's).")
+    String timeout;
+
+    public Optional<Path> kubeconfig() {
+        return Optional.ofNullable(kubeconfig);
+    }
+
+    public Optional<String> context() {
+        return Optional.ofNullable(context);
+    }
+
+    public Optional<String> namespace() {
+        return Optional.ofNullable(namespace);
+    }
+
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout).map(dev.obsbootstrap.core.config.Durations::parse);
+    }
+}
