@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param id                catalog id (kube-prometheus-stack, loki, alloy, ...)
  * @param chart             the pinned chart
  * @param release           Helm release name
+ * @param fullname          the chart's fullnameOverride: every Service of the release is named from it
  * @param valuesTemplate    classpath resource of the jinjava values template
  * @param mode              Helm release, or CRDs applied server-side
  * @param operatorWorkloads label selectors of workloads an operator creates for this release (waited on too)
@@ -17,6 +18,7 @@ public record ComponentSpec(
         String id,
         ChartRef chart,
         String release,
+        String fullname,
         String valuesTemplate,
         InstallMode mode,
         List<String> operatorWorkloads) {
@@ -24,6 +26,7 @@ public record ComponentSpec(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(chart, "chart");
         Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(fullname, "fullname");
         Objects.requireNonNull(valuesTemplate, "valuesTemplate");
         Objects.requireNonNull(mode, "mode");
         operatorWorkloads = List.copyOf(operatorWorkloads);
