@@ -8,8 +8,10 @@ import java.util.Objects;
  * secret values from the environment or generates them: the bundle never holds a secret value.
  *
  * @param purpose for the script's comment ("Grafana admin login")
+ * @param replace true: rewritten from its sources on every run (receiver credentials follow the config);
+ *                false: created once and never overwritten (a generated password must not change under Grafana)
  */
-public record BundleSecret(String namespace, String name, String purpose, List<Key> keys) {
+public record BundleSecret(String namespace, String name, String purpose, boolean replace, List<Key> keys) {
     public BundleSecret {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
@@ -34,6 +36,15 @@ public record BundleSecret(String namespace, String name, String purpose, List<K
             public Generated {
                 Objects.requireNonNull(key, "key");
                 Objects.requireNonNull(variable, "variable");
+            }
+        }
+
+        /** A key of another Secret in the same namespace, copied when the script runs. */
+        record FromSecret(String key, String secretName, String secretKey) implements Key {
+            public FromSecret {
+                Objects.requireNonNull(key, "key");
+                Objects.requireNonNull(secretName, "secretName");
+                Objects.requireNonNull(secretKey, "secretKey");
             }
         }
 

@@ -338,27 +338,39 @@ public final class PlanBundleWriter {
     private static void appendSecret(StringBuilder sh, BundleSecret secret) {
         String name = quote(secret.name());
         String namespace = quote(secret.namespace());
+        String indent = secret.replace() ? "" : "  ";
         sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
-                .append(". Created once, never overwritten; no value of it is in this bundle.\n");
-        sh.append("if ! kubectl get secret ").append(name).append(" --namespace ").append(namespace).append(" >/dev/null 2>&1; then\n");
+                .append(secret.replace() ? ". Rewritten on every run" : ". Created once, never overwritten")
+                .append("; no value of it is in this bundle.\n");
+        if (!secret.replace()) {
+            sh.append("if ! kubectl get secret ").append(name).append(" --namespace ").append(namespace).append(" >/dev/null 2>&1; then\n");
+        }
         List<String> sources = new ArrayList<>();
         for (BundleSecret.Key key : secret.keys()) {
             if (key instanceof BundleSecret.Key.Literal literal) {
                 sources.add("--from-literal=" + quote(literal.key() + "=" + literal.value()));
             } else if (key instanceof BundleSecret.Key.Generated generated) {
-                sh.append("  : \"${").append(generated.variable()).append(":=$(openssl rand -base64 24)}\"\n");
+                sh.append(indent).append(": \"${").append(generated.variable()).append(":=$(openssl rand -base64 24)}\"\n");
                 sources.add(fileFromVariable(key.key(), generated.variable()));
             } else if (key instanceof BundleSecret.Key.FromEnv fromEnv) {
-                sh.append("  : \"${").append(fromEnv.variable()).append(":?set ").append(fromEnv.variable()).append(" to the ")
-                        .append(key.key()).append(" of Secret ").append(secret.name()).append("}\"\n");
+                sh.append(indent).append(": \"${").append(fromEnv.variable()).append(":?set ").append(fromEnv.variable())
+                        .append(" to the ").append(key.key()).append(" of Secret ").append(secret.name()).append("}\"\n");
                 sources.add(fileFromVariable(key.key(), fromEnv.variable()));
+            } else if (key instanceof BundleSecret.Key.FromSecret fromSecret) {
+                sources.add("--from-file=" + quote(key.key()) + "=<(kubectl get secret " + quote(fromSecret.secretName())
+                        + " --namespace " + namespace + " -o jsonpath=" + quote("{.data." + fromSecret.secretKey() + "}")
+                        + " | base64 -d)");
             }
         }
-        sh.append("  kubectl create secret generic ").append(name).append(" --namespace ").append(namespace);
+        sh.append(indent).append("kubectl create secret generic ").append(name).append(" --namespace ").append(namespace);
         for (String source : sources) {
-            sh.append(" \\\n    ").append(source);
+            sh.append(" \\\n").append(indent).append("  ").append(source);
         }
-        sh.append("\nfi\n\n");
+        if (secret.replace()) {
+            sh.append(" \\\n  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n\n");
+        } else {
+            sh.append("\nfi\n\n");
+        }
     }
 
     /** Process substitution keeps the value out of kubectl's argument list, which other users can read. */

@@ -140,18 +140,16 @@ class PlanBundleWriterTest {
     void installShIsValidBash() throws IOException, InterruptedException {
         new PlanBundleWriter().write(bundle, findings, out);
 
-        Process bash = new ProcessBuilder("bash", "-n", out.resolve("install.sh").toString()).redirectErrorStream(true).start();
-        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(bash.getInputStream().readAllBytes())).isEmpty();
-        assertThat(bash.exitValue()).isZero();
+        assertBashAccepts(out.resolve("install.sh"));
     }
 
     @Test
     void ociChartsAreInstalledByReferenceAndRequiredVariablesAreChecked() {
         ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
                 "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
-        BundleSecret webhook = new BundleSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials",
-                List.of(new BundleSecret.Key.FromEnv("slack-url", "SLACK_WEBHOOK_URL")));
+        BundleSecret webhook = new BundleSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
+                List.of(new BundleSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+                        new BundleSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
         PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
                 new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))), List.of(webhook));
 
@@ -160,7 +158,35 @@ class PlanBundleWriterTest {
         assertThat(script)
                 .contains("\"$(chart kube-prometheus-stack 88.5.3 oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)\"")
                 .doesNotContain("helm repo add")
-                .contains(": \"${SLACK_WEBHOOK_URL:?set SLACK_WEBHOOK_URL to the slack-url of Secret obs-alertmanager-receivers}\"");
+                .contains(": \"${SLACK_WEBHOOK_URL:?set SLACK_WEBHOOK_URL to the team-slack-apiUrl of Secret obs-alertmanager-receivers}\"\n"
+                        + "kubectl create secret generic obs-alertmanager-receivers --namespace monitoring \\\n"
+                        + "  --from-file=team-slack-apiUrl=<(printf '%s' \"$SLACK_WEBHOOK_URL\") \\\n"
+                        + "  --from-file=pager-routingKey=<(kubectl get secret pagerduty --namespace monitoring -o jsonpath='{.data.routing-key}' | base64 -d) \\\n"
+                        + "  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n");
+    }
+
+    @Test
+    void installShWithEverySecretSourceIsValidBash() throws IOException, InterruptedException {
+        ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts",
+                "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
+        BundleSecret receivers = new BundleSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
+                List.of(new BundleSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+                        new BundleSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
+        PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
+                new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))),
+                List.of(PlanFixtures.grafanaAdmin(), receivers));
+        Path script = tmp.resolve("install.sh");
+        Files.writeString(script, new PlanBundleWriter().installScript(oci));
+
+        assertThat(Files.readString(script)).contains("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)");
+        assertBashAccepts(script);
+    }
+
+    private static void assertBashAccepts(Path script) throws IOException, InterruptedException {
+        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(bash.getInputStream().readAllBytes())).isEmpty();
+        assertThat(bash.exitValue()).isZero();
     }
 
     @Test

@@ -107,7 +107,7 @@ final class PlanFixtures {
     }
 
     static BundleSecret grafanaAdmin() {
-        return new BundleSecret("observability", "obs-grafana-admin", "Grafana admin login", List.of(
+        return new BundleSecret("observability", "obs-grafana-admin", "Grafana admin login", false, List.of(
                 new BundleSecret.Key.Literal("admin-user", "admin"),
                 new BundleSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
     }
