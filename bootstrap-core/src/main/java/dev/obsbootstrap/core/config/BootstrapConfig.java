@@ -96,6 +96,12 @@ public record BootstrapConfig(
             protectedContexts = List.copyOf(protectedContexts);
             protectedPatterns = List.copyOf(protectedPatterns);
         }
+
+        /** True when {@code contextName} is listed, or a pattern matches all of it: `up`/`down` then need --yes. */
+        public boolean isProtected(String contextName) {
+            return protectedContexts.contains(contextName)
+                    || protectedPatterns.stream().anyMatch(pattern -> java.util.regex.Pattern.matches(pattern, contextName));
+        }
     }
 
     /** Log collection: which collector ships pod logs, and Loki multi-tenancy. */

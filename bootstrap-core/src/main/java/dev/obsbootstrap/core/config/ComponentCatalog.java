@@ -5,7 +5,6 @@ import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.error.ConfigException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

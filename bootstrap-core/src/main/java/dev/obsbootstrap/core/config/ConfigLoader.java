@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Builds the one {@link BootstrapConfig} of a run from, in increasing precedence: the config file (or the built-in
- * defaults), {@code --profile}, then each {@code --set} in order. --profile and --set are applied to the YAML tree
+ * defaults), {@code --profile}, each {@code --set} in order, then dedicated options such as {@code --namespace}. --profile and --set are applied to the YAML tree
  * before validation, so they are checked exactly like the file, and every problem found is reported at once as one
  * {@link ConfigException} (exit 2) whose lines read {@code obs-bootstrap.yaml:12:5: cluster.namesapce: unknown key;
  * did you mean 'namespace'?}.
@@ -47,27 +47,38 @@ public final class ConfigLoader {
      * @param sets            --set arguments, {@code path=value}, applied in order after everything else
      */
     public BootstrapConfig load(Optional<Path> file, Optional<String> profileOverride, List<String> sets) {
+        return load(file, profileOverride, sets, List.of());
+    }
+
+    /**
+     * Like {@link #load(Optional, Optional, List)}, plus dedicated command-line options that set one key each
+     * (for example {@code SetOverride.forOption("--namespace", "cluster.namespace", ns)}), applied after every --set.
+     */
+    public BootstrapConfig load(Optional<Path> file, Optional<String> profileOverride, List<String> sets,
+                                List<SetOverride> optionOverrides) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(profileOverride, "profileOverride");
         Objects.requireNonNull(sets, "sets");
+        Objects.requireNonNull(optionOverrides, "optionOverrides");
+        List<SetOverride> overrides = overrides(profileOverride, sets, optionOverrides);
         if (file.isPresent()) {
             Path resolved = workingDirectory.resolve(file.get());
             if (!Files.exists(resolved)) {
                 throw new ConfigException(file.get() + ": config file not found; check the -f path, or leave -f out to use ./"
                         + DEFAULT_FILE_NAME + " or the built-in defaults");
             }
-            return parse(Resources.fileText(resolved), file.get().toString(), profileOverride, sets);
+            return parse(Resources.fileText(resolved), file.get().toString(), overrides);
         }
         Path implicit = workingDirectory.resolve(DEFAULT_FILE_NAME);
         if (Files.isRegularFile(implicit)) {
-            return parse(Resources.fileText(implicit), DEFAULT_FILE_NAME, profileOverride, sets);
+            return parse(Resources.fileText(implicit), DEFAULT_FILE_NAME, overrides);
         }
-        return build(Optional.empty(), DEFAULTS_SOURCE, profileOverride, sets, new ConfigProblems());
+        return build(Optional.empty(), DEFAULTS_SOURCE, overrides, new ConfigProblems());
     }
 
     /** The built-in defaults: profile dev, namespace observability, Alloy, Loki auth off, no receivers. */
     public BootstrapConfig defaults() {
-        return build(Optional.empty(), DEFAULTS_SOURCE, Optional.empty(), List.of(), new ConfigProblems());
+        return build(Optional.empty(), DEFAULTS_SOURCE, List.of(), new ConfigProblems());
     }
 
     /** A config given as text (tests, or a config read from elsewhere); {@code sourceName} is used in messages. */
@@ -76,6 +87,22 @@ public final class ConfigLoader {
     }
 
     public BootstrapConfig parse(String yaml, String sourceName, Optional<String> profileOverride, List<String> sets) {
+        return parse(yaml, sourceName, overrides(profileOverride, sets, List.of()));
+    }
+
+    /** --profile first, then each --set (a malformed one fails here, before the file is read), then the options. */
+    private static List<SetOverride> overrides(Optional<String> profileOverride, List<String> sets,
+                                               List<SetOverride> optionOverrides) {
+        List<SetOverride> overrides = new ArrayList<>();
+        profileOverride.ifPresent(profile -> overrides.add(SetOverride.forOption("--profile", "profile", profile)));
+        for (String set : sets) {
+            overrides.add(SetOverride.parse(set));
+        }
+        overrides.addAll(optionOverrides);
+        return overrides;
+    }
+
+    private BootstrapConfig parse(String yaml, String sourceName, List<SetOverride> overrides) {
         ConfigProblems problems = new ConfigProblems();
         Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
         problems.throwIfAny();
@@ -87,21 +114,12 @@ public final class ConfigLoader {
             throw new ConfigException(root.get().location() + ": expected the config to be a map of keys (apiVersion, "
                     + "profile, cluster, ...), got " + root.get().kind());
         }
-        return build(Optional.of(map), sourceName, profileOverride, sets, problems);
+        return build(Optional.of(map), sourceName, overrides, problems);
     }
 
-    private BootstrapConfig build(Optional<MapNode> fileRoot, String source, Optional<String> profileOverride,
-                                  List<String> sets, ConfigProblems problems) {
-        // parse every --set first: a malformed one is reported on its own, before anything else
-        List<SetOverride> overrides = new ArrayList<>();
-        for (String set : sets) {
-            overrides.add(SetOverride.parse(set));
-        }
+    private BootstrapConfig build(Optional<MapNode> fileRoot, String source, List<SetOverride> overrides,
+                                  ConfigProblems problems) {
         MapNode root = fileRoot.orElseGet(() -> MapNode.empty(SourceLocation.of(source)));
-        if (profileOverride.isPresent()) {
-            SourceLocation location = SourceLocation.of("--profile " + profileOverride.get());
-            root = root.with(new YamlTree.Entry("profile", location, YamlTree.Scalar.string(location, profileOverride.get())));
-        }
         for (SetOverride override : overrides) {
             root = override.applyTo(root, problems);
         }

@@ -12,16 +12,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One {@code --set path=value}: a dotted key path ({@code values.loki.loki.auth_enabled}, list items as
+ * One {@code --set path=value} (or a dedicated option such as {@code --namespace obs}, see {@link #forOption}):
+ * a dotted key path ({@code values.loki.loki.auth_enabled}, list items as
  * {@code alerting.receivers[0].url}, a literal dot in a key as {@code \.}) and a value read as YAML
  * ({@code false}, {@code 18.12.0}, {@code [a,b]}, {@code {fromEnv: URL}}). It is applied to the config's YAML tree
  * before validation, so a --set value is checked exactly like the same value in the file.
  *
- * @param argument the argument as given, for messages
+ * @param location the argument as given ({@code --set phases.traces=false}), named in messages
  * @param path     the key path, at least one segment, starting with a key
  * @param value    the text after the first unescaped '=' (may be empty: the empty string)
+ * @param yaml     read {@code value} as YAML (--set), or take it as a plain string (options)
  */
-public record SetOverride(String argument, List<Segment> path, String value) {
+public record SetOverride(SourceLocation location, List<Segment> path, String value, boolean yaml) {
 
     /** One step of a path: a map key or a list index. */
     public sealed interface Segment {
@@ -36,7 +38,7 @@ public record SetOverride(String argument, List<Segment> path, String value) {
     }
 
     public SetOverride {
-        Objects.requireNonNull(argument, "argument");
+        Objects.requireNonNull(location, "location");
         path = List.copyOf(path);
         Objects.requireNonNull(value, "value");
         if (path.isEmpty() || !(path.get(0) instanceof Segment.Key)) {
@@ -93,7 +95,19 @@ public record SetOverride(String argument, List<Segment> path, String value) {
         if (keyPending) {
             endKey(argument, segments, key, true);
         }
-        return new SetOverride(argument, segments, argument.substring(i + 1));
+        return new SetOverride(SourceLocation.ofSet(argument), segments, argument.substring(i + 1), true);
+    }
+
+    /**
+     * A command-line option that sets one config key, checked like the file and named in messages as typed:
+     * {@code forOption("--namespace", "cluster.namespace", "Obs")} fails as
+     * {@code --namespace Obs: cluster.namespace: 'Obs' is not a valid name ...}.
+     *
+     * @param value taken as a string, never as YAML
+     */
+    public static SetOverride forOption(String option, String path, String value) {
+        SetOverride parsed = parse(path + "=");
+        return new SetOverride(SourceLocation.of(option + " " + value), parsed.path(), value, false);
     }
 
     private static void endKey(String argument, List<Segment> segments, StringBuilder key, boolean keyPending) {
@@ -109,10 +123,6 @@ public record SetOverride(String argument, List<Segment> path, String value) {
 
     private static ConfigException malformed(String argument, String what) {
         return new ConfigException(SourceLocation.ofSet(argument) + ": " + what);
-    }
-
-    public SourceLocation location() {
-        return SourceLocation.ofSet(argument);
     }
 
     /** The path as users read it: keys joined by dots, list items as [n]. */
@@ -147,7 +157,7 @@ public record SetOverride(String argument, List<Segment> path, String value) {
 
     private Optional<Node> parseValue(ConfigProblems problems) {
         SourceLocation location = location();
-        if (value.isBlank()) {
+        if (!yaml || value.isBlank()) {
             return Optional.of(YamlTree.Scalar.string(location, value));
         }
         int before = problems.size();

@@ -291,6 +291,40 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> nested.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
     }
 
+    @Test
+    void optionOverridesComeLastAndAreCheckedLikeTheFile() {
+        String file = HEAD + "cluster: {namespace: from-file, context: kind-a}\n";
+        Path config = workDir.resolve("c.yaml");
+        try {
+            Files.writeString(config, file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ConfigLoader loader = loaderIn(workDir);
+        BootstrapConfig overridden = loader.load(Optional.of(config), Optional.empty(), List.of("cluster.namespace=from-set"),
+                List.of(SetOverride.forOption("--namespace", "cluster.namespace", "from-option"),
+                        SetOverride.forOption("--context", "cluster.context", "@weird#context")));
+        assertThat(overridden.cluster().namespace()).isEqualTo("from-option");
+        assertThat(overridden.cluster().context()).isEqualTo("@weird#context");
+
+        assertThatThrownBy(() -> loader.load(Optional.of(config), Optional.empty(), List.of(),
+                List.of(SetOverride.forOption("--namespace", "cluster.namespace", "Bad_NS"))))
+                .hasMessage("--namespace Bad_NS: cluster.namespace: 'Bad_NS' is not a valid name: use at most 63 lowercase "
+                        + "letters, digits and '-', starting and ending with a letter or digit");
+    }
+
+    @Test
+    void protectedContextsMatchExactlyOrByWholePattern() {
+        BootstrapConfig config = ConfigFixtures.parse(HEAD + "cluster: {protectedContexts: [prod-eu-1], protectedPatterns: ['.*-prod', 'gke_.*_live']}\n");
+        ClusterSettings cluster = config.cluster();
+        assertThat(cluster.isProtected("prod-eu-1")).isTrue();
+        assertThat(cluster.isProtected("shop-prod")).isTrue();
+        assertThat(cluster.isProtected("gke_p_europe-west1_live")).isTrue();
+        assertThat(cluster.isProtected("shop-prod-copy")).isFalse();
+        assertThat(cluster.isProtected("prod-eu-10")).isFalse();
+        assertThat(cluster.isProtected("kind-obs")).isFalse();
+    }
+
     private static Map<String, ChartRef> pinnedCharts() {
         Map<String, ChartRef> charts = new HashMap<>();
         ConfigFixtures.catalog().components().forEach((id, spec) -> charts.put(id, spec.chart()));

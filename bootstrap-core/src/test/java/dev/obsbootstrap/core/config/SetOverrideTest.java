@@ -41,4 +41,12 @@ class SetOverrideTest {
                 .isEqualTo("--set alerting.receivers[0].url=<redacted>");
         assertThat(new SourceLocation("f.yaml", 3, 4).redacted().toString()).isEqualTo("f.yaml:3:4");
     }
+
+    @Test
+    void optionOverrideTakesTheValueAsTextAndNamesTheOption() {
+        SetOverride option = SetOverride.forOption("--context", "cluster.context", "yes");
+        assertThat(option.path()).containsExactly(new Key("cluster"), new Key("context"));
+        assertThat(option.yaml()).isFalse();
+        assertThat(option.location().toString()).isEqualTo("--context yes");
+    }
 }
