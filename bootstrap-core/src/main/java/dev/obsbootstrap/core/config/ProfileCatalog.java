@@ -119,6 +119,9 @@ public final class ProfileCatalog {
             reader.allowOnly(phaseMap, "phases", BootstrapConfig.PHASE_IDS, "phase");
             for (Entry entry : phaseMap.entries().values()) {
                 if (BootstrapConfig.PHASE_IDS.contains(entry.key())) {
+                    if (NodeReader.isNull(entry.value())) {
+                        reader.problem(entry.value(), "phases." + entry.key(), "expected true or false, got nothing");
+                    }
                     reader.asBool(entry.value(), "phases." + entry.key()).ifPresent(on -> phases.put(entry.key(), on));
                 }
             }

@@ -332,7 +332,8 @@ final class YamlTree {
             super(new LoaderOptions());
         }
 
-        Object construct(Scalar scalar) {
+        // SnakeYAML constructors keep per-document state; one conversion at a time
+        synchronized Object construct(Scalar scalar) {
             try {
                 return constructDocument(scalar.raw());
             } catch (RuntimeException e) {

@@ -70,6 +70,7 @@ class ProfileCatalogTest {
                         "p.yaml:3:21: timeouts.metrics: '600' is not a duration; write it like 90s, 10m or 1h30m"),
                 arguments(base + "phases: {logs: on-demand}\n",
                         "p.yaml:3:16: phases.logs: expected true or false, got a string ('on-demand')"),
+                arguments(base + "phases: {logs: }\n", "p.yaml:3:15: phases.logs: expected true or false, got nothing"),
                 arguments(base + "requireMemoryLimits: 'true'\n",
                         "p.yaml:3:22: requireMemoryLimits: expected true or false, got a string ('true')"),
                 arguments(base + "settings: [a]\n",
