@@ -4,10 +4,15 @@ import com.marcnuri.helm.Helm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -23,16 +28,54 @@ public final class FixtureCharts {
     private FixtureCharts() {
     }
 
-    /** The unpacked fixture chart, read from the classpath (a directory when tests run from Maven). */
+    /** The unpacked fixture chart: from the classpath directory, or unpacked from the test-jar (other modules). */
     public static Path path(String chart) {
         URL url = FixtureCharts.class.getResource("/fixtures/charts/" + chart + "/Chart.yaml");
         if (url == null) {
             throw new IllegalArgumentException("no fixture chart '" + chart + "' on the test classpath");
         }
         try {
-            return Path.of(url.toURI()).getParent();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IllegalStateException("fixture charts must be files on disk, not inside a jar: " + url, e);
+            if ("file".equals(url.getProtocol())) {
+                return Path.of(url.toURI()).getParent();
+            }
+            return unpackedFromJar(url.toURI()).resolve(chart);
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read the fixture chart at " + url, e);
+        }
+    }
+
+    private static Path unpacked;
+
+    /** Helm reads charts from disk: copy every fixture chart out of the jar once per JVM. */
+    private static synchronized Path unpackedFromJar(URI chartYaml) throws IOException {
+        if (unpacked != null) {
+            return unpacked;
+        }
+        Path target = Files.createTempDirectory("obs-bootstrap-fixture-charts");
+        try (FileSystem jar = FileSystems.newFileSystem(chartYaml, Map.of());
+             Stream<Path> files = Files.walk(jar.getPath("/fixtures/charts"))) {
+            Path root = jar.getPath("/fixtures/charts");
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path copy = target.resolve(root.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(target)));
+        unpacked = target;
+        return target;
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException ignored) {
+            // a leftover temporary directory is harmless
         }
     }
 
