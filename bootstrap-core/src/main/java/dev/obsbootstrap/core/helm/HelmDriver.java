@@ -15,7 +15,9 @@ public interface HelmDriver {
 
     /**
      * {@code helm upgrade --install} without {@code --wait}: readiness is the caller's job. The namespace must exist.
-     * The returned release carries the manifest as rendered for {@code kubeVersion}.
+     * The returned release carries the manifest as rendered for {@code kubeVersion}. Only for
+     * {@link dev.obsbootstrap.core.config.InstallMode#HELM_RELEASE} specs: CRD specs are rendered with {@link #template}
+     * and applied server-side.
      */
     HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion);
 

@@ -99,13 +99,16 @@ public final class HelmJavaDriver implements HelmDriver {
 
     @Override
     public HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion) {
+        if (spec.mode() == InstallMode.APPLY_CRDS) {
+            throw new IllegalArgumentException(spec.describe() + " is installed by applying its CRDs server-side (from template()), not by Helm");
+        }
         String manifest = template(spec, kubeVersion);
         Release release = withKubeconfig("helm upgrade --install of " + spec.describe(), kubeconfig -> {
             Path values = writeValues(spec.valuesYaml());
             try {
                 return upgrade(spec.chartPath(), spec.releaseName(), spec.namespace(), spec.timeout(), kubeconfig)
                         .withValuesFile(values)
-                        .withDescription(spec.mode() == InstallMode.HELM_RELEASE ? "obs-bootstrap up" : "obs-bootstrap up (crds)")
+                        .withDescription("obs-bootstrap")
                         .call();
             } finally {
                 deleteQuietly(values);

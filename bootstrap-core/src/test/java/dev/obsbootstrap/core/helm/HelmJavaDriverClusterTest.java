@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.report.SilentConsole;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +67,15 @@ class HelmJavaDriverClusterTest {
         assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    @Test
+    void crdSpecsAreNotInstalledWithHelm(@TempDir Path tmp) throws IOException {
+        HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
+        ReleaseSpec crds = new ReleaseSpec("crd-bundle", "obs-crds", "observability", new ChartRef("https://charts.example.test", "crd-bundle", "1.0.0"),
+                FixtureCharts.path("crd-bundle"), Map.of(), "", InstallMode.APPLY_CRDS, Duration.ofMinutes(2));
+
+        assertThatThrownBy(() -> helm.upgradeInstall(crds, "1.31.0")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server-side");
     }
 
     @Test
