@@ -73,6 +73,37 @@ final class ManifestChecks {
         return problems;
     }
 
+    /**
+     * The templates pin image tags that the chart would derive from its appVersion; when a chart is bumped without
+     * them, no rendered image carries the chart's appVersion any more. Charts without images (CRDs only) pass.
+     */
+    static List<String> appVersionNotDeployed(List<Map<String, Object>> objects, String appVersion) {
+        List<String> images = new ArrayList<>();
+        for (Map<String, Object> object : objects) {
+            walk(object, "", (path, key, value) -> {
+                if ("image".equals(key) && value instanceof String image) {
+                    images.add(image);
+                }
+            });
+        }
+        String bare = appVersion.startsWith("v") ? appVersion.substring(1) : appVersion;
+        for (String image : images) {
+            String tag = tagOf(image);
+            if (tag.equals(bare) || tag.equals("v" + bare) || tag.startsWith(bare + "-") || tag.startsWith("v" + bare + "-")) {
+                return List.of();
+            }
+        }
+        return images.isEmpty() ? List.of() : List.of("no image runs the chart's appVersion " + appVersion + " (images: " + images
+                + "): bump the tags pinned in the values template with the chart");
+    }
+
+    private static String tagOf(String image) {
+        String withoutDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        String lastSegment = withoutDigest.substring(withoutDigest.lastIndexOf('/') + 1);
+        int colon = lastSegment.indexOf(':');
+        return colon < 0 ? "" : lastSegment.substring(colon + 1);
+    }
+
     static boolean isPinned(String image) {
         if (image.contains("@sha256:")) {
             return true;

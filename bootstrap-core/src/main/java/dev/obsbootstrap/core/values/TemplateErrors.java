@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 /** Turns jinjava's render errors into one message naming template:line and what is wrong. */
 final class TemplateErrors {
+    private static final Pattern EXPRESSION = Pattern.compile("Error resolving expression \\[(.*)]: ", Pattern.DOTALL);
     private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)", Pattern.DOTALL);
     private static final Pattern UNKNOWN_FUNCTION = Pattern.compile("Could not resolve function '([^']*)'");
     private static final Pattern UNKNOWN_NAME = Pattern.compile("unknown (filter|test) '([^']*)'");
@@ -41,11 +42,20 @@ final class TemplateErrors {
     }
 
     private static String describe(TemplateError error, Map<String, Object> bindings) {
+        String text = error.getMessage() == null ? "" : error.getMessage();
+        Optional<StrictLookups.UnknownVariableException> unknownVariable =
+                causeOf(error.getException(), StrictLookups.UnknownVariableException.class);
+        if (unknownVariable.isPresent()) {
+            Matcher expression = EXPRESSION.matcher(text);
+            String name = unknownVariable.get().name();
+            return expression.find()
+                    ? unknownLookup(expression.group(1).strip(), unknownVariable.get(), bindings)
+                    : "unknown variable '" + name + "'";
+        }
         Optional<StrictContext.UnknownNameException> unknownName = causeOf(error.getException(), StrictContext.UnknownNameException.class);
         if (unknownName.isPresent()) {
             return "unknown " + unknownName.get().kind() + " '" + unknownName.get().name() + "'";
         }
-        String text = error.getMessage() == null ? "" : error.getMessage();
         Matcher name = UNKNOWN_NAME.matcher(text);
         if (name.find()) {
             return "unknown " + name.group(1) + " '" + name.group(2) + "'";
@@ -87,6 +97,46 @@ final class TemplateErrors {
             }
         }
         return "'" + expression + "' came out empty: an unknown variable, or a null value";
+    }
+
+    /**
+     * A lookup failed while {@code expression} was evaluated: name the path it failed on. Paths rooted in the context
+     * are walked to say what is there instead; paths through loop or set variables are named as written.
+     */
+    private static String unknownLookup(String expression, StrictLookups.UnknownVariableException unknown, Map<String, Object> bindings) {
+        List<String> candidates = new ArrayList<>();
+        Matcher paths = PATH.matcher(expression);
+        while (paths.find()) {
+            candidates.add(paths.group());
+        }
+        String name = unknown.name();
+        if (unknown.topLevel()) {
+            for (String candidate : candidates) {
+                if (candidate.equals(name) || candidate.startsWith(name + ".") || candidate.startsWith(name + "[")) {
+                    return unknownPath(candidate, bindings).orElse("unknown variable '" + candidate + "'");
+                }
+            }
+            return "unknown variable '" + name + "'";
+        }
+        for (String candidate : candidates) {
+            String root = candidate.split("[.\\[]", 2)[0];
+            if (bindings.containsKey(root)) {
+                Optional<String> problem = unknownPath(candidate, bindings);
+                if (problem.isPresent()) {
+                    return problem.get();
+                }
+            }
+        }
+        for (String candidate : candidates) {
+            Matcher parts = PATH_PART.matcher(candidate);
+            while (parts.find()) {
+                String key = parts.group(1) != null ? parts.group(1) : parts.group(2) != null ? parts.group(2) : parts.group(3);
+                if (name.equals(key)) {
+                    return "unknown variable '" + candidate.substring(0, parts.end()) + "'";
+                }
+            }
+        }
+        return "unknown key '" + name + "' in '" + expression + "'";
     }
 
     /** Walks the path through the context; describes where it breaks, or empty if it resolves to a value. */

@@ -41,6 +41,9 @@ public final class ValuesRenderer {
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
         this.jinjavaConfig = JinjavaConfig.newBuilder()
                 .withFailOnUnknownTokens(true)
+                // ...and an unknown variable or key fails where it is read, even inside a longer expression
+                .withElResolver(StrictLookups.resolver())
+                .withInterperterFactory(StrictLookups.interpreterFactory())
                 // a value that happens to contain {{ }} stays text
                 .withNestedInterpretationEnabled(false)
                 // a tag on its own line leaves an empty line, which YAML ignores; jinjava's trimBlocks would drop it but
@@ -87,7 +90,7 @@ public final class ValuesRenderer {
 
     private String renderTemplate(String resource, String template, Map<String, Object> context) {
         StrictContext strictContext = new StrictContext(jinjava.getGlobalContextCopy(), context, jinjavaConfig.getDisabled());
-        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, strictContext, jinjavaConfig);
+        JinjavaInterpreter interpreter = new StrictLookups.Interpreter(jinjava, strictContext, jinjavaConfig);
         String output = "";
         List<TemplateError> errors = new ArrayList<>();
         try (AutoCloseableImpl<JinjavaInterpreter> ignored = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {

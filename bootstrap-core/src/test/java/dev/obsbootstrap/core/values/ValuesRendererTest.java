@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.values;
 
 import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -98,6 +99,29 @@ class ValuesRendererTest {
     }
 
     @Test
+    void anUnknownVariableFailsEvenWhenAFilterWouldTurnItIntoText() {
+        assertThatThrownBy(() -> render("unknown-variable-in-filter", ValuesTestConfigs.minimalConfig(profile)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/unknown-variable-in-filter.yaml.j2:3: unknown variable 'profile.settings.store.resorces'")
+                .hasMessageContaining("(profile.settings.store has: replicas, resources)");
+    }
+
+    @Test
+    void anUnknownTopLevelVariableFailsEvenBehindDefault() {
+        assertThatThrownBy(() -> render("unknown-root", ValuesTestConfigs.minimalConfig(profile)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/unknown-root.yaml.j2:3: unknown variable 'confg.namespace'")
+                .hasMessageContaining("(the context has: component, config, kubeVersion, profile, topology)");
+    }
+
+    @Test
+    void aTypoInASetVariableIsNamed() {
+        assertThatThrownBy(() -> render("unknown-set-variable", ValuesTestConfigs.minimalConfig(profile)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/unknown-set-variable.yaml.j2:3: unknown variable 'stor.replicas'");
+    }
+
+    @Test
     void anUnknownVariableInsideALoopIsNamedToo() {
         assertThatThrownBy(() -> render("loop-variable", ValuesTestConfigs.exampleConfig(profile, Map.of())))
                 .isInstanceOf(ConfigException.class)
@@ -133,6 +157,9 @@ class ValuesRendererTest {
 
         assertThat(stock.render(fixture("unknown-variable"), context)).contains("  size: \n");
         assertThat(stock.render(fixture("unknown-filter"), context)).contains("  name: quiet\n");
+        // failOnUnknownTokens alone only checks an expression's final result
+        Jinjava failOnUnknownTokens = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
+        assertThat(failOnUnknownTokens.render(fixture("unknown-variable-in-filter"), context)).contains("  resources: null\n");
     }
 
     @Test
