@@ -48,6 +48,22 @@ class AlertmanagerValuesTest {
         assertThat(rendered.yaml()).doesNotContain("HOOK_URL").doesNotContain("smtp/password").doesNotContain("env:");
     }
 
+    /** The config keeps plain settings as text; Alertmanager wants booleans, and send_resolved only once. */
+    @Test
+    void booleanSettingsBecomeBooleansAndOverrideTheDefault() {
+        Receiver email = new Receiver("mail", ReceiverType.EMAIL,
+                Map.of("to", "oncall@example.org", "from", "obs@example.org", "smarthost", "smtp.example.org:587",
+                        "requireTls", "true", "sendResolved", "false"),
+                Map.of());
+
+        RenderedValues rendered = render(List.of(email));
+
+        assertThat(at(rendered, "config", "receivers")).isEqualTo(List.of(
+                Map.of("name", "null"),
+                Map.of("name", "mail", "email_configs", List.of(Map.of("send_resolved", false, "from", "obs@example.org",
+                        "require_tls", true, "smarthost", "smtp.example.org:587", "to", "oncall@example.org")))));
+    }
+
     @Test
     void withoutCredentialsNothingIsMounted() {
         Receiver webhook = new Receiver("hook", ReceiverType.WEBHOOK, Map.of("url", "http://relay.example.org/alerts"), Map.of());

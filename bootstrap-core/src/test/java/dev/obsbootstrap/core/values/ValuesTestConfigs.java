@@ -50,7 +50,7 @@ public final class ValuesTestConfigs {
     /** No receivers, Loki auth off. */
     public static BootstrapConfig minimalConfig(Profile profile) {
         return config(profile, new LogsSettings(LogCollector.ALLOY, false, "fake"),
-                new AlertingSettings(List.of(), "", List.of(), List.of()), Map.of());
+                new AlertingSettings(List.of(), AlertingSettings.NULL_RECEIVER, List.of(), List.of()), Map.of());
     }
 
     public static BootstrapConfig config(Profile profile, LogsSettings logs, AlertingSettings alerting,
