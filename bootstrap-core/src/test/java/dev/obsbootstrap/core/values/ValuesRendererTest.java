@@ -170,6 +170,14 @@ class ValuesRendererTest {
                 .hasMessageContaining("(rendered line 5: \"name: obs-store: oops\")");
     }
 
+    /** "last one wins" would hide which of two settings a template meant. */
+    @Test
+    void aKeyWrittenTwiceIsAnError() {
+        assertThatThrownBy(() -> render("duplicate-key", ValuesTestConfigs.minimalConfig(profile)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/duplicate-key.yaml.j2:4: the rendered values are not valid YAML: found duplicate key replicas");
+    }
+
     @Test
     void anUnclosedTagNamesItsLine() {
         assertThatThrownBy(() -> render("unclosed-tag", ValuesTestConfigs.minimalConfig(profile)))
