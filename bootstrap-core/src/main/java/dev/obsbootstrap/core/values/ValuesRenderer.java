@@ -27,6 +27,10 @@ import java.util.Objects;
  * <p>Templates are strict: an unknown variable, filter, test or function is a {@link ConfigException} naming
  * {@code template:line}, never an empty string; so is output that is not YAML. See {@link TemplateContext} for what a
  * template can read. One renderer can be reused for any number of renders.
+ *
+ * <p>The user's values ({@link BootstrapConfig#valuesFor}) win over the template's: maps merge key by key, lists and
+ * scalars replace, and an explicit null replaces too. That null is kept in the result and reaches Helm, which then
+ * drops the key from the chart's defaults as well (as {@code helm --set key=null} does).
  */
 public final class ValuesRenderer {
     private final ClassLoader classLoader;
