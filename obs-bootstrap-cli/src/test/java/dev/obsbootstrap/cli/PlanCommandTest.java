@@ -162,10 +162,19 @@ class PlanCommandTest {
 
     @Test
     void badInputIsExitTwo() {
-        assertThat(plan(tmp.resolve("x"), "--profile", "nope").exitCode()).isEqualTo(2);
-        assertThat(run("plan", "--profile", "dev").exitCode()).as("--out is required").isEqualTo(2);
-        Result badVersion = plan(tmp.resolve("y"), "--profile", "dev", "--kube-version", "one");
+        Result unknownProfile = plan(tmp.resolve("x"), "--profile", "nope");
+        assertThat(unknownProfile.exitCode()).isEqualTo(2);
+        assertThat(unknownProfile.err()).contains("nope");
+        Result noOut = run("plan", "--profile", "dev");
+        assertThat(noOut.exitCode()).isEqualTo(2);
+        assertThat(noOut.err()).contains("Missing required option: '--out=DIR'");
+        Result badVersion = run("plan", "--profile", "dev", "--charts-dir", charts.toString(), "--kube-version", "one",
+                "--out", tmp.resolve("y").toString());
         assertThat(badVersion.exitCode()).isEqualTo(2);
+        assertThat(badVersion.err()).contains("'one' is not a Kubernetes version");
+        Result noChartsDir = run("plan", "--profile", "dev", "--charts-dir", tmp.resolve("missing").toString(), "--out", tmp.resolve("z").toString());
+        assertThat(noChartsDir.exitCode()).isEqualTo(2);
+        assertThat(noChartsDir.err()).contains("--charts-dir " + tmp.resolve("missing") + " is not a directory");
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class ChartResolver {
 
     /** The resolver the CLI uses: the given --charts-dir(s), the cache from the environment, downloads over OkHttp. */
     public static ChartResolver standard(List<Path> chartsDirs, Console console) {
+        for (Path dir : chartsDirs) {
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigException("--charts-dir " + dir + " is not a directory; give a directory holding <name>/ or <name>-<version>.tgz charts");
+            }
+        }
         return new ChartResolver(chartsDirs, defaultCacheDir(System.getenv()), ChartRepositoryClient.create(), console);
     }
 

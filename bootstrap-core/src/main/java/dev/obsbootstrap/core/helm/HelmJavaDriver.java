@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public final class HelmJavaDriver implements HelmDriver {
     /** helm-java's template adds advice for the helm CLI that does not apply here. */
     private static final String CLI_DEBUG_ADVICE = "Use --debug flag to render out invalid YAML";
+    /** How messages name the values file, which is a temporary file gone by the time the user reads them. */
+    private static final String VALUES_FILE_NAME = "the rendered values";
     /** Helm's "name-version" chart spelling; the version is the first '-' followed by something semver-shaped. */
     private static final Pattern CHART_NAME_VERSION = Pattern.compile("^(.+?)-(v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]*)?)$");
     /** Messages Helm gives when the chart or values are at fault; anything else comes from the cluster. */
@@ -85,7 +87,7 @@ public final class HelmJavaDriver implements HelmDriver {
                     .withValuesFile(values);
             return template.call();
         } catch (IllegalStateException e) {
-            String message = helmMessage(e);
+            String message = helmMessage(e).replace(values.toString(), VALUES_FILE_NAME);
             String hint = message.contains("error calling lookup")
                     ? " (the chart looked up a live object while rendering; set the value that makes the lookup unnecessary,"
                       + " for Grafana admin.existingSecret and persistence.lookupVolumeName=false)"
@@ -110,6 +112,8 @@ public final class HelmJavaDriver implements HelmDriver {
                         .withValuesFile(values)
                         .withDescription("obs-bootstrap")
                         .call();
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(helmMessage(e).replace(values.toString(), VALUES_FILE_NAME), e);
             } finally {
                 deleteQuietly(values);
             }

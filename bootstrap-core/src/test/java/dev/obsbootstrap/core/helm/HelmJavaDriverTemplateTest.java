@@ -109,7 +109,9 @@ class HelmJavaDriverTemplateTest {
 
         assertThatThrownBy(() -> helm.template(spec, DEFAULT_KUBE))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("obs-alloy");
+                .hasMessageContaining("obs-alloy")
+                .hasMessageContaining("failed to parse the rendered values: error converting YAML to JSON")
+                .hasMessageNotContaining("/tmp/");
     }
 
     @Test
