@@ -40,9 +40,8 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
         this.http = Objects.requireNonNull(builder.http, "http");
         this.endpoints = Map.copyOf(builder.endpoints);
         this.environment = Map.copyOf(builder.environment);
-        for (String name : endpoints.keySet()) {
-            credentialsFromEnvironment(name).ifPresent(c -> redaction.remember(c.password()));
-        }
+        // check the pairs now (bad input before any probe runs) and know the passwords before anything is printed
+        endpoints.keySet().forEach(this::credentialsFromEnvironment);
     }
 
     public static Builder builder(BootstrapConfig config, StackTopology topology) {
@@ -104,6 +103,7 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
             throw new ConfigException("set both " + userVariable(endpointName) + " and " + passwordVariable(endpointName)
                     + " for --endpoint " + endpointName + ", or neither");
         }
+        redaction.remember(password);
         return Optional.of(new BasicCredentials(user, password));
     }
 
