@@ -66,6 +66,24 @@ public final class LocalProcess implements AutoCloseable {
         return started;
     }
 
+    /** Waits up to 30s until {@code url} answers 200 with a body the predicate accepts; closes the process and fails otherwise. */
+    public static void awaitBody(HttpUrl url, java.util.function.Predicate<String> accepted, LocalProcess process) {
+        try {
+            Awaitility.with().pollInSameThread().dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(100))
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        try (Response response = HTTP.newCall(new Request.Builder().url(url).build()).execute()) {
+                            return response.code() == 200 && accepted.test(response.body().string());
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            process.close();
+            throw new IllegalStateException(process.name + " never answered as expected at " + url + ":\n" + process.logTail(), e);
+        }
+    }
+
     private static boolean answers200(HttpUrl url) {
         try (Response response = HTTP.newCall(new Request.Builder().url(url).build()).execute()) {
             return response.code() == 200;

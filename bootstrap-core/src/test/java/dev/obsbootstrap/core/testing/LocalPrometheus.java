@@ -91,6 +91,10 @@ public final class LocalPrometheus implements AutoCloseable {
             return this;
         }
 
+        private Map<String, String> jobs() {
+            return scrapeJobs;
+        }
+
         /** Skips (or fails under CI=true) when the binary is missing. */
         public LocalPrometheus start() {
             Path binary = LocalBinaries.require(BINARY, "prometheus");
@@ -114,10 +118,8 @@ public final class LocalPrometheus implements AutoCloseable {
                     }
                 }
                 config.append("scrape_configs:\n");
-                Map<String, String> jobs = new LinkedHashMap<>();
-                jobs.put("prometheus", "127.0.0.1:" + port);
-                jobs.putAll(scrapeJobs);
-                jobs.forEach((job, target) -> config.append("  - job_name: ").append(job)
+                scrapeJobs.put("prometheus", "127.0.0.1:" + port);
+                jobs().forEach((job, target) -> config.append("  - job_name: ").append(job)
                         .append("\n    static_configs:\n      - targets: ['").append(target).append("']\n"));
                 Files.writeString(dir.resolve("prometheus.yml"), config.toString());
             } catch (IOException e) {
@@ -130,6 +132,10 @@ public final class LocalPrometheus implements AutoCloseable {
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
                     "--rules.alert.resend-delay=1s"), dir, url.resolve("/-/ready"));
+            // ready means config loaded; target discovery is asynchronous: wait until every job has its target
+            // listed, so tests do not race it (scrapes may still be pending)
+            LocalProcess.awaitBody(url.resolve("/api/v1/targets"), body -> jobs().keySet().stream()
+                    .allMatch(job -> body.contains("\"scrapePool\":\"" + job + "\"")), process);
             return new LocalPrometheus(process, url);
         }
     }
