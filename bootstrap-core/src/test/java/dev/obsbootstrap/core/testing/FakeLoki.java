@@ -37,6 +37,7 @@ public final class FakeLoki implements AutoCloseable {
     private final AtomicInteger notReadyAnswers = new AtomicInteger();
     private volatile boolean tenantRequired;
     private volatile boolean dropPushes;
+    private final AtomicInteger blindQueries = new AtomicInteger();
     private final FakeServer server;
 
     public FakeLoki() {
@@ -62,6 +63,15 @@ public final class FakeLoki implements AutoCloseable {
     /** Pushes are acknowledged (204) but never become queryable, as with a broken ingester path. */
     public FakeLoki dropPushes(boolean drop) {
         this.dropPushes = drop;
+        return this;
+    }
+
+    /**
+     * The next {@code count} query_range calls see nothing, as when pushed lines are still only in an ingester the
+     * querier has not asked yet.
+     */
+    public FakeLoki blindQueries(int count) {
+        blindQueries.set(count);
         return this;
     }
 
@@ -155,7 +165,9 @@ public final class FakeLoki implements AutoCloseable {
         long start = parseNanos(url.queryParameter("start"), end - 3_600_000_000_000L);
         int limit = url.queryParameter("limit") == null ? 100 : Integer.parseInt(url.queryParameter("limit"));
         Map<Map<String, String>, List<Entry>> streams = new LinkedHashMap<>();
+        boolean blind = blindQueries.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         entries.stream()
+                .filter(e -> !blind)
                 .filter(e -> e.tenant().equals(tenant))
                 .filter(e -> e.timestampNanos() >= start && e.timestampNanos() <= end)
                 .filter(e -> matches(e.labels(), matchers))
