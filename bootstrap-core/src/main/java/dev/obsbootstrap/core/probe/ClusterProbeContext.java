@@ -117,7 +117,9 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             throw new TerminalProbeFailure(e.getMessage(), "a probe asks for an endpoint the catalog does not define: a bug in obs-bootstrap");
         }
         LocalPortForward forward = forwards.get(name);
-        if (forward != null && (!forward.isAlive() || forward.errorOccurred())) {
+        // errorOccurred() accumulates over every connection ever forwarded; only a dead listener or an error from the
+        // API server side (pod gone, stream refused) means the next try needs a fresh forward to a ready pod
+        if (forward != null && (!forward.isAlive() || !forward.getServerThrowables().isEmpty())) {
             closeQuietly(forward);
             forwards.remove(name);
             forward = null;
