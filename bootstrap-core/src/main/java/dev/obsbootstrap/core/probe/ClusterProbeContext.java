@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Probes against the cluster: each topology endpoint is reached through a fabric8 port-forward to a ready pod
@@ -179,7 +180,7 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         String portName = target.getStrVal();
         List<Container> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null ? List.of() : pod.getSpec().getContainers();
         return containers.stream()
-                .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.<ContainerPort>empty() : c.getPorts().stream())
+                .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
                 .filter(p -> portName.equals(p.getName()))
                 .map(ContainerPort::getContainerPort)
                 .findFirst()

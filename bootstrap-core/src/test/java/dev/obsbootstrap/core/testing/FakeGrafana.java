@@ -5,6 +5,7 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,7 +53,7 @@ public final class FakeGrafana implements AutoCloseable {
         return this;
     }
 
-    public java.util.List<String> requestLines() {
+    public List<String> requestLines() {
         return server.requestLines();
     }
 

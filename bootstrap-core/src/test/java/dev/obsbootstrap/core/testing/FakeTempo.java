@@ -4,10 +4,11 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.HexFormat;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,8 +52,7 @@ public final class FakeTempo implements AutoCloseable {
     /** Ingests one resourceSpans element (OTLP/JSON, hex ids) for a trace, as the collector's exporter would. */
     public void receive(String traceIdHex, JsonNode resourceSpans) {
         traces.merge(traceIdHex.toLowerCase(), wrap(resourceSpans), (old, added) -> {
-            ((tools.jackson.databind.node.ArrayNode) old.path("trace").path("resourceSpans")).addAll(
-                    (tools.jackson.databind.node.ArrayNode) added.path("trace").path("resourceSpans"));
+            ((ArrayNode) old.path("trace").path("resourceSpans")).addAll((ArrayNode) added.path("trace").path("resourceSpans"));
             return old;
         });
         readsLeft.putIfAbsent(traceIdHex.toLowerCase(), new AtomicInteger(readsUntilQueryable));

@@ -18,13 +18,17 @@ public final class LocalBinaries {
     }
 
     public static Path require(String binary, String debianPackage) {
+        return require(binary, debianPackage, "true".equalsIgnoreCase(System.getenv("CI")));
+    }
+
+    static Path require(String binary, String debianPackage, boolean ci) {
         Optional<Path> found = find(binary);
         if (found.isPresent()) {
             return found.get();
         }
         String reason = binary + " is not on PATH: install it with `apt-get install -y " + debianPackage
                 + "` (the probe tests start it on 127.0.0.1)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if (ci) {
             Assertions.fail("CI=true and " + reason);
         }
         System.err.println("SKIPPED: " + reason);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A server process the tests start on 127.0.0.1 and always stop: output goes to a log file in its temp dir, start
@@ -67,7 +68,7 @@ public final class LocalProcess implements AutoCloseable {
     }
 
     /** Waits up to 30s until {@code url} answers 200 with a body the predicate accepts; closes the process and fails otherwise. */
-    public static void awaitBody(HttpUrl url, java.util.function.Predicate<String> accepted, LocalProcess process) {
+    public static void awaitBody(HttpUrl url, Predicate<String> accepted, LocalProcess process) {
         try {
             Awaitility.with().pollInSameThread().dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(100))
                     .atMost(Duration.ofSeconds(30))

@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,7 +54,7 @@ public final class PortForwardingApiServer implements AutoCloseable {
         return this;
     }
 
-    public java.util.List<String> requestLines() {
+    public List<String> requestLines() {
         return server.requestLines();
     }
 
@@ -100,7 +102,7 @@ public final class PortForwardingApiServer implements AutoCloseable {
     }
 
     private PodList pods(String namespace, String labelSelector) {
-        Map<String, String> wanted = new java.util.HashMap<>();
+        Map<String, String> wanted = new HashMap<>();
         if (labelSelector != null && !labelSelector.isBlank()) {
             for (String pair : labelSelector.split(",")) {
                 String[] kv = pair.split("=", 2);

@@ -8,6 +8,7 @@ import dev.obsbootstrap.core.probe.ProbeRunner;
 import okhttp3.HttpUrl;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Shortcuts for probe tests: an explicit-endpoint context over fakes or local processes, and a fast-polling runner. */
@@ -37,6 +38,6 @@ public final class ProbeTesting {
 
     /** Runs one probe the way a phase would (polled until it passes or its deadline passes). */
     public static ProbeResult run(Probe probe, EndpointProbeContext context) throws InterruptedException {
-        return runner(new RecordingConsole()).run("test", java.util.List.of(probe), context).get(0);
+        return runner(new RecordingConsole()).run("test", List.of(probe), context).get(0);
     }
 }
