@@ -95,6 +95,9 @@ public final class ProbeRunner {
 
     /** Polls one probe until it passes or its deadline passes. */
     public ProbeResult poll(String phaseId, Probe probe, ProbeContext context, Console phaseConsole) throws InterruptedException {
+        if (probe.deadline().isNegative() || probe.deadline().isZero()) {
+            return tryOnce(phaseId, probe, context, phaseConsole, "");
+        }
         Tries tries = new Tries(probe, context, phaseConsole);
         try {
             Awaitility.with()
@@ -127,7 +130,7 @@ public final class ProbeRunner {
         } catch (TerminalProbeFailure e) {
             tries.terminal(e);
         }
-        if (!tries.passed) {
+        if (!tries.passed && !blockedBy.isEmpty()) {
             tries.note(" (one try only: " + blockedBy + " had already failed)");
         }
         return tries.result(phaseId);

@@ -262,6 +262,17 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void aZeroDeadlineMeansExactlyOneTry() throws Exception {
+        ScriptedProbe probe = new ScriptedProbe("once", Duration.ZERO, ProbeAttempt.fail("no", "h"), ProbeAttempt.pass("yes"));
+
+        ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.lastObserved()).isEqualTo("no");
+    }
+
+    @Test
     void pollingBacksOffFromFirstToMax() {
         ProbeRunner.Polling polling = ProbeRunner.Polling.DEFAULT;
 
