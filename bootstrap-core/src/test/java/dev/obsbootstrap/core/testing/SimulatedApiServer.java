@@ -129,8 +129,8 @@ final class SimulatedApiServer extends Dispatcher {
         if (p.startsWith("/openapi/v3")) {
             return openApiV3(p.substring("/openapi/v3".length()));
         }
-        if (p.startsWith("/openapi/")) {
-            return status(404, "NotFound", "only /openapi/v3 is simulated");
+        if (p.equals("/openapi/v2")) {
+            return openApiV2();
         }
         if (!path.isResource()) {
             return resourceList(path);
@@ -270,6 +270,18 @@ final class SimulatedApiServer extends Dispatcher {
         }
         doc.withObjectProperty("components").withObjectProperty("schemas");
         return json(200, doc);
+    }
+
+    /**
+     * client-go falls back to the OpenAPI v2 document for kinds it finds in neither v3 nor a CRD (a custom resource
+     * whose CRD is not installed yet). An empty v2 document (protobuf, {@code swagger: "2.0"}) has no schema for it, so
+     * validation passes and Helm reports what a real cluster reports: no matches for kind ... ensure CRDs are installed.
+     */
+    private static MockResponse openApiV2() {
+        byte[] swagger20 = {0x0a, 0x03, '2', '.', '0'};
+        return new MockResponse().setResponseCode(200)
+                .setHeader("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+                .setBody(swagger20);
     }
 
     private MockResponse podLog(ApiPath path) {
