@@ -413,6 +413,9 @@ public final class ClusterHub implements AutoCloseable {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
                 return (cause instanceof UnknownHostException ? "unknown host " : "") + firstLine(cause.getMessage());
             }
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return "TLS failed (" + firstLine(cause.getMessage()) + "; check the certificate-authority of the cluster in the kubeconfig)";
+            }
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return "no answer within " + VERSION_CONNECT_TIMEOUT_MS / 1000 + "s";
             }

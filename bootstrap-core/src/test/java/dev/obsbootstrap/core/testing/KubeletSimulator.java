@@ -129,6 +129,11 @@ public final class KubeletSimulator implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** True while the simulator thread runs (it stops in {@link #close()}). */
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
     /** Log lines of a container, as the pod log endpoint serves them. */
     Optional<List<String>> logs(String namespaceAndPod, String container) {
         Map<String, List<String>> byContainer = logs.get(namespaceAndPod);

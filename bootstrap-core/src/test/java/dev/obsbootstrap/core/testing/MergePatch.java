@@ -17,7 +17,7 @@ import java.util.Map;
  * duplicated containers; this does what a real API server does for the common cases, not for every schema.
  */
 final class MergePatch {
-    /** Field name -> merge key, as in the Kubernetes API's {@code patchMergeKey} tags. */
+    /** Field name -> merge key, as in the Kubernetes API's {@code patchMergeKey} tags ("ports" depends on the list). */
     private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
             Map.entry("containers", "name"),
             Map.entry("initContainers", "name"),
@@ -60,8 +60,7 @@ final class MergePatch {
             }
             if (value.isNull()) {
                 result.remove(name);
-            } else if (strategic && value.isArray() && MERGE_KEYS.containsKey(name) && result.path(name).isArray()
-                    && allObjectsWithKey(value, keyFor(name, value))) {
+            } else if (strategic && value.isArray() && result.path(name).isArray() && allObjectsWithKey(value, keyFor(name, value))) {
                 result.set(name, mergeList((ArrayNode) result.get(name), (ArrayNode) value, keyFor(name, value), strategic));
             } else if (value.isObject() && strategic && "delete".equals(value.path("$patch").asString(""))) {
                 result.remove(name);
