@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Real Helm (helm-java) against the simulated cluster: the fixture chart installs, the Waiter sees its workloads turn
- * ready through the kubelet simulator, it upgrades (strategic merge), lists, shows status and values, and uninstalls.
+ * ready through the kubelet simulator, it upgrades (strategic merge), lists, shows status and values, rolls back and
+ * uninstalls. The timeout runs in a separate thread: a Helm call stuck in native code ignores interrupts.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelmOnFakeClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -38,7 +40,7 @@ class HelmOnFakeClusterTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = FakeCluster.builder().namespaces("obs", "mon").start();
+        cluster = FakeCluster.builder().namespaces("obs", "mon", "hooks", "waits").start();
         chart = Fixtures.chart("workloads", tmp);
         monitoredChart = Fixtures.chart("monitored", tmp);
     }
@@ -94,6 +96,17 @@ class HelmOnFakeClusterTest {
         assertThat(Helm.get("demo").values().withNamespace("obs").withKubeConfigContents(kubeconfig).call())
                 .contains("tag: 2.0.0").contains("message: changed");
         assertThat(Helm.history("demo").withNamespace("obs").withKubeConfigContents(kubeconfig).call()).hasSize(2);
+        assertThat(Helm.status("demo").withRevision(1).withNamespace("obs").withKubeConfigContents(kubeconfig).call().getStatus())
+                .isEqualTo("superseded");
+
+        Release rolledBack = timed("helm rollback (upgrade back to revision 1's values)", () -> call(new Helm(chart).upgrade()
+                .withName("demo").withNamespace("obs").resetValues().withKubeConfigContents(kubeconfig)));
+        assertThat(rolledBack.getRevision()).isEqualTo("3");
+        assertThat(Helm.get("demo").values().withRevision(1).withNamespace("obs").withKubeConfigContents(kubeconfig).call())
+                .doesNotContain("2.0.0");
+        assertThat(cluster.client().apps().deployments().inNamespace("obs").withName("demo-web").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/fixture/app:1.0.0");
+        waiter.waitAllReady(workloads, WAIT, Waiter.Progress.none());
 
         timed("helm uninstall", () -> call(Helm.uninstall("demo").withNamespace("obs").withKubeConfigContents(kubeconfig)));
         assertThat(Helm.list().withNamespace("obs").withKubeConfigContents(kubeconfig).call()).isEmpty();
@@ -106,10 +119,10 @@ class HelmOnFakeClusterTest {
 
     @Test
     void helmsOwnWaitPassesOnTheSimulatedStatus() throws Exception {
-        Release installed = timed("helm install --wait", () -> call(new Helm(chart).install().withName("waited").withNamespace("obs")
+        Release installed = timed("helm install --wait", () -> call(new Helm(chart).install().withName("waited").withNamespace("waits")
                 .waitReady().withTimeout(60).withKubeConfigContents(cluster.kubeconfigYaml())));
         assertThat(installed.getStatus()).isEqualTo("deployed");
-        call(Helm.uninstall("waited").withNamespace("obs").withKubeConfigContents(cluster.kubeconfigYaml()));
+        call(Helm.uninstall("waited").withNamespace("waits").withKubeConfigContents(cluster.kubeconfigYaml()));
     }
 
     @Test
@@ -129,6 +142,35 @@ class HelmOnFakeClusterTest {
         assertThat(cluster.client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
                 .inNamespace("mon").withName("late-exporter").get()).isNotNull();
         new Waiter(cluster.client()).waitAllReady(List.of(ResourceRef.deployment("mon", "late-exporter")), WAIT, Waiter.Progress.none());
+    }
+
+    @Test
+    void aHookJobIsWatchedUntilTheKubeletCompletesIt() throws Exception {
+        Path hooked = Files.createDirectories(tmp.resolve("hooked/templates")).getParent();
+        Files.writeString(hooked.resolve("Chart.yaml"), "apiVersion: v2\nname: hooked\nversion: 0.1.0\n");
+        Files.writeString(hooked.resolve("templates/job.yaml"), """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: {{ .Release.Name }}-migrate
+                  annotations:
+                    helm.sh/hook: post-install,post-upgrade
+                    helm.sh/hook-delete-policy: before-hook-creation
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: migrate
+                          image: registry.example/fixture/migrate:1
+                """);
+
+        Release installed = timed("helm install with a post-install hook Job", () -> call(new Helm(hooked).install()
+                .withName("hooked").withNamespace("hooks").withTimeout(60).withKubeConfigContents(cluster.kubeconfigYaml())));
+
+        assertThat(installed.getStatus()).isEqualTo("deployed");
+        assertThat(ReadinessChecks.isJobComplete(cluster.client().batch().v1().jobs().inNamespace("hooks").withName("hooked-migrate").get()))
+                .isTrue();
     }
 
     @Test

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Diagnostics says why (crash loop with log lines, image pull with the image, unschedulable with the scheduler's
  * message) along with the Warning events.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkloadFailuresTest {
     private static final Duration SHORT = Duration.ofSeconds(2);
 

@@ -176,7 +176,7 @@ public final class KubeletSimulator implements AutoCloseable {
             @Override
             public void onClose(WatcherException cause) {
                 if (!closed) {
-                    errors.add(kind + " watch closed: " + cause.getMessage());
+                    error(kind + " watch closed: " + cause.getMessage());
                 }
             }
         };
@@ -205,14 +205,20 @@ public final class KubeletSimulator implements AutoCloseable {
                 if (work.attempt() < MAX_ATTEMPTS && !closed) {
                     queue.add(work.retry(Duration.ofMillis(100)));
                 } else if (!closed) {
-                    errors.add(work.key() + ": " + e.getMessage());
+                    error(work.key() + ": " + e.getMessage());
                 }
             } catch (RuntimeException e) {
                 if (!closed) {
-                    errors.add(work.key() + ": " + e);
+                    error(work.key() + ": " + e);
                 }
             }
         }
+    }
+
+    /** Kept for {@link #errors()} and printed at once: a broken simulator otherwise shows up only as a wait timeout. */
+    private void error(String message) {
+        errors.add(message);
+        System.err.println("[kubelet-simulator] " + message);
     }
 
     private void reconcile(Work work) {
@@ -299,8 +305,12 @@ public final class KubeletSimulator implements AutoCloseable {
         PodTemplateSpec template = Serialization.clone(deployment.getSpec().getTemplate());
         Map<String, String> labels = new LinkedHashMap<>(labels(template));
         labels.put("pod-template-hash", hash);
+        if (template.getMetadata() == null) {
+            template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+        }
         template.getMetadata().setLabels(labels);
-        Map<String, String> selector = new LinkedHashMap<>(Optional.ofNullable(deployment.getSpec().getSelector().getMatchLabels()).orElse(Map.of()));
+        Map<String, String> selector = new LinkedHashMap<>(deployment.getSpec().getSelector() == null
+                || deployment.getSpec().getSelector().getMatchLabels() == null ? Map.of() : deployment.getSpec().getSelector().getMatchLabels());
         selector.put("pod-template-hash", hash);
         ReplicaSet rs = new ReplicaSetBuilder()
                 .withNewMetadata().withName(rsName).withNamespace(deployment.getMetadata().getNamespace())
@@ -455,7 +465,8 @@ public final class KubeletSimulator implements AutoCloseable {
             if (current == null) {
                 Pod pod = new PodBuilder()
                         .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                        .withAnnotations(Optional.ofNullable(template.getMetadata().getAnnotations()).orElse(Map.of()))
+                        .withAnnotations(template.getMetadata() == null || template.getMetadata().getAnnotations() == null
+                                ? Map.of() : template.getMetadata().getAnnotations())
                         .withOwnerReferences(owner).endMetadata()
                         .withSpec(spec).withStatus(status).build();
                 current = client.pods().inNamespace(namespace).resource(pod).create();

@@ -50,6 +50,12 @@ final class SimulatedApiServer extends Dispatcher {
     private final Deque<String> requestLog = new ArrayDeque<>();
     private final long startNanos = System.nanoTime();
     private volatile String serverAddress = "127.0.0.1:0";
+    /** Parsing every CRD (the Prometheus Operator's are megabytes) on each request is slow: recomputed after CRD writes. */
+    private final java.util.concurrent.atomic.AtomicLong crdWrites = new java.util.concurrent.atomic.AtomicLong();
+    private volatile CustomTypes customTypes = new CustomTypes(-1, List.of());
+
+    private record CustomTypes(long crdWrites, List<ApiResources.Type> types) {
+    }
 
     /**
      * @param kubernetesVersion what /version reports, like 1.31.0
@@ -96,6 +102,17 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private MockResponse route(RecordedRequest request, ApiPath path) {
+        if (request.method() != HttpMethod.GET && path.plural().equals("customresourcedefinitions")) {
+            try {
+                return handle(request, path);
+            } finally {
+                crdWrites.incrementAndGet();
+            }
+        }
+        return handle(request, path);
+    }
+
+    private MockResponse handle(RecordedRequest request, ApiPath path) {
         return switch (request.method()) {
             case GET -> get(request, path);
             case POST -> create(request, path);
@@ -480,6 +497,16 @@ final class SimulatedApiServer extends Dispatcher {
 
     /** The served versions of every CRD in the store, as resource types for discovery, OpenAPI and list kinds. */
     private List<ApiResources.Type> customTypes() {
+        CustomTypes cached = customTypes;
+        long writes = crdWrites.get();
+        if (cached.crdWrites() != writes) {
+            cached = new CustomTypes(writes, readCustomTypes());
+            customTypes = cached;
+        }
+        return cached.types();
+    }
+
+    private List<ApiResources.Type> readCustomTypes() {
         JsonNode crds = read(crud.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
         List<ApiResources.Type> types = new ArrayList<>();
         for (JsonNode crd : crds.path("items")) {
@@ -495,7 +522,7 @@ final class SimulatedApiServer extends Dispatcher {
                 }
             }
         }
-        return types;
+        return List.copyOf(types);
     }
 
     private Optional<String> kindOf(ApiPath path) {
