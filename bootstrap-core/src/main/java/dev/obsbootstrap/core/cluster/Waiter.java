@@ -1,0 +1,257 @@
+package dev.obsbootstrap.core.cluster;
+
+import dev.obsbootstrap.core.config.Durations;
+import dev.obsbootstrap.core.error.ClusterException;
+import dev.obsbootstrap.core.error.ConfigException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Waits on Kubernetes objects with fabric8's watch-based {@code waitUntilCondition} (no sleep loops), and turns a
+ * timeout into one {@link ClusterException} that names each object and what is still wrong with it.
+ * Also finds what to wait on: the workloads in a Helm release manifest, and those an operator creates.
+ */
+public final class Waiter {
+    /** Kinds a release manifest is searched for: the ones that run pods. */
+    public static final List<String> WORKLOAD_KINDS = List.of("Deployment", "StatefulSet", "DaemonSet", "Job");
+    private static final Pattern EQUALITY_SELECTOR =
+            Pattern.compile("^[A-Za-z0-9._/-]+(?:=|==)[A-Za-z0-9._-]*(?:,[A-Za-z0-9._/-]+(?:=|==)[A-Za-z0-9._-]*)*$");
+
+    private final KubernetesClient client;
+
+    public Waiter(KubernetesClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** Told how many of the awaited objects are ready so far, each time that changes. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int ready, int total);
+
+        static Progress none() {
+            return (ready, total) -> {
+            };
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds for the object (it receives null while the object does not exist).
+     *
+     * @return the object as it was when the condition held
+     * @throws ClusterException on timeout, naming the object and what is still wrong, or when it cannot be watched
+     */
+    public HasMetadata until(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(condition, "condition");
+        try {
+            return await(ref, condition, timeout);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new ClusterException("timed out after " + Durations.format(timeout) + " waiting for " + ref.describe()
+                    + ": " + stillWrong(ref, condition) + ". " + hint(List.of(ref)), e);
+        }
+    }
+
+    /**
+     * Waits until every object is ready by {@link ReadinessChecks}, all within one {@code timeout}, reporting progress.
+     *
+     * @throws ConfigException  when one of them is of a kind readiness is not known for
+     * @throws ClusterException on timeout, listing every object that is not ready and why
+     */
+    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress) throws InterruptedException {
+        List<ResourceRef> unique = List.copyOf(new LinkedHashSet<>(refs));
+        unique.forEach(ref -> ReadinessChecks.forKind(ref.kind(), false));
+        Instant deadline = Instant.now().plus(timeout);
+        int ready = 0;
+        progress.update(ready, unique.size());
+        List<String> notReady = new ArrayList<>();
+        for (ResourceRef ref : unique) {
+            Predicate<HasMetadata> isReady = ReadinessChecks.forKind(ref.kind(), false);
+            Duration remaining = Duration.between(Instant.now(), deadline);
+            try {
+                if (remaining.isNegative() || remaining.isZero()) {
+                    if (!isReady.test(get(ref))) {
+                        notReady.add(ref.describe() + ": " + stillWrong(ref, isReady));
+                        continue;
+                    }
+                } else {
+                    await(ref, isReady, remaining);
+                }
+                progress.update(++ready, unique.size());
+            } catch (KubernetesClientTimeoutException e) {
+                notReady.add(ref.describe() + ": " + stillWrong(ref, isReady));
+            }
+        }
+        if (!notReady.isEmpty()) {
+            throw new ClusterException("timed out after " + Durations.format(timeout) + " waiting for " + notReady.size()
+                    + " of " + unique.size() + " workloads to become ready:\n  " + String.join("\n  ", notReady)
+                    + "\n" + hint(unique));
+        }
+    }
+
+    /**
+     * The workloads (Deployment, StatefulSet, DaemonSet, Job) in a rendered release manifest, in manifest order.
+     * Objects without a namespace are placed in {@code defaultNamespace}, as Helm does.
+     */
+    public static List<ResourceRef> workloadsInManifest(String manifest, String defaultNamespace) {
+        List<ResourceRef> refs = new ArrayList<>();
+        for (Map<String, Object> document : Manifests.documents(manifest, "the release manifest")) {
+            String kind = Manifests.text(document, "kind");
+            if (!WORKLOAD_KINDS.contains(kind)) {
+                continue;
+            }
+            Map<String, Object> metadata = Manifests.map(document, "metadata");
+            String namespace = Manifests.text(metadata, "namespace");
+            refs.add(new ResourceRef(Manifests.text(document, "apiVersion"), kind,
+                    namespace.isEmpty() ? defaultNamespace : namespace, Manifests.text(metadata, "name")));
+        }
+        return refs;
+    }
+
+    /**
+     * The Deployments, StatefulSets and DaemonSets an operator created for a release, found by label selector
+     * ({@code ComponentSpec.operatorWorkloads}, like {@code app.kubernetes.io/name=prometheus}). Waits up to
+     * {@code timeout} for each selector to match at least one, because the operator creates them after Helm returns.
+     *
+     * @throws ConfigException  for a selector that is not a comma-separated list of key=value
+     * @throws ClusterException when a selector matches nothing in time
+     */
+    public List<ResourceRef> operatorWorkloads(String namespace, List<String> labelSelectors, Duration timeout)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Set<ResourceRef> found = new LinkedHashSet<>();
+        for (String selector : labelSelectors) {
+            if (!EQUALITY_SELECTOR.matcher(selector).matches()) {
+                throw new ConfigException("operator workload selector '" + selector
+                        + "' is not a comma-separated list of key=value labels");
+            }
+            List<ResourceRef> matching = matching(namespace, selector);
+            if (matching.isEmpty()) {
+                awaitAnyMatching(namespace, selector, Duration.between(Instant.now(), deadline), timeout);
+                matching = matching(namespace, selector);
+            }
+            found.addAll(matching);
+        }
+        return List.copyOf(found);
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------
+
+    private List<ResourceRef> matching(String namespace, String selector) {
+        List<ResourceRef> refs = new ArrayList<>();
+        client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                .forEach(o -> refs.add(ResourceRef.deployment(namespace, o.getMetadata().getName())));
+        client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                .forEach(o -> refs.add(ResourceRef.statefulSet(namespace, o.getMetadata().getName())));
+        client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                .forEach(o -> refs.add(ResourceRef.daemonSet(namespace, o.getMetadata().getName())));
+        return refs;
+    }
+
+    private void awaitAnyMatching(String namespace, String selector, Duration remaining, Duration timeout)
+            throws InterruptedException {
+        List<CompletableFuture<?>> watches = List.of(
+                client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()),
+                client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()),
+                client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()));
+        try {
+            CompletableFuture.anyOf(watches.toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("no workload labelled " + selector + " appeared in namespace " + namespace + " within "
+                    + Durations.format(timeout) + ": the operator that creates it may not be running or may be failing; "
+                    + "check its pods and logs (kubectl -n " + namespace + " get pods)", e);
+        } catch (ExecutionException | CancellationException e) {
+            throw new ClusterException("cannot watch workloads labelled " + selector + " in namespace " + namespace + ": "
+                    + e.getMessage(), e);
+        } finally {
+            watches.forEach(w -> w.cancel(true));
+        }
+    }
+
+    private HasMetadata await(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout) throws InterruptedException {
+        try {
+            return waitOn(resource(ref), condition, timeout);
+        } catch (KubernetesClientTimeoutException e) {
+            throw e;
+        } catch (KubernetesClientException e) {
+            if (Thread.interrupted() || e.getCause() instanceof InterruptedException) {
+                throw new InterruptedException("interrupted while waiting for " + ref.describe());
+            }
+            throw new ClusterException("cannot watch " + ref.describe() + ": " + e.getMessage() + accessHint(e, ref), e);
+        }
+    }
+
+    private static <T extends HasMetadata> T waitOn(Resource<T> resource, Predicate<HasMetadata> condition, Duration timeout) {
+        return resource.waitUntilCondition(condition::test, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private HasMetadata get(ResourceRef ref) {
+        try {
+            return resource(ref).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot read " + ref.describe() + ": " + e.getMessage() + accessHint(e, ref), e);
+        }
+    }
+
+    private Resource<? extends HasMetadata> resource(ResourceRef ref) {
+        String namespace = ref.namespace();
+        return switch (ref.kind()) {
+            case "Deployment" -> client.apps().deployments().inNamespace(namespace).withName(ref.name());
+            case "StatefulSet" -> client.apps().statefulSets().inNamespace(namespace).withName(ref.name());
+            case "DaemonSet" -> client.apps().daemonSets().inNamespace(namespace).withName(ref.name());
+            case "Job" -> client.batch().v1().jobs().inNamespace(namespace).withName(ref.name());
+            case "Pod" -> client.pods().inNamespace(namespace).withName(ref.name());
+            case "CustomResourceDefinition" -> client.apiextensions().v1().customResourceDefinitions().withName(ref.name());
+            default -> namespace.isEmpty()
+                    ? client.genericKubernetesResources(ref.apiVersion(), ref.kind()).withName(ref.name())
+                    : client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(namespace).withName(ref.name());
+        };
+    }
+
+    /** What is wrong now, read fresh after the wait gave up. */
+    private String stillWrong(ResourceRef ref, Predicate<HasMetadata> condition) {
+        HasMetadata current = get(ref);
+        if (current == null) {
+            return "it does not exist";
+        }
+        if (ReadinessChecks.isKnownKind(ref.kind())) {
+            return ReadinessChecks.whyNotReady(current).orElse(condition.test(current) ? "ready now" : "the condition was not met");
+        }
+        return condition.test(current) ? "ready now" : "the condition was not met";
+    }
+
+    private static String hint(List<ResourceRef> refs) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        refs.stream().map(ResourceRef::namespace).filter(ns -> !ns.isEmpty()).forEach(namespaces::add);
+        if (namespaces.isEmpty()) {
+            return "Check with: kubectl get " + refs.get(0).kind().toLowerCase(java.util.Locale.ROOT) + " " + refs.get(0).name() + " -o yaml";
+        }
+        return "Check the pods and events: kubectl -n " + String.join(",", namespaces) + " get pods,events";
+    }
+
+    private static String accessHint(KubernetesClientException e, ResourceRef ref) {
+        if (e.getCode() == 403) {
+            return " (your user may not get/watch " + ref.kind() + " objects" + (ref.namespace().isEmpty() ? "" : " in " + ref.namespace()) + ")";
+        }
+        return "";
+    }
+}

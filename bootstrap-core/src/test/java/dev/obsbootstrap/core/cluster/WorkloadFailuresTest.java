@@ -1,0 +1,156 @@
+package dev.obsbootstrap.core.cluster;
+
+import com.marcnuri.helm.Helm;
+import dev.obsbootstrap.core.error.ClusterException;
+import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.testing.FakeCluster;
+import dev.obsbootstrap.core.testing.Fixtures;
+import dev.obsbootstrap.core.testing.WorkloadBehaviour;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Broken workloads, the way the kubelet simulator breaks them: the wait times out naming what is wrong, and
+ * Diagnostics says why (crash loop with log lines, image pull with the image, unschedulable with the scheduler's
+ * message) along with the Warning events.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WorkloadFailuresTest {
+    private static final Duration SHORT = Duration.ofSeconds(2);
+
+    @TempDir
+    static Path tmp;
+    static FakeCluster cluster;
+    static Path chart;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = FakeCluster.builder().namespaces("crash", "pull", "pend", "slow").start();
+        cluster.kubelet()
+                .behave("crashy-web", WorkloadBehaviour.crashLoop(
+                        "level=info msg=starting",
+                        "level=error msg=\"login failed\" password=hunter2",
+                        "panic: cannot reach the database"))
+                .behave("pully-db", WorkloadBehaviour.imagePull())
+                .behave("pendy-agent", WorkloadBehaviour.pending())
+                .behave("slowy-*", WorkloadBehaviour.slow(Duration.ofSeconds(3)));
+        chart = Fixtures.chart("workloads", tmp);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void aCrashLoopTimesOutAndDiagnosticsShowTheLastLogLines() throws Exception {
+        List<ResourceRef> workloads = install("crashy", "crash");
+
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
+                .isInstanceOf(ClusterException.class)
+                .satisfies(e -> assertThat(((ClusterException) e).exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE))
+                .hasMessageContaining("1 of 3 workloads")
+                .hasMessageContaining("Deployment crash/crashy-web: readyReplicas 0 of 1")
+                .hasMessageNotContaining("crashy-db");
+
+        Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
+        assertThat(report.pods()).singleElement().satisfies(problem -> {
+            assertThat(problem.workload()).isEqualTo(ResourceRef.deployment("crash", "crashy-web"));
+            assertThat(problem.pod()).startsWith("crashy-web-");
+            assertThat(problem.container()).isEqualTo("web");
+            assertThat(problem.reason()).isEqualTo("CrashLoopBackOff");
+            assertThat(problem.restarts()).isPositive();
+            assertThat(problem.logLines()).containsExactly(
+                    "level=info msg=starting",
+                    "level=error msg=\"login failed\" password=<redacted>",
+                    "panic: cannot reach the database");
+        });
+        assertThat(report.events()).anySatisfy(event -> {
+            assertThat(event.reason()).isEqualTo("BackOff");
+            assertThat(event.object()).startsWith("Pod/crashy-web-");
+        });
+        assertThat(report.render())
+                .contains("container web CrashLoopBackOff")
+                .contains("| panic: cannot reach the database")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void anImagePullFailureNamesTheImage() throws Exception {
+        List<ResourceRef> workloads = install("pully", "pull");
+
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("StatefulSet pull/pully-db: readyReplicas 0 of 1");
+
+        Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
+        assertThat(report.pods()).singleElement().satisfies(problem -> {
+            assertThat(problem.pod()).isEqualTo("pully-db-0");
+            assertThat(problem.reason()).isEqualTo("ImagePullBackOff");
+            assertThat(problem.image()).isEqualTo("registry.example/fixture/app:1.0.0");
+            assertThat(problem.logLines()).isEmpty();
+        });
+        assertThat(report.events()).extracting(Diagnostics.WarningEvent::reason).contains("Failed", "BackOff");
+        assertThat(report.render()).contains("ImagePullBackOff, image registry.example/fixture/app:1.0.0");
+    }
+
+    @Test
+    void anUnschedulablePodCarriesTheSchedulersMessage() throws Exception {
+        List<ResourceRef> workloads = install("pendy", "pend");
+
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("DaemonSet pend/pendy-agent: numberReady 0 of 1");
+
+        Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
+        assertThat(report.pods()).singleElement().satisfies(problem -> {
+            assertThat(problem.phase()).isEqualTo("Pending");
+            assertThat(problem.reason()).isEqualTo("Unschedulable");
+            assertThat(problem.message()).isEqualTo("0/1 nodes are available: insufficient memory");
+        });
+        assertThat(report.events()).anySatisfy(event -> {
+            assertThat(event.reason()).isEqualTo("FailedScheduling");
+            assertThat(event.message()).contains("insufficient memory");
+        });
+    }
+
+    @Test
+    void aSlowWorkloadIsNotReadyAtFirstAndReadyLater() throws Exception {
+        List<ResourceRef> workloads = install("slowy", "slow");
+        Waiter waiter = new Waiter(cluster.client());
+
+        assertThatThrownBy(() -> waiter.until(ResourceRef.deployment("slow", "slowy-web"), ReadinessChecks::isReady, Duration.ofMillis(200)))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("timed out after 200ms waiting for Deployment slow/slowy-web: readyReplicas 0 of 1");
+
+        List<String> progress = new ArrayList<>();
+        waiter.waitAllReady(workloads, Duration.ofSeconds(30), (ready, total) -> progress.add(ready + "/" + total));
+        assertThat(progress).containsExactly("0/3", "1/3", "2/3", "3/3");
+        assertThat(new Diagnostics(cluster.client()).diagnose(workloads).pods()).isEmpty();
+    }
+
+    @Test
+    void readyWorkloadsHaveNothingToDiagnoseExceptWhatIsMissing() {
+        Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(List.of(ResourceRef.deployment("pull", "ghost")));
+        assertThat(report.pods()).isEmpty();
+        assertThat(report.notes()).containsExactly("Deployment pull/ghost does not exist");
+    }
+
+    private static List<ResourceRef> install(String release, String namespace) throws Exception {
+        new Helm(chart).install().withName(release).withNamespace(namespace).withKubeConfigContents(cluster.kubeconfigYaml()).call();
+        String manifest = new Helm(chart).template().withName(release).withNamespace(namespace).withKubeVersion("1.31.0").call();
+        return Waiter.workloadsInManifest(manifest, namespace);
+    }
+}

@@ -1,0 +1,597 @@
+package dev.obsbootstrap.core.testing;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * The dispatcher in front of fabric8's CRUD mock that makes real Helm (client-go) and fabric8 work against it
+ * (reference/fake-cluster.md, point by point): discovery and /version answered whatever the query string, a minimal
+ * OpenAPI v3 that tells client-go the server validates fields itself, protobuf Secret/ConfigMap bodies turned into JSON,
+ * typed list kinds, strategic-merge and merge patches applied here (the mock appends lists), server-side apply as
+ * create-or-merge, CRDs Established and Services given a clusterIP on write, pod logs from the kubelet simulator, and
+ * client-go's chunked HTTP watches answered with the current objects and then closed instead of never.
+ *
+ * <p>Runs on the mock server's event loops: nothing here blocks except the short write lock that keeps
+ * read-modify-write patches atomic.
+ */
+final class SimulatedApiServer extends Dispatcher {
+    private static final String JSON = "application/json";
+    private static final int REQUEST_LOG_LIMIT = 5000;
+
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    private final String kubernetesVersion;
+    private final BiFunction<String, String, Optional<List<String>>> podLogs;
+    private final Object writeLock = new Object();
+    private final AtomicInteger nextClusterIp = new AtomicInteger(10);
+    private final Deque<String> requestLog = new ArrayDeque<>();
+    private final long startNanos = System.nanoTime();
+    private volatile String serverAddress = "127.0.0.1:0";
+    /** Parsing every CRD (the Prometheus Operator's are megabytes) on each request is slow: recomputed after CRD writes. */
+    private final java.util.concurrent.atomic.AtomicLong crdWrites = new java.util.concurrent.atomic.AtomicLong();
+    private volatile CustomTypes customTypes = new CustomTypes(-1, List.of());
+
+    private record CustomTypes(long crdWrites, List<ApiResources.Type> types) {
+    }
+
+    /**
+     * @param kubernetesVersion what /version reports, like 1.31.0
+     * @param podLogs           (namespace/pod, container) -> log lines, when the kubelet simulator has some
+     */
+    SimulatedApiServer(String kubernetesVersion, BiFunction<String, String, Optional<List<String>>> podLogs) {
+        this.kubernetesVersion = kubernetesVersion;
+        this.podLogs = podLogs;
+    }
+
+    void serverAddress(String hostPort) {
+        this.serverAddress = hostPort;
+    }
+
+    List<String> requestLog() {
+        synchronized (requestLog) {
+            return List.copyOf(requestLog);
+        }
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response;
+        try {
+            response = route(request, ApiPath.parse(request.getPath()));
+        } catch (RuntimeException e) {
+            response = status(500, "InternalError", "simulated API server: " + e);
+        }
+        if (response.getBody() != null && response.getBody().size() > 0 && response.header("Content-Type") == null) {
+            response.setHeader("Content-Type", JSON);
+        }
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        record("+" + millis + "ms " + request.getMethod() + " " + request.getPath() + " -> " + response.code());
+        return response;
+    }
+
+    private void record(String line) {
+        synchronized (requestLog) {
+            requestLog.addLast(line);
+            if (requestLog.size() > REQUEST_LOG_LIMIT) {
+                requestLog.removeFirst();
+            }
+        }
+    }
+
+    private MockResponse route(RecordedRequest request, ApiPath path) {
+        if (request.method() != HttpMethod.GET && path.plural().equals("customresourcedefinitions")) {
+            try {
+                return handle(request, path);
+            } finally {
+                crdWrites.incrementAndGet();
+            }
+        }
+        return handle(request, path);
+    }
+
+    private MockResponse handle(RecordedRequest request, ApiPath path) {
+        return switch (request.method()) {
+            case GET -> get(request, path);
+            case POST -> create(request, path);
+            case PUT -> replace(request, path);
+            case PATCH -> patch(request, path);
+            case DELETE -> {
+                synchronized (writeLock) {
+                    yield withStatusBody(crud.dispatch(request), path);
+                }
+            }
+            default -> status(405, "MethodNotAllowed", request.getMethod() + " is not simulated");
+        };
+    }
+
+    // ---- reads -------------------------------------------------------------------------------------------------
+
+    private MockResponse get(RecordedRequest request, ApiPath path) {
+        String p = path.path();
+        if (p.equals("/version")) {
+            return json(200, version());
+        }
+        if (p.equals("/api")) {
+            return json(200, apiVersions());
+        }
+        if (p.equals("/apis")) {
+            return json(200, apiGroups());
+        }
+        if (p.equals("/healthz") || p.equals("/readyz") || p.equals("/livez")) {
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody("ok");
+        }
+        if (p.startsWith("/openapi/v3")) {
+            return openApiV3(p.substring("/openapi/v3".length()));
+        }
+        if (p.equals("/openapi/v2")) {
+            return openApiV2();
+        }
+        if (!path.isResource()) {
+            return resourceList(path);
+        }
+        if (path.plural().equals("pods") && path.subresource().equals("log")) {
+            return podLog(path);
+        }
+        if (isChunkedWatch(request, path)) {
+            return watchOnce(path);
+        }
+        return typedList(withStatusBody(crud.dispatch(request), path), path);
+    }
+
+    private JsonNode version() {
+        String[] parts = kubernetesVersion.split("\\.");
+        ObjectNode version = JsonNodeFactory.instance.objectNode();
+        version.put("major", parts[0]);
+        version.put("minor", parts.length > 1 ? parts[1] : "0");
+        version.put("gitVersion", "v" + kubernetesVersion);
+        version.put("gitCommit", "0000000000000000000000000000000000000000");
+        version.put("gitTreeState", "clean");
+        version.put("buildDate", "2026-01-01T00:00:00Z");
+        version.put("goVersion", "go1.24.0");
+        version.put("compiler", "gc");
+        version.put("platform", "linux/amd64");
+        return version;
+    }
+
+    private JsonNode apiVersions() {
+        ObjectNode versions = JsonNodeFactory.instance.objectNode();
+        versions.put("kind", "APIVersions");
+        versions.withArrayProperty("versions").add("v1");
+        ObjectNode address = versions.withArrayProperty("serverAddressByClientCIDRs").addObject();
+        address.put("clientCIDR", "0.0.0.0/0");
+        address.put("serverAddress", serverAddress);
+        return versions;
+    }
+
+    private JsonNode apiGroups() {
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("kind", "APIGroupList");
+        list.put("apiVersion", "v1");
+        ArrayNode groups = list.withArrayProperty("groups");
+        Map<String, List<ApiResources.Type>> byGroupVersion = ApiResources.byGroupVersion(customTypes());
+        List<String> seen = new ArrayList<>();
+        for (List<ApiResources.Type> types : byGroupVersion.values()) {
+            ApiResources.Type first = types.get(0);
+            if (first.group().isEmpty() || seen.contains(first.group())) {
+                continue;
+            }
+            seen.add(first.group());
+            ObjectNode group = groups.addObject();
+            group.put("name", first.group());
+            ArrayNode versions = group.withArrayProperty("versions");
+            byGroupVersion.values().stream()
+                    .map(t -> t.get(0))
+                    .filter(t -> t.group().equals(first.group()))
+                    .forEach(t -> {
+                        ObjectNode v = versions.addObject();
+                        v.put("groupVersion", t.groupVersion());
+                        v.put("version", t.version());
+                    });
+            group.set("preferredVersion", versions.get(0).deepCopy());
+        }
+        return list;
+    }
+
+    /** /api/v1 and /apis/group/version: the APIResourceList client-go's REST mapper is built from. */
+    private MockResponse resourceList(ApiPath path) {
+        List<ApiResources.Type> types = ApiResources.byGroupVersion(customTypes()).get(path.groupVersion());
+        if (path.version().isEmpty() || types == null) {
+            return status(404, "NotFound", "the server could not find the requested resource " + path.path());
+        }
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("kind", "APIResourceList");
+        list.put("apiVersion", "v1");
+        list.put("groupVersion", path.groupVersion());
+        ArrayNode resources = list.withArrayProperty("resources");
+        for (ApiResources.Type type : types) {
+            ObjectNode resource = resources.addObject();
+            resource.put("name", type.plural());
+            resource.put("singularName", type.singular());
+            resource.put("namespaced", type.namespaced());
+            resource.put("kind", type.kind());
+            ApiResources.VERBS.forEach(resource.withArrayProperty("verbs")::add);
+            if (!type.shortNames().isEmpty()) {
+                type.shortNames().forEach(resource.withArrayProperty("shortNames")::add);
+            }
+            ObjectNode status = resources.addObject();
+            status.put("name", type.plural() + "/status");
+            status.put("singularName", "");
+            status.put("namespaced", type.namespaced());
+            status.put("kind", type.kind());
+            List.of("get", "patch", "update").forEach(status.withArrayProperty("verbs")::add);
+        }
+        return json(200, list);
+    }
+
+    /**
+     * A minimal OpenAPI v3: one PATCH path per kind that takes {@code fieldValidation}. client-go then leaves field
+     * validation to the server (which this one does not do) instead of validating against a schema we do not have.
+     */
+    private MockResponse openApiV3(String rest) {
+        Map<String, List<ApiResources.Type>> byGroupVersion = ApiResources.byGroupVersion(customTypes());
+        if (rest.isEmpty() || rest.equals("/")) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            ObjectNode paths = root.withObjectProperty("paths");
+            for (String groupVersion : byGroupVersion.keySet()) {
+                String key = groupVersion.contains("/") ? "apis/" + groupVersion : "api/" + groupVersion;
+                paths.withObjectProperty(key).put("serverRelativeURL", "/openapi/v3/" + key + "?hash=" + Integer.toHexString(key.hashCode()));
+            }
+            return json(200, root);
+        }
+        String key = rest.substring(1);
+        String groupVersion = key.startsWith("apis/") ? key.substring(5) : key.startsWith("api/") ? key.substring(4) : key;
+        List<ApiResources.Type> types = byGroupVersion.get(groupVersion);
+        if (types == null) {
+            return status(404, "NotFound", "no OpenAPI document for " + key);
+        }
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("openapi", "3.0.0");
+        doc.withObjectProperty("info").put("title", "Kubernetes").put("version", "v" + kubernetesVersion);
+        ObjectNode paths = doc.withObjectProperty("paths");
+        for (ApiResources.Type type : types) {
+            String prefix = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.groupVersion();
+            String itemPath = prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
+            ObjectNode patch = paths.withObjectProperty(itemPath).withObjectProperty("patch");
+            ObjectNode gvk = patch.withObjectProperty("x-kubernetes-group-version-kind");
+            gvk.put("group", type.group());
+            gvk.put("version", type.version());
+            gvk.put("kind", type.kind());
+            ObjectNode param = patch.withArrayProperty("parameters").addObject();
+            param.put("name", "fieldValidation");
+            param.put("in", "query");
+            param.withObjectProperty("schema").put("type", "string");
+            patch.withObjectProperty("responses").withObjectProperty("200").put("description", "OK");
+        }
+        doc.withObjectProperty("components").withObjectProperty("schemas");
+        return json(200, doc);
+    }
+
+    /**
+     * client-go falls back to the OpenAPI v2 document for kinds it finds in neither v3 nor a CRD (a custom resource
+     * whose CRD is not installed yet). An empty v2 document (protobuf, {@code swagger: "2.0"}) has no schema for it, so
+     * validation passes and Helm reports what a real cluster reports: no matches for kind ... ensure CRDs are installed.
+     */
+    private static MockResponse openApiV2() {
+        byte[] swagger20 = {0x0a, 0x03, '2', '.', '0'};
+        return new MockResponse().setResponseCode(200)
+                .setHeader("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+                .setBody(swagger20);
+    }
+
+    private MockResponse podLog(ApiPath path) {
+        String container = path.param("container").orElse("");
+        Optional<List<String>> lines = podLogs.apply(path.namespace() + "/" + path.name(), container);
+        MockResponse pod = crud.handleGet(path.objectPath());
+        if (lines.isEmpty() && pod.code() == 404) {
+            return status(404, "NotFound", "pods \"" + path.name() + "\" not found");
+        }
+        List<String> all = lines.orElse(List.of());
+        int tail = path.param("tailLines").map(Integer::parseInt).orElse(all.size());
+        List<String> shown = all.subList(Math.max(0, all.size() - tail), all.size());
+        StringBuilder text = new StringBuilder();
+        shown.forEach(line -> text.append(line).append('\n'));
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text.toString());
+    }
+
+    /** fabric8 watches over WebSocket (the mock handles those); client-go watches over a chunked HTTP response. */
+    private static boolean isChunkedWatch(RecordedRequest request, ApiPath path) {
+        String watch = path.query().getOrDefault("watch", "");
+        boolean upgrade = Optional.ofNullable(request.getHeader("Upgrade")).orElse("").toLowerCase(Locale.ROOT).contains("websocket");
+        return (watch.equals("true") || watch.equals("1")) && !upgrade;
+    }
+
+    /**
+     * The mock cannot stream a chunked watch: answer with the current objects as ADDED events (and the bookmark a
+     * watch-list client waits for), then end the stream. client-go re-lists and watches again, so a waiter still sees
+     * every change, a little later, and nothing hangs.
+     */
+    private MockResponse watchOnce(ApiPath path) {
+        StringBuilder listPath = new StringBuilder(path.isCollection() ? path.path() : path.collectionPath());
+        List<String> selectors = new ArrayList<>();
+        path.param("labelSelector").ifPresent(s -> selectors.add("labelSelector=" + encode(s)));
+        path.param("fieldSelector").ifPresent(s -> selectors.add("fieldSelector=" + encode(s)));
+        if (!path.isCollection()) {
+            selectors.add("fieldSelector=" + encode("metadata.name=" + path.name()));
+        }
+        if (!selectors.isEmpty()) {
+            listPath.append('?').append(String.join("&", selectors));
+        }
+        JsonNode list = read(crud.handleGet(listPath.toString()));
+        StringBuilder events = new StringBuilder();
+        for (JsonNode item : list.path("items")) {
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            event.put("type", "ADDED");
+            event.set("object", item);
+            events.append(Serialization.asJson(event)).append('\n');
+        }
+        if ("true".equals(path.query().get("sendInitialEvents"))) {
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            event.put("type", "BOOKMARK");
+            ObjectNode object = event.withObjectProperty("object");
+            object.put("apiVersion", path.groupVersion());
+            object.put("kind", kindOf(path).orElse(""));
+            ObjectNode meta = object.withObjectProperty("metadata");
+            meta.put("resourceVersion", list.path("metadata").path("resourceVersion").asString("0"));
+            meta.withObjectProperty("annotations").put("k8s.io/initial-events-end", "true");
+            events.append(Serialization.asJson(event)).append('\n');
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", JSON).setBody(events.toString());
+    }
+
+    /** The mock answers every collection as kind List; client-go and Helm's storage want SecretList, DeploymentList, ... */
+    private MockResponse typedList(MockResponse response, ApiPath path) {
+        if (response.code() != 200 || !path.isCollection() || response.getBody() == null) {
+            return response;
+        }
+        JsonNode body = read(response);
+        if (!body.isObject() || !"List".equals(body.path("kind").asString(""))) {
+            return response;
+        }
+        ObjectNode typed = (ObjectNode) body;
+        kindOf(path).ifPresent(kind -> typed.put("kind", kind + "List"));
+        typed.put("apiVersion", path.groupVersion());
+        return json(200, typed);
+    }
+
+    // ---- writes ------------------------------------------------------------------------------------------------
+
+    private MockResponse create(RecordedRequest request, ApiPath path) {
+        ObjectNode object = bodyAsJson(request);
+        prepareWrite(object, path);
+        synchronized (writeLock) {
+            return withStatusBody(crud.dispatch(jsonRequest(request, HttpMethod.POST, request.getPath(), object)), path);
+        }
+    }
+
+    private MockResponse replace(RecordedRequest request, ApiPath path) {
+        ObjectNode object = bodyAsJson(request);
+        prepareWrite(object, path);
+        synchronized (writeLock) {
+            return withStatusBody(crud.dispatch(jsonRequest(request, HttpMethod.PUT, request.getPath(), object)), path);
+        }
+    }
+
+    private MockResponse patch(RecordedRequest request, ApiPath path) {
+        String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/json-patch+json")) {
+            synchronized (writeLock) {
+                return withStatusBody(crud.dispatch(request), path);
+            }
+        }
+        if (contentType.startsWith("application/merge-patch+json")) {
+            return mergePatch(request, path, false);
+        }
+        if (contentType.startsWith("application/strategic-merge-patch+json")) {
+            return mergePatch(request, path, true);
+        }
+        if (contentType.startsWith("application/apply-patch+yaml") || contentType.startsWith("application/apply-patch+cbor")) {
+            return serverSideApply(request, path);
+        }
+        return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format: " + contentType);
+    }
+
+    private MockResponse mergePatch(RecordedRequest request, ApiPath path, boolean strategic) {
+        JsonNode patch = Serialization.jsonMapper().readTree(bodyBytes(request));
+        synchronized (writeLock) {
+            MockResponse current = crud.handleGet(path.objectPath());
+            if (current.code() != 200) {
+                return notFound(path);
+            }
+            ObjectNode merged = (ObjectNode) MergePatch.apply(read(current), patch, strategic);
+            prepareWrite(merged, path);
+            return withStatusBody(crud.dispatch(jsonRequest(request, HttpMethod.PUT, request.getPath(), merged)), path);
+        }
+    }
+
+    /**
+     * Server-side apply without field ownership: create when missing, otherwise merge the applied configuration into
+     * the live object. Enough for fabric8 {@code serverSideApply()} and Helm's SSA; conflicts are never reported.
+     */
+    private MockResponse serverSideApply(RecordedRequest request, ApiPath path) {
+        ObjectNode applied = yamlOrJson(bodyBytes(request));
+        synchronized (writeLock) {
+            MockResponse current = crud.handleGet(path.objectPath());
+            if (current.code() != 200) {
+                applied.withObjectProperty("metadata").put("name", path.name());
+                prepareWrite(applied, path);
+                MockResponse created = crud.dispatch(jsonRequest(request, HttpMethod.POST, path.collectionPath(), applied));
+                return withStatusBody(created, path);
+            }
+            ObjectNode merged = (ObjectNode) MergePatch.apply(read(current), applied, true);
+            prepareWrite(merged, path);
+            MockResponse updated = crud.dispatch(jsonRequest(request, HttpMethod.PUT, path.objectPath(), merged));
+            return withStatusBody(updated, path);
+        }
+    }
+
+    /** What a real API server would fill in on every write that the mock does not. */
+    private void prepareWrite(ObjectNode object, ApiPath path) {
+        Optional<ApiResources.Type> type = ApiResources.find(customTypes(), path.group(), path.version(), path.plural());
+        if (type.isPresent() && !type.get().namespaced() && object.path("metadata").isObject()) {
+            ((ObjectNode) object.get("metadata")).remove("namespace");
+        }
+        if (path.group().isEmpty() && path.plural().equals("services") && !path.subresource().equals("status")) {
+            ObjectNode spec = object.withObjectProperty("spec");
+            String clusterIp = spec.path("clusterIP").asString("");
+            if (!"ExternalName".equals(spec.path("type").asString("")) && clusterIp.isEmpty()) {
+                String ip = "10.96.0." + nextClusterIp.getAndIncrement();
+                spec.put("clusterIP", ip);
+                spec.putArray("clusterIPs").add(ip);
+            }
+            if (!spec.has("type")) {
+                spec.put("type", "ClusterIP");
+            }
+        }
+        if (path.group().equals("apiextensions.k8s.io") && path.plural().equals("customresourcedefinitions")) {
+            establish(object);
+        }
+    }
+
+    /** CRDs become Established at once: there is no apiextensions controller in the mock. */
+    private static void establish(ObjectNode crd) {
+        ObjectNode status = crd.withObjectProperty("status");
+        ArrayNode conditions = status.putArray("conditions");
+        for (String[] condition : new String[][]{{"NamesAccepted", "NoConflicts"}, {"Established", "InitialNamesAccepted"}}) {
+            ObjectNode c = conditions.addObject();
+            c.put("type", condition[0]);
+            c.put("status", "True");
+            c.put("reason", condition[1]);
+            c.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        }
+        JsonNode names = crd.path("spec").path("names");
+        if (names.isObject()) {
+            status.set("acceptedNames", names.deepCopy());
+        }
+        ArrayNode stored = status.putArray("storedVersions");
+        for (JsonNode version : crd.path("spec").path("versions")) {
+            if (version.path("storage").asBoolean(false)) {
+                stored.add(version.path("name").asString(""));
+            }
+        }
+    }
+
+    // ---- CRD-defined types -------------------------------------------------------------------------------------
+
+    /** The served versions of every CRD in the store, as resource types for discovery, OpenAPI and list kinds. */
+    private List<ApiResources.Type> customTypes() {
+        CustomTypes cached = customTypes;
+        long writes = crdWrites.get();
+        if (cached.crdWrites() != writes) {
+            cached = new CustomTypes(writes, readCustomTypes());
+            customTypes = cached;
+        }
+        return cached.types();
+    }
+
+    private List<ApiResources.Type> readCustomTypes() {
+        JsonNode crds = read(crud.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
+        List<ApiResources.Type> types = new ArrayList<>();
+        for (JsonNode crd : crds.path("items")) {
+            JsonNode spec = crd.path("spec");
+            JsonNode names = spec.path("names");
+            List<String> shortNames = new ArrayList<>();
+            names.path("shortNames").forEach(n -> shortNames.add(n.asString("")));
+            for (JsonNode version : spec.path("versions")) {
+                if (version.path("served").asBoolean(true)) {
+                    types.add(new ApiResources.Type(spec.path("group").asString(""), version.path("name").asString(""),
+                            names.path("plural").asString(""), names.path("kind").asString(""),
+                            !"Cluster".equals(spec.path("scope").asString("Namespaced")), shortNames));
+                }
+            }
+        }
+        return List.copyOf(types);
+    }
+
+    private Optional<String> kindOf(ApiPath path) {
+        return ApiResources.find(customTypes(), path.group(), path.version(), path.plural()).map(ApiResources.Type::kind);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static byte[] bodyBytes(RecordedRequest request) {
+        Buffer body = request.getBody();
+        return body == null ? new byte[0] : body.getBytes();
+    }
+
+    private static ObjectNode bodyAsJson(RecordedRequest request) {
+        byte[] bytes = bodyBytes(request);
+        if (KubeProtobuf.isProtobuf(request.getHeader("Content-Type"))) {
+            return KubeProtobuf.toJson(bytes);
+        }
+        return (ObjectNode) Serialization.jsonMapper().readTree(bytes);
+    }
+
+    private static ObjectNode yamlOrJson(byte[] body) {
+        Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(body, StandardCharsets.UTF_8));
+        return Serialization.jsonMapper().valueToTree(parsed);
+    }
+
+    private static RecordedRequest jsonRequest(RecordedRequest original, HttpMethod method, String path, JsonNode body) {
+        Headers headers = original.getHeaders().newBuilder().setHeader("Content-Type", JSON).build();
+        return new RecordedRequest(original.getHttpVersion(), method, path, headers,
+                new Buffer(Serialization.asJson(body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static JsonNode read(MockResponse response) {
+        if (response.getBody() == null || response.getBody().size() == 0) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        return Serialization.jsonMapper().readTree(response.getBody().getBytes());
+    }
+
+    private static MockResponse json(int code, JsonNode body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", JSON).setBody(Serialization.asJson(body));
+    }
+
+    /** The mock answers some failures with an empty body; client-go and fabric8 read reason and message from a Status. */
+    private MockResponse withStatusBody(MockResponse response, ApiPath path) {
+        if (response.code() == 404 && (response.getBody() == null || response.getBody().size() == 0)) {
+            return notFound(path);
+        }
+        return response;
+    }
+
+    private MockResponse notFound(ApiPath path) {
+        String what = path.group().isEmpty() ? path.plural() : path.plural() + "." + path.group();
+        return status(404, "NotFound", what + " \"" + path.name() + "\" not found");
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.withObjectProperty("metadata");
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", reason);
+        status.put("code", code);
+        return json(code, status);
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
