@@ -16,6 +16,8 @@ public enum PhaseStatus {
     SKIPPED(ExitCode.OK),
     /** Switched off in the config or profile. */
     DISABLED(ExitCode.OK),
+    /** Uninstalled by `down`. */
+    REMOVED(ExitCode.OK),
     /** The run was interrupted while this phase ran. */
     INTERRUPTED(ExitCode.INTERRUPTED);
 

@@ -1,0 +1,165 @@
+package dev.obsbootstrap.core.run;
+
+import dev.obsbootstrap.core.error.ClusterException;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The ledger as the ConfigMap {@value #NAME} in the stack namespace: one key per phase ({@code phase.<id>}) and
+ * {@code last-run}, each a small YAML document, so {@code kubectl get cm obs-bootstrap-state -o yaml} reads well.
+ */
+public final class ConfigMapLedgerStore implements LedgerStore {
+    public static final String NAME = "obs-bootstrap-state";
+    private static final String PHASE_PREFIX = "phase.";
+    private static final String LAST_RUN = "last-run";
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public ConfigMapLedgerStore(KubernetesClient client, String namespace) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    @Override
+    public LedgerState read() {
+        ConfigMap configMap;
+        try {
+            configMap = client.configMaps().inNamespace(namespace).withName(NAME).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot read the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
+                    + " (check that your user may get configmaps in " + namespace + ")", e);
+        }
+        if (configMap == null || configMap.getData() == null) {
+            return LedgerState.empty();
+        }
+        return decode(configMap.getData());
+    }
+
+    @Override
+    public void write(LedgerState state) {
+        ConfigMap configMap = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "obs-bootstrap")
+                .endMetadata()
+                .withData(encode(state))
+                .build();
+        try {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+            }
+            ConfigMap existing = client.configMaps().inNamespace(namespace).withName(NAME).get();
+            if (existing == null) {
+                client.configMaps().inNamespace(namespace).resource(configMap).create();
+            } else {
+                // replace the data wholesale: a merge would keep keys of phases the ledger has dropped
+                existing.setData(configMap.getData());
+                client.configMaps().inNamespace(namespace).resource(existing).update();
+            }
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot write the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
+                    + " (check that your user may create and update configmaps in " + namespace + ")", e);
+        }
+    }
+
+    static Map<String, String> encode(LedgerState state) {
+        Map<String, String> data = new TreeMap<>();
+        Yaml yaml = yaml();
+        for (LedgerEntry entry : state.phases().values()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("configHash", entry.configHash());
+            doc.put("charts", new TreeMap<>(entry.charts()));
+            doc.put("revisions", new TreeMap<>(entry.revisions()));
+            doc.put("verdict", entry.verdict().name());
+            doc.put("at", entry.at().toString());
+            doc.put("runId", entry.runId());
+            data.put(PHASE_PREFIX + entry.phaseId(), yaml.dump(doc));
+        }
+        Map<String, Object> lastRun = new LinkedHashMap<>();
+        lastRun.put("runId", state.lastRun().runId());
+        lastRun.put("state", state.lastRun().state());
+        lastRun.put("stoppedAt", state.lastRun().stoppedAt());
+        lastRun.put("at", state.lastRun().at().toString());
+        data.put(LAST_RUN, yaml.dump(lastRun));
+        return data;
+    }
+
+    @SuppressWarnings("unchecked")
+    static LedgerState decode(Map<String, String> data) {
+        Yaml yaml = yaml();
+        Map<String, LedgerEntry> phases = new LinkedHashMap<>();
+        LedgerState.LastRun lastRun = LedgerState.empty().lastRun();
+        for (Map.Entry<String, String> item : new TreeMap<>(data).entrySet()) {
+            Object loaded;
+            try {
+                loaded = yaml.load(item.getValue());
+            } catch (RuntimeException e) {
+                continue; // a hand-edited, unreadable entry is treated as absent: the phase simply runs again
+            }
+            if (!(loaded instanceof Map<?, ?> doc)) {
+                continue;
+            }
+            Map<String, Object> map = (Map<String, Object>) doc;
+            if (item.getKey().equals(LAST_RUN)) {
+                lastRun = new LedgerState.LastRun(text(map, "runId"), text(map, "state"), text(map, "stoppedAt"), instant(map));
+            } else if (item.getKey().startsWith(PHASE_PREFIX)) {
+                String phaseId = item.getKey().substring(PHASE_PREFIX.length());
+                PhaseStatus verdict;
+                try {
+                    verdict = PhaseStatus.valueOf(text(map, "verdict"));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                Map<String, String> charts = new LinkedHashMap<>();
+                if (map.get("charts") instanceof Map<?, ?> c) {
+                    c.forEach((k, v) -> charts.put(String.valueOf(k), String.valueOf(v)));
+                }
+                Map<String, Integer> revisions = new LinkedHashMap<>();
+                if (map.get("revisions") instanceof Map<?, ?> r) {
+                    r.forEach((k, v) -> {
+                        if (v instanceof Number n) {
+                            revisions.put(String.valueOf(k), n.intValue());
+                        }
+                    });
+                }
+                phases.put(phaseId, new LedgerEntry(phaseId, text(map, "configHash"), charts, revisions, verdict, instant(map), text(map, "runId")));
+            }
+        }
+        return new LedgerState(phases, lastRun);
+    }
+
+    private static String text(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        return value == null ? "" : String.valueOf(value);
+    }
+
+    private static Instant instant(Map<String, Object> map) {
+        try {
+            return Instant.parse(text(map, "at"));
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static Yaml yaml() {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.obsbootstrap.core.run;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/** What the ledger remembers of a phase: the last run's hash, charts, revisions, verdict and time. */
+public record LedgerEntry(
+        String phaseId,
+        String configHash,
+        Map<String, String> charts,
+        Map<String, Integer> revisions,
+        PhaseStatus verdict,
+        Instant at,
+        String runId) {
+    public LedgerEntry {
+        Objects.requireNonNull(phaseId, "phaseId");
+        Objects.requireNonNull(configHash, "configHash");
+        charts = Map.copyOf(charts);
+        revisions = Map.copyOf(revisions);
+        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(runId, "runId");
+    }
+}
