@@ -35,6 +35,31 @@ public record BootstrapConfig(
         Objects.requireNonNull(alerting, "alerting");
     }
 
+    /** The phase ids a config or profile may switch on and off (the ids the stack modules' phases use). */
+    public static final List<String> PHASE_IDS = List.of("crds", "metrics", "logs", "traces", "alerting");
+
+    /**
+     * Things in this config that work but deserve the user's attention (deprecated choices, receivers no route uses).
+     * The CLI prints them as warnings before it starts.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (logs.collector() == LogCollector.PROMTAIL) {
+            warnings.add(source + ": logs.collector: promtail is deprecated and reached end of life on 2026-03-02; "
+                    + "switch to alloy (logs.collector: alloy)");
+        }
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        routed.add(alerting.defaultReceiver());
+        alerting.routes().forEach(route -> routed.add(route.receiver()));
+        for (Receiver receiver : alerting.receivers()) {
+            if (!routed.contains(receiver.name())) {
+                warnings.add(source + ": alerting.receivers: receiver '" + receiver.name()
+                        + "' is defined but no route sends alerts to it; name it in alerting.route or alerting.routes");
+            }
+        }
+        return List.copyOf(warnings);
+    }
+
     /** A phase is on unless the config or profile switched it off. */
     public boolean phaseEnabled(String phaseId) {
         return phases.getOrDefault(phaseId, Boolean.TRUE);
@@ -71,6 +96,12 @@ public record BootstrapConfig(
             protectedContexts = List.copyOf(protectedContexts);
             protectedPatterns = List.copyOf(protectedPatterns);
         }
+
+        /** True when {@code contextName} is listed, or a pattern matches all of it: `up`/`down` then need --yes. */
+        public boolean isProtected(String contextName) {
+            return protectedContexts.contains(contextName)
+                    || protectedPatterns.stream().anyMatch(pattern -> java.util.regex.Pattern.matches(pattern, contextName));
+        }
     }
 
     /** Log collection: which collector ships pod logs, and Loki multi-tenancy. */
@@ -103,11 +134,21 @@ public record BootstrapConfig(
      */
     public record AlertingSettings(List<Receiver> receivers, String defaultReceiver, List<Route> routes,
                                    List<String> groupBy) {
+        /**
+         * The receiver without integrations that the Alertmanager template always renders: alerts routed to it are
+         * dropped. It is the default receiver when the config names none (and the only one when it defines none).
+         */
+        public static final String NULL_RECEIVER = "null";
+
         public AlertingSettings {
             receivers = List.copyOf(receivers);
             Objects.requireNonNull(defaultReceiver, "defaultReceiver");
             routes = List.copyOf(routes);
             groupBy = List.copyOf(groupBy);
+        }
+
+        public java.util.Optional<Receiver> receiver(String name) {
+            return receivers.stream().filter(receiver -> receiver.name().equals(name)).findFirst();
         }
     }
 

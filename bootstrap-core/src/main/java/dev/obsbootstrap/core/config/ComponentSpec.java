@@ -31,4 +31,9 @@ public record ComponentSpec(
         Objects.requireNonNull(mode, "mode");
         operatorWorkloads = List.copyOf(operatorWorkloads);
     }
+
+    /** This component installed from another chart (the config's charts: override). */
+    public ComponentSpec withChart(ChartRef other) {
+        return new ComponentSpec(id, other, release, fullname, valuesTemplate, mode, operatorWorkloads);
+    }
 }

@@ -1,0 +1,242 @@
+package dev.obsbootstrap.core.config;
+
+import dev.obsbootstrap.core.config.YamlTree.Entry;
+import dev.obsbootstrap.core.config.YamlTree.MapNode;
+import dev.obsbootstrap.core.config.YamlTree.Node;
+import dev.obsbootstrap.core.error.ConfigException;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every component obs-bootstrap can install, read from charts-values {@code obs-bootstrap/catalog.yaml}: pinned
+ * charts, release names, fullnames, endpoints and Grafana datasource UIDs. {@link #topology} combines it with a
+ * config into the {@link StackTopology} templates and probes use.
+ */
+public final class ComponentCatalog {
+    /** The classpath resource (in charts-values) this catalog is read from. */
+    public static final String RESOURCE = "obs-bootstrap/catalog.yaml";
+
+    private static final List<String> TOP_KEYS = List.of("components", "endpoints", "datasources");
+    private static final List<String> COMPONENT_KEYS =
+            List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads");
+    private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
+    private static final List<String> ENDPOINT_KEYS = List.of("component", "service", "port", "path");
+    private static final Map<String, InstallMode> INSTALL_MODES =
+            Map.of("helm-release", InstallMode.HELM_RELEASE, "apply-crds", InstallMode.APPLY_CRDS);
+
+    private final String source;
+    private final Map<String, ComponentSpec> components;
+    private final Map<String, Endpoint> endpoints;
+    private final Map<String, String> datasourceUids;
+
+    /**
+     * An endpoint as the catalog declares it: a Service port of a component, not yet placed in a namespace.
+     *
+     * @param path appended to the URL ("" or starting with '/')
+     */
+    public record Endpoint(String name, String component, String service, int port, String path) {
+        public Endpoint {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(component, "component");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(path, "path");
+        }
+
+        /** This endpoint in the stack namespace. */
+        public ServiceEndpoint in(String namespace) {
+            return new ServiceEndpoint(name, component, namespace, service, port, path);
+        }
+    }
+
+    private ComponentCatalog(String source, Map<String, ComponentSpec> components, Map<String, Endpoint> endpoints,
+                             Map<String, String> datasourceUids) {
+        this.source = source;
+        this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
+        this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+        this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
+    }
+
+    /** The catalog shipped in charts-values. */
+    public static ComponentCatalog fromClasspath() {
+        return parse(Resources.classpathText(ComponentCatalog.class.getClassLoader(), RESOURCE), RESOURCE);
+    }
+
+    /** A catalog file, for tests and tools that work on a checkout (charts-values/src/main/resources/...). */
+    public static ComponentCatalog fromFile(Path file) {
+        return parse(Resources.fileText(file), file.toString());
+    }
+
+    /** Parses and checks a catalog; every problem is reported at once as one {@link ConfigException}. */
+    public static ComponentCatalog parse(String yaml, String sourceName) {
+        ConfigProblems problems = new ConfigProblems();
+        Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
+        problems.throwIfAny();
+        if (root.isEmpty()) {
+            throw new ConfigException(sourceName + ": the catalog is empty; it needs components, endpoints and datasources");
+        }
+        NodeReader reader = new NodeReader(problems);
+        MapNode top = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
+        reader.allowOnly(top, "", TOP_KEYS);
+        Map<String, ComponentSpec> components = new LinkedHashMap<>();
+        reader.required(top, "", "components", "list the installable components").flatMap(n -> reader.asMap(n, "components"))
+                .ifPresent(map -> map.entries().values().forEach(entry -> component(reader, entry).ifPresent(
+                        spec -> components.put(spec.id(), spec))));
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        reader.mapField(top, "", "endpoints").ifPresent(map -> map.entries().values().forEach(entry ->
+                endpoint(reader, entry, components).ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint))));
+        Map<String, String> datasources = new LinkedHashMap<>();
+        reader.mapField(top, "", "datasources").ifPresent(map -> map.entries().values().forEach(entry -> {
+            String path = "datasources." + entry.key();
+            reader.asString(entry.value(), path).ifPresent(uid -> {
+                if (uid.matches("[a-zA-Z0-9_-]{1,40}")) {
+                    datasources.put(entry.key(), uid);
+                } else {
+                    reader.problem(entry.value(), path, "'" + NodeReader.echo(uid)
+                            + "' is not a Grafana datasource UID: use up to 40 letters, digits, '-' and '_'");
+                }
+            });
+        }));
+        problems.throwIfAny();
+        return new ComponentCatalog(sourceName, components, endpoints, datasources);
+    }
+
+    private static Optional<ComponentSpec> component(NodeReader reader, Entry entry) {
+        String id = entry.key();
+        String path = "components." + id;
+        Checks.dnsLabel(id).ifPresent(message -> reader.problem(entry.keyLocation(), path, message));
+        Optional<MapNode> map = reader.asMap(entry.value(), path);
+        if (map.isEmpty()) {
+            if (NodeReader.isNull(entry.value())) {
+                reader.problem(entry.value(), path, "a component needs chart, release, fullname and values");
+            }
+            return Optional.empty();
+        }
+        MapNode spec = map.get();
+        reader.allowOnly(spec, path, COMPONENT_KEYS);
+        Optional<ChartRef> chart = reader.required(spec, path, "chart", "write {repository: ..., name: ..., version: ...}")
+                .flatMap(node -> reader.asMap(node, path + ".chart"))
+                .flatMap(chartMap -> chart(reader, chartMap, path + ".chart"));
+        Optional<String> release = checked(reader, spec, path, "release", Checks::dnsLabel);
+        Optional<String> fullname = checked(reader, spec, path, "fullname", Checks::dnsLabel);
+        Optional<String> values = reader.requiredString(spec, path, "values", "name the values template resource");
+        InstallMode mode = InstallMode.HELM_RELEASE;
+        Optional<Node> installNode = reader.field(spec, "install");
+        Optional<String> install = installNode.flatMap(node -> reader.asString(node, path + ".install"));
+        if (install.isPresent()) {
+            mode = INSTALL_MODES.get(install.get());
+            if (mode == null) {
+                reader.problem(installNode.get(), path + ".install", "unknown install mode '" + NodeReader.echo(install.get())
+                        + "'; " + DidYouMean.hint(install.get(), List.of("helm-release", "apply-crds")));
+            }
+        }
+        List<String> operatorWorkloads = reader.stringsField(spec, path, "operatorWorkloads").orElse(List.of());
+        if (chart.isEmpty() || release.isEmpty() || fullname.isEmpty() || values.isEmpty() || mode == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ComponentSpec(id, chart.get(), release.get(), fullname.get(), values.get(), mode,
+                operatorWorkloads));
+    }
+
+    private static Optional<ChartRef> chart(NodeReader reader, MapNode chart, String path) {
+        reader.allowOnly(chart, path, CHART_KEYS);
+        Optional<String> repository = checked(reader, chart, path, "repository", Checks::repository);
+        Optional<String> name = checked(reader, chart, path, "name", Checks::chartName);
+        Optional<String> version = checked(reader, chart, path, "version", Checks::semver);
+        if (repository.isEmpty() || name.isEmpty() || version.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChartRef(ConfigReader.normalizeOci(repository.get(), name.get()), name.get(), version.get()));
+    }
+
+    private static Optional<String> checked(NodeReader reader, MapNode map, String path, String key,
+                                            Function<String, Optional<String>> check) {
+        Optional<Node> node = reader.required(map, path, key, "the catalog must give it");
+        Optional<String> text = node.flatMap(n -> reader.asString(n, path + "." + key));
+        Optional<String> wrong = text.flatMap(check);
+        if (wrong.isPresent()) {
+            reader.problem(node.get(), path + "." + key, wrong.get());
+            return Optional.empty();
+        }
+        return text;
+    }
+
+    private static Optional<Endpoint> endpoint(NodeReader reader, Entry entry, Map<String, ComponentSpec> components) {
+        String path = "endpoints." + entry.key();
+        Optional<MapNode> map = reader.asMap(entry.value(), path);
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        MapNode spec = map.get();
+        reader.allowOnly(spec, path, ENDPOINT_KEYS);
+        Optional<Node> componentNode = reader.required(spec, path, "component", "name the component that serves it");
+        Optional<String> component = componentNode.flatMap(node -> reader.asString(node, path + ".component"));
+        if (component.isPresent() && !components.containsKey(component.get())) {
+            reader.problem(componentNode.get(), path + ".component", "unknown component '" + NodeReader.echo(component.get())
+                    + "'; " + DidYouMean.hint(component.get(), components.keySet()));
+            component = Optional.empty();
+        }
+        Optional<String> service = checked(reader, spec, path, "service", Checks::dnsLabel);
+        Optional<Node> portNode = reader.required(spec, path, "port", "give the Service port");
+        Optional<Integer> port = portNode.flatMap(node -> reader.asInt(node, path + ".port"));
+        if (port.isPresent() && (port.get() < 1 || port.get() > 65535)) {
+            reader.problem(portNode.get(), path + ".port", port.get() + " is not a port (1-65535)");
+            port = Optional.empty();
+        }
+        Optional<Node> pathNode = reader.field(spec, "path");
+        String urlPath = pathNode.flatMap(node -> reader.asString(node, path + ".path")).orElse("");
+        if (!urlPath.isEmpty() && !urlPath.startsWith("/")) {
+            reader.problem(pathNode.get(), path + ".path", "must start with '/'");
+        }
+        if (component.isEmpty() || service.isEmpty() || port.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Endpoint(entry.key(), component.get(), service.get(), port.get(), urlPath));
+    }
+
+    /** Where this catalog was read from, for messages. */
+    public String source() {
+        return source;
+    }
+
+    /** Component id -> spec, with the catalog's pinned charts, in catalog order. */
+    public Map<String, ComponentSpec> components() {
+        return components;
+    }
+
+    public ComponentSpec component(String id) {
+        ComponentSpec spec = components.get(id);
+        if (spec == null) {
+            throw new ConfigException(source + ": unknown component '" + id + "'; " + DidYouMean.hint(id, components.keySet()));
+        }
+        return spec;
+    }
+
+    /** Endpoint name -> endpoint, not yet in a namespace. */
+    public Map<String, Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** Datasource name (prometheus, loki, tempo, alertmanager) -> Grafana datasource UID. */
+    public Map<String, String> datasourceUids() {
+        return datasourceUids;
+    }
+
+    /**
+     * The stack as this config installs it: every endpoint in the config's namespace, every component with the
+     * chart the config chose (its {@code charts:} overrides applied), and the datasource UIDs.
+     */
+    public StackTopology topology(BootstrapConfig config) {
+        Map<String, ComponentSpec> chosen = new LinkedHashMap<>();
+        components.forEach((id, spec) -> chosen.put(id, config.charts().containsKey(id) ? spec.withChart(config.chart(id)) : spec));
+        Map<String, ServiceEndpoint> placed = new LinkedHashMap<>();
+        endpoints.forEach((name, endpoint) -> placed.put(name, endpoint.in(config.namespace())));
+        return new StackTopology(config.namespace(), chosen, placed, datasourceUids);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.obsbootstrap.core.config;
+
+import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
+import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
+import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
+import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
+import dev.obsbootstrap.core.config.YamlTree.Entry;
+import dev.obsbootstrap.core.config.YamlTree.MapNode;
+import dev.obsbootstrap.core.config.YamlTree.Node;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a config tree (file, --profile and --set already applied) into a {@link BootstrapConfig}, checking every
+ * key and value on the way. All problems are collected; {@link #read} throws once, listing them all.
+ */
+final class ConfigReader {
+    static final List<String> TOP_KEYS =
+            List.of("apiVersion", "profile", "cluster", "phases", "charts", "values", "logs", "alerting");
+    private static final List<String> CLUSTER_KEYS =
+            List.of("context", "namespace", "protectedContexts", "protectedPatterns");
+    private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
+    private static final List<String> LOGS_KEYS = List.of("collector", "auth");
+    private static final List<String> LOGS_AUTH_KEYS = List.of("enabled", "tenant");
+    private static final List<String> COLLECTORS =
+            Arrays.stream(LogCollector.values()).map(LogCollector::componentId).toList();
+
+    static final String DEFAULT_NAMESPACE = "observability";
+    static final String DEFAULT_TENANT = "obs-bootstrap";
+
+    private final ComponentCatalog catalog;
+    private final ProfileCatalog profiles;
+    private final List<String> phaseIds;
+    private final ConfigProblems problems;
+    private final NodeReader reader;
+
+    ConfigReader(ComponentCatalog catalog, ProfileCatalog profiles, List<String> phaseIds, ConfigProblems problems) {
+        this.catalog = catalog;
+        this.profiles = profiles;
+        this.phaseIds = List.copyOf(phaseIds);
+        this.problems = problems;
+        this.reader = new NodeReader(problems);
+    }
+
+    /**
+     * @param source            the name the config is known by in messages and reports
+     * @param requireApiVersion a file must say which format it is written in; built-in defaults need not
+     */
+    BootstrapConfig read(MapNode root, String source, boolean requireApiVersion) {
+        reader.allowOnly(root, "", TOP_KEYS);
+        apiVersion(root, requireApiVersion);
+        Optional<Profile> profile = profile(root);
+        ClusterSettings cluster = cluster(root);
+        Map<String, Boolean> phases = phases(root, profile);
+        Map<String, ChartRef> charts = charts(root);
+        Map<String, Map<String, Object>> values = values(root);
+        LogsSettings logs = logs(root);
+        AlertingSettings alerting = new AlertingReader(reader, problems).read(root);
+        problems.throwIfAny();
+        return new BootstrapConfig(source, profile.orElseThrow(), cluster, phases, charts, values, logs, alerting);
+    }
+
+    private void apiVersion(MapNode root, boolean required) {
+        Optional<Node> node = required
+                ? reader.required(root, "", "apiVersion", "add 'apiVersion: " + ConfigLoader.API_VERSION + "' as the first line")
+                : reader.field(root, "apiVersion");
+        node.flatMap(n -> reader.asString(n, "apiVersion"))
+                .filter(version -> !version.equals(ConfigLoader.API_VERSION))
+                .ifPresent(version -> reader.problem(node.get(), "apiVersion", "'" + NodeReader.echo(version)
+                        + "' is not supported; this obs-bootstrap reads '" + ConfigLoader.API_VERSION + "'"));
+    }
+
+    private Optional<Profile> profile(MapNode root) {
+        Optional<Node> node = reader.field(root, "profile");
+        if (node.isEmpty()) {
+            return Optional.of(profiles.profile(ProfileCatalog.DEFAULT));
+        }
+        Optional<String> name = reader.asString(node.get(), "profile");
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Profile> profile = profiles.find(name.get());
+        if (profile.isEmpty()) {
+            reader.problem(node.get(), "profile", "unknown profile '" + NodeReader.echo(name.get()) + "'; "
+                    + DidYouMean.hint(name.get(), profiles.names()));
+        }
+        return profile;
+    }
+
+    private ClusterSettings cluster(MapNode root) {
+        String path = "cluster";
+        Optional<MapNode> cluster = reader.mapField(root, "", path);
+        cluster.ifPresent(map -> reader.allowOnly(map, path, CLUSTER_KEYS));
+        String context = cluster.flatMap(map -> reader.stringField(map, path, "context")).orElse("");
+        String namespace = DEFAULT_NAMESPACE;
+        Optional<Node> namespaceNode = cluster.flatMap(map -> reader.field(map, "namespace"));
+        Optional<String> namespaceText = namespaceNode.flatMap(node -> reader.asString(node, path + ".namespace"));
+        if (namespaceText.isPresent()) {
+            Optional<String> wrong = Checks.dnsLabel(namespaceText.get());
+            wrong.ifPresent(message -> reader.problem(namespaceNode.get(), path + ".namespace", message));
+            namespace = namespaceText.get();
+        }
+        List<String> protectedContexts = cluster.flatMap(map -> reader.stringsField(map, path, "protectedContexts"))
+                .orElse(List.of());
+        List<String> protectedPatterns = List.of();
+        Optional<Node> patternsNode = cluster.flatMap(map -> reader.field(map, "protectedPatterns"));
+        if (patternsNode.isPresent()) {
+            protectedPatterns = reader.asStrings(patternsNode.get(), path + ".protectedPatterns").orElse(List.of());
+            List<Node> items = patternsNode.get() instanceof YamlTree.ListNode list ? list.items() : List.of();
+            for (int i = 0; i < items.size() && i < protectedPatterns.size(); i++) {
+                String itemPath = NodeReader.index(path + ".protectedPatterns", i);
+                Node item = items.get(i);
+                Checks.regex(protectedPatterns.get(i)).ifPresent(message -> reader.problem(item, itemPath, message));
+            }
+        }
+        return new ClusterSettings(context, namespace, protectedContexts, protectedPatterns);
+    }
+
+    /** The profile's phase switches, overridden by the config's. */
+    private Map<String, Boolean> phases(MapNode root, Optional<Profile> profile) {
+        Map<String, Boolean> phases = new LinkedHashMap<>(profile.map(Profile::phases).orElse(Map.of()));
+        reader.mapField(root, "", "phases").ifPresent(map -> {
+            reader.allowOnly(map, "phases", phaseIds, "phase");
+            for (Entry entry : map.entries().values()) {
+                if (phaseIds.contains(entry.key())) {
+                    String path = "phases." + entry.key();
+                    if (NodeReader.isNull(entry.value())) {
+                        reader.problem(entry.value(), path, "expected true or false, got nothing");
+                    }
+                    reader.asBool(entry.value(), path).ifPresent(enabled -> phases.put(entry.key(), enabled));
+                }
+            }
+        });
+        return phases;
+    }
+
+    /** Every catalog pin, with the config's repository/name/version overrides applied field by field. */
+    private Map<String, ChartRef> charts(MapNode root) {
+        Map<String, ChartRef> charts = new LinkedHashMap<>();
+        catalog.components().forEach((id, spec) -> charts.put(id, spec.chart()));
+        reader.mapField(root, "", "charts").ifPresent(map -> {
+            reader.allowOnly(map, "charts", catalog.components().keySet(), "component");
+            for (Entry entry : map.entries().values()) {
+                ChartRef pinned = charts.get(entry.key());
+                if (pinned == null) {
+                    continue;
+                }
+                String path = "charts." + entry.key();
+                reader.asMap(entry.value(), path).ifPresent(override -> {
+                    reader.allowOnly(override, path, CHART_KEYS);
+                    String repository = chartField(override, path, "repository", Checks::repository).orElse(pinned.repository());
+                    String name = chartField(override, path, "name", Checks::chartName).orElse(pinned.name());
+                    String version = chartField(override, path, "version", Checks::semver).orElse(pinned.version());
+                    charts.put(entry.key(), new ChartRef(normalizeOci(repository, name), name, version));
+                });
+            }
+        });
+        return charts;
+    }
+
+    private Optional<String> chartField(MapNode map, String path, String key,
+                                        java.util.function.Function<String, Optional<String>> check) {
+        Optional<Node> node = reader.field(map, key);
+        Optional<String> text = node.flatMap(n -> reader.asString(n, path + "." + key));
+        if (text.isPresent()) {
+            Optional<String> wrong = check.apply(text.get());
+            if (wrong.isPresent()) {
+                reader.problem(node.get(), path + "." + key, wrong.get());
+                return Optional.empty();
+            }
+        }
+        return text;
+    }
+
+    /**
+     * An OCI repository is the registry path the chart name is appended to. People often paste the full chart
+     * reference ({@code oci://ghcr.io/org/charts/loki}) instead; drop the name so it is not appended twice.
+     */
+    static String normalizeOci(String repository, String name) {
+        String trimmed = repository.endsWith("/") ? repository.substring(0, repository.length() - 1) : repository;
+        if (trimmed.startsWith("oci://") && trimmed.endsWith("/" + name)) {
+            return trimmed.substring(0, trimmed.length() - name.length() - 1);
+        }
+        return trimmed;
+    }
+
+    private Map<String, Map<String, Object>> values(MapNode root) {
+        Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+        reader.mapField(root, "", "values").ifPresent(map -> {
+            reader.allowOnly(map, "values", catalog.components().keySet(), "component");
+            for (Entry entry : map.entries().values()) {
+                if (!catalog.components().containsKey(entry.key())) {
+                    continue;
+                }
+                reader.asMap(entry.value(), "values." + entry.key()).ifPresent(componentValues ->
+                        values.put(entry.key(), YamlTree.freeForm(componentValues)));
+            }
+        });
+        return values;
+    }
+
+    private LogsSettings logs(MapNode root) {
+        Optional<MapNode> logs = reader.mapField(root, "", "logs");
+        logs.ifPresent(map -> reader.allowOnly(map, "logs", LOGS_KEYS));
+        LogCollector collector = LogCollector.ALLOY;
+        Optional<Node> collectorNode = logs.flatMap(map -> reader.field(map, "collector"));
+        Optional<String> collectorName = collectorNode.flatMap(node -> reader.asString(node, "logs.collector"));
+        if (collectorName.isPresent()) {
+            if (COLLECTORS.contains(collectorName.get())) {
+                collector = LogCollector.valueOf(collectorName.get().toUpperCase(Locale.ROOT));
+            } else {
+                reader.problem(collectorNode.get(), "logs.collector", "unknown collector '"
+                        + NodeReader.echo(collectorName.get()) + "'; " + DidYouMean.hint(collectorName.get(), COLLECTORS));
+            }
+        }
+        Optional<MapNode> auth = logs.flatMap(map -> reader.mapField(map, "logs", "auth"));
+        auth.ifPresent(map -> reader.allowOnly(map, "logs.auth", LOGS_AUTH_KEYS));
+        boolean enabled = auth.flatMap(map -> reader.boolField(map, "logs.auth", "enabled")).orElse(false);
+        String tenant = DEFAULT_TENANT;
+        Optional<Node> tenantNode = auth.flatMap(map -> reader.field(map, "tenant"));
+        Optional<String> tenantText = tenantNode.flatMap(node -> reader.asString(node, "logs.auth.tenant"));
+        if (tenantText.isPresent()) {
+            Checks.lokiTenant(tenantText.get())
+                    .ifPresent(message -> reader.problem(tenantNode.get(), "logs.auth.tenant", message));
+            tenant = tenantText.get();
+        }
+        return new LogsSettings(collector, enabled, tenant);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.obsbootstrap.core.config;
+
+import dev.obsbootstrap.core.config.YamlTree.Entry;
+import dev.obsbootstrap.core.config.YamlTree.MapNode;
+import dev.obsbootstrap.core.config.YamlTree.Node;
+import dev.obsbootstrap.core.error.ConfigException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The profiles (dev, ci, staging, prod), read from charts-values {@code obs-bootstrap/profiles/<name>.yaml}.
+ * A profile file has fixed top-level keys, checked here; only its {@code settings:} map is free-form.
+ */
+public final class ProfileCatalog {
+    /** The profiles charts-values ships, in the order messages list them. */
+    public static final List<String> BUILT_IN = List.of("dev", "ci", "staging", "prod");
+    /** The profile of a config that names none. */
+    public static final String DEFAULT = "dev";
+
+    static final String RESOURCE_ROOT = "obs-bootstrap";
+    private static final List<String> KEYS =
+            List.of("name", "description", "requireMemoryLimits", "probeDeadline", "phases", "timeouts", "settings");
+    private static final Duration DEFAULT_PROBE_DEADLINE = Duration.ofMinutes(2);
+
+    private final Map<String, Profile> profiles;
+
+    private ProfileCatalog(Map<String, Profile> profiles) {
+        this.profiles = profiles;
+    }
+
+    /** The built-in profiles from the classpath; a missing or broken one is reported (a packaging bug). */
+    public static ProfileCatalog fromClasspath() {
+        return fromClasspath(ProfileCatalog.class.getClassLoader(), RESOURCE_ROOT);
+    }
+
+    /** @param root the resource folder holding {@code profiles/<name>.yaml} (tests use their own) */
+    static ProfileCatalog fromClasspath(ClassLoader loader, String root) {
+        List<Profile> loaded = new ArrayList<>();
+        for (String name : BUILT_IN) {
+            String resource = root + "/profiles/" + name + ".yaml";
+            loaded.add(parse(Resources.classpathText(loader, resource), resource, name));
+        }
+        return of(loaded);
+    }
+
+    /** Every {@code <name>.yaml} in a folder, for tests and tools that work on a checkout. */
+    public static ProfileCatalog fromDirectory(Path directory) {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(directory)) {
+            files = listing.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new ConfigException(directory + ": cannot list profiles: " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new ConfigException(directory + ": no profile files (<name>.yaml) found");
+        }
+        List<Profile> loaded = new ArrayList<>();
+        for (Path file : files) {
+            String fileName = file.getFileName().toString();
+            loaded.add(parse(Resources.fileText(file), file.toString(), fileName.substring(0, fileName.length() - 5)));
+        }
+        // built-in names first, in their usual order, then any others
+        loaded.sort(java.util.Comparator.comparingInt((Profile p) -> BUILT_IN.contains(p.name())
+                ? BUILT_IN.indexOf(p.name()) : BUILT_IN.size()).thenComparing(Profile::name));
+        return of(loaded);
+    }
+
+    public static ProfileCatalog of(Collection<Profile> profiles) {
+        Map<String, Profile> byName = new LinkedHashMap<>();
+        for (Profile profile : profiles) {
+            if (byName.putIfAbsent(profile.name(), profile) != null) {
+                throw new ConfigException("two profiles are named '" + profile.name() + "'");
+            }
+        }
+        if (byName.isEmpty()) {
+            throw new ConfigException("no profiles: at least one is needed");
+        }
+        return new ProfileCatalog(byName);
+    }
+
+    /** Parses and checks one profile file; every problem is reported at once. */
+    public static Profile parse(String yaml, String sourceName) {
+        return parse(yaml, sourceName, null);
+    }
+
+    private static Profile parse(String yaml, String sourceName, String expectedName) {
+        ConfigProblems problems = new ConfigProblems();
+        Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
+        problems.throwIfAny();
+        if (root.isEmpty()) {
+            throw new ConfigException(sourceName + ": the profile is empty; it needs at least name and description");
+        }
+        NodeReader reader = new NodeReader(problems);
+        MapNode map = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
+        reader.allowOnly(map, "", KEYS);
+        Optional<Node> nameNode = reader.required(map, "", "name", "write the profile's name");
+        Optional<String> name = nameNode.flatMap(node -> reader.asString(node, "name"));
+        if (name.isPresent() && expectedName != null && !name.get().equals(expectedName)) {
+            reader.problem(nameNode.get(), "name", "'" + NodeReader.echo(name.get()) + "' does not match the file name; write '"
+                    + expectedName + "'");
+        }
+        name.flatMap(Checks::dnsLabel).ifPresent(message -> reader.problem(nameNode.get(), "name", message));
+        Optional<String> description = reader.requiredString(map, "", "description", "say in one line what the profile is for");
+        boolean requireMemoryLimits = reader.boolField(map, "", "requireMemoryLimits").orElse(false);
+        Duration probeDeadline = reader.durationField(map, "", "probeDeadline").orElse(DEFAULT_PROBE_DEADLINE);
+
+        Map<String, Boolean> phases = new LinkedHashMap<>();
+        reader.mapField(map, "", "phases").ifPresent(phaseMap -> {
+            reader.allowOnly(phaseMap, "phases", BootstrapConfig.PHASE_IDS, "phase");
+            for (Entry entry : phaseMap.entries().values()) {
+                if (BootstrapConfig.PHASE_IDS.contains(entry.key())) {
+                    if (NodeReader.isNull(entry.value())) {
+                        reader.problem(entry.value(), "phases." + entry.key(), "expected true or false, got nothing");
+                    }
+                    reader.asBool(entry.value(), "phases." + entry.key()).ifPresent(on -> phases.put(entry.key(), on));
+                }
+            }
+        });
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        reader.mapField(map, "", "timeouts").ifPresent(timeoutMap -> {
+            reader.allowOnly(timeoutMap, "timeouts", BootstrapConfig.PHASE_IDS, "phase");
+            for (Entry entry : timeoutMap.entries().values()) {
+                if (BootstrapConfig.PHASE_IDS.contains(entry.key())) {
+                    reader.asDuration(entry.value(), "timeouts." + entry.key()).ifPresent(d -> timeouts.put(entry.key(), d));
+                }
+            }
+        });
+        Optional<MapNode> settingsMap = reader.mapField(map, "", "settings");
+        settingsMap.ifPresent(settingsNode -> settingsNode.entries().values().stream()
+                .filter(entry -> NodeReader.isNull(entry.value()))
+                .forEach(entry -> reader.problem(entry.keyLocation(), "settings." + entry.key(),
+                        "a top-level setting needs a value; remove the key or give it one")));
+        Map<String, Object> settings = settingsMap.map(YamlTree::freeForm).orElse(Map.of());
+        problems.throwIfAny();
+        return new Profile(name.orElseThrow(), description.orElseThrow(), timeouts, probeDeadline, requireMemoryLimits,
+                phases, settings);
+    }
+
+    /** The profile, or bad input naming the known ones. */
+    public Profile profile(String name) {
+        return find(name).orElseThrow(() -> new ConfigException("unknown profile '" + name + "'; "
+                + DidYouMean.hint(name, names()) + (DidYouMean.closest(name, names()).isPresent()
+                ? " (known: " + String.join(", ", names()) + ")" : "")));
+    }
+
+    public Optional<Profile> find(String name) {
+        return Optional.ofNullable(profiles.get(name));
+    }
+
+    /** Profile names, built-in ones first in their usual order. */
+    public List<String> names() {
+        return List.copyOf(profiles.keySet());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.obsbootstrap.core.config;
+
+import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.error.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class ProfileCatalogTest {
+    @Test
+    void loadsTheProfilesFromTheClasspathInTheirUsualOrder() {
+        ProfileCatalog profiles = ConfigFixtures.profiles();
+        assertThat(profiles.names()).containsExactly("dev", "ci", "staging", "prod");
+
+        Profile ci = profiles.profile("ci");
+        assertThat(ci.description()).isEqualTo("Test profile ci; traces off by default");
+        assertThat(ci.requireMemoryLimits()).isTrue();
+        assertThat(ci.probeDeadline()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ci.phases()).containsEntry("traces", false).containsEntry("metrics", true);
+        assertThat(ci.timeoutFor("metrics")).isEqualTo(Duration.ofMinutes(12));
+        assertThat(ci.timeoutFor("logs")).isEqualTo(Duration.ofMinutes(10));
+
+        Profile dev = profiles.profile("dev");
+        assertThat(dev.probeDeadline()).isEqualTo(Duration.ofSeconds(90));
+        Map<String, Object> grafana = new HashMap<>();
+        grafana.put("persistence", false);
+        grafana.put("removeMe", null);
+        assertThat(dev.settings()).containsOnly(entry("replicas", 1), entry("retention", "24h"), entry("grafana", grafana));
+    }
+
+    @Test
+    void unknownProfileListsTheKnownOnes() {
+        assertThatThrownBy(() -> ConfigFixtures.profiles().profile("qa"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessage("unknown profile 'qa'; expected one of: dev, ci, staging, prod");
+        assertThatThrownBy(() -> ConfigFixtures.profiles().profile("prd"))
+                .hasMessage("unknown profile 'prd'; did you mean 'prod'? (known: dev, ci, staging, prod)");
+    }
+
+    @Test
+    void minimalProfileGetsDefaults() {
+        Profile profile = ProfileCatalog.parse("name: tiny\ndescription: smallest\n", "tiny.yaml");
+        assertThat(profile).isEqualTo(new Profile("tiny", "smallest", Map.of(), Duration.ofMinutes(2), false, Map.of(), Map.of()));
+    }
+
+    static Stream<Arguments> badProfiles() {
+        String base = "name: dev\ndescription: d\n";
+        return Stream.of(
+                arguments(base + "probDeadline: 2m\n", "p.yaml:3:1: probDeadline: unknown key; did you mean 'probeDeadline'?"),
+                arguments(base + "probeDeadline: 2 minutes\n",
+                        "p.yaml:3:16: probeDeadline: '2 minutes' is not a duration; write it like 90s, 10m or 1h30m"),
+                arguments(base + "probeDeadline: 0s\n", "p.yaml:3:16: probeDeadline: a duration must be longer than zero"),
+                arguments(base + "timeouts: {metric: 10m}\n", "p.yaml:3:12: timeouts.metric: unknown phase; did you mean 'metrics'?"),
+                arguments(base + "timeouts: {metrics: 600}\n",
+                        "p.yaml:3:21: timeouts.metrics: '600' is not a duration; write it like 90s, 10m or 1h30m"),
+                arguments(base + "phases: {logs: on-demand}\n",
+                        "p.yaml:3:16: phases.logs: expected true or false, got a string ('on-demand')"),
+                arguments(base + "phases: {logs: }\n", "p.yaml:3:15: phases.logs: expected true or false, got nothing"),
+                arguments(base + "requireMemoryLimits: 'true'\n",
+                        "p.yaml:3:22: requireMemoryLimits: expected true or false, got a string ('true')"),
+                arguments(base + "settings: [a]\n",
+                        "p.yaml:3:11: settings: expected a map (key: value lines or {key: value}), got a list"),
+                arguments(base + "settings: {retention: }\n",
+                        "p.yaml:3:12: settings.retention: a top-level setting needs a value; remove the key or give it one"),
+                arguments("description: d\n", "p.yaml:1:1: name: missing; write the profile's name"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badProfiles")
+    void badProfileIsBadInputWithItsLocation(String yaml, String expected) {
+        assertThatThrownBy(() -> ProfileCatalog.parse(yaml, "p.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessage(expected);
+    }
+
+    @Test
+    void profileNameMustMatchItsFileName(@TempDir Path directory) throws IOException {
+        Files.writeString(directory.resolve("qa.yaml"), "name: dev\ndescription: d\n");
+        assertThatThrownBy(() -> ProfileCatalog.fromDirectory(directory))
+                .hasMessage(directory.resolve("qa.yaml") + ":1:7: name: 'dev' does not match the file name; write 'qa'");
+    }
+
+    @Test
+    void missingClasspathProfileIsReported() {
+        assertThatThrownBy(() -> ProfileCatalog.fromClasspath(getClass().getClassLoader(), "fixtures/config/nowhere"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("fixtures/config/nowhere/profiles/dev.yaml: not on the classpath; the charts-values jar must be "
+                        + "packaged with obs-bootstrap (rebuild it)");
+    }
+}
