@@ -2,8 +2,11 @@ package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Loki and the pod log collector (Grafana Alloy; Promtail legacy) */
@@ -33,8 +36,21 @@ public final class LogsPhase implements Phase {
         return List.of("loki", config.logs().collector().componentId());
     }
 
+    /** Loki ready, a pushed line read back, collector-shipped pod logs, and Grafana's Loki datasource. */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
-        return List.of();
+        Duration deadline = config.profile().probeDeadline();
+        return List.of(
+                new HttpReadyProbe("loki-ready", "Loki answers /ready: its ingester has joined the ring and it can take writes.",
+                        deadline, "loki", "/ready", "Loki",
+                        "Loki waits about 15s after start before reporting ready; if it stays unready check its logs for the"
+                                + " ring (replication_factor must be 1 with one replica), schemaConfig and storage"),
+                new LokiPushRoundTripProbe(deadline),
+                new CollectorLogsProbe(deadline, config.logs().collector()),
+                new DatasourceHealthProbe("grafana-datasource-loki", deadline, "grafana", "loki", "Loki",
+                        "the provisioned datasource URL must be the topology's Loki Service"
+                                + (config.logs().authEnabled()
+                                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + config.logs().tenant() + "'"
+                                : "")));
     }
 }

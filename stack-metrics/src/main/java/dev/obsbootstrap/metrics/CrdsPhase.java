@@ -33,8 +33,9 @@ public final class CrdsPhase implements Phase {
         return List.of("prometheus-operator-crds");
     }
 
+    /** Needs a cluster: in an explicit-endpoint verify the probe fails at once saying so (see {@link CrdsEstablishedProbe}). */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
-        return List.of();
+        return List.of(new CrdsEstablishedProbe(config.profile().probeDeadline()));
     }
 }

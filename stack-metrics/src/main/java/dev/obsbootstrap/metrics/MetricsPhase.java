@@ -1,9 +1,15 @@
 package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeSettings;
+import dev.obsbootstrap.core.probe.SecretCredentials;
 
+import java.time.Duration;
 import java.util.List;
 
 /** kube-prometheus-stack: Prometheus Operator, Prometheus, Grafana, kube-state-metrics, node-exporter */
@@ -33,8 +39,32 @@ public final class MetricsPhase implements Phase {
         return List.of("kube-prometheus-stack");
     }
 
+    /**
+     * Prometheus ready, then its targets and a query, then Grafana and its Prometheus datasource. Expected scrape
+     * pools come from the profile's {@code settings.probes.expectedScrapePools} ({@link ScrapeTargetsProbe#DEFAULT_POOLS}
+     * when unset).
+     */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
-        return List.of();
+        Duration deadline = config.profile().probeDeadline();
+        return List.of(
+                new HttpReadyProbe("prometheus-ready", "Prometheus has loaded its configuration and answers /-/ready.",
+                        deadline, "prometheus", "/-/ready", "Prometheus",
+                        "Prometheus is still replaying its WAL or loading its config: check the Prometheus pod's logs"
+                                + " and the operator's reconcile of the Prometheus resource"),
+                new ScrapeTargetsProbe(deadline, ProbeSettings.stringList(config, "expectedScrapePools", ScrapeTargetsProbe.DEFAULT_POOLS)),
+                new PromQlQueryProbe(deadline),
+                new GrafanaHealthProbe(deadline),
+                new DatasourceHealthProbe("grafana-datasource-prometheus", deadline, "grafana", "prometheus", "Prometheus",
+                        "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)"));
+    }
+
+    /**
+     * Where Grafana's admin credentials live: the Secret {@code <kube-prometheus-stack fullname>-grafana-admin}
+     * (keys admin-user, admin-password) that obs-bootstrap creates for the grafana subchart's admin.existingSecret.
+     * The CLI passes it to {@code ClusterProbeContext.builder(...).credentials("grafana", ...)}.
+     */
+    public static SecretCredentials grafanaAdminCredentials(StackTopology topology) {
+        return new SecretCredentials(topology.component("kube-prometheus-stack").fullname() + "-grafana-admin", "admin-user", "admin-password");
     }
 }

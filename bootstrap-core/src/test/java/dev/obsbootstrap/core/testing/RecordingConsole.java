@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.testing;
 import dev.obsbootstrap.core.report.Console;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -14,9 +15,12 @@ import java.util.function.Predicate;
  * <pre>{@code
  * RecordingConsole console = new RecordingConsole();
  * runner.run(..., console);
+ * assertThat(console.lines()).anyMatch(l -> l.startsWith("WARN [logs] probe"));   // "LEVEL [phase] message"
  * assertThat(console.messages(Level.WARN)).anyMatch(m -> m.contains("retrying"));
- * assertThat(console.forPhaseLines("logs")).isNotEmpty();
+ * assertThat(console.text()).doesNotContain("s3cr3t");
  * }</pre>
+ *
+ * <p>Like the CLI's console, a message is formatted only when arguments are given, so "50%" alone is kept as is.
  */
 public final class RecordingConsole implements Console {
     public enum Level { INFO, WARN, ERROR, DEBUG, PROGRESS }
@@ -39,7 +43,7 @@ public final class RecordingConsole implements Console {
     private final String phase;
 
     public RecordingConsole() {
-        this(new ArrayList<>(), "");
+        this(Collections.synchronizedList(new ArrayList<>()), "");
     }
 
     private RecordingConsole(List<Line> lines, String phase) {
@@ -64,31 +68,34 @@ public final class RecordingConsole implements Console {
     }
 
     /** Every line so far, from this console and all consoles derived from it, in order. */
-    public List<Line> lines() {
-        return List.copyOf(lines);
+    public List<Line> entries() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** Every line as "LEVEL [phase] message" ("LEVEL message" when untagged), in order. */
+    public List<String> lines() {
+        return entries().stream().map(Line::toString).toList();
+    }
+
+    /** {@link #lines()} joined with newlines, for contains/doesNotContain checks and assertion messages. */
+    public String text() {
+        return String.join("\n", lines());
     }
 
     /** The messages of one level, in order. */
     public List<String> messages(Level level) {
-        return lines.stream().filter(line -> line.level() == level).map(Line::message).toList();
+        return entries().stream().filter(line -> line.level() == level).map(Line::message).toList();
     }
 
     /** Lines tagged with one phase. */
     public List<Line> forPhaseLines(String phaseId) {
-        return lines.stream().filter(line -> line.phase().equals(phaseId)).toList();
+        return entries().stream().filter(line -> line.phase().equals(phaseId)).toList();
     }
 
     public boolean anyMatch(Predicate<Line> predicate) {
-        return lines.stream().anyMatch(predicate);
-    }
-
-    /** Everything, one line each, for assertion messages. */
-    public String transcript() {
-        StringBuilder text = new StringBuilder();
-        for (Line line : lines) {
-            text.append(line).append('\n');
-        }
-        return text.toString();
+        return entries().stream().anyMatch(predicate);
     }
 
     public void clear() {

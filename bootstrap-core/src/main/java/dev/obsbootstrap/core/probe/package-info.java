@@ -1,0 +1,44 @@
+/**
+ * Probes: proving that each signal of the stack flows, end to end.
+ *
+ * <h2>Running probes</h2>
+ * <pre>{@code
+ * ProbeRunner runner = new ProbeRunner(console);                       // 500 ms polls backing off to 2 s
+ * List<ProbeResult> results = runner.run(phase.id(), phase.probes(config), context);   // throws InterruptedException
+ * }</pre>
+ * Each probe is polled (Awaitility) until a try passes or its {@link dev.obsbootstrap.core.probe.Probe#deadline()}
+ * (the profile's probeDeadline) passes. Once a probe of a phase has failed, the later probes of that phase get one
+ * try each. Progress goes to {@code console.forPhase(id)}: a progress line per try, then one info (passed) or warn
+ * (failed) line per probe. Everything in a {@link dev.obsbootstrap.core.probe.ProbeResult} has passed through
+ * {@link dev.obsbootstrap.core.probe.ProbeContext#redact}. Call {@code phase.probes(config)} once per run: round-trip
+ * probes keep what they sent between tries.
+ *
+ * <h2>Contexts</h2>
+ * <ul>
+ *   <li>Explicit URLs ({@code verify --endpoint NAME=URL}, no cluster):
+ *   <pre>{@code
+ * Map<String, HttpUrl> urls = ExplicitEndpoints.parse(options.endpoints(), topology.endpoints().keySet()); // ConfigException on bad text
+ * try (EndpointProbeContext context = EndpointProbeContext.builder(config, topology).endpoints(urls).build()) { ... }
+ *   }</pre>
+ *   Basic-auth credentials come from {@code OBS_<NAME>_USER}/{@code OBS_<NAME>_PASSWORD} (Grafana:
+ *   OBS_GRAFANA_USER, OBS_GRAFANA_PASSWORD). A probe whose endpoint was not given fails at once
+ *   ({@link dev.obsbootstrap.core.probe.TerminalProbeFailure}, "pass --endpoint NAME=URL"); the crds probe fails at
+ *   once with "needs a cluster" — leave phase crds out of such a run or report it as such.</li>
+ *   <li>Cluster (port-forwards through fabric8 to a ready pod of each Service; forwards close with the context,
+ *   the client stays the caller's):
+ *   <pre>{@code
+ * try (ClusterProbeContext context = ClusterProbeContext.builder(config, topology, client)
+ *         .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))   // the admin Secret
+ *         .endpointOverrides(urls)                                                   // optional
+ *         .build()) { ... }
+ *   }</pre></li>
+ * </ul>
+ *
+ * <h2>Writing a probe</h2>
+ * {@code attempt()} makes one try: use {@link dev.obsbootstrap.core.probe.ProbeHttp} (transport failures come back as
+ * {@link dev.obsbootstrap.core.probe.HttpReply} values, so the probe can name the component and what it tried) and
+ * {@link dev.obsbootstrap.core.probe.Json}; return {@code ProbeAttempt.fail(observed, hint)} with what was checked and
+ * seen, and the likely cause in the stack's terms. Generic probes usable by any stack module:
+ * {@link dev.obsbootstrap.core.probe.HttpReadyProbe} and {@link dev.obsbootstrap.core.probe.DatasourceHealthProbe}.
+ */
+package dev.obsbootstrap.core.probe;

@@ -1,0 +1,179 @@
+package dev.obsbootstrap.core.probe;
+
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.error.ClusterException;
+import dev.obsbootstrap.core.testing.FakeGrafana;
+import dev.obsbootstrap.core.testing.PortForwardingApiServer;
+import dev.obsbootstrap.core.testing.ProbeTesting;
+import dev.obsbootstrap.core.testing.RecordingConsole;
+import dev.obsbootstrap.core.testing.TestConfigs;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** ClusterProbeContext through real fabric8 port-forwards to a fake API server that tunnels to a fake Grafana. */
+@Timeout(60)
+class ClusterProbeContextTest {
+    private static final String NS = TestConfigs.NAMESPACE;
+    private static final Map<String, String> GRAFANA_LABELS = Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
+    private static final SecretCredentials ADMIN_SECRET = new SecretCredentials("obs-grafana-admin", "admin-user", "admin-password");
+
+    private final FakeGrafana grafana = new FakeGrafana("admin", "from-the-secret-42").datasource("obs-prometheus", "Prometheus");
+    private final PortForwardingApiServer api = new PortForwardingApiServer();
+    private final KubernetesClient client = api.client();
+    private final BootstrapConfig config = TestConfigs.builder().probeDeadline(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() {
+        client.close();
+        api.close();
+        grafana.close();
+    }
+
+    private void grafanaService() {
+        api.put(new ServiceBuilder().withNewMetadata().withName("obs-grafana").withNamespace(NS).endMetadata()
+                .withNewSpec().withSelector(GRAFANA_LABELS)
+                .addNewPort().withName("http-web").withPort(80).withTargetPort(new IntOrString("grafana")).endPort()
+                .endSpec().build());
+    }
+
+    private static Pod grafanaPod(String name, boolean ready) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).withLabels(GRAFANA_LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("grafana").addNewPort().withName("grafana").withContainerPort(3000).endPort().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+                .build();
+    }
+
+    private void adminSecret() {
+        api.put(new SecretBuilder().withNewMetadata().withName("obs-grafana-admin").withNamespace(NS).endMetadata()
+                .withData(Map.of("admin-user", b64("admin"), "admin-password", b64("from-the-secret-42"))).build());
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ClusterProbeContext context() {
+        return ClusterProbeContext.builder(config, TestConfigs.topology(config), client).credentials("grafana", ADMIN_SECRET).build();
+    }
+
+    private static DatasourceHealthProbe datasourceProbe() {
+        return new DatasourceHealthProbe("grafana-datasource-prometheus", Duration.ofSeconds(5), "grafana", "prometheus", "Prometheus", "");
+    }
+
+    @Test
+    void probesGrafanaThroughAPortForwardWithCredentialsFromTheSecret() throws Exception {
+        grafanaService();
+        api.put(grafanaPod("obs-grafana-0", false)).put(grafanaPod("obs-grafana-1", true));
+        api.forward(NS, "obs-grafana-1", 3000, grafana.url());
+        adminSecret();
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("metrics", List.of(datasourceProbe()), context).get(0);
+
+            assertThat(result.passed()).as(result.toString()).isTrue();
+            assertThat(context.endpoint("grafana").host()).isEqualTo("127.0.0.1");
+            assertThat(context.kubernetes()).isPresent();
+            assertThat(context.describeCredentials("grafana")).isEqualTo("Secret monitoring/obs-grafana-admin (keys admin-user, admin-password)");
+            assertThat(context.redact("password from-the-secret-42")).isEqualTo("password <redacted>");
+        }
+        // the ready pod, the named targetPort resolved to the container port
+        assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/pods/obs-grafana-1/portforward?ports=3000");
+        assertThat(grafana.requestLines()).contains("GET /api/datasources/uid/obs-prometheus/health");
+    }
+
+    @Test
+    void closingTheContextClosesItsPortForwards() throws Exception {
+        grafanaService();
+        api.put(grafanaPod("obs-grafana-1", true)).forward(NS, "obs-grafana-1", 3000, grafana.url());
+        int localPort;
+        try (ClusterProbeContext context = context()) {
+            localPort = context.endpoint("grafana").port();
+            assertThat(context.endpoint("grafana").port()).as("the forward stays open for the run").isEqualTo(localPort);
+            new Socket("127.0.0.1", localPort).close();
+        }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", localPort).close()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void noReadyPodIsAClusterErrorTheProbeRetriesUntilAPodTurnsReady() throws Exception {
+        grafanaService();
+        adminSecret();
+        api.put(grafanaPod("obs-grafana-0", false)).forward(NS, "obs-grafana-0", 3000, grafana.url());
+
+        try (ClusterProbeContext context = context()) {
+            assertThatThrownBy(() -> context.endpoint("grafana"))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("no ready pod behind Service monitoring/obs-grafana")
+                    .hasMessageContaining("obs-grafana-0 Running not ready");
+
+            ProbeResult failed = ProbeTesting.runner(new RecordingConsole()).poll("metrics",
+                    new DatasourceHealthProbe("ds", Duration.ofMillis(500), "grafana", "prometheus", "Prometheus", ""), context, new RecordingConsole());
+            assertThat(failed.passed()).isFalse();
+            assertThat(failed.lastError()).startsWith("ClusterException: no ready pod behind Service monitoring/obs-grafana");
+
+            api.put(grafanaPod("obs-grafana-0", true));
+            ProbeResult passed = ProbeTesting.runner(new RecordingConsole()).run("metrics", List.of(datasourceProbe()), context).get(0);
+            assertThat(passed.passed()).as(passed.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void aMissingServiceSaysWhichReleaseToCheck() {
+        try (ClusterProbeContext context = context()) {
+            assertThatThrownBy(() -> context.endpoint("loki"))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("Service monitoring/obs-loki does not exist (endpoint 'loki' of loki)");
+        }
+    }
+
+    @Test
+    void anEndpointTheCatalogDoesNotKnowIsTerminal() {
+        try (ClusterProbeContext context = context()) {
+            assertThatThrownBy(() -> context.endpoint("jaeger")).isInstanceOf(TerminalProbeFailure.class).hasMessageContaining("unknown endpoint 'jaeger'");
+        }
+    }
+
+    @Test
+    void explicitOverridesWinOverPortForwards() {
+        HttpUrl override = HttpUrl.get("https://grafana.example.com/");
+        try (ClusterProbeContext context = ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
+                .endpointOverrides(Map.of("grafana", override)).build()) {
+            assertThat(context.endpoint("grafana")).isEqualTo(override);
+        }
+        assertThat(api.requestLines()).isEmpty();
+    }
+
+    @Test
+    void credentialProblemsNameTheSecretAndKey() {
+        try (ClusterProbeContext context = context()) {
+            assertThatThrownBy(() -> context.credentials("grafana"))
+                    .isInstanceOf(ClusterException.class).hasMessageContaining("Secret monitoring/obs-grafana-admin with the grafana credentials does not exist");
+            assertThat(context.credentials("loki")).isEmpty();
+        }
+        api.put(new SecretBuilder().withNewMetadata().withName("obs-grafana-admin").withNamespace(NS).endMetadata()
+                .withData(Map.of("admin-user", b64("admin"))).build());
+        try (ClusterProbeContext context = context()) {
+            assertThatThrownBy(() -> context.credentials("grafana"))
+                    .isInstanceOf(ClusterException.class).hasMessageContaining("has no key 'admin-password' (keys: [admin-user])");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.obsbootstrap.core.testing;
+
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
+import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
+import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
+import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
+import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
+import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
+import dev.obsbootstrap.core.config.BootstrapConfig.Route;
+import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.config.Profile;
+import dev.obsbootstrap.core.config.ServiceEndpoint;
+import dev.obsbootstrap.core.config.StackTopology;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BootstrapConfig and StackTopology built directly from their records, for tests that must not depend on the
+ * ConfigLoader. The topology mirrors charts-values' catalog.yaml (names, ports, datasource UIDs).
+ */
+public final class TestConfigs {
+    public static final String NAMESPACE = "monitoring";
+
+    private TestConfigs() {
+    }
+
+    /** Defaults: namespace monitoring, probe deadline 5s, Alloy, Loki auth off, one webhook receiver "default". */
+    public static BootstrapConfig config() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static StackTopology topology() {
+        return topology(config());
+    }
+
+    /** The catalog's components, endpoints and datasource UIDs in the config's namespace. */
+    public static StackTopology topology(BootstrapConfig config) {
+        String ns = config.namespace();
+        Map<String, ComponentSpec> components = new LinkedHashMap<>();
+        component(components, "prometheus-operator-crds", "https://prometheus-community.github.io/helm-charts", "31.0.1", "obs-crds", "obs-crds", InstallMode.APPLY_CRDS);
+        component(components, "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts", "88.5.3", "obs-metrics", "obs", InstallMode.HELM_RELEASE);
+        component(components, "loki", "https://grafana-community.github.io/helm-charts", "18.11.0", "obs-loki", "obs-loki", InstallMode.HELM_RELEASE);
+        component(components, "alloy", "https://grafana.github.io/helm-charts", "1.11.1", "obs-alloy", "obs-alloy", InstallMode.HELM_RELEASE);
+        component(components, "promtail", "https://grafana.github.io/helm-charts", "6.17.1", "obs-promtail", "obs-promtail", InstallMode.HELM_RELEASE);
+        component(components, "tempo", "https://grafana-community.github.io/helm-charts", "2.2.4", "obs-tempo", "obs-tempo", InstallMode.HELM_RELEASE);
+        component(components, "opentelemetry-collector", "https://open-telemetry.github.io/opentelemetry-helm-charts", "0.170.0", "obs-otel", "obs-otel-collector", InstallMode.HELM_RELEASE);
+        component(components, "alertmanager", "https://prometheus-community.github.io/helm-charts", "1.42.0", "obs-alertmanager", "obs-alertmanager", InstallMode.HELM_RELEASE);
+        Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
+        endpoint(endpoints, "prometheus", "kube-prometheus-stack", ns, "obs-prometheus", 9090);
+        endpoint(endpoints, "grafana", "kube-prometheus-stack", ns, "obs-grafana", 80);
+        endpoint(endpoints, "loki", "loki", ns, "obs-loki", 3100);
+        endpoint(endpoints, "tempo", "tempo", ns, "obs-tempo", 3200);
+        endpoint(endpoints, "tempo-otlp-grpc", "tempo", ns, "obs-tempo", 4317);
+        endpoint(endpoints, "otel-collector", "opentelemetry-collector", ns, "obs-otel-collector", 4318);
+        endpoint(endpoints, "otel-collector-health", "opentelemetry-collector", ns, "obs-otel-collector", 13133);
+        endpoint(endpoints, "alertmanager", "alertmanager", ns, "obs-alertmanager", 9093);
+        Map<String, String> datasources = Map.of(
+                "prometheus", "obs-prometheus", "loki", "obs-loki", "tempo", "obs-tempo", "alertmanager", "obs-alertmanager");
+        return new StackTopology(ns, components, endpoints, datasources);
+    }
+
+    private static void component(Map<String, ComponentSpec> components, String id, String repository, String version,
+                                  String release, String fullname, InstallMode mode) {
+        components.put(id, new ComponentSpec(id, new ChartRef(repository, id, version), release, fullname,
+                "obs-bootstrap/values/" + id + ".yaml.j2", mode, List.of()));
+    }
+
+    private static void endpoint(Map<String, ServiceEndpoint> endpoints, String name, String component, String ns, String service, int port) {
+        endpoints.put(name, new ServiceEndpoint(name, component, ns, service, port, ""));
+    }
+
+    public static final class Builder {
+        private String namespace = NAMESPACE;
+        private Duration probeDeadline = Duration.ofSeconds(5);
+        private Map<String, Object> settings = Map.of();
+        private LogsSettings logs = new LogsSettings(LogCollector.ALLOY, false, "obs");
+        private AlertingSettings alerting = new AlertingSettings(
+                List.of(new Receiver("default", ReceiverType.WEBHOOK, Map.of(), Map.of())), "default", List.of(), List.of("alertname"));
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder probeDeadline(Duration probeDeadline) {
+            this.probeDeadline = probeDeadline;
+            return this;
+        }
+
+        /** The profile's free-form settings, e.g. {@code Map.of("probes", Map.of("expectedScrapePools", List.of(...)))}. */
+        public Builder settings(Map<String, Object> settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public Builder logs(LogsSettings logs) {
+            this.logs = logs;
+            return this;
+        }
+
+        /** Loki multi-tenancy on, with this tenant. */
+        public Builder lokiAuth(String tenant) {
+            this.logs = new LogsSettings(logs.collector(), true, tenant);
+            return this;
+        }
+
+        public Builder alerting(AlertingSettings alerting) {
+            this.alerting = alerting;
+            return this;
+        }
+
+        /** Webhook receivers by name, a default receiver, and child routes. */
+        public Builder alerting(List<String> receivers, String defaultReceiver, List<Route> routes) {
+            this.alerting = new AlertingSettings(
+                    receivers.stream().map(r -> new Receiver(r, ReceiverType.WEBHOOK, Map.of(), Map.of())).toList(),
+                    defaultReceiver, routes, List.of("alertname"));
+            return this;
+        }
+
+        public BootstrapConfig build() {
+            Profile profile = new Profile("test", "probe tests", Map.of(), probeDeadline, false, Map.of(), settings);
+            return new BootstrapConfig("<test>", profile, new ClusterSettings("", namespace, List.of(), List.of()),
+                    Map.of(), Map.of(), Map.of(), logs, alerting);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.obsbootstrap.chartsvalues;
+
+import dev.obsbootstrap.core.config.Profile;
+import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.values.ValuesRenderer;
+import dev.obsbootstrap.core.values.ValuesTestConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What each profile promises, checked on the values it renders (no charts needed): small profiles stay small, staging
+ * and prod keep their data, prod runs replicas, and no profile leaves an image tag open.
+ */
+class ProfilePolicyTest {
+    private static final Set<String> KEEP_DATA = Set.of("staging", "prod");
+
+    private final ValuesRenderer renderer = new ValuesRenderer();
+    private final StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void profileFileIsComplete(String name) {
+        Profile profile = StackFixture.profile(name);
+
+        assertThat(profile.name()).isEqualTo(name);
+        assertThat(profile.description()).isNotBlank().doesNotContain("TODO");
+        assertThat(profile.requireMemoryLimits()).isEqualTo(!name.equals("dev"));
+        assertThat(profile.phases()).containsOnlyKeys("crds", "metrics", "logs", "traces", "alerting").doesNotContainValue(false);
+        assertThat(profile.phaseTimeouts()).containsOnlyKeys("crds", "metrics", "logs", "traces", "alerting");
+    }
+
+    /** Templates are strict, so a key one profile has and another lacks would break that other profile's render. */
+    @Test
+    void everyProfileCarriesTheSameSettingsKeys() {
+        List<String> reference = keyPaths(StackFixture.profile("prod").settings(), "");
+        for (String name : List.of("dev", "ci", "staging")) {
+            List<String> keys = keyPaths(StackFixture.profile(name).settings(), "");
+            assertThat(reference).as("settings keys of prod that %s lacks", name).containsAll(keys.stream()
+                    .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches.")).toList());
+            assertThat(keys).as("settings keys of %s", name).containsAll(reference.stream()
+                    .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches.")).toList());
+        }
+    }
+
+    /** A setting no template reads is a knob that does nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void everySettingIsReadBySomeTemplate(String name) throws IOException {
+        StringBuilder templates = new StringBuilder();
+        for (var component : StackFixture.components().values()) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(component.valuesTemplate())) {
+                templates.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        for (String path : keyPaths(StackFixture.profile(name).settings(), "")) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            assertThat(templates.toString()).as("a template reading setting %s of %s", path, name).containsPattern("\\." + key + "\\b");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void dataIsKeptWhereTheProfileSaysSo(String name) {
+        boolean keep = KEEP_DATA.contains(name);
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        Map<String, Object> loki = values(name, "loki");
+
+        assertThat(at(kps, "prometheus.prometheusSpec.storageSpec") != null).as("Prometheus volume").isEqualTo(keep);
+        assertThat(at(kps, "prometheus.prometheusSpec.retention")).isNotNull();
+        assertThat(at(kps, "grafana.persistence.enabled")).isEqualTo(keep);
+        String lokiTarget = "SimpleScalable".equals(loki.get("deploymentMode")) ? "write" : "singleBinary";
+        assertThat(at(loki, lokiTarget + ".persistence.enabled")).isEqualTo(keep);
+        assertThat(at(loki, "loki.limits_config.retention_period")).isNotNull();
+        assertThat(at(values(name, "tempo"), "persistence.enabled")).isEqualTo(keep);
+        assertThat(at(values(name, "tempo"), "tempo.retention")).isNotNull();
+        assertThat(at(values(name, "alertmanager"), "persistence.enabled")).isEqualTo(keep);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging"})
+    void smallProfilesRunOneMonolithicLokiWithoutCachesCanaryOrObjectStorage(String name) {
+        Map<String, Object> loki = values(name, "loki");
+
+        assertThat(loki.get("deploymentMode")).isEqualTo("Monolithic");
+        assertThat(at(loki, "loki.storage.type")).isEqualTo("filesystem");
+        assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(1);
+        assertThat(at(loki, "singleBinary.replicas")).isEqualTo(1);
+        assertThat(at(loki, "chunksCache.enabled")).isEqualTo(false);
+        assertThat(at(loki, "resultsCache.enabled")).isEqualTo(false);
+        assertThat(at(loki, "lokiCanary.enabled")).isEqualTo(false);
+        assertThat(at(loki, "test.enabled")).isEqualTo(false);
+        assertThat(at(loki, "minio.enabled")).isEqualTo(false);
+        assertThat(at(values(name, "kube-prometheus-stack"), "kubeEtcd.enabled")).isEqualTo(!name.equals("dev") && !name.equals("ci"));
+    }
+
+    @Test
+    void prodRunsReplicasAndLokiOnObjectStorageWithCredentialsFromASecret() {
+        Map<String, Object> loki = values("prod", "loki");
+
+        assertThat(at(values("prod", "kube-prometheus-stack"), "prometheus.prometheusSpec.replicas")).isEqualTo(2);
+        assertThat(at(values("prod", "alertmanager"), "replicaCount")).isEqualTo(2);
+        assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount")).isEqualTo(2);
+        assertThat(loki.get("deploymentMode")).isEqualTo("SimpleScalable");
+        assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(3);
+        for (String target : List.of("read", "write", "backend")) {
+            assertThat(at(loki, target + ".replicas")).as(target).isEqualTo(3);
+        }
+        assertThat(at(loki, "singleBinary.replicas")).isEqualTo(0);
+        assertThat(at(loki, "gateway.replicas")).isEqualTo(2);
+        assertThat(at(loki, "loki.storage.type")).isEqualTo("s3");
+        assertThat(StackFixture.map(at(loki, "loki.storage.bucketNames"))).containsKeys("chunks", "ruler");
+        assertThat(at(loki, "loki.storage.s3.accessKeyId")).isEqualTo("${AWS_ACCESS_KEY_ID}");
+        assertThat(at(loki, "loki.storage.s3.secretAccessKey")).isEqualTo("${AWS_SECRET_ACCESS_KEY}");
+        assertThat(at(loki, "loki.storage.s3.endpoint")).isEqualTo("${S3_ENDPOINT}");
+        assertThat(at(loki, "defaults.extraEnvFrom")).isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-loki-s3"))));
+    }
+
+    /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void noImageTagIsLeftEmptyOrLatest(String name) {
+        for (String component : StackFixture.components().keySet()) {
+            ManifestChecks.walk(values(name, component), "", (path, key, value) -> {
+                if ("tag".equals(key)) {
+                    assertThat(value).as("%s %s%s", name, component, path).isInstanceOf(String.class);
+                    assertThat((String) value).as("%s %s%s", name, component, path).isNotBlank().isNotEqualTo("latest");
+                }
+            });
+        }
+    }
+
+    /** A profile is data: templates branch on settings, never on which profile is running. */
+    @Test
+    void templatesNeverAskForTheProfileName() throws IOException {
+        for (var component : StackFixture.components().values()) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(component.valuesTemplate())) {
+                String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(template).as(component.valuesTemplate()).doesNotContain("profile.name").doesNotContain("config.profile");
+            }
+        }
+    }
+
+    private Map<String, Object> values(String profile, String component) {
+        return renderer.render(topology.component(component), StackFixture.exampleConfig(profile), topology, StackFixture.KUBE_VERSION).values();
+    }
+
+    private static Object at(Map<String, Object> values, String path) {
+        Object current = values;
+        for (String key : path.split("\\.")) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(key);
+        }
+        return current;
+    }
+
+    private static List<String> keyPaths(Map<String, Object> map, String prefix) {
+        List<String> paths = new ArrayList<>();
+        map.forEach((key, value) -> {
+            paths.add(prefix + key);
+            if (value instanceof Map<?, ?> nested && !key.endsWith("esources") && !key.equals("bucketNames")) {
+                paths.addAll(keyPaths(StackFixture.map(nested), prefix + key + "."));
+            }
+        });
+        return paths;
+    }
+}

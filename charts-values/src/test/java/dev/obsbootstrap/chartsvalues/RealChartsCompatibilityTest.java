@@ -1,0 +1,134 @@
+package dev.obsbootstrap.chartsvalues;
+
+import com.marcnuri.helm.Helm;
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.ServiceEndpoint;
+import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesRenderer;
+import dev.obsbootstrap.core.values.ValuesTestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every profile x every component, rendered by the real upstream charts with real Helm (helm-java `helm template`,
+ * values.schema.json included), then checked the way an install would need: the manifests parse, images are pinned,
+ * memory is requested and limited where the profile requires it, no Secret carries a credential, no Helm hooks,
+ * each catalog endpoint's Service exists with its port, and the image tags the templates pin still match the chart's
+ * appVersion (a chart bump without a tag bump fails here).
+ *
+ * <p>The charts are never part of this repository: point OBS_CHARTS_DIR at a directory holding one unpacked chart per
+ * catalog chart name (dependencies vendored under charts/). Without it the group is skipped, saying so. Rendered
+ * values and manifests are kept under target/real-charts/ for reading.
+ */
+@Tag("real-charts")
+class RealChartsCompatibilityTest {
+    private static final String CHARTS_DIR_VARIABLE = "OBS_CHARTS_DIR";
+    private static final Path OUTPUT = Path.of("target", "real-charts");
+    /** profile / component -> {values render, helm template} in microseconds. */
+    private static final Map<String, long[]> RENDER_MICROS = new TreeMap<>();
+
+    private final ValuesRenderer renderer = new ValuesRenderer();
+
+    private static final String SKIP_REASON = "real-chart compatibility skipped: set " + CHARTS_DIR_VARIABLE
+            + " to a directory of unpacked upstream charts (one directory per chart name) to run it";
+
+    @BeforeAll
+    static void sayWhyWhenSkipped() {
+        if (!chartsGiven()) {
+            System.out.println(SKIP_REASON);
+        }
+    }
+
+    private static boolean chartsGiven() {
+        String dir = System.getenv(CHARTS_DIR_VARIABLE);
+        return dir != null && !dir.isBlank();
+    }
+
+    @AfterAll
+    static void printRenderTimes() {
+        if (!RENDER_MICROS.isEmpty()) {
+            StringBuilder table = new StringBuilder(String.format("%-42s %10s %14s%n", "render times, ms", "values", "helm template"));
+            RENDER_MICROS.forEach((key, micros) -> table.append(
+                    String.format("  %-40s %10.1f %14.1f%n", key, micros[0] / 1000.0, micros[1] / 1000.0)));
+            System.out.print(table);
+        }
+    }
+
+    static Stream<Arguments> profilesAndComponents() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String profile : StackFixture.PROFILES) {
+            for (String component : StackFixture.components().keySet()) {
+                cases.add(Arguments.of(profile, component));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("profilesAndComponents")
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void rendersCleanlyWithTheRealChart(String profileName, String componentId) throws IOException {
+        Assumptions.assumeTrue(chartsGiven(), SKIP_REASON);
+        BootstrapConfig config = StackFixture.exampleConfig(profileName);
+        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
+        ComponentSpec component = topology.component(componentId);
+        Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE)).resolve(component.chart().name());
+        assertThat(chartDir.resolve("Chart.yaml")).as("chart %s under %s", component.chart().name(), CHARTS_DIR_VARIABLE).exists();
+        Map<String, Object> chart = StackFixture.loadFile(chartDir.resolve("Chart.yaml"));
+        assertThat(String.valueOf(chart.get("version")))
+                .as("version of the chart in %s (the catalog pins %s)", chartDir, component.chart().coordinate())
+                .isEqualTo(component.chart().version());
+
+        long start = System.nanoTime();
+        RenderedValues values = renderer.render(component, config, topology, StackFixture.KUBE_VERSION);
+        long rendered = System.nanoTime();
+        Path out = Files.createDirectories(OUTPUT.resolve(profileName));
+        Path valuesFile = Files.writeString(out.resolve(componentId + ".values.yaml"), values.yaml());
+        String manifests = new Helm(chartDir).template()
+                .withName(component.release())
+                .withNamespace(topology.namespace())
+                .withKubeVersion(StackFixture.KUBE_VERSION)
+                .withValuesFile(valuesFile)
+                .call();
+        RENDER_MICROS.put(profileName + " / " + componentId,
+                new long[] {(rendered - start) / 1_000, (System.nanoTime() - rendered) / 1_000});
+        Files.writeString(out.resolve(componentId + ".manifests.yaml"), manifests);
+
+        List<String> problems = new ArrayList<>();
+        List<Map<String, Object>> objects = ManifestChecks.parse(manifests, problems);
+        assertThat(objects).as("objects rendered").isNotEmpty();
+        problems.addAll(ManifestChecks.unpinnedImages(objects));
+        problems.addAll(ManifestChecks.credentialsInSecrets(objects));
+        problems.addAll(ManifestChecks.helmHooks(objects));
+        if (config.profile().requireMemoryLimits()) {
+            problems.addAll(ManifestChecks.missingMemory(objects));
+        }
+        problems.addAll(ManifestChecks.appVersionNotDeployed(objects, String.valueOf(chart.get("appVersion"))));
+        for (ServiceEndpoint endpoint : topology.endpoints().values()) {
+            if (endpoint.component().equals(componentId)) {
+                problems.addAll(ManifestChecks.missingService(objects, endpoint.service(), endpoint.port()));
+            }
+        }
+        assertThat(problems).as("problems in %s/%s manifests (see %s)", profileName, componentId, out.toAbsolutePath()).isEmpty();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.obsbootstrap.chartsvalues;
+
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.Durations;
+import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.config.Profile;
+import dev.obsbootstrap.core.config.ServiceEndpoint;
+import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.values.ValuesTestConfigs;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shipped catalog and profiles read straight from this module's resources with SnakeYAML (not through the
+ * ConfigLoader, which is tested on its own), turned into the records the renderer takes.
+ */
+final class StackFixture {
+    static final List<String> PROFILES = List.of("dev", "ci", "staging", "prod");
+    static final String KUBE_VERSION = "1.31.0";
+
+    private StackFixture() {
+    }
+
+    /** Every component of the catalog, in catalog order. */
+    static Map<String, ComponentSpec> components() {
+        Map<String, Object> catalog = load("obs-bootstrap/catalog.yaml");
+        Map<String, ComponentSpec> components = new LinkedHashMap<>();
+        map(catalog.get("components")).forEach((id, entry) -> {
+            Map<String, Object> component = map(entry);
+            Map<String, Object> chart = map(component.get("chart"));
+            components.put(id, new ComponentSpec(id,
+                    new ChartRef((String) chart.get("repository"), (String) chart.get("name"), String.valueOf(chart.get("version"))),
+                    (String) component.get("release"), (String) component.get("fullname"), (String) component.get("values"),
+                    "apply-crds".equals(component.get("install")) ? InstallMode.APPLY_CRDS : InstallMode.HELM_RELEASE,
+                    list(component.getOrDefault("operatorWorkloads", List.of()))));
+        });
+        return components;
+    }
+
+    static StackTopology topology(String namespace) {
+        Map<String, Object> catalog = load("obs-bootstrap/catalog.yaml");
+        Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
+        map(catalog.get("endpoints")).forEach((name, entry) -> {
+            Map<String, Object> endpoint = map(entry);
+            endpoints.put(name, new ServiceEndpoint(name, (String) endpoint.get("component"), namespace,
+                    (String) endpoint.get("service"), (Integer) endpoint.get("port"), (String) endpoint.getOrDefault("path", "")));
+        });
+        Map<String, String> datasources = new LinkedHashMap<>();
+        map(catalog.get("datasources")).forEach((name, uid) -> datasources.put(name, (String) uid));
+        return new StackTopology(namespace, components(), endpoints, datasources);
+    }
+
+    static Profile profile(String name) {
+        Map<String, Object> file = load("obs-bootstrap/profiles/" + name + ".yaml");
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        map(file.get("timeouts")).forEach((phase, text) -> timeouts.put(phase, Durations.parse(String.valueOf(text))));
+        Map<String, Boolean> phases = new LinkedHashMap<>();
+        map(file.get("phases")).forEach((phase, enabled) -> phases.put(phase, (Boolean) enabled));
+        return new Profile((String) file.get("name"), (String) file.get("description"), timeouts,
+                Durations.parse(String.valueOf(file.get("probeDeadline"))), (Boolean) file.get("requireMemoryLimits"), phases,
+                map(file.get("settings")));
+    }
+
+    /** The example config (two receivers, Loki auth on) for a shipped profile, no value overrides. */
+    static BootstrapConfig exampleConfig(String profileName) {
+        return ValuesTestConfigs.exampleConfig(profile(profileName), Map.of());
+    }
+
+    static Map<String, Object> load(String resource) {
+        try (InputStream in = StackFixture.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the test classpath");
+            }
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> loadFile(java.nio.file.Path file) {
+        try {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(java.nio.file.Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> list(Object value) {
+        return (List<String>) value;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.obsbootstrap.metrics;
+
+import dev.obsbootstrap.core.probe.HttpReply;
+import dev.obsbootstrap.core.probe.Json;
+import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeAttempt;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.ProbeHttp;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Grafana answers {@code /api/health} with {@code "database": "ok"}. */
+public final class GrafanaHealthProbe implements Probe {
+    private final Duration deadline;
+
+    public GrafanaHealthProbe(Duration deadline) {
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+    }
+
+    @Override
+    public String name() {
+        return "grafana-health";
+    }
+
+    @Override
+    public String proves() {
+        return "Grafana is up and its database answers (/api/health reports database ok).";
+    }
+
+    @Override
+    public Duration deadline() {
+        return deadline;
+    }
+
+    @Override
+    public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "grafana", "/api/health"));
+        if (!reply.answered()) {
+            return ProbeAttempt.fail("Grafana did not answer: " + reply.describe(),
+                    "Grafana (the kube-prometheus-stack grafana subchart) is not reachable: is its pod running? It waits for its datasource and dashboard sidecars on start");
+        }
+        JsonNode body = reply.json();
+        String database = Json.text(body, "database");
+        if (reply.is(200) && "ok".equals(database)) {
+            return ProbeAttempt.pass("Grafana " + Json.text(body, "version") + " healthy, database ok");
+        }
+        return ProbeAttempt.fail("Grafana is unhealthy (database " + (database.isEmpty() ? "not reported" : database) + "): " + reply.describe(),
+                "Grafana's database is unavailable: with the default sqlite, check Grafana's volume (persistence) and its logs for 'database is locked' or migration errors");
+    }
+}
