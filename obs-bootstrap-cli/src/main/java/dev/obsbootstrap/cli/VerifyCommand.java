@@ -9,6 +9,7 @@ import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.ExplicitEndpoints;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
@@ -133,7 +134,7 @@ public final class VerifyCommand extends BaseCommand {
     private PhaseOutcome verify(Phase phase, BootstrapConfig config, ProbeContext context, ProbeRunner runner, Console console) {
         Console phaseConsole = console.forPhase(phase.id());
         long started = System.nanoTime();
-        List<Probe> probes = phase.probes(config);
+        List<Probe> probes = capDeadlines(phase.probes(config));
         if (probes.isEmpty()) {
             phaseConsole.warn("this phase has no probes: nothing to verify");
             return new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, Duration.ZERO, List.of(), List.of(), "no probes to run");
@@ -154,6 +155,33 @@ public final class VerifyCommand extends BaseCommand {
         }
         return new PhaseOutcome(phase.id(), PhaseStatus.VERIFY_FAILED, took, List.of(), results,
                 failed.size() + " of " + results.size() + " probes failed: " + String.join(", ", failed));
+    }
+
+    /** --timeout, for verify: no probe keeps trying longer than this. */
+    private List<Probe> capDeadlines(List<Probe> probes) {
+        if (clusterOptions.timeout().isEmpty()) {
+            return probes;
+        }
+        Duration cap = clusterOptions.timeout().get();
+        return probes.stream().map(probe -> probe.deadline().compareTo(cap) > 0 ? (Probe) new CappedProbe(probe, cap) : probe).toList();
+    }
+
+    /** A probe with a shorter deadline; everything else is the original's. */
+    private record CappedProbe(Probe probe, Duration deadline) implements Probe {
+        @Override
+        public String name() {
+            return probe.name();
+        }
+
+        @Override
+        public String proves() {
+            return probe.proves();
+        }
+
+        @Override
+        public ProbeAttempt attempt(ProbeContext context) throws Exception {
+            return probe.attempt(context);
+        }
     }
 
     /**
