@@ -16,11 +16,18 @@ import java.util.function.LongSupplier;
  * erase-line, cut to the terminal width, and levels are coloured unless {@code NO_COLOR} is set. Anywhere else
  * ({@link Mode#PLAIN}: a pipe, a file, {@code CI=true}, {@code TERM=dumb}) every line ends with a newline, there is
  * no ANSI at all, and a progress line is printed only when its text differs from the previous progress line, so CI
- * logs show each step once. Progress lines start with the time since the console was made ({@code 12s}).
+ * logs show each step once: elapsed times and try counters do not count as a change, and an unchanged line is
+ * repeated every 30 seconds so the log shows the run is alive. Progress lines start with the time since the console was made ({@code 12s}).
  * Debug lines appear only with {@code -v} or {@code --debug}.
  */
 final class StderrConsole implements Console {
     enum Mode { TERMINAL, PLAIN }
+
+    /** In plain mode an unchanged progress line is repeated this often, so a CI log shows the run is alive. */
+    static final long HEARTBEAT_NANOS = 30_000_000_000L;
+    /** Elapsed times (42s, 1m3s, 548ms) and try counters: they change on every poll without saying anything new. */
+    private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile(
+            "\\b\\d+(?:\\.\\d+)?(?:ms|s|m|h)(?:\\d+(?:ms|s|m))*\\b|(?i)\\b(?:try|tries|attempt|attempts)\\s+\\d+");
 
     private static final String ERASE_LINE = "\r\u001b[2K";
     private static final String RESET = "\u001b[0m";
@@ -141,7 +148,8 @@ final class StderrConsole implements Console {
         private final LongSupplier clock;
         private final long start;
         private boolean progressOnScreen;
-        private String lastProgress;
+        private String lastProgress = "";
+        private long lastPrinted;
 
         Screen(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier clock) {
             this.err = err;
@@ -164,15 +172,17 @@ final class StderrConsole implements Console {
             String text = tag + oneLine(safe(message, false));
             String elapsed = elapsed() + " ";
             if (mode == Mode.PLAIN) {
-                if (text.equals(lastProgress)) {
+                String key = withoutCounters(text);
+                long now = clock.getAsLong();
+                if (key.equals(lastProgress) && now - lastPrinted < HEARTBEAT_NANOS) {
                     return;
                 }
-                lastProgress = text;
+                lastProgress = key;
+                lastPrinted = now;
                 err.print(elapsed + text + "\n");
                 err.flush();
                 return;
             }
-            lastProgress = text;
             String visible = cut(elapsed + text, width - 1);
             String shown = visible.length() > elapsed.length()
                     ? style(elapsed, DIM) + colourTag(visible.substring(elapsed.length()), tag)
@@ -223,6 +233,10 @@ final class StderrConsole implements Console {
                 }
             }
             return out.toString();
+        }
+
+        private static String withoutCounters(String text) {
+            return COUNTERS.matcher(text).replaceAll("#");
         }
 
         private static String oneLine(String text) {

@@ -44,15 +44,34 @@ class StderrConsoleTest {
         void progressIsPrintedOnlyWhenItsTextChanges() {
             StderrConsole console = console(Mode.PLAIN, false, false);
 
-            console.progress("alertmanager-ready: attempt %d", 1);
+            console.progress("metrics: %d/5 ready", 3);
             advanceSeconds(3);
-            console.progress("alertmanager-ready: attempt %d", 1);
+            console.progress("metrics: %d/5 ready", 3);
             console.debug("not shown without -v");
             advanceSeconds(9);
-            console.progress("alertmanager-ready: attempt %d", 2);
-            console.progress("alertmanager-ready: attempt %d", 2);
+            console.progress("metrics: %d/5 ready", 4);
+            console.progress("metrics: %d/5 ready", 4);
 
-            assertThat(captured.toString()).isEqualTo("0s alertmanager-ready: attempt 1\n12s alertmanager-ready: attempt 2\n");
+            assertThat(captured.toString()).isEqualTo("0s metrics: 3/5 ready\n12s metrics: 4/5 ready\n");
+        }
+
+        @Test
+        void elapsedTimesAndTryCountersAloneAreNoChangeButAHeartbeatRepeatsTheLine() {
+            StderrConsole console = console(Mode.PLAIN, false, false);
+
+            console.progress("alertmanager-ready: try %d, %s: connection refused (127.0.0.1:19093)", 1, "46ms");
+            advanceSeconds(2);
+            console.progress("alertmanager-ready: try %d, %s: connection refused (127.0.0.1:19093)", 2, "2s");
+            advanceSeconds(27);
+            console.progress("alertmanager-ready: try %d, %s: connection refused (127.0.0.1:19093)", 15, "1m29s");
+            advanceSeconds(1);
+            console.progress("alertmanager-ready: try %d, %s: connection refused (127.0.0.1:19093)", 16, "1m30s");
+            console.progress("alertmanager-ready: try %d, %s: HTTP 503", 17, "1m30s");
+
+            assertThat(captured.toString()).isEqualTo(
+                    "0s alertmanager-ready: try 1, 46ms: connection refused (127.0.0.1:19093)\n"
+                            + "30s alertmanager-ready: try 16, 1m30s: connection refused (127.0.0.1:19093)\n"
+                            + "30s alertmanager-ready: try 17, 1m30s: HTTP 503\n");
         }
 
         @Test

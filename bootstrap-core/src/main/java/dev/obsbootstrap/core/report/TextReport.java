@@ -13,7 +13,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -137,14 +140,14 @@ public final class TextReport implements ReportWriter {
         text.append(indent).append(pad(label, 10)).append(cleaned.replaceAll("\\r?\\n", continuation)).append('\n');
     }
 
+    /** "Result: verification failed (exit 1), 1 verify failed, 4 skipped; alerting VERIFY_FAILED". */
     private String result(RunReport report) {
         ExitCode exit = report.exitCode();
+        Map<PhaseStatus, Integer> counts = new EnumMap<>(PhaseStatus.class);
         List<String> notOk = new ArrayList<>();
-        int verified = 0;
         for (PhaseOutcome phase : report.phases()) {
-            if (phase.status() == PhaseStatus.VERIFIED) {
-                verified++;
-            } else if (phase.status().exitCode() != ExitCode.OK) {
+            counts.merge(phase.status(), 1, Integer::sum);
+            if (phase.status().exitCode() != ExitCode.OK) {
                 notOk.add(clean(phase.phase()) + " " + phase.status().name());
             }
         }
@@ -155,9 +158,10 @@ public final class TextReport implements ReportWriter {
             case CLUSTER_FAILURE -> "install failed";
             case INTERRUPTED -> "interrupted";
         };
+        List<String> tally = new ArrayList<>();
+        counts.forEach((status, count) -> tally.add(count + " " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         StringBuilder line = new StringBuilder("Result: ").append(verdict).append(" (exit ").append(exit.code()).append("), ")
-                .append(verified).append(" of ").append(report.phases().size()).append(report.phases().size() == 1 ? " phase" : " phases")
-                .append(" verified");
+                .append(tally.isEmpty() ? "no phases" : String.join(", ", tally));
         if (!notOk.isEmpty()) {
             line.append("; ").append(String.join(", ", notOk));
         }
