@@ -7,7 +7,7 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.plan.BundleSecret;
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.plan.ClusterKubeVersion;
 import dev.obsbootstrap.core.plan.Finding;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
@@ -45,7 +45,6 @@ import java.util.Properties;
 public final class PlanCommand extends BaseCommand {
     /** plan must never wait long on a cluster it does not need. */
     private static final Duration CLUSTER_VERSION_TIMEOUT = Duration.ofSeconds(3);
-    private static final String KUBE_PROMETHEUS_STACK = "kube-prometheus-stack";
 
     @Mixin
     ConfigMixin configOptions;
@@ -123,39 +122,12 @@ public final class PlanCommand extends BaseCommand {
         stdout.flush();
     }
 
-    /**
-     * The Secrets the charts reference by name: Grafana's admin login (the kube-prometheus-stack values template names it
-     * {@code <fullname>-grafana-admin}) and the receivers' credentials, when their phases are on.
-     */
-    private static List<BundleSecret> bundleSecrets(BootstrapConfig config, StackTopology topology, PhasePlan phases) {
-        List<BundleSecret> secrets = new ArrayList<>();
+    /** The Secrets the enabled phases' charts read by name: the phases declare them, install.sh creates them. */
+    private static List<StackSecret> bundleSecrets(BootstrapConfig config, StackTopology topology, PhasePlan phases) {
+        List<StackSecret> secrets = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
-            if (!phase.enabled(config)) {
-                continue;
-            }
-            List<String> components = phase.components(config);
-            if (components.contains(KUBE_PROMETHEUS_STACK)) {
-                secrets.add(new BundleSecret(topology.namespace(), topology.component(KUBE_PROMETHEUS_STACK).fullname() + "-grafana-admin",
-                        "Grafana admin login", false, List.of(
-                        new BundleSecret.Key.Literal("admin-user", "admin"),
-                        new BundleSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD"))));
-            }
-            if (components.contains("alertmanager")) {
-                List<BundleSecret.Key> keys = new ArrayList<>();
-                for (BootstrapConfig.Receiver receiver : config.alerting().receivers()) {
-                    receiver.credentials().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(credential -> {
-                        String key = ReceiverCredentialsSecret.key(receiver.name(), credential.getKey());
-                        if (credential.getValue() instanceof BootstrapConfig.SecretRef.FromEnv env) {
-                            keys.add(new BundleSecret.Key.FromEnv(key, env.variable()));
-                        } else if (credential.getValue() instanceof BootstrapConfig.SecretRef.FromSecret secret) {
-                            keys.add(new BundleSecret.Key.FromSecret(key, secret.secretName(), secret.key()));
-                        }
-                    });
-                }
-                if (!keys.isEmpty()) {
-                    secrets.add(new BundleSecret(topology.namespace(), ReceiverCredentialsSecret.NAME,
-                            "Alertmanager receiver credentials", true, keys));
-                }
+            if (phase.enabled(config)) {
+                secrets.addAll(phase.secrets(config, topology));
             }
         }
         return secrets;

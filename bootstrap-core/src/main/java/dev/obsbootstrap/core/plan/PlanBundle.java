@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.phase.StackSecret;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param secrets           Secrets install.sh creates before the first release
  */
 public record PlanBundle(String profile, String kubeVersion, String kubeVersionSource, String generator,
-                         List<PlannedPhase> phases, List<BundleSecret> secrets) {
+                         List<PlannedPhase> phases, List<StackSecret> secrets) {
     public PlanBundle {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(kubeVersion, "kubeVersion");

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
@@ -275,12 +276,12 @@ public final class PlanBundleWriter {
         bundle.phases().forEach(p -> p.releases().forEach(r -> namespaces.add(r.spec().namespace())));
         bundle.secrets().forEach(s -> namespaces.add(s.namespace()));
         List<String> environment = new ArrayList<>();
-        for (BundleSecret secret : bundle.secrets()) {
-            for (BundleSecret.Key key : secret.keys()) {
-                if (key instanceof BundleSecret.Key.Generated generated) {
+        for (StackSecret secret : bundle.secrets()) {
+            for (StackSecret.Key key : secret.keys()) {
+                if (key instanceof StackSecret.Key.Generated generated) {
                     environment.add("#   " + generated.variable() + "  " + key.key() + " of Secret " + secret.name()
                             + " (" + secret.purpose() + "); default: a random value, kept only in the cluster");
-                } else if (key instanceof BundleSecret.Key.FromEnv fromEnv) {
+                } else if (key instanceof StackSecret.Key.FromEnv fromEnv) {
                     environment.add("#   " + fromEnv.variable() + "  " + key.key() + " of Secret " + secret.name()
                             + " (" + secret.purpose() + "); required");
                 }
@@ -317,7 +318,7 @@ public final class PlanBundleWriter {
             sh.append("kubectl create namespace ").append(quote(namespace)).append(" --dry-run=client -o yaml | kubectl apply -f -\n");
         }
         sh.append('\n');
-        for (BundleSecret secret : bundle.secrets()) {
+        for (StackSecret secret : bundle.secrets()) {
             appendSecret(sh, secret);
         }
         for (PlannedPhase phase : bundle.phases()) {
@@ -335,7 +336,7 @@ public final class PlanBundleWriter {
         return sh.toString();
     }
 
-    private static void appendSecret(StringBuilder sh, BundleSecret secret) {
+    private static void appendSecret(StringBuilder sh, StackSecret secret) {
         String name = quote(secret.name());
         String namespace = quote(secret.namespace());
         String indent = secret.replace() ? "" : "  ";
@@ -346,17 +347,17 @@ public final class PlanBundleWriter {
             sh.append("if ! kubectl get secret ").append(name).append(" --namespace ").append(namespace).append(" >/dev/null 2>&1; then\n");
         }
         List<String> sources = new ArrayList<>();
-        for (BundleSecret.Key key : secret.keys()) {
-            if (key instanceof BundleSecret.Key.Literal literal) {
+        for (StackSecret.Key key : secret.keys()) {
+            if (key instanceof StackSecret.Key.Literal literal) {
                 sources.add("--from-literal=" + quote(literal.key() + "=" + literal.value()));
-            } else if (key instanceof BundleSecret.Key.Generated generated) {
+            } else if (key instanceof StackSecret.Key.Generated generated) {
                 sh.append(indent).append(": \"${").append(generated.variable()).append(":=$(openssl rand -base64 24)}\"\n");
                 sources.add(fileFromVariable(key.key(), generated.variable()));
-            } else if (key instanceof BundleSecret.Key.FromEnv fromEnv) {
+            } else if (key instanceof StackSecret.Key.FromEnv fromEnv) {
                 sh.append(indent).append(": \"${").append(fromEnv.variable()).append(":?set ").append(fromEnv.variable())
                         .append(" to the ").append(key.key()).append(" of Secret ").append(secret.name()).append("}\"\n");
                 sources.add(fileFromVariable(key.key(), fromEnv.variable()));
-            } else if (key instanceof BundleSecret.Key.FromSecret fromSecret) {
+            } else if (key instanceof StackSecret.Key.FromSecret fromSecret) {
                 sources.add("--from-file=" + quote(key.key()) + "=<(kubectl get secret " + quote(fromSecret.secretName())
                         + " --namespace " + namespace + " -o jsonpath=" + quote("{.data." + fromSecret.secretKey() + "}")
                         + " | base64 -d)");
@@ -480,7 +481,7 @@ public final class PlanBundleWriter {
         } else {
             md.append("No secret value is in this bundle. `install.sh` creates these Secrets once (never overwriting them), from\n");
             md.append("environment variables or freshly generated values:\n\n");
-            for (BundleSecret secret : bundle.secrets()) {
+            for (StackSecret secret : bundle.secrets()) {
                 md.append("- `").append(secret.namespace()).append('/').append(secret.name()).append("`: ").append(secret.purpose()).append('\n');
             }
             md.append('\n');

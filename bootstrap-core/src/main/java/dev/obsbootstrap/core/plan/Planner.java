@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -51,7 +52,7 @@ public final class Planner {
     }
 
     public PlanBundle plan(PhasePlan phases, BootstrapConfig config, StackTopology topology, KubeVersionChoice kube,
-                           String generator, List<BundleSecret> secrets) {
+                           String generator, List<StackSecret> secrets) {
         List<PlannedPhase> planned = new ArrayList<>();
         List<Phase> ordered = phases.ordered();
         for (int index = 0; index < ordered.size(); index++) {

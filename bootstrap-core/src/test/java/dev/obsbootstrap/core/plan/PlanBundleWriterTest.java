@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ConfigException;
@@ -147,9 +148,9 @@ class PlanBundleWriterTest {
     void ociChartsAreInstalledByReferenceAndRequiredVariablesAreChecked() {
         ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
                 "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
-        BundleSecret webhook = new BundleSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
-                List.of(new BundleSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
-                        new BundleSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
+        StackSecret webhook = new StackSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
+                List.of(new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+                        new StackSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
         PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
                 new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))), List.of(webhook));
 
@@ -169,9 +170,9 @@ class PlanBundleWriterTest {
     void installShWithEverySecretSourceIsValidBash() throws IOException, InterruptedException {
         ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts",
                 "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
-        BundleSecret receivers = new BundleSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
-                List.of(new BundleSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
-                        new BundleSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
+        StackSecret receivers = new StackSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
+                List.of(new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+                        new StackSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
         PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
                 new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))),
                 List.of(PlanFixtures.grafanaAdmin(), receivers));

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -43,6 +44,11 @@ final class PlanFixtures {
         @Override
         public List<String> components(BootstrapConfig config) {
             return components;
+        }
+
+        @Override
+        public List<dev.obsbootstrap.core.phase.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
+            return List.of();
         }
 
         @Override
@@ -106,10 +112,10 @@ final class PlanFixtures {
         return new Planner(HelmJavaDriver.templateOnly(), charts(cache), (component, kube) -> values(component), SilentConsole.INSTANCE);
     }
 
-    static BundleSecret grafanaAdmin() {
-        return new BundleSecret("observability", "obs-grafana-admin", "Grafana admin login", false, List.of(
-                new BundleSecret.Key.Literal("admin-user", "admin"),
-                new BundleSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
+    static StackSecret grafanaAdmin() {
+        return new StackSecret("observability", "obs-grafana-admin", "Grafana admin login", false, List.of(
+                new StackSecret.Key.Literal("admin-user", "admin"),
+                new StackSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
     }
 
     static PlanBundle bundle(Path cache) {

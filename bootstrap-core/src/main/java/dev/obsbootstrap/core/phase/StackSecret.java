@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.plan;
+package dev.obsbootstrap.core.phase;
 
 import java.util.List;
 import java.util.Objects;
@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param replace true: rewritten from its sources on every run (receiver credentials follow the config);
  *                false: created once and never overwritten (a generated password must not change under Grafana)
  */
-public record BundleSecret(String namespace, String name, String purpose, boolean replace, List<Key> keys) {
-    public BundleSecret {
+public record StackSecret(String namespace, String name, String purpose, boolean replace, List<Key> keys) {
+    public StackSecret {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(purpose, "purpose");
