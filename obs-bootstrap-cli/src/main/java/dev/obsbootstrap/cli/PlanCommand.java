@@ -1,5 +1,6 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ExitCode;
@@ -29,7 +30,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +43,6 @@ import java.util.Properties;
                         + "Static checks: Kubernetes objects, pinned images, memory requests and limits (when the profile requires them), "
                         + "no secret in the bundle. Exit 2 when a check fails; the bundle is written anyway."})
 public final class PlanCommand extends BaseCommand {
-    /** plan must never wait long on a cluster it does not need. */
-    private static final Duration CLUSTER_VERSION_TIMEOUT = Duration.ofSeconds(3);
 
     @Mixin
     ConfigMixin configOptions;
@@ -73,8 +71,11 @@ public final class PlanCommand extends BaseCommand {
         out().println("phase order: " + String.join(" -> ", phases.ids()));
         out().flush();
 
-        KubeVersionChoice kube = KubeVersionChoice.choose(kubeVersion,
-                () -> ClusterKubeVersion.read("", config.cluster().context(), CLUSTER_VERSION_TIMEOUT, console));
+        KubeVersionChoice kube = KubeVersionChoice.choose(kubeVersion, () -> {
+            try (ClusterHub hub = ClusterHub.discover(config.cluster().context(), System.getenv())) {
+                return ClusterKubeVersion.read(hub, console);
+            }
+        });
         console.info("rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
         ValuesRenderer values = new ValuesRenderer();

@@ -1,8 +1,8 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.report.SilentConsole;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
+import dev.obsbootstrap.core.testing.FakeCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,43 +21,45 @@ class ClusterKubeVersionTest {
     Path tmp;
 
     @Test
-    void readsTheVersionTheApiServerReports() throws IOException, InterruptedException {
-        try (MockWebServer apiServer = new MockWebServer()) {
-            apiServer.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                    .body("{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.3+k3s1\",\"platform\":\"linux/amd64\"}").build());
-            apiServer.start();
+    void readsTheVersionTheApiServerReports() {
+        try (FakeCluster cluster = FakeCluster.builder().kubernetesVersion("1.32.3").start();
+             ClusterHub hub = ClusterHub.forKubeconfig(cluster.writeKubeconfig(tmp.resolve("kubeconfig")), "", Map.of())) {
 
-            assertThat(ClusterKubeVersion.read(kubeconfig(apiServer.url("/").toString()), "", Duration.ofSeconds(3), SilentConsole.INSTANCE))
-                    .contains("v1.32.3+k3s1");
-            assertThat(apiServer.takeRequest().getTarget()).isEqualTo("/version");
+            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE)).hasValueSatisfying(v -> assertThat(v).contains("1.32.3"));
         }
     }
 
     @Test
     void anUnreachableClusterMeansNoVersionRatherThanAnError() throws IOException {
+        try (ClusterHub hub = ClusterHub.forKubeconfig(kubeconfigForClosedPort(), "", Map.of())) {
+            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE)).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownContextOrNoKubeconfigMeansNoVersion() throws IOException {
+        try (ClusterHub hub = ClusterHub.forKubeconfig(kubeconfigForClosedPort(), "no-such-context", Map.of())) {
+            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE)).isEmpty();
+        }
+        try (ClusterHub hub = ClusterHub.discover("", Map.of("HOME", tmp.toString()))) {
+            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE)).isEmpty();
+        }
+    }
+
+    private Path kubeconfigForClosedPort() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-
-        assertThat(ClusterKubeVersion.read(kubeconfig("http://127.0.0.1:" + port), "", Duration.ofSeconds(3), SilentConsole.INSTANCE)).isEmpty();
-    }
-
-    @Test
-    void aContextTheKubeconfigLacksMeansNoVersion() throws IOException {
-        assertThat(ClusterKubeVersion.read(kubeconfig("http://127.0.0.1:1"), "no-such-context", Duration.ofSeconds(3), SilentConsole.INSTANCE)).isEmpty();
-    }
-
-    private String kubeconfig(String server) throws IOException {
-        Path file = tmp.resolve("kubeconfig-" + Math.abs(server.hashCode()));
+        Path file = tmp.resolve("closed-kubeconfig");
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
-                clusters: [{name: c, cluster: {server: "%s"}}]
+                clusters: [{name: c, cluster: {server: "http://127.0.0.1:%d"}}]
                 contexts: [{name: c, context: {cluster: c, user: u}}]
                 current-context: c
                 users: [{name: u, user: {token: t}}]
-                """.formatted(server));
-        return file.toString();
+                """.formatted(port));
+        return file;
     }
 }
