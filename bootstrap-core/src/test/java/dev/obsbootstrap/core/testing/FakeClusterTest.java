@@ -152,7 +152,8 @@ class FakeClusterTest {
         cluster.client().apps().deployments().inNamespace("t").withName("owned").delete();
 
         cluster.client().pods().inNamespace("t").withLabel("app", "owned").informOnCondition(List::isEmpty).get(20, TimeUnit.SECONDS);
-        assertThat(cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet).get()).isNull();
+        assertThat(cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet)
+                .waitUntilCondition(java.util.Objects::isNull, 20, TimeUnit.SECONDS)).isNull();
     }
 
     @Test
