@@ -3,36 +3,248 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.report.Console;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.IllegalFormatException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
-/** The CLI's console: everything on stderr. (Terminal-aware rendering: see issue 3.) */
+/**
+ * The CLI's console: progress and diagnostics on stderr, never results.
+ *
+ * <p>On a terminal ({@link Mode#TERMINAL}) the progress line is redrawn in place with {@code \r} and an ANSI
+ * erase-line, cut to the terminal width, and levels are coloured unless {@code NO_COLOR} is set. Anywhere else
+ * ({@link Mode#PLAIN}: a pipe, a file, {@code CI=true}, {@code TERM=dumb}) every line ends with a newline, there is
+ * no ANSI at all, and a progress line is printed only when its text differs from the previous progress line, so CI
+ * logs show each step once: elapsed times and try counters do not count as a change, and an unchanged line is
+ * repeated every 30 seconds so the log shows the run is alive. Progress lines start with the time since the console was made ({@code 12s}).
+ * Debug lines appear only with {@code -v} or {@code --debug}.
+ */
 final class StderrConsole implements Console {
-    private final PrintWriter err;
-    private final boolean verbose;
-    private final String prefix;
+    enum Mode { TERMINAL, PLAIN }
 
-    private StderrConsole(PrintWriter err, boolean verbose, String prefix) {
-        this.err = err;
-        this.verbose = verbose;
-        this.prefix = prefix;
+    /** In plain mode an unchanged progress line is repeated this often, so a CI log shows the run is alive. */
+    static final long HEARTBEAT_NANOS = 30_000_000_000L;
+    /** Elapsed times (42s, 1m3s, 548ms) and try counters: they change on every poll without saying anything new. */
+    private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile(
+            "\\b\\d+(?:\\.\\d+)?(?:ms|s|m|h)(?:\\d+(?:ms|s|m))*\\b|(?i)\\b(?:try|tries|attempt|attempts)\\s+\\d+");
+
+    private static final String ERASE_LINE = "\r\u001b[2K";
+    private static final String RESET = "\u001b[0m";
+    private static final String BOLD_RED = "\u001b[1;31m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String CYAN = "\u001b[36m";
+    private static final String DIM = "\u001b[2m";
+
+    private final Screen screen;
+    private final String tag;
+
+    private StderrConsole(Screen screen, String tag) {
+        this.screen = screen;
+        this.tag = tag;
     }
 
-    static Console create(PrintWriter err, VerbosityMixin verbosity) {
-        return new StderrConsole(err, verbosity.verbose(), "");
+    /**
+     * @param width terminal columns, used to keep the redrawn progress line on one row
+     * @param nanoClock {@link System#nanoTime} in production, a fake in tests
+     */
+    StderrConsole(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier nanoClock) {
+        this(new Screen(Objects.requireNonNull(err, "err"), Objects.requireNonNull(mode, "mode"),
+                color && mode == Mode.TERMINAL, verbose, Math.max(20, width), Objects.requireNonNull(nanoClock, "nanoClock")), "");
     }
 
-    private void line(String level, String format, Object... args) {
-        err.println(level + prefix + String.format(format, args));
-        err.flush();
+    /** The console for a command: the mode from the environment, verbosity from -v/--debug. */
+    static StderrConsole create(PrintWriter err, VerbosityMixin verbosity) {
+        Map<String, String> env = System.getenv();
+        Mode mode = detect(System.console() != null, env);
+        return new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
     }
 
-    @Override public void info(String format, Object... args) { line("", format, args); }
-    @Override public void warn(String format, Object... args) { line("warning: ", format, args); }
-    @Override public void error(String format, Object... args) { line("error: ", format, args); }
-    @Override public void debug(String format, Object... args) { if (verbose) { line("debug: ", format, args); } }
-    @Override public void progress(String format, Object... args) { line("", format, args); }
+    /**
+     * A terminal when the JVM has a console (stdin and stdout are terminals), {@code TERM} names a real terminal,
+     * and no CI system says otherwise. Java cannot ask whether stderr itself is a terminal, so {@code 2>file} on a
+     * terminal still counts as one: set {@code CI=true} or {@code TERM=dumb} to get plain lines.
+     */
+    static Mode detect(boolean hasConsole, Map<String, String> env) {
+        String term = env.getOrDefault("TERM", "");
+        boolean ci = "true".equalsIgnoreCase(env.getOrDefault("CI", "")) || "1".equals(env.getOrDefault("CI", ""));
+        return hasConsole && !term.isBlank() && !"dumb".equals(term) && !ci ? Mode.TERMINAL : Mode.PLAIN;
+    }
+
+    /** https://no-color.org: any non-empty NO_COLOR turns colour off. */
+    static boolean colorAllowed(Map<String, String> env) {
+        return env.getOrDefault("NO_COLOR", "").isEmpty();
+    }
+
+    static int columns(Map<String, String> env) {
+        try {
+            return Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    Mode mode() {
+        return screen.mode;
+    }
 
     @Override
+    public void info(String format, Object... args) {
+        screen.line("", "", "", tag, format(format, args));
+    }
+
+    @Override
+    public void warn(String format, Object... args) {
+        screen.line("warning: ", YELLOW, "", tag, format(format, args));
+    }
+
+    @Override
+    public void error(String format, Object... args) {
+        screen.line("error: ", BOLD_RED, "", tag, format(format, args));
+    }
+
+    @Override
+    public void debug(String format, Object... args) {
+        if (screen.verbose) {
+            screen.line("debug: ", DIM, DIM, tag, format(format, args));
+        }
+    }
+
+    @Override
+    public void progress(String format, Object... args) {
+        screen.progress(tag, format(format, args));
+    }
+
+    /** Each line tagged {@code [phase]}; a nested call adds the inner tag after the outer one. */
+    @Override
     public Console forPhase(String phaseId) {
-        return new StderrConsole(err, verbose, prefix + "[" + phaseId + "] ");
+        return new StderrConsole(screen, tag + "[" + phaseId + "] ");
+    }
+
+    /** Erase a progress line still on screen: call before results go to stdout on the same terminal. */
+    void clearProgress() {
+        screen.clearProgress();
+    }
+
+    /** printf-style, but a message never breaks the run: without arguments it is taken literally. */
+    private static String format(String format, Object... args) {
+        if (args == null || args.length == 0) {
+            return String.valueOf(format);
+        }
+        try {
+            return String.format(format, args);
+        } catch (IllegalFormatException e) {
+            return format + " " + Arrays.toString(args);
+        }
+    }
+
+    /** What all consoles derived from one command share: the stream and the state of the progress line. */
+    private static final class Screen {
+        private final PrintWriter err;
+        private final Mode mode;
+        private final boolean color;
+        private final boolean verbose;
+        private final int width;
+        private final LongSupplier clock;
+        private final long start;
+        private boolean progressOnScreen;
+        private String lastProgress = "";
+        private long lastPrinted;
+
+        Screen(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier clock) {
+            this.err = err;
+            this.mode = mode;
+            this.color = color;
+            this.verbose = verbose;
+            this.width = width;
+            this.clock = clock;
+            this.start = clock.getAsLong();
+        }
+
+        void line(String level, String levelStyle, String textStyle, String tag, String message) {
+            clearProgress();
+            err.print(style(level, levelStyle) + style(tag, CYAN) + style(safe(message, true), textStyle));
+            err.print('\n');
+            err.flush();
+        }
+
+        void progress(String tag, String message) {
+            String text = tag + oneLine(safe(message, false));
+            String elapsed = elapsed() + " ";
+            if (mode == Mode.PLAIN) {
+                String key = withoutCounters(text);
+                long now = clock.getAsLong();
+                if (key.equals(lastProgress) && now - lastPrinted < HEARTBEAT_NANOS) {
+                    return;
+                }
+                lastProgress = key;
+                lastPrinted = now;
+                err.print(elapsed + text + "\n");
+                err.flush();
+                return;
+            }
+            String visible = cut(elapsed + text, width - 1);
+            String shown = visible.length() > elapsed.length()
+                    ? style(elapsed, DIM) + colourTag(visible.substring(elapsed.length()), tag)
+                    : style(visible, DIM);
+            err.print(ERASE_LINE + shown);
+            err.flush();
+            progressOnScreen = true;
+        }
+
+        void clearProgress() {
+            if (progressOnScreen) {
+                err.print(ERASE_LINE);
+                err.flush();
+                progressOnScreen = false;
+            }
+        }
+
+        private String colourTag(String text, String tag) {
+            if (!tag.isEmpty() && text.startsWith(tag)) {
+                return style(tag, CYAN) + text.substring(tag.length());
+            }
+            return text;
+        }
+
+        private String elapsed() {
+            long seconds = Math.max(0, (clock.getAsLong() - start) / 1_000_000_000L);
+            return seconds < 60 ? seconds + "s" : seconds / 60 + "m" + String.format("%02d", seconds % 60) + "s";
+        }
+
+        private String style(String text, String ansi) {
+            if (!color || ansi.isEmpty() || text.isEmpty()) {
+                return text;
+            }
+            return ansi + text + RESET;
+        }
+
+        /** No carriage returns or escape sequences from a message: they would corrupt the line being redrawn. */
+        private static String safe(String text, boolean keepNewlines) {
+            StringBuilder out = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if ((c == '\n' && keepNewlines) || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f))) {
+                    out.append(c);
+                } else if (c == '\n' || c == '\r') {
+                    out.append(' ');
+                } else {
+                    out.append('?');
+                }
+            }
+            return out.toString();
+        }
+
+        private static String withoutCounters(String text) {
+            return COUNTERS.matcher(text).replaceAll("#");
+        }
+
+        private static String oneLine(String text) {
+            return text.strip().replaceAll("\\s+", " ");
+        }
+
+        private static String cut(String text, int max) {
+            return text.length() <= max ? text : text.substring(0, Math.max(0, max - 3)) + "...";
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
@@ -52,5 +54,10 @@ public final class LogsPhase implements Phase {
                                 + (config.logs().authEnabled()
                                 ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + config.logs().tenant() + "'"
                                 : "")));
+    }
+
+    @Override
+    public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
+        return List.of();
     }
 }

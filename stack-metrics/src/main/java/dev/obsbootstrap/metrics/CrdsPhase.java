@@ -1,7 +1,9 @@
 package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.Probe;
 
 import java.util.List;
@@ -37,5 +39,10 @@ public final class CrdsPhase implements Phase {
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         return List.of(new CrdsEstablishedProbe(config.profile().probeDeadline()));
+    }
+
+    @Override
+    public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
+        return List.of();
     }
 }

@@ -3,6 +3,7 @@ package dev.obsbootstrap.metrics;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
@@ -57,6 +58,18 @@ public final class MetricsPhase implements Phase {
                 new GrafanaHealthProbe(deadline),
                 new DatasourceHealthProbe("grafana-datasource-prometheus", deadline, "grafana", "prometheus", "Prometheus",
                         "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)"));
+    }
+
+    /**
+     * Grafana's admin login, read by the grafana subchart through admin.existingSecret so that rendering never calls
+     * {@code lookup}: the user name is fixed, the password generated once and kept in the cluster only.
+     */
+    @Override
+    public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
+        SecretCredentials admin = grafanaAdminCredentials(topology);
+        return List.of(new StackSecret(topology.namespace(), admin.secretName(), "Grafana admin login", false, List.of(
+                new StackSecret.Key.Literal(admin.userKey(), "admin"),
+                new StackSecret.Key.Generated(admin.passwordKey(), "GRAFANA_ADMIN_PASSWORD"))));
     }
 
     /**

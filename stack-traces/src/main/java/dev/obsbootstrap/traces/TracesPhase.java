@@ -1,7 +1,9 @@
 package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
@@ -51,5 +53,10 @@ public final class TracesPhase implements Phase {
                 new OtlpSpanRoundTripProbe(deadline),
                 new DatasourceHealthProbe("grafana-datasource-tempo", deadline, "grafana", "tempo", "Tempo",
                         "the provisioned datasource URL must be the topology's Tempo query Service (port 3200)"));
+    }
+
+    @Override
+    public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
+        return List.of();
     }
 }

@@ -10,7 +10,7 @@
  *     KubeAccess helm = new KubeAccess.KubeconfigContents(hub.kubeconfigContents());
  *     Waiter waiter = new Waiter(hub.client());
  *
- *     new StackSecrets(hub.client(), System.getenv()).ensureGrafanaAdmin(ns, "obs-grafana-admin");
+ *     phase.secrets(config, topology).forEach(new StackSecrets(hub.client(), System.getenv())::ensure);
  *     new CrdApplier(hub.client(), waiter).apply(crdManifest, timeout);   // phase 0
  *     // helm upgrade --install ..., then:
  *     List<ResourceRef> workloads = Waiter.workloadsInManifest(release.manifest(), ns);

@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.phase;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.probe.Probe;
 
 import java.util.List;
@@ -25,6 +26,13 @@ public interface Phase {
 
     /** Catalog ids of the components this phase installs, in install order. */
     List<String> components(BootstrapConfig config);
+
+    /**
+     * The Secrets this phase's charts read by name. {@code up} creates them before installing (a generated value
+     * once, never regenerated); {@code plan} writes the commands that create them into install.sh. One declaration,
+     * so the two cannot drift apart.
+     */
+    List<StackSecret> secrets(BootstrapConfig config, StackTopology topology);
 
     /** The probes that prove this phase's signal flows. */
     List<Probe> probes(BootstrapConfig config);

@@ -1,12 +1,9 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.SecretRef;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.phase.StackSecret.Key;
 import dev.obsbootstrap.core.testing.FakeCluster;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,76 +42,76 @@ class StackSecretsTest {
     }
 
     @Test
-    void generatesTheGrafanaPasswordOnceAndKeepsIt() {
-        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of());
+    void generatesAPasswordOnceAndKeepsItAcrossRuns() {
+        StackSecret admin = grafanaAdmin("grafana-ns");
 
-        StackSecrets.GrafanaAdmin first = secrets.ensureGrafanaAdmin("grafana-ns", "obs-grafana-admin");
-        String password = decoded("grafana-ns", "obs-grafana-admin", StackSecrets.ADMIN_PASSWORD_KEY);
-        StackSecrets.GrafanaAdmin second = new StackSecrets(cluster.client(), Map.of()).ensureGrafanaAdmin("grafana-ns", "obs-grafana-admin");
+        StackSecrets.Outcome first = new StackSecrets(cluster.client(), Map.of()).ensure(admin);
+        String password = decoded("grafana-ns", "obs-grafana-admin", "admin-password");
+        StackSecrets.Outcome second = new StackSecrets(cluster.client(), Map.of()).ensure(admin);
 
-        assertThat(first.created()).isTrue();
-        assertThat(second.created()).isFalse();
-        assertThat(decoded("grafana-ns", "obs-grafana-admin", StackSecrets.ADMIN_PASSWORD_KEY)).isEqualTo(password);
-        assertThat(decoded("grafana-ns", "obs-grafana-admin", StackSecrets.ADMIN_USER_KEY)).isEqualTo("admin");
+        assertThat(first.action()).isEqualTo("created");
+        assertThat(second.action()).isEqualTo("unchanged");
+        assertThat(decoded("grafana-ns", "obs-grafana-admin", "admin-password")).isEqualTo(password);
+        assertThat(decoded("grafana-ns", "obs-grafana-admin", "admin-user")).isEqualTo("admin");
         assertThat(password).hasSize(32).matches("[A-Za-z0-9]+");
         assertThat(first.toString()).doesNotContain(password);
     }
 
     @Test
-    void completesAnExistingSecretWithoutTouchingItsPassword() {
-        cluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata().withName("partial").endMetadata().build()).create();
-        cluster.client().secrets().inNamespace("partial").resource(new SecretBuilder().withNewMetadata().withName("grafana-admin").endMetadata()
-                .withData(Map.of(StackSecrets.ADMIN_PASSWORD_KEY, encode("chosen-by-a-human"))).build()).create();
+    void aGeneratedKeyTakesItsVariableWhenSet() {
+        new StackSecrets(cluster.client(), Map.of("GRAFANA_ADMIN_PASSWORD", "chosen-by-ops")).ensure(grafanaAdmin("chosen"));
 
-        new StackSecrets(cluster.client(), Map.of()).ensureGrafanaAdmin("partial", "grafana-admin");
+        assertThat(decoded("chosen", "obs-grafana-admin", "admin-password")).isEqualTo("chosen-by-ops");
+    }
 
-        assertThat(decoded("partial", "grafana-admin", StackSecrets.ADMIN_PASSWORD_KEY)).isEqualTo("chosen-by-a-human");
-        assertThat(decoded("partial", "grafana-admin", StackSecrets.ADMIN_USER_KEY)).isEqualTo("admin");
+    @Test
+    void completesAnExistingSecretWithoutTouchingWhatItHas() {
+        new StackSecrets(cluster.client(), Map.of()).ensureNamespace("partial");
+        cluster.client().secrets().inNamespace("partial").resource(new SecretBuilder().withNewMetadata().withName("obs-grafana-admin").endMetadata()
+                .withData(Map.of("admin-password", encode("kept"), "extra", encode("by-hand"))).build()).create();
+
+        StackSecrets.Outcome outcome = new StackSecrets(cluster.client(), Map.of()).ensure(grafanaAdmin("partial"));
+
+        assertThat(outcome.action()).isEqualTo("updated");
+        assertThat(decoded("partial", "obs-grafana-admin", "admin-password")).isEqualTo("kept");
+        assertThat(decoded("partial", "obs-grafana-admin", "admin-user")).isEqualTo("admin");
+        assertThat(decoded("partial", "obs-grafana-admin", "extra")).isEqualTo("by-hand");
     }
 
     @Test
     void writesReceiverCredentialsFromTheEnvironmentAndFromSecrets() {
-        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of("SLACK_WEBHOOK", "https://hooks.slack.com/services/T0/B0/xyz"));
+        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of("HOOK_URL", "https://hooks.example/abc"));
         secrets.ensureNamespace("alerts");
-        cluster.client().secrets().inNamespace("alerts").resource(new SecretBuilder().withNewMetadata().withName("pagerduty").endMetadata()
-                .withData(Map.of("routing-key", encode("pd-key-123"))).build()).create();
+        cluster.client().secrets().inNamespace("alerts").resource(new SecretBuilder().withNewMetadata().withName("slack").endMetadata()
+                .withData(Map.of("url", encode("https://slack.example/T0"))).build()).create();
 
-        StackSecrets.ReceiverCredentials written = secrets.writeReceiverCredentials("alerts", alerting(
-                receiver("team-slack", Map.of("url", new SecretRef.FromEnv("SLACK_WEBHOOK"))),
-                receiver("oncall", Map.of("routingKey", new SecretRef.FromSecret("pagerduty", "routing-key")))));
+        StackSecrets.Outcome written = secrets.ensure(receivers("alerts",
+                new Key.FromEnv("hook-url", "HOOK_URL"), new Key.FromSecret("oncall-apiUrl", "slack", "url")));
 
-        assertThat(written.secretName()).isEqualTo(StackSecrets.RECEIVERS_SECRET);
-        assertThat(written.keys()).containsExactly("oncall-routingKey", "team-slack-url");
-        assertThat(decoded("alerts", StackSecrets.RECEIVERS_SECRET, "team-slack-url")).isEqualTo("https://hooks.slack.com/services/T0/B0/xyz");
-        assertThat(decoded("alerts", StackSecrets.RECEIVERS_SECRET, "oncall-routingKey")).isEqualTo("pd-key-123");
-        assertThat(written.toString()).doesNotContain("xyz").doesNotContain("pd-key-123");
+        assertThat(written.keys()).containsExactly("hook-url", "oncall-apiUrl");
+        assertThat(decoded("alerts", "obs-alertmanager-receivers", "hook-url")).isEqualTo("https://hooks.example/abc");
+        assertThat(decoded("alerts", "obs-alertmanager-receivers", "oncall-apiUrl")).isEqualTo("https://slack.example/T0");
+        assertThat(written.toString()).doesNotContain("hooks.example").doesNotContain("slack.example");
     }
 
     @Test
-    void replacesTheReceiverDataWhenReceiversChange() {
-        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of("A", "first", "B", "second"));
-        secrets.writeReceiverCredentials("rotate", alerting(receiver("one", Map.of("url", new SecretRef.FromEnv("A")))));
+    void aReplacedSecretFollowsTheConfigAndDropsOldKeys() {
+        new StackSecrets(cluster.client(), Map.of("A", "a")).ensure(receivers("rotate", new Key.FromEnv("one-url", "A")));
+        new StackSecrets(cluster.client(), Map.of("B", "b")).ensure(receivers("rotate", new Key.FromEnv("two-url", "B")));
 
-        secrets.writeReceiverCredentials("rotate", alerting(receiver("two", Map.of("url", new SecretRef.FromEnv("B")))));
-
-        Secret secret = cluster.client().secrets().inNamespace("rotate").withName(StackSecrets.RECEIVERS_SECRET).get();
-        assertThat(secret.getData()).containsOnlyKeys("two-url");
+        assertThat(cluster.client().secrets().inNamespace("rotate").withName("obs-alertmanager-receivers").get().getData())
+                .containsOnlyKeys("two-url");
     }
 
     @Test
-    void aMissingVariableNamesReceiverFieldAndVariableAndWritesNothing() {
-        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of("PRESENT", "value-that-must-not-leak"));
-        assertThatThrownBy(() -> secrets.writeReceiverCredentials("missing-env", alerting(
-                receiver("a-first", Map.of("url", new SecretRef.FromEnv("PRESENT"))),
-                receiver("oncall", Map.of("routingKey", new SecretRef.FromEnv("PD_ROUTING_KEY"))))))
+    void aMissingVariableNamesTheSecretKeyAndVariableAndWritesNothing() {
+        assertThatThrownBy(() -> new StackSecrets(cluster.client(), Map.of("SET", "x")).ensure(receivers("missing-env",
+                new Key.FromEnv("set-url", "SET"), new Key.FromEnv("pager-routingKey", "PD_KEY"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("receiver 'oncall'")
-                .hasMessageContaining("'routingKey'")
-                .hasMessageContaining("PD_ROUTING_KEY")
-                .hasMessageContaining("not set")
-                .hasMessageNotContaining("value-that-must-not-leak");
-        assertThat(cluster.client().secrets().inNamespace("missing-env").withName(StackSecrets.RECEIVERS_SECRET).get()).isNull();
+                .hasMessageContaining("key 'pager-routingKey'")
+                .hasMessageContaining("PD_KEY, which is not set")
+                .hasMessageContaining("export it");
+        assertThat(cluster.client().secrets().inNamespace("missing-env").withName("obs-alertmanager-receivers").get()).isNull();
     }
 
     @Test
@@ -124,31 +121,22 @@ class StackSecretsTest {
         cluster.client().secrets().inNamespace("refs").resource(new SecretBuilder().withNewMetadata().withName("webhooks").endMetadata()
                 .withData(Map.of("other", encode("x"))).build()).create();
 
-        assertThatThrownBy(() -> secrets.writeReceiverCredentials("refs", alerting(
-                receiver("hook", Map.of("url", new SecretRef.FromSecret("absent", "url"))))))
+        assertThatThrownBy(() -> secrets.ensure(receivers("refs", new Key.FromSecret("hook-url", "absent", "url"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Secret refs/absent, which does not exist")
                 .hasMessageContaining("kubectl -n refs create secret generic absent");
-        assertThatThrownBy(() -> secrets.writeReceiverCredentials("refs", alerting(
-                receiver("hook", Map.of("url", new SecretRef.FromSecret("webhooks", "url"))))))
+        assertThatThrownBy(() -> secrets.ensure(receivers("refs", new Key.FromSecret("hook-url", "webhooks", "url"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("key 'url' of Secret refs/webhooks");
     }
 
-    @Test
-    void receiverNamesMustMakeValidSecretKeys() {
-        assertThat(StackSecrets.keyFor("team.a_b-c", "url")).isEqualTo("team.a_b-c-url");
-        assertThatThrownBy(() -> StackSecrets.keyFor("team a", "url"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'team a'");
+    private static StackSecret grafanaAdmin(String namespace) {
+        return new StackSecret(namespace, "obs-grafana-admin", "Grafana admin login", false,
+                List.of(new Key.Literal("admin-user", "admin"), new Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
     }
 
-    private static AlertingSettings alerting(Receiver... receivers) {
-        return new AlertingSettings(List.of(receivers), receivers[0].name(), List.of(), List.of("alertname"));
-    }
-
-    private static Receiver receiver(String name, Map<String, SecretRef> credentials) {
-        return new Receiver(name, ReceiverType.WEBHOOK, Map.of(), credentials);
+    private static StackSecret receivers(String namespace, Key... keys) {
+        return new StackSecret(namespace, "obs-alertmanager-receivers", "Alertmanager receiver credentials", true, List.of(keys));
     }
 
     private static String decoded(String namespace, String secret, String key) {

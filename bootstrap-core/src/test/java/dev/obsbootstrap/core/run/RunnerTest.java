@@ -250,6 +250,7 @@ class RunnerTest {
         @Override public boolean enabled(BootstrapConfig config) { return config.phaseEnabled(id); }
         @Override public List<String> components(BootstrapConfig config) { return List.of(id); }
         @Override public List<Probe> probes(BootstrapConfig config) { return List.of(); }
+        @Override public List<dev.obsbootstrap.core.phase.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
     }
 
     /** Records every call; its cluster is a map of release -> revision. */

@@ -1,0 +1,51 @@
+package dev.obsbootstrap.core.helm;
+
+import com.marcnuri.helm.Helm;
+import dev.obsbootstrap.core.error.ConfigException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/** The name and version a chart's own Chart.yaml declares: what a file name or directory name only claims. */
+record ChartMetadata(String name, String version) {
+    ChartMetadata {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+    }
+
+    /** Reads Chart.yaml of an unpacked chart directly, and of a .tgz through Helm (which also proves the archive loads). */
+    static ChartMetadata read(Path chart) {
+        String text;
+        if (Files.isDirectory(chart)) {
+            Path chartYaml = chart.resolve("Chart.yaml");
+            try {
+                text = Files.readString(chartYaml);
+            } catch (IOException e) {
+                throw new ConfigException(chart + " is not a Helm chart: cannot read " + chartYaml + " (" + e.getMessage() + ")", e);
+            }
+        } else {
+            try {
+                text = Helm.show(chart.toAbsolutePath().toString()).chart().call();
+            } catch (IllegalStateException e) {
+                throw new ConfigException(chart + " is not a loadable Helm chart archive: " + e.getMessage().strip(), e);
+            }
+        }
+        return parse(text, chart);
+    }
+
+    static ChartMetadata parse(String chartYaml, Path where) {
+        Object loaded;
+        try {
+            loaded = PlainYaml.create().load(chartYaml);
+        } catch (RuntimeException e) {
+            throw new ConfigException("Chart.yaml of " + where + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (loaded instanceof Map<?, ?> map && map.get("name") != null && map.get("version") != null) {
+            return new ChartMetadata(String.valueOf(map.get("name")), String.valueOf(map.get("version")));
+        }
+        throw new ConfigException("Chart.yaml of " + where + " has no name and version");
+    }
+}

@@ -1,0 +1,498 @@
+package dev.obsbootstrap.core.plan;
+
+import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.config.Durations;
+import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.helm.ReleaseSpec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Writes a plan bundle a person can review, diff and run elsewhere:
+ * <pre>
+ * OUT/README.md                             what the bundle is and how to use it
+ * OUT/summary.md, summary.json              phase, release, chart, namespace, resources by kind, images
+ * OUT/findings.txt                          what the static checks found ("no findings" when clean)
+ * OUT/install.sh                            the same install as helm and kubectl commands
+ * OUT/NN-phase/release.values.yaml          the values Helm gets
+ * OUT/NN-phase/release.manifests.yaml       what Helm renders from them
+ * </pre>
+ * The output depends only on the bundle (no timestamps, stable order), so two plans diff cleanly.
+ * An earlier bundle in OUT is replaced; any other non-empty directory is refused.
+ */
+public final class PlanBundleWriter {
+    public static final String README = "README.md";
+    public static final String SUMMARY_MD = "summary.md";
+    public static final String SUMMARY_JSON = "summary.json";
+    public static final String FINDINGS = "findings.txt";
+    public static final String INSTALL = "install.sh";
+    /** summary.json's marker: a directory holding it is an earlier bundle that may be replaced. */
+    static final String BUNDLE_MARKER = "obs-bootstrap plan";
+
+    private static final Pattern PHASE_DIRECTORY = Pattern.compile("\\d\\d-[a-z0-9-]+");
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@=+-]+");
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /** Writes the bundle and its findings into {@code out}; returns the bundle-relative paths written, in order. */
+    public List<String> write(PlanBundle bundle, List<Finding> findings, Path out) {
+        prepare(out);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(README, readme(bundle));
+        files.put(SUMMARY_MD, summaryMarkdown(bundle, findings));
+        files.put(SUMMARY_JSON, summaryJson(bundle, findings));
+        files.put(FINDINGS, findingsText(findings));
+        files.put(INSTALL, installScript(bundle));
+        for (PlannedPhase phase : bundle.phases()) {
+            for (RenderedRelease release : phase.releases()) {
+                files.put(phase.valuesFile(release), valuesFile(bundle, release));
+                files.put(phase.manifestsFile(release), manifestsFile(bundle, release));
+            }
+        }
+        try {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path path = out.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+            }
+            makeExecutable(out.resolve(INSTALL));
+        } catch (IOException e) {
+            throw new ConfigException("cannot write the plan bundle to " + out + ": " + e.getMessage(), e);
+        }
+        return List.copyOf(files.keySet());
+    }
+
+    // ---- the directory
+
+    private void prepare(Path out) {
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new ConfigException("--out " + out + " is a file; give a directory for the plan bundle");
+            }
+            Files.createDirectories(out);
+            List<Path> entries;
+            try (Stream<Path> list = Files.list(out)) {
+                entries = list.sorted().toList();
+            }
+            if (entries.isEmpty()) {
+                return;
+            }
+            if (!isBundle(out.resolve(SUMMARY_JSON))) {
+                throw new ConfigException("--out " + out + " is not empty and holds no earlier plan bundle; "
+                        + "give a new or empty directory (obs-bootstrap replaces only its own bundles)");
+            }
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (Set.of(README, SUMMARY_MD, SUMMARY_JSON, FINDINGS, INSTALL).contains(name)
+                        || (Files.isDirectory(entry) && PHASE_DIRECTORY.matcher(name).matches())) {
+                    deleteRecursively(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot prepare --out " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isBundle(Path summary) {
+        if (!Files.isRegularFile(summary)) {
+            return false;
+        }
+        try {
+            JsonNode node = json.readTree(Files.readString(summary));
+            return BUNDLE_MARKER.equals(node.path("bundle").asString(""));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
+            }
+        }
+    }
+
+    private static void makeExecutable(Path script) throws IOException {
+        try {
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows has no execute bit: `bash install.sh` works all the same
+        }
+    }
+
+    // ---- per release
+
+    private static String valuesFile(PlanBundle bundle, RenderedRelease release) {
+        ReleaseSpec spec = release.spec();
+        String header = "# Values of release " + spec.releaseName() + " (" + spec.chart().coordinate() + ") in namespace "
+                + spec.namespace() + ", profile " + bundle.profile() + ".\n";
+        return header + ensureNewline(spec.valuesYaml());
+    }
+
+    private static String manifestsFile(PlanBundle bundle, RenderedRelease release) {
+        ReleaseSpec spec = release.spec();
+        String header = "# Manifests of release " + spec.releaseName() + " (" + spec.chart().coordinate() + ") in namespace "
+                + spec.namespace() + ", rendered for Kubernetes " + bundle.kubeVersion() + " (Helm hooks not included: see README.md).\n";
+        return header + ensureNewline(release.manifests());
+    }
+
+    private static String ensureNewline(String text) {
+        return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+    }
+
+    // ---- summary
+
+    String summaryMarkdown(PlanBundle bundle, List<Finding> findings) {
+        StringBuilder md = new StringBuilder();
+        md.append("# obs-bootstrap plan\n\n");
+        md.append("Profile `").append(bundle.profile()).append("`, rendered for Kubernetes ").append(bundle.kubeVersion())
+                .append(" (").append(bundle.kubeVersionSource()).append(") by ").append(bundle.generator()).append(".\n\n");
+        md.append("| phase | release | chart | namespace | install | resources |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        Map<String, Set<String>> imageUsers = new LinkedHashMap<>();
+        List<String> disabled = new ArrayList<>();
+        for (PlannedPhase phase : bundle.phases()) {
+            if (!phase.enabled()) {
+                disabled.add(phase.id());
+                continue;
+            }
+            for (RenderedRelease release : phase.releases()) {
+                ReleaseSpec spec = release.spec();
+                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                md.append("| ").append(phase.directory()).append(" | ").append(spec.releaseName()).append(" | ")
+                        .append(spec.chart().coordinate()).append(" | ").append(spec.namespace()).append(" | ")
+                        .append(installWord(spec.mode())).append(" | ").append(summary.describeKinds()).append(" |\n");
+                for (String image : summary.images()) {
+                    imageUsers.computeIfAbsent(image, i -> new TreeSet<>()).add(spec.releaseName());
+                }
+            }
+        }
+        if (!disabled.isEmpty()) {
+            md.append("\nDisabled phases: ").append(String.join(", ", disabled)).append(".\n");
+        }
+        md.append("\n## Images\n\n");
+        if (imageUsers.isEmpty()) {
+            md.append("None.\n");
+        }
+        imageUsers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry ->
+                md.append("- `").append(entry.getKey()).append("` (").append(String.join(", ", entry.getValue())).append(")\n"));
+        md.append("\n## Findings\n\n");
+        long errors = findings.stream().filter(Finding::isError).count();
+        md.append(findings.isEmpty() ? "None: every static check passed.\n"
+                : errors + " error(s), " + (findings.size() - errors) + " warning(s): see `" + FINDINGS + "`.\n");
+        return md.toString();
+    }
+
+    String summaryJson(PlanBundle bundle, List<Finding> findings) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("bundle", BUNDLE_MARKER);
+        root.put("generator", bundle.generator());
+        root.put("profile", bundle.profile());
+        root.put("kubeVersion", bundle.kubeVersion());
+        root.put("kubeVersionSource", bundle.kubeVersionSource());
+        List<Object> phases = new ArrayList<>();
+        for (PlannedPhase phase : bundle.phases()) {
+            Map<String, Object> phaseJson = new LinkedHashMap<>();
+            phaseJson.put("index", phase.index());
+            phaseJson.put("phase", phase.id());
+            phaseJson.put("description", phase.description());
+            phaseJson.put("enabled", phase.enabled());
+            List<Object> releases = new ArrayList<>();
+            for (RenderedRelease release : phase.releases()) {
+                ReleaseSpec spec = release.spec();
+                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                Map<String, Object> releaseJson = new LinkedHashMap<>();
+                releaseJson.put("component", spec.componentId());
+                releaseJson.put("release", spec.releaseName());
+                releaseJson.put("namespace", spec.namespace());
+                releaseJson.put("chart", spec.chart().coordinate());
+                releaseJson.put("repository", spec.chart().repository());
+                releaseJson.put("install", installWord(spec.mode()));
+                releaseJson.put("values", phase.valuesFile(release));
+                releaseJson.put("manifests", phase.manifestsFile(release));
+                releaseJson.put("resources", summary.kinds());
+                releaseJson.put("images", List.copyOf(summary.images()));
+                releases.add(releaseJson);
+            }
+            phaseJson.put("releases", releases);
+            phases.add(phaseJson);
+        }
+        root.put("phases", phases);
+        Map<String, Object> findingsJson = new LinkedHashMap<>();
+        findingsJson.put("errors", findings.stream().filter(Finding::isError).count());
+        findingsJson.put("warnings", findings.stream().filter(f -> !f.isError()).count());
+        findingsJson.put("items", findings.stream().map(f -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+            item.put("file", f.file());
+            item.put("subject", f.subject());
+            item.put("message", f.message());
+            return item;
+        }).toList());
+        root.put("findings", findingsJson);
+        return json.writeValueAsString(root) + "\n";
+    }
+
+    private static String installWord(InstallMode mode) {
+        return mode == InstallMode.APPLY_CRDS ? "apply-crds" : "helm";
+    }
+
+    static String findingsText(List<Finding> findings) {
+        if (findings.isEmpty()) {
+            return "no findings\n";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Finding finding : findings) {
+            text.append(finding.severity().name().toLowerCase(Locale.ROOT)).append(": ").append(finding).append('\n');
+        }
+        return text.toString();
+    }
+
+    // ---- install.sh
+
+    String installScript(PlanBundle bundle) {
+        Map<String, String> aliases = repositoryAliases(bundle);
+        Set<String> namespaces = new TreeSet<>();
+        bundle.phases().forEach(p -> p.releases().forEach(r -> namespaces.add(r.spec().namespace())));
+        bundle.secrets().forEach(s -> namespaces.add(s.namespace()));
+        List<String> environment = new ArrayList<>();
+        for (StackSecret secret : bundle.secrets()) {
+            for (StackSecret.Key key : secret.keys()) {
+                if (key instanceof StackSecret.Key.Generated generated) {
+                    environment.add("#   " + generated.variable() + "  " + key.key() + " of Secret " + secret.name()
+                            + " (" + secret.purpose() + "); default: a random value, kept only in the cluster");
+                } else if (key instanceof StackSecret.Key.FromEnv fromEnv) {
+                    environment.add("#   " + fromEnv.variable() + "  " + key.key() + " of Secret " + secret.name()
+                            + " (" + secret.purpose() + "); required");
+                }
+            }
+        }
+        StringBuilder sh = new StringBuilder();
+        sh.append("#!/usr/bin/env bash\n");
+        sh.append("# Installs what `obs-bootstrap plan` rendered (profile ").append(bundle.profile()).append(", Kubernetes ")
+                .append(bundle.kubeVersion()).append(") with helm and kubectl, phase by phase.\n");
+        sh.append("# Generated by ").append(bundle.generator()).append(". Review the files beside it first (README.md).\n");
+        sh.append("# Needs helm 3, kubectl and openssl; installs into kubectl's current context.\n");
+        sh.append("#\n# Environment:\n");
+        environment.forEach(line -> sh.append(line).append('\n'));
+        sh.append("#   CHARTS_DIR  take charts from this directory (<name>/ or <name>-<version>.tgz) instead of their repositories\n");
+        sh.append("set -euo pipefail\n");
+        sh.append("cd \"$(dirname \"$0\")\"\n\n");
+        sh.append("echo \"installing into kube context '$(kubectl config current-context)'\" >&2\n\n");
+        sh.append("# chart NAME VERSION REFERENCE: the chart from $CHARTS_DIR when set, else REFERENCE\n");
+        sh.append("chart() {\n");
+        sh.append("  if [[ -n \"${CHARTS_DIR:-}\" ]]; then\n");
+        sh.append("    if [[ -d \"$CHARTS_DIR/$1\" ]]; then echo \"$CHARTS_DIR/$1\"; else echo \"$CHARTS_DIR/$1-$2.tgz\"; fi\n");
+        sh.append("  else\n");
+        sh.append("    echo \"$3\"\n");
+        sh.append("  fi\n");
+        sh.append("}\n\n");
+        if (!aliases.isEmpty()) {
+            sh.append("if [[ -z \"${CHARTS_DIR:-}\" ]]; then\n");
+            aliases.forEach((url, alias) -> sh.append("  helm repo add ").append(alias).append(' ').append(quote(url)).append(" --force-update\n"));
+            sh.append("  helm repo update ").append(String.join(" ", aliases.values())).append('\n');
+            sh.append("fi\n\n");
+        }
+        sh.append("# namespaces\n");
+        for (String namespace : namespaces) {
+            sh.append("kubectl create namespace ").append(quote(namespace)).append(" --dry-run=client -o yaml | kubectl apply -f -\n");
+        }
+        sh.append('\n');
+        for (StackSecret secret : bundle.secrets()) {
+            appendSecret(sh, secret);
+        }
+        for (PlannedPhase phase : bundle.phases()) {
+            if (!phase.enabled()) {
+                sh.append("# ").append(phase.directory()).append(": disabled\n\n");
+                continue;
+            }
+            sh.append("# ").append(phase.directory()).append(": ").append(phase.description()).append('\n');
+            for (RenderedRelease release : phase.releases()) {
+                appendRelease(sh, phase, release, aliases);
+            }
+            sh.append('\n');
+        }
+        sh.append("echo \"installed; verify with: obs-bootstrap verify --profile ").append(bundle.profile()).append("\" >&2\n");
+        return sh.toString();
+    }
+
+    private static void appendSecret(StringBuilder sh, StackSecret secret) {
+        String name = quote(secret.name());
+        String namespace = quote(secret.namespace());
+        String indent = secret.replace() ? "" : "  ";
+        sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
+                .append(secret.replace() ? ". Rewritten on every run" : ". Created once, never overwritten")
+                .append("; no value of it is in this bundle.\n");
+        if (!secret.replace()) {
+            sh.append("if ! kubectl get secret ").append(name).append(" --namespace ").append(namespace).append(" >/dev/null 2>&1; then\n");
+        }
+        List<String> sources = new ArrayList<>();
+        for (StackSecret.Key key : secret.keys()) {
+            if (key instanceof StackSecret.Key.Literal literal) {
+                sources.add("--from-literal=" + quote(literal.key() + "=" + literal.value()));
+            } else if (key instanceof StackSecret.Key.Generated generated) {
+                sh.append(indent).append(": \"${").append(generated.variable()).append(":=$(openssl rand -base64 24)}\"\n");
+                sources.add(fileFromVariable(key.key(), generated.variable()));
+            } else if (key instanceof StackSecret.Key.FromEnv fromEnv) {
+                sh.append(indent).append(": \"${").append(fromEnv.variable()).append(":?set ").append(fromEnv.variable())
+                        .append(" to the ").append(key.key()).append(" of Secret ").append(secret.name()).append("}\"\n");
+                sources.add(fileFromVariable(key.key(), fromEnv.variable()));
+            } else if (key instanceof StackSecret.Key.FromSecret fromSecret) {
+                sources.add("--from-file=" + quote(key.key()) + "=<(kubectl get secret " + quote(fromSecret.secretName())
+                        + " --namespace " + namespace + " -o jsonpath=" + quote("{.data." + fromSecret.secretKey() + "}")
+                        + " | base64 -d)");
+            }
+        }
+        sh.append(indent).append("kubectl create secret generic ").append(name).append(" --namespace ").append(namespace);
+        for (String source : sources) {
+            sh.append(" \\\n").append(indent).append("  ").append(source);
+        }
+        if (secret.replace()) {
+            sh.append(" \\\n  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n\n");
+        } else {
+            sh.append("\nfi\n\n");
+        }
+    }
+
+    /** Process substitution keeps the value out of kubectl's argument list, which other users can read. */
+    private static String fileFromVariable(String key, String variable) {
+        return "--from-file=" + quote(key) + "=<(printf '%s' \"$" + variable + "\")";
+    }
+
+    private static void appendRelease(StringBuilder sh, PlannedPhase phase, RenderedRelease release, Map<String, String> aliases) {
+        ReleaseSpec spec = release.spec();
+        String manifests = quote(phase.manifestsFile(release));
+        if (spec.mode() == InstallMode.APPLY_CRDS) {
+            // server-side: the operator's CRDs exceed the 256 KiB last-applied annotation of client-side apply
+            sh.append("kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f ").append(manifests).append('\n');
+            sh.append("kubectl wait --for condition=Established --timeout ").append(spec.timeout().toSeconds()).append("s -f ")
+                    .append(manifests).append('\n');
+            return;
+        }
+        ChartRef chart = spec.chart();
+        sh.append("helm upgrade --install ").append(quote(spec.releaseName())).append(" \"$(chart ").append(quote(chart.name()))
+                .append(' ').append(quote(chart.version())).append(' ').append(quote(chartReference(chart, aliases))).append(")\" \\\n");
+        sh.append("  --version ").append(quote(chart.version())).append(" --namespace ").append(quote(spec.namespace()))
+                .append(" --create-namespace \\\n");
+        sh.append("  -f ").append(quote(phase.valuesFile(release))).append(" --wait --timeout ")
+                .append(Durations.format(spec.timeout())).append('\n');
+    }
+
+    private static String chartReference(ChartRef chart, Map<String, String> aliases) {
+        if (chart.isOci()) {
+            return chart.repository().endsWith("/" + chart.name()) ? chart.repository() : chart.repository() + "/" + chart.name();
+        }
+        return aliases.get(chart.repository()) + "/" + chart.name();
+    }
+
+    /** A `helm repo add` name per https repository: the GitHub Pages owner, else the host ("grafana", "prometheus-community"). */
+    static Map<String, String> repositoryAliases(PlanBundle bundle) {
+        Map<String, String> aliases = new LinkedHashMap<>();
+        Set<String> taken = new TreeSet<>();
+        for (PlannedPhase phase : bundle.phases()) {
+            for (RenderedRelease release : phase.releases()) {
+                ChartRef chart = release.spec().chart();
+                if (chart.isOci() || release.spec().mode() == InstallMode.APPLY_CRDS || aliases.containsKey(chart.repository())) {
+                    continue;
+                }
+                String base = aliasBase(chart.repository());
+                String alias = base;
+                for (int n = 2; taken.contains(alias); n++) {
+                    alias = base + "-" + n;
+                }
+                taken.add(alias);
+                aliases.put(chart.repository(), alias);
+            }
+        }
+        return aliases;
+    }
+
+    private static String aliasBase(String repository) {
+        String host;
+        try {
+            host = URI.create(repository).getHost();
+        } catch (IllegalArgumentException e) {
+            host = null;
+        }
+        if (host == null || host.isEmpty()) {
+            return "charts";
+        }
+        String base = host.endsWith(".github.io") ? host.substring(0, host.length() - ".github.io".length()) : host;
+        return base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+    }
+
+    static String quote(String word) {
+        if (SHELL_SAFE.matcher(word).matches()) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    // ---- README
+
+    String readme(PlanBundle bundle) {
+        StringBuilder md = new StringBuilder();
+        md.append("# obs-bootstrap plan bundle\n\n");
+        md.append("What `obs-bootstrap up --profile ").append(bundle.profile()).append("` would install, rendered without a cluster by ")
+                .append(bundle.generator()).append(" for Kubernetes ").append(bundle.kubeVersion()).append(" (")
+                .append(bundle.kubeVersionSource()).append(").\n\n");
+        md.append("## Files\n\n");
+        md.append("- `summary.md` / `summary.json`: every phase in install order, its releases, charts, namespaces, resources by kind and images.\n");
+        md.append("- `findings.txt`: what the static checks found (unpinned images, missing memory requests/limits, Secret data, secret values, objects that are not Kubernetes objects). `plan` exits 2 when it lists an error.\n");
+        md.append("- `NN-phase/<release>.values.yaml`: the exact values Helm gets.\n");
+        md.append("- `NN-phase/<release>.manifests.yaml`: what Helm renders from them (`helm template`).\n");
+        md.append("- `install.sh`: the same installation as helm and kubectl commands, in phase order.\n\n");
+        md.append("## Phases\n\n");
+        for (PlannedPhase phase : bundle.phases()) {
+            md.append("- `").append(phase.directory()).append("`: ").append(phase.description())
+                    .append(phase.enabled() ? "" : " (disabled)").append('\n');
+        }
+        md.append("\nEach phase starts only after the previous one is installed and ready. `obs-bootstrap up` also proves each\n");
+        md.append("phase works (metrics scraped, a log line and a trace round-tripped, an alert routed) before going on; `install.sh`\n");
+        md.append("only waits for readiness (`helm --wait`), so run `obs-bootstrap verify` afterwards.\n\n");
+        md.append("## Running install.sh\n\n");
+        md.append("```\nbash install.sh                    # kubectl's current context, charts from their repositories\n");
+        md.append("CHARTS_DIR=/charts bash install.sh # charts from a directory (<name>/ or <name>-<version>.tgz), offline\n```\n\n");
+        md.append("CustomResourceDefinitions are applied server-side (`kubectl apply --server-side`: they are too large for\n");
+        md.append("client-side apply) and waited on until Established before any release that uses them.\n\n");
+        md.append("## Secrets\n\n");
+        if (bundle.secrets().isEmpty()) {
+            md.append("The bundle needs no Secrets.\n\n");
+        } else {
+            md.append("No secret value is in this bundle. `install.sh` creates these Secrets once (never overwriting them), from\n");
+            md.append("environment variables or freshly generated values:\n\n");
+            for (StackSecret secret : bundle.secrets()) {
+                md.append("- `").append(secret.namespace()).append('/').append(secret.name()).append("`: ").append(secret.purpose()).append('\n');
+            }
+            md.append('\n');
+        }
+        md.append("## Not in the manifests\n\n");
+        md.append("- Helm hooks (test pods, pre-install jobs): Helm runs them during `helm upgrade --install`.\n");
+        md.append("- CRDs a chart keeps in its `crds/` directory: Helm installs those only when they are missing; the stack's\n");
+        md.append("  operator CRDs come from the crds phase instead.\n");
+        md.append("- Objects an operator creates later (the Prometheus and Alertmanager StatefulSets).\n\n");
+        md.append("The bundle is deterministic: plan the same config twice and the files are identical, so `diff -r` of two\n");
+        md.append("bundles shows exactly what a change would do.\n");
+        return md.toString();
+    }
+}

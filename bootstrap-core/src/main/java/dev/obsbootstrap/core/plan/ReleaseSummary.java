@@ -1,0 +1,52 @@
+package dev.obsbootstrap.core.plan;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** What a rendered release contains: object counts by kind and the images it runs, both sorted. */
+public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String> images) {
+    public ReleaseSummary {
+        kinds = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(kinds, "kinds")));
+        images = Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(images, "images")));
+    }
+
+    public static ReleaseSummary of(String manifests) {
+        SortedMap<String, Integer> kinds = new TreeMap<>();
+        SortedSet<String> images = new TreeSet<>();
+        for (ManifestObject object : Manifests.objects(manifests)) {
+            kinds.merge(object.kind(), 1, Integer::sum);
+            object.podSpec().ifPresent(pod -> {
+                for (String list : List.of("initContainers", "containers")) {
+                    if (pod.get(list) instanceof List<?> containers) {
+                        for (Object container : containers) {
+                            if (container instanceof Map<?, ?> map && !ManifestObject.text(map.get("image")).isEmpty()) {
+                                images.add(ManifestObject.text(map.get("image")));
+                            }
+                        }
+                    }
+                }
+            });
+            if (object.apiVersion().startsWith("monitoring.coreos.com/")) {
+                object.at("spec", "image").map(ManifestObject::text).filter(s -> !s.isEmpty()).ifPresent(images::add);
+            }
+        }
+        return new ReleaseSummary(kinds, images);
+    }
+
+    public int resources() {
+        return kinds.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** "Deployment 1, Service 2". */
+    public String describeKinds() {
+        StringBuilder text = new StringBuilder();
+        kinds.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ", ").append(kind).append(' ').append(count));
+        return text.length() == 0 ? "nothing" : text.toString();
+    }
+}
