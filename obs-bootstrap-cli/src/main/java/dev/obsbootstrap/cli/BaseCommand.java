@@ -16,8 +16,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Every command: parse, then {@link #doCall()} returns one named exit code. Results go to {@link #out()}
@@ -32,6 +34,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     private Console console;
     private ComponentCatalog catalog;
+    private Supplier<List<Phase>> testPhases;
 
     @Override
     public final Integer call() throws Exception {
@@ -79,11 +82,22 @@ public abstract class BaseCommand implements Callable<Integer> {
         return catalog;
     }
 
-    /** The phases on the classpath, ordered and checked (duplicates, unknown dependencies, cycles are exit 2). */
+    /**
+     * The phases on the classpath (or the test's, see {@link #usePhases}), ordered and checked (duplicates, unknown
+     * dependencies, cycles are exit 2).
+     */
     protected PhasePlan phasePlan() {
+        if (testPhases != null) {
+            return PhasePlan.of(testPhases.get());
+        }
         List<Phase> phases = new ArrayList<>();
         ServiceLoader.load(Phase.class).forEach(phases::add);
         return PhasePlan.of(phases);
+    }
+
+    /** Tests replace the phases ServiceLoader would find (for example the real ones with controllable probes). */
+    void usePhases(Supplier<List<Phase>> source) {
+        this.testPhases = Objects.requireNonNull(source, "source");
     }
 
     protected Console console() {

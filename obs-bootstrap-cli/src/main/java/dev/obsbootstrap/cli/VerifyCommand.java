@@ -30,9 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Probes only: runs the probes of the chosen phases against explicit endpoints or the cluster and reports. Every
@@ -62,18 +60,6 @@ public final class VerifyCommand extends BaseCommand {
             description = "Probe this URL for a topology endpoint instead of port-forwarding to the cluster, "
                     + "for example prometheus=http://127.0.0.1:9090 (repeatable). Credentials for NAME come from OBS_<NAME>_USER/OBS_<NAME>_PASSWORD.")
     List<String> endpoints = new ArrayList<>();
-
-    private Supplier<List<Phase>> testPhases;
-
-    /** Tests replace the phases ServiceLoader would find. */
-    void usePhases(Supplier<List<Phase>> source) {
-        this.testPhases = Objects.requireNonNull(source, "source");
-    }
-
-    @Override
-    protected PhasePlan phasePlan() {
-        return testPhases == null ? super.phasePlan() : PhasePlan.of(testPhases.get());
-    }
 
     @Override
     protected ExitCode doCall() throws InterruptedException {
