@@ -7,6 +7,7 @@ import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.cluster.Waiter;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ClusterException;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -60,6 +62,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<String, List<ReleaseSpec>> prepared = new LinkedHashMap<>();
     private final Map<String, List<StackSecret>> declaredSecrets = new LinkedHashMap<>();
     private final Map<String, List<ResourceRef>> awaited = new LinkedHashMap<>();
+    /** Rendered manifests by release, within this run: a CRD chart is templated once for the presence check and the apply. */
+    private final Map<ReleaseSpec, String> templates = new java.util.HashMap<>();
 
     /**
      * @param probes          runs with the root console: it tags lines with the phase itself
@@ -142,7 +146,7 @@ public final class ClusterPhaseActions implements PhaseActions {
     }
 
     private boolean crdsPresent(ReleaseSpec spec) {
-        List<CustomResourceDefinition> crds = CrdApplier.crdsIn(helm.template(spec, kubeVersion));
+        List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
         try {
             for (CustomResourceDefinition crd : crds) {
                 CustomResourceDefinition live = client.apiextensions().v1().customResourceDefinitions()
@@ -160,7 +164,9 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<ReleaseOutcome> install(PreparedPhase phase, Console phaseConsole) throws InterruptedException {
+        // --timeout (else the profile's) limits the whole phase, however many releases and waits it has
         Duration timeout = timeoutOverride.orElse(config.profile().timeoutFor(phase.phaseId()));
+        Instant deadline = Instant.now().plus(timeout);
         List<ReleaseOutcome> outcomes = new ArrayList<>();
         List<ResourceRef> workloads = new ArrayList<>();
         awaited.put(phase.phaseId(), workloads);
@@ -173,7 +179,8 @@ public final class ClusterPhaseActions implements PhaseActions {
             checkInterrupt();
             secrets.ensureNamespace(spec.namespace());
             if (spec.mode() == InstallMode.APPLY_CRDS) {
-                List<String> applied = new CrdApplier(client, new Waiter(client)).apply(helm.template(spec, kubeVersion), timeout);
+                List<String> applied = withinLimit(phase.phaseId(), timeout, deadline,
+                        () -> new CrdApplier(client, new Waiter(client)).apply(template(spec), remaining(deadline)));
                 phaseConsole.info("%d CRDs server-side applied and Established (%s)", applied.size(), spec.chart().coordinate());
                 outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), CRDS_PRESENT,
                         "applied", applied.size(), applied.size()));
@@ -187,13 +194,19 @@ public final class ClusterPhaseActions implements PhaseActions {
             workloads.addAll(releaseWorkloads);
             Waiter waiter = new Waiter(client);
             if (!component.operatorWorkloads().isEmpty()) {
-                List<ResourceRef> operated = waiter.operatorWorkloads(spec.namespace(), component.operatorWorkloads(), timeout);
+                // A workload can be both in the manifest and matched by the operator selector: count it once.
+                List<ResourceRef> operated = withinLimit(phase.phaseId(), timeout, deadline,
+                        () -> waiter.operatorWorkloads(spec.namespace(), component.operatorWorkloads(), remaining(deadline))).stream()
+                        .filter(ref -> !releaseWorkloads.contains(ref)).toList();
                 releaseWorkloads.addAll(operated);
                 workloads.addAll(operated);
             }
             int total = releaseWorkloads.size();
-            waiter.waitAllReady(releaseWorkloads, timeout,
-                    (now, all) -> phaseConsole.progress("%s: %d/%d workloads ready", spec.releaseName(), now, all));
+            withinLimit(phase.phaseId(), timeout, deadline, () -> {
+                waiter.waitAllReady(releaseWorkloads, remaining(deadline),
+                        (now, all) -> phaseConsole.progress("%s: %d/%d workloads ready", spec.releaseName(), now, all));
+                return total;
+            });
             phaseConsole.info("%s revision %d: %d/%d workloads ready", spec.releaseName(), release.revision(), total, total);
             outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), release.revision(),
                     before.isPresent() ? "upgraded" : "installed", total, total));
@@ -208,21 +221,23 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public String diagnose(PreparedPhase phase) {
-        List<ResourceRef> workloads = new ArrayList<>(awaited.getOrDefault(phase.phaseId(), List.of()));
+        java.util.Set<ResourceRef> workloads = new java.util.LinkedHashSet<>(awaited.getOrDefault(phase.phaseId(), List.of()));
         if (workloads.isEmpty()) {
-            for (ReleaseSpec spec : specs(phase)) {
-                if (spec.mode() == InstallMode.HELM_RELEASE) {
-                    try {
-                        helm.status(spec.releaseName(), spec.namespace())
-                                .ifPresent(release -> workloads.addAll(Waiter.workloadsInManifest(release.manifest(), spec.namespace())));
-                    } catch (RuntimeException e) {
-                        return "diagnostics unavailable: " + e.getMessage();
+            // Nothing was installed in this run (the phase was unchanged, only probed): look at the workloads an install
+            // would have waited on. Helm's status carries no manifest, so the release is templated again.
+            try {
+                for (ReleaseSpec spec : specs(phase)) {
+                    if (spec.mode() == InstallMode.HELM_RELEASE) {
+                        workloads.addAll(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+                        workloads.addAll(operatorWorkloadsNow(spec));
                     }
                 }
+            } catch (RuntimeException e) {
+                return "diagnostics unavailable: " + e.getMessage();
             }
         }
         try {
-            Diagnostics.Report report = new Diagnostics(client).diagnose(workloads);
+            Diagnostics.Report report = new Diagnostics(client).diagnose(List.copyOf(workloads));
             return report.isEmpty() ? "diagnostics: every workload of the phase is ready; the failure is in what it does (see the probe above)"
                     : report.render();
         } catch (RuntimeException e) {
@@ -264,6 +279,8 @@ public final class ClusterPhaseActions implements PhaseActions {
                     removed.add(new ReleaseOutcome(componentId, component.release(), spec.chart().coordinate(), 0, "purged", 0, crds.size()));
                 } else {
                     console.forPhase(phase.id()).info("CRDs kept (custom resources of other tools may use them); --purge removes them");
+                    removed.add(new ReleaseOutcome(componentId, component.release(),
+                            config.charts().getOrDefault(componentId, component.chart()).coordinate(), 0, "kept (no --purge)", 0, 0));
                 }
                 continue;
             }
@@ -280,6 +297,56 @@ public final class ClusterPhaseActions implements PhaseActions {
                     purge ? "uninstalled, volumes purged" : "uninstalled", 0, 0));
         }
         return removed;
+    }
+
+    /** {@code helm template} of a release, rendered once per run (the spec holds the values and chart it renders). */
+    private String template(ReleaseSpec spec) {
+        String manifest = templates.get(spec);
+        if (manifest == null) {
+            manifest = helm.template(spec, kubeVersion);
+            templates.put(spec, manifest);
+        }
+        return manifest;
+    }
+
+    /** The workloads the component's operator selectors match now (no waiting: for diagnostics). */
+    private List<ResourceRef> operatorWorkloadsNow(ReleaseSpec spec) {
+        List<ResourceRef> refs = new ArrayList<>();
+        String namespace = spec.namespace();
+        for (String selector : topology.component(spec.componentId()).operatorWorkloads()) {
+            client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                    .forEach(o -> refs.add(ResourceRef.deployment(namespace, o.getMetadata().getName())));
+            client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                    .forEach(o -> refs.add(ResourceRef.statefulSet(namespace, o.getMetadata().getName())));
+            client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
+                    .forEach(o -> refs.add(ResourceRef.daemonSet(namespace, o.getMetadata().getName())));
+        }
+        return refs;
+    }
+
+    /** A wait that may run out of time. */
+    @FunctionalInterface
+    private interface Wait<T> {
+        T run() throws InterruptedException;
+    }
+
+    /** Runs a wait; when it fails because the phase's time is up, the message says what the limit was and where it is set. */
+    private static <T> T withinLimit(String phaseId, Duration limit, Instant deadline, Wait<T> wait) throws InterruptedException {
+        try {
+            return wait.run();
+        } catch (ClusterException e) {
+            if (Instant.now().isBefore(deadline)) {
+                throw e;
+            }
+            throw new ClusterException(e.getMessage() + "\nPhase " + phaseId + " has " + Durations.format(limit)
+                    + " in all (--timeout, else the profile's timeouts." + phaseId + "): if it is only slow, give it more.", e);
+        }
+    }
+
+    /** What is left of the phase's time limit; never zero, so a wait still looks once. */
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }
 
     private List<ReleaseSpec> specs(PreparedPhase phase) {

@@ -31,6 +31,10 @@ public interface PhaseActions {
     /** Put each release back at its revision from before this run; uninstall those that had none. */
     void rollback(PreparedPhase phase, Map<String, Integer> revisionsBefore) throws InterruptedException;
 
-    /** Uninstall the phase's releases (down). {@code purge} also removes CRDs and PVCs. */
+    /**
+     * Uninstall the phase's releases (down), last installed first. {@code purge} also removes CRDs and PVCs.
+     *
+     * @return what happened to each release that exists: uninstalled, purged, or kept (CRDs without purge)
+     */
     List<ReleaseOutcome> uninstall(Phase phase, boolean purge) throws InterruptedException;
 }

@@ -130,8 +130,8 @@ public final class Runner {
             Instant phaseStart = clock.instant();
             try {
                 List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
-                phaseConsole.info("removed %s", removed.isEmpty() ? "nothing (not installed)"
-                        : String.join(", ", removed.stream().map(ReleaseOutcome::release).toList()));
+                phaseConsole.info("%s", removed.isEmpty() ? "nothing to remove (not installed)"
+                        : String.join(", ", removed.stream().map(r -> r.release() + " " + r.action()).toList()));
                 outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
                 state = state.without(phase.id());
                 writeQuietly(state);
