@@ -28,14 +28,18 @@ import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 @Command(name = "status",
         description = {
                 "Show each phase's release, chart@version, revision, ready/total workloads, last verification and drift.",
-                "Drift: the values and charts the config renders now differ from what the last `up` installed."
+                "Drift: what `up` would change: the values and charts the config renders now differ from what the last `up` "
+                        + "installed, or a release is no longer at the revision `up` recorded."
         })
 public final class StatusCommand extends BaseCommand {
     private static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
@@ -56,34 +60,37 @@ public final class StatusCommand extends BaseCommand {
             HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()),
                     ChartResolver.standard(List.of(), console()));
             LedgerState ledger = new ConfigMapLedgerStore(hub.client(), config.namespace()).read();
-            PrintWriter out = out();
-            String format = "%-9s %-17s %-33s %-9s %-8s %-10s %-30s %s%n";
-            out.printf(format, "PHASE", "RELEASE", "CHART", "REVISION", "READY", "VERDICT", "LAST RUN", "DRIFT");
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("PHASE", "RELEASE", "CHART", "REVISION", "READY", "VERDICT", "LAST RUN", "DRIFT"));
             for (Phase phase : plan.ordered()) {
                 if (!phase.enabled(config)) {
-                    out.printf(format, phase.id(), "-", "-", "-", "-", "DISABLED", "-", "-");
+                    rows.add(List.of(phase.id(), "-", "-", "-", "-", "DISABLED", "-", "-"));
                     continue;
                 }
                 Optional<LedgerEntry> entry = ledger.entry(phase.id());
                 String verdict = entry.map(e -> e.verdict().name()).orElse("never run");
-                String lastRun = entry.map(e -> e.at() + " " + e.runId()).orElse("-");
-                String drift = entry.map(e -> e.configHash().equals(currentHash(phase, config, topology, kubeVersion)) ? "no" : "yes: run up")
-                        .orElse("-");
+                String lastRun = entry.map(e -> e.at().truncatedTo(ChronoUnit.SECONDS) + " " + e.runId()).orElse("-");
+                boolean configChanged = entry.map(e -> !e.configHash().equals(currentHash(phase, config, topology, kubeVersion)))
+                        .orElse(false);
                 for (String componentId : phase.components(config)) {
                     ComponentSpec component = topology.component(componentId);
                     String chart = config.charts().getOrDefault(componentId, component.chart()).coordinate();
                     if (component.mode() == InstallMode.APPLY_CRDS) {
-                        out.printf(format, phase.id(), component.release(), chart, "-", "-", verdict, lastRun, drift);
+                        rows.add(List.of(phase.id(), component.release(), chart, "-", "-", verdict, lastRun,
+                                entry.isEmpty() ? "-" : drift(configChanged, List.of())));
                         continue;
                     }
                     Optional<HelmRelease> release = helm.status(component.release(), config.namespace());
-                    out.printf(format, phase.id(), component.release(),
+                    List<String> outside = entry.map(e -> changedOutside(e, component.release(), release)).orElse(List.of());
+                    rows.add(List.of(phase.id(), component.release(),
                             release.map(HelmRelease::chart).filter(c -> !c.isEmpty()).orElse(chart),
                             release.map(r -> r.revision() + " " + r.status()).orElse("absent"),
-                            release.isPresent() ? readiness(hub.client(), config.namespace(), component.release()) : "-",
-                            verdict, lastRun, drift);
+                            release.isPresent() ? readiness(hub.client(), config.namespace(), component) : "-",
+                            verdict, lastRun, entry.isEmpty() ? "-" : drift(configChanged, outside)));
                 }
             }
+            PrintWriter out = out();
+            printTable(rows, out);
             out.printf("last run: %s %s%s%n", ledger.lastRun().runId().isEmpty() ? "none" : ledger.lastRun().runId(),
                     ledger.lastRun().state(), ledger.lastRun().stoppedAt().isEmpty() ? "" : " in phase " + ledger.lastRun().stoppedAt());
             out.flush();
@@ -91,13 +98,68 @@ public final class StatusCommand extends BaseCommand {
         return ExitCode.OK;
     }
 
-    /** ready/total of the release's Deployments, StatefulSets and DaemonSets, found by the standard instance label. */
-    private static String readiness(KubernetesClient client, String namespace, String release) {
-        List<HasMetadata> workloads = new ArrayList<>();
-        workloads.addAll(client.apps().deployments().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems());
-        workloads.addAll(client.apps().statefulSets().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems());
-        workloads.addAll(client.apps().daemonSets().inNamespace(namespace).withLabel(INSTANCE_LABEL, release).list().getItems());
-        long ready = workloads.stream().filter(ReadinessChecks::isReady).count();
+    /**
+     * Whether `up` would change the phase: the config renders something else than it installed, or a release is not
+     * at the revision `up` recorded (someone upgraded, rolled back or removed it since).
+     */
+    private static String drift(boolean configChanged, List<String> changedOutside) {
+        List<String> reasons = new ArrayList<>();
+        if (configChanged) {
+            reasons.add("config changed");
+        }
+        reasons.addAll(changedOutside);
+        return reasons.isEmpty() ? "no" : "yes: " + String.join(", ", reasons) + "; run up";
+    }
+
+    private static List<String> changedOutside(LedgerEntry entry, String releaseName, Optional<HelmRelease> live) {
+        Integer recorded = entry.revisions().get(releaseName);
+        if (recorded == null) {
+            return List.of("not recorded as installed");
+        }
+        if (live.isEmpty()) {
+            return List.of("release gone (up installed revision " + recorded + ")");
+        }
+        if (!live.get().deployed() || live.get().revision() != recorded) {
+            return List.of("now revision " + live.get().revision() + " " + live.get().status() + ", up installed " + recorded);
+        }
+        return List.of();
+    }
+
+    /** Columns as wide as their widest cell, two spaces apart. */
+    private static void printTable(List<List<String>> rows, PrintWriter out) {
+        int columns = rows.get(0).size();
+        int[] widths = new int[columns];
+        for (List<String> row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(i == columns - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    /**
+     * ready/total of the release's Deployments, StatefulSets and DaemonSets: those with the standard instance label,
+     * and those its operator creates (the component's operator selectors; their instance label is the operator's).
+     */
+    private static String readiness(KubernetesClient client, String namespace, ComponentSpec component) {
+        Map<String, HasMetadata> workloads = new LinkedHashMap<>();
+        List<String> selectors = new ArrayList<>();
+        selectors.add(INSTANCE_LABEL + "=" + component.release());
+        selectors.addAll(component.operatorWorkloads());
+        for (String selector : selectors) {
+            List<HasMetadata> found = new ArrayList<>();
+            found.addAll(client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems());
+            found.addAll(client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems());
+            found.addAll(client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems());
+            found.forEach(w -> workloads.putIfAbsent(w.getClass().getSimpleName() + "/" + w.getMetadata().getName(), w));
+        }
+        long ready = workloads.values().stream().filter(ReadinessChecks::isReady).count();
         return ready + "/" + workloads.size();
     }
 
