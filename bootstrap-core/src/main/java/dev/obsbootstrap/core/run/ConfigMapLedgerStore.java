@@ -29,6 +29,12 @@ public final class ConfigMapLedgerStore implements LedgerStore {
 
     private final KubernetesClient client;
     private final String namespace;
+    /**
+     * The ConfigMap as this store last read or wrote it (with its resourceVersion), so that the next write is one
+     * PUT instead of a GET of the namespace, a GET and a PUT: a run writes the ledger after every phase.
+     */
+    private ConfigMap known;
+    private boolean namespaceExists;
 
     public ConfigMapLedgerStore(KubernetesClient client, String namespace) {
         this.client = Objects.requireNonNull(client, "client");
@@ -44,6 +50,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             throw new ClusterException("cannot read the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
                     + " (check that your user may get configmaps in " + namespace + ")", e);
         }
+        known = configMap;
+        namespaceExists = namespaceExists || configMap != null;
         if (configMap == null || configMap.getData() == null) {
             return LedgerState.empty();
         }
@@ -61,21 +69,37 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 .withData(encode(state))
                 .build();
         try {
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+            if (!namespaceExists) {
+                if (client.namespaces().withName(namespace).get() == null) {
+                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+                }
+                namespaceExists = true;
             }
-            ConfigMap existing = client.configMaps().inNamespace(namespace).withName(NAME).get();
-            if (existing == null) {
-                client.configMaps().inNamespace(namespace).resource(configMap).create();
-            } else {
-                // replace the data wholesale: a merge would keep keys of phases the ledger has dropped
-                existing.setData(configMap.getData());
-                client.configMaps().inNamespace(namespace).resource(existing).update();
+            ConfigMap base = known != null ? known : client.configMaps().inNamespace(namespace).withName(NAME).get();
+            try {
+                known = base == null ? create(configMap) : replaceData(base, configMap);
+            } catch (KubernetesClientException stale) {
+                if (stale.getCode() != 404 && stale.getCode() != 409) {
+                    throw stale;
+                }
+                // changed or deleted since this store saw it (another run, a person): write over what is there now
+                ConfigMap current = client.configMaps().inNamespace(namespace).withName(NAME).get();
+                known = current == null ? create(configMap) : replaceData(current, configMap);
             }
         } catch (KubernetesClientException e) {
             throw new ClusterException("cannot write the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
                     + " (check that your user may create and update configmaps in " + namespace + ")", e);
         }
+    }
+
+    private ConfigMap create(ConfigMap configMap) {
+        return client.configMaps().inNamespace(namespace).resource(configMap).create();
+    }
+
+    /** The data replaced wholesale: a merge would keep keys of phases the ledger has dropped. */
+    private ConfigMap replaceData(ConfigMap existing, ConfigMap wanted) {
+        ConfigMap next = new ConfigMapBuilder(existing).withData(wanted.getData()).build();
+        return client.configMaps().inNamespace(namespace).resource(next).update();
     }
 
     static Map<String, String> encode(LedgerState state) {
