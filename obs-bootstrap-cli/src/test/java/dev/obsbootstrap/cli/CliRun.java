@@ -1,0 +1,41 @@
+package dev.obsbootstrap.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+
+/** Runs the CLI in-process as {@code Main} would, with the test's writers and (optionally) the test's phases. */
+final class CliRun {
+    private static final List<String> CLUSTER_COMMANDS = List.of("up", "status", "down", "verify");
+
+    private CliRun() {
+    }
+
+    /** The output of one run. {@code err} is live while the run goes on (StringWriter is synchronized). */
+    record Result(int code, String out, String err, Duration took) {
+    }
+
+    static Result run(ControlledProbes probes, String... args) {
+        return run(probes, new StringWriter(), args);
+    }
+
+    /** With {@code err} given by the caller, which may read it while the run goes on (another thread). */
+    static Result run(ControlledProbes probes, StringWriter err, String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = ObsBootstrapCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        if (probes != null) {
+            for (String name : CLUSTER_COMMANDS) {
+                BaseCommand command = cli.getSubcommands().get(name).getCommand();
+                command.usePhases(probes::phases);
+            }
+        }
+        long started = System.nanoTime();
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString(), Duration.ofNanos(System.nanoTime() - started));
+    }
+}
