@@ -247,16 +247,25 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public void rollback(PreparedPhase phase, Map<String, Integer> revisionsBefore) throws InterruptedException {
+        Console phaseConsole = console.forPhase(phase.phaseId());
         for (ReleaseSpec spec : specs(phase)) {
             checkInterrupt();
             if (spec.mode() != InstallMode.HELM_RELEASE) {
                 continue; // CRDs are never rolled back: other releases' objects may depend on them
             }
+            // Only what this run changed goes back: a release the failed install never reached stays as it is,
+            // instead of getting a new revision that repeats its current one.
             Integer before = revisionsBefore.get(spec.releaseName());
+            Optional<HelmRelease> now = helm.status(spec.releaseName(), spec.namespace());
+            if (now.isEmpty()) {
+                continue;
+            }
             if (before == null) {
                 helm.uninstall(spec.releaseName(), spec.namespace());
-            } else {
-                helm.rollback(spec.releaseName(), spec.namespace(), before);
+                phaseConsole.info("%s uninstalled (this run installed it)", spec.releaseName());
+            } else if (now.get().revision() != before || !now.get().deployed()) {
+                HelmRelease back = helm.rollback(spec.releaseName(), spec.namespace(), before);
+                phaseConsole.info("%s rolled back to revision %d (now revision %d)", spec.releaseName(), before, back.revision());
             }
         }
     }
