@@ -46,6 +46,7 @@ public final class Runner {
         Instant started = clock.instant();
         checkSelection(options);
         LedgerState state = ledger.read();
+        checkLeftOutDependencies(options, state);
         if (state.lastRun().state().equals("interrupted") || state.lastRun().state().equals("failed")) {
             console.info("the last run (%s) %s in phase '%s': continuing from there", state.lastRun().runId(),
                     state.lastRun().state().equals("interrupted") ? "was interrupted" : "failed", state.lastRun().stoppedAt());
@@ -131,7 +132,7 @@ public final class Runner {
             try {
                 List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
                 phaseConsole.info("%s", removed.isEmpty() ? "nothing to remove (not installed)"
-                        : String.join(", ", removed.stream().map(r -> r.release() + " " + r.action()).toList()));
+                        : String.join("; ", removed.stream().map(r -> r.release() + " " + r.action()).toList()));
                 outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
                 state = state.without(phase.id());
                 writeQuietly(state);
@@ -243,7 +244,7 @@ public final class Runner {
         }
         try {
             actions.rollback(prepared, revisionsBefore);
-            phaseConsole.info("rolled back: %s", revisionsBefore.isEmpty() ? "uninstalled (there was no earlier revision)" : revisionsBefore);
+            phaseConsole.info("rolled back what this run changed (--on-failure rollback)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (BootstrapException e) {
@@ -287,6 +288,34 @@ public final class Runner {
         options.only().ifPresent(plan::phase);
         if (options.from().isPresent() && options.only().isPresent()) {
             throw new ConfigException("--from and --only cannot be combined: --from runs a phase and all after it, --only runs one");
+        }
+    }
+
+    /**
+     * With --from/--only, a phase that runs but depends on one left out needs that one verified (or switched off) in
+     * the ledger. Checked before anything runs, so refusing changes nothing: it is bad input (exit 2), not a run that
+     * skipped the very phase it was asked for and still reported success.
+     */
+    private void checkLeftOutDependencies(RunOptions options, LedgerState state) {
+        if (options.from().isEmpty() && options.only().isEmpty()) {
+            return;
+        }
+        String option = options.only().map(id -> "--only " + id).orElseGet(() -> "--from " + options.from().get());
+        for (Phase phase : plan.ordered()) {
+            if (!selected(phase.id(), options) || !phase.enabled(config)) {
+                continue;
+            }
+            for (String dependency : phase.dependsOn()) {
+                if (selected(dependency, options) || !plan.phase(dependency).enabled(config)) {
+                    continue;
+                }
+                PhaseStatus verdict = state.entry(dependency).map(LedgerEntry::verdict).orElse(null);
+                if (verdict != PhaseStatus.VERIFIED && verdict != PhaseStatus.UNVERIFIED) {
+                    throw new ConfigException(option + ": phase " + phase.id() + " needs " + dependency + " verified first, and the ledger has it "
+                            + (verdict == null ? "never run" : verdict.name())
+                            + ": run `up` without --from/--only, or `up --from " + dependency + "`");
+                }
+            }
         }
     }
 

@@ -179,10 +179,25 @@ class RunnerTest {
 
     @Test
     void onlyRefusesAPhaseWhoseParentWasNeverVerified() {
-        RunReport report = runner(config(Map.of())).up("run-1", new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP));
+        // refused before anything runs, as bad input: a run that skipped the one phase it was asked for is no success
+        assertThatThrownBy(() -> runner(config(Map.of())).up("run-1", new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--only logs: phase logs needs metrics verified first")
+                .hasMessageContaining("never run");
+        assertThat(actions.calls).isEmpty();
+        assertThat(ledger.state.lastRun().state()).as("nothing recorded for a refused run").isEqualTo("none");
+    }
 
-        assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.SKIPPED);
-        assertThat(report.phases().get(2).detail()).contains("needs metrics verified first");
+    @Test
+    void fromRefusesWhenAPhaseBeforeItFailedLastTime() {
+        actions.failInstall.add("metrics");
+        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        actions.calls.clear();
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up("run-2", new RunOptions(false, Optional.of("logs"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--from logs: phase logs needs metrics verified first")
+                .hasMessageContaining("INSTALL_FAILED");
         assertThat(actions.calls).isEmpty();
     }
 
