@@ -232,6 +232,10 @@ class UpStatusDownOnFakeClusterTest {
         JsonNode json = JSON.readTree(second.out());
         json.get("phases").forEach(phase -> phase.get("releases").forEach(release ->
                 assertThat(release.get("action").asString()).isEqualTo("unchanged")));
+        JsonNode logsReleases = json.get("phases").get(2).get("releases");
+        assertThat(logsReleases.get(0).get("component").asString()).isEqualTo("loki");
+        assertThat(logsReleases.get(0).get("release").asString()).isEqualTo("obs-loki");
+        assertThat(logsReleases.get(1).get("component").asString()).isEqualTo("alloy");
         Secret admin = cluster.client().secrets().inNamespace(ns).withName("obs-grafana-admin").get();
         assertThat(admin.getMetadata().getUid()).as("the Grafana admin Secret is created once").isEqualTo(adminUid);
         assertThat(admin.getData()).as("and its password kept").isEqualTo(adminData);

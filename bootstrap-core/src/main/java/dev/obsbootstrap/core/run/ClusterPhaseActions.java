@@ -89,15 +89,17 @@ public final class ClusterPhaseActions implements PhaseActions {
     public PreparedPhase prepare(Phase phase) {
         List<ReleaseSpec> specs = new ArrayList<>();
         Map<String, String> releases = new LinkedHashMap<>();
+        Map<String, String> components = new LinkedHashMap<>();
         for (String componentId : phase.components(config)) {
             ReleaseSpec spec = planner.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
             specs.add(spec);
             releases.put(spec.releaseName(), spec.chart().coordinate());
+            components.put(spec.releaseName(), spec.componentId());
         }
         List<StackSecret> declared = phase.secrets(config, topology);
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
-        return new PreparedPhase(phase.id(), releases, configHash(specs, declared));
+        return new PreparedPhase(phase.id(), releases, configHash(specs, declared), components);
     }
 
     /**

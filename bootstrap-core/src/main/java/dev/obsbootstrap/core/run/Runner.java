@@ -233,7 +233,7 @@ public final class Runner {
     private static List<ReleaseOutcome> unchangedReleases(Phase phase, PreparedPhase prepared, Map<String, Integer> revisions) {
         List<ReleaseOutcome> releases = new ArrayList<>();
         prepared.releases().forEach((release, chart) ->
-                releases.add(new ReleaseOutcome(release, release, chart, revisions.getOrDefault(release, 0), "unchanged", 0, 0)));
+                releases.add(new ReleaseOutcome(prepared.componentOf(release), release, chart, revisions.getOrDefault(release, 0), "unchanged", 0, 0)));
         return releases;
     }
 
