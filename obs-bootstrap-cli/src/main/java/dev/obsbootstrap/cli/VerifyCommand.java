@@ -1,11 +1,13 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.ExplicitEndpoints;
 import dev.obsbootstrap.core.probe.Probe;
@@ -19,6 +21,7 @@ import dev.obsbootstrap.core.report.Redactor;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunReport;
+import dev.obsbootstrap.metrics.MetricsPhase;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,16 +188,36 @@ public final class VerifyCommand extends BaseCommand {
     }
 
     /**
-     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, with explicit endpoints
-     * (if any) used instead of port-forwards.
+     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, through port-forwards,
+     * with the explicit endpoints (if any) used instead of a port-forward for those names.
      */
     private ContextHandle openContext(BootstrapConfig config, StackTopology topology, Map<String, HttpUrl> explicit, String runId) {
         boolean clusterAsked = clusterOptions.kubeconfig().isPresent() || clusterOptions.context().isPresent();
         if (!explicit.isEmpty() && !clusterAsked) {
+            console().debug("explicit endpoints %s: no cluster is used", explicit.keySet());
             EndpointProbeContext context = EndpointProbeContext.builder(config, topology).endpoints(explicit).runId(runId).build();
             return new ContextHandle(context, context::close);
         }
-        throw new ConfigException("verify against the cluster is not wired yet: pass --endpoint NAME=URL for each endpoint to probe");
+        Map<String, String> environment = System.getenv();
+        String kubeContext = config.cluster().context();
+        ClusterHub hub = clusterOptions.kubeconfig()
+                .map(file -> ClusterHub.forKubeconfig(file, kubeContext, environment))
+                .orElseGet(() -> ClusterHub.discover(kubeContext, environment));
+        try {
+            console().info("verifying against %s, namespace %s", hub.target().describe(), topology.namespace());
+            ClusterProbeContext context = ClusterProbeContext.builder(config, topology, hub.probeClient())
+                    .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))
+                    .endpointOverrides(explicit)
+                    .runId(runId)
+                    .build();
+            return new ContextHandle(context, () -> {
+                context.close();
+                hub.close();
+            });
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
     }
 
     /** A probe context and how to release it. */
