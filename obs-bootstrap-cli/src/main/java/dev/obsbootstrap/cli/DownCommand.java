@@ -1,13 +1,110 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.cluster.ClusterHub;
+import dev.obsbootstrap.core.cluster.ClusterTarget;
+import dev.obsbootstrap.core.cluster.StackSecrets;
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.ChartResolver;
+import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.KubeAccess;
+import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.plan.Planner;
+import dev.obsbootstrap.core.probe.ClusterProbeContext;
+import dev.obsbootstrap.core.probe.ProbeRunner;
+import dev.obsbootstrap.core.probe.RunIds;
+import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.run.ClusterPhaseActions;
+import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
+import dev.obsbootstrap.core.run.RunReport;
+import dev.obsbootstrap.core.run.Runner;
+import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesRenderer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "down", description = "Uninstall the phases in reverse order (CRDs and PVCs kept unless --purge).")
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@Command(name = "down",
+        description = {
+                "Uninstall the phases in reverse order (alerting, traces, logs, metrics, crds).",
+                "CRDs and PersistentVolumeClaims are kept unless --purge. Asks for confirmation unless --yes."
+        })
 public final class DownCommand extends BaseCommand {
+    @Mixin
+    ConfigMixin configOptions;
+
+    @Mixin
+    ClusterMixin clusterOptions;
+
+    @Mixin
+    OutputMixin output;
+
+    @Option(names = "--yes", description = "Do not ask; also needed on a protected kube context.")
+    boolean yes;
+
+    @Option(names = "--purge", description = "Also delete the Prometheus Operator CRDs (and every custom resource of them) and the releases' PVCs.")
+    boolean purge;
+
+    @Option(names = "--charts-dir", paramLabel = "DIR", description = "Charts for --purge to find the CRD names (as for up). Repeatable.")
+    List<Path> chartsDirs = new ArrayList<>();
+
     @Override
     protected ExitCode doCall() {
-        throw new ConfigException("'down' is not implemented yet");
+        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
+        reports.checkJUnitTarget();
+        Console console = console();
+        BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+        StackTopology topology = catalog().topology(config);
+        PhasePlan plan = phasePlan();
+        String runId = RunIds.next();
+        return UpCommand.untilDone(() -> {
+            RunReport report;
+            try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
+                ClusterTarget target = ClusterSession.announce(hub, config, yes, "down", console);
+                confirm(target, config);
+                String kubeVersion = ClusterSession.helmKubeVersion(target);
+                ChartResolver charts = ChartResolver.standard(chartsDirs, console);
+                HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
+                ValuesRenderer values = new ValuesRenderer();
+                Planner planner = new Planner(helm, charts, (component, version) -> {
+                    RenderedValues rendered = values.render(component, config, topology, version);
+                    return new Planner.ComponentValues(rendered.values(), rendered.yaml());
+                }, console);
+                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
+                    ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm, planner,
+                            new StackSecrets(hub.client(), System.getenv()), new ProbeRunner(console), probes, kubeVersion,
+                            Optional.empty(), console);
+                    report = new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
+                            console, Clock.systemUTC()).down(runId, purge);
+                }
+            }
+            return reports.emit(report, out(), console);
+        });
+    }
+
+    private void confirm(ClusterTarget target, BootstrapConfig config) {
+        if (yes) {
+            return;
+        }
+        java.io.Console terminal = System.console();
+        if (terminal == null) {
+            throw new ConfigException("down removes the stack from " + target.describe() + " namespace " + config.namespace()
+                    + ": there is no terminal to confirm on, so pass --yes");
+        }
+        String answer = terminal.readLine("Remove the observability stack from %s, namespace %s%s? [y/N] ",
+                target.describe(), config.namespace(), purge ? ", with its CRDs and volumes" : "");
+        if (answer == null || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
+            throw new ConfigException("down cancelled: nothing was removed");
+        }
     }
 }

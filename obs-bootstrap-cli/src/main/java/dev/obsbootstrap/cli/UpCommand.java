@@ -1,13 +1,145 @@
 package dev.obsbootstrap.cli;
 
-import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.cluster.ClusterHub;
+import dev.obsbootstrap.core.cluster.ClusterTarget;
+import dev.obsbootstrap.core.cluster.StackSecrets;
+import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.ChartResolver;
+import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.KubeAccess;
+import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.plan.Planner;
+import dev.obsbootstrap.core.probe.ClusterProbeContext;
+import dev.obsbootstrap.core.probe.ProbeRunner;
+import dev.obsbootstrap.core.probe.RunIds;
+import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.run.ClusterPhaseActions;
+import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
+import dev.obsbootstrap.core.run.RunOptions;
+import dev.obsbootstrap.core.run.RunReport;
+import dev.obsbootstrap.core.run.Runner;
+import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesRenderer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "up", description = "Install or upgrade every phase in order, each verified by its probes before the next starts.")
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "up",
+        description = {
+                "Install or upgrade every phase in order, each verified by its probes before the next starts.",
+                "Prints the target first. A phase whose rendered values, charts and release revisions match the ledger "
+                        + "(ConfigMap obs-bootstrap-state) is only probed, not upgraded. After a failure or Ctrl-C the next "
+                        + "`up` continues where it stopped."
+        })
 public final class UpCommand extends BaseCommand {
+    @Mixin
+    ConfigMixin configOptions;
+
+    @Mixin
+    ClusterMixin clusterOptions;
+
+    @Mixin
+    OutputMixin output;
+
+    @Option(names = "--skip-verify", description = "Install and wait, but run no probe: phases are reported UNVERIFIED.")
+    boolean skipVerify;
+
+    @Option(names = "--from", paramLabel = "PHASE", description = "Start at this phase (earlier ones must be verified in the ledger).")
+    String from;
+
+    @Option(names = "--only", paramLabel = "PHASE", description = "Run only this phase (the ones it depends on must be verified in the ledger).")
+    String only;
+
+    @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "keep",
+            description = "What happens to a release whose install or verification failed: keep (for inspection) or "
+                    + "rollback (previous revision, or uninstall when there was none). Default: ${DEFAULT-VALUE}.")
+    RunOptions.FailurePolicy onFailure = RunOptions.FailurePolicy.KEEP;
+
+    @Option(names = "--yes", description = "Go ahead on a protected kube context.")
+    boolean yes;
+
+    @Option(names = "--charts-dir", paramLabel = "DIR",
+            description = "Take charts from here (<name>/ or <name>-<version>.tgz) before the cache and their repositories. Repeatable.")
+    List<Path> chartsDirs = new ArrayList<>();
+
     @Override
     protected ExitCode doCall() {
-        throw new ConfigException("'up' is not implemented yet");
+        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
+        reports.checkJUnitTarget();
+        Console console = console();
+        BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+        StackTopology topology = catalog().topology(config);
+        PhasePlan plan = phasePlan();
+        RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
+        String runId = RunIds.next();
+
+        return untilDone(() -> up(config, topology, plan, options, runId, reports, console));
+    }
+
+    private ExitCode up(BootstrapConfig config, StackTopology topology, PhasePlan plan, RunOptions options, String runId,
+                        ReportOutput reports, Console console) {
+        RunReport report;
+        try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
+            ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
+            String kubeVersion = ClusterSession.helmKubeVersion(target);
+            ChartResolver charts = ChartResolver.standard(chartsDirs, console);
+            HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
+            ValuesRenderer values = new ValuesRenderer();
+            Planner planner = new Planner(helm, charts, (component, version) -> {
+                RenderedValues rendered = values.render(component, config, topology, version);
+                return new Planner.ComponentValues(rendered.values(), rendered.yaml());
+            }, console);
+            try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
+                ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm, planner,
+                        new StackSecrets(hub.client(), System.getenv()), new ProbeRunner(console), probes, kubeVersion,
+                        clusterOptions.timeout(), console);
+                Runner runner = new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
+                        console, Clock.systemUTC());
+                console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));
+                report = runner.up(runId, options);
+            }
+        }
+        return reports.emit(report, out(), console);
+    }
+
+    /**
+     * Ctrl-C interrupts the run instead of killing it: the runner records where it stopped in the ledger and the
+     * report still comes out; the JVM then exits with 130 (SIGINT) once the work is done (30 s at most).
+     */
+    static ExitCode untilDone(java.util.function.Supplier<ExitCode> work) {
+        Thread worker = Thread.currentThread();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            worker.interrupt();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "obs-bootstrap-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return work.get();
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it has been told we are done
+            }
+            Thread.interrupted(); // the report and the ledger are written; nothing after this needs the flag
+        }
     }
 }

@@ -100,7 +100,7 @@ public final class ClusterPhaseActions implements PhaseActions {
      * What the ledger compares: every release's chart and rendered values, and the shape (not the values) of the
      * Secrets the phase declares. A changed receiver credential reference changes it; a rotated value does not.
      */
-    static String configHash(List<ReleaseSpec> specs, List<StackSecret> declared) {
+    public static String configHash(List<ReleaseSpec> specs, List<StackSecret> declared) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (ReleaseSpec spec : specs) {

@@ -219,8 +219,10 @@ public final class Runner {
     }
 
     private boolean unchanged(PreparedPhase prepared, Map<String, Integer> deployed, LedgerState state) {
+        // The install itself succeeded in these three; a failed or interrupted install must be redone.
         return state.entry(prepared.phaseId())
-                .filter(e -> e.verdict() == PhaseStatus.VERIFIED)
+                .filter(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED
+                        || e.verdict() == PhaseStatus.VERIFY_FAILED)
                 .filter(e -> e.configHash().equals(prepared.configHash()))
                 .filter(e -> e.revisions().equals(deployed))
                 .filter(e -> deployed.keySet().containsAll(prepared.releaseNames()))

@@ -57,6 +57,7 @@ class WorkloadFailuresTest {
     @Test
     void aCrashLoopTimesOutAndDiagnosticsShowTheLastLogLines() throws Exception {
         List<ResourceRef> workloads = install("crashy", "crash");
+        awaitWarningEvent("crash");
 
         assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
                 .isInstanceOf(ClusterException.class)
@@ -90,6 +91,7 @@ class WorkloadFailuresTest {
     @Test
     void anImagePullFailureNamesTheImage() throws Exception {
         List<ResourceRef> workloads = install("pully", "pull");
+        awaitWarningEvent("pull");
 
         assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
                 .isInstanceOf(ClusterException.class)
@@ -109,6 +111,7 @@ class WorkloadFailuresTest {
     @Test
     void anUnschedulablePodCarriesTheSchedulersMessage() throws Exception {
         List<ResourceRef> workloads = install("pendy", "pend");
+        awaitWarningEvent("pend");
 
         assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
                 .isInstanceOf(ClusterException.class)
@@ -130,6 +133,8 @@ class WorkloadFailuresTest {
     void aSlowWorkloadIsNotReadyAtFirstAndReadyLater() throws Exception {
         List<ResourceRef> workloads = install("slowy", "slow");
         Waiter waiter = new Waiter(cluster.client());
+        waiter.until(ResourceRef.deployment("slow", "slowy-web"),
+                d -> d != null && ((io.fabric8.kubernetes.api.model.apps.Deployment) d).getStatus() != null, Duration.ofSeconds(20));
 
         assertThatThrownBy(() -> waiter.until(ResourceRef.deployment("slow", "slowy-web"), ReadinessChecks::isReady, Duration.ofMillis(200)))
                 .isInstanceOf(ClusterException.class)
@@ -146,6 +151,13 @@ class WorkloadFailuresTest {
         Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(List.of(ResourceRef.deployment("pull", "ghost")));
         assertThat(report.pods()).isEmpty();
         assertThat(report.notes()).containsExactly("Deployment pull/ghost does not exist");
+    }
+
+    /** The simulator has acted on the broken workload once it recorded its Warning event. */
+    private static void awaitWarningEvent(String namespace) throws Exception {
+        cluster.client().v1().events().inNamespace(namespace)
+                .informOnCondition(events -> events.stream().anyMatch(e -> "Warning".equals(e.getType())))
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static List<ResourceRef> install(String release, String namespace) throws Exception {

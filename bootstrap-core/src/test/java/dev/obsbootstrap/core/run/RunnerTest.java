@@ -93,6 +93,20 @@ class RunnerTest {
     }
 
     @Test
+    void aPhaseWhoseProbesFailedIsProbedAgainButNotReinstalledWhenNothingChanged() {
+        actions.failProbe.add("logs");
+        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        actions.failProbe.clear();
+        actions.calls.clear();
+
+        RunReport second = runner(config(Map.of())).up("run-2", RunOptions.defaults());
+
+        assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:traces", "install:alerting");
+        assertThat(actions.calls).contains("verify:logs");
+    }
+
+    @Test
     void aChangedHashOrAForeignRevisionUpgradesThatPhaseOnly() {
         runner(config(Map.of())).up("run-1", RunOptions.defaults());
         actions.calls.clear();

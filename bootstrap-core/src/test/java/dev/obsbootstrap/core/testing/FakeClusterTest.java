@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,8 +152,10 @@ class FakeClusterTest {
 
         cluster.client().apps().deployments().inNamespace("t").withName("owned").delete();
 
-        cluster.client().pods().inNamespace("t").withLabel("app", "owned").informOnCondition(List::isEmpty).get(20, TimeUnit.SECONDS);
-        assertThat(cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet).get()).isNull();
+        // polled, not watched: the mock's watches ignore resourceVersion and can miss a deletion
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                cluster.client().pods().inNamespace("t").withLabel("app", "owned").list().getItems().isEmpty()
+                        && cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet).get() == null);
     }
 
     @Test
