@@ -21,7 +21,6 @@ import dev.obsbootstrap.core.report.Redactor;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunReport;
-import dev.obsbootstrap.metrics.MetricsPhase;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,7 +78,7 @@ public final class VerifyCommand extends BaseCommand {
     }
 
     @Override
-    protected ExitCode doCall() throws InterruptedException {
+    protected ExitCode doCall() {
         Instant startedAt = Instant.now();
         long started = System.nanoTime();
         ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
@@ -93,6 +92,17 @@ public final class VerifyCommand extends BaseCommand {
         String runId = RunIds.next();
         Console console = console();
 
+        // Ctrl-C interrupts the probes instead of killing the JVM, so the report (phase INTERRUPTED, exit 130) still comes out
+        return UpCommand.untilDone(() -> {
+            List<PhaseOutcome> outcomes = probePhases(plan, chosen, config, topology, explicit, runId, console);
+            RunReport report = new RunReport("verify", runId, config.profile().name(), startedAt,
+                    Duration.ofNanos(System.nanoTime() - started), outcomes);
+            return reports.emit(report, out(), console);
+        });
+    }
+
+    private List<PhaseOutcome> probePhases(PhasePlan plan, Set<String> chosen, BootstrapConfig config, StackTopology topology,
+                                           Map<String, HttpUrl> explicit, String runId, Console console) {
         List<PhaseOutcome> outcomes = new ArrayList<>();
         try (ContextHandle context = openContext(config, topology, explicit, runId)) {
             ProbeRunner runner = new ProbeRunner(console);
@@ -103,7 +113,8 @@ public final class VerifyCommand extends BaseCommand {
                 } else if (!chosen.contains(phase.id())) {
                     outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not selected (--phase " + String.join(" --phase ", phases) + ")"));
                 } else if (phases.isEmpty() && !phase.enabled(config)) {
-                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.DISABLED, "switched off in the config (" + config.source() + ", profile " + config.profile().name() + ")"));
+                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.DISABLED,
+                            "switched off in the config (" + config.source() + ", profile " + config.profile().name() + ")"));
                 } else {
                     if (!phase.enabled(config)) {
                         console.forPhase(phase.id()).info("switched off in the config, verified anyway because --phase names it");
@@ -114,9 +125,7 @@ public final class VerifyCommand extends BaseCommand {
                 }
             }
         }
-        RunReport report = new RunReport("verify", runId, config.profile().name(), startedAt,
-                Duration.ofNanos(System.nanoTime() - started), outcomes);
-        return reports.emit(report, out(), console);
+        return outcomes;
     }
 
     /** The --phase names, checked against the plan; without --phase, every phase (disabled ones are dropped later). */
@@ -198,18 +207,11 @@ public final class VerifyCommand extends BaseCommand {
             EndpointProbeContext context = EndpointProbeContext.builder(config, topology).endpoints(explicit).runId(runId).build();
             return new ContextHandle(context, context::close);
         }
-        Map<String, String> environment = System.getenv();
-        String kubeContext = config.cluster().context();
-        ClusterHub hub = clusterOptions.kubeconfig()
-                .map(file -> ClusterHub.forKubeconfig(file, kubeContext, environment))
-                .orElseGet(() -> ClusterHub.discover(kubeContext, environment));
+        ClusterHub hub = ClusterSession.open(clusterOptions, config);
         try {
-            console().info("verifying against %s, namespace %s", hub.target().describe(), topology.namespace());
-            ClusterProbeContext context = ClusterProbeContext.builder(config, topology, hub.probeClient())
-                    .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))
-                    .endpointOverrides(explicit)
-                    .runId(runId)
-                    .build();
+            // verify only reads, so a protected context needs no --yes
+            ClusterSession.announce(hub, config, true, "verify", console());
+            ClusterProbeContext context = ClusterSession.probeContext(config, topology, hub, explicit, runId);
             return new ContextHandle(context, () -> {
                 context.close();
                 hub.close();

@@ -207,13 +207,37 @@ class VerifyCommandTest {
     }
 
     @Test
+    void anInterruptStopsTheProbesAndTheReportStillComesOut() throws Exception {
+        Probe interrupting = new Probe() {
+            @Override public String name() { return "interrupted-midway"; }
+            @Override public String proves() { return "nothing"; }
+            @Override public Duration deadline() { return Duration.ofSeconds(5); }
+            @Override public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+                Thread.currentThread().interrupt(); // what Ctrl-C does to the probing thread
+                throw new InterruptedException("sleep interrupted");
+            }
+        };
+        List<Phase> phases = List.of(new TestPhase("alpha", true, interrupting),
+                new TestPhase("beta", true, new HttpReady("alertmanager-ready", "alertmanager")));
+
+        Result result = run(phases, "verify", "-o", "json", "--endpoint", "alertmanager=" + alertmanager.url("/"));
+
+        assertThat(result.code).as(result.err).isEqualTo(130);
+        JsonNode json = JSON.readTree(result.out);
+        assertThat(statuses(json)).containsExactly("alpha=INTERRUPTED", "beta=SKIPPED");
+        assertThat(json.get("phases").get(1).get("detail").asString()).contains("interrupted");
+        assertThat(alertmanager.getRequestCount()).isZero();
+        assertThat(Thread.currentThread().isInterrupted()).as("the flag does not leak out of the command").isFalse();
+    }
+
+    @Test
     void aClusterOptionWithEndpointsAsksTheClusterButProbesTheGivenUrls() throws Exception {
         try (MockWebServer api = fakeApiServer()) {
             Result result = run(testPhases(), "verify", "-o", "json", "--kubeconfig", kubeconfig(api).toString(),
                     "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
 
             assertThat(result.code).as(result.err).isZero();
-            assertThat(result.err).contains("verifying against").contains("context fake");
+            assertThat(result.err).contains("target: ").contains("fake");
             assertThat(api.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/version");
             assertThat(api.getRequestCount()).as("overridden endpoints need no port-forward").isEqualTo(1);
         }
