@@ -17,7 +17,7 @@ public final class ClusterMixin {
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Stack namespace (overrides cluster.namespace).")
     String namespace;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Overall time limit per phase, for example 10m or 90s (default: the profile's).")
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "For up: how long each phase's install and readiness may take; for verify: the longest any probe keeps trying. Like 10m or 90s (default: the profile's).")
     String timeout;
 
     public Optional<Path> kubeconfig() {

@@ -1,11 +1,13 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.ExplicitEndpoints;
 import dev.obsbootstrap.core.probe.Probe;
@@ -62,7 +64,7 @@ public final class VerifyCommand extends BaseCommand {
     List<String> endpoints = new ArrayList<>();
 
     @Override
-    protected ExitCode doCall() throws InterruptedException {
+    protected ExitCode doCall() {
         Instant startedAt = Instant.now();
         long started = System.nanoTime();
         ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
@@ -76,6 +78,17 @@ public final class VerifyCommand extends BaseCommand {
         String runId = RunIds.next();
         Console console = console();
 
+        // Ctrl-C interrupts the probes instead of killing the JVM, so the report (phase INTERRUPTED, exit 130) still comes out
+        return UpCommand.untilDone(() -> {
+            List<PhaseOutcome> outcomes = probePhases(plan, chosen, config, topology, explicit, runId, console);
+            RunReport report = new RunReport("verify", runId, config.profile().name(), startedAt,
+                    Duration.ofNanos(System.nanoTime() - started), outcomes);
+            return reports.emit(report, out(), console);
+        });
+    }
+
+    private List<PhaseOutcome> probePhases(PhasePlan plan, Set<String> chosen, BootstrapConfig config, StackTopology topology,
+                                           Map<String, HttpUrl> explicit, String runId, Console console) {
         List<PhaseOutcome> outcomes = new ArrayList<>();
         try (ContextHandle context = openContext(config, topology, explicit, runId)) {
             ProbeRunner runner = new ProbeRunner(console);
@@ -86,7 +99,8 @@ public final class VerifyCommand extends BaseCommand {
                 } else if (!chosen.contains(phase.id())) {
                     outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not selected (--phase " + String.join(" --phase ", phases) + ")"));
                 } else if (phases.isEmpty() && !phase.enabled(config)) {
-                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.DISABLED, "switched off in the config (" + config.source() + ", profile " + config.profile().name() + ")"));
+                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.DISABLED,
+                            "switched off in the config (" + config.source() + ", profile " + config.profile().name() + ")"));
                 } else {
                     if (!phase.enabled(config)) {
                         console.forPhase(phase.id()).info("switched off in the config, verified anyway because --phase names it");
@@ -97,9 +111,7 @@ public final class VerifyCommand extends BaseCommand {
                 }
             }
         }
-        RunReport report = new RunReport("verify", runId, config.profile().name(), startedAt,
-                Duration.ofNanos(System.nanoTime() - started), outcomes);
-        return reports.emit(report, out(), console);
+        return outcomes;
     }
 
     /** The --phase names, checked against the plan; without --phase, every phase (disabled ones are dropped later). */
@@ -171,16 +183,29 @@ public final class VerifyCommand extends BaseCommand {
     }
 
     /**
-     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, with explicit endpoints
-     * (if any) used instead of port-forwards.
+     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, through port-forwards,
+     * with the explicit endpoints (if any) used instead of a port-forward for those names.
      */
     private ContextHandle openContext(BootstrapConfig config, StackTopology topology, Map<String, HttpUrl> explicit, String runId) {
         boolean clusterAsked = clusterOptions.kubeconfig().isPresent() || clusterOptions.context().isPresent();
         if (!explicit.isEmpty() && !clusterAsked) {
+            console().debug("explicit endpoints %s: no cluster is used", explicit.keySet());
             EndpointProbeContext context = EndpointProbeContext.builder(config, topology).endpoints(explicit).runId(runId).build();
             return new ContextHandle(context, context::close);
         }
-        throw new ConfigException("verify against the cluster is not wired yet: pass --endpoint NAME=URL for each endpoint to probe");
+        ClusterHub hub = ClusterSession.open(clusterOptions, config);
+        try {
+            // verify only reads, so a protected context needs no --yes
+            ClusterSession.announce(hub, config, true, "verify", console());
+            ClusterProbeContext context = ClusterSession.probeContext(config, topology, hub, explicit, runId);
+            return new ContextHandle(context, () -> {
+                context.close();
+                hub.close();
+            });
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
     }
 
     /** A probe context and how to release it. */

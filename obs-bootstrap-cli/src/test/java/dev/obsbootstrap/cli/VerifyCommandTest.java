@@ -206,7 +206,118 @@ class VerifyCommandTest {
         assertThat(Files.readString(junit)).doesNotContain("hunter22");
     }
 
+    @Test
+    void anInterruptStopsTheProbesAndTheReportStillComesOut() throws Exception {
+        Probe interrupting = new Probe() {
+            @Override public String name() { return "interrupted-midway"; }
+            @Override public String proves() { return "nothing"; }
+            @Override public Duration deadline() { return Duration.ofSeconds(5); }
+            @Override public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+                Thread.currentThread().interrupt(); // what Ctrl-C does to the probing thread
+                throw new InterruptedException("sleep interrupted");
+            }
+        };
+        List<Phase> phases = List.of(new TestPhase("alpha", true, interrupting),
+                new TestPhase("beta", true, new HttpReady("alertmanager-ready", "alertmanager")));
+
+        Result result = run(phases, "verify", "-o", "json", "--endpoint", "alertmanager=" + alertmanager.url("/"));
+
+        assertThat(result.code).as(result.err).isEqualTo(130);
+        JsonNode json = JSON.readTree(result.out);
+        assertThat(statuses(json)).containsExactly("alpha=INTERRUPTED", "beta=SKIPPED");
+        assertThat(json.get("phases").get(1).get("detail").asString()).contains("interrupted");
+        assertThat(alertmanager.getRequestCount()).isZero();
+        assertThat(Thread.currentThread().isInterrupted()).as("the flag does not leak out of the command").isFalse();
+    }
+
+    @Test
+    void aClusterOptionWithEndpointsAsksTheClusterButProbesTheGivenUrls() throws Exception {
+        try (MockWebServer api = fakeApiServer()) {
+            Result result = run(testPhases(), "verify", "-o", "json", "--kubeconfig", kubeconfig(api).toString(),
+                    "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
+
+            assertThat(result.code).as(result.err).isZero();
+            assertThat(result.err).contains("target: ").contains("fake");
+            assertThat(api.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/version");
+            assertThat(api.getRequestCount()).as("overridden endpoints need no port-forward").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutEndpointsTheProbesGoThroughTheCluster() throws Exception {
+        try (MockWebServer api = fakeApiServer()) {
+            Result result = run(testPhases(), "verify", "-o", "json", "--phase", "alpha", "--kubeconfig", kubeconfig(api).toString());
+
+            assertThat(result.code).as(result.err).isEqualTo(1);
+            JsonNode probe = JSON.readTree(result.out).get("phases").get(0).get("probes").get(0);
+            assertThat(probe.get("lastObserved").asString()).as("the probe tried the prometheus Service").contains("obs-prometheus");
+            assertThat(prometheus.getRequestCount()).isZero();
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsExitThreeNamingTheServer() throws Exception {
+        MockWebServer closed = new MockWebServer();
+        closed.start();
+        Path file = kubeconfig(closed);
+        String server = "127.0.0.1:" + closed.getPort();
+        closed.close();
+
+        Result result = run(testPhases(), "verify", "--kubeconfig", file.toString());
+
+        assertThat(result.code).as(result.err).isEqualTo(3);
+        assertThat(result.err).contains(server);
+        assertThat(result.out).isEmpty();
+    }
+
+    @Test
+    void aMissingKubeconfigIsBadInput() {
+        Result result = run(testPhases(), "verify", "--kubeconfig", work.resolve("nope.yaml").toString());
+
+        assertThat(result.code).as(result.err).isEqualTo(2);
+        assertThat(result.err).contains("nope.yaml");
+    }
+
     // ---- helpers ----
+
+    /** An API server that knows its version and nothing else (every other path is 404). */
+    private static MockWebServer fakeApiServer() throws Exception {
+        MockWebServer api = new MockWebServer();
+        api.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if ("/version".equals(request.getTarget())) {
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                            .body("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.6\"}").build();
+                }
+                return new MockResponse.Builder().code(404).setHeader("Content-Type", "application/json")
+                        .body("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,"
+                                + "\"message\":\"" + request.getTarget() + " not found\"}").build();
+            }
+        });
+        api.start();
+        return api;
+    }
+
+    private Path kubeconfig(MockWebServer api) throws Exception {
+        Path file = Files.createTempFile(work, "kubeconfig", ".yaml");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: fake
+                    cluster: {server: "http://127.0.0.1:%d"}
+                contexts:
+                  - name: fake
+                    context: {cluster: fake, user: fake, namespace: default}
+                current-context: fake
+                users:
+                  - name: fake
+                    user: {token: not-a-real-token}
+                """.formatted(api.getPort()));
+        return file;
+    }
+
 
     private static List<String> statuses(JsonNode json) {
         List<String> statuses = new ArrayList<>();

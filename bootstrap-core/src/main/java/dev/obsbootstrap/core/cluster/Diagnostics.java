@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
+import dev.obsbootstrap.core.report.Redactor;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,6 +28,7 @@ import java.util.Set;
  * through {@link Redactor}.
  */
 public final class Diagnostics {
+    private static final Redactor REDACTOR = Redactor.standard();
     public static final int DEFAULT_LOG_LINES = 20;
     private static final int MAX_EVENTS = 20;
 
@@ -144,7 +146,7 @@ public final class Diagnostics {
                     problems.addAll(problemsOf(workload, pod, notes));
                 }
             } catch (KubernetesClientException e) {
-                notes.add("pods of " + workload.describe() + ": " + Redactor.redact(e.getMessage()));
+                notes.add("pods of " + workload.describe() + ": " + REDACTOR.redact(e.getMessage()));
             }
         }
         List<WarningEvent> events = new ArrayList<>();
@@ -152,7 +154,7 @@ public final class Diagnostics {
             try {
                 events.addAll(warnings(namespace));
             } catch (KubernetesClientException e) {
-                notes.add("events in " + namespace + ": " + Redactor.redact(e.getMessage()));
+                notes.add("events in " + namespace + ": " + REDACTOR.redact(e.getMessage()));
             }
         }
         return new Report(problems, events, notes);
@@ -212,7 +214,7 @@ public final class Diagnostics {
         if (unscheduled.isPresent()) {
             return List.of(new PodProblem(workload, namespace, name, phase, "",
                     Optional.ofNullable(unscheduled.get().getReason()).orElse("Unschedulable"),
-                    Redactor.redact(Optional.ofNullable(unscheduled.get().getMessage()).orElse("")), "", 0, List.of()));
+                    REDACTOR.redact(Optional.ofNullable(unscheduled.get().getMessage()).orElse("")), "", 0, List.of()));
         }
         Map<String, String> images = new LinkedHashMap<>();
         pod.getSpec().getContainers().forEach(c -> images.put(c.getName(), c.getImage()));
@@ -232,7 +234,7 @@ public final class Diagnostics {
                 String reason = state.getWaiting().getReason();
                 boolean crashing = reason.equals("CrashLoopBackOff") || restarts > 0;
                 problems.add(new PodProblem(workload, namespace, name, phase, container, reason,
-                        Redactor.redact(Optional.ofNullable(state.getWaiting().getMessage()).orElse("")), image, restarts,
+                        REDACTOR.redact(Optional.ofNullable(state.getWaiting().getMessage()).orElse("")), image, restarts,
                         crashing ? lastLogLines(namespace, name, container, notes) : List.of()));
             } else if (state != null && state.getTerminated() != null
                     && !Integer.valueOf(0).equals(state.getTerminated().getExitCode())) {
@@ -248,7 +250,7 @@ public final class Diagnostics {
         if (problems.isEmpty()) {
             String message = conditions(pod).stream().filter(c -> "Ready".equals(c.getType())).findFirst()
                     .map(PodCondition::getMessage).orElse("");
-            problems.add(new PodProblem(workload, namespace, name, phase, "", phase, Redactor.redact(message == null ? "" : message),
+            problems.add(new PodProblem(workload, namespace, name, phase, "", phase, REDACTOR.redact(message == null ? "" : message),
                     "", 0, List.of()));
         }
         return problems;
@@ -266,14 +268,14 @@ public final class Diagnostics {
             try {
                 log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).tailingLines(logLines).getLog();
             } catch (KubernetesClientException e) {
-                notes.add("logs of " + namespace + "/" + pod + " container " + container + ": " + Redactor.redact(e.getMessage()));
+                notes.add("logs of " + namespace + "/" + pod + " container " + container + ": " + REDACTOR.redact(e.getMessage()));
                 return List.of();
             }
         }
         if (log == null || log.isBlank()) {
             return List.of();
         }
-        List<String> lines = log.lines().map(Redactor::redact).toList();
+        List<String> lines = log.lines().map(REDACTOR::redact).toList();
         return lines.subList(Math.max(0, lines.size() - logLines), lines.size());
     }
 
@@ -284,7 +286,7 @@ public final class Diagnostics {
                 .limit(MAX_EVENTS)
                 .map(e -> new WarningEvent(namespace,
                         e.getInvolvedObject() == null ? "" : e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName(),
-                        Optional.ofNullable(e.getReason()).orElse(""), Redactor.redact(Optional.ofNullable(e.getMessage()).orElse("")),
+                        Optional.ofNullable(e.getReason()).orElse(""), REDACTOR.redact(Optional.ofNullable(e.getMessage()).orElse("")),
                         Optional.ofNullable(e.getCount()).orElse(1), lastSeen(e)))
                 .toList();
     }

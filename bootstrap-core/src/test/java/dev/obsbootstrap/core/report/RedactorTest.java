@@ -76,4 +76,24 @@ class RedactorTest {
         assertThat(redactor.redact("")).isEmpty();
         assertThat(redactor.redact(null)).isEmpty();
     }
+
+    @Test
+    void blanksCredentialsInPodLogsAndEvents() {
+        assertThat(Redactor.standard().redact("login failed password=hunter2 user=bob")).isEqualTo("login failed password=<redacted> user=bob");
+        assertThat(Redactor.standard().redact("{\"api_key\": \"abc123\", \"n\": 1}")).isEqualTo("{\"api_key\": \"<redacted>\", \"n\": 1}");
+        assertThat(Redactor.standard().redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig"))
+                .isEqualTo("Authorization: <redacted>");
+        assertThat(Redactor.standard().redact("GF_SECURITY_ADMIN_PASSWORD: s3cr3t")).isEqualTo("GF_SECURITY_ADMIN_PASSWORD: <redacted>");
+        assertThat(Redactor.standard().redact("dial https://admin:s3cr3t@grafana:3000/api")).isEqualTo("dial https://admin:<redacted>@grafana:3000/api");
+        assertThat(Redactor.standard().redact("posting to https://hooks.slack.com/services/T000/B000/XXXX failed"))
+                .isEqualTo("posting to https://hooks.slack.com/services/<redacted> failed");
+    }
+
+    @Test
+    void leavesOrdinaryLogLinesAlone() {
+        String line = "level=error msg=\"open /etc/app/config.yaml: no such file or directory\" ts=2026-01-01T00:00:00Z";
+        assertThat(Redactor.standard().redact(line)).isEqualTo(line);
+        assertThat(Redactor.standard().redact(null)).isEmpty();
+        assertThat(Redactor.standard().redact(Redactor.standard().redact("token=abc"))).isEqualTo("token=<redacted>");
+    }
 }

@@ -58,7 +58,7 @@ public final class TestConfigs {
         Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
         endpoint(endpoints, "prometheus", "kube-prometheus-stack", ns, "obs-prometheus", 9090);
         endpoint(endpoints, "grafana", "kube-prometheus-stack", ns, "obs-grafana", 80);
-        endpoint(endpoints, "loki", "loki", ns, "obs-loki", 3100);
+        endpoint(endpoints, "loki", "loki", ns, "obs-loki-gateway", 3100);
         endpoint(endpoints, "tempo", "tempo", ns, "obs-tempo", 3200);
         endpoint(endpoints, "tempo-otlp-grpc", "tempo", ns, "obs-tempo", 4317);
         endpoint(endpoints, "otel-collector", "opentelemetry-collector", ns, "obs-otel-collector", 4318);
