@@ -151,7 +151,13 @@ public final class FakeCluster implements AutoCloseable {
     public void close() {
         kubelet.close();
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException stalled) {
+            // "Unable to close MockWebServer": the mock's known watch-close stall (see the root pom); the port is
+            // released with the JVM, and failing a whole test class over the harness's shutdown would hide results
+            System.err.println("FakeCluster: " + stalled.getMessage() + " (fabric8 mock server stall; ignored)");
+        }
     }
 
     private void seed(Builder builder) {
