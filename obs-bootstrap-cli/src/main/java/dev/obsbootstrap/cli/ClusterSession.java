@@ -4,13 +4,32 @@ import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.helm.ChartResolver;
+import dev.obsbootstrap.core.helm.HelmDriver;
+import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.KubeAccess;
+import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.plan.Planner;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.ProbeRunner;
+import dev.obsbootstrap.core.run.ClusterPhaseActions;
+import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
+import dev.obsbootstrap.core.run.Runner;
+import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.report.Console;
 import dev.obsbootstrap.metrics.MetricsPhase;
 import okhttp3.HttpUrl;
 
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** How every cluster command reaches the cluster: one hub, the target printed first, protected contexts refused. */
 final class ClusterSession {
@@ -57,5 +76,25 @@ final class ClusterSession {
     static String helmKubeVersion(ClusterTarget target) {
         String version = target.kubernetesVersion();
         return version.startsWith("v") ? version.substring(1) : version;
+    }
+
+    /** Renders a component's values with the templates and resolves its chart: what plan, up and down all need. */
+    static Planner planner(HelmDriver helm, ChartResolver charts, BootstrapConfig config, StackTopology topology, Console console) {
+        ValuesRenderer values = new ValuesRenderer();
+        return new Planner(helm, charts, (component, version) -> {
+            RenderedValues rendered = values.render(component, config, topology, version);
+            return new Planner.ComponentValues(rendered.values(), rendered.yaml());
+        }, console);
+    }
+
+    /** The runner over this cluster, wired once for up and down: Helm, charts, values, Secrets, probes and the ledger. */
+    static Runner runner(ClusterHub hub, ClusterTarget target, BootstrapConfig config, StackTopology topology, PhasePlan plan,
+                         List<Path> chartsDirs, ProbeContext probes, Optional<Duration> timeout, Console console) {
+        ChartResolver charts = ChartResolver.standard(chartsDirs, console);
+        HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
+        ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm,
+                planner(helm, charts, config, topology, console), new StackSecrets(hub.client(), System.getenv()),
+                new ProbeRunner(console), probes, helmKubeVersion(target), timeout, console);
+        return new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()), console, Clock.systemUTC());
     }
 }

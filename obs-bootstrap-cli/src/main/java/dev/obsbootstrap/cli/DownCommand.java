@@ -2,33 +2,21 @@ package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
-import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
-import dev.obsbootstrap.core.helm.ChartResolver;
-import dev.obsbootstrap.core.helm.HelmJavaDriver;
-import dev.obsbootstrap.core.helm.KubeAccess;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.plan.Planner;
-import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.probe.ProbeRunner;
+import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.report.Console;
 import dev.obsbootstrap.core.report.Redactor;
-import dev.obsbootstrap.core.run.ClusterPhaseActions;
-import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
 import dev.obsbootstrap.core.run.RunReport;
-import dev.obsbootstrap.core.run.Runner;
-import dev.obsbootstrap.core.values.RenderedValues;
-import dev.obsbootstrap.core.values.ValuesRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,20 +60,10 @@ public final class DownCommand extends BaseCommand {
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "down", console);
                 confirm(target, config);
-                String kubeVersion = ClusterSession.helmKubeVersion(target);
-                ChartResolver charts = ChartResolver.standard(chartsDirs, console);
-                HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
-                ValuesRenderer values = new ValuesRenderer();
-                Planner planner = new Planner(helm, charts, (component, version) -> {
-                    RenderedValues rendered = values.render(component, config, topology, version);
-                    return new Planner.ComponentValues(rendered.values(), rendered.yaml());
-                }, console);
-                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
-                    ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm, planner,
-                            new StackSecrets(hub.client(), System.getenv()), new ProbeRunner(console), probes, kubeVersion,
-                            Optional.empty(), console);
-                    report = new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
-                            console, Clock.systemUTC()).down(runId, purge);
+                // down runs no probe: an endpoint-less context, so no probe client is built
+                try (EndpointProbeContext probes = EndpointProbeContext.builder(config, topology).endpoints(Map.of()).runId(runId).build()) {
+                    report = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes, Optional.empty(), console)
+                            .down(runId, purge);
                 }
             }
             return reports.emit(report, out(), console);

@@ -21,9 +21,6 @@ import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
 import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.core.values.ReceiverCredentialsSecret;
-import dev.obsbootstrap.core.values.RenderedValues;
-import dev.obsbootstrap.core.values.ValuesRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +29,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -78,12 +74,8 @@ public final class PlanCommand extends BaseCommand {
         });
         console.info("rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
-        ValuesRenderer values = new ValuesRenderer();
-        Planner planner = new Planner(HelmJavaDriver.templateOnly(), ChartResolver.standard(chartsDirs, console),
-                (component, version) -> {
-                    RenderedValues rendered = values.render(component, config, topology, version);
-                    return new Planner.ComponentValues(rendered.values(), rendered.yaml());
-                }, console);
+        Planner planner = ClusterSession.planner(HelmJavaDriver.templateOnly(), ChartResolver.standard(chartsDirs, console),
+                config, topology, console);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), bundleSecrets(config, topology, phases));
 
         List<Finding> findings = new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),

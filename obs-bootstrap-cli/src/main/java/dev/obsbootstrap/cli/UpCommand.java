@@ -2,33 +2,22 @@ package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
-import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ExitCode;
-import dev.obsbootstrap.core.helm.ChartResolver;
-import dev.obsbootstrap.core.helm.HelmJavaDriver;
-import dev.obsbootstrap.core.helm.KubeAccess;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.plan.Planner;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.probe.ProbeRunner;
 import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.report.Console;
 import dev.obsbootstrap.core.report.Redactor;
-import dev.obsbootstrap.core.run.ClusterPhaseActions;
-import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
 import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.RunReport;
 import dev.obsbootstrap.core.run.Runner;
-import dev.obsbootstrap.core.values.RenderedValues;
-import dev.obsbootstrap.core.values.ValuesRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,20 +82,9 @@ public final class UpCommand extends BaseCommand {
         RunReport report;
         try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
             ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
-            String kubeVersion = ClusterSession.helmKubeVersion(target);
-            ChartResolver charts = ChartResolver.standard(chartsDirs, console);
-            HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
-            ValuesRenderer values = new ValuesRenderer();
-            Planner planner = new Planner(helm, charts, (component, version) -> {
-                RenderedValues rendered = values.render(component, config, topology, version);
-                return new Planner.ComponentValues(rendered.values(), rendered.yaml());
-            }, console);
             try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
-                ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm, planner,
-                        new StackSecrets(hub.client(), System.getenv()), new ProbeRunner(console), probes, kubeVersion,
+                Runner runner = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes,
                         clusterOptions.timeout(), console);
-                Runner runner = new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
-                        console, Clock.systemUTC());
                 console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));
                 report = runner.up(runId, options);
             }
