@@ -49,8 +49,7 @@ final class ClusterSession {
      * context unless --yes was given. Fails fast when the API server does not answer (exit 3).
      */
     static ClusterTarget announce(ClusterHub hub, BootstrapConfig config, boolean yes, String command, Console console) {
-        ClusterTarget target = hub.target();
-        console.info("target: %s, namespace %s", target.describe(), config.namespace());
+        ClusterTarget target = describe(hub, config, console);
         if (config.cluster().isProtected(target.context())) {
             if (!yes) {
                 throw new ConfigException("kube context '" + target.context() + "' is protected (cluster.protectedContexts / "
@@ -59,6 +58,13 @@ final class ClusterSession {
             }
             console.warn("kube context '%s' is protected; going ahead because --yes was given", target.context());
         }
+        return target;
+    }
+
+    /** For commands that only read (status, verify): the target is printed, protection does not apply. */
+    static ClusterTarget describe(ClusterHub hub, BootstrapConfig config, Console console) {
+        ClusterTarget target = hub.target();
+        console.info("target: %s, namespace %s", target.describe(), config.namespace());
         return target;
     }
 

@@ -56,7 +56,7 @@ public final class StatusCommand extends BaseCommand {
         StackTopology topology = catalog().topology(config);
         PhasePlan plan = phasePlan();
         try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
-            String kubeVersion = ClusterSession.helmKubeVersion(ClusterSession.announce(hub, config, true, "status", console()));
+            String kubeVersion = ClusterSession.helmKubeVersion(ClusterSession.describe(hub, config, console()));
             HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()),
                     ChartResolver.standard(List.of(), console()));
             LedgerState ledger = new ConfigMapLedgerStore(hub.client(), config.namespace()).read();

@@ -196,7 +196,7 @@ public final class VerifyCommand extends BaseCommand {
         ClusterHub hub = ClusterSession.open(clusterOptions, config);
         try {
             // verify only reads, so a protected context needs no --yes
-            ClusterSession.announce(hub, config, true, "verify", console());
+            ClusterSession.describe(hub, config, console());
             ClusterProbeContext context = ClusterSession.probeContext(config, topology, hub, explicit, runId);
             return new ContextHandle(context, () -> {
                 context.close();
