@@ -155,7 +155,8 @@ public final class Waiter {
 
     // ---- internals ---------------------------------------------------------------------------------------------
 
-    private List<ResourceRef> matching(String namespace, String selector) {
+    /** The Deployments, StatefulSets and DaemonSets the label selector matches now (no waiting). */
+    public List<ResourceRef> matching(String namespace, String selector) {
         List<ResourceRef> refs = new ArrayList<>();
         client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems()
                 .forEach(o -> refs.add(ResourceRef.deployment(namespace, o.getMetadata().getName())));

@@ -323,14 +323,9 @@ public final class ClusterPhaseActions implements PhaseActions {
     /** The workloads the component's operator selectors match now (no waiting: for diagnostics). */
     private List<ResourceRef> operatorWorkloadsNow(ReleaseSpec spec) {
         List<ResourceRef> refs = new ArrayList<>();
-        String namespace = spec.namespace();
+        Waiter waiter = new Waiter(client);
         for (String selector : topology.component(spec.componentId()).operatorWorkloads()) {
-            client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                    .forEach(o -> refs.add(ResourceRef.deployment(namespace, o.getMetadata().getName())));
-            client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                    .forEach(o -> refs.add(ResourceRef.statefulSet(namespace, o.getMetadata().getName())));
-            client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                    .forEach(o -> refs.add(ResourceRef.daemonSet(namespace, o.getMetadata().getName())));
+            refs.addAll(waiter.matching(spec.namespace(), selector));
         }
         return refs;
     }

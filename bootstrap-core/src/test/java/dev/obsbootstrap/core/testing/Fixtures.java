@@ -50,7 +50,8 @@ public final class Fixtures {
         return ROOT + relativePath;
     }
 
-    private static Path copyTree(String resourceDir, Path target) {
+    /** Copies a classpath directory (from a directory or a jar, such as this test-jar) to {@code target}. */
+    public static Path copyTree(String resourceDir, Path target) {
         URL url = Objects.requireNonNull(Fixtures.class.getResource(resourceDir), "no fixture directory " + resourceDir);
         try {
             URI uri = url.toURI();
