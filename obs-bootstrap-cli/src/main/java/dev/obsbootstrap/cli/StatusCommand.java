@@ -3,7 +3,6 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
@@ -12,10 +11,9 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.KubeAccess;
-import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.run.ClusterPhaseActions;
+import dev.obsbootstrap.core.run.PhaseDigest;
 import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
 import dev.obsbootstrap.core.run.LedgerEntry;
 import dev.obsbootstrap.core.run.LedgerState;
@@ -27,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,14 +163,14 @@ public final class StatusCommand extends BaseCommand {
     /** The hash `up` would record now; values are rendered, charts are not fetched (the hash does not read them). */
     private static String currentHash(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ValuesRenderer values = new ValuesRenderer();
-        List<ReleaseSpec> specs = new ArrayList<>();
+        List<PhaseDigest.Release> releases = new ArrayList<>();
         for (String componentId : phase.components(config)) {
             ComponentSpec component = topology.component(componentId);
-            ChartRef chart = config.charts().getOrDefault(componentId, component.chart());
             RenderedValues rendered = values.render(component, config, topology, kubeVersion);
-            specs.add(new ReleaseSpec(componentId, component.release(), topology.namespace(), chart, Path.of(chart.name()),
-                    rendered.values(), rendered.yaml(), component.mode(), config.profile().timeoutFor(phase.id())));
+            releases.add(new PhaseDigest.Release(componentId, component.release(), topology.namespace(),
+                    config.charts().getOrDefault(componentId, component.chart()),
+                    component.mode(), rendered.yaml()));
         }
-        return ClusterPhaseActions.configHash(specs, phase.secrets(config, topology));
+        return PhaseDigest.of(releases, phase.secrets(config, topology));
     }
 }

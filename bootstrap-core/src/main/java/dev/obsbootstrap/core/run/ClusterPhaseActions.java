@@ -25,13 +25,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,34 +95,7 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<StackSecret> declared = phase.secrets(config, topology);
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
-        return new PreparedPhase(phase.id(), releases, configHash(specs, declared), components);
-    }
-
-    /**
-     * What the ledger compares: every release's chart and rendered values, and the shape (not the values) of the
-     * Secrets the phase declares. A changed receiver credential reference changes it; a rotated value does not.
-     */
-    public static String configHash(List<ReleaseSpec> specs, List<StackSecret> declared) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (ReleaseSpec spec : specs) {
-                update(digest, spec.componentId(), spec.releaseName(), spec.namespace(), spec.chart().repository(),
-                        spec.chart().coordinate(), spec.mode().name(), spec.valuesYaml());
-            }
-            for (StackSecret secret : declared) {
-                update(digest, secret.namespace(), secret.name(), String.valueOf(secret.replace()), secret.keys().toString());
-            }
-            return "sha256:" + HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    private static void update(MessageDigest digest, String... parts) {
-        for (String part : parts) {
-            digest.update(part.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-        }
+        return new PreparedPhase(phase.id(), releases, PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared), components);
     }
 
     @Override
