@@ -5,18 +5,29 @@ import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ConfigLoader;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.SetOverride;
+import dev.obsbootstrap.core.error.BootstrapException;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.run.PhaseOutcome;
+import dev.obsbootstrap.core.run.PhaseStatus;
+import dev.obsbootstrap.core.run.RunFailure;
+import dev.obsbootstrap.core.run.RunReport;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -98,6 +109,74 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** Tests replace the phases ServiceLoader would find (for example the real ones with controllable probes). */
     void usePhases(Supplier<List<Phase>> source) {
         this.testPhases = Objects.requireNonNull(source, "source");
+    }
+
+    /** What the process's signal handlers received (nothing, in tests that run the CLI in-process). */
+    protected StopSignals signals() {
+        return spec.root().userObject() instanceof ObsBootstrapCommand root ? root.signals() : StopSignals.none();
+    }
+
+    /** The work of a command that ends in a report; it may throw anything, the report still comes out. */
+    @FunctionalInterface
+    protected interface ReportedRun {
+        RunReport run(String runId, Instant started);
+    }
+
+    /**
+     * The whole life of a command that ends in a {@link RunReport} (up, down, verify): whatever happens (bad input, an
+     * unreachable cluster, a lock held by another run, a signal, a bug), the text or JSON report goes to stdout and the
+     * JUnit file is written, with the run's own failure as an error, so CI always has a result to show.
+     */
+    protected ExitCode reported(String command, OutputMixin output, ConfigMixin config, ReportedRun run) {
+        Instant started = Instant.now();
+        String runId = RunIds.next();
+        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
+        RunReport report;
+        try {
+            reports.checkJUnitTarget();
+            report = run.run(runId, started);
+        } catch (BootstrapException e) {
+            console().error("%s", e.getMessage());
+            if (verbosity.debug()) {
+                e.printStackTrace(err());
+            }
+            report = notRun(command, runId, started, config, new RunFailure(e.exitCode(), e.getMessage()));
+        } catch (RuntimeException e) {
+            String message = ObsBootstrapCommand.internalError(e);
+            console().error("%s", message);
+            if (verbosity.debug()) {
+                e.printStackTrace(err());
+            }
+            report = notRun(command, runId, started, config, new RunFailure(ExitCode.INTERNAL_ERROR, message));
+        }
+        StopSignals signals = signals();
+        if (signals.exitCode().isPresent()) {
+            report = report.withFailure(new RunFailure(signals.exitCode().get(), "stopped by " + signals.signal().orElse("a signal")));
+        }
+        Thread.interrupted(); // the run is over: writing the reports must not be refused because of the interrupt
+        try {
+            return reports.emit(report, out(), console());
+        } catch (ConfigException e) {
+            console().error("%s", e.getMessage());
+            return report.exitCode().worst(ExitCode.BAD_INPUT);
+        }
+    }
+
+    /** A report for a run that ended before its phases: every phase listed, none run, and why. */
+    private RunReport notRun(String command, String runId, Instant started, ConfigMixin config, RunFailure failure) {
+        List<PhaseOutcome> phases = new ArrayList<>();
+        try {
+            PhasePlan plan = phasePlan();
+            List<Phase> order = command.equals("down") ? plan.reversed() : plan.ordered();
+            order.forEach(phase -> phases.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not run: the run ended before its phases")));
+            if (command.equals("down")) {
+                java.util.Collections.reverse(phases);
+            }
+        } catch (BootstrapException planBroken) {
+            // the phases themselves are the problem: the report has the run's error only
+        }
+        return new RunReport(command, runId, config.profile().orElse(""), started, Duration.between(started, Instant.now()), phases,
+                Optional.of(failure));
     }
 
     protected Console console() {

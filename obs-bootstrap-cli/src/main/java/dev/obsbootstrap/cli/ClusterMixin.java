@@ -17,8 +17,9 @@ public final class ClusterMixin {
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Stack namespace (overrides cluster.namespace).")
     String namespace;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "For up: how long each phase's install and readiness may take; for verify: the longest any probe keeps trying. Like 10m or 90s (default: the profile's).")
-    String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "For up: how long each phase's install and readiness may take; for verify: the longest any probe keeps trying. Like 10m or 90s (default: the profile's).")
+    Duration timeout;
 
     public Optional<Path> kubeconfig() {
         return Optional.ofNullable(kubeconfig);
@@ -33,6 +34,18 @@ public final class ClusterMixin {
     }
 
     public Optional<Duration> timeout() {
-        return Optional.ofNullable(timeout).map(dev.obsbootstrap.core.config.Durations::parse);
+        return Optional.ofNullable(timeout);
+    }
+
+    /** --timeout is checked while parsing, before anything connects anywhere. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return dev.obsbootstrap.core.config.Durations.parse(value);
+            } catch (dev.obsbootstrap.core.error.ConfigException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

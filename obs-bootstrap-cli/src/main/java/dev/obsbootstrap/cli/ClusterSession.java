@@ -4,7 +4,9 @@ import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.cluster.FailFast;
 import dev.obsbootstrap.core.cluster.StackSecrets;
+import dev.obsbootstrap.core.lock.LeaseRunLock;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmDriver;
@@ -95,12 +97,13 @@ final class ClusterSession {
 
     /** The runner over this cluster, wired once for up and down: Helm, charts, values, Secrets, probes and the ledger. */
     static Runner runner(ClusterHub hub, ClusterTarget target, BootstrapConfig config, StackTopology topology, PhasePlan plan,
-                         List<Path> chartsDirs, ProbeContext probes, Optional<Duration> timeout, Console console) {
+                         List<Path> chartsDirs, ProbeContext probes, Optional<Duration> timeout, String runId, Console console) {
         ChartResolver charts = ChartResolver.standard(chartsDirs, console);
         HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
         ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm,
                 planner(helm, charts, config, topology, console), new StackSecrets(hub.client(), System.getenv()),
-                new ProbeRunner(console), probes, helmKubeVersion(target), timeout, console);
-        return new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()), console, Clock.systemUTC());
+                new ProbeRunner(console), probes, helmKubeVersion(target), timeout, runId, FailFast.DEFAULT, console);
+        return new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
+                new LeaseRunLock(hub.client(), config.namespace()), console, Clock.systemUTC());
     }
 }

@@ -8,10 +8,8 @@ import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
-import dev.obsbootstrap.core.probe.RunIds;
+import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.core.report.Redactor;
-import dev.obsbootstrap.core.run.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,25 +46,20 @@ public final class DownCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
-        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
-        reports.checkJUnitTarget();
-        Console console = console();
-        BootstrapConfig config = loadConfig(configOptions, clusterOptions);
-        StackTopology topology = catalog().topology(config);
-        PhasePlan plan = phasePlan();
-        String runId = RunIds.next();
-        return UpCommand.untilDone(() -> {
-            RunReport report;
+        return reported("down", output, configOptions, (runId, started) -> {
+            Console console = console();
+            BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+            StackTopology topology = catalog().topology(config);
+            PhasePlan plan = phasePlan();
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "down", console);
                 confirm(target, config);
                 // down runs no probe: an endpoint-less context, so no probe client is built
                 try (EndpointProbeContext probes = EndpointProbeContext.builder(config, topology).endpoints(Map.of()).runId(runId).build()) {
-                    report = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes, Optional.empty(), console)
-                            .down(runId, purge);
+                    return ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes, Optional.empty(), runId, console)
+                            .down(RunIdentity.current(runId), purge);
                 }
             }
-            return reports.emit(report, out(), console);
         });
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 @Command(
         name = "obs-bootstrap",
         mixinStandardHelpOptions = true,
+        // every subcommand answers --help/-h and --version/-V too
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Takes a Kubernetes cluster to a working, verified observability stack: "
                 + "CRDs -> metrics -> logs -> traces -> alerting, each phase proven by probes before the next starts.",
@@ -31,11 +33,20 @@ import java.util.concurrent.Callable;
                 "  1  verification failed (a probe did not pass)",
                 "  2  bad input (config, --set, chart reference, template, usage)",
                 "  3  cluster or install failure",
-                "130  interrupted"
+                " 70  internal error (a bug: please report it)",
+                "130  interrupted (SIGINT, Ctrl-C)",
+                "143  terminated (SIGTERM)"
         })
 public final class ObsBootstrapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    private StopSignals signals = StopSignals.none();
+
+    /** What the process's signal handlers received; commands read it to end with 130 or 143. */
+    StopSignals signals() {
+        return signals;
+    }
 
     /** With no subcommand: usage on stderr and exit 2, never an implicit default action. */
     @Override
@@ -46,7 +57,13 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
 
     /** The one place exit codes and error printing are wired. Tests call this with their own writers. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ObsBootstrapCommand());
+        return commandLine(StopSignals.none());
+    }
+
+    static CommandLine commandLine(StopSignals signals) {
+        ObsBootstrapCommand root = new ObsBootstrapCommand();
+        root.signals = signals;
+        CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler(ObsBootstrapCommand::handleExecutionException);
         cli.setExitCodeExceptionMapper(ObsBootstrapCommand::exitCodeOf);
         cli.setParameterExceptionHandler(ObsBootstrapCommand::handleParameterException);
@@ -58,7 +75,7 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
         if (error instanceof BootstrapException bootstrap) {
             return bootstrap.exitCode().code();
         }
-        return ExitCode.CLUSTER_FAILURE.code();
+        return ExitCode.INTERNAL_ERROR.code();
     }
 
     // picocli's default for an unexpected exception is 1, which would read as "verification failed":
@@ -75,14 +92,21 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
             err.flush();
             return bootstrap.exitCode().code();
         }
-        err.println(cli.getColorScheme().errorText("error: unexpected " + error.getClass().getSimpleName() + ": " + error.getMessage()));
+        err.println(cli.getColorScheme().errorText("error: " + internalError(error)));
         if (debug) {
             error.printStackTrace(err);
         } else {
-            err.println("(run again with --debug for the stack trace, and please report it)");
+            err.println("(run again with --debug for the stack trace)");
         }
         err.flush();
-        return ExitCode.CLUSTER_FAILURE.code();
+        return ExitCode.INTERNAL_ERROR.code();
+    }
+
+    /** The words for a bug of ours: exit 70, not "cluster failure", and where to report it. */
+    static String internalError(Throwable error) {
+        return "internal error (a bug in obs-bootstrap, not in your input or cluster): " + error.getClass().getSimpleName()
+                + (error.getMessage() == null ? "" : ": " + error.getMessage())
+                + "; please report it with the output of --debug at https://github.com/obs-bootstrap/obs-bootstrap/issues";
     }
 
     private static int handleParameterException(CommandLine.ParameterException error, String[] args) {

@@ -17,6 +17,9 @@ import dev.obsbootstrap.core.run.PhaseDigest;
 import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
 import dev.obsbootstrap.core.run.LedgerEntry;
 import dev.obsbootstrap.core.run.LedgerState;
+import dev.obsbootstrap.core.run.RunState;
+import dev.obsbootstrap.core.lock.LeaseRunLock;
+import dev.obsbootstrap.core.lock.LockHolder;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,13 +90,39 @@ public final class StatusCommand extends BaseCommand {
                             verdict, lastRun, entry.isEmpty() ? "-" : drift(configChanged, outside)));
                 }
             }
+            Optional<LockHolder> holder = new LeaseRunLock(hub.client(), config.namespace()).lastHolder();
             PrintWriter out = out();
             printTable(rows, out);
-            out.printf("last run: %s %s%s%n", ledger.lastRun().runId().isEmpty() ? "none" : ledger.lastRun().runId(),
-                    ledger.lastRun().state(), ledger.lastRun().stoppedAt().isEmpty() ? "" : " in phase " + ledger.lastRun().stoppedAt());
+            out.println(lastRunLine(ledger.lastRun(), holder, Instant.now()));
+            out.println(lockLine(holder, Instant.now()));
             out.flush();
         }
         return ExitCode.OK;
+    }
+
+    /** "last run: obs-1a2b finished", with who ran it, and a run that died said so. */
+    static String lastRunLine(LedgerState.LastRun last, Optional<LockHolder> holder, Instant now) {
+        if (last.runId().isEmpty()) {
+            return "last run: none";
+        }
+        String state = last.state().word();
+        boolean alive = holder.filter(h -> h.identity().runId().equals(last.runId()) && !h.expired(now)).isPresent();
+        if (last.state() == RunState.RUNNING && !alive) {
+            state = "died while running (it no longer holds the lock; the next up records it as interrupted and repairs what it left)";
+        }
+        return "last run: " + last.runId() + " " + state + (last.stoppedAt().isEmpty() ? "" : " in phase " + last.stoppedAt())
+                + (last.holder().isEmpty() ? "" : " (" + last.holder() + ")");
+    }
+
+    /** Who holds the run lock now, if anyone. */
+    static String lockLine(Optional<LockHolder> holder, Instant now) {
+        if (holder.isEmpty()) {
+            return "lock: free";
+        }
+        if (holder.get().expired(now)) {
+            return "lock: free (" + holder.get().describe(now) + " stopped renewing it; the next run takes it over)";
+        }
+        return "lock: held by " + holder.get().describe(now);
     }
 
     /**

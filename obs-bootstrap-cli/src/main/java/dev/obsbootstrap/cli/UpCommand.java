@@ -7,11 +7,9 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.probe.RunIds;
+import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.core.report.Redactor;
 import dev.obsbootstrap.core.run.RunOptions;
-import dev.obsbootstrap.core.run.RunReport;
 import dev.obsbootstrap.core.run.Runner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,15 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "up",
         description = {
                 "Install or upgrade every phase in order, each verified by its probes before the next starts.",
                 "Prints the target first. A phase whose rendered values, charts and release revisions match the ledger "
                         + "(ConfigMap obs-bootstrap-state) is only probed, not upgraded. After a failure or Ctrl-C the next "
-                        + "`up` continues where it stopped."
+                        + "`up` continues where it stopped. Ctrl-C or SIGTERM stop it after the current step (exit 130 or 143)."
         })
 public final class UpCommand extends BaseCommand {
     @Mixin
@@ -65,59 +61,22 @@ public final class UpCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
-        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
-        reports.checkJUnitTarget();
-        Console console = console();
-        BootstrapConfig config = loadConfig(configOptions, clusterOptions);
-        StackTopology topology = catalog().topology(config);
-        PhasePlan plan = phasePlan();
-        RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
-        String runId = RunIds.next();
-
-        return untilDone(() -> up(config, topology, plan, options, runId, reports, console));
-    }
-
-    private ExitCode up(BootstrapConfig config, StackTopology topology, PhasePlan plan, RunOptions options, String runId,
-                        ReportOutput reports, Console console) {
-        RunReport report;
-        try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
-            ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
-            try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
-                Runner runner = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes,
-                        clusterOptions.timeout(), console);
-                console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));
-                report = runner.up(runId, options);
+        return reported("up", output, configOptions, (runId, started) -> {
+            PhasePlan plan = phasePlan();
+            RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
+            Runner.checkSelection(plan, options); // a typo in --from/--only is refused before anything connects
+            Console console = console();
+            BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+            StackTopology topology = catalog().topology(config);
+            try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
+                ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
+                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
+                    Runner runner = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes,
+                            clusterOptions.timeout(), runId, console);
+                    console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));
+                    return runner.up(RunIdentity.current(runId), options);
+                }
             }
-        }
-        return reports.emit(report, out(), console);
-    }
-
-    /**
-     * Ctrl-C interrupts the run instead of killing it: the runner records where it stopped in the ledger and the
-     * report still comes out; the JVM then exits with 130 (SIGINT) once the work is done (30 s at most).
-     */
-    static ExitCode untilDone(java.util.function.Supplier<ExitCode> work) {
-        Thread worker = Thread.currentThread();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            worker.interrupt();
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "obs-bootstrap-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return work.get();
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it has been told we are done
-            }
-            Thread.interrupted(); // the report and the ledger are written; nothing after this needs the flag
-        }
+        });
     }
 }

@@ -15,9 +15,7 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
-import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.core.report.Redactor;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunReport;
@@ -27,7 +25,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,25 +62,16 @@ public final class VerifyCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
-        Instant startedAt = Instant.now();
-        long started = System.nanoTime();
-        ReportOutput reports = ReportOutput.forStdout(output, Redactor.standard());
-        reports.checkJUnitTarget();
-
-        PhasePlan plan = phasePlan();
-        Set<String> chosen = chosenPhases(plan);
-        BootstrapConfig config = loadConfig(configOptions, clusterOptions);
-        StackTopology topology = catalog().topology(config);
-        Map<String, HttpUrl> explicit = ExplicitEndpoints.parse(endpoints, topology.endpoints().keySet());
-        String runId = RunIds.next();
-        Console console = console();
-
-        // Ctrl-C interrupts the probes instead of killing the JVM, so the report (phase INTERRUPTED, exit 130) still comes out
-        return UpCommand.untilDone(() -> {
-            List<PhaseOutcome> outcomes = probePhases(plan, chosen, config, topology, explicit, runId, console);
-            RunReport report = new RunReport("verify", runId, config.profile().name(), startedAt,
-                    Duration.ofNanos(System.nanoTime() - started), outcomes);
-            return reports.emit(report, out(), console);
+        return reported("verify", output, configOptions, (runId, startedAt) -> {
+            long started = System.nanoTime();
+            PhasePlan plan = phasePlan();
+            Set<String> chosen = chosenPhases(plan);
+            BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+            StackTopology topology = catalog().topology(config);
+            Map<String, HttpUrl> explicit = ExplicitEndpoints.parse(endpoints, topology.endpoints().keySet());
+            // Ctrl-C interrupts the probes: the report (phase INTERRUPTED, exit 130) still comes out
+            List<PhaseOutcome> outcomes = probePhases(plan, chosen, config, topology, explicit, runId, console());
+            return new RunReport("verify", runId, config.profile().name(), startedAt, Duration.ofNanos(System.nanoTime() - started), outcomes);
         });
     }
 
@@ -121,10 +109,7 @@ public final class VerifyCommand extends BaseCommand {
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (String name : phases) {
-            if (!plan.ids().contains(name)) {
-                throw new ConfigException("--phase " + name + ": no such phase (known: " + String.join(", ", plan.ids()) + ")");
-            }
-            chosen.add(name);
+            chosen.add(plan.phase(name, "--phase").id());
         }
         return chosen;
     }

@@ -166,7 +166,7 @@ class VerifyCommandTest {
 
         assertThat(result.code).isEqualTo(2);
         assertThat(result.err).contains("--phase tracing", "crds", "metrics", "logs", "traces", "alerting");
-        assertThat(result.out).isEmpty();
+        assertThat(result.out).as("the report says why nothing ran").contains("Result: bad input (exit 2)", "unknown phase 'tracing'");
         assertThat(prometheus.getRequestCount()).isZero();
     }
 
@@ -181,7 +181,9 @@ class VerifyCommandTest {
         assertThat(unknownName.code).isEqualTo(2);
         assertThat(unknownName.err).contains("promethus", "prometheus");
         assertThat(notAUrl.code).isEqualTo(2);
-        assertThat(noEquals.out + unknownName.out + notAUrl.out).isEmpty();
+        for (Result result : List.of(noEquals, unknownName, notAUrl)) {
+            assertThat(result.out).as("a report with the error, for CI").contains("Result: bad input (exit 2)");
+        }
     }
 
     @Test
@@ -267,7 +269,7 @@ class VerifyCommandTest {
 
         assertThat(result.code).as(result.err).isEqualTo(3);
         assertThat(result.err).contains(server);
-        assertThat(result.out).isEmpty();
+        assertThat(result.out).contains("Result: cluster failure (exit 3)", server);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.obsbootstrap.core.probe.Probe;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Loki and the pod log collector (Grafana Alloy; Promtail legacy) */
 public final class LogsPhase implements Phase {
@@ -56,8 +57,23 @@ public final class LogsPhase implements Phase {
                                 : "")));
     }
 
+    /**
+     * With object storage (prod), Loki reads its endpoint and keys from a Secret the user creates (loki.yaml.j2 puts
+     * it under {@code defaults.extraEnvFrom} and refers to {@code ${S3_ENDPOINT}}, {@code ${AWS_ACCESS_KEY_ID}},
+     * {@code ${AWS_SECRET_ACCESS_KEY}}): declared so that {@code up} checks it before the first write and
+     * {@code plan}'s install.sh checks it too, instead of Loki crash-looping on a real cluster.
+     */
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
-        return List.of();
+        if (!(config.profile().settings().get("loki") instanceof Map<?, ?> loki) || !(loki.get("storage") instanceof Map<?, ?> storage)) {
+            return List.of();
+        }
+        Object type = storage.get("type");
+        Object secretName = storage.get("secretName");
+        if ("filesystem".equals(type) || !(secretName instanceof String name) || name.isBlank()) {
+            return List.of();
+        }
+        return List.of(StackSecret.userProvided(topology.namespace(), name, "Loki's object storage (" + type + ") endpoint and keys",
+                List.of("S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")));
     }
 }

@@ -380,18 +380,41 @@ public final class ClusterHub implements AutoCloseable {
                 .withRequestTimeout(VERSION_REQUEST_TIMEOUT_MS)
                 .withRequestRetryBackoffLimit(0)
                 .build();
+        long started = System.nanoTime();
         try (KubernetesClient versionClient = new KubernetesClientBuilder().withConfig(fast).build()) {
             VersionInfo version = versionClient.getKubernetesVersion();
-            if (version.getGitVersion() != null && !version.getGitVersion().isEmpty()) {
+            if (version == null || (isBlank(version.getGitVersion()) && isBlank(version.getMajor()))) {
+                throw notKubernetes(r, "GET /version gave no Kubernetes version");
+            }
+            if (!isBlank(version.getGitVersion())) {
                 return version.getGitVersion();
             }
             return "v" + version.getMajor() + "." + version.getMinor();
         } catch (KubernetesClientException e) {
-            throw unreachable(r, e);
+            if (e.getCode() == 404 || (e.getCode() >= 200 && e.getCode() < 300)) {
+                throw notKubernetes(r, "GET /version answered HTTP " + e.getCode());
+            }
+            throw unreachable(r, e, java.time.Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            if (e instanceof ClusterException cluster) {
+                throw cluster;
+            }
+            // an answer fabric8 cannot read as a version: HTML, a proxy's error page
+            throw notKubernetes(r, "its answer to GET /version is not a Kubernetes version (" + firstLine(String.valueOf(e.getMessage())) + ")");
         }
     }
 
-    private ClusterException unreachable(Resolved r, KubernetesClientException e) {
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private ClusterException notKubernetes(Resolved r, String what) {
+        return new ClusterException("the server at " + r.serverUrl() + " (context '" + r.contextName() + "' from " + r.source()
+                + ") answers, but is not a Kubernetes API server: " + what + ". Check the server URL of the cluster in the "
+                + "kubeconfig (a proxy, a load balancer or a wrong port answers like this)");
+    }
+
+    private ClusterException unreachable(Resolved r, KubernetesClientException e, java.time.Duration took) {
         String where = "the Kubernetes API server at " + r.serverUrl() + " (context '" + r.contextName() + "' from " + r.source() + ")";
         if (e.getCode() == 401) {
             return new ClusterException(where + " rejected the credentials (401 Unauthorized): log in again or refresh the "
@@ -401,12 +424,12 @@ public final class ClusterHub implements AutoCloseable {
             return new ClusterException(where + " refused to tell its version (403 Forbidden): check the RBAC of the user of "
                     + "this context", e);
         }
-        String cause = rootCauseMessage(e);
+        String cause = rootCauseMessage(e, took);
         return new ClusterException("cannot reach " + where + ": " + cause + ". Check that the cluster is running and reachable "
                 + "from here (VPN, proxy, firewall) and that --kubeconfig/--context select the cluster you mean.", e);
     }
 
-    private static String rootCauseMessage(Throwable e) {
+    private static String rootCauseMessage(Throwable e, java.time.Duration took) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
@@ -417,7 +440,7 @@ public final class ClusterHub implements AutoCloseable {
                 return "TLS failed (" + firstLine(cause.getMessage()) + "; check the certificate-authority of the cluster in the kubeconfig)";
             }
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
-                return "no answer within " + VERSION_CONNECT_TIMEOUT_MS / 1000 + "s";
+                return "no answer within " + Math.max(1, Math.round(took.toMillis() / 1000.0)) + "s";
             }
         }
         return firstLine(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());

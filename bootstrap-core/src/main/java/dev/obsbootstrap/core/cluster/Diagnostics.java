@@ -160,6 +160,19 @@ public final class Diagnostics {
         return new Report(problems, events, notes);
     }
 
+    /**
+     * The pods a workload runs now (by its selector; a Job's by job-name); empty when the workload does not exist.
+     *
+     * @throws KubernetesClientException when the cluster cannot be read
+     */
+    public List<Pod> podsOf(ResourceRef workload) {
+        Optional<Map<String, String>> selector = selectorOf(workload);
+        if (selector.isEmpty()) {
+            return List.of();
+        }
+        return client.pods().inNamespace(workload.namespace()).withLabels(selector.get()).list().getItems();
+    }
+
     private Optional<Map<String, String>> selectorOf(ResourceRef workload) {
         String namespace = workload.namespace();
         String name = workload.name();

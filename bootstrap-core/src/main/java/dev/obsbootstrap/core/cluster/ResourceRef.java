@@ -46,6 +46,20 @@ public record ResourceRef(String apiVersion, String kind, String namespace, Stri
         return new ResourceRef("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", name);
     }
 
+    /** A one-string form that {@link #parse} reads back: "apps/v1 Deployment obs loki-gateway" ("-" for no namespace). */
+    public String key() {
+        return apiVersion + " " + kind + " " + (namespace.isEmpty() ? "-" : namespace) + " " + name;
+    }
+
+    /** The reverse of {@link #key()}; empty for anything else. */
+    public static java.util.Optional<ResourceRef> parse(String key) {
+        String[] parts = key.strip().split(" ");
+        if (parts.length != 4 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ResourceRef(parts[0], parts[1], parts[2].equals("-") ? "" : parts[2], parts[3]));
+    }
+
     /** For messages: "Deployment obs/loki-gateway", "CustomResourceDefinition prometheuses.monitoring.coreos.com". */
     public String describe() {
         return kind + " " + (namespace.isEmpty() ? name : namespace + "/" + name);

@@ -63,9 +63,42 @@ public final class StackSecrets {
             if (e.getCode() == 409) {
                 return false;
             }
-            throw new ClusterException("cannot create namespace " + namespace + ": " + e.getMessage()
-                    + (e.getCode() == 403 ? " (your user may not create namespaces: create it yourself or use one that exists)" : ""), e);
+            throw new ClusterException("cannot create namespace " + namespace + ": " + KubeErrors.describe(client, e)
+                    + KubeErrors.accessHint(e, "your user may not create namespaces: create it yourself or use one that exists"), e);
         }
+    }
+
+    /**
+     * What {@link #ensure} would refuse, found by reading only: an unset or empty variable, a referenced Secret or key
+     * that does not exist, a user-provided Secret that is missing or lacks a key. One message per problem, each naming
+     * the Secret, the key and what to do.
+     */
+    public List<String> problems(StackSecret declared) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (declared.isUserProvided()) {
+            try {
+                checkUserProvided(declared);
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+            return problems;
+        }
+        Map<String, String> current = Map.of();
+        if (!declared.replace()) {
+            Secret existing = read(declared.namespace(), declared.name(), declared.purpose());
+            current = existing == null || existing.getData() == null ? Map.of() : existing.getData();
+        }
+        for (StackSecret.Key key : declared.keys()) {
+            if (!declared.replace() && current.containsKey(key.key())) {
+                continue; // kept as it is: its source is not read again
+            }
+            try {
+                resolve(declared, key);
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
     }
 
     /**
@@ -78,6 +111,10 @@ public final class StackSecrets {
      */
     public Outcome ensure(StackSecret declared) {
         String namespace = declared.namespace();
+        if (declared.isUserProvided()) {
+            checkUserProvided(declared);
+            return new Outcome(namespace, declared.name(), declared.keys().stream().map(StackSecret.Key::key).toList(), "present (yours)");
+        }
         ensureNamespace(namespace);
         try {
             Secret existing = client.secrets().inNamespace(namespace).withName(declared.name()).get();
@@ -110,6 +147,33 @@ public final class StackSecrets {
         }
     }
 
+    private void checkUserProvided(StackSecret declared) {
+        String namespace = declared.namespace();
+        List<String> keys = declared.keys().stream().map(StackSecret.Key::key).toList();
+        String create = "kubectl -n " + namespace + " create secret generic " + declared.name() + " "
+                + String.join(" ", keys.stream().map(k -> "--from-literal=" + k + "=...").toList());
+        Secret secret = read(namespace, declared.name(), declared.purpose());
+        if (secret == null) {
+            throw new ConfigException(declared.purpose() + ": Secret " + namespace + "/" + declared.name()
+                    + " does not exist; you create it (obs-bootstrap never writes it): " + create);
+        }
+        List<String> missing = keys.stream().filter(k -> (secret.getData() == null || !secret.getData().containsKey(k))
+                && (secret.getStringData() == null || !secret.getStringData().containsKey(k))).toList();
+        if (!missing.isEmpty()) {
+            throw new ConfigException(declared.purpose() + ": Secret " + namespace + "/" + declared.name() + " has no key "
+                    + String.join(", ", missing) + " (it needs " + String.join(", ", keys) + "): " + create);
+        }
+    }
+
+    private Secret read(String namespace, String name, String purpose) {
+        try {
+            return client.secrets().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot read Secret " + namespace + "/" + name + " (" + purpose + "): "
+                    + KubeErrors.describe(client, e) + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace), e);
+        }
+    }
+
     /** The base64 value of one key; the plain value never leaves this method. */
     private String resolve(StackSecret declared, StackSecret.Key key) {
         String namespace = declared.namespace();
@@ -129,13 +193,16 @@ public final class StackSecrets {
             }
             return encode(value);
         }
+        if (key instanceof StackSecret.Key.Required required) {
+            throw new IllegalArgumentException("key " + required.key() + " of " + what + " is the user's to write");
+        }
         StackSecret.Key.FromSecret fromSecret = (StackSecret.Key.FromSecret) key;
         Secret source;
         try {
             source = client.secrets().inNamespace(namespace).withName(fromSecret.secretName()).get();
         } catch (KubernetesClientException e) {
             throw new ClusterException("cannot read Secret " + namespace + "/" + fromSecret.secretName() + " for " + what
-                    + ": " + e.getMessage() + (e.getCode() == 403 ? " (your user may not get secrets in " + namespace + ")" : ""), e);
+                    + ": " + KubeErrors.describe(client, e) + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace), e);
         }
         String hint = ": create it, for example kubectl -n " + namespace + " create secret generic " + fromSecret.secretName()
                 + " --from-literal=" + fromSecret.secretKey() + "=...";
@@ -174,8 +241,8 @@ public final class StackSecrets {
         return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ClusterException writeFailed(String namespace, String name, KubernetesClientException e) {
-        return new ClusterException("cannot write Secret " + namespace + "/" + name + ": " + e.getMessage()
-                + (e.getCode() == 403 ? " (your user may not create or update secrets in " + namespace + ")" : ""), e);
+    private ClusterException writeFailed(String namespace, String name, KubernetesClientException e) {
+        return new ClusterException("cannot write Secret " + namespace + "/" + name + ": " + KubeErrors.describe(client, e)
+                + KubeErrors.accessHint(e, "your user may not create or update secrets in " + namespace), e);
     }
 }

@@ -16,8 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,13 +44,23 @@ public final class Waiter {
         this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** Told how many of the awaited objects are ready so far, each time that changes. */
-    @FunctionalInterface
+    /** Told how the wait goes: how many of the awaited objects are ready and which are not, and trouble on the way. */
     public interface Progress {
-        void update(int ready, int total);
+        /** Called each time the count changes and at least every second while waiting (plain consoles print a heartbeat from it). */
+        void update(int ready, int total, List<ResourceRef> pending);
+
+        /** Something the user should know while the wait goes on (the API server not answering); "" when it cleared. */
+        void trouble(String message);
 
         static Progress none() {
-            return (ready, total) -> {
+            return new Progress() {
+                @Override
+                public void update(int ready, int total, List<ResourceRef> pending) {
+                }
+
+                @Override
+                public void trouble(String message) {
+                }
             };
         }
     }
@@ -70,41 +82,123 @@ public final class Waiter {
         }
     }
 
+    /** {@link #waitAllReady(List, Duration, Progress, FailFast)} with the default {@link FailFast} rules. */
+    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress) throws InterruptedException {
+        waitAllReady(refs, timeout, progress, FailFast.DEFAULT);
+    }
+
     /**
      * Waits until every object is ready by {@link ReadinessChecks}, all within one {@code timeout}, reporting progress.
+     * Each object is watched (an informer: readiness is noticed as soon as the API server says so); meanwhile the pods of
+     * those not ready yet are looked at every {@code failFast.poll()}, and a pod broken beyond waiting ends the wait at
+     * once with its diagnosis ({@link WorkloadFailedException}).
      *
-     * @throws ConfigException  when one of them is of a kind readiness is not known for
-     * @throws ClusterException on timeout, listing every object that is not ready and why
+     * @throws ConfigException          when one of them is of a kind readiness is not known for
+     * @throws WorkloadFailedException  when a pod is crash-looping, cannot pull its image, misses a Secret, fits no node, or a Job failed
+     * @throws ClusterException         on timeout, listing every object that is not ready and why
      */
-    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress) throws InterruptedException {
+    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress, FailFast failFast) throws InterruptedException {
         List<ResourceRef> unique = List.copyOf(new LinkedHashSet<>(refs));
         unique.forEach(ref -> ReadinessChecks.forKind(ref.kind(), false));
         Instant deadline = Instant.now().plus(timeout);
-        int ready = 0;
-        progress.update(ready, unique.size());
-        List<String> notReady = new ArrayList<>();
-        for (ResourceRef ref : unique) {
-            Predicate<HasMetadata> isReady = ReadinessChecks.forKind(ref.kind(), false);
-            Duration remaining = Duration.between(Instant.now(), deadline);
-            try {
-                if (remaining.isNegative() || remaining.isZero()) {
-                    if (!isReady.test(get(ref))) {
-                        notReady.add(ref.describe() + ": " + stillWrong(ref, isReady));
-                        continue;
+        Map<ResourceRef, CompletableFuture<?>> watches = new java.util.LinkedHashMap<>();
+        PodHealth health = new PodHealth(client, failFast);
+        Instant nextHealthCheck = Instant.now().plus(failFast.poll());
+        Instant unreachableSince = null;
+        try {
+            for (ResourceRef ref : unique) {
+                Predicate<HasMetadata> isReady = ReadinessChecks.forKind(ref.kind(), false);
+                watches.put(ref, resource(ref).informOnCondition(list -> !list.isEmpty() && isReady.test(list.get(0))));
+            }
+            while (true) {
+                List<ResourceRef> pending = new ArrayList<>();
+                for (Map.Entry<ResourceRef, CompletableFuture<?>> watch : watches.entrySet()) {
+                    if (!watch.getValue().isDone()) {
+                        pending.add(watch.getKey());
+                    } else if (watch.getValue().isCompletedExceptionally()) {
+                        throw cannotWatch(watch.getKey(), watch.getValue());
                     }
-                } else {
-                    await(ref, isReady, remaining);
                 }
-                progress.update(++ready, unique.size());
-            } catch (KubernetesClientTimeoutException e) {
-                notReady.add(ref.describe() + ": " + stillWrong(ref, isReady));
+                progress.update(unique.size() - pending.size(), unique.size(), pending);
+                if (pending.isEmpty()) {
+                    return;
+                }
+                Instant now = Instant.now();
+                if (!now.isBefore(deadline)) {
+                    throw timedOut(timeout, unique, pending);
+                }
+                if (!now.isBefore(nextHealthCheck)) {
+                    nextHealthCheck = now.plus(failFast.poll());
+                    try {
+                        Optional<PodHealth.Finding> broken = health.check(pending, now);
+                        if (unreachableSince != null) {
+                            progress.trouble("");
+                            unreachableSince = null;
+                        }
+                        if (broken.isPresent()) {
+                            throw failed(broken.get(), unique);
+                        }
+                    } catch (KubernetesClientException e) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedException("interrupted while waiting for " + pending.get(0).describe());
+                        }
+                        if (unreachableSince == null) {
+                            unreachableSince = now;
+                        }
+                        progress.trouble("cannot read the pods: " + KubeErrors.describe(client, e) + " (for "
+                                + Durations.format(Duration.between(unreachableSince, now)) + "; still waiting until the phase's time is up)");
+                    }
+                }
+                Duration slice = Duration.between(now, earliest(deadline, nextHealthCheck, now.plusSeconds(1)));
+                try {
+                    CompletableFuture.anyOf(pending.stream().map(watches::get).toArray(CompletableFuture[]::new))
+                            .get(Math.max(1, slice.toMillis()), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException | CancellationException e) {
+                    // a slice is over, or a watch failed: the loop looks again
+                }
+            }
+        } finally {
+            watches.values().forEach(watch -> watch.cancel(true));
+        }
+    }
+
+    private static Instant earliest(Instant... instants) {
+        Instant min = instants[0];
+        for (Instant instant : instants) {
+            if (instant.isBefore(min)) {
+                min = instant;
             }
         }
-        if (!notReady.isEmpty()) {
-            throw new ClusterException("timed out after " + Durations.format(timeout) + " waiting for " + notReady.size()
-                    + " of " + unique.size() + " workloads to become ready:\n  " + String.join("\n  ", notReady)
-                    + "\n" + hint(unique));
+        return min;
+    }
+
+    private ClusterException cannotWatch(ResourceRef ref, CompletableFuture<?> watch) {
+        Throwable cause;
+        try {
+            watch.getNow(null);
+            cause = null;
+        } catch (CompletionException | CancellationException e) {
+            cause = e.getCause() == null ? e : e.getCause();
         }
+        String reason = cause instanceof KubernetesClientException k ? KubeErrors.describe(client, k) + accessHint(k, ref)
+                : String.valueOf(cause);
+        return new ClusterException("cannot watch " + ref.describe() + ": " + reason, cause);
+    }
+
+    private ClusterException timedOut(Duration timeout, List<ResourceRef> all, List<ResourceRef> pending) {
+        List<String> notReady = new ArrayList<>();
+        for (ResourceRef ref : pending) {
+            notReady.add(ref.describe() + ": " + stillWrong(ref, ReadinessChecks.forKind(ref.kind(), false)));
+        }
+        return new ClusterException("timed out after " + Durations.format(timeout) + " waiting for " + notReady.size()
+                + " of " + all.size() + " workloads to become ready:\n  " + String.join("\n  ", notReady)
+                + "\n" + hint(all));
+    }
+
+    private WorkloadFailedException failed(PodHealth.Finding finding, List<ResourceRef> all) {
+        String diagnosis = new Diagnostics(client).diagnose(List.of(finding.workload())).render();
+        return new WorkloadFailedException(finding.cause(), finding.describe() + "\n" + diagnosis + "\nWhat to do: "
+                + finding.cause().advice() + ". " + hint(all));
     }
 
     /**
@@ -197,7 +291,7 @@ public final class Waiter {
             if (Thread.interrupted() || e.getCause() instanceof InterruptedException) {
                 throw new InterruptedException("interrupted while waiting for " + ref.describe());
             }
-            throw new ClusterException("cannot watch " + ref.describe() + ": " + e.getMessage() + accessHint(e, ref), e);
+            throw new ClusterException("cannot watch " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
         }
     }
 
@@ -209,7 +303,7 @@ public final class Waiter {
         try {
             return resource(ref).get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read " + ref.describe() + ": " + e.getMessage() + accessHint(e, ref), e);
+            throw new ClusterException("cannot read " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
         }
     }
 
@@ -250,9 +344,6 @@ public final class Waiter {
     }
 
     private static String accessHint(KubernetesClientException e, ResourceRef ref) {
-        if (e.getCode() == 403) {
-            return " (your user may not get/watch " + ref.kind() + " objects" + (ref.namespace().isEmpty() ? "" : " in " + ref.namespace()) + ")";
-        }
-        return "";
+        return KubeErrors.accessHint(e, "your user may not get/watch " + ref.kind() + " objects" + (ref.namespace().isEmpty() ? "" : " in " + ref.namespace()));
     }
 }

@@ -6,7 +6,12 @@ public enum ExitCode {
     VERIFY_FAILED(1),
     BAD_INPUT(2),
     CLUSTER_FAILURE(3),
-    INTERRUPTED(130);
+    /** A bug of ours (an unexpected exception), not the user's input or the cluster: BSD's EX_SOFTWARE. */
+    INTERNAL_ERROR(70),
+    /** Stopped by SIGINT (Ctrl-C): 128 + 2. */
+    INTERRUPTED(130),
+    /** Stopped by SIGTERM (CI cancelling a job, a pod being stopped): 128 + 15. */
+    TERMINATED(143);
 
     private final int code;
 
@@ -18,9 +23,17 @@ public enum ExitCode {
         return code;
     }
 
-    /** The more severe of two codes: interrupted beats cluster failure beats bad input beats verify failed beats ok. */
+    /**
+     * The more severe of two codes: a stop by signal beats an internal error beats a cluster failure beats bad input
+     * beats a failed verification beats ok.
+     */
     public ExitCode worst(ExitCode other) {
         return severity() >= other.severity() ? this : other;
+    }
+
+    /** Whether the run was stopped by a signal. */
+    public boolean isStop() {
+        return this == INTERRUPTED || this == TERMINATED;
     }
 
     private int severity() {
@@ -29,7 +42,9 @@ public enum ExitCode {
             case VERIFY_FAILED -> 1;
             case BAD_INPUT -> 2;
             case CLUSTER_FAILURE -> 3;
-            case INTERRUPTED -> 4;
+            case INTERNAL_ERROR -> 4;
+            case INTERRUPTED -> 5;
+            case TERMINATED -> 6;
         };
     }
 }

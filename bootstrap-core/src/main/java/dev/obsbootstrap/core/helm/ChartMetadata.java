@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.helm;
 
-import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.jni.ShowOptions;
 import dev.obsbootstrap.core.error.ConfigException;
 
 import java.io.IOException;
@@ -28,7 +28,8 @@ record ChartMetadata(String name, String version) {
             }
         } else {
             try {
-                text = Helm.show(chart.toAbsolutePath().toString()).chart().call();
+                String path = chart.toAbsolutePath().toString();
+                text = HelmLibrary.call(lib -> lib.Show(new ShowOptions(path, "chart", null, null, null, null, 0, 0, 0)));
             } catch (IllegalStateException e) {
                 throw new ConfigException(chart + " is not a loadable Helm chart archive: " + e.getMessage().strip(), e);
             }

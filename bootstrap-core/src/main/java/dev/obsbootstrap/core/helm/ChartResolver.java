@@ -52,11 +52,13 @@ public final class ChartResolver {
 
     /** {@code $OBS_BOOTSTRAP_CACHE/charts}, else {@code ~/.cache/obs-bootstrap/charts}. */
     public static Path defaultCacheDir(Map<String, String> environment) {
+        return cacheRoot(environment).resolve("charts");
+    }
+
+    /** {@code $OBS_BOOTSTRAP_CACHE}, else {@code ~/.cache/obs-bootstrap}: charts and Helm's native library live under it. */
+    public static Path cacheRoot(Map<String, String> environment) {
         String root = environment.getOrDefault(CACHE_ENV, "");
-        Path base = root.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "obs-bootstrap")
-                : Path.of(root);
-        return base.resolve("charts");
+        return root.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "obs-bootstrap") : Path.of(root);
     }
 
     public Path cacheDir() {

@@ -15,20 +15,26 @@ public interface HelmDriver {
 
     /**
      * {@code helm upgrade --install} without {@code --wait}: readiness is the caller's job. The namespace must exist.
-     * The returned release carries the manifest as rendered for {@code kubeVersion}. Only for
+     * The release is rendered for {@code kubeVersion}; {@code description} is recorded with the new revision (it says
+     * which run made it). The returned release carries no manifest. Only for
      * {@link dev.obsbootstrap.core.config.InstallMode#HELM_RELEASE} specs: CRD specs are rendered with {@link #template}
      * and applied server-side.
+     *
+     * @throws HelmLockedException when the release is pending (another operation holds Helm's lock on it)
      */
-    HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion);
+    HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion, String description);
 
     /** {@code helm uninstall}; a release that does not exist is not an error. */
     void uninstall(String releaseName, String namespace);
 
     /** Deploys {@code revision}'s chart and values again as a new revision, like {@code helm rollback}. */
-    HelmRelease rollback(String releaseName, String namespace, int revision);
+    HelmRelease rollback(String releaseName, String namespace, int revision, String description);
 
     /** The release's latest revision, or empty when there is no such release. */
     Optional<HelmRelease> status(String releaseName, String namespace);
+
+    /** Every revision of the release Helm keeps, oldest first (no manifests); empty when there is no such release. */
+    List<HelmRelease> history(String releaseName, String namespace);
 
     /** Every release in the namespace, whatever its status. */
     List<HelmRelease> list(String namespace);

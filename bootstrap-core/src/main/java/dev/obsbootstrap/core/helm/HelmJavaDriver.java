@@ -1,10 +1,15 @@
 package dev.obsbootstrap.core.helm;
 
-import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.HistoryCommand;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.ListCommand;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
+import com.marcnuri.helm.StatusCommand;
 import com.marcnuri.helm.TemplateCommand;
+import com.marcnuri.helm.UninstallCommand;
 import com.marcnuri.helm.UpgradeCommand;
+import com.marcnuri.helm.jni.GetValuesOptions;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.BootstrapException;
@@ -16,17 +21,24 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@link HelmDriver} on helm-java: real Helm (3.21 in helm-java 0.0.21) running in-process. The first call of a JVM
- * unpacks the native library (about 96 MB, half a second); later calls take milliseconds plus Helm's own work.
+ * {@link HelmDriver} on helm-java: real Helm (3.21 in helm-java 0.0.21) running in-process, through
+ * {@link HelmLibrary} (loaded once from a cache, with the JVM's signal handlers kept in place around every call).
+ *
+ * <p>The kubeconfig reaches Helm as it is: a file the user has, or contents held in memory. No copy of it is ever
+ * written to disk. helm-java 0.0.21 drops kubeconfig contents when {@code upgrade --install} falls through to an
+ * install ({@code native/internal/helm/upgrade.go}, v0.0.21: the {@code InstallOptions} it builds have no
+ * {@code KubeConfigContents}), so this driver decides install or upgrade itself, as {@code helm upgrade --install}
+ * would: install when the release has no history at all.
  *
  * <p>helm-java reports every Helm error as an {@link IllegalStateException} carrying Helm's message; this class turns
  * it into a {@link ConfigException} when the chart, its values or the Kubernetes version are at fault, and a
@@ -39,6 +51,8 @@ public final class HelmJavaDriver implements HelmDriver {
     private static final String VALUES_FILE_NAME = "the rendered values";
     /** Helm's "name-version" chart spelling; the version is the first '-' followed by something semver-shaped. */
     private static final Pattern CHART_NAME_VERSION = Pattern.compile("^(.+?)-(v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]*)?)$");
+    /** Helm's words when another operation holds the release's lock (a pending-* status). */
+    private static final String PENDING_LOCK = "another operation (install/upgrade/rollback) is in progress";
     /** Messages Helm gives when the chart or values are at fault; anything else comes from the cluster. */
     private static final List<String> INPUT_ERRORS = List.of(
             "values don't meet the specifications of the schema",
@@ -80,12 +94,12 @@ public final class HelmJavaDriver implements HelmDriver {
     public String template(ReleaseSpec spec, String kubeVersion) {
         Path values = writeValues(spec.valuesYaml());
         try {
-            TemplateCommand template = Helm.template(chartArgument(spec.chartPath()))
+            TemplateCommand template = new TemplateCommand(HelmLibrary.get(), chartArgument(spec.chartPath()))
                     .withName(spec.releaseName())
                     .withNamespace(spec.namespace())
                     .withKubeVersion(kubeVersion)
                     .withValuesFile(values);
-            return template.call();
+            return HelmLibrary.command(template::call);
         } catch (IllegalStateException e) {
             String message = helmMessage(e).replace(values.toString(), VALUES_FILE_NAME);
             String hint = message.contains("error calling lookup")
@@ -100,66 +114,65 @@ public final class HelmJavaDriver implements HelmDriver {
     }
 
     @Override
-    public HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion) {
+    public HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion, String description) {
         if (spec.mode() == InstallMode.APPLY_CRDS) {
             throw new IllegalArgumentException(spec.describe() + " is installed by applying its CRDs server-side (from template()), not by Helm");
         }
-        String manifest = template(spec, kubeVersion);
-        Release release = withKubeconfig("helm upgrade --install of " + spec.describe(), kubeconfig -> {
-            Path values = writeValues(spec.valuesYaml());
-            try {
-                return upgrade(spec.chartPath(), spec.releaseName(), spec.namespace(), spec.timeout(), kubeconfig)
-                        .withValuesFile(values)
-                        .withDescription("obs-bootstrap")
-                        .call();
-            } catch (IllegalStateException e) {
-                throw new IllegalStateException(helmMessage(e).replace(values.toString(), VALUES_FILE_NAME), e);
-            } finally {
-                deleteQuietly(values);
-            }
-        });
-        return toHelmRelease(release, manifest);
+        String what = "helm upgrade --install of " + spec.describe();
+        Path values = writeValues(spec.valuesYaml());
+        try {
+            Release release = cluster(what, () -> releaseExists(spec.releaseName(), spec.namespace())
+                    ? kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
+                            .withName(spec.releaseName()).withNamespace(spec.namespace()).withKubeVersion(kubeVersion)
+                            .withTimeout(seconds(spec.timeout())).withValuesFile(values).withDescription(description).call()
+                    : kube(new InstallCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
+                            .withName(spec.releaseName()).withNamespace(spec.namespace()).withKubeVersion(kubeVersion)
+                            .withTimeout(seconds(spec.timeout())).withValuesFile(values).withDescription(description).call(),
+                    message -> message.replace(values.toString(), VALUES_FILE_NAME));
+            return toHelmRelease(release, description);
+        } finally {
+            deleteQuietly(values);
+        }
     }
 
     @Override
     public void uninstall(String releaseName, String namespace) {
-        withKubeconfig("helm uninstall of release " + releaseName + " in namespace " + namespace,
-                kubeconfig -> Helm.uninstall(releaseName).withNamespace(namespace).ignoreNotFound().withKubeConfig(kubeconfig).call());
+        cluster("helm uninstall of release " + releaseName + " in namespace " + namespace,
+                () -> kube(new UninstallCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).ignoreNotFound().call(),
+                message -> message);
     }
 
     @Override
-    public HelmRelease rollback(String releaseName, String namespace, int revision) {
+    public HelmRelease rollback(String releaseName, String namespace, int revision, String description) {
         String what = "rollback of release " + releaseName + " in namespace " + namespace + " to revision " + revision;
-        Release release = withKubeconfig(what, kubeconfig -> {
-            List<ReleaseHistory> history = Helm.history(releaseName).withNamespace(namespace).withKubeConfig(kubeconfig).call();
-            ReleaseHistory target = history.stream().filter(h -> h.getRevision() == revision).findFirst()
-                    .orElseThrow(() -> new ConfigException("release " + releaseName + " in namespace " + namespace + " has no revision "
-                            + revision + " (it has " + history.stream().map(ReleaseHistory::getRevision).toList() + ")"));
-            ChartRef chart = parseChart(target.getChart(), what);
-            ResolvedChart local = charts.findLocal(chart).orElseThrow(() -> new ConfigException(
-                    "cannot roll back " + releaseName + ": revision " + revision + " used chart " + chart.coordinate()
-                            + ", which is neither under --charts-dir nor in the chart cache " + charts.cacheDir()
-                            + "; provide it with --charts-dir DIR holding " + chart.name() + "/ or " + chart.name() + "-" + chart.version() + ".tgz"));
-            String valuesYaml = Helm.get(releaseName).values().withRevision(revision).withNamespace(namespace)
-                    .withKubeConfig(kubeconfig).call();
-            Path values = writeValues(valuesYaml);
-            try {
-                return upgrade(local.path(), releaseName, namespace, Duration.ofMinutes(5), kubeconfig)
-                        .withValuesFile(values)
-                        .withDescription("obs-bootstrap rollback to " + revision)
-                        .call();
-            } finally {
-                deleteQuietly(values);
-            }
-        });
-        return toHelmRelease(release, "");
+        List<HelmRelease> history = history(releaseName, namespace);
+        HelmRelease target = history.stream().filter(h -> h.revision() == revision).findFirst()
+                .orElseThrow(() -> new ConfigException("release " + releaseName + " in namespace " + namespace + " has no revision "
+                        + revision + " (it has " + history.stream().map(HelmRelease::revision).toList() + ")"));
+        ChartRef chart = parseChart(target.chart(), what);
+        ResolvedChart local = charts.findLocal(chart).orElseThrow(() -> new ConfigException(
+                "cannot roll back " + releaseName + ": revision " + revision + " used chart " + chart.coordinate()
+                        + ", which is neither under --charts-dir nor in the chart cache " + charts.cacheDir()
+                        + "; provide it with --charts-dir DIR holding " + chart.name() + "/ or " + chart.name() + "-" + chart.version() + ".tgz"));
+        String valuesYaml = cluster(what, () -> HelmLibrary.call(lib -> lib.GetValues(new GetValuesOptions(
+                releaseName, 0, revision, namespace, kubeconfigPath(), kubeconfigContents()))), message -> message);
+        Path values = writeValues(valuesYaml);
+        try {
+            Release release = cluster(what, () -> kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(local.path())))
+                            .withName(releaseName).withNamespace(namespace).withTimeout(seconds(Duration.ofMinutes(5)))
+                            .withValuesFile(values).withDescription(description).call(),
+                    message -> message.replace(values.toString(), VALUES_FILE_NAME));
+            return toHelmRelease(release, description);
+        } finally {
+            deleteQuietly(values);
+        }
     }
 
     @Override
     public Optional<HelmRelease> status(String releaseName, String namespace) {
         try {
-            Release release = withKubeconfig("helm status of release " + releaseName + " in namespace " + namespace,
-                    kubeconfig -> Helm.status(releaseName).withNamespace(namespace).withKubeConfig(kubeconfig).call());
+            Release release = cluster("helm status of release " + releaseName + " in namespace " + namespace,
+                    () -> kube(new StatusCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).call(), message -> message);
             return Optional.of(toHelmRelease(release, ""));
         } catch (ClusterException e) {
             if (e.getCause() instanceof IllegalStateException helm && helmMessage(helm).contains("release: not found")) {
@@ -170,47 +183,100 @@ public final class HelmJavaDriver implements HelmDriver {
     }
 
     @Override
+    public List<HelmRelease> history(String releaseName, String namespace) {
+        try {
+            List<ReleaseHistory> history = cluster("helm history of release " + releaseName + " in namespace " + namespace,
+                    () -> kube(new HistoryCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).call(), message -> message);
+            return history.stream()
+                    .map(h -> new HelmRelease(releaseName, namespace, Objects.requireNonNullElse(h.getChart(), ""),
+                            Objects.requireNonNullElse(h.getAppVersion(), ""), h.getRevision(), HelmStatus.of(h.getStatus()),
+                            Objects.requireNonNullElse(h.getDescription(), ""), ""))
+                    .sorted(Comparator.comparingInt(HelmRelease::revision))
+                    .toList();
+        } catch (ClusterException e) {
+            if (e.getCause() instanceof IllegalStateException helm && helmMessage(helm).contains("release: not found")) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** What {@code helm upgrade --install} asks first: does the release have any history at all. */
+    private boolean releaseExists(String releaseName, String namespace) {
+        try {
+            return !kube(new HistoryCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).withMax(1).call().isEmpty();
+        } catch (IllegalStateException e) {
+            if (helmMessage(e).contains("release: not found")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<HelmRelease> list(String namespace) {
-        List<Release> releases = withKubeconfig("helm list in namespace " + namespace,
-                kubeconfig -> Helm.list().all().withNamespace(namespace).withKubeConfig(kubeconfig).call());
+        List<Release> releases = cluster("helm list in namespace " + namespace,
+                () -> kube(new ListCommand(HelmLibrary.get())).all().withNamespace(namespace).call(), message -> message);
         return releases.stream().map(release -> toHelmRelease(release, "")).toList();
     }
 
-    private static UpgradeCommand upgrade(Path chart, String releaseName, String namespace, Duration timeout, Path kubeconfig) {
-        // no --wait: readiness is judged by the caller with watches, so Helm's timeout only bounds its own API calls and hooks
-        return Helm.upgrade(chartArgument(chart))
-                .install()
-                .withName(releaseName)
-                .withNamespace(namespace)
-                .withTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())))
-                .withKubeConfig(kubeconfig);
+    // ---- the cluster connection -------------------------------------------------------------------------------------
+
+    private InstallCommand kube(InstallCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
     }
 
-    /**
-     * Runs a cluster operation with a kubeconfig file. Contents are written to a private temporary file because
-     * helm-java 0.0.21 drops kubeconfig contents when {@code upgrade --install} falls through to an install.
-     */
-    private <T> T withKubeconfig(String what, Function<Path, T> operation) {
-        Path temporary = null;
-        Path kubeconfig;
+    private UpgradeCommand kube(UpgradeCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+    }
+
+    private UninstallCommand kube(UninstallCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+    }
+
+    private StatusCommand kube(StatusCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+    }
+
+    private HistoryCommand kube(HistoryCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+    }
+
+    private ListCommand kube(ListCommand command) {
+        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+    }
+
+    private String kubeconfigContents() {
+        return access instanceof KubeAccess.KubeconfigContents contents ? contents.yaml() : null;
+    }
+
+    private String kubeconfigPath() {
+        return access instanceof KubeAccess.KubeconfigFile file ? file.path().toAbsolutePath().toString() : null;
+    }
+
+    private Path requirePath() {
         if (access instanceof KubeAccess.KubeconfigFile file) {
-            kubeconfig = file.path();
-        } else if (access instanceof KubeAccess.KubeconfigContents contents) {
-            temporary = writePrivate(contents.yaml());
-            kubeconfig = temporary;
-        } else {
+            return file.path();
+        }
+        throw new ClusterException("this Helm driver was made for rendering only and cannot reach a cluster");
+    }
+
+    /** Runs one Helm operation against the cluster, translating Helm's error into ours. */
+    private <T> T cluster(String what, Callable<T> operation, java.util.function.UnaryOperator<String> clean) {
+        if (access instanceof KubeAccess.None) {
             throw new ClusterException(what + " needs a cluster, and this Helm driver was made for rendering only");
         }
         try {
-            return operation.apply(kubeconfig);
+            return HelmLibrary.command(operation);
         } catch (IllegalStateException e) {
-            throw translate(what, e);
-        } finally {
-            deleteQuietly(temporary);
+            throw translate(what, new IllegalStateException(clean.apply(helmMessage(e)), e));
         }
     }
 
-    /** Input errors (chart, values, Kubernetes version, kubeconfig) are the user's to fix: exit 2; the rest: exit 3. */
+    /**
+     * Input errors (chart, values, Kubernetes version, kubeconfig) are the user's to fix: exit 2. Helm's per-release
+     * lock is named as what it is. The rest: exit 3.
+     */
     static BootstrapException translate(String what, IllegalStateException e) {
         String message = helmMessage(e);
         String lower = message.toLowerCase(Locale.ROOT);
@@ -218,6 +284,10 @@ public final class HelmJavaDriver implements HelmDriver {
             if (lower.contains(inputError)) {
                 return new ConfigException(what + " failed: " + message, e);
             }
+        }
+        if (lower.contains(PENDING_LOCK)) {
+            return new HelmLockedException(what + " failed: " + message
+                    + " (the release is pending: an earlier install or upgrade of it did not finish)", e);
         }
         return new ClusterException(what + " failed: " + message, e);
     }
@@ -235,7 +305,7 @@ public final class HelmJavaDriver implements HelmDriver {
         return new ChartRef("", matcher.group(1), matcher.group(2));
     }
 
-    private static HelmRelease toHelmRelease(Release release, String manifest) {
+    private static HelmRelease toHelmRelease(Release release, String description) {
         int revision;
         try {
             revision = Integer.parseInt(Objects.requireNonNullElse(release.getRevision(), "0").strip());
@@ -248,43 +318,36 @@ public final class HelmJavaDriver implements HelmDriver {
                 Objects.requireNonNullElse(release.getChart(), ""),
                 Objects.requireNonNullElse(release.getAppVersion(), ""),
                 revision,
-                Objects.requireNonNullElse(release.getStatus(), "unknown"),
-                manifest);
+                HelmStatus.of(release.getStatus()),
+                description,
+                "");
     }
 
-    private static String chartArgument(Path chart) {
-        return chart.toAbsolutePath().normalize().toString();
+    private static Path chartArgument(Path chart) {
+        return chart.toAbsolutePath().normalize();
     }
 
-    /** Values go to Helm as a file (types and nulls survive, unlike --set), deleted right after the call. */
+    private static int seconds(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+    }
+
+    /** Values go to Helm as a file (types and nulls survive, unlike --set), in this process's private directory. */
     private static Path writeValues(String valuesYaml) {
-        return writePrivate(valuesYaml.isBlank() ? "{}\n" : valuesYaml);
-    }
-
-    private static Path writePrivate(String text) {
+        Path file = ScratchDir.newFile("values-", ".yaml");
         try {
-            // createTempFile makes the file readable by its owner only
-            Path file = Files.createTempFile("obs-bootstrap-", ".yaml");
-            Files.writeString(file, text);
+            Files.writeString(file, valuesYaml.isBlank() ? "{}\n" : valuesYaml);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a temporary file for Helm", e);
+            deleteQuietly(file);
+            throw new UncheckedIOException("cannot write a values file for Helm in " + file.getParent(), e);
         }
     }
 
     private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // a leftover temp file is harmless and the OS cleans it
+            // the directory goes with the process, or with the next start after a kill
         }
-    }
-
-    /** For messages and tests: which Helm helm-java bundles. */
-    public static String helmVersion() {
-        return Helm.version().call();
     }
 }

@@ -87,7 +87,14 @@ public final class PhasePlan {
     }
 
     public Phase phase(String id) {
+        return phase(id, "");
+    }
+
+    /** The phase named by {@code option} (--from, --only, --phase; "" when none): an unknown name is bad input with a suggestion. */
+    public Phase phase(String id, String option) {
         return ordered.stream().filter(p -> p.id().equals(id)).findFirst()
-                .orElseThrow(() -> new ConfigException("unknown phase '" + id + "' (known: " + ids() + ")"));
+                .orElseThrow(() -> new ConfigException((option.isEmpty() ? "" : option + " " + id + ": ") + "unknown phase '" + id + "'; "
+                        + dev.obsbootstrap.core.config.DidYouMean.closest(id, ids()).map(m -> "did you mean '" + m + "'? ").orElse("")
+                        + "known: " + String.join(", ", ids())));
     }
 }

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A Secret a chart references and obs-bootstrap creates, written into install.sh as a command that takes its
- * secret values from the environment or generates them: the bundle never holds a secret value.
+ * A Secret a chart references. Either obs-bootstrap creates it (install.sh gets a command that takes its secret values
+ * from the environment or generates them: the bundle never holds a secret value), or, when every key is
+ * {@link Key.Required}, the user creates it and obs-bootstrap only checks, before the first write, that it exists
+ * with those keys ({@link #userProvided}).
  *
  * @param purpose for the script's comment ("Grafana admin login")
  * @param replace true: rewritten from its sources on every run (receiver credentials follow the config);
@@ -17,6 +19,16 @@ public record StackSecret(String namespace, String name, String purpose, boolean
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(purpose, "purpose");
         keys = List.copyOf(keys);
+    }
+
+    /** A Secret the user creates (object storage credentials, say), checked to hold {@code keys} before anything is written. */
+    public static StackSecret userProvided(String namespace, String name, String purpose, List<String> keys) {
+        return new StackSecret(namespace, name, purpose, false, keys.stream().map(k -> (Key) new Key.Required(k)).toList());
+    }
+
+    /** Whether the user creates this Secret and obs-bootstrap only checks it. */
+    public boolean isUserProvided() {
+        return !keys.isEmpty() && keys.stream().allMatch(k -> k instanceof Key.Required);
     }
 
     /** One key of the Secret and where its value comes from. */
@@ -45,6 +57,13 @@ public record StackSecret(String namespace, String name, String purpose, boolean
                 Objects.requireNonNull(key, "key");
                 Objects.requireNonNull(secretName, "secretName");
                 Objects.requireNonNull(secretKey, "secretKey");
+            }
+        }
+
+        /** A key the user puts into the Secret; obs-bootstrap never writes it, only checks that it is there. */
+        record Required(String key) implements Key {
+            public Required {
+                Objects.requireNonNull(key, "key");
             }
         }
 

@@ -339,6 +339,20 @@ public final class PlanBundleWriter {
     private static void appendSecret(StringBuilder sh, StackSecret secret) {
         String name = quote(secret.name());
         String namespace = quote(secret.namespace());
+        if (secret.isUserProvided()) {
+            List<String> keys = secret.keys().stream().map(StackSecret.Key::key).toList();
+            sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
+                    .append(". You create it; this script only checks that it holds its keys.\n");
+            sh.append("for key in ").append(String.join(" ", keys.stream().map(PlanBundleWriter::quote).toList())).append("; do\n");
+            sh.append("  if [[ -z \"$(kubectl get secret ").append(name).append(" --namespace ").append(namespace)
+                    .append(" -o \"jsonpath={.data.$key}\" 2>/dev/null)\" ]]; then\n");
+            sh.append("    echo \"Secret ").append(secret.namespace()).append('/').append(secret.name())
+                    .append(" needs key $key; create it: kubectl -n ").append(secret.namespace()).append(" create secret generic ")
+                    .append(secret.name()).append(' ').append(String.join(" ", keys.stream().map(k -> "--from-literal=" + k + "=...").toList()))
+                    .append("\" >&2\n");
+            sh.append("    exit 1\n  fi\ndone\n\n");
+            return;
+        }
         String indent = secret.replace() ? "" : "  ";
         sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
                 .append(secret.replace() ? ". Rewritten on every run" : ". Created once, never overwritten")

@@ -3,6 +3,8 @@ package dev.obsbootstrap.core.report;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.ReleaseOutcome;
+import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
 
 import javax.xml.stream.XMLOutputFactory;
@@ -73,6 +75,7 @@ public final class JUnitReport implements ReportWriter {
     @Override
     public void write(RunReport report, Writer out) throws IOException {
         List<Suite> suites = new ArrayList<>();
+        report.failure().ifPresent(failure -> suites.add(runSuite(report, failure)));
         for (PhaseOutcome phase : report.phases()) {
             suites.add(suite(report, phase));
         }
@@ -102,6 +105,37 @@ public final class JUnitReport implements ReportWriter {
             throw new IOException("could not write the JUnit report: " + e.getMessage(), e);
         }
         out.flush();
+    }
+
+    /** The run's own failure (bad input, no cluster, a lock, a signal) as an error testcase, so CI shows a result for it. */
+    private Suite runSuite(RunReport report, RunFailure failure) {
+        String classname = CLASSNAME_PREFIX + "run";
+        String message = text(failure.message());
+        Case testcase = new Case(classname, text(report.command()), report.duration(), Kind.ERROR, failureType(failure.code()),
+                orDefault(firstLine(message), failure.code().name()), message + "\nexit code " + failure.code().code());
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("exitCode", Integer.toString(failure.code().code()));
+        properties.put("command", text(report.command()));
+        properties.put("runId", text(report.runId()));
+        properties.put("profile", text(report.profile()));
+        return new Suite("run", report.duration(), properties, List.of(testcase));
+    }
+
+    private static String failureType(ExitCode code) {
+        return switch (code) {
+            case BAD_INPUT -> "BadInput";
+            case CLUSTER_FAILURE -> "ClusterFailure";
+            case INTERNAL_ERROR -> "InternalError";
+            case INTERRUPTED -> "Interrupted";
+            case TERMINATED -> "Terminated";
+            case VERIFY_FAILED -> "VerifyFailed";
+            case OK -> "Error";
+        };
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     private Suite suite(RunReport report, PhaseOutcome phase) {
@@ -196,7 +230,7 @@ public final class JUnitReport implements ReportWriter {
             body.append(text(release.component())).append(": release ").append(text(release.release()))
                     .append(", chart ").append(text(release.chart()))
                     .append(", revision ").append(release.revision())
-                    .append(", ").append(text(release.action()))
+                    .append(", ").append(text(release.action().label()))
                     .append(", ").append(release.ready()).append('/').append(release.total()).append(" ready\n");
         }
         if (!phase.detail().isBlank()) {

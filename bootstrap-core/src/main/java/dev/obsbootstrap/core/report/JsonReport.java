@@ -48,6 +48,13 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("startedAt", DateTimeFormatter.ISO_INSTANT.format(report.startedAt().truncatedTo(ChronoUnit.MILLIS)));
             json.writeNumberProperty("durationMs", report.duration().toMillis());
             json.writeNumberProperty("exitCode", report.exitCode().code());
+            if (report.failure().isPresent()) {
+                json.writeObjectPropertyStart("error");
+                json.writeStringProperty("kind", report.failure().get().code().name());
+                json.writeNumberProperty("exitCode", report.failure().get().code().code());
+                json.writeStringProperty("message", clean(report.failure().get().message()));
+                json.writeEndObject();
+            }
             json.writeArrayPropertyStart("phases");
             for (PhaseOutcome phase : report.phases()) {
                 phase(phase, json);
@@ -74,7 +81,7 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("release", clean(release.release()));
             json.writeStringProperty("chart", clean(release.chart()));
             json.writeNumberProperty("revision", release.revision());
-            json.writeStringProperty("action", clean(release.action()));
+            json.writeStringProperty("action", clean(release.action().label()));
             json.writeNumberProperty("ready", release.ready());
             json.writeNumberProperty("total", release.total());
             json.writeEndObject();

@@ -97,7 +97,7 @@ public final class TextReport implements ReportWriter {
         for (ReleaseOutcome release : phase.releases()) {
             rows.add(List.of(clean(release.component()), clean(release.release()), clean(release.chart()),
                     release.revision() > 0 ? Integer.toString(release.revision()) : "-",
-                    clean(release.action()), release.ready() + "/" + release.total()));
+                    clean(release.action().label()), release.ready() + "/" + release.total()));
         }
         table(rows, "  ", text);
     }
@@ -155,11 +155,16 @@ public final class TextReport implements ReportWriter {
             case OK -> "ok";
             case VERIFY_FAILED -> "verification failed";
             case BAD_INPUT -> "bad input";
-            case CLUSTER_FAILURE -> "install failed";
+            case CLUSTER_FAILURE -> "cluster failure";
+            case INTERNAL_ERROR -> "internal error";
             case INTERRUPTED -> "interrupted";
+            case TERMINATED -> "terminated";
         };
         List<String> tally = new ArrayList<>();
         counts.forEach((status, count) -> tally.add(count + " " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        if (report.failure().isPresent()) {
+            notOk.add(0, "run: " + clean(report.failure().get().message().lines().findFirst().orElse("")));
+        }
         StringBuilder line = new StringBuilder("Result: ").append(verdict).append(" (exit ").append(exit.code()).append("), ")
                 .append(tally.isEmpty() ? "no phases" : String.join(", ", tally));
         if (!notOk.isEmpty()) {

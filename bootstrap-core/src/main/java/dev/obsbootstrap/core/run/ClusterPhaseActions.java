@@ -2,6 +2,11 @@ package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.cluster.CrdApplier;
 import dev.obsbootstrap.core.cluster.Diagnostics;
+import dev.obsbootstrap.core.cluster.FailFast;
+import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
+import dev.obsbootstrap.core.cluster.ImmutableFields;
+import dev.obsbootstrap.core.cluster.KubeErrors;
+import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.cluster.ResourceRef;
 import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.cluster.Waiter;
@@ -11,16 +16,20 @@ import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ClusterException;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.plan.ManifestObject;
+import dev.obsbootstrap.core.plan.Manifests;
 import dev.obsbootstrap.core.plan.Planner;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
 import dev.obsbootstrap.core.report.Console;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -28,21 +37,34 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The real cluster work behind {@link Runner}: Secrets the phase declares, {@code helm upgrade --install} of each
  * release (CRD charts are templated and server-side applied instead), a watch-based wait for every workload Helm
  * wrote and the operator created, and the phase's probes. Knows no component by name: everything comes from the
  * phase, the catalog and the rendered manifests.
+ *
+ * <p>It also remembers what this run itself did to each release (installed it, or upgraded it from which deployed
+ * revision), because that, and not a release's status afterwards, decides what a rollback may touch.
  */
 public final class ClusterPhaseActions implements PhaseActions {
     /** The revision the ledger records for a CRD set that is applied and Established (CRDs have no Helm history). */
     static final int CRDS_PRESENT = 1;
+    private static final String HELM_HOOK = "helm.sh/hook";
+    /** Kinds that live outside any namespace: Helm leaves them without one, every other kind goes to the release's. */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+            "PriorityClass", "StorageClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
+            "PersistentVolume", "IngressClass", "RuntimeClass", "CSIDriver", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
 
     private final BootstrapConfig config;
     private final StackTopology topology;
@@ -54,20 +76,29 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final ProbeContext probeContext;
     private final String kubeVersion;
     private final Optional<Duration> timeoutOverride;
+    private final String runId;
+    private final FailFast failFast;
     private final Console console;
     private final Map<String, List<ReleaseSpec>> prepared = new LinkedHashMap<>();
     private final Map<String, List<StackSecret>> declaredSecrets = new LinkedHashMap<>();
     private final Map<String, List<ResourceRef>> awaited = new LinkedHashMap<>();
-    /** Rendered manifests by release, within this run: a CRD chart is templated once for the presence check and the apply. */
-    private final Map<ReleaseSpec, String> templates = new java.util.HashMap<>();
+    /** What this run did to each phase's releases, in the order it did it. */
+    private final Map<String, List<ReleaseChange>> changes = new LinkedHashMap<>();
+    /** Rendered manifests by release, within this run: each release is templated at most once. */
+    private final Map<ReleaseSpec, String> templates = new HashMap<>();
+
+    /** One Helm write of this run: whether the release existed before it, and which revision was deployed then. */
+    private record ReleaseChange(String release, String namespace, boolean existedBefore, Optional<Integer> deployedBefore) {
+    }
 
     /**
      * @param probes          runs with the root console: it tags lines with the phase itself
      * @param timeoutOverride --timeout, which wins over the profile's per-phase timeouts
+     * @param runId           recorded in the description of every Helm revision this run writes
      */
     public ClusterPhaseActions(BootstrapConfig config, StackTopology topology, KubernetesClient client, HelmDriver helm,
                                Planner planner, StackSecrets secrets, ProbeRunner probes, ProbeContext probeContext,
-                               String kubeVersion, Optional<Duration> timeoutOverride, Console console) {
+                               String kubeVersion, Optional<Duration> timeoutOverride, String runId, FailFast failFast, Console console) {
         this.config = Objects.requireNonNull(config, "config");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.client = Objects.requireNonNull(client, "client");
@@ -78,6 +109,8 @@ public final class ClusterPhaseActions implements PhaseActions {
         this.probeContext = Objects.requireNonNull(probeContext, "probeContext");
         this.kubeVersion = Objects.requireNonNull(kubeVersion, "kubeVersion");
         this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.failFast = Objects.requireNonNull(failFast, "failFast");
         this.console = Objects.requireNonNull(console, "console");
     }
 
@@ -86,17 +119,117 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<ReleaseSpec> specs = new ArrayList<>();
         Map<String, String> releases = new LinkedHashMap<>();
         Map<String, String> components = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (String componentId : phase.components(config)) {
-            ReleaseSpec spec = planner.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
-            specs.add(spec);
-            releases.put(spec.releaseName(), spec.chart().coordinate());
-            components.put(spec.releaseName(), spec.componentId());
+            try {
+                ReleaseSpec spec = planner.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                specs.add(spec);
+                releases.put(spec.releaseName(), spec.chart().coordinate());
+                components.put(spec.releaseName(), spec.componentId());
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
         }
         List<StackSecret> declared = phase.secrets(config, topology);
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
         return new PreparedPhase(phase.id(), releases, PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared), components);
     }
+
+    // ---- before the first write --------------------------------------------------------------------------------------
+
+    @Override
+    public List<Problem> check(List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
+            throws InterruptedException {
+        List<Problem> problems = new ArrayList<>();
+        for (PreparedPhase phase : phases) {
+            for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
+                secrets.problems(declared).forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+            }
+            for (ReleaseSpec spec : specs(phase)) {
+                checkInterrupt();
+                if (spec.mode() != InstallMode.HELM_RELEASE) {
+                    continue;
+                }
+                List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
+                Optional<HelmRelease> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+                if (latest.isPresent() && latest.get().status().isPending()
+                        && !Integer.valueOf(latest.get().revision()).equals(deadRunWrites.get(spec.releaseName()))) {
+                    problems.add(Problem.cluster(unexplainedPending(spec, latest.get(), history)));
+                }
+                if (changing.contains(phase) && !history.isEmpty()) {
+                    try {
+                        new ImmutableFields(client).problems(spec.releaseName(), template(spec), spec.namespace())
+                                .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+                    } catch (ConfigException e) {
+                        problems.add(Problem.badInput("[" + phase.phaseId() + "] " + e.getMessage()));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A pending release no run of ours explains: someone else's helm command, maybe still running. Left alone. */
+    private static String unexplainedPending(ReleaseSpec spec, HelmRelease latest, List<HelmRelease> history) {
+        Optional<HelmRelease> lastGood = lastDeployed(history, latest.revision());
+        String recover = lastGood.map(good -> "helm -n " + spec.namespace() + " rollback " + spec.releaseName() + " " + good.revision())
+                .orElse("helm -n " + spec.namespace() + " uninstall " + spec.releaseName());
+        return "release " + spec.releaseName() + " in namespace " + spec.namespace() + " is " + latest.status() + " at revision "
+                + latest.revision() + " (\"" + latest.description() + "\"), and no obs-bootstrap run explains it: another helm command "
+                + "started it and may still be running, so obs-bootstrap leaves it alone. If nothing is running on it any more, "
+                + "recover it with: " + recover;
+    }
+
+    @Override
+    public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) throws InterruptedException {
+        List<String> done = new ArrayList<>();
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
+        for (PreparedPhase phase : phases) {
+            for (ReleaseSpec spec : specs(phase)) {
+                checkInterrupt();
+                Integer revision = deadRunWrites.get(spec.releaseName());
+                if (spec.mode() != InstallMode.HELM_RELEASE || revision == null) {
+                    continue;
+                }
+                List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
+                Optional<HelmRelease> pending = history.stream().filter(h -> h.revision() == revision && h.status().isPending()).findFirst();
+                if (pending.isEmpty()) {
+                    continue; // the dead run's write finished after all
+                }
+                String release = spec.releaseName();
+                records.markFailed(spec.namespace(), release, revision,
+                        "obs-bootstrap run " + runId + ": the run that wrote this revision died before it finished");
+                Optional<HelmRelease> lastGood = lastDeployed(history, revision);
+                if (lastGood.isEmpty()) {
+                    helm.uninstall(release, spec.namespace());
+                    done.add(release + " was left " + pending.get().status() + " at revision " + revision
+                            + " by the dead run and had never been deployed: removed (this run installs it again)");
+                    continue;
+                }
+                try {
+                    HelmRelease back = helm.rollback(release, spec.namespace(), lastGood.get().revision(),
+                            "obs-bootstrap run " + runId + ": back to revision " + lastGood.get().revision() + " after a dead run's upgrade");
+                    done.add(release + " was left " + pending.get().status() + " at revision " + revision + " by the dead run: marked "
+                            + "failed and rolled back to revision " + lastGood.get().revision() + " (now revision " + back.revision() + ")");
+                } catch (ConfigException chartMissing) {
+                    done.add(release + " was left " + pending.get().status() + " at revision " + revision + " by the dead run: marked "
+                            + "failed (revision " + lastGood.get().revision() + " stays deployed; " + chartMissing.getMessage() + ")");
+                }
+            }
+        }
+        return done;
+    }
+
+    private static Optional<HelmRelease> lastDeployed(List<HelmRelease> history, int before) {
+        return history.stream().filter(h -> h.revision() < before && h.status().wasDeployed())
+                .reduce((first, second) -> second);
+    }
+
+    // ---- state ----------------------------------------------------------------------------------------------------------
 
     @Override
     public Map<String, Integer> deployedRevisions(PreparedPhase phase) throws InterruptedException {
@@ -122,25 +255,83 @@ public final class ClusterPhaseActions implements PhaseActions {
             for (CustomResourceDefinition crd : crds) {
                 CustomResourceDefinition live = client.apiextensions().v1().customResourceDefinitions()
                         .withName(crd.getMetadata().getName()).get();
-                if (live == null || !dev.obsbootstrap.core.cluster.ReadinessChecks.isCrdEstablished(live)) {
+                if (live == null || !ReadinessChecks.isCrdEstablished(live)) {
                     return false;
                 }
             }
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read CustomResourceDefinitions: " + e.getMessage()
-                    + " (your user needs get on customresourcedefinitions.apiextensions.k8s.io)", e);
+            throw new ClusterException("cannot read CustomResourceDefinitions: " + KubeErrors.describe(client, e)
+                    + KubeErrors.accessHint(e, "your user needs get on customresourcedefinitions.apiextensions.k8s.io"), e);
         }
         return !crds.isEmpty();
     }
 
     @Override
-    public List<ReleaseOutcome> install(PreparedPhase phase, Console phaseConsole) throws InterruptedException {
+    public List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException {
+        Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
+        for (List<String> keys : entry.objects().values()) {
+            for (String key : keys) {
+                ResourceRef.parse(key).ifPresent(ref -> byCollection
+                        .computeIfAbsent(ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(), k -> new ArrayList<>()).add(ref));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (List<ResourceRef> refs : byCollection.values()) {
+            checkInterrupt();
+            ResourceRef first = refs.get(0);
+            Set<String> present = new java.util.HashSet<>();
+            try {
+                var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
+                List<GenericKubernetesResource> items = first.namespace().isEmpty() ? collection.list().getItems()
+                        : collection.inNamespace(first.namespace()).list().getItems();
+                items.forEach(item -> present.add(item.getMetadata().getName()));
+            } catch (KubernetesClientException | IllegalArgumentException e) {
+                if (e instanceof KubernetesClientException k && KubeErrors.isNetwork(k)) {
+                    throw new ClusterException("cannot check that the objects of phase " + phase.phaseId() + " exist: "
+                            + KubeErrors.describe(client, k), e);
+                }
+                continue; // a kind this user may not list, or the API no longer serves: not a reason to reinstall
+            }
+            refs.stream().filter(ref -> !present.contains(ref.name())).forEach(ref -> missing.add(ref.describe()));
+        }
+        return missing;
+    }
+
+    @Override
+    public Map<String, List<String>> inventory(PreparedPhase phase) {
+        Map<String, List<String>> objects = new LinkedHashMap<>();
+        for (ReleaseSpec spec : specs(phase)) {
+            objects.put(spec.releaseName(), objectsIn(template(spec), spec.namespace()).stream().map(ResourceRef::key).toList());
+        }
+        return objects;
+    }
+
+    /** The objects Helm keeps for a release: everything rendered but its hooks (Helm deletes those by their policy). */
+    private static List<ResourceRef> objectsIn(String manifest, String namespace) {
+        List<ResourceRef> refs = new ArrayList<>();
+        for (ManifestObject object : Manifests.objects(manifest)) {
+            boolean hook = object.at("metadata", "annotations").filter(Map.class::isInstance)
+                    .map(annotations -> ((Map<?, ?>) annotations).containsKey(HELM_HOOK)).orElse(false);
+            if (hook || object.kind().isEmpty() || object.name().isEmpty()) {
+                continue;
+            }
+            String objectNamespace = object.namespace().isEmpty() && !CLUSTER_SCOPED.contains(object.kind()) ? namespace : object.namespace();
+            refs.add(new ResourceRef(object.apiVersion(), object.kind(), objectNamespace, object.name()));
+        }
+        return refs;
+    }
+
+    // ---- install and wait -------------------------------------------------------------------------------------------
+
+    @Override
+    public List<ReleaseOutcome> install(PreparedPhase phase, Console phaseConsole, WriteLog writes) throws InterruptedException {
         // --timeout (else the profile's) limits the whole phase, however many releases and waits it has
-        Duration timeout = timeoutOverride.orElse(config.profile().timeoutFor(phase.phaseId()));
+        Duration timeout = timeout(phase);
         Instant deadline = Instant.now().plus(timeout);
         List<ReleaseOutcome> outcomes = new ArrayList<>();
         List<ResourceRef> workloads = new ArrayList<>();
         awaited.put(phase.phaseId(), workloads);
+        List<ReleaseChange> done = changes.computeIfAbsent(phase.phaseId(), k -> new ArrayList<>());
         for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
             StackSecrets.Outcome outcome = secrets.ensure(declared);
             phaseConsole.info("Secret %s/%s %s (%s: %s)", outcome.namespace(), outcome.name(), outcome.action(),
@@ -154,35 +345,92 @@ public final class ClusterPhaseActions implements PhaseActions {
                         () -> new CrdApplier(client, new Waiter(client)).apply(template(spec), remaining(deadline)));
                 phaseConsole.info("%d CRDs server-side applied and Established (%s)", applied.size(), spec.chart().coordinate());
                 outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), CRDS_PRESENT,
-                        "applied", applied.size(), applied.size()));
+                        ReleaseAction.APPLIED, applied.size(), applied.size()));
                 continue;
             }
-            Optional<HelmRelease> before = helm.status(spec.releaseName(), spec.namespace());
-            phaseConsole.info("%s %s", before.isPresent() ? "upgrading" : "installing", spec.describe());
-            HelmRelease release = helm.upgradeInstall(spec, kubeVersion);
-            List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(release.manifest(), spec.namespace()));
-            ComponentSpec component = topology.component(spec.componentId());
+            List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
+            boolean existed = !history.isEmpty();
+            int next = existed ? history.get(history.size() - 1).revision() + 1 : 1;
+            phaseConsole.info("%s %s", existed ? "upgrading" : "installing", spec.describe());
+            writes.writing(spec.releaseName(), next);
+            done.add(new ReleaseChange(spec.releaseName(), spec.namespace(), existed, lastDeployed(history, next).map(HelmRelease::revision)));
+            HelmRelease release = helm.upgradeInstall(spec, kubeVersion, "obs-bootstrap run " + runId);
+            checkInterrupt();
+            List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+            releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
             workloads.addAll(releaseWorkloads);
-            Waiter waiter = new Waiter(client);
-            if (!component.operatorWorkloads().isEmpty()) {
-                // A workload can be both in the manifest and matched by the operator selector: count it once.
-                List<ResourceRef> operated = withinLimit(phase.phaseId(), timeout, deadline,
-                        () -> waiter.operatorWorkloads(spec.namespace(), component.operatorWorkloads(), remaining(deadline))).stream()
-                        .filter(ref -> !releaseWorkloads.contains(ref)).toList();
-                releaseWorkloads.addAll(operated);
-                workloads.addAll(operated);
-            }
             int total = releaseWorkloads.size();
-            withinLimit(phase.phaseId(), timeout, deadline, () -> {
-                waiter.waitAllReady(releaseWorkloads, remaining(deadline),
-                        (now, all) -> phaseConsole.progress("%s: %d/%d workloads ready", spec.releaseName(), now, all));
-                return total;
-            });
+            awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
             phaseConsole.info("%s revision %d: %d/%d workloads ready", spec.releaseName(), release.revision(), total, total);
             outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), release.revision(),
-                    before.isPresent() ? "upgraded" : "installed", total, total));
+                    existed ? ReleaseAction.UPGRADED : ReleaseAction.INSTALLED, total, total));
         }
         return outcomes;
+    }
+
+    @Override
+    public List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console phaseConsole)
+            throws InterruptedException {
+        Duration timeout = timeout(phase);
+        Instant deadline = Instant.now().plus(timeout);
+        List<ReleaseOutcome> outcomes = new ArrayList<>();
+        List<ResourceRef> workloads = new ArrayList<>();
+        awaited.put(phase.phaseId(), workloads);
+        for (ReleaseSpec spec : specs(phase)) {
+            checkInterrupt();
+            int revision = revisions.getOrDefault(spec.releaseName(), 0);
+            if (spec.mode() == InstallMode.APPLY_CRDS) {
+                int count = CrdApplier.crdsIn(template(spec)).size();
+                outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision,
+                        ReleaseAction.UNCHANGED, count, count));
+                continue;
+            }
+            List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+            releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
+            workloads.addAll(releaseWorkloads);
+            awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
+            outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision,
+                    ReleaseAction.UNCHANGED, releaseWorkloads.size(), releaseWorkloads.size()));
+        }
+        return outcomes;
+    }
+
+    /** The workloads the component's operator creates after Helm returns, not counted twice when also in the manifest. */
+    private List<ResourceRef> operatorWorkloads(PreparedPhase phase, ReleaseSpec spec, List<ResourceRef> inManifest, Duration timeout,
+                                                Instant deadline) throws InterruptedException {
+        ComponentSpec component = topology.component(spec.componentId());
+        if (component.operatorWorkloads().isEmpty()) {
+            return List.of();
+        }
+        Waiter waiter = new Waiter(client);
+        return withinLimit(phase.phaseId(), timeout, deadline,
+                () -> waiter.operatorWorkloads(spec.namespace(), component.operatorWorkloads(), remaining(deadline))).stream()
+                .filter(ref -> !inManifest.contains(ref)).toList();
+    }
+
+    private void awaitReady(String phaseId, String release, List<ResourceRef> workloads, Duration timeout, Instant deadline,
+                            Console phaseConsole) throws InterruptedException {
+        Waiter.Progress progress = new Waiter.Progress() {
+            @Override
+            public void update(int ready, int total, List<ResourceRef> pending) {
+                phaseConsole.progress("%s: %d/%d workloads ready%s", release, ready, total, pending.isEmpty() ? ""
+                        : "; waiting for " + String.join(", ", pending.stream().map(ResourceRef::describe).limit(3).toList())
+                        + (pending.size() > 3 ? " and " + (pending.size() - 3) + " more" : ""));
+            }
+
+            @Override
+            public void trouble(String message) {
+                if (message.isEmpty()) {
+                    phaseConsole.info("the API server answers again");
+                } else {
+                    phaseConsole.warn("%s", message);
+                }
+            }
+        };
+        withinLimit(phaseId, timeout, deadline, () -> {
+            new Waiter(client).waitAllReady(workloads, remaining(deadline), progress, failFast);
+            return workloads.size();
+        });
     }
 
     @Override
@@ -192,75 +440,71 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public String diagnose(PreparedPhase phase) {
-        java.util.Set<ResourceRef> workloads = new java.util.LinkedHashSet<>(awaited.getOrDefault(phase.phaseId(), List.of()));
-        if (workloads.isEmpty()) {
-            // Nothing was installed in this run (the phase was unchanged, only probed): look at the workloads an install
-            // would have waited on. Helm's status carries no manifest, so the release is templated again.
-            try {
+        Set<ResourceRef> workloads = new LinkedHashSet<>(awaited.getOrDefault(phase.phaseId(), List.of()));
+        try {
+            if (workloads.isEmpty()) {
                 for (ReleaseSpec spec : specs(phase)) {
                     if (spec.mode() == InstallMode.HELM_RELEASE) {
                         workloads.addAll(Waiter.workloadsInManifest(template(spec), spec.namespace()));
                         workloads.addAll(operatorWorkloadsNow(spec));
                     }
                 }
-            } catch (RuntimeException e) {
-                return "diagnostics unavailable: " + e.getMessage();
             }
-        }
-        try {
             Diagnostics.Report report = new Diagnostics(client).diagnose(List.copyOf(workloads));
-            return report.isEmpty() ? "diagnostics: every workload of the phase is ready; the failure is in what it does (see the probe above)"
-                    : report.render();
+            return report.isEmpty() ? "" : report.render();
         } catch (RuntimeException e) {
-            return "diagnostics unavailable: " + e.getMessage();
+            return "diagnostics unavailable: " + (e instanceof KubernetesClientException k ? KubeErrors.describe(client, k) : e.getMessage());
         }
     }
 
     @Override
-    public void rollback(PreparedPhase phase, Map<String, Integer> revisionsBefore) throws InterruptedException {
-        Console phaseConsole = console.forPhase(phase.phaseId());
-        for (ReleaseSpec spec : specs(phase)) {
+    public List<String> rollback(PreparedPhase phase) throws InterruptedException {
+        List<String> undone = new ArrayList<>();
+        List<ReleaseChange> done = new ArrayList<>(changes.getOrDefault(phase.phaseId(), List.of()));
+        Collections.reverse(done);
+        for (ReleaseChange change : done) {
             checkInterrupt();
-            if (spec.mode() != InstallMode.HELM_RELEASE) {
-                continue; // CRDs are never rolled back: other releases' objects may depend on them
-            }
-            // Only what this run changed goes back: a release the failed install never reached stays as it is,
-            // instead of getting a new revision that repeats its current one.
-            Integer before = revisionsBefore.get(spec.releaseName());
-            Optional<HelmRelease> now = helm.status(spec.releaseName(), spec.namespace());
-            if (now.isEmpty()) {
+            if (!change.existedBefore()) {
+                helm.uninstall(change.release(), change.namespace());
+                undone.add(change.release() + " uninstalled (this run installed it)");
                 continue;
             }
-            if (before == null) {
-                helm.uninstall(spec.releaseName(), spec.namespace());
-                phaseConsole.info("%s uninstalled (this run installed it)", spec.releaseName());
-            } else if (now.get().revision() != before || !now.get().deployed()) {
-                HelmRelease back = helm.rollback(spec.releaseName(), spec.namespace(), before);
-                phaseConsole.info("%s rolled back to revision %d (now revision %d)", spec.releaseName(), before, back.revision());
+            if (change.deployedBefore().isEmpty()) {
+                undone.add(change.release() + " left as it is: it had no deployed revision before this run to go back to");
+                continue;
             }
+            int before = change.deployedBefore().get();
+            Optional<HelmRelease> now = helm.status(change.release(), change.namespace());
+            if (now.isPresent() && now.get().deployed() && now.get().revision() == before) {
+                continue; // the upgrade never got written
+            }
+            HelmRelease back = helm.rollback(change.release(), change.namespace(), before,
+                    "obs-bootstrap run " + runId + ": rolled back to revision " + before + " after a failed phase");
+            undone.add(change.release() + " rolled back to revision " + before + " (now revision " + back.revision() + ")");
         }
+        changes.remove(phase.phaseId());
+        return undone;
     }
 
     @Override
     public List<ReleaseOutcome> uninstall(Phase phase, boolean purge) throws InterruptedException {
         List<ReleaseOutcome> removed = new ArrayList<>();
         List<String> components = new ArrayList<>(phase.components(config));
-        java.util.Collections.reverse(components);
+        Collections.reverse(components);
         for (String componentId : components) {
             checkInterrupt();
             ComponentSpec component = topology.component(componentId);
             if (component.mode() == InstallMode.APPLY_CRDS) {
                 if (purge) {
                     ReleaseSpec spec = planner.releaseSpec(phase, component, config, topology, kubeVersion);
-                    List<CustomResourceDefinition> crds = CrdApplier.crdsIn(helm.template(spec, kubeVersion));
+                    List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
                     for (CustomResourceDefinition crd : crds) {
                         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).delete();
                     }
-                    removed.add(new ReleaseOutcome(componentId, component.release(), spec.chart().coordinate(), 0, "purged", 0, crds.size()));
+                    removed.add(new ReleaseOutcome(componentId, component.release(), spec.chart().coordinate(), 0, ReleaseAction.PURGED, 0, crds.size()));
                 } else {
                     console.forPhase(phase.id()).info("CRDs kept (custom resources of other tools may use them); --purge removes them");
-                    removed.add(new ReleaseOutcome(componentId, component.release(),
-                            config.charts().getOrDefault(componentId, component.chart()).coordinate(), 0, "kept (no --purge)", 0, 0));
+                    removed.add(new ReleaseOutcome(componentId, component.release(), component.chart().coordinate(), 0, ReleaseAction.KEPT, 0, 0));
                 }
                 continue;
             }
@@ -274,19 +518,14 @@ public final class ClusterPhaseActions implements PhaseActions {
                         .withLabel("app.kubernetes.io/instance", component.release()).delete();
             }
             removed.add(new ReleaseOutcome(componentId, component.release(), release.get().chart(), release.get().revision(),
-                    purge ? "uninstalled, volumes purged" : "uninstalled", 0, 0));
+                    purge ? ReleaseAction.UNINSTALLED_PURGED : ReleaseAction.UNINSTALLED, 0, 0));
         }
         return removed;
     }
 
     /** {@code helm template} of a release, rendered once per run (the spec holds the values and chart it renders). */
     private String template(ReleaseSpec spec) {
-        String manifest = templates.get(spec);
-        if (manifest == null) {
-            manifest = helm.template(spec, kubeVersion);
-            templates.put(spec, manifest);
-        }
-        return manifest;
+        return templates.computeIfAbsent(spec, s -> helm.template(s, kubeVersion));
     }
 
     /** The workloads the component's operator selectors match now (no waiting: for diagnostics). */
@@ -299,22 +538,32 @@ public final class ClusterPhaseActions implements PhaseActions {
         return refs;
     }
 
+    private Duration timeout(PreparedPhase phase) {
+        return timeoutOverride.orElse(config.profile().timeoutFor(phase.phaseId()));
+    }
+
     /** A wait that may run out of time. */
     @FunctionalInterface
     private interface Wait<T> {
         T run() throws InterruptedException;
     }
 
-    /** Runs a wait; when it fails because the phase's time is up, the message says what the limit was and where it is set. */
+    /**
+     * Runs a wait; when it fails because the phase's time is up, the message says what the limit was and where it is
+     * set. A workload found broken ({@code WorkloadFailedException}) is not a matter of time and is passed on as it is.
+     */
     private static <T> T withinLimit(String phaseId, Duration limit, Instant deadline, Wait<T> wait) throws InterruptedException {
         try {
             return wait.run();
+        } catch (dev.obsbootstrap.core.cluster.WorkloadFailedException e) {
+            throw e;
         } catch (ClusterException e) {
             if (Instant.now().isBefore(deadline)) {
                 throw e;
             }
             throw new ClusterException(e.getMessage() + "\nPhase " + phaseId + " has " + Durations.format(limit)
-                    + " in all (--timeout, else the profile's timeouts." + phaseId + "): if it is only slow, give it more.", e);
+                    + " in all (--timeout, else the profile's timeouts." + phaseId + "): if it is only slow (large images, "
+                    + "volumes being provisioned), give it more.", e);
         }
     }
 

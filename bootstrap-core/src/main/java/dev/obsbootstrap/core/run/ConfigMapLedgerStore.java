@@ -14,6 +14,7 @@ import org.yaml.snakeyaml.representer.Representer;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -113,13 +114,20 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             doc.put("verdict", entry.verdict().name());
             doc.put("at", entry.at().toString());
             doc.put("runId", entry.runId());
+            if (!entry.objects().isEmpty()) {
+                doc.put("objects", new TreeMap<>(entry.objects()));
+            }
             data.put(PHASE_PREFIX + entry.phaseId(), yaml.dump(doc));
         }
         Map<String, Object> lastRun = new LinkedHashMap<>();
         lastRun.put("runId", state.lastRun().runId());
-        lastRun.put("state", state.lastRun().state());
+        lastRun.put("state", state.lastRun().state().word());
         lastRun.put("stoppedAt", state.lastRun().stoppedAt());
         lastRun.put("at", state.lastRun().at().toString());
+        lastRun.put("holder", state.lastRun().holder());
+        if (!state.lastRun().inFlight().isEmpty()) {
+            lastRun.put("inFlight", new TreeMap<>(state.lastRun().inFlight()));
+        }
         data.put(LAST_RUN, yaml.dump(lastRun));
         return data;
     }
@@ -141,7 +149,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             }
             Map<String, Object> map = (Map<String, Object>) doc;
             if (item.getKey().equals(LAST_RUN)) {
-                lastRun = new LedgerState.LastRun(text(map, "runId"), text(map, "state"), text(map, "stoppedAt"), instant(map));
+                lastRun = new LedgerState.LastRun(text(map, "runId"), RunState.of(text(map, "state")), text(map, "stoppedAt"),
+                        instant(map), text(map, "holder"), integers(map.get("inFlight")));
             } else if (item.getKey().startsWith(PHASE_PREFIX)) {
                 String phaseId = item.getKey().substring(PHASE_PREFIX.length());
                 PhaseStatus verdict;
@@ -154,18 +163,31 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 if (map.get("charts") instanceof Map<?, ?> c) {
                     c.forEach((k, v) -> charts.put(String.valueOf(k), String.valueOf(v)));
                 }
-                Map<String, Integer> revisions = new LinkedHashMap<>();
-                if (map.get("revisions") instanceof Map<?, ?> r) {
-                    r.forEach((k, v) -> {
-                        if (v instanceof Number n) {
-                            revisions.put(String.valueOf(k), n.intValue());
+                Map<String, List<String>> objects = new LinkedHashMap<>();
+                if (map.get("objects") instanceof Map<?, ?> o) {
+                    o.forEach((release, keys) -> {
+                        if (keys instanceof List<?> list) {
+                            objects.put(String.valueOf(release), list.stream().map(String::valueOf).toList());
                         }
                     });
                 }
-                phases.put(phaseId, new LedgerEntry(phaseId, text(map, "configHash"), charts, revisions, verdict, instant(map), text(map, "runId")));
+                phases.put(phaseId, new LedgerEntry(phaseId, text(map, "configHash"), charts, integers(map.get("revisions")), verdict,
+                        instant(map), text(map, "runId"), objects));
             }
         }
         return new LedgerState(phases, lastRun);
+    }
+
+    private static Map<String, Integer> integers(Object value) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    numbers.put(String.valueOf(k), n.intValue());
+                }
+            });
+        }
+        return numbers;
     }
 
     private static String text(Map<String, Object> map, String key) {

@@ -1,10 +1,15 @@
 package dev.obsbootstrap.core.run;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What the ledger remembers of a phase: the last run's hash, charts, revisions, verdict and time. */
+/**
+ * What the ledger remembers of a phase: the last run's hash, charts, revisions, verdict and time, and the objects
+ * each release consists of ({@code ResourceRef.key()} strings), so a later run can tell when one was deleted out of band
+ * without rendering anything.
+ */
 public record LedgerEntry(
         String phaseId,
         String configHash,
@@ -12,7 +17,8 @@ public record LedgerEntry(
         Map<String, Integer> revisions,
         PhaseStatus verdict,
         Instant at,
-        String runId) {
+        String runId,
+        Map<String, List<String>> objects) {
     public LedgerEntry {
         Objects.requireNonNull(phaseId, "phaseId");
         Objects.requireNonNull(configHash, "configHash");
@@ -21,5 +27,6 @@ public record LedgerEntry(
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(runId, "runId");
+        objects = Map.copyOf(objects);
     }
 }

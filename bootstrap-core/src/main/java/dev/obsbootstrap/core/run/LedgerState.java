@@ -8,8 +8,6 @@ import java.util.Optional;
 
 /**
  * The whole ledger: one entry per phase plus where the last run stopped.
- *
- * @param lastRun the last run's id, state (running, finished, failed, interrupted) and the phase it stopped in ("" when none)
  */
 public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
     public LedgerState {
@@ -18,7 +16,7 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
     }
 
     public static LedgerState empty() {
-        return new LedgerState(Map.of(), new LastRun("", "none", "", Instant.EPOCH));
+        return new LedgerState(Map.of(), LastRun.none());
     }
 
     public Optional<LedgerEntry> entry(String phaseId) {
@@ -41,12 +39,38 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
         return new LedgerState(next, lastRun);
     }
 
-    public record LastRun(String runId, String state, String stoppedAt, Instant at) {
+    /**
+     * The last run.
+     *
+     * @param stoppedAt the phase it stopped in ("" when none)
+     * @param holder    who ran it: "user@host pid N" ("" when not known)
+     * @param inFlight  release -> the revision this run asked Helm to write and has not seen finish: a release left
+     *                  pending at exactly that revision was left by this run, and nobody else
+     */
+    public record LastRun(String runId, RunState state, String stoppedAt, Instant at, String holder, Map<String, Integer> inFlight) {
         public LastRun {
             Objects.requireNonNull(runId, "runId");
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(stoppedAt, "stoppedAt");
             Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(holder, "holder");
+            inFlight = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(inFlight));
+        }
+
+        public static LastRun none() {
+            return new LastRun("", RunState.NONE, "", Instant.EPOCH, "", Map.of());
+        }
+
+        /** The same run in another state; what was in flight stays recorded. */
+        public LastRun with(RunState newState, String newStoppedAt, Instant newAt) {
+            return new LastRun(runId, newState, newStoppedAt, newAt, holder, inFlight);
+        }
+
+        /** The same run, about to write {@code revision} of {@code release}. */
+        public LastRun writing(String release, int revision) {
+            Map<String, Integer> next = new java.util.TreeMap<>(inFlight);
+            next.put(release, revision);
+            return new LastRun(runId, state, stoppedAt, at, holder, next);
         }
     }
 }

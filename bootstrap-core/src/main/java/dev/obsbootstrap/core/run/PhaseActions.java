@@ -8,19 +8,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the {@link Runner} does to a cluster, one method per step. The Runner owns order, gating, the ledger and
- * the verdicts; this owns Helm, waits and probes. Errors are thrown: ConfigException (bad input),
- * ClusterException (install or readiness), InterruptedException (Ctrl-C).
+ * What the {@link Runner} does to a cluster, one method per step. The Runner owns order, gating, locking, the ledger
+ * and the verdicts; this owns Helm, waits and probes. Errors are thrown: ConfigException (bad input),
+ * ClusterException (install or readiness), InterruptedException (Ctrl-C, SIGTERM).
  */
 public interface PhaseActions {
     /** Render values and resolve charts. Touches nothing. */
     PreparedPhase prepare(Phase phase);
 
-    /** Release name -> revision deployed now, for the phase's releases that exist. */
+    /**
+     * Everything that would make the run fail, found by reading the cluster only: credentials the phases' Secrets
+     * read, Secrets that must exist, changes Kubernetes refuses on existing objects (for the phases in {@code changing}),
+     * and releases left pending by something this run cannot explain. {@code deadRunWrites} are the releases and
+     * revisions a run that died was writing (recovered by {@link #recover}, so not a problem).
+     */
+    List<Problem> check(List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
+            throws InterruptedException;
+
+    /**
+     * Puts back what a dead run left pending: each release at exactly the revision it was writing goes back to its last
+     * deployed revision, or is removed when it never had one. Returns one line per repair, for the user.
+     */
+    List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) throws InterruptedException;
+
+    /** Release name -> revision deployed now, for the phase's releases whose latest revision is deployed. */
     Map<String, Integer> deployedRevisions(PreparedPhase phase) throws InterruptedException;
 
-    /** Install or upgrade every release of the phase, then wait until its workloads are ready. */
-    List<ReleaseOutcome> install(PreparedPhase phase, Console console) throws InterruptedException;
+    /** Objects of the phase (as the ledger entry lists them) that no longer exist in the cluster. */
+    List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException;
+
+    /** Install or upgrade every release of the phase, telling {@code writes} before each Helm write, then wait until its workloads are ready. */
+    List<ReleaseOutcome> install(PreparedPhase phase, Console console, WriteLog writes) throws InterruptedException;
+
+    /** For a phase nothing changed in: wait until its workloads are ready (restarted pods may not be yet) and report them. */
+    List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console) throws InterruptedException;
+
+    /** The objects each release of the phase consists of ({@code ResourceRef.key()}), from what this run rendered. */
+    Map<String, List<String>> inventory(PreparedPhase phase);
 
     /** Run the phase's probes. */
     List<ProbeResult> verify(Phase phase, Console console) throws InterruptedException;
@@ -28,8 +52,11 @@ public interface PhaseActions {
     /** Human-readable diagnostics for a phase that failed (pods not ready and why, warning events). */
     String diagnose(PreparedPhase phase);
 
-    /** Put each release back at its revision from before this run; uninstall those that had none. */
-    void rollback(PreparedPhase phase, Map<String, Integer> revisionsBefore) throws InterruptedException;
+    /**
+     * Undo what this run itself did to the phase's releases, and nothing else: a release this run installed is
+     * uninstalled, one it upgraded goes back to the revision that was deployed before. Returns one line per release touched.
+     */
+    List<String> rollback(PreparedPhase phase) throws InterruptedException;
 
     /**
      * Uninstall the phase's releases (down), last installed first. {@code purge} also removes CRDs and PVCs.

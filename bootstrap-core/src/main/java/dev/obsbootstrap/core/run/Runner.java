@@ -2,7 +2,14 @@ package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.error.BootstrapException;
+import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.HelmLockedException;
+import dev.obsbootstrap.core.lock.LockHeldException;
+import dev.obsbootstrap.core.lock.LockLostException;
+import dev.obsbootstrap.core.lock.RunIdentity;
+import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -12,92 +19,136 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Walks the phase plan in a plain loop. A phase starts only when every phase it depends on is verified (or
  * switched off); a phase that fails stops the run and every later phase is recorded SKIPPED with the reason, so a
- * report always lists them all. Every outcome goes to the ledger as soon as it is known, which is what lets the
- * next {@code up} continue after a failure or a Ctrl-C.
+ * report always lists them all.
+ *
+ * <p>Before the first write, {@code up} prepares every phase it will run (values, charts) and lets the actions check
+ * what only the cluster can tell (credentials, Secrets that must exist, changes Kubernetes refuses, releases left
+ * pending): any problem ends the run with one message listing all of them, and nothing written. Then it takes the
+ * stack's lock, repairs what a dead run left, and runs. Every outcome goes to the ledger as soon as it is known, which
+ * is what lets the next {@code up} continue after a failure, a signal or a kill.
  */
 public final class Runner {
     private final PhasePlan plan;
     private final BootstrapConfig config;
     private final PhaseActions actions;
     private final LedgerStore ledger;
+    private final RunLock lock;
     private final Console console;
     private final Clock clock;
 
-    public Runner(PhasePlan plan, BootstrapConfig config, PhaseActions actions, LedgerStore ledger, Console console, Clock clock) {
+    public Runner(PhasePlan plan, BootstrapConfig config, PhaseActions actions, LedgerStore ledger, RunLock lock, Console console, Clock clock) {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.config = Objects.requireNonNull(config, "config");
         this.actions = Objects.requireNonNull(actions, "actions");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.lock = Objects.requireNonNull(lock, "lock");
         this.console = Objects.requireNonNull(console, "console");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** {@code up}: install, wait and verify each phase in order. */
-    public RunReport up(String runId, RunOptions options) {
+    public RunReport up(RunIdentity me, RunOptions options) {
         Instant started = clock.instant();
-        checkSelection(options);
+        String runId = me.runId();
+        checkSelection(plan, options);
+        if (Thread.currentThread().isInterrupted()) {
+            return notStarted("up", runId, started, "the run was stopped before it started; nothing was changed");
+        }
+        refuseIfLocked(me);
         LedgerState state = ledger.read();
         checkLeftOutDependencies(options, state);
-        if (state.lastRun().state().equals("interrupted") || state.lastRun().state().equals("failed")) {
-            console.info("the last run (%s) %s in phase '%s': continuing from there", state.lastRun().runId(),
-                    state.lastRun().state().equals("interrupted") ? "was interrupted" : "failed", state.lastRun().stoppedAt());
-        }
-        state = state.withLastRun(new LedgerState.LastRun(runId, "running", "", started));
-        ledger.write(state);
 
+        Map<String, PreparedPhase> prepared;
+        try {
+            prepared = prepareAll(options);
+            preflight(prepared, state, runId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return notStarted("up", runId, started, "the run was stopped while preparing; nothing was changed");
+        }
+
+        try (RunLock.Held held = lock.acquire(me)) {
+            held.tookOverFrom().ifPresent(previous -> console.warn("took over the run lock from %s: it stopped renewing it "
+                    + "(killed, or its machine is gone)", previous.describe(clock.instant())));
+            state = ledger.read(); // what the run before us recorded last, now that nobody else can write it
+            state = takeOverDeadRun(state, runId, prepared);
+            state = state.withLastRun(new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of()));
+            ledger.write(state);
+            return walk(me, options, prepared, state, started, held);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return notStarted("up", runId, started, "the run was stopped while repairing what an earlier run left; "
+                    + "the next `up` continues");
+        }
+    }
+
+    private RunReport walk(RunIdentity me, RunOptions options, Map<String, PreparedPhase> prepared, LedgerState initial,
+                           Instant started, RunLock.Held held) {
+        String runId = me.runId();
+        LedgerState[] state = {initial};
+        WriteLog writes = (release, revision) -> {
+            state[0] = state[0].withLastRun(state[0].lastRun().writing(release, revision));
+            ledger.write(state[0]); // must reach the ledger before Helm writes, or a kill during the write is unexplained
+        };
         List<PhaseOutcome> outcomes = new ArrayList<>();
         Set<String> satisfied = new HashSet<>();
         String blockedBy = "";
-        for (Phase phase : plan.ordered()) {
-            String id = phase.id();
-            if (!phase.enabled(config)) {
-                outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.DISABLED, "switched off in the config or profile"));
-                satisfied.add(id);
-                continue;
-            }
-            if (!blockedBy.isEmpty()) {
-                outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED, "blocked by " + blockedBy));
-                continue;
-            }
-            if (!selected(id, options)) {
-                // Left out by --from/--only: it still gates later phases through what the ledger says of it.
-                boolean verified = state.entry(id).map(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED).orElse(false);
-                outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED,
-                        options.only().isPresent() ? "not selected by --only" : "before --from"));
-                if (verified) {
+        RunState finalState = RunState.FAILED;
+        String stoppedAt = "";
+        try {
+            for (Phase phase : plan.ordered()) {
+                String id = phase.id();
+                if (!phase.enabled(config)) {
+                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.DISABLED, "switched off in the config or profile"));
                     satisfied.add(id);
+                    continue;
                 }
-                continue;
-            }
-            List<String> unmet = phase.dependsOn().stream().filter(d -> !satisfied.contains(d)).toList();
-            if (!unmet.isEmpty()) {
-                outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED, "needs " + String.join(", ", unmet)
-                        + " verified first (run `up` without --from/--only, or verify them)"));
-                blockedBy = unmet.get(0);
-                continue;
-            }
-
-            PhaseRun run = runPhase(phase, state, options);
-            PhaseOutcome outcome = run.outcome();
-            outcomes.add(outcome);
-            state = record(state, run, runId);
-            if (outcome.status() == PhaseStatus.VERIFIED || outcome.status() == PhaseStatus.UNVERIFIED) {
-                satisfied.add(id);
-            } else {
+                if (!blockedBy.isEmpty()) {
+                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED, "blocked by " + blockedBy));
+                    continue;
+                }
+                if (!selected(plan, id, options)) {
+                    // Left out by --from/--only: it still gates later phases through what the ledger says of it.
+                    boolean verified = state[0].entry(id).map(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED).orElse(false);
+                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED,
+                            options.only().isPresent() ? "not selected by --only" : "before --from"));
+                    if (verified) {
+                        satisfied.add(id);
+                    }
+                    continue;
+                }
+                List<String> unmet = phase.dependsOn().stream().filter(d -> !satisfied.contains(d)).toList();
+                if (!unmet.isEmpty()) {
+                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED, "needs " + String.join(", ", unmet)
+                            + " verified first (run `up` without --from/--only, or verify them)"));
+                    blockedBy = unmet.get(0);
+                    continue;
+                }
+                stoppedAt = id;
+                PreparedPhase phasePrepared = prepared.get(id);
+                PhaseRun run = execute(phase, phasePrepared, state[0], options, writes, held);
+                PhaseOutcome outcome = run.outcome();
+                outcomes.add(outcome);
+                state[0] = record(state[0], run, phasePrepared, runId);
+                if (outcome.status() == PhaseStatus.VERIFIED || outcome.status() == PhaseStatus.UNVERIFIED) {
+                    satisfied.add(id);
+                    continue;
+                }
                 blockedBy = id;
-                String runState = outcome.status() == PhaseStatus.INTERRUPTED ? "interrupted" : "failed";
-                state = state.withLastRun(new LedgerState.LastRun(runId, runState, id, clock.instant()));
-                writeQuietly(state);
                 if (outcome.status() == PhaseStatus.INTERRUPTED) {
+                    finalState = RunState.INTERRUPTED;
                     // Nothing after an interrupt may touch the cluster: record the rest and stop.
                     for (Phase rest : plan.ordered().subList(plan.ordered().indexOf(phase) + 1, plan.ordered().size())) {
                         outcomes.add(PhaseOutcome.skipped(rest.id(), PhaseStatus.SKIPPED, "run interrupted in " + id));
@@ -105,118 +156,243 @@ public final class Runner {
                     break;
                 }
             }
-        }
-        if (blockedBy.isEmpty()) {
-            state = state.withLastRun(new LedgerState.LastRun(runId, "finished", "", clock.instant()));
-            writeQuietly(state);
+            if (blockedBy.isEmpty()) {
+                finalState = RunState.FINISHED;
+                stoppedAt = "";
+            }
+        } finally {
+            // Whatever happened, the ledger must not say "running" once this run is over.
+            LedgerState last = state[0].withLastRun(new LedgerState.LastRun(runId, finalState, stoppedAt, clock.instant(),
+                    me.describe(), Map.of()));
+            writeQuietly(last);
         }
         return new RunReport("up", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
     }
 
     /**
-     * {@code down}: uninstall in reverse order. A failure stops the walk (what depends on a release that could not be
-     * removed stays too), and the ledger forgets each phase as it goes.
+     * {@code down}: uninstall in reverse order, holding the lock. A failure stops the walk (what depends on a release
+     * that could not be removed stays too), and the ledger forgets each phase as it goes.
      */
-    public RunReport down(String runId, boolean purge) {
+    public RunReport down(RunIdentity me, boolean purge) {
         Instant started = clock.instant();
-        LedgerState state = ledger.read();
+        String runId = me.runId();
+        if (Thread.currentThread().isInterrupted()) {
+            return notStarted("down", runId, started, "the run was stopped before it started; nothing was removed");
+        }
+        refuseIfLocked(me);
         List<PhaseOutcome> outcomes = new ArrayList<>();
         String stoppedBy = "";
-        for (Phase phase : plan.reversed()) {
-            if (!stoppedBy.isEmpty()) {
-                outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "kept: removing " + stoppedBy + " failed"));
-                continue;
+        try (RunLock.Held held = lock.acquire(me)) {
+            LedgerState state = ledger.read();
+            for (Phase phase : plan.reversed()) {
+                if (!stoppedBy.isEmpty()) {
+                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "kept: removing " + stoppedBy + " did not finish"));
+                    continue;
+                }
+                Console phaseConsole = console.forPhase(phase.id());
+                Instant phaseStart = clock.instant();
+                try {
+                    held.checkHeld();
+                    List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
+                    phaseConsole.info("%s", removed.isEmpty() ? "nothing to remove (not installed)"
+                            : String.join("; ", removed.stream().map(r -> r.release() + " " + r.action().label()).toList()));
+                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
+                    state = state.without(phase.id());
+                    writeQuietly(state);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), List.of(), List.of(), "interrupted"));
+                    stoppedBy = phase.id();
+                } catch (ConfigException e) {
+                    throw e;
+                } catch (BootstrapException e) {
+                    phaseConsole.error("%s", e.getMessage());
+                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), List.of(), List.of(), e.getMessage()));
+                    stoppedBy = phase.id();
+                }
             }
-            Console phaseConsole = console.forPhase(phase.id());
-            Instant phaseStart = clock.instant();
-            try {
-                List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
-                phaseConsole.info("%s", removed.isEmpty() ? "nothing to remove (not installed)"
-                        : String.join("; ", removed.stream().map(r -> r.release() + " " + r.action()).toList()));
-                outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
-                state = state.without(phase.id());
-                writeQuietly(state);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), List.of(), List.of(), "interrupted"));
-                stoppedBy = phase.id();
-            } catch (ConfigException e) {
-                throw e;
-            } catch (BootstrapException e) {
-                phaseConsole.error("%s", e.getMessage());
-                outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), List.of(), List.of(), e.getMessage()));
-                stoppedBy = phase.id();
-            }
+            Collections.reverse(outcomes);
+            RunState end = stoppedBy.isEmpty() ? RunState.REMOVED
+                    : outcomes.stream().anyMatch(o -> o.status() == PhaseStatus.INTERRUPTED) ? RunState.INTERRUPTED : RunState.FAILED;
+            writeQuietly(state.withLastRun(new LedgerState.LastRun(runId, end, stoppedBy, clock.instant(), me.describe(), Map.of())));
         }
-        java.util.Collections.reverse(outcomes);
-        state = state.withLastRun(new LedgerState.LastRun(runId, stoppedBy.isEmpty() ? "removed" : "failed", stoppedBy, clock.instant()));
-        writeQuietly(state);
         return new RunReport("down", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
     }
 
-    private boolean selected(String id, RunOptions options) {
-        if (options.only().isPresent()) {
-            return options.only().get().equals(id);
+    // ---- before the first write ---------------------------------------------------------------------------------------
+
+    /** Another live run holds the lock: refuse before reading or rendering anything more. */
+    private void refuseIfLocked(RunIdentity me) {
+        lock.checkFree(me);
+    }
+
+    /** Every phase this run will execute, rendered and resolved; all problems reported together. */
+    private Map<String, PreparedPhase> prepareAll(RunOptions options) throws InterruptedException {
+        Map<String, PreparedPhase> prepared = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Phase phase : plan.ordered()) {
+            if (!phase.enabled(config) || !selected(plan, phase.id(), options)) {
+                continue;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            try {
+                prepared.put(phase.id(), actions.prepare(phase));
+            } catch (ConfigException e) {
+                problems.add("[" + phase.id() + "] " + e.getMessage());
+            }
         }
-        return options.from().map(from -> plan.ids().indexOf(id) >= plan.ids().indexOf(from)).orElse(true);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(summary(problems, "nothing was changed"));
+        }
+        return prepared;
     }
 
-    /** A phase's outcome plus the hash of what it rendered ("" when it never got that far). */
-    private record PhaseRun(PhaseOutcome outcome, String configHash) {
+    /** What only the cluster can tell, read before the first write. */
+    private void preflight(Map<String, PreparedPhase> prepared, LedgerState state, String runId) throws InterruptedException {
+        List<PreparedPhase> changing = new ArrayList<>();
+        for (PreparedPhase phase : prepared.values()) {
+            if (!unchanged(phase, actions.deployedRevisions(phase), state)) {
+                changing.add(phase);
+            }
+        }
+        List<Problem> problems = actions.check(List.copyOf(prepared.values()), changing, deadRunWrites(state, runId));
+        if (problems.isEmpty()) {
+            return;
+        }
+        List<String> messages = problems.stream().map(Problem::message).toList();
+        if (problems.stream().anyMatch(p -> p.code() == ExitCode.BAD_INPUT)) {
+            throw new ConfigException(summary(messages, "nothing was changed"));
+        }
+        throw new ClusterException(summary(messages, "nothing was changed"));
     }
 
-    private PhaseRun runPhase(Phase phase, LedgerState state, RunOptions options) {
-        // Rendering and chart resolution touch nothing; their errors are bad input and end the run with exit 2.
-        PreparedPhase prepared = actions.prepare(phase);
-        return new PhaseRun(execute(phase, prepared, state, options), prepared.configHash());
+    /** The releases a run that died without finishing was writing (it holds no lock: we are about to take it). */
+    private static Map<String, Integer> deadRunWrites(LedgerState state, String runId) {
+        LedgerState.LastRun last = state.lastRun();
+        return last.state() == RunState.RUNNING && !last.runId().equals(runId) ? last.inFlight() : Map.of();
     }
 
-    private PhaseOutcome execute(Phase phase, PreparedPhase prepared, LedgerState state, RunOptions options) {
+    /** A run that still says "running" while we hold the lock is dead: say so, record it, and repair what it left. */
+    private LedgerState takeOverDeadRun(LedgerState state, String runId, Map<String, PreparedPhase> prepared) throws InterruptedException {
+        LedgerState.LastRun last = state.lastRun();
+        if (last.state() == RunState.RUNNING && !last.runId().equals(runId)) {
+            console.warn("the previous run %s%s died%s without finishing: recorded as interrupted", last.runId(),
+                    last.holder().isEmpty() ? "" : " (" + last.holder() + ")",
+                    last.stoppedAt().isEmpty() ? "" : " in phase '" + last.stoppedAt() + "'");
+            for (String repair : actions.recover(List.copyOf(prepared.values()), last.inFlight())) {
+                console.warn("%s", repair);
+            }
+            LedgerState marked = state.withLastRun(last.with(RunState.INTERRUPTED, last.stoppedAt(), clock.instant()));
+            ledger.write(marked);
+            return marked;
+        }
+        if (last.state() == RunState.INTERRUPTED || last.state() == RunState.FAILED) {
+            console.info("the last run (%s) %s in phase '%s': continuing from there", last.runId(),
+                    last.state() == RunState.INTERRUPTED ? "was interrupted" : "failed", last.stoppedAt());
+        }
+        return state;
+    }
+
+    private static String summary(List<String> problems, String outcome) {
+        if (problems.size() == 1) {
+            return problems.get(0) + "\n(" + outcome + ")";
+        }
+        return problems.size() + " problems, found before anything was changed (" + outcome + "):\n  - "
+                + String.join("\n  - ", problems.stream().map(p -> p.replace("\n", "\n    ")).toList());
+    }
+
+    private RunReport notStarted(String command, String runId, Instant started, String why) {
+        List<PhaseOutcome> outcomes = new ArrayList<>();
+        for (Phase phase : command.equals("down") ? plan.reversed() : plan.ordered()) {
+            outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not started: the run was stopped"));
+        }
+        if (command.equals("down")) {
+            Collections.reverse(outcomes);
+        }
+        return new RunReport(command, runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes,
+                Optional.of(new RunFailure(ExitCode.INTERRUPTED, why)));
+    }
+
+    // ---- one phase ----------------------------------------------------------------------------------------------------
+
+    /** A phase's outcome plus the objects its releases consist of (empty when it never got that far). */
+    private record PhaseRun(PhaseOutcome outcome, Map<String, List<String>> objects) {
+    }
+
+    private PhaseRun execute(Phase phase, PreparedPhase prepared, LedgerState state, RunOptions options, WriteLog writes, RunLock.Held held) {
         Console phaseConsole = console.forPhase(phase.id());
         Instant phaseStart = clock.instant();
-        Map<String, Integer> revisionsBefore = Map.of();
         List<ReleaseOutcome> releases = List.of();
+        Map<String, List<String>> objects = Map.of();
         try {
-            revisionsBefore = actions.deployedRevisions(prepared);
-            if (unchanged(prepared, revisionsBefore, state)) {
-                phaseConsole.info("unchanged since run %s (same values, charts and revisions): no upgrade",
-                        state.entry(phase.id()).map(LedgerEntry::runId).orElse("?"));
-                releases = unchangedReleases(phase, prepared, revisionsBefore);
+            held.checkHeld();
+            Map<String, Integer> revisions = actions.deployedRevisions(prepared);
+            Optional<LedgerEntry> entry = state.entry(phase.id());
+            boolean same = unchanged(prepared, revisions, state);
+            List<String> missing = same ? actions.missingObjects(prepared, entry.orElseThrow()) : List.of();
+            if (same && missing.isEmpty()) {
+                phaseConsole.info("unchanged since run %s (same values, charts and revisions): no upgrade", entry.get().runId());
+                releases = actions.awaitUnchanged(prepared, revisions, phaseConsole);
+                objects = entry.get().objects().isEmpty() ? actions.inventory(prepared) : entry.get().objects();
             } else {
-                phaseConsole.info("installing %s", String.join(", ", prepared.releaseNames()));
-                releases = actions.install(prepared, phaseConsole);
+                if (!missing.isEmpty()) {
+                    phaseConsole.warn("%d object%s of this phase %s deleted outside obs-bootstrap (%s): installing the phase again",
+                            missing.size(), missing.size() == 1 ? "" : "s", missing.size() == 1 ? "was" : "were",
+                            String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : ""));
+                }
+                releases = actions.install(prepared, phaseConsole, writes);
+                if (!missing.isEmpty()) {
+                    releases = releases.stream().map(r -> r.action() == ReleaseAction.UPGRADED
+                            ? new ReleaseOutcome(r.component(), r.release(), r.chart(), r.revision(), ReleaseAction.REPAIRED, r.ready(), r.total())
+                            : r).toList();
+                }
+                objects = actions.inventory(prepared);
             }
             if (options.skipVerify()) {
                 phaseConsole.warn("probes skipped (--skip-verify): this phase is installed but UNVERIFIED");
-                return new PhaseOutcome(phase.id(), PhaseStatus.UNVERIFIED, since(phaseStart), releases, List.of(),
-                        "probes skipped on request (--skip-verify)");
+                return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.UNVERIFIED, since(phaseStart), releases, List.of(),
+                        "probes skipped on request (--skip-verify)"), objects);
             }
             List<ProbeResult> probes = actions.verify(phase, phaseConsole);
             List<ProbeResult> failed = probes.stream().filter(p -> !p.passed()).toList();
             if (failed.isEmpty()) {
-                return new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, since(phaseStart), releases, probes, "");
+                return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, since(phaseStart), releases, probes, ""), objects);
             }
             String detail = "probe " + failed.get(0).probe() + " failed: " + failed.get(0).lastObserved()
                     + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "");
             phaseConsole.error("%s", detail);
-            phaseConsole.error("%s", actions.diagnose(prepared));
-            applyFailurePolicy(prepared, revisionsBefore, options, phaseConsole);
-            return new PhaseOutcome(phase.id(), PhaseStatus.VERIFY_FAILED, since(phaseStart), releases, probes, detail);
+            String diagnosis = actions.diagnose(prepared);
+            phaseConsole.error("%s", diagnosis.isEmpty()
+                    ? "diagnostics: every workload of the phase is ready; the failure is in what it does (see the probe above)" : diagnosis);
+            applyFailurePolicy(prepared, options, phaseConsole);
+            return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.VERIFY_FAILED, since(phaseStart), releases, probes, detail), objects);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            phaseConsole.warn("interrupted: stopping before anything else changes; the next `up` continues from '%s'", phase.id());
-            return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
+            return new PhaseRun(interrupted(phase, phaseStart, releases, phaseConsole), Map.of());
         } catch (ConfigException e) {
             throw e; // bad input is the user's to fix, not a phase verdict: the CLI exits 2
         } catch (BootstrapException e) {
             if (Thread.currentThread().isInterrupted()) {
-                return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
+                return new PhaseRun(interrupted(phase, phaseStart, releases, phaseConsole), Map.of());
             }
             phaseConsole.error("%s", e.getMessage());
-            phaseConsole.error("%s", actions.diagnose(prepared));
-            applyFailurePolicy(prepared, revisionsBefore, options, phaseConsole);
-            return new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), releases, List.of(), e.getMessage());
+            if (!(e instanceof LockLostException) && !(e instanceof LockHeldException)) {
+                String diagnosis = e instanceof HelmLockedException ? "" : actions.diagnose(prepared);
+                if (!diagnosis.isEmpty() && !e.getMessage().contains(diagnosis)) {
+                    phaseConsole.error("%s", diagnosis);
+                }
+                applyFailurePolicy(prepared, options, phaseConsole);
+            }
+            return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), releases, List.of(),
+                    e.getMessage()), Map.of());
         }
+    }
+
+    private PhaseOutcome interrupted(Phase phase, Instant phaseStart, List<ReleaseOutcome> releases, Console phaseConsole) {
+        phaseConsole.warn("interrupted: stopping before anything else changes; the next `up` continues from '%s'", phase.id());
+        return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
     }
 
     private boolean unchanged(PreparedPhase prepared, Map<String, Integer> deployed, LedgerState state) {
@@ -230,21 +406,16 @@ public final class Runner {
                 .isPresent();
     }
 
-    private static List<ReleaseOutcome> unchangedReleases(Phase phase, PreparedPhase prepared, Map<String, Integer> revisions) {
-        List<ReleaseOutcome> releases = new ArrayList<>();
-        prepared.releases().forEach((release, chart) ->
-                releases.add(new ReleaseOutcome(prepared.componentOf(release), release, chart, revisions.getOrDefault(release, 0), "unchanged", 0, 0)));
-        return releases;
-    }
-
-    private void applyFailurePolicy(PreparedPhase prepared, Map<String, Integer> revisionsBefore, RunOptions options, Console phaseConsole) {
+    private void applyFailurePolicy(PreparedPhase prepared, RunOptions options, Console phaseConsole) {
         if (options.onFailure() != RunOptions.FailurePolicy.ROLLBACK) {
             phaseConsole.info("keeping the failed release(s) for inspection (--on-failure keep)");
             return;
         }
         try {
-            actions.rollback(prepared, revisionsBefore);
-            phaseConsole.info("rolled back what this run changed (--on-failure rollback)");
+            List<String> undone = actions.rollback(prepared);
+            undone.forEach(line -> phaseConsole.info("%s", line));
+            phaseConsole.info("%s", undone.isEmpty() ? "nothing to roll back: this run changed no release of the phase"
+                    : "rolled back what this run changed (--on-failure rollback)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (BootstrapException e) {
@@ -252,18 +423,19 @@ public final class Runner {
         }
     }
 
-    private LedgerState record(LedgerState state, PhaseRun run, String runId) {
+    private LedgerState record(LedgerState state, PhaseRun run, PreparedPhase prepared, String runId) {
         PhaseOutcome outcome = run.outcome();
         if (outcome.status() == PhaseStatus.INTERRUPTED) {
             return state; // nothing reliable to record about the releases: the next run redoes this phase
         }
-        Map<String, Integer> revisions = new java.util.LinkedHashMap<>();
-        Map<String, String> charts = new java.util.LinkedHashMap<>();
+        Map<String, Integer> revisions = new LinkedHashMap<>();
+        Map<String, String> charts = new LinkedHashMap<>();
         for (ReleaseOutcome release : outcome.releases()) {
             revisions.put(release.release(), release.revision());
             charts.put(release.release(), release.chart());
         }
-        LedgerState next = state.with(new LedgerEntry(outcome.phase(), run.configHash(), charts, revisions, outcome.status(), clock.instant(), runId));
+        LedgerState next = state.with(new LedgerEntry(outcome.phase(), prepared.configHash(), charts, revisions, outcome.status(),
+                clock.instant(), runId, run.objects()));
         writeQuietly(next);
         return next;
     }
@@ -283,12 +455,27 @@ public final class Runner {
         }
     }
 
-    private void checkSelection(RunOptions options) {
-        options.from().ifPresent(plan::phase);
-        options.only().ifPresent(plan::phase);
+    // ---- selection --------------------------------------------------------------------------------------------------
+
+    /**
+     * --from/--only name known phases and are not combined. Checked by the CLI before it connects anywhere, and again
+     * here for callers that did not.
+     *
+     * @throws ConfigException naming the phase, with a suggestion
+     */
+    public static void checkSelection(PhasePlan plan, RunOptions options) {
+        options.from().ifPresent(id -> plan.phase(id, "--from"));
+        options.only().ifPresent(id -> plan.phase(id, "--only"));
         if (options.from().isPresent() && options.only().isPresent()) {
             throw new ConfigException("--from and --only cannot be combined: --from runs a phase and all after it, --only runs one");
         }
+    }
+
+    private static boolean selected(PhasePlan plan, String id, RunOptions options) {
+        if (options.only().isPresent()) {
+            return options.only().get().equals(id);
+        }
+        return options.from().map(from -> plan.ids().indexOf(id) >= plan.ids().indexOf(from)).orElse(true);
     }
 
     /**
@@ -302,11 +489,11 @@ public final class Runner {
         }
         String option = options.only().map(id -> "--only " + id).orElseGet(() -> "--from " + options.from().get());
         for (Phase phase : plan.ordered()) {
-            if (!selected(phase.id(), options) || !phase.enabled(config)) {
+            if (!selected(plan, phase.id(), options) || !phase.enabled(config)) {
                 continue;
             }
             for (String dependency : phase.dependsOn()) {
-                if (selected(dependency, options) || !plan.phase(dependency).enabled(config)) {
+                if (selected(plan, dependency, options) || !plan.phase(dependency).enabled(config)) {
                     continue;
                 }
                 PhaseStatus verdict = state.entry(dependency).map(LedgerEntry::verdict).orElse(null);

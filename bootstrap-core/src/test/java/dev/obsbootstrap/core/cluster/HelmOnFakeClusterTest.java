@@ -67,7 +67,7 @@ class HelmOnFakeClusterTest {
                 ResourceRef.deployment("obs", "demo-web"), ResourceRef.statefulSet("obs", "demo-db"),
                 ResourceRef.daemonSet("obs", "demo-agent"));
         List<String> progress = new ArrayList<>();
-        waiter.waitAllReady(workloads, WAIT, (ready, total) -> progress.add(ready + "/" + total));
+        waiter.waitAllReady(workloads, WAIT, ProgressLog.into(progress));
         assertThat(progress).startsWith("0/3").endsWith("3/3");
         assertThat(cluster.client().services().inNamespace("obs").withName("demo-web").get().getSpec().getClusterIP()).isNotBlank();
 

@@ -141,7 +141,7 @@ class WorkloadFailuresTest {
                 .hasMessageContaining("timed out after 200ms waiting for Deployment slow/slowy-web: readyReplicas 0 of 1");
 
         List<String> progress = new ArrayList<>();
-        waiter.waitAllReady(workloads, Duration.ofSeconds(30), (ready, total) -> progress.add(ready + "/" + total));
+        waiter.waitAllReady(workloads, Duration.ofSeconds(30), ProgressLog.into(progress));
         assertThat(progress).containsExactly("0/3", "1/3", "2/3", "3/3");
         assertThat(new Diagnostics(cluster.client()).diagnose(workloads).pods()).isEmpty();
     }

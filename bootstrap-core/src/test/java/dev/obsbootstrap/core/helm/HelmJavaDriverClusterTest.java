@@ -29,11 +29,11 @@ class HelmJavaDriverClusterTest {
         HelmDriver helm = HelmJavaDriver.templateOnly();
         ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
 
-        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0")).isInstanceOf(ClusterException.class).hasMessageContaining("obs-alloy");
+        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0", "test")).isInstanceOf(ClusterException.class).hasMessageContaining("obs-alloy");
         assertThatThrownBy(() -> helm.list("observability")).isInstanceOf(ClusterException.class);
         assertThatThrownBy(() -> helm.status("obs-alloy", "observability")).isInstanceOf(ClusterException.class);
         assertThatThrownBy(() -> helm.uninstall("obs-alloy", "observability")).isInstanceOf(ClusterException.class);
-        assertThatThrownBy(() -> helm.rollback("obs-alloy", "observability", 1)).isInstanceOf(ClusterException.class);
+        assertThatThrownBy(() -> helm.rollback("obs-alloy", "observability", 1, "test")).isInstanceOf(ClusterException.class);
     }
 
     @Test
@@ -41,7 +41,7 @@ class HelmJavaDriverClusterTest {
         HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
         ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
 
-        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0"))
+        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0", "test"))
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining("helm upgrade --install of release obs-alloy (node-agent@1.0.0) in namespace observability failed")
                 .hasMessageContaining("connection refused");
@@ -60,11 +60,12 @@ class HelmJavaDriverClusterTest {
     }
 
     @Test
-    void valuesTheChartRejectsFailBeforeTheClusterIsContacted(@TempDir Path tmp) throws IOException {
+    void valuesTheChartRejectsAreBadInputFoundWithoutTheCluster(@TempDir Path tmp) throws IOException {
+        // the engine templates every release it will change before its first write (ClusterPhaseActions.check)
         HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
         ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("log-store", FixtureCharts.path("log-store"), "obs-loki", "workload: {replicas: 0}\n");
 
-        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0"))
+        assertThatThrownBy(() -> helm.template(spec, "1.31.0"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("values don't meet the specifications of the schema");
     }
@@ -75,7 +76,7 @@ class HelmJavaDriverClusterTest {
         ReleaseSpec crds = new ReleaseSpec("crd-bundle", "obs-crds", "observability", new ChartRef("https://charts.example.test", "crd-bundle", "1.0.0"),
                 FixtureCharts.path("crd-bundle"), Map.of(), "", InstallMode.APPLY_CRDS, Duration.ofMinutes(2));
 
-        assertThatThrownBy(() -> helm.upgradeInstall(crds, "1.31.0")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server-side");
+        assertThatThrownBy(() -> helm.upgradeInstall(crds, "1.31.0", "test")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server-side");
     }
 
     @Test

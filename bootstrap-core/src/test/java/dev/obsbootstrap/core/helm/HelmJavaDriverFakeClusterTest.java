@@ -57,21 +57,23 @@ class HelmJavaDriverFakeClusterTest {
 
     @Test
     void installsThenUpgradesTheRelease() {
-        HelmRelease installed = helm.upgradeInstall(operator(1), "1.31.0");
-        HelmRelease upgraded = helm.upgradeInstall(operator(2), "1.31.0");
+        HelmRelease installed = helm.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
+        HelmRelease upgraded = helm.upgradeInstall(operator(2), "1.31.0", "obs-bootstrap run test");
 
         assertThat(installed.revision()).isEqualTo(1);
-        assertThat(installed.status()).isEqualTo("deployed");
+        assertThat(installed.status()).isEqualTo(HelmStatus.DEPLOYED);
         assertThat(installed.chart()).isEqualTo("web-operator-2.3.0");
         assertThat(installed.appVersion()).isEqualTo("0.93.1");
-        assertThat(installed.manifest()).contains("kind: Deployment").contains("name: obs-operator");
         assertThat(upgraded.revision()).isEqualTo(2);
         assertThat(deployedReplicas()).isEqualTo(2);
+        assertThat(helm.history("obs-metrics", NAMESPACE)).extracting(HelmRelease::revision, HelmRelease::status, HelmRelease::description)
+                .containsExactly(tuple(1, HelmStatus.SUPERSEDED, "obs-bootstrap run test"), tuple(2, HelmStatus.DEPLOYED, "obs-bootstrap run test"));
+        assertThat(helm.history("obs-nothing", NAMESPACE)).isEmpty();
     }
 
     @Test
     void statusAndListReportTheRelease() {
-        helm.upgradeInstall(operator(1), "1.31.0");
+        helm.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
 
         assertThat(helm.status("obs-metrics", NAMESPACE)).hasValueSatisfying(release -> {
             assertThat(release.revision()).isEqualTo(1);
@@ -85,20 +87,20 @@ class HelmJavaDriverFakeClusterTest {
 
     @Test
     void rollbackDeploysAnEarlierRevisionsValuesAsANewRevision() {
-        helm.upgradeInstall(operator(1), "1.31.0");
-        helm.upgradeInstall(operator(3), "1.31.0");
+        helm.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
+        helm.upgradeInstall(operator(3), "1.31.0", "obs-bootstrap run test");
 
-        HelmRelease rolledBack = helm.rollback("obs-metrics", NAMESPACE, 1);
+        HelmRelease rolledBack = helm.rollback("obs-metrics", NAMESPACE, 1, "test");
 
         assertThat(rolledBack.revision()).isEqualTo(3);
         assertThat(deployedReplicas()).isEqualTo(1);
-        assertThatThrownBy(() -> helm.rollback("obs-metrics", NAMESPACE, 9))
+        assertThatThrownBy(() -> helm.rollback("obs-metrics", NAMESPACE, 9, "test"))
                 .hasMessageContaining("has no revision 9 (it has [1, 2, 3])");
     }
 
     @Test
     void uninstallRemovesTheReleaseAndIsHarmlessTwice() {
-        helm.upgradeInstall(operator(1), "1.31.0");
+        helm.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
 
         helm.uninstall("obs-metrics", NAMESPACE);
         helm.uninstall("obs-metrics", NAMESPACE);
@@ -112,7 +114,7 @@ class HelmJavaDriverFakeClusterTest {
         HelmDriver fromFile = new HelmJavaDriver(new KubeAccess.KubeconfigFile(cluster.writeKubeconfig(tmp.resolve("kubeconfig"))),
                 new ChartResolver(List.of(), tmp.resolve("cache"), ChartRepositoryClient.create(), SilentConsole.INSTANCE));
 
-        fromFile.upgradeInstall(operator(1), "1.31.0");
+        fromFile.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
 
         assertThat(helm.list(NAMESPACE)).extracting(HelmRelease::name).containsExactly("obs-metrics");
     }

@@ -175,7 +175,7 @@ class JUnitReportTest {
         Element error = children(install, "error").get(0);
         assertThat(error.getAttribute("type")).isEqualTo("InstallFailed");
         assertThat(error.getAttribute("message")).isEqualTo("tempo: StatefulSet obs/tempo 0/1 ready after 10m: pod tempo-0 CrashLoopBackOff");
-        assertThat(error.getTextContent()).contains("tempo: release tempo, chart tempo@1.10.0, revision 1, failed, 0/1 ready");
+        assertThat(error.getTextContent()).contains("tempo: release tempo, chart tempo@1.10.0, revision 1, upgraded, 0/1 ready");
         assertThat(suite(document, "traces").getAttribute("errors")).isEqualTo("1");
 
         assertThat(children(testcase(suite(document, "profiling"), "phase"), "skipped").get(0).getAttribute("message"))

@@ -28,7 +28,7 @@ final class SampleReports {
     }
 
     static ReleaseOutcome release(String component) {
-        return new ReleaseOutcome(component, component, component + "@1.2.3", 3, "upgraded", 1, 1);
+        return new ReleaseOutcome(component, component, component + "@1.2.3", 3, dev.obsbootstrap.core.run.ReleaseAction.UPGRADED, 1, 1);
     }
 
     static RunReport report(String command, PhaseOutcome... phases) {
@@ -64,7 +64,7 @@ final class SampleReports {
                         List.of(release("kube-prometheus-stack")), List.of(passed("metrics", "prometheus-scrapes-itself")), ""),
                 new PhaseOutcome("logs", PhaseStatus.UNVERIFIED, Duration.ofSeconds(30), List.of(release("loki")), List.of(), "probes skipped (--skip-verify)"),
                 new PhaseOutcome("traces", PhaseStatus.INSTALL_FAILED, Duration.ofSeconds(600),
-                        List.of(new ReleaseOutcome("tempo", "tempo", "tempo@1.10.0", 1, "failed", 0, 1)), List.of(),
+                        List.of(new ReleaseOutcome("tempo", "tempo", "tempo@1.10.0", 1, dev.obsbootstrap.core.run.ReleaseAction.UPGRADED, 0, 1)), List.of(),
                         "tempo: StatefulSet obs/tempo 0/1 ready after 10m: pod tempo-0 CrashLoopBackOff"),
                 PhaseOutcome.skipped("alerting", PhaseStatus.SKIPPED, "blocked by traces"),
                 PhaseOutcome.skipped("profiling", PhaseStatus.DISABLED, ""),

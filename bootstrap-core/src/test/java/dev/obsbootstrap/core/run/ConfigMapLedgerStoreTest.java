@@ -45,7 +45,7 @@ class ConfigMapLedgerStoreTest {
         List<String> requests = cluster.requests().subList(before, cluster.requests().size());
 
         assertThat(cluster.client().namespaces().withName("fresh").get()).isNotNull();
-        assertThat(new ConfigMapLedgerStore(cluster.client(), "fresh").read().lastRun().state()).isEqualTo("finished");
+        assertThat(new ConfigMapLedgerStore(cluster.client(), "fresh").read().lastRun().state()).isEqualTo(RunState.FINISHED);
         assertThat(requests).singleElement().asString().contains("PUT /api/v1/namespaces/fresh/configmaps/" + ConfigMapLedgerStore.NAME);
     }
 
@@ -91,10 +91,11 @@ class ConfigMapLedgerStoreTest {
     }
 
     private static LedgerState state(String runId, String runState) {
-        return LedgerState.empty().withLastRun(new LedgerState.LastRun(runId, runState, "", Instant.parse("2026-11-26T10:00:00Z")));
+        return LedgerState.empty().withLastRun(new LedgerState.LastRun(runId, RunState.of(runState), "", Instant.parse("2026-11-26T10:00:00Z"),
+                "tester@host pid 1", Map.of()));
     }
 
     private static LedgerEntry entry(String phase) {
-        return new LedgerEntry(phase, "sha256:1", Map.of(), Map.of(), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "r");
+        return new LedgerEntry(phase, "sha256:1", Map.of(), Map.of(), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "r", Map.of());
     }
 }

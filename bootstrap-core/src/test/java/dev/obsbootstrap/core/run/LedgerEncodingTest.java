@@ -12,13 +12,16 @@ class LedgerEncodingTest {
     void aLedgerSurvivesTheConfigMapRoundTrip() {
         LedgerState state = LedgerState.empty()
                 .with(new LedgerEntry("metrics", "sha256:abc", Map.of("obs-metrics", "kube-prometheus-stack@88.5.3"),
-                        Map.of("obs-metrics", 3), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "run-7"))
-                .withLastRun(new LedgerState.LastRun("run-7", "interrupted", "logs", Instant.parse("2026-11-26T10:05:00Z")));
+                        Map.of("obs-metrics", 3), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "run-7",
+                        Map.of("obs-metrics", java.util.List.of("apps/v1 Deployment observability obs-operator", "rbac.authorization.k8s.io/v1 ClusterRole - obs-operator"))))
+                .withLastRun(new LedgerState.LastRun("run-7", RunState.RUNNING, "logs", Instant.parse("2026-11-26T10:05:00Z"),
+                        "ci@runner-3 pid 77", Map.of("obs-loki", 2)));
 
         Map<String, String> data = ConfigMapLedgerStore.encode(state);
 
         assertThat(data).containsOnlyKeys("phase.metrics", "last-run");
         assertThat(data.get("phase.metrics")).contains("verdict: VERIFIED").contains("obs-metrics: 3");
+        assertThat(data.get("last-run")).contains("state: running", "holder: ci@runner-3 pid 77", "obs-loki: 2");
         assertThat(ConfigMapLedgerStore.decode(data)).isEqualTo(state);
     }
 
@@ -31,5 +34,7 @@ class LedgerEncodingTest {
 
         assertThat(state.phases()).isEmpty();
         assertThat(state.lastRun().stoppedAt()).isEqualTo("logs");
+        assertThat(state.lastRun().state()).isEqualTo(RunState.FAILED);
+        assertThat(state.lastRun().holder()).as("older ledgers have no holder").isEmpty();
     }
 }

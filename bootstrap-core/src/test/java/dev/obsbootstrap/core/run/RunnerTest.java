@@ -9,8 +9,13 @@ import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
+import dev.obsbootstrap.core.lock.LockHeldException;
+import dev.obsbootstrap.core.lock.LockHolder;
+import dev.obsbootstrap.core.lock.LockLostException;
+import dev.obsbootstrap.core.lock.RunIdentity;
+import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.testing.RecordingConsole;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -31,38 +36,47 @@ class RunnerTest {
 
     private final FakeActions actions = new FakeActions();
     private final InMemoryLedger ledger = new InMemoryLedger();
+    private RunLock lock = RunLock.none();
+    private final RecordingConsole console = new RecordingConsole();
+
+    private static RunIdentity me(String runId) {
+        return new RunIdentity(runId, "tester", "test-host", 4242);
+    }
 
     @Test
     void runsEveryPhaseInOrderEachVerifiedBeforeTheNextStarts() {
-        RunReport report = runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(report.phases()).extracting(PhaseOutcome::phase).containsExactlyElementsOf(ORDER);
         assertThat(report.phases()).extracting(PhaseOutcome::status).containsOnly(PhaseStatus.VERIFIED);
         List<String> expected = new ArrayList<>();
+        ORDER.forEach(id -> expected.add("prepare:" + id));
+        ORDER.forEach(id -> expected.add("revisions:" + id));
+        expected.add("check:" + String.join(",", ORDER));
         for (String id : ORDER) {
-            expected.addAll(List.of("prepare:" + id, "revisions:" + id, "install:" + id, "verify:" + id));
+            expected.addAll(List.of("revisions:" + id, "install:" + id, "verify:" + id));
         }
-        assertThat(actions.calls).containsExactlyElementsOf(expected);
+        assertThat(actions.calls).as("every phase prepared and checked before the first install").containsExactlyElementsOf(expected);
         assertThat(ledger.state.phases().keySet()).containsExactlyElementsOf(ORDER);
         assertThat(ledger.state.entry("logs").orElseThrow().verdict()).isEqualTo(PhaseStatus.VERIFIED);
         assertThat(ledger.state.entry("logs").orElseThrow().configHash()).isEqualTo("hash-logs-1");
-        assertThat(ledger.state.lastRun().state()).isEqualTo("finished");
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
     }
 
     @Test
     void anInstallFailureStopsTheRunAndLaterPhasesAreNeverTouched() {
         actions.failInstall.add("logs");
 
-        RunReport report = runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE);
         assertThat(statuses(report)).containsExactly(PhaseStatus.VERIFIED, PhaseStatus.VERIFIED, PhaseStatus.INSTALL_FAILED,
                 PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
         assertThat(report.phases().get(3).detail()).isEqualTo("blocked by logs");
-        assertThat(actions.calls).noneMatch(c -> c.endsWith(":traces") || c.endsWith(":alerting"));
+        assertThat(actions.calls).noneMatch(c -> c.equals("install:traces") || c.equals("install:alerting"));
         assertThat(actions.calls).contains("diagnose:logs");
-        assertThat(ledger.state.lastRun().state()).isEqualTo("failed");
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FAILED);
         assertThat(ledger.state.lastRun().stoppedAt()).isEqualTo("logs");
     }
 
@@ -70,7 +84,7 @@ class RunnerTest {
     void aFailedProbeIsAVerificationFailureAndBlocksTheNextPhase() {
         actions.failProbe.add("traces");
 
-        RunReport report = runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED);
         assertThat(report.phases().get(3).status()).isEqualTo(PhaseStatus.VERIFY_FAILED);
@@ -81,25 +95,26 @@ class RunnerTest {
 
     @Test
     void aSecondRunWithNoChangeUpgradesNothingButStillProbes() {
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
 
-        RunReport second = runner(config(Map.of())).up("run-2", RunOptions.defaults());
+        RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.calls).noneMatch(c -> c.startsWith("install:"));
         assertThat(actions.calls).filteredOn(c -> c.startsWith("verify:")).hasSize(5);
-        assertThat(second.phases().get(1).releases()).extracting(ReleaseOutcome::action).containsOnly("unchanged");
+        assertThat(actions.calls).filteredOn(c -> c.startsWith("await:")).as("an unchanged phase is still awaited").hasSize(5);
+        assertThat(second.phases().get(1).releases()).extracting(ReleaseOutcome::action).containsOnly(ReleaseAction.UNCHANGED);
     }
 
     @Test
     void aPhaseWhoseProbesFailedIsProbedAgainButNotReinstalledWhenNothingChanged() {
         actions.failProbe.add("logs");
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.failProbe.clear();
         actions.calls.clear();
 
-        RunReport second = runner(config(Map.of())).up("run-2", RunOptions.defaults());
+        RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:traces", "install:alerting");
@@ -108,12 +123,12 @@ class RunnerTest {
 
     @Test
     void aChangedHashOrAForeignRevisionUpgradesThatPhaseOnly() {
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
         actions.hashSuffix.put("logs", "2");          // values changed
         actions.revisions.put("obs-tempo", 7);         // someone ran helm upgrade by hand
 
-        runner(config(Map.of())).up("run-2", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs", "install:traces");
     }
@@ -121,43 +136,43 @@ class RunnerTest {
     @Test
     void theNextRunResumesAfterAFailure() {
         actions.failInstall.add("logs");
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.failInstall.clear();
         actions.calls.clear();
 
-        RunReport second = runner(config(Map.of())).up("run-2", RunOptions.defaults());
+        RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.calls).filteredOn(c -> c.startsWith("install:"))
                 .containsExactly("install:logs", "install:traces", "install:alerting");
-        assertThat(ledger.state.lastRun().state()).isEqualTo("finished");
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
     }
 
     @Test
     void anInterruptRecordsWhereItStoppedAndTouchesNothingAfter() {
         actions.interruptInstall.add("logs");
 
-        RunReport report = runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
         assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.INTERRUPTED);
         assertThat(report.phases().subList(3, 5)).extracting(PhaseOutcome::detail).containsOnly("run interrupted in logs");
-        assertThat(actions.calls).noneMatch(c -> c.endsWith(":traces") || c.endsWith(":alerting") || c.equals("diagnose:logs"));
-        assertThat(ledger.state.lastRun().state()).isEqualTo("interrupted");
+        assertThat(actions.calls).noneMatch(c -> c.equals("install:traces") || c.equals("install:alerting") || c.equals("diagnose:logs"));
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.INTERRUPTED);
         assertThat(ledger.state.lastRun().stoppedAt()).isEqualTo("logs");
         assertThat(ledger.state.entry("logs")).isEmpty();
         assertThat(Thread.interrupted()).as("the interrupt flag is kept for the caller").isTrue();
 
         actions.interruptInstall.clear();
         actions.calls.clear();
-        RunReport resumed = runner(config(Map.of())).up("run-2", RunOptions.defaults());
+        RunReport resumed = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
         assertThat(resumed.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs", "install:traces", "install:alerting");
     }
 
     @Test
     void aDisabledPhaseDoesNotBlockTheOnesAfterIt() {
-        RunReport report = runner(config(Map.of("traces", false))).up("run-1", RunOptions.defaults());
+        RunReport report = runner(config(Map.of("traces", false))).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(report.phases().get(3).status()).isEqualTo(PhaseStatus.DISABLED);
@@ -167,34 +182,34 @@ class RunnerTest {
 
     @Test
     void onlyRunsOnePhaseWhenItsParentsAreVerifiedInTheLedger() {
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
         actions.hashSuffix.put("logs", "2");
 
-        RunReport report = runner(config(Map.of())).up("run-2", new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP));
+        RunReport report = runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP));
 
-        assertThat(actions.calls).containsExactly("prepare:logs", "revisions:logs", "install:logs", "verify:logs");
+        assertThat(actions.calls).containsExactly("prepare:logs", "revisions:logs", "check:logs", "revisions:logs", "install:logs", "verify:logs");
         assertThat(report.phases()).filteredOn(p -> !p.phase().equals("logs")).extracting(PhaseOutcome::detail).containsOnly("not selected by --only");
     }
 
     @Test
     void onlyRefusesAPhaseWhoseParentWasNeverVerified() {
         // refused before anything runs, as bad input: a run that skipped the one phase it was asked for is no success
-        assertThatThrownBy(() -> runner(config(Map.of())).up("run-1", new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--only logs: phase logs needs metrics verified first")
                 .hasMessageContaining("never run");
         assertThat(actions.calls).isEmpty();
-        assertThat(ledger.state.lastRun().state()).as("nothing recorded for a refused run").isEqualTo("none");
+        assertThat(ledger.state.lastRun().state()).as("nothing recorded for a refused run").isEqualTo(RunState.NONE);
     }
 
     @Test
     void fromRefusesWhenAPhaseBeforeItFailedLastTime() {
         actions.failInstall.add("metrics");
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
 
-        assertThatThrownBy(() -> runner(config(Map.of())).up("run-2", new RunOptions(false, Optional.of("logs"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.of("logs"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--from logs: phase logs needs metrics verified first")
                 .hasMessageContaining("INSTALL_FAILED");
@@ -203,21 +218,200 @@ class RunnerTest {
 
     @Test
     void fromStartsAtThatPhaseAndRunsEverythingAfter() {
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
         actions.hashSuffix.put("traces", "2");
         actions.hashSuffix.put("alerting", "2");
 
-        runner(config(Map.of())).up("run-2", new RunOptions(false, Optional.of("traces"), Optional.empty(), RunOptions.FailurePolicy.KEEP));
+        runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.of("traces"), Optional.empty(), RunOptions.FailurePolicy.KEEP));
 
         assertThat(actions.calls).filteredOn(c -> c.startsWith("prepare:")).containsExactly("prepare:traces", "prepare:alerting");
     }
 
+    // ---- issue 7: prepare everything before the first write, one run at a time, recovery, ledger never "running" ----
+
+    @Test
+    void aProblemInTheLastPhaseIsFoundBeforeTheFirstWrite() {
+        actions.failPrepare.add("alerting");
+        actions.failPrepare.add("logs");
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("2 problems, found before anything was changed")
+                .hasMessageContaining("[logs] chart of logs is not available")
+                .hasMessageContaining("[alerting] chart of alerting is not available");
+        assertThat(actions.calls).noneMatch(c -> c.startsWith("install:") || c.startsWith("check:"));
+        assertThat(ledger.writes).as("not a single write").isZero();
+    }
+
+    @Test
+    void clusterChecksListEveryProblemAndWriteNothing() {
+        actions.problems.add(Problem.badInput("[alerting] environment variable HOOK_URL is not set"));
+        actions.problems.add(Problem.badInput("[logs] Secret observability/obs-loki-s3 does not exist"));
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("HOOK_URL").hasMessageContaining("obs-loki-s3").hasMessageContaining("nothing was changed");
+        assertThat(actions.calls).noneMatch(c -> c.startsWith("install:"));
+        assertThat(ledger.writes).isZero();
+    }
+
+    @Test
+    void aReleaseSomeoneElseLeftPendingIsAClusterProblemNotBadInput() {
+        actions.problems.add(Problem.cluster("release obs-loki is pending-upgrade at revision 4, and no obs-bootstrap run explains it"));
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
+                .isInstanceOf(ClusterException.class).isNotInstanceOf(ConfigException.class)
+                .hasMessageContaining("pending-upgrade");
+        assertThat(ledger.writes).isZero();
+    }
+
+    @Test
+    void anotherLiveRunHoldingTheLockIsRefusedBeforeAnythingIsRendered() {
+        lock = new RunLock() {
+            @Override
+            public Optional<LockHolder> holder() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void checkFree(RunIdentity who) {
+                throw new LockHeldException("another obs-bootstrap run holds the lock on namespace observability: run obs-other");
+            }
+
+            @Override
+            public Held acquire(RunIdentity who) {
+                throw new AssertionError("never reached");
+            }
+        };
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-2"), RunOptions.defaults()))
+                .isInstanceOf(LockHeldException.class).hasMessageContaining("run obs-other");
+        assertThat(actions.calls).isEmpty();
+        assertThat(ledger.writes).isZero();
+    }
+
+    @Test
+    void aRunThatDiedIsMarkedInterruptedAndWhatItWasWritingIsRecovered() {
+        ledger.state = LedgerState.empty().withLastRun(new LedgerState.LastRun("run-dead", RunState.RUNNING, "logs",
+                java.time.Instant.parse("2026-12-01T10:00:00Z"), "ci@runner-1 pid 99", Map.of("obs-loki", 2)));
+
+        RunReport report = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.recovered).containsExactly(Map.of("obs-loki", 2));
+        assertThat(actions.calls.indexOf("recover")).as("recovered before the first install").isLessThan(actions.calls.indexOf("install:crds"));
+        assertThat(console.text()).contains("the previous run run-dead (ci@runner-1 pid 99) died in phase 'logs' without finishing",
+                "obs-loki recovered");
+        assertThat(ledger.history).anyMatch(state -> state.lastRun().runId().equals("run-dead") && state.lastRun().state() == RunState.INTERRUPTED);
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
+    }
+
+    @Test
+    void everyHelmWriteIsInTheLedgerBeforeItHappens() {
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(actions.lastRunAtInstall).hasSize(5);
+        assertThat(actions.lastRunAtInstall.get(2).state()).isEqualTo(RunState.RUNNING);
+        assertThat(actions.lastRunAtInstall.get(2).inFlight()).containsEntry("obs-loki", 1);
+        assertThat(actions.lastRunAtInstall.get(2).holder()).isEqualTo("tester@test-host pid 4242");
+        assertThat(ledger.state.lastRun().inFlight()).as("cleared when the run ends").isEmpty();
+    }
+
+    @Test
+    void theLedgerNeverStaysRunningEvenWhenSomethingUnexpectedBreaks() {
+        actions.bug = new IllegalStateException("a bug");
+
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults())).hasMessage("a bug");
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FAILED);
+        assertThat(ledger.state.lastRun().stoppedAt()).isEqualTo("crds");
+    }
+
+    @Test
+    void aPhaseWhoseObjectsWereDeletedOutOfBandIsInstalledAgain() {
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+        actions.calls.clear();
+        actions.missing.put("logs", List.of("Deployment observability/obs-loki-gateway"));
+
+        RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs");
+        assertThat(second.phases().get(2).releases()).extracting(ReleaseOutcome::action).containsExactly(ReleaseAction.REPAIRED);
+        assertThat(console.text()).contains("1 object of this phase was deleted outside obs-bootstrap (Deployment observability/obs-loki-gateway)");
+    }
+
+    @Test
+    void losingTheLockStopsTheRunBeforeTheNextChange() {
+        int[] checks = {0};
+        lock = new RunLock() {
+            @Override
+            public Optional<LockHolder> holder() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void checkFree(RunIdentity who) {
+            }
+
+            @Override
+            public Held acquire(RunIdentity who) {
+                return new Held() {
+                    @Override
+                    public Optional<LockHolder> tookOverFrom() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public void checkHeld() {
+                        if (++checks[0] > 2) {
+                            throw new LockLostException("this run lost the lock: it was taken over by run obs-other");
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(statuses(report)).containsExactly(PhaseStatus.VERIFIED, PhaseStatus.VERIFIED, PhaseStatus.INSTALL_FAILED,
+                PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+        assertThat(actions.calls).doesNotContain("install:logs", "rollback:logs", "diagnose:logs");
+    }
+
+    @Test
+    void aRunStoppedBeforeItStartedChangesNothingAndSaysSo() {
+        Thread.currentThread().interrupt();
+        try {
+            RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+            assertThat(report.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(report.failure()).hasValueSatisfying(f -> assertThat(f.message()).contains("nothing was changed"));
+            assertThat(statuses(report)).containsOnly(PhaseStatus.SKIPPED);
+            assertThat(actions.calls).isEmpty();
+            assertThat(ledger.writes).isZero();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void rollbackLinesSayWhatWasUndone() {
+        actions.failProbe.add("metrics");
+
+        runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
+
+        assertThat(console.text()).contains("obs-metrics rolled back", "rolled back what this run changed");
+    }
+
     @Test
     void unknownOrCombinedSelectionsAreBadInput() {
-        assertThatThrownBy(() -> runner(config(Map.of())).up("r", new RunOptions(false, Optional.of("tracse"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown phase 'tracse'");
-        assertThatThrownBy(() -> runner(config(Map.of())).up("r", new RunOptions(false, Optional.of("logs"), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("r"), new RunOptions(false, Optional.of("tracse"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--from tracse: unknown phase 'tracse'; did you mean 'traces'?");
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("r"), new RunOptions(false, Optional.of("logs"), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be combined");
     }
 
@@ -225,14 +419,14 @@ class RunnerTest {
     void rollbackPolicyPutsTheFailedPhaseBack() {
         actions.failProbe.add("metrics");
 
-        runner(config(Map.of())).up("run-1", new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
+        runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
 
         assertThat(actions.calls).contains("rollback:metrics");
     }
 
     @Test
     void skipVerifyLeavesPhasesUnverifiedAndRunsNoProbe() {
-        RunReport report = runner(config(Map.of())).up("run-1", new RunOptions(true, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.KEEP));
+        RunReport report = runner(config(Map.of())).up(me("run-1"), new RunOptions(true, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.KEEP));
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(statuses(report)).containsOnly(PhaseStatus.UNVERIFIED);
@@ -241,24 +435,25 @@ class RunnerTest {
 
     @Test
     void downUninstallsInReverseOrderAndForgetsEachPhase() {
-        runner(config(Map.of())).up("run-1", RunOptions.defaults());
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
 
-        RunReport report = runner(config(Map.of())).down("run-2", false);
+        RunReport report = runner(config(Map.of())).down(me("run-2"), false);
 
         assertThat(actions.calls).containsExactly("uninstall:alerting", "uninstall:traces", "uninstall:logs", "uninstall:metrics", "uninstall:crds");
         assertThat(report.phases()).extracting(PhaseOutcome::phase).containsExactlyElementsOf(ORDER);
         assertThat(statuses(report)).containsOnly(PhaseStatus.REMOVED);
         assertThat(ledger.state.phases()).isEmpty();
-        assertThat(ledger.state.lastRun().state()).isEqualTo("removed");
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.REMOVED);
     }
 
     private Runner runner(BootstrapConfig config) {
+        actions.ledger = ledger;
         List<Phase> phases = new ArrayList<>();
         for (int i = 0; i < ORDER.size(); i++) {
             phases.add(new TestPhase(ORDER.get(i), i == 0 ? List.of() : List.of(ORDER.get(i - 1))));
         }
-        return new Runner(PhasePlan.of(phases), config, actions, ledger, SilentConsole.INSTANCE, Clock.systemUTC());
+        return new Runner(PhasePlan.of(phases), config, actions, ledger, lock, console, Clock.systemUTC());
     }
 
     private static List<PhaseStatus> statuses(RunReport report) {
@@ -298,6 +493,9 @@ class RunnerTest {
         @Override
         public PreparedPhase prepare(Phase phase) {
             calls.add("prepare:" + phase.id());
+            if (failPrepare.contains(phase.id())) {
+                throw new ConfigException("chart of " + phase.id() + " is not available");
+            }
             return new PreparedPhase(phase.id(), Map.of(release(phase.id()), phase.id() + "@1.0.0"), "hash-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"));
         }
 
@@ -308,9 +506,56 @@ class RunnerTest {
             return revisions.containsKey(release) ? Map.of(release, revisions.get(release)) : Map.of();
         }
 
+        final List<Problem> problems = new ArrayList<>();
+        final Map<String, List<String>> missing = new HashMap<>();
+        final Set<String> failPrepare = new HashSet<>();
+        final List<Map<String, Integer>> recovered = new ArrayList<>();
+        final List<LedgerState.LastRun> lastRunAtInstall = new ArrayList<>();
+        InMemoryLedger ledger;
+        RuntimeException bug;
+
         @Override
-        public List<ReleaseOutcome> install(PreparedPhase phase, Console console) throws InterruptedException {
+        public List<Problem> check(List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites) {
+            calls.add("check:" + String.join(",", phases.stream().map(PreparedPhase::phaseId).toList()));
+            return problems;
+        }
+
+        @Override
+        public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) {
+            calls.add("recover");
+            recovered.add(deadRunWrites);
+            return deadRunWrites.keySet().stream().map(release -> release + " recovered").toList();
+        }
+
+        @Override
+        public List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) {
+            return missing.getOrDefault(phase.phaseId(), List.of());
+        }
+
+        @Override
+        public List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console) {
+            calls.add("await:" + phase.phaseId());
+            String release = release(phase.phaseId());
+            return List.of(new ReleaseOutcome(phase.phaseId(), release, phase.phaseId() + "@1.0.0", revisions.getOrDefault(release, 0),
+                    ReleaseAction.UNCHANGED, 1, 1));
+        }
+
+        @Override
+        public Map<String, List<String>> inventory(PreparedPhase phase) {
+            return Map.of(release(phase.phaseId()), List.of("apps/v1 Deployment observability " + release(phase.phaseId())));
+        }
+
+        @Override
+        public List<ReleaseOutcome> install(PreparedPhase phase, Console console, WriteLog writes) throws InterruptedException {
             calls.add("install:" + phase.phaseId());
+            String written = release(phase.phaseId());
+            writes.writing(written, revisions.getOrDefault(written, 0) + 1);
+            if (ledger != null) {
+                lastRunAtInstall.add(ledger.state.lastRun());
+            }
+            if (bug != null) {
+                throw bug;
+            }
             if (interruptInstall.contains(phase.phaseId())) {
                 throw new InterruptedException();
             }
@@ -319,7 +564,8 @@ class RunnerTest {
             }
             String release = release(phase.phaseId());
             int revision = revisions.merge(release, 1, Integer::sum);
-            return List.of(new ReleaseOutcome(phase.phaseId(), release, phase.phaseId() + "@1.0.0", revision, revision == 1 ? "installed" : "upgraded", 1, 1));
+            return List.of(new ReleaseOutcome(phase.phaseId(), release, phase.phaseId() + "@1.0.0", revision,
+                    revision == 1 ? ReleaseAction.INSTALLED : ReleaseAction.UPGRADED, 1, 1));
         }
 
         @Override
@@ -337,8 +583,9 @@ class RunnerTest {
         }
 
         @Override
-        public void rollback(PreparedPhase phase, Map<String, Integer> revisionsBefore) {
+        public List<String> rollback(PreparedPhase phase) {
             calls.add("rollback:" + phase.phaseId());
+            return List.of(release(phase.phaseId()) + " rolled back");
         }
 
         @Override
@@ -350,6 +597,8 @@ class RunnerTest {
 
     static final class InMemoryLedger implements LedgerStore {
         LedgerState state = LedgerState.empty();
+        final List<LedgerState> history = new ArrayList<>();
+        int writes;
 
         @Override
         public LedgerState read() {
@@ -358,6 +607,8 @@ class RunnerTest {
 
         @Override
         public void write(LedgerState next) {
+            writes++;
+            history.add(next);
             state = next;
         }
     }

@@ -48,6 +48,8 @@ final class SimulatedApiServer extends Dispatcher {
     private final Object writeLock = new Object();
     private final AtomicInteger nextClusterIp = new AtomicInteger(10);
     private final Deque<String> requestLog = new ArrayDeque<>();
+    /** The name a POST creates (it is in the body, not the path): the request log shows it, so tests can see what was written when. */
+    private static final ThreadLocal<String> CREATED_NAME = new ThreadLocal<>();
     private final long startNanos = System.nanoTime();
     private volatile String serverAddress = "127.0.0.1:0";
     /** Parsing every CRD (the Prometheus Operator's are megabytes) on each request is slow: recomputed after CRD writes. */
@@ -88,7 +90,10 @@ final class SimulatedApiServer extends Dispatcher {
             response.setHeader("Content-Type", JSON);
         }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        record("+" + millis + "ms " + request.getMethod() + " " + request.getPath() + " -> " + response.code());
+        String created = CREATED_NAME.get();
+        CREATED_NAME.remove();
+        record("+" + millis + "ms " + request.getMethod() + " " + request.getPath() + (created == null ? "" : " name=" + created)
+                + " -> " + response.code());
         return response;
     }
 
@@ -380,6 +385,7 @@ final class SimulatedApiServer extends Dispatcher {
 
     private MockResponse create(RecordedRequest request, ApiPath path) {
         ObjectNode object = bodyAsJson(request);
+        CREATED_NAME.set(object.path("metadata").path("name").asString(""));
         prepareWrite(object, path);
         synchronized (writeLock) {
             return withStatusBody(crud.dispatch(jsonRequest(request, HttpMethod.POST, request.getPath(), object)), path);

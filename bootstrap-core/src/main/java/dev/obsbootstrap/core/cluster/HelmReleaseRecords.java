@@ -1,0 +1,110 @@
+package dev.obsbootstrap.core.cluster;
+
+import dev.obsbootstrap.core.error.ClusterException;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Helm's record of one release revision, the Secret {@code sh.helm.release.v1.<name>.v<revision>} of Helm's default
+ * storage driver. Used for one thing: a revision a killed obs-bootstrap run left {@code pending-*} holds Helm's lock on
+ * the release for ever, and helm-java 0.0.21 has no {@code helm rollback}, which is what clears it. Marking the pending
+ * revision {@code failed} releases the lock the way a finished failed operation would, and keeps it in the history.
+ *
+ * <p>The format is Helm's ({@code helm/helm} {@code pkg/storage/driver/util.go} and {@code secrets.go}, v3.21.0): the
+ * Secret's {@code release} key holds base64 of the gzipped JSON release; the labels {@code status} and
+ * {@code modifiedAt} mirror it and are set the way {@code Secrets.Update} sets them.
+ */
+public final class HelmReleaseRecords {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
+
+    private final KubernetesClient client;
+
+    public HelmReleaseRecords(KubernetesClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    public static String secretName(String release, int revision) {
+        return "sh.helm.release.v1." + release + ".v" + revision;
+    }
+
+    /**
+     * Marks the revision failed with {@code description}, if it is still pending.
+     *
+     * @return true when it was pending and is now failed
+     * @throws ClusterException when the record cannot be read or written
+     */
+    public boolean markFailed(String namespace, String release, int revision, String description) {
+        String name = secretName(release, revision);
+        try {
+            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+            if (secret == null || secret.getData() == null || !secret.getData().containsKey("release")) {
+                throw new ClusterException("Helm's record " + namespace + "/" + name + " of " + release + " revision " + revision
+                        + " was not found (is HELM_DRIVER something other than secret?)");
+            }
+            String encoded = new String(Base64.getDecoder().decode(secret.getData().get("release")), StandardCharsets.UTF_8);
+            ObjectNode record = (ObjectNode) JSON.readTree(decode(encoded));
+            JsonNode info = record.path("info");
+            String status = info.path("status").asString("");
+            if (!status.startsWith("pending-")) {
+                return false;
+            }
+            ObjectNode editedInfo = ((ObjectNode) info).put("status", "failed").put("description", description);
+            record.set("info", editedInfo);
+            Map<String, String> labels = new HashMap<>(secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels());
+            labels.put("status", "failed");
+            labels.put("modifiedAt", Long.toString(Instant.now().getEpochSecond()));
+            String reencoded = Base64.getEncoder().encodeToString(encode(JSON.writeValueAsBytes(record)).getBytes(StandardCharsets.UTF_8));
+            Secret updated = new SecretBuilder(secret).editMetadata().withLabels(labels).endMetadata()
+                    .addToData("release", reencoded).build();
+            client.secrets().inNamespace(namespace).resource(updated).update();
+            return true;
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot mark " + release + " revision " + revision + " failed (Secret " + namespace + "/" + name
+                    + "): " + KubeErrors.describe(client, e)
+                    + KubeErrors.accessHint(e, "your user needs get and update on secrets in " + namespace), e);
+        }
+    }
+
+    /** Helm's decodeRelease: base64, then gunzip when the gzip magic is there (old records were not compressed). */
+    static byte[] decode(String data) {
+        byte[] bytes = Base64.getDecoder().decode(data);
+        if (bytes.length > 3 && bytes[0] == GZIP_MAGIC[0] && bytes[1] == GZIP_MAGIC[1] && bytes[2] == GZIP_MAGIC[2]) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Helm's release record is not valid gzip", e);
+            }
+        }
+        return bytes;
+    }
+
+    /** Helm's encodeRelease: gzip, then base64. */
+    static String encode(byte[] json) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(buffer)) {
+            out.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Base64.getEncoder().encodeToString(buffer.toByteArray());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.obsbootstrap.core.lock;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * Who runs obs-bootstrap: the run id, the user, the host and the process. It names the holder of the stack's lock,
+ * so a second run can say whose run is in the way, and a run can tell that a holder on its own host has died.
+ */
+public record RunIdentity(String runId, String user, String host, long pid) {
+    public RunIdentity {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(host, "host");
+    }
+
+    /** This process, running {@code runId}. */
+    public static RunIdentity current(String runId) {
+        return new RunIdentity(runId, System.getProperty("user.name", "unknown"), localHost(), ProcessHandle.current().pid());
+    }
+
+    /** "alice@ci-runner-7 pid 4242": what messages and the ledger show. */
+    public String describe() {
+        return user + "@" + host + " pid " + pid;
+    }
+
+    /** Whether this names a process on this host that has ended: its lock can be taken over at once. */
+    public boolean deadOnThisHost() {
+        return host.equals(localHost()) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    static String localHost() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}
