@@ -85,7 +85,7 @@ public final class HelmReleaseRecords {
     }
 
     /** Helm's decodeRelease: base64, then gunzip when the gzip magic is there (old records were not compressed). */
-    static byte[] decode(String data) {
+    public static byte[] decode(String data) {
         byte[] bytes = Base64.getDecoder().decode(data);
         if (bytes.length > 3 && bytes[0] == GZIP_MAGIC[0] && bytes[1] == GZIP_MAGIC[1] && bytes[2] == GZIP_MAGIC[2]) {
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
@@ -98,7 +98,7 @@ public final class HelmReleaseRecords {
     }
 
     /** Helm's encodeRelease: gzip, then base64. */
-    static String encode(byte[] json) {
+    public static String encode(byte[] json) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(buffer)) {
             out.write(json);

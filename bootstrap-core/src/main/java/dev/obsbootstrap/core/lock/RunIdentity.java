@@ -30,7 +30,7 @@ public record RunIdentity(String runId, String user, String host, long pid) {
         return host.equals(localHost()) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
-    static String localHost() {
+    public static String localHost() {
         String fromEnv = System.getenv("HOSTNAME");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv.strip();

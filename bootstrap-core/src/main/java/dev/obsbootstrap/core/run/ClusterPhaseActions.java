@@ -160,10 +160,14 @@ public final class ClusterPhaseActions implements PhaseActions {
                         && !Integer.valueOf(latest.get().revision()).equals(deadRunWrites.get(spec.releaseName()))) {
                     problems.add(Problem.cluster(unexplainedPending(spec, latest.get(), history)));
                 }
-                if (changing.contains(phase) && !history.isEmpty()) {
+                if (changing.contains(phase)) {
+                    // rendered now, so a chart that rejects its values fails here, before any phase was written
                     try {
-                        new ImmutableFields(client).problems(spec.releaseName(), template(spec), spec.namespace())
-                                .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+                        String manifest = template(spec);
+                        if (!history.isEmpty()) {
+                            new ImmutableFields(client).problems(spec.releaseName(), manifest, spec.namespace())
+                                    .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+                        }
                     } catch (ConfigException e) {
                         problems.add(Problem.badInput("[" + phase.phaseId() + "] " + e.getMessage()));
                     }

@@ -29,6 +29,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkloadFailuresTest {
     private static final Duration SHORT = Duration.ofSeconds(2);
+    /** A phase limit no test here should reach: broken pods must end the wait long before. */
+    private static final Duration LONG = Duration.ofSeconds(60);
+    /** The default rules with grace periods a test can wait for. */
+    private static final FailFast QUICK = new FailFast(Duration.ofMillis(200), 4, Duration.ofMillis(600), Duration.ofMillis(600),
+            Duration.ofMillis(600), Duration.ofMillis(600));
 
     @TempDir
     static Path tmp;
@@ -55,16 +60,22 @@ class WorkloadFailuresTest {
     }
 
     @Test
-    void aCrashLoopTimesOutAndDiagnosticsShowTheLastLogLines() throws Exception {
+    void aCrashLoopEndsTheWaitAtOnceWithTheLastLogLinesAndAdvice() throws Exception {
         List<ResourceRef> workloads = install("crashy", "crash");
         awaitWarningEvent("crash");
+        long started = System.nanoTime();
 
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
-                .isInstanceOf(ClusterException.class)
+        // the simulated pod already has 5 restarts: at least FailFast's 4, so no grace period applies
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none()))
+                .isInstanceOf(WorkloadFailedException.class)
+                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.CRASH_LOOP))
                 .satisfies(e -> assertThat(((ClusterException) e).exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE))
-                .hasMessageContaining("1 of 3 workloads")
-                .hasMessageContaining("Deployment crash/crashy-web: readyReplicas 0 of 1")
-                .hasMessageNotContaining("crashy-db");
+                .hasMessageContaining("Deployment crash/crashy-web: pod crashy-web-")
+                .hasMessageContaining("container web CrashLoopBackOff")
+                .hasMessageContaining("| panic: cannot reach the database")
+                .hasMessageContaining("more time will not help")
+                .hasMessageNotContaining("hunter2");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 60s limit").isLessThan(Duration.ofSeconds(15));
 
         Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
         assertThat(report.pods()).singleElement().satisfies(problem -> {
@@ -89,13 +100,16 @@ class WorkloadFailuresTest {
     }
 
     @Test
-    void anImagePullFailureNamesTheImage() throws Exception {
+    void anImagePullFailureEndsTheWaitAfterItsGraceAndNamesTheImage() throws Exception {
         List<ResourceRef> workloads = install("pully", "pull");
         awaitWarningEvent("pull");
 
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
-                .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("StatefulSet pull/pully-db: readyReplicas 0 of 1");
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
+                .isInstanceOf(WorkloadFailedException.class)
+                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.IMAGE_PULL))
+                .hasMessageContaining("StatefulSet pull/pully-db: pod pully-db-0 container db ImagePullBackOff")
+                .hasMessageContaining("image registry.example/fixture/app:1.0.0")
+                .hasMessageContaining("the image cannot be pulled");
 
         Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
         assertThat(report.pods()).singleElement().satisfies(problem -> {
@@ -109,13 +123,16 @@ class WorkloadFailuresTest {
     }
 
     @Test
-    void anUnschedulablePodCarriesTheSchedulersMessage() throws Exception {
+    void anUnschedulablePodEndsTheWaitWithTheSchedulersMessage() throws Exception {
         List<ResourceRef> workloads = install("pendy", "pend");
         awaitWarningEvent("pend");
 
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, SHORT, Waiter.Progress.none()))
-                .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("DaemonSet pend/pendy-agent: numberReady 0 of 1");
+        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
+                .isInstanceOf(WorkloadFailedException.class)
+                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.UNSCHEDULABLE))
+                .hasMessageContaining("DaemonSet pend/pendy-agent: pod pendy-agent-")
+                .hasMessageContaining("Unschedulable: 0/1 nodes are available: insufficient memory")
+                .hasMessageContaining("no node can take the pod");
 
         Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
         assertThat(report.pods()).singleElement().satisfies(problem -> {
@@ -140,8 +157,9 @@ class WorkloadFailuresTest {
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining("timed out after 200ms waiting for Deployment slow/slowy-web: readyReplicas 0 of 1");
 
+        // slow but not broken: even the quickest fail-fast rules keep waiting
         List<String> progress = new ArrayList<>();
-        waiter.waitAllReady(workloads, Duration.ofSeconds(30), ProgressLog.into(progress));
+        waiter.waitAllReady(workloads, Duration.ofSeconds(30), ProgressLog.into(progress), QUICK);
         assertThat(progress).containsExactly("0/3", "1/3", "2/3", "3/3");
         assertThat(new Diagnostics(cluster.client()).diagnose(workloads).pods()).isEmpty();
     }

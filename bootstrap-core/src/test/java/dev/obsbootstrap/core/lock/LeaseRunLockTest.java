@@ -1,0 +1,167 @@
+package dev.obsbootstrap.core.lock;
+
+import dev.obsbootstrap.core.testing.FakeCluster;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The run lock on the simulated API server, whose writes check resourceVersion like a real one (409 on a stale write). */
+class LeaseRunLockTest {
+    private static FakeCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = FakeCluster.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    /** A live process on this host: this test JVM. */
+    private static RunIdentity live(String runId) {
+        return new RunIdentity(runId, "alice", RunIdentity.localHost(), ProcessHandle.current().pid());
+    }
+
+    @Test
+    void aSecondRunIsRefusedAtOnceNamingTheHolder() {
+        LeaseRunLock lock = new LeaseRunLock(cluster.client(), "lock-held");
+
+        try (RunLock.Held held = lock.acquire(live("run-a"))) {
+            assertThat(held.tookOverFrom()).isEmpty();
+            assertThatThrownBy(() -> lock.checkFree(live("run-b")))
+                    .isInstanceOf(LockHeldException.class)
+                    .hasMessageContaining("another obs-bootstrap run holds the lock on namespace lock-held: run run-a by alice@")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining("since ")
+                    .hasMessageContaining("Lease lock-held/obs-bootstrap-lock");
+            assertThatThrownBy(() -> lock.acquire(live("run-b"))).isInstanceOf(LockHeldException.class);
+            Lease lease = cluster.client().leases().inNamespace("lock-held").withName(LeaseRunLock.NAME).get();
+            assertThat(lease.getSpec().getHolderIdentity()).startsWith("run-a alice@");
+            assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(30);
+        }
+
+        assertThat(lock.holder()).as("released at the end").isEmpty();
+        try (RunLock.Held next = lock.acquire(live("run-b"))) {
+            assertThat(next.tookOverFrom()).as("a released lock is simply taken").isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderThatStoppedRenewingIsTakenOverWithItsName() {
+        Instant start = Instant.parse("2026-12-06T10:00:00Z");
+        LeaseRunLock killed = new LeaseRunLock(cluster.client(), "lock-stale", Duration.ofSeconds(30), Clock.fixed(start, ZoneOffset.UTC));
+        killed.acquire(new RunIdentity("run-killed", "ci", "other-host", 77)); // never closed, never renewed: it was SIGKILLed
+        LeaseRunLock later = new LeaseRunLock(cluster.client(), "lock-stale", Duration.ofSeconds(30),
+                Clock.fixed(start.plusSeconds(31), ZoneOffset.UTC));
+
+        assertThat(later.holder()).isEmpty();
+        try (RunLock.Held held = later.acquire(live("run-next"))) {
+            assertThat(held.tookOverFrom()).hasValueSatisfying(previous -> {
+                assertThat(previous.identity().runId()).isEqualTo("run-killed");
+                assertThat(previous.identity().host()).isEqualTo("other-host");
+            });
+            assertThat(cluster.client().leases().inNamespace("lock-stale").withName(LeaseRunLock.NAME).get().getSpec().getLeaseTransitions())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHolderWhoseProcessOnThisHostIsGoneIsTakenOverAtOnce() {
+        long deadPid = deadPid();
+        new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(new RunIdentity("run-dead", "bob", RunIdentity.localHost(), deadPid));
+
+        try (RunLock.Held held = new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(live("run-next"))) {
+            assertThat(held.tookOverFrom()).hasValueSatisfying(previous -> assertThat(previous.identity().pid()).isEqualTo(deadPid));
+        }
+    }
+
+    @Test
+    void ofTwoRunsRacingForTheLockExactlyOneGetsIt() throws Exception {
+        List<String> winners = new ArrayList<>();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        List<RunLock.Held> held = new ArrayList<>();
+        for (String run : List.of("run-1", "run-2", "run-3", "run-4")) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    RunLock.Held lock = new LeaseRunLock(cluster.client(), "lock-race").acquire(live(run));
+                    synchronized (winners) {
+                        winners.add(run);
+                        held.add(lock);
+                    }
+                } catch (LockHeldException e) {
+                    refused.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join(20_000);
+        }
+
+        assertThat(winners).hasSize(1);
+        assertThat(refused).hasValue(3);
+        held.forEach(RunLock.Held::close);
+    }
+
+    @Test
+    void aRunWhoseLockWasTakenOverStopsBeforeItsNextChange() {
+        LeaseRunLock slow = new LeaseRunLock(cluster.client(), "lock-lost", Duration.ofMillis(900), Clock.systemUTC());
+        RunLock.Held held = slow.acquire(live("run-slow"));
+        // another run whose clock says the lease ran out takes it over
+        LeaseRunLock other = new LeaseRunLock(cluster.client(), "lock-lost", Duration.ofMillis(900), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5)));
+        RunLock.Held taken = other.acquire(live("run-other"));
+
+        Awaitility.await("the renewal notices").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThatThrownBy(held::checkHeld)
+                        .isInstanceOf(LockLostException.class)
+                        .hasMessageContaining("it was taken over by run run-other"));
+        held.close();
+        assertThat(new LeaseRunLock(cluster.client(), "lock-lost").lastHolder())
+                .as("closing a lost lock does not release the new holder's").hasValueSatisfying(h -> assertThat(h.identity().runId()).isEqualTo("run-other"));
+        taken.close();
+    }
+
+    @Test
+    void theHolderRenewsWhileItRuns() {
+        LeaseRunLock lock = new LeaseRunLock(cluster.client(), "lock-renew", Duration.ofMillis(600), Clock.systemUTC());
+        try (RunLock.Held held = lock.acquire(live("run-long"))) {
+            Instant first = lock.lastHolder().orElseThrow().renewed();
+
+            Awaitility.await("renewed").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> lock.lastHolder().orElseThrow().renewed().isAfter(first));
+            held.checkHeld();
+        }
+    }
+
+    private static long deadPid() {
+        for (long pid = 4_000_000; pid > 3_000_000; pid -= 7) {
+            if (ProcessHandle.of(pid).isEmpty()) {
+                return pid;
+            }
+        }
+        throw new AssertionError("no free pid found");
+    }
+}
