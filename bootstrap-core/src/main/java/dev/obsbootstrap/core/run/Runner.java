@@ -98,8 +98,10 @@ public final class Runner {
                            Instant started, RunLock.Held held) {
         String runId = me.runId();
         LedgerState[] state = {initial};
+        String[] current = {""};
         WriteLog writes = (release, revision) -> {
-            state[0] = state[0].withLastRun(state[0].lastRun().writing(release, revision));
+            LedgerState.LastRun last = state[0].lastRun().writing(release, revision);
+            state[0] = state[0].withLastRun(last.with(RunState.RUNNING, current[0], last.at()));
             ledger.write(state[0]); // must reach the ledger before Helm writes, or a kill during the write is unexplained
         };
         List<PhaseOutcome> outcomes = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class Runner {
                     continue;
                 }
                 stoppedAt = id;
+                current[0] = id;
                 PreparedPhase phasePrepared = prepared.get(id);
                 PhaseRun run = execute(phase, phasePrepared, state[0], options, writes, held);
                 PhaseOutcome outcome = run.outcome();

@@ -142,6 +142,14 @@ public final class FakeCluster implements AutoCloseable {
         return kubelet;
     }
 
+    /**
+     * Holds the next request whose method is {@code method} and whose path contains {@code pathFragment} until the test
+     * calls {@link Stall#release()} or {@link Stall#drop()}.
+     */
+    public Stall stall(String method, String pathFragment) {
+        return api.stall(method, pathFragment);
+    }
+
     /** Every request served so far as "METHOD path -> code", oldest first (bounded): for debugging a failing test. */
     public List<String> requests() {
         return api.requestLog();

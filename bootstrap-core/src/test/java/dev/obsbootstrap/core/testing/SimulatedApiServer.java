@@ -78,8 +78,27 @@ final class SimulatedApiServer extends Dispatcher {
         }
     }
 
+    /** Requests to hold until the test decides (one request each). */
+    private final List<Stall> stalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Stall stall(String method, String pathFragment) {
+        Stall stall = new Stall(method, pathFragment);
+        stalls.add(stall);
+        return stall;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        for (Stall stall : stalls) {
+            if (stall.matches(request.getMethod(), request.getPath())) {
+                stalls.remove(stall);
+                record("held " + request.getMethod() + " " + request.getPath());
+                if (!stall.hold()) {
+                    record("dropped " + request.getMethod() + " " + request.getPath());
+                    return status(503, "ServiceUnavailable", "simulated API server: the request was dropped");
+                }
+            }
+        }
         MockResponse response;
         try {
             response = route(request, ApiPath.parse(request.getPath()));
