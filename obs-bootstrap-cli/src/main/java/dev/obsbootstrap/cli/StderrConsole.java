@@ -53,11 +53,35 @@ final class StderrConsole implements Console {
                 color && mode == Mode.TERMINAL, verbose, Math.max(20, width), Objects.requireNonNull(nanoClock, "nanoClock")), "");
     }
 
-    /** The console for a command: the mode from the environment, verbosity from -v/--debug. */
+    /**
+     * The console for a command: the mode from the environment, verbosity from -v/--debug. In plain mode a daemon
+     * thread repeats the last line every 30 seconds nothing else was printed (a Helm call, a wait on a silent API
+     * server), so a CI log never goes quiet long enough for a no-output watchdog to kill the job.
+     */
     static StderrConsole create(PrintWriter err, VerbosityMixin verbosity) {
         Map<String, String> env = System.getenv();
         Mode mode = detect(System.console() != null, env);
-        return new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
+        StderrConsole console = new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
+        if (mode == Mode.PLAIN) {
+            Thread heartbeat = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    console.heartbeat();
+                }
+            }, "obs-bootstrap-heartbeat");
+            heartbeat.setDaemon(true);
+            heartbeat.start();
+        }
+        return console;
+    }
+
+    /** Plain mode: when nothing was printed for 30 seconds, say again what is going on. */
+    void heartbeat() {
+        screen.heartbeat();
     }
 
     /**
@@ -150,6 +174,9 @@ final class StderrConsole implements Console {
         private boolean progressOnScreen;
         private String lastProgress = "";
         private long lastPrinted;
+        /** The last line printed (any kind) and when: what the heartbeat repeats. */
+        private String lastLine = "";
+        private long lastLineAt;
 
         Screen(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier clock) {
             this.err = err;
@@ -161,24 +188,39 @@ final class StderrConsole implements Console {
             this.start = clock.getAsLong();
         }
 
-        void line(String level, String levelStyle, String textStyle, String tag, String message) {
+        synchronized void line(String level, String levelStyle, String textStyle, String tag, String message) {
             clearProgress();
             err.print(style(level, levelStyle) + style(tag, CYAN) + style(safe(message, true), textStyle));
             err.print('\n');
             err.flush();
+            lastLine = tag + oneLine(safe(message, false));
+            lastLineAt = clock.getAsLong();
         }
 
-        void progress(String tag, String message) {
+        synchronized void heartbeat() {
+            long now = clock.getAsLong();
+            if (mode != Mode.PLAIN || lastLine.isEmpty() || now - lastLineAt < HEARTBEAT_NANOS) {
+                return;
+            }
+            err.print(elapsed() + " still: " + lastLine + "\n");
+            err.flush();
+            lastLineAt = now;
+            lastPrinted = now;
+        }
+
+        synchronized void progress(String tag, String message) {
             String text = tag + oneLine(safe(message, false));
             String elapsed = elapsed() + " ";
             if (mode == Mode.PLAIN) {
                 String key = withoutCounters(text);
                 long now = clock.getAsLong();
+                lastLine = text;
                 if (key.equals(lastProgress) && now - lastPrinted < HEARTBEAT_NANOS) {
                     return;
                 }
                 lastProgress = key;
                 lastPrinted = now;
+                lastLineAt = now;
                 err.print(elapsed + text + "\n");
                 err.flush();
                 return;
@@ -192,7 +234,7 @@ final class StderrConsole implements Console {
             progressOnScreen = true;
         }
 
-        void clearProgress() {
+        synchronized void clearProgress() {
             if (progressOnScreen) {
                 err.print(ERASE_LINE);
                 err.flush();

@@ -75,6 +75,37 @@ class StderrConsoleTest {
         }
 
         @Test
+        void aHeartbeatRepeatsTheLastLineWhenNothingWasPrintedFor30Seconds() {
+            StderrConsole console = console(Mode.PLAIN, false, false);
+            console.forPhase("logs").info("installing release obs-loki (loki@18.11.0)");
+
+            advanceSeconds(29);
+            console.heartbeat();
+            advanceSeconds(1);
+            console.heartbeat();
+            advanceSeconds(10);
+            console.heartbeat();
+            advanceSeconds(20);
+            console.heartbeat();
+
+            assertThat(captured.toString()).isEqualTo("[logs] installing release obs-loki (loki@18.11.0)\n"
+                    + "30s still: [logs] installing release obs-loki (loki@18.11.0)\n"
+                    + "1m00s still: [logs] installing release obs-loki (loki@18.11.0)\n");
+        }
+
+        @Test
+        void aHeartbeatIsNotNeededWhileLinesKeepComing() {
+            StderrConsole console = console(Mode.PLAIN, false, false);
+            for (int i = 0; i < 6; i++) {
+                console.progress("obs-loki: %d/2 ready", i % 2);
+                advanceSeconds(10);
+                console.heartbeat();
+            }
+
+            assertThat(captured.toString()).doesNotContain("still:");
+        }
+
+        @Test
         void forPhaseTagsEveryLineAndTheTagIsPartOfTheProgressText() {
             StderrConsole console = console(Mode.PLAIN, false, false);
             Console alerting = console.forPhase("alerting");
