@@ -116,6 +116,8 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
         CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
         err.println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
+        // CI asked for a report (-o json, --junit): it gets one for a usage error too
+        ReportOutput.forUsageError(args, cli.getCommandName(), error.getMessage(), cli.getOut(), err);
         return ExitCode.BAD_INPUT.code();
     }
 }

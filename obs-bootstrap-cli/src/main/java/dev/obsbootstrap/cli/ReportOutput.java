@@ -56,6 +56,44 @@ final class ReportOutput {
     }
 
     /**
+     * For a command line picocli could not parse: when the arguments ask for JSON on stdout or a JUnit file, those
+     * are written with the usage error as the run's error (read from the raw arguments, since nothing was parsed).
+     */
+    static void forUsageError(String[] args, String command, String message, PrintWriter out, PrintWriter err) {
+        boolean json = false;
+        Path junit = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String next = i + 1 < args.length ? args[i + 1] : "";
+            if ((arg.equals("-o") || arg.equals("--output")) && next.equalsIgnoreCase("json")
+                    || arg.equalsIgnoreCase("--output=json") || arg.equalsIgnoreCase("-ojson") || arg.equalsIgnoreCase("-o=json")) {
+                json = true;
+            } else if (arg.equals("--junit") && !next.isEmpty()) {
+                junit = Path.of(next);
+            } else if (arg.startsWith("--junit=")) {
+                junit = Path.of(arg.substring("--junit=".length()));
+            }
+        }
+        if (!json && junit == null) {
+            return;
+        }
+        RunReport report = new RunReport(command, "", "", java.time.Instant.now(), java.time.Duration.ZERO, java.util.List.of(),
+                java.util.Optional.of(new dev.obsbootstrap.core.run.RunFailure(ExitCode.BAD_INPUT, "usage: " + message)));
+        try {
+            if (json) {
+                new JsonReport(Redactor.standard()).write(report, out);
+                out.flush();
+            }
+            if (junit != null && !Files.isDirectory(junit)) {
+                new JUnitReport(Redactor.standard()).writeFile(report, junit);
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println("warning: could not write the report of the usage error: " + e.getMessage());
+            err.flush();
+        }
+    }
+
+    /**
      * Writes the stdout report, then the JUnit file, and returns the run's exit code.
      *
      * @throws ConfigException when the JUnit file cannot be written (the stdout report is out by then)
