@@ -48,13 +48,12 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("startedAt", DateTimeFormatter.ISO_INSTANT.format(report.startedAt().truncatedTo(ChronoUnit.MILLIS)));
             json.writeNumberProperty("durationMs", report.duration().toMillis());
             json.writeNumberProperty("exitCode", report.exitCode().code());
-            if (report.failure().isPresent()) {
-                json.writeObjectPropertyStart("error");
-                json.writeStringProperty("kind", report.failure().get().code().name());
-                json.writeNumberProperty("exitCode", report.failure().get().code().code());
-                json.writeStringProperty("message", clean(report.failure().get().message()));
-                json.writeEndObject();
-            }
+            // always present, like every key: an empty kind and message when the run ended in its phases
+            json.writeObjectPropertyStart("error");
+            json.writeStringProperty("kind", report.failure().map(f -> f.code().name()).orElse(""));
+            json.writeNumberProperty("exitCode", report.failure().map(f -> f.code().code()).orElse(0));
+            json.writeStringProperty("message", clean(report.failure().map(f -> f.message()).orElse("")));
+            json.writeEndObject();
             json.writeArrayPropertyStart("phases");
             for (PhaseOutcome phase : report.phases()) {
                 phase(phase, json);

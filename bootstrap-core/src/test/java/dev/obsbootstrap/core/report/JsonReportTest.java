@@ -2,6 +2,8 @@ package dev.obsbootstrap.core.report;
 
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
+import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,7 +38,7 @@ class JsonReportTest {
     void topLevelHasTheDocumentedKeysInOrder() {
         JsonNode json = parse(writer.render(SampleReports.failingVerify()));
 
-        assertThat(keys(json)).containsExactly("schemaVersion", "command", "runId", "profile", "startedAt", "durationMs", "exitCode", "phases");
+        assertThat(keys(json)).containsExactly("schemaVersion", "command", "runId", "profile", "startedAt", "durationMs", "exitCode", "error", "phases");
         assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
         assertThat(json.get("command").asString()).isEqualTo("verify");
         assertThat(json.get("runId").asString()).isEqualTo("run-20261126-ab12");
@@ -44,6 +46,20 @@ class JsonReportTest {
         assertThat(json.get("startedAt").asString()).isEqualTo("2026-11-26T15:06:07.123Z");
         assertThat(json.get("durationMs").asLong()).isEqualTo(42_500);
         assertThat(json.get("exitCode").asInt()).isEqualTo(1);
+        assertThat(json.get("error").get("kind").asString()).as("no error of the run itself").isEmpty();
+        assertThat(json.get("error").get("exitCode").asInt()).isZero();
+    }
+
+    @Test
+    void aRunThatEndedBeforeItsPhasesCarriesItsErrorAndExitCode() {
+        RunReport report = SampleReports.failingVerify().withFailure(new RunFailure(ExitCode.TERMINATED, "stopped by SIGTERM"));
+
+        JsonNode json = parse(writer.render(report));
+
+        assertThat(json.get("exitCode").asInt()).isEqualTo(143);
+        assertThat(json.get("error").get("kind").asString()).isEqualTo("TERMINATED");
+        assertThat(json.get("error").get("exitCode").asInt()).isEqualTo(143);
+        assertThat(json.get("error").get("message").asString()).isEqualTo("stopped by SIGTERM");
     }
 
     @Test
