@@ -135,6 +135,8 @@ public abstract class BaseCommand implements Callable<Integer> {
         try {
             reports.checkJUnitTarget();
             report = run.run(runId, started);
+            // a run that ended before its phases says why on stderr too, not only in the report
+            report.failure().ifPresent(failure -> console().warn("%s", failure.message()));
         } catch (BootstrapException e) {
             console().error("%s", e.getMessage());
             if (verbosity.debug()) {

@@ -71,10 +71,13 @@ public final class StatusCommand extends BaseCommand {
                 Optional<LedgerEntry> entry = ledger.entry(phase.id());
                 String verdict = entry.map(e -> e.verdict().name()).orElse("never run");
                 String lastRun = entry.map(e -> e.at().truncatedTo(ChronoUnit.SECONDS) + " " + e.runId()).orElse("-");
-                boolean configChanged = entry.map(e -> !e.configHash().equals(currentHash(phase, config, topology, kubeVersion)))
-                        .orElse(false);
+                Map<String, String> hashes = currentHashes(phase, config, topology, kubeVersion);
                 for (String componentId : phase.components(config)) {
                     ComponentSpec component = topology.component(componentId);
+                    // per release when the ledger has per-release digests, else per phase (ledgers written before them)
+                    boolean configChanged = entry.map(e -> e.releaseHashes().isEmpty()
+                            ? !e.configHash().equals(hashes.get(PHASE_HASH))
+                            : !hashes.get(component.release()).equals(e.releaseHashes().get(component.release()))).orElse(false);
                     String chart = config.charts().getOrDefault(componentId, component.chart()).coordinate();
                     if (component.mode() == InstallMode.APPLY_CRDS) {
                         rows.add(List.of(phase.id(), component.release(), chart, "-", "-", verdict, lastRun,
@@ -190,17 +193,27 @@ public final class StatusCommand extends BaseCommand {
         return ready + "/" + workloads.size();
     }
 
-    /** The hash `up` would record now; values are rendered, charts are not fetched (the hash does not read them). */
-    private static String currentHash(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+    /** The key of the phase's own digest in {@link #currentHashes}. */
+    private static final String PHASE_HASH = "";
+
+    /**
+     * The digests `up` would record now: per release, and the phase's under "". Values are rendered, charts are not
+     * fetched (the digests do not read them).
+     */
+    private static Map<String, String> currentHashes(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ValuesRenderer values = new ValuesRenderer();
         List<PhaseDigest.Release> releases = new ArrayList<>();
+        List<dev.obsbootstrap.core.phase.StackSecret> declared = phase.secrets(config, topology);
+        Map<String, String> hashes = new LinkedHashMap<>();
         for (String componentId : phase.components(config)) {
             ComponentSpec component = topology.component(componentId);
             RenderedValues rendered = values.render(component, config, topology, kubeVersion);
-            releases.add(new PhaseDigest.Release(componentId, component.release(), topology.namespace(),
-                    config.charts().getOrDefault(componentId, component.chart()),
-                    component.mode(), rendered.yaml()));
+            PhaseDigest.Release release = new PhaseDigest.Release(componentId, component.release(), topology.namespace(),
+                    config.charts().getOrDefault(componentId, component.chart()), component.mode(), rendered.yaml());
+            releases.add(release);
+            hashes.put(component.release(), PhaseDigest.of(List.of(release), declared));
         }
-        return PhaseDigest.of(releases, phase.secrets(config, topology));
+        hashes.put(PHASE_HASH, PhaseDigest.of(releases, declared));
+        return hashes;
     }
 }

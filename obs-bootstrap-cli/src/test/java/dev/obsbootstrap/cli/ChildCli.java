@@ -29,6 +29,11 @@ final class ChildCli implements AutoCloseable {
 
     /** Starts {@code obs-bootstrap args...}; its output goes to {@code dir/<name>.out|.err}. */
     static ChildCli start(Path dir, String name, String... args) {
+        return start(dir, name, java.util.Map.of(), args);
+    }
+
+    /** The same, with these environment variables added. */
+    static ChildCli start(Path dir, String name, java.util.Map<String, String> environment, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
@@ -41,6 +46,7 @@ final class ChildCli implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("CI", "true"); // plain lines, as a CI runner would see them
+            builder.environment().putAll(environment);
             return new ChildCli(builder.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

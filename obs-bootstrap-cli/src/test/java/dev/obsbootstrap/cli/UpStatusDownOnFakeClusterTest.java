@@ -322,6 +322,22 @@ class UpStatusDownOnFakeClusterTest {
     }
 
     @Test
+    void aChangeToOneReleaseUpgradesThatReleaseOnly() {
+        String ns = "up-one-release";
+        assertThat(up(new ControlledProbes(), ns).code()).isZero();
+
+        CliRun.Result changed = up(new ControlledProbes(), ns, "--set", "values.loki.loki.limits_config.retention_period=72h", "-o", "json");
+
+        assertThat(changed.code()).as(changed.err()).isZero();
+        assertThat(changed.err()).contains("upgrading release obs-loki", "obs-alloy unchanged (same values, chart and revision): no upgrade")
+                .doesNotContain("upgrading release obs-alloy");
+        assertThat(deployedRevisions(ns)).containsEntry("obs-loki", 2).containsEntry("obs-alloy", 1);
+        JsonNode logs = JSON.readTree(changed.out()).get("phases").get(2).get("releases");
+        assertThat(logs.get(1).get("action").asString()).isEqualTo("unchanged");
+        assertThat(logs.get(1).get("ready").asInt()).as("awaited all the same").isEqualTo(1);
+    }
+
+    @Test
     void onlyRefusesAPhaseWhoseDependencyIsNotVerifiedAndChangesNothing() {
         String ns = "up-only";
 
@@ -409,7 +425,7 @@ class UpStatusDownOnFakeClusterTest {
         Map<String, String> drift = new LinkedHashMap<>();
         statusRows(changed.out()).forEach((release, row) -> drift.put(release, row.get("DRIFT")));
         assertThat(drift).containsExactly(Map.entry("obs-crds", "no"), Map.entry("obs-metrics", "no"),
-                Map.entry("obs-loki", "yes: config changed; run up"), Map.entry("obs-alloy", "yes: config changed; run up"),
+                Map.entry("obs-loki", "yes: config changed; run up"), Map.entry("obs-alloy", "no"),
                 Map.entry("obs-tempo", "no"), Map.entry("obs-otel", "no"), Map.entry("obs-alertmanager", "no"));
     }
 

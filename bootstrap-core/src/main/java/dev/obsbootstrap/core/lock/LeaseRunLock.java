@@ -282,20 +282,45 @@ public final class LeaseRunLock implements RunLock {
                 closed = true;
             }
             renewer.interrupt();
-            if (!lostTo.isEmpty()) {
-                return;
-            }
             // after Ctrl-C the caller's thread is interrupted, and a blocking client call would refuse to run
             boolean interrupted = Thread.interrupted();
             try {
-                Lease released = new LeaseBuilder(known).editSpec().withHolderIdentity(null).withRenewTime(micro(clock.instant())).endSpec()
-                        .editMetadata().removeFromAnnotations(RUN_ID).removeFromAnnotations(PID).endMetadata().build();
-                client.leases().inNamespace(namespace).resource(released).update();
-            } catch (KubernetesClientException | ClusterException e) {
-                // taken over meanwhile, or the API server is gone: the lease expires by itself
+                renewer.join(2_000); // a renewal in flight would make the release's write conflict
+                synchronized (this) {
+                    if (lostTo.isEmpty()) {
+                        release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Clears the holder, unless someone else holds the Lease by now; never throws (the lease would expire anyway). */
+        private void release() {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    Lease released = new LeaseBuilder(known).editSpec().withHolderIdentity(null).withRenewTime(micro(clock.instant())).endSpec()
+                            .editMetadata().removeFromAnnotations(RUN_ID).removeFromAnnotations(PID).endMetadata().build();
+                    client.leases().inNamespace(namespace).resource(released).update();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        return; // the API server is gone: the lease expires by itself
+                    }
+                    try {
+                        Optional<Lease> current = read();
+                        if (current.isEmpty() || holderOf(current.get()).map(h -> !h.identity().runId().equals(me.runId())).orElse(true)) {
+                            return; // not ours any more
+                        }
+                        known = current.get();
+                    } catch (ClusterException unreadable) {
+                        return;
+                    }
                 }
             }
         }

@@ -136,7 +136,10 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<StackSecret> declared = phase.secrets(config, topology);
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
-        return new PreparedPhase(phase.id(), releases, PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared), components);
+        Map<String, String> releaseHashes = new LinkedHashMap<>();
+        specs.forEach(spec -> releaseHashes.put(spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
+        return new PreparedPhase(phase.id(), releases, PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared),
+                components, releaseHashes);
     }
 
     // ---- before the first write --------------------------------------------------------------------------------------
@@ -328,7 +331,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     // ---- install and wait -------------------------------------------------------------------------------------------
 
     @Override
-    public List<ReleaseOutcome> install(PreparedPhase phase, Console phaseConsole, WriteLog writes) throws InterruptedException {
+    public List<ReleaseOutcome> install(PreparedPhase phase, Set<String> unchanged, Console phaseConsole, WriteLog writes)
+            throws InterruptedException {
         // --timeout (else the profile's) limits the whole phase, however many releases and waits it has
         Duration timeout = timeout(phase);
         Instant deadline = Instant.now().plus(timeout);
@@ -350,6 +354,13 @@ public final class ClusterPhaseActions implements PhaseActions {
                 phaseConsole.info("%d CRDs server-side applied and Established (%s)", applied.size(), spec.chart().coordinate());
                 outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), CRDS_PRESENT,
                         ReleaseAction.APPLIED, applied.size(), applied.size()));
+                continue;
+            }
+            if (unchanged.contains(spec.releaseName())) {
+                // another release of the phase changed, this one did not: awaited, not upgraded to an identical revision
+                outcomes.add(awaitRelease(phase, spec, ReleaseAction.UNCHANGED, helm.status(spec.releaseName(), spec.namespace())
+                        .map(HelmRelease::revision).orElse(0), workloads, timeout, deadline, phaseConsole));
+                phaseConsole.info("%s unchanged (same values, chart and revision): no upgrade", spec.releaseName());
                 continue;
             }
             List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
@@ -389,14 +400,20 @@ public final class ClusterPhaseActions implements PhaseActions {
                         ReleaseAction.UNCHANGED, count, count));
                 continue;
             }
-            List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
-            releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
-            workloads.addAll(releaseWorkloads);
-            awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
-            outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision,
-                    ReleaseAction.UNCHANGED, releaseWorkloads.size(), releaseWorkloads.size()));
+            outcomes.add(awaitRelease(phase, spec, ReleaseAction.UNCHANGED, revision, workloads, timeout, deadline, phaseConsole));
         }
         return outcomes;
+    }
+
+    /** Waits for one release's workloads (those in its manifest and those its operator made) and reports them. */
+    private ReleaseOutcome awaitRelease(PreparedPhase phase, ReleaseSpec spec, ReleaseAction action, int revision, List<ResourceRef> phaseWorkloads,
+                                        Duration timeout, Instant deadline, Console phaseConsole) throws InterruptedException {
+        List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+        releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
+        phaseWorkloads.addAll(releaseWorkloads);
+        awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
+        return new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision, action,
+                releaseWorkloads.size(), releaseWorkloads.size());
     }
 
     /** The workloads the component's operator creates after Helm returns, not counted twice when also in the manifest. */

@@ -114,6 +114,9 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             doc.put("verdict", entry.verdict().name());
             doc.put("at", entry.at().toString());
             doc.put("runId", entry.runId());
+            if (!entry.releaseHashes().isEmpty()) {
+                doc.put("releaseHashes", new TreeMap<>(entry.releaseHashes()));
+            }
             if (!entry.objects().isEmpty()) {
                 doc.put("objects", new TreeMap<>(entry.objects()));
             }
@@ -171,8 +174,12 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                         }
                     });
                 }
+                Map<String, String> releaseHashes = new LinkedHashMap<>();
+                if (map.get("releaseHashes") instanceof Map<?, ?> h) {
+                    h.forEach((k, v) -> releaseHashes.put(String.valueOf(k), String.valueOf(v)));
+                }
                 phases.put(phaseId, new LedgerEntry(phaseId, text(map, "configHash"), charts, integers(map.get("revisions")), verdict,
-                        instant(map), text(map, "runId"), objects));
+                        instant(map), text(map, "runId"), objects, releaseHashes));
             }
         }
         return new LedgerState(phases, lastRun);

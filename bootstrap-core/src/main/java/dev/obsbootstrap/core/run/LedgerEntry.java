@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What the ledger remembers of a phase: the last run's hash, charts, revisions, verdict and time, and the objects
  * each release consists of ({@code ResourceRef.key()} strings), so a later run can tell when one was deleted out of band
- * without rendering anything.
+ * without rendering anything, and each release's own digest, so a change to one release upgrades that one only.
  */
 public record LedgerEntry(
         String phaseId,
@@ -18,7 +18,8 @@ public record LedgerEntry(
         PhaseStatus verdict,
         Instant at,
         String runId,
-        Map<String, List<String>> objects) {
+        Map<String, List<String>> objects,
+        Map<String, String> releaseHashes) {
     public LedgerEntry {
         Objects.requireNonNull(phaseId, "phaseId");
         Objects.requireNonNull(configHash, "configHash");
@@ -28,5 +29,6 @@ public record LedgerEntry(
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(runId, "runId");
         objects = Map.copyOf(objects);
+        releaseHashes = Map.copyOf(releaseHashes);
     }
 }

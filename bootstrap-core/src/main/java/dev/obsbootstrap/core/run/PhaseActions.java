@@ -37,8 +37,11 @@ public interface PhaseActions {
     /** Objects of the phase (as the ledger entry lists them) that no longer exist in the cluster. */
     List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException;
 
-    /** Install or upgrade every release of the phase, telling {@code writes} before each Helm write, then wait until its workloads are ready. */
-    List<ReleaseOutcome> install(PreparedPhase phase, Console console, WriteLog writes) throws InterruptedException;
+    /**
+     * Install or upgrade every release of the phase but those in {@code unchanged} (their values, chart and revision
+     * match the ledger: only awaited), telling {@code writes} before each Helm write, then wait until its workloads are ready.
+     */
+    List<ReleaseOutcome> install(PreparedPhase phase, java.util.Set<String> unchanged, Console console, WriteLog writes) throws InterruptedException;
 
     /** For a phase nothing changed in: wait until its workloads are ready (restarted pods may not be yet) and report them. */
     List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console) throws InterruptedException;

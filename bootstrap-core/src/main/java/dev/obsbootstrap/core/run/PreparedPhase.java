@@ -9,19 +9,23 @@ import java.util.Objects;
  *
  * @param releases   release name -> chart coordinate (name@version), in install order
  * @param configHash digest of every rendered values file and chart coordinate of the phase: the ledger compares it
- * @param components release name -> the catalog component it installs (reports name both)
+ * @param components    release name -> the catalog component it installs (reports name both)
+ * @param releaseHashes release name -> the digest of that release alone (and the phase's Secrets): a release whose
+ *                      digest and revision match the ledger is not upgraded even when another release of its phase is
  */
-public record PreparedPhase(String phaseId, Map<String, String> releases, String configHash, Map<String, String> components) {
+public record PreparedPhase(String phaseId, Map<String, String> releases, String configHash, Map<String, String> components,
+                            Map<String, String> releaseHashes) {
     public PreparedPhase {
         Objects.requireNonNull(phaseId, "phaseId");
         releases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(releases));
         Objects.requireNonNull(configHash, "configHash");
         components = Map.copyOf(components);
+        releaseHashes = Map.copyOf(releaseHashes);
     }
 
-    /** Without component ids: each release stands for its own component. */
+    /** Without component ids or release digests: each release stands for its own component, every release changes with the phase. */
     public PreparedPhase(String phaseId, Map<String, String> releases, String configHash) {
-        this(phaseId, releases, configHash, Map.of());
+        this(phaseId, releases, configHash, Map.of(), Map.of());
     }
 
     public List<String> releaseNames() {

@@ -345,7 +345,8 @@ public final class Runner {
                             missing.size(), missing.size() == 1 ? "" : "s", missing.size() == 1 ? "was" : "were",
                             String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : ""));
                 }
-                releases = actions.install(prepared, phaseConsole, writes);
+                releases = actions.install(prepared, missing.isEmpty() ? unchangedReleases(prepared, revisions, entry) : java.util.Set.of(),
+                        phaseConsole, writes);
                 if (!missing.isEmpty()) {
                     releases = releases.stream().map(r -> r.action() == ReleaseAction.UPGRADED
                             ? new ReleaseOutcome(r.component(), r.release(), r.chart(), r.revision(), ReleaseAction.REPAIRED, r.ready(), r.total())
@@ -398,6 +399,23 @@ public final class Runner {
         return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
     }
 
+    /** Releases of a changed phase that did not change themselves: same digest and revision as the ledger recorded. */
+    private static java.util.Set<String> unchangedReleases(PreparedPhase prepared, Map<String, Integer> deployed, Optional<LedgerEntry> entry) {
+        if (entry.isEmpty() || !(entry.get().verdict() == PhaseStatus.VERIFIED || entry.get().verdict() == PhaseStatus.UNVERIFIED
+                || entry.get().verdict() == PhaseStatus.VERIFY_FAILED)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> same = new java.util.HashSet<>();
+        for (String release : prepared.releaseNames()) {
+            String hash = prepared.releaseHashes().get(release);
+            if (hash != null && hash.equals(entry.get().releaseHashes().get(release))
+                    && deployed.containsKey(release) && deployed.get(release).equals(entry.get().revisions().get(release))) {
+                same.add(release);
+            }
+        }
+        return same;
+    }
+
     private boolean unchanged(PreparedPhase prepared, Map<String, Integer> deployed, LedgerState state) {
         // The install itself succeeded in these three; a failed or interrupted install must be redone.
         return state.entry(prepared.phaseId())
@@ -438,7 +456,7 @@ public final class Runner {
             charts.put(release.release(), release.chart());
         }
         LedgerState next = state.with(new LedgerEntry(outcome.phase(), prepared.configHash(), charts, revisions, outcome.status(),
-                clock.instant(), runId, run.objects()));
+                clock.instant(), runId, run.objects(), prepared.releaseHashes()));
         writeQuietly(next);
         return next;
     }

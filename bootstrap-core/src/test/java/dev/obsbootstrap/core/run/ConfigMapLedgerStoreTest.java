@@ -96,6 +96,6 @@ class ConfigMapLedgerStoreTest {
     }
 
     private static LedgerEntry entry(String phase) {
-        return new LedgerEntry(phase, "sha256:1", Map.of(), Map.of(), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "r", Map.of());
+        return new LedgerEntry(phase, "sha256:1", Map.of(), Map.of(), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "r", Map.of(), Map.of());
     }
 }

@@ -546,7 +546,7 @@ class RunnerTest {
         }
 
         @Override
-        public List<ReleaseOutcome> install(PreparedPhase phase, Console console, WriteLog writes) throws InterruptedException {
+        public List<ReleaseOutcome> install(PreparedPhase phase, Set<String> unchanged, Console console, WriteLog writes) throws InterruptedException {
             calls.add("install:" + phase.phaseId());
             String written = release(phase.phaseId());
             writes.writing(written, revisions.getOrDefault(written, 0) + 1);
