@@ -4,7 +4,7 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
-import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 
@@ -38,21 +38,32 @@ public final class TracesPhase implements Phase {
         return List.of("tempo", "opentelemetry-collector");
     }
 
-    /** Collector healthy, Tempo ready, a span sent through the collector and read back from Tempo, Grafana's Tempo datasource. */
+    /**
+     * Every collector replica up, Tempo ready, a span through every collector replica read back from Tempo by id and
+     * by TraceQL search, and the same trace read through Grafana's Tempo datasource. Grafana's Tempo health check is
+     * not used: the core datasource has none (404 plugin.notImplemented) and the plugin's reads no data.
+     */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
+        OtlpSpanRoundTripProbe spans = new OtlpSpanRoundTripProbe(deadline);
         return List.of(
-                new HttpReadyProbe("otel-collector-health", "The OpenTelemetry Collector's health_check extension reports it available.",
+                new HttpReadyProbe("otel-collector-health", "Every collector replica's health_check extension reports the process available.",
                         deadline, "otel-collector-health", "/", "OpenTelemetry Collector",
-                        "the collector answers but is not available yet: a pipeline failed to start (check its logs for exporter"
-                                + " or receiver errors); the health_check extension must listen on 0.0.0.0:13133"),
+                        // the legacy health_check extension reports process readiness only: it stays 200 while an exporter
+                        // fails, and a pipeline that fails to start makes the collector exit instead of answering 503
+                        "the collector process is starting or shutting down (the extension answers 503 only then): check the pod's"
+                                + " restarts and logs; exporter failures do not show here but in otlp-span-round-trip").everyReplica(),
                 new HttpReadyProbe("tempo-ready", "Tempo answers /ready: its ingester has joined the ring and it can take traces.",
                         deadline, "tempo", "/ready", "Tempo",
                         "Tempo waits a few seconds after start before reporting ready; if it stays unready check its logs for storage and ring errors"),
-                new OtlpSpanRoundTripProbe(deadline),
-                new DatasourceHealthProbe("grafana-datasource-tempo", deadline, "grafana", "tempo", "Tempo",
-                        "the provisioned datasource URL must be the topology's Tempo query Service (port 3200)"));
+                spans,
+                new TraceQlSearchProbe(deadline, spans),
+                new GrafanaQueryProbe("grafana-tempo-trace-query",
+                        "Grafana's provisioned Tempo datasource returns the run's trace by id (POST /api/ds/query), as Explore does.",
+                        deadline, "grafana", "tempo", "tempo", "Tempo", new GrafanaTraceQuery(), spans::acceptedAtNanos,
+                        "Grafana reads another Tempo than the collector writes to, or none: the provisioned datasource URL must be the"
+                                + " topology's Tempo query Service (port 3200)"));
     }
 
     @Override
