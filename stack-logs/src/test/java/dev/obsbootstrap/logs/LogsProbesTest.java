@@ -8,6 +8,7 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakeLoki;
+import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.LocalProcess;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
@@ -42,11 +43,13 @@ class LogsProbesTest {
 
     private final FakeLoki loki = new FakeLoki();
     private final FakeGrafana grafana = new FakeGrafana("admin", "grafana-admin-pw").datasource("obs-loki", "loki", loki.url(), Map.of());
+    private final FakePrometheus prometheus = new FakePrometheus();
 
     @AfterEach
     void stop() {
         loki.close();
         grafana.close();
+        prometheus.close();
     }
 
     private static Probe probe(BootstrapConfig config, String name) {
@@ -54,7 +57,7 @@ class LogsProbesTest {
     }
 
     private EndpointProbeContext context(BootstrapConfig config) {
-        return ProbeTesting.context(config, Map.of("loki", loki.url(), "grafana", grafana.url()), ADMIN);
+        return ProbeTesting.context(config, Map.of("loki", loki.url(), "grafana", grafana.url(), "prometheus", prometheus.url()), ADMIN);
     }
 
     private ProbeResult run(BootstrapConfig config, String name) throws InterruptedException {
@@ -77,7 +80,7 @@ class LogsProbesTest {
     void phaseProbesInOrder() {
         assertThat(new LogsPhase().probes(config(PASS))).extracting(Probe::name)
                 .containsExactly("loki-ready", "loki-push-round-trip", "collector-logs-in-loki", "loki-store-read-back",
-                        "grafana-datasource-loki", "grafana-loki-query");
+                        "grafana-datasource-loki", "grafana-loki-query", "prometheus-scrapes-logs-stack");
     }
 
     // loki-ready
@@ -366,6 +369,29 @@ class LogsProbesTest {
         ProbeResult result = run(config(FAIL), "grafana-loki-query");
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("none of them this run's");
+        assertThat(result.lastObserved()).contains("none holding what it looks for");
+    }
+
+    // prometheus-scrapes-logs-stack
+
+    @Test
+    void theLogsStackIsScrapedByPrometheus() throws Exception {
+        prometheus.target("serviceMonitor/monitoring/obs-loki/0", "up", "").target("serviceMonitor/monitoring/obs-alloy/0", "up", "");
+
+        ProbeResult result = run(config(PASS), "prometheus-scrapes-logs-stack");
+
+        assertThat(result.passed()).as(result.toString()).isTrue();
+        assertThat(result.lastObserved()).contains("loki 1/1 up").contains("alloy 1/1 up");
+    }
+
+    @Test
+    void theLogsStackFailsWhenLokisScrapeFails() throws Exception {
+        prometheus.target("serviceMonitor/monitoring/obs-loki/0", "down", "server returned HTTP status 404 Not Found")
+                .target("serviceMonitor/monitoring/obs-alloy/0", "up", "");
+
+        ProbeResult result = run(config(FAIL), "prometheus-scrapes-logs-stack");
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("loki 0/1 up").contains("404 Not Found");
     }
 }

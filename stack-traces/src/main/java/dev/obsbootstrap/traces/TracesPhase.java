@@ -7,8 +7,10 @@ import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Tempo and the OpenTelemetry Collector (OTLP in, OTLP to Tempo) */
@@ -47,7 +49,7 @@ public final class TracesPhase implements Phase {
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
         OtlpSpanRoundTripProbe spans = new OtlpSpanRoundTripProbe(deadline);
-        return List.of(
+        List<Probe> probes = new ArrayList<>(List.of(
                 new HttpReadyProbe("otel-collector-health", "Every collector replica's health_check extension reports the process available.",
                         deadline, "otel-collector-health", "/", "OpenTelemetry Collector",
                         // the legacy health_check extension reports process readiness only: it stays 200 while an exporter
@@ -63,7 +65,33 @@ public final class TracesPhase implements Phase {
                         "Grafana's provisioned Tempo datasource returns the run's trace by id (POST /api/ds/query), as Explore does.",
                         deadline, "grafana", "tempo", "tempo", "Tempo", new GrafanaTraceQuery(), spans::acceptedAtNanos,
                         "Grafana reads another Tempo than the collector writes to, or none: the provisioned datasource URL must be the"
-                                + " topology's Tempo query Service (port 3200)"));
+                                + " topology's Tempo query Service (port 3200)")));
+        // the collector carries every signal: one pipeline and one probe each, where the signal's store is installed
+        if (config.phaseEnabled("metrics")) {
+            probes.add(new OtlpMetricRoundTripProbe(deadline));
+        }
+        if (config.phaseEnabled("logs")) {
+            probes.add(new OtlpLogRoundTripProbe(deadline));
+        }
+        if (config.phaseEnabled("metrics")) {
+            probes.add(new ScrapePoolsProbe("prometheus-scrapes-traces-stack",
+                    "Prometheus scrapes Tempo and every collector replica (their ServiceMonitors), so failed exports and dropped spans show in metrics.",
+                    deadline, TracesPhase::ownPools,
+                    "the tempo and opentelemetry-collector values must enable serviceMonitor (and the collector's metrics port)"));
+        }
+        return List.copyOf(probes);
+    }
+
+    /**
+     * The ServiceMonitors of this phase's charts: tempo names it after its fullname and its first endpoint is Tempo's
+     * own metrics port (the second, jaeger-metrics, exists only with tempo-query); opentelemetry-collector names it
+     * after its fullname (grafana/helm-charts charts/tempo/templates/servicemonitor.yaml,
+     * open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector/templates/servicemonitor.yaml).
+     */
+    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
+        return List.of(
+                new ScrapePoolsProbe.Pool("tempo", topology.namespace(), topology.component("tempo").fullname(), "0"),
+                ScrapePoolsProbe.Pool.serviceMonitor("otel-collector", topology.namespace(), topology.component("opentelemetry-collector").fullname()));
     }
 
     @Override

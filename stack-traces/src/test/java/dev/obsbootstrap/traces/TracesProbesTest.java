@@ -7,6 +7,8 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.testing.FakeGrafana;
+import dev.obsbootstrap.core.testing.FakeLoki;
+import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.FakeOtelCollector;
 import dev.obsbootstrap.core.testing.FakeTempo;
 import dev.obsbootstrap.core.testing.LocalProcess;
@@ -42,12 +44,16 @@ class TracesProbesTest {
     private final FakeTempo tempo = new FakeTempo();
     private final FakeOtelCollector collector = new FakeOtelCollector(tempo);
     private final FakeGrafana grafana = new FakeGrafana("admin", "tempo-test-pw").datasource("obs-tempo", "tempo", tempo.url(), Map.of());
+    private final FakePrometheus prometheus = new FakePrometheus();
+    private final FakeLoki loki = new FakeLoki();
 
     @AfterEach
     void stop() {
         collector.close();
         tempo.close();
         grafana.close();
+        prometheus.close();
+        loki.close();
     }
 
     private Map<String, HttpUrl> endpoints() {
@@ -56,6 +62,8 @@ class TracesProbesTest {
         endpoints.put("otel-collector-health", collector.healthUrl());
         endpoints.put("tempo", tempo.url());
         endpoints.put("grafana", grafana.url());
+        endpoints.put("prometheus", prometheus.url());
+        endpoints.put("loki", loki.url());
         return endpoints;
     }
 
@@ -87,7 +95,7 @@ class TracesProbesTest {
     @Test
     void phaseProbesInOrder() {
         assertThat(phase(PASS)).extracting(Probe::name).containsExactly("otel-collector-health", "tempo-ready", "otlp-span-round-trip",
-                "tempo-traceql-search", "grafana-tempo-trace-query");
+                "tempo-traceql-search", "grafana-tempo-trace-query", "otlp-metric-round-trip", "otlp-log-round-trip", "prometheus-scrapes-traces-stack");
     }
 
     // otel-collector-health
@@ -97,7 +105,7 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(PASS), "otel-collector-health"));
 
         assertThat(result.passed()).isTrue();
-        assertThat(result.lastObserved()).contains("all 1 ready replica(s)");
+        assertThat(result.lastObserved()).contains("OpenTelemetry Collector ready").contains("Server available");
     }
 
     @Test
@@ -317,5 +325,103 @@ class TracesProbesTest {
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("404").contains("plugin.notImplemented");
         assertThat(result.hint()).contains("no backend health check");
+    }
+
+    // otlp-metric-round-trip
+
+    @Test
+    void metricRoundTripFindsTheGaugeInPrometheus() throws Exception {
+        collector.exportMetricsTo(prometheus::export);
+
+        ProbeResult result = run(probe(phase(PASS), "otlp-metric-round-trip"));
+
+        assertThat(result.passed()).as(result.toString()).isTrue();
+        assertThat(result.evidence().facts()).containsKeys("sent.metric", "sent.at", "found.series");
+        assertThat(result.evidence().measured()).isTrue();
+    }
+
+    @Test
+    void metricRoundTripStampsThePointWithPrometheusClock() throws Exception {
+        // Prometheus' clock 30 minutes behind this machine's: a point stamped here would be in its future, invisible
+        prometheus.server().clockOffset(Duration.ofMinutes(-30));
+        collector.exportMetricsTo(prometheus::export);
+
+        assertThat(run(probe(phase(PASS), "otlp-metric-round-trip")).passed()).isTrue();
+    }
+
+    @Test
+    void metricRoundTripFailsWhenTheCollectorHasNoMetricsPipeline() throws Exception {
+        ProbeResult result = run(probe(phase(FAIL), "otlp-metric-round-trip"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("refused the gauge").contains("404");
+        assertThat(result.hint()).contains("need a metrics pipeline");
+    }
+
+    @Test
+    void metricRoundTripFailsWhenPrometheusHasNoOtlpReceiver() throws Exception {
+        prometheus.otlpReceiver(false);
+        collector.exportMetricsTo(prometheus::export);
+
+        ProbeResult result = run(probe(phase(FAIL), "otlp-metric-round-trip"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("finds nothing in Prometheus");
+        assertThat(result.hint()).contains("enableOTLPReceiver");
+    }
+
+    // otlp-log-round-trip
+
+    @Test
+    void logRoundTripFindsTheRecordInLoki() throws Exception {
+        collector.exportLogsTo(body -> loki.receiveOtlp("fake", body));
+
+        ProbeResult result = run(probe(phase(PASS), "otlp-log-round-trip"));
+
+        assertThat(result.passed()).as(result.toString()).isTrue();
+        assertThat(result.evidence().facts().get("found.stream")).contains("\"service_name\":\"obs-bootstrap-probe\"");
+    }
+
+    @Test
+    void logRoundTripFailsWhenTheCollectorHasNoLogsPipeline() throws Exception {
+        ProbeResult result = run(probe(phase(FAIL), "otlp-log-round-trip"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.hint()).contains("need a logs pipeline");
+    }
+
+    @Test
+    void logRoundTripFailsWhenTheCollectorWritesAnotherTenantThanLokiIsReadFrom() throws Exception {
+        collector.exportLogsTo(body -> loki.receiveOtlp("someone-else", body));
+
+        ProbeResult result = run(probe(phase(FAIL), "otlp-log-round-trip"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("finds nothing in Loki");
+        assertThat(result.hint()).contains("otlp_http/loki");
+    }
+
+    // prometheus-scrapes-traces-stack
+
+    @Test
+    void theTracesStackIsScrapedByPrometheus() throws Exception {
+        prometheus.target("serviceMonitor/monitoring/obs-tempo/0", "up", "")
+                .target("serviceMonitor/monitoring/obs-otel-collector/0", "up", "")
+                .target("serviceMonitor/other-team/obs-otel-collector/0", "down", "connection refused");
+
+        ProbeResult result = run(probe(phase(PASS), "prometheus-scrapes-traces-stack"));
+
+        assertThat(result.passed()).as("another team's monitor of the same name, down, does not count").isTrue();
+    }
+
+    @Test
+    void theTracesStackFailsWhenTheCollectorIsNotScraped() throws Exception {
+        prometheus.target("serviceMonitor/monitoring/obs-tempo/0", "up", "");
+
+        ProbeResult result = run(probe(phase(FAIL), "prometheus-scrapes-traces-stack"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("no targets for: otel-collector (monitoring/obs-otel-collector)");
+        assertThat(result.hint()).contains("serviceMonitor");
     }
 }

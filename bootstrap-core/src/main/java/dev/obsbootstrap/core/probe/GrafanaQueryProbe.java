@@ -136,7 +136,7 @@ public final class GrafanaQueryProbe implements Probe {
             return ProbeAttempt.pass("Grafana's " + backend + " datasource " + uid + " returned " + found.get() + tries, passed);
         }
         return ProbeAttempt.fail("Grafana's " + backend + " datasource " + uid + " answered " + query.describe(context) + " with "
-                + frames.size() + " frame(s) and " + rows(frames) + " row(s), none of them this run's" + tries, notFoundHint, evidence);
+                + frames.size() + " frame(s) and " + rows(frames) + " row(s), none holding what it looks for" + tries, notFoundHint, evidence);
     }
 
     private static int rows(List<JsonNode> frames) {

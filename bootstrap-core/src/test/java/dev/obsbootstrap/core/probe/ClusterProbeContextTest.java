@@ -204,6 +204,24 @@ class ClusterProbeContextTest {
     }
 
     @Test
+    void aProbeOfEveryReplicaFailsNamingTheBrokenOneThatTheServiceWouldRouteAround() throws Exception {
+        collectorService("obs-otel-collector-a", "obs-otel-collector-b");
+        collectorB.healthy(false);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult viaService = ProbeTesting.runner(new RecordingConsole()).poll("traces", collectorHealth(), context, new RecordingConsole());
+            ProbeResult everyReplica = ProbeTesting.runner(new RecordingConsole())
+                    .poll("traces", collectorHealth().everyReplica(), context, new RecordingConsole());
+
+            assertThat(viaService.passed()).as("through the Service, one healthy replica is enough").isTrue();
+            assertThat(everyReplica.passed()).isFalse();
+            assertThat(everyReplica.lastObserved()).startsWith("OpenTelemetry Collector replica obs-otel-collector-b is not ready")
+                    .contains("(ready: obs-otel-collector-a)");
+            assertThat(everyReplica.evidence().facts().get("route.otel-collector-health")).endsWith("every ready pod through the pod proxy");
+        }
+    }
+
+    @Test
     void aServiceWithoutReadyEndpointsIsAnUnansweredRequestWithTheApiServersMessage() throws Exception {
         collectorService();
 

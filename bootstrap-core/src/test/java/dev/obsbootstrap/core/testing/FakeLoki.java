@@ -132,6 +132,28 @@ public final class FakeLoki implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Loki's native OTLP intake ({@code /otlp/v1/logs}), as a {@link FakeOtelCollector} logs pipeline exports to it:
+     * each log record becomes a line labelled with the resource's service.name as {@code service_name}, one of the
+     * resource attributes Loki indexes by default (grafana/loki v3.7.6 pkg/loghttp/push/otlp_config.go), for this tenant.
+     */
+    public void receiveOtlp(String tenant, JsonNode exportLogsRequest) {
+        for (JsonNode resource : exportLogsRequest.path("resourceLogs")) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (JsonNode attribute : resource.path("resource").path("attributes")) {
+                if ("service.name".equals(attribute.path("key").asString(""))) {
+                    labels.put("service_name", attribute.path("value").path("stringValue").asString(""));
+                }
+            }
+            for (JsonNode scope : resource.path("scopeLogs")) {
+                for (JsonNode record : scope.path("logRecords")) {
+                    long nanos = Long.parseLong(record.path("timeUnixNano").asString("0"));
+                    entries.add(new Entry(tenant, Map.copyOf(labels), nanos, record.path("body").path("stringValue").asString("")));
+                }
+            }
+        }
+    }
+
     public List<Entry> entries() {
         return List.copyOf(entries);
     }

@@ -1,0 +1,122 @@
+package dev.obsbootstrap.traces;
+
+import dev.obsbootstrap.core.probe.Evidence;
+import dev.obsbootstrap.core.probe.HttpReply;
+import dev.obsbootstrap.core.probe.Json;
+import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeAttempt;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.ProbeHttp;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The collector's metrics pipeline works: a gauge {@value #METRIC} with attribute {@value #RUN_ATTRIBUTE} = run id,
+ * sent over OTLP/HTTP ({@code POST /v1/metrics}), is exported to Prometheus' OTLP receiver and answered by
+ * {@code obs_bootstrap_probe{obs_bootstrap_run="<runId>"}} (Prometheus turns the dots of attribute names into
+ * underscores and service.name into job: prometheus/prometheus v3.14.0 storage/remote/otlptranslator). The data
+ * point is stamped with Prometheus' clock (the Date of its {@code /-/ready}): an instant query only sees samples of
+ * the last 5 minutes up to its own now, so a sample stamped by a skewed client clock would be invisible.
+ */
+public final class OtlpMetricRoundTripProbe implements Probe {
+    public static final String METRIC = "obs_bootstrap_probe";
+    public static final String RUN_ATTRIBUTE = "obs_bootstrap.run";
+
+    private final Duration deadline;
+    private boolean accepted;
+    private long acceptedAtNanos;
+    private Evidence sent = Evidence.none();
+    private int reads;
+
+    public OtlpMetricRoundTripProbe(Duration deadline) {
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+    }
+
+    static String query(String runId) {
+        return METRIC + "{" + RUN_ATTRIBUTE.replace('.', '_') + "=\"" + runId + "\"}";
+    }
+
+    @Override
+    public String name() {
+        return "otlp-metric-round-trip";
+    }
+
+    @Override
+    public String proves() {
+        return "The collector's metrics pipeline accepts an OTLP gauge and exports it to Prometheus, where PromQL finds it by the run id.";
+    }
+
+    @Override
+    public Duration deadline() {
+        return deadline;
+    }
+
+    @Override
+    public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+        if (!accepted) {
+            ProbeAttempt refused = send(context);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        reads++;
+        String query = query(context.runId());
+        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/query", "query", query));
+        if (!reply.answered()) {
+            return ProbeAttempt.fail("gauge accepted by the collector, but Prometheus did not answer: " + reply.describe(),
+                    "Prometheus is not reachable: is its pod running?", sent);
+        }
+        List<JsonNode> series = reply.is(200) ? Json.elements(reply.json(), "data", "result") : List.of();
+        if (!series.isEmpty()) {
+            return ProbeAttempt.pass("gauge sent through the collector and found in Prometheus with " + query + " after " + reads
+                            + (reads == 1 ? " query" : " queries"),
+                    sent.and("found.series", Json.write(series.get(0).path("metric")))
+                            .latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
+        }
+        return ProbeAttempt.fail("gauge accepted by the collector, but " + query + " finds nothing in Prometheus after " + reads
+                        + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
+                "the collector's metrics pipeline does not reach Prometheus: its otlp_http/prometheus exporter must point at the topology's"
+                        + " Prometheus /api/v1/otlp/v1/metrics, and Prometheus needs its OTLP receiver"
+                        + " (prometheus.prometheusSpec.enableOTLPReceiver; without it Prometheus answers the exporter 404); see the collector logs", sent);
+    }
+
+    /** @return null when the collector accepted the gauge */
+    private ProbeAttempt send(ProbeContext context) throws InterruptedException {
+        HttpReply ready = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/-/ready"));
+        if (!ready.answered()) {
+            return ProbeAttempt.fail("Prometheus did not answer: " + ready.describe(), "Prometheus is not reachable: is its pod running?");
+        }
+        Instant prometheusNow = ready.serverTime().orElse(Instant.now());
+        ObjectNode body = Json.object();
+        ObjectNode resource = body.putArray("resourceMetrics").addObject();
+        resource.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
+                .putObject("value").put("stringValue", OtlpSpanRoundTripProbe.SERVICE_NAME);
+        ObjectNode point = resource.putArray("scopeMetrics").addObject().putArray("metrics").addObject()
+                .put("name", METRIC).put("description", "obs-bootstrap verify: one point per run")
+                .putObject("gauge").putArray("dataPoints").addObject()
+                .put("asDouble", 1.0)
+                .put("timeUnixNano", Long.toString(prometheusNow.getEpochSecond() * 1_000_000_000L + prometheusNow.getNano()));
+        point.putArray("attributes").addObject().put("key", RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
+        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.url(context, "otel-collector", "/v1/metrics"), Json.write(body), Headers.EMPTY);
+        Evidence evidence = Evidence.of("sent.metric", query(context.runId())).and("sent.at", prometheusNow + " (Prometheus' clock)");
+        if (!reply.answered()) {
+            return ProbeAttempt.fail("the collector did not answer the gauge: " + reply.describe(),
+                    "the collector's OTLP/HTTP receiver (port 4318) is not reachable: is the collector running?", evidence);
+        }
+        if (!reply.is(200)) {
+            return ProbeAttempt.fail("the collector refused the gauge: " + reply.describe(), reply.is(404)
+                    ? "no metrics pipeline uses the otlp receiver, so /v1/metrics is not served: the collector values need a metrics pipeline"
+                    : "the collector's metrics pipeline refuses data (" + reply.excerpt() + "): check its memory_limiter and exporter", evidence);
+        }
+        accepted = true;
+        acceptedAtNanos = System.nanoTime();
+        sent = evidence;
+        return null;
+    }
+}
