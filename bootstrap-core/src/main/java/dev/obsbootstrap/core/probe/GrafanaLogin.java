@@ -9,12 +9,12 @@ import okhttp3.Headers;
  * pkg/services/loginattempt/loginattemptimpl/login_attempt.go). A probe that retried a wrong password every
  * second would lock the operator's admin account, so a refusal ends the probe after one try.
  */
-final class GrafanaLogin {
+public final class GrafanaLogin {
     private GrafanaLogin() {
     }
 
     /** @throws TerminalProbeFailure when Grafana refused the request (401/403) */
-    static void requireAccepted(HttpReply reply, ProbeContext context, String grafanaEndpoint, Headers auth) {
+    public static void requireAccepted(HttpReply reply, ProbeContext context, String grafanaEndpoint, Headers auth) {
         if (!reply.is(401) && !reply.is(403)) {
             return;
         }

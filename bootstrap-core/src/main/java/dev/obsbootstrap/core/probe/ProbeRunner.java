@@ -90,8 +90,20 @@ public final class ProbeRunner {
                 }
             }
             results.add(result);
+            closeIfHolding(probe, phaseConsole);
         }
         return List.copyOf(results);
+    }
+
+    /** A probe that holds something for its tries (a listener for webhook deliveries) gives it back once it is done. */
+    private static void closeIfHolding(Probe probe, Console console) {
+        if (probe instanceof AutoCloseable holding) {
+            try {
+                holding.close();
+            } catch (Exception e) {
+                console.warn("probe %s could not release what it held: %s", probe.name(), e.getMessage());
+            }
+        }
     }
 
     /** Polls one probe until it passes or its deadline passes. */

@@ -35,6 +35,8 @@ import static dev.obsbootstrap.core.testing.FakeServer.json;
  *   (pkg/plugins/backendplugin/coreplugin/core_plugin.go, pkg/plugins/errors.go); the decoupled
  *   grafana-tempo-datasource plugin calls Tempo's {@code /api/echo} and answers "Data source is working"
  *   (grafana/grafana-tempo-datasource pkg/tempo/tempo.go CheckHealth, commit 1c2aa65). {@link #tempoHealth} picks one.</li>
+ *   <li>{@code GET /api/datasources/proxy/uid/{uid}/...}: forwarded to the datasource's URL (pkg/api/pluginproxy/ds_proxy.go),
+ *   an unreachable backend is 502.</li>
  *   <li>{@code POST /api/ds/query}: each query goes to its datasource's backend over HTTP as Grafana's backend does,
  *   with the datasource's headers (X-Scope-OrgID for a Loki tenant): Loki {@code query_range}
  *   (pkg/tsdb/loki/api.go), Tempo the trace by id (pkg/tsdb/tempo/trace.go, index commit 008aba5: v1
@@ -139,6 +141,9 @@ public final class FakeGrafana implements AutoCloseable {
         if (path.startsWith("/api/datasources/uid/") && path.endsWith("/health")) {
             return health(path.substring("/api/datasources/uid/".length(), path.length() - "/health".length()));
         }
+        if (path.startsWith("/api/datasources/proxy/uid/")) {
+            return datasourceProxy(path.substring("/api/datasources/proxy/uid/".length()));
+        }
         if (path.equals("/api/ds/query") && request.getMethod().equals("POST")) {
             return query(FakeServer.jsonBody(request));
         }
@@ -164,6 +169,25 @@ public final class FakeGrafana implements AutoCloseable {
                     : json(400, "{\"message\":\"Tempo echo endpoint returned status 503\",\"status\":\"ERROR\"}");
             default -> json(200, "{\"message\":\"ok\",\"status\":\"OK\"}");
         };
+    }
+
+    /**
+     * The datasource proxy (pkg/api/dataproxy.go, pkg/api/pluginproxy/ds_proxy.go): the rest of the path goes to the
+     * datasource's URL with its headers; the backend's answer comes back as it is, an unreachable backend is 502.
+     */
+    private MockResponse datasourceProxy(String uidAndPath) {
+        int slash = uidAndPath.indexOf('/');
+        String uid = slash < 0 ? uidAndPath : uidAndPath.substring(0, slash);
+        Datasource datasource = datasources.get(uid);
+        if (datasource == null) {
+            return json(404, "{\"message\":\"Unable to find datasource\"}");
+        }
+        try {
+            BackendReply reply = backendGet(datasource, slash < 0 ? "" : uidAndPath.substring(slash + 1), Map.of());
+            return json(reply.code(), reply.body());
+        } catch (BackendError e) {
+            return FakeServer.text(502, "Bad Gateway");
+        }
     }
 
     private MockResponse query(JsonNode body) {
@@ -296,7 +320,10 @@ public final class FakeGrafana implements AutoCloseable {
     }
 
     private BackendReply backendGet(Datasource datasource, String path, Map<String, String> query) {
-        HttpUrl.Builder url = datasource.backend().newBuilder().addPathSegments(path);
+        HttpUrl.Builder url = datasource.backend().newBuilder();
+        if (!path.isEmpty()) {
+            url.addPathSegments(path);
+        }
         query.forEach(url::addQueryParameter);
         Request.Builder request = new Request.Builder().url(url.build());
         datasource.headers().forEach(request::header);
