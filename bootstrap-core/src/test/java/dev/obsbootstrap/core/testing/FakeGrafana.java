@@ -63,6 +63,7 @@ public final class FakeGrafana implements AutoCloseable {
     private final OkHttpClient backendClient = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
     private volatile boolean databaseOk = true;
     private volatile TempoDatasource tempoHealth = TempoDatasource.CORE;
+    private volatile boolean anonymousAdmin;
     private final FakeServer server;
 
     public FakeGrafana(String user, String password) {
@@ -103,6 +104,15 @@ public final class FakeGrafana implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Grafana with {@code [auth.anonymous] enabled = true, org_role = Admin} (pkg/setting/setting.go): requests without
+     * credentials are served, for tests that cannot hand the CLI OBS_GRAFANA_* variables.
+     */
+    public FakeGrafana anonymousAdmin() {
+        this.anonymousAdmin = true;
+        return this;
+    }
+
     public FakeGrafana databaseOk(boolean ok) {
         this.databaseOk = ok;
         return this;
@@ -127,6 +137,9 @@ public final class FakeGrafana implements AutoCloseable {
             return json(404, "{\"message\":\"Not found\"}");
         }
         String authorization = request.getHeaders().get("Authorization");
+        if (authorization == null && anonymousAdmin) {
+            authorization = Credentials.basic(user, password);
+        }
         if (authorization == null) {
             return json(401, "{\"message\":\"Unauthorized\",\"messageId\":\"auth.unauthorized\",\"statusCode\":401,\"traceID\":\"\"}");
         }
