@@ -135,6 +135,9 @@ class ClusterProbeContextTest {
             assertThat(context.kubernetes()).isPresent();
             assertThat(context.describeCredentials("grafana")).isEqualTo("Secret monitoring/obs-grafana-admin (keys admin-user, admin-password)");
             assertThat(context.redact("password from-the-secret-42")).isEqualTo("password <redacted>");
+            // basic auth cannot pass the API server's proxy (it strips Authorization): the report says why this one is forwarded
+            assertThat(result.evidence().facts().get("route.grafana")).startsWith("port-forward to a ready pod of Service monitoring/obs-grafana:80")
+                    .contains("drops the Authorization header");
         }
         // the ready pod, the named targetPort resolved to the container port
         assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/pods/obs-grafana-1/portforward?ports=3000");

@@ -241,16 +241,11 @@ public final class FakeGrafana implements AutoCloseable {
             throw new BackendError(reply.body().strip());
         }
         ArrayNode frames = FakeServer.JSON.createArrayNode();
-        ObjectNode frame = frames.addObject();
-        ArrayNode fields = frame.putObject("schema").put("name", "").putArray("fields");
-        for (String field : List.of("labels", "Time", "Line", "tsNs")) {
-            fields.addObject().put("name", field);
-        }
-        ArrayNode values = frame.putObject("data").putArray("values");
-        ArrayNode labels = values.addArray();
-        ArrayNode times = values.addArray();
-        ArrayNode lines = values.addArray();
-        ArrayNode nanos = values.addArray();
+        List<ArrayNode> columns = frame(frames, "", "labels", "Time", "Line", "tsNs");
+        ArrayNode labels = columns.get(0);
+        ArrayNode times = columns.get(1);
+        ArrayNode lines = columns.get(2);
+        ArrayNode nanos = columns.get(3);
         for (JsonNode stream : FakeServer.JSON.readTree(reply.body()).path("data").path("result")) {
             for (JsonNode value : stream.path("values")) {
                 labels.add(stream.path("stream"));
@@ -273,16 +268,11 @@ public final class FakeGrafana implements AutoCloseable {
             throw new BackendError("failed to get trace with id: " + traceId + " Status: " + reply.code() + " Body: " + reply.body().strip());
         }
         ArrayNode frames = FakeServer.JSON.createArrayNode();
-        ObjectNode frame = frames.addObject();
-        ArrayNode fields = frame.putObject("schema").put("name", "Trace").putArray("fields");
-        for (String field : List.of("traceID", "spanID", "operationName", "serviceName")) {
-            fields.addObject().put("name", field);
-        }
-        ArrayNode values = frame.putObject("data").putArray("values");
-        ArrayNode traceIds = values.addArray();
-        ArrayNode spanIds = values.addArray();
-        ArrayNode operations = values.addArray();
-        ArrayNode services = values.addArray();
+        List<ArrayNode> columns = frame(frames, "Trace", "traceID", "spanID", "operationName", "serviceName");
+        ArrayNode traceIds = columns.get(0);
+        ArrayNode spanIds = columns.get(1);
+        ArrayNode operations = columns.get(2);
+        ArrayNode services = columns.get(3);
         for (JsonNode resource : FakeServer.JSON.readTree(reply.body()).path("trace").path("resourceSpans")) {
             for (JsonNode scope : resource.path("scopeSpans")) {
                 for (JsonNode span : scope.path("spans")) {
@@ -313,6 +303,19 @@ public final class FakeGrafana implements AutoCloseable {
             values.addArray().add(Double.parseDouble(series.path("value").path(1).asString("NaN")));
         }
         return frames;
+    }
+
+    /** A data frame (schema.fields + data.values, as the plugin SDK serialises one) appended to frames; its columns, in field order. */
+    private static List<ArrayNode> frame(ArrayNode frames, String name, String... fieldNames) {
+        ObjectNode frame = frames.addObject();
+        ArrayNode fields = frame.putObject("schema").put("name", name).putArray("fields");
+        ArrayNode values = frame.putObject("data").putArray("values");
+        List<ArrayNode> columns = new java.util.ArrayList<>();
+        for (String field : fieldNames) {
+            fields.addObject().put("name", field);
+            columns.add(values.addArray());
+        }
+        return columns;
     }
 
     private static String hex(String base64) {
