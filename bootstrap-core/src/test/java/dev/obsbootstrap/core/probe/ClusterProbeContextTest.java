@@ -225,6 +225,25 @@ class ClusterProbeContextTest {
     }
 
     @Test
+    void postsGoThroughThePodProxyWithTheirBodyAndContentType() throws Exception {
+        collectorService("obs-otel-collector-a", "obs-otel-collector-b");
+        String traceId = RunIds.hex(16);
+        String span = "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId
+                + "\",\"spanId\":\"" + RunIds.hex(8) + "\",\"name\":\"s\",\"kind\":1}]}]}]}";
+
+        try (ClusterProbeContext context = context()) {
+            ProbeContext.Replica second = context.replicas("otel-collector").get(1);
+            HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(second.url(), "/v1/traces"), span, okhttp3.Headers.EMPTY);
+
+            assertThat(reply.code()).as(reply.describe()).isEqualTo(200);
+            assertThat(reply.body()).isEqualTo("{\"partialSuccess\":{}}");
+        }
+        assertThat(tempo.hasTrace(traceId)).isTrue();
+        assertThat(collectorB.requestLines()).containsExactly("POST /v1/traces");
+        assertThat(collectorA.requestLines()).isEmpty();
+    }
+
+    @Test
     void aServiceWithoutReadyEndpointsIsAnUnansweredRequestWithTheApiServersMessage() throws Exception {
         collectorService();
 
