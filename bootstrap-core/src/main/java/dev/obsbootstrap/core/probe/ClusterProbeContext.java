@@ -168,9 +168,16 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
                 int port = containerPort(servicePort, pod, where);
                 String podName = pod.getMetadata().getName();
                 if (usesPortForward(name)) {
-                    LocalPortForward forward = client.pods().inNamespace(endpoint.namespace()).withName(podName)
-                            .portForward(port, InetAddress.getLoopbackAddress(), 0);
-                    forwards.put(name + "@" + podName, forward);
+                    String key = name + "@" + podName;
+                    LocalPortForward forward = forwards.get(key);
+                    if (forward == null || !forward.isAlive() || !forward.getServerThrowables().isEmpty()) {
+                        if (forward != null) {
+                            closeQuietly(forward);
+                        }
+                        forward = client.pods().inNamespace(endpoint.namespace()).withName(podName)
+                                .portForward(port, InetAddress.getLoopbackAddress(), 0);
+                        forwards.put(key, forward);
+                    }
                     replicas.add(new Replica(podName, new HttpUrl.Builder().scheme("http").host(LOCALHOST).port(forward.getLocalPort())
                             .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path()).build()));
                     continue;

@@ -267,6 +267,20 @@ class ClusterProbeContextTest {
     }
 
     @Test
+    void aReplicaReachedByPortForwardKeepsItsForwardAcrossTries() throws Exception {
+        grafanaService();
+        api.put(grafanaPod("obs-grafana-1", true)).forward(NS, "obs-grafana-1", 3000, grafana.url());
+        adminSecret();
+
+        try (ClusterProbeContext context = context()) {
+            int first = context.replicas("grafana").get(0).url().port();
+            int second = context.replicas("grafana").get(0).url().port();
+
+            assertThat(second).as("the same forward, not a new one per try").isEqualTo(first);
+        }
+    }
+
+    @Test
     void closingTheContextClosesItsPortForwards() throws Exception {
         grafanaService();
         api.put(grafanaPod("obs-grafana-1", true)).forward(NS, "obs-grafana-1", 3000, grafana.url());
