@@ -327,6 +327,21 @@ class TracesProbesTest {
         assertThat(result.hint()).contains("no backend health check");
     }
 
+    @Test
+    void theDecoupledTempoPluginsHealthCheckOnlyEchoesSoTheQueryIsWhatProvesTempoEitherWay() throws Exception {
+        // which Tempo datasource Grafana 13.2 runs could not be read from the pinned tag: the trace query passes with either
+        grafana.tempoHealth(FakeGrafana.TempoDatasource.DECOUPLED_PLUGIN);
+        EndpointProbeContext context = context(endpoints(), ADMIN);
+
+        ProbeResult health = ProbeTesting.run(new DatasourceHealthProbe("grafana-datasource-tempo", FAIL, "grafana", "tempo", "Tempo", ""), context);
+        ProbeResult query = runInOrder(PASS, context, "otlp-span-round-trip", "grafana-tempo-trace-query");
+
+        assertThat(health.passed()).isTrue();
+        assertThat(health.lastObserved()).endsWith("Data source is working");
+        assertThat(tempo.requestLines()).contains("GET /api/echo");
+        assertThat(query.passed()).as(query.toString()).isTrue();
+    }
+
     // otlp-metric-round-trip
 
     @Test
