@@ -14,19 +14,24 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The collector's logs pipeline works: a log record with this run's id, sent over OTLP/HTTP ({@code POST /v1/logs})
- * with service.name {@value OtlpSpanRoundTripProbe#SERVICE_NAME}, is exported to Loki's OTLP endpoint and found by
+ * The collector's logs pipeline works on every replica: a log record with this run's id and the replica's name, sent
+ * over OTLP/HTTP ({@code POST /v1/logs}) to each ready collector pod with service.name
+ * {@value OtlpSpanRoundTripProbe#SERVICE_NAME}, is exported to Loki's OTLP endpoint and found by
  * {@code {service_name="obs-bootstrap-probe"} |= "<runId>"} (Loki indexes service.name as service_name by default:
  * grafana/loki v3.7.6 pkg/loghttp/push/otlp_config.go). The record is stamped with Loki's clock (Date of its
  * {@code /ready}), which refuses entries 10 minutes ahead of it.
  */
 public final class OtlpLogRoundTripProbe implements Probe {
     private final Duration deadline;
-    private String line = "";
+    private final Map<String, String> lines = new LinkedHashMap<>();
     private Instant sentAt = Instant.EPOCH;
     private long acceptedAtNanos;
     private Evidence sent = Evidence.none();
@@ -77,17 +82,26 @@ public final class OtlpLogRoundTripProbe implements Probe {
                     "Loki is not reachable at endpoint 'loki': is its pod running?", sent);
         }
         List<JsonNode> streams = reply.is(200) ? Json.elements(reply.json(), "data", "result") : List.of();
-        for (JsonNode stream : streams) {
-            for (JsonNode value : stream.path("values")) {
-                if (line.equals(value.path(1).asString(""))) {
-                    return ProbeAttempt.pass("log record sent through the collector and found in Loki with " + query + " after " + reads
-                                    + (reads == 1 ? " query" : " queries"),
-                            sent.and("found.stream", Json.write(stream.path("stream"))).latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
-                }
+        Set<String> found = new LinkedHashSet<>();
+        String stream = "";
+        for (JsonNode result : streams) {
+            for (JsonNode value : result.path("values")) {
+                lines.forEach((replica, line) -> {
+                    if (line.equals(value.path(1).asString(""))) {
+                        found.add(replica);
+                    }
+                });
+                stream = Json.write(result.path("stream"));
             }
         }
-        return ProbeAttempt.fail("log record accepted by the collector, but " + query + " finds nothing in Loki after " + reads
-                        + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
+        if (found.containsAll(lines.keySet())) {
+            return ProbeAttempt.pass("log record sent through every collector replica " + lines.keySet() + " and found in Loki with " + query
+                            + " after " + reads + (reads == 1 ? " query" : " queries"),
+                    sent.and("found.stream", stream).latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
+        }
+        List<String> missing = lines.keySet().stream().filter(r -> !found.contains(r)).toList();
+        return ProbeAttempt.fail("log records accepted by the collector replicas " + lines.keySet() + ", but " + query + " finds none from "
+                        + missing + " in Loki after " + reads + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
                 "the collector's logs pipeline does not reach Loki: its otlp_http/loki exporter must point at the topology's Loki"
                         + " /otlp/v1/logs (with the tenant header when logs.auth is on); see the collector logs", sent);
     }
@@ -98,7 +112,25 @@ public final class OtlpLogRoundTripProbe implements Probe {
             return ProbeAttempt.fail("Loki did not answer: " + ready.describe(), "Loki is not reachable at endpoint 'loki': is its pod running?");
         }
         sentAt = ready.serverTime().orElse(Instant.now());
-        line = "obs-bootstrap probe " + context.runId() + " otlp " + RunIds.hex(4);
+        Evidence evidence = Evidence.of("sent.at", sentAt + " (Loki's clock)");
+        for (ProbeContext.Replica replica : context.replicas("otel-collector")) {
+            if (lines.containsKey(replica.name())) {
+                continue;
+            }
+            String line = "obs-bootstrap probe " + context.runId() + " otlp via " + replica.name() + " " + RunIds.hex(4);
+            ProbeAttempt refused = sendTo(context, replica, line, evidence);
+            if (refused != null) {
+                return refused;
+            }
+            lines.put(replica.name(), line);
+            evidence = evidence.and("sent.line." + replica.name(), line);
+        }
+        acceptedAtNanos = System.nanoTime();
+        sent = evidence;
+        return null;
+    }
+
+    private ProbeAttempt sendTo(ProbeContext context, ProbeContext.Replica replica, String line, Evidence evidence) throws InterruptedException {
         ObjectNode body = Json.object();
         ObjectNode resource = body.putArray("resourceLogs").addObject();
         resource.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
@@ -107,19 +139,16 @@ public final class OtlpLogRoundTripProbe implements Probe {
                 .put("timeUnixNano", nanos(sentAt)).put("severityText", "INFO");
         record.putObject("body").put("stringValue", line);
         record.putArray("attributes").addObject().put("key", OtlpSpanRoundTripProbe.RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.url(context, "otel-collector", "/v1/logs"), Json.write(body), Headers.EMPTY);
-        Evidence evidence = Evidence.of("sent.line", line).and("sent.at", sentAt + " (Loki's clock)");
+        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/logs"), Json.write(body), Headers.EMPTY);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("the collector did not answer the log record: " + reply.describe(),
+            return ProbeAttempt.fail("collector replica " + replica.name() + " did not answer the log record: " + reply.describe(),
                     "the collector's OTLP/HTTP receiver (port 4318) is not reachable: is the collector running?", evidence);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("the collector refused the log record: " + reply.describe(), reply.is(404)
+            return ProbeAttempt.fail("collector replica " + replica.name() + " refused the log record: " + reply.describe(), reply.is(404)
                     ? "no logs pipeline uses the otlp receiver, so /v1/logs is not served: the collector values need a logs pipeline"
                     : "the collector's logs pipeline refuses data (" + reply.excerpt() + "): check its memory_limiter and exporter", evidence);
         }
-        acceptedAtNanos = System.nanoTime();
-        sent = evidence;
         return null;
     }
 

@@ -9,17 +9,21 @@ import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import okhttp3.Headers;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The collector's metrics pipeline works: a gauge {@value #METRIC} with attribute {@value #RUN_ATTRIBUTE} = run id,
- * sent over OTLP/HTTP ({@code POST /v1/metrics}), is exported to Prometheus' OTLP receiver and answered by
- * {@code obs_bootstrap_probe{obs_bootstrap_run="<runId>"}} (Prometheus turns the dots of attribute names into
+ * The collector's metrics pipeline works on every replica: a gauge {@value #METRIC} with attribute
+ * {@value #RUN_ATTRIBUTE} = run id and {@value #REPLICA_ATTRIBUTE} = the replica, sent over OTLP/HTTP
+ * ({@code POST /v1/metrics}) to each ready collector pod, is exported to Prometheus' OTLP receiver and answered by
+ * {@code obs_bootstrap_probe{obs_bootstrap_run="<runId>"}} with one series per replica (Prometheus turns the dots of attribute names into
  * underscores and service.name into job: prometheus/prometheus v3.14.0 storage/remote/otlptranslator). The data
  * point is stamped with Prometheus' clock (the Date of its {@code /-/ready}): an instant query only sees samples of
  * the last 5 minutes up to its own now, so a sample stamped by a skewed client clock would be invisible.
@@ -27,9 +31,11 @@ import java.util.Objects;
 public final class OtlpMetricRoundTripProbe implements Probe {
     public static final String METRIC = "obs_bootstrap_probe";
     public static final String RUN_ATTRIBUTE = "obs_bootstrap.run";
+    public static final String REPLICA_ATTRIBUTE = "obs_bootstrap.collector_replica";
 
     private final Duration deadline;
-    private boolean accepted;
+    private final Set<String> acceptedBy = new LinkedHashSet<>();
+    private final Set<String> replicas = new LinkedHashSet<>();
     private long acceptedAtNanos;
     private Evidence sent = Evidence.none();
     private int reads;
@@ -59,7 +65,7 @@ public final class OtlpMetricRoundTripProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        if (!accepted) {
+        if (replicas.isEmpty() || !acceptedBy.containsAll(replicas)) {
             ProbeAttempt refused = send(context);
             if (refused != null) {
                 return refused;
@@ -73,26 +79,47 @@ public final class OtlpMetricRoundTripProbe implements Probe {
                     "Prometheus is not reachable: is its pod running?", sent);
         }
         List<JsonNode> series = reply.is(200) ? Json.elements(reply.json(), "data", "result") : List.of();
-        if (!series.isEmpty()) {
-            return ProbeAttempt.pass("gauge sent through the collector and found in Prometheus with " + query + " after " + reads
-                            + (reads == 1 ? " query" : " queries"),
-                    sent.and("found.series", Json.write(series.get(0).path("metric")))
+        Set<String> found = new LinkedHashSet<>();
+        series.forEach(s -> found.add(Json.text(s, "metric", REPLICA_ATTRIBUTE.replace('.', '_'))));
+        if (found.containsAll(replicas)) {
+            return ProbeAttempt.pass("gauge sent through every collector replica " + replicas + " and found in Prometheus with " + query
+                            + " after " + reads + (reads == 1 ? " query" : " queries"),
+                    sent.and("found.series", series.size() + ", e.g. " + Json.write(series.get(0).path("metric")))
                             .latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
         }
-        return ProbeAttempt.fail("gauge accepted by the collector, but " + query + " finds nothing in Prometheus after " + reads
-                        + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
+        List<String> missing = replicas.stream().filter(r -> !found.contains(r)).toList();
+        return ProbeAttempt.fail("gauge accepted by the collector replicas " + replicas + ", but " + query + " has no series from "
+                        + missing + " in Prometheus after " + reads + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
                 "the collector's metrics pipeline does not reach Prometheus: its otlp_http/prometheus exporter must point at the topology's"
                         + " Prometheus /api/v1/otlp/v1/metrics, and Prometheus needs its OTLP receiver"
                         + " (prometheus.prometheusSpec.enableOTLPReceiver; without it Prometheus answers the exporter 404); see the collector logs", sent);
     }
 
-    /** @return null when the collector accepted the gauge */
+    /** @return null when every collector replica accepted its gauge */
     private ProbeAttempt send(ProbeContext context) throws InterruptedException {
         HttpReply ready = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/-/ready"));
         if (!ready.answered()) {
             return ProbeAttempt.fail("Prometheus did not answer: " + ready.describe(), "Prometheus is not reachable: is its pod running?");
         }
         Instant prometheusNow = ready.serverTime().orElse(Instant.now());
+        Evidence evidence = Evidence.of("sent.metric", query(context.runId())).and("sent.at", prometheusNow + " (Prometheus' clock)");
+        for (ProbeContext.Replica replica : context.replicas("otel-collector")) {
+            replicas.add(replica.name());
+            if (acceptedBy.contains(replica.name())) {
+                continue;
+            }
+            ProbeAttempt refused = sendTo(context, replica, prometheusNow, evidence);
+            if (refused != null) {
+                return refused;
+            }
+            acceptedBy.add(replica.name());
+        }
+        acceptedAtNanos = System.nanoTime();
+        sent = evidence.and("sent.replicas", String.join(", ", replicas));
+        return null;
+    }
+
+    private ProbeAttempt sendTo(ProbeContext context, ProbeContext.Replica replica, Instant prometheusNow, Evidence evidence) throws InterruptedException {
         ObjectNode body = Json.object();
         ObjectNode resource = body.putArray("resourceMetrics").addObject();
         resource.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
@@ -102,21 +129,19 @@ public final class OtlpMetricRoundTripProbe implements Probe {
                 .putObject("gauge").putArray("dataPoints").addObject()
                 .put("asDouble", 1.0)
                 .put("timeUnixNano", Long.toString(prometheusNow.getEpochSecond() * 1_000_000_000L + prometheusNow.getNano()));
-        point.putArray("attributes").addObject().put("key", RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.url(context, "otel-collector", "/v1/metrics"), Json.write(body), Headers.EMPTY);
-        Evidence evidence = Evidence.of("sent.metric", query(context.runId())).and("sent.at", prometheusNow + " (Prometheus' clock)");
+        ArrayNode attributes = point.putArray("attributes");
+        attributes.addObject().put("key", RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
+        attributes.addObject().put("key", REPLICA_ATTRIBUTE).putObject("value").put("stringValue", replica.name());
+        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/metrics"), Json.write(body), Headers.EMPTY);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("the collector did not answer the gauge: " + reply.describe(),
+            return ProbeAttempt.fail("collector replica " + replica.name() + " did not answer the gauge: " + reply.describe(),
                     "the collector's OTLP/HTTP receiver (port 4318) is not reachable: is the collector running?", evidence);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("the collector refused the gauge: " + reply.describe(), reply.is(404)
+            return ProbeAttempt.fail("collector replica " + replica.name() + " refused the gauge: " + reply.describe(), reply.is(404)
                     ? "no metrics pipeline uses the otlp receiver, so /v1/metrics is not served: the collector values need a metrics pipeline"
                     : "the collector's metrics pipeline refuses data (" + reply.excerpt() + "): check its memory_limiter and exporter", evidence);
         }
-        accepted = true;
-        acceptedAtNanos = System.nanoTime();
-        sent = evidence;
         return null;
     }
 }

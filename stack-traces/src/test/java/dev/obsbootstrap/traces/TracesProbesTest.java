@@ -1,6 +1,7 @@
 package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
@@ -12,6 +13,7 @@ import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.FakeOtelCollector;
 import dev.obsbootstrap.core.testing.FakeTempo;
 import dev.obsbootstrap.core.testing.LocalProcess;
+import dev.obsbootstrap.core.testing.PortForwardingApiServer;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import dev.obsbootstrap.core.testing.TestConfigs;
@@ -381,7 +383,7 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(FAIL), "otlp-metric-round-trip"));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("finds nothing in Prometheus");
+        assertThat(result.lastObserved()).contains("has no series from [explicit URL] in Prometheus");
         assertThat(result.hint()).contains("enableOTLPReceiver");
     }
 
@@ -412,7 +414,7 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(FAIL), "otlp-log-round-trip"));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("finds nothing in Loki");
+        assertThat(result.lastObserved()).contains("finds none from [explicit URL] in Loki");
         assertThat(result.hint()).contains("otlp_http/loki");
     }
 
@@ -438,5 +440,70 @@ class TracesProbesTest {
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("no targets for: otel-collector (monitoring/obs-otel-collector)");
         assertThat(result.hint()).contains("serviceMonitor");
+    }
+
+    // every collector replica, through the API server's pod proxy
+
+    /** A cluster with two collector pods behind obs-otel-collector, each mapped to its own fake, and Tempo/Prometheus by URL. */
+    private ClusterProbeContext twoReplicas(PortForwardingApiServer api, FakeOtelCollector second, io.fabric8.kubernetes.client.KubernetesClient client) {
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "opentelemetry-collector");
+        api.put(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("obs-otel-collector").withNamespace("monitoring").endMetadata()
+                .withNewSpec().withSelector(labels).addNewPort().withName("otlp-http").withPort(4318)
+                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(4318)).endPort().endSpec().build());
+        FakeOtelCollector[] backends = {collector, second};
+        for (int i = 0; i < 2; i++) {
+            String pod = "obs-otel-collector-" + i;
+            api.put(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod).withNamespace("monitoring").withLabels(labels).endMetadata()
+                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+            api.forward("monitoring", pod, 4318, backends[i].otlpUrl());
+        }
+        BootstrapConfig config = TestConfigs.config();
+        return ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
+                .endpointOverrides(Map.of("tempo", tempo.url(), "prometheus", prometheus.url(), "loki", loki.url())).build();
+    }
+
+    @Test
+    void spanRoundTripFailsNamingTheOneReplicaWhoseSpansNeverReachTempo() throws Exception {
+        try (PortForwardingApiServer api = new PortForwardingApiServer();
+             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+             FakeOtelCollector broken = new FakeOtelCollector(tempo).dropSpans(true);
+             ClusterProbeContext context = twoReplicas(api, broken, client)) {
+            ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-span-round-trip"), context);
+
+            assertThat(result.passed()).isFalse();
+            assertThat(result.lastObserved()).contains("lacks the span(s) of replica(s) [obs-otel-collector-1]");
+            assertThat(result.evidence().facts()).containsKeys("sent.span.obs-otel-collector-0", "sent.span.obs-otel-collector-1");
+            assertThat(result.evidence().facts().get("route.otel-collector")).endsWith("every ready pod through the pod proxy");
+        }
+    }
+
+    @Test
+    void metricRoundTripFailsNamingTheOneReplicaWithoutAMetricsPipelineExport() throws Exception {
+        collector.exportMetricsTo(prometheus::export);
+        try (PortForwardingApiServer api = new PortForwardingApiServer();
+             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+             FakeOtelCollector lossy = new FakeOtelCollector(tempo).exportMetricsTo(body -> { });
+             ClusterProbeContext context = twoReplicas(api, lossy, client)) {
+            ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-metric-round-trip"), context);
+
+            assertThat(result.passed()).isFalse();
+            assertThat(result.lastObserved()).contains("has no series from [obs-otel-collector-1]");
+        }
+    }
+
+    @Test
+    void everyPipelinePassesThroughTwoHealthyReplicas() throws Exception {
+        collector.exportMetricsTo(prometheus::export).exportLogsTo(body -> loki.receiveOtlp("fake", body));
+        try (PortForwardingApiServer api = new PortForwardingApiServer();
+             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+             FakeOtelCollector second = new FakeOtelCollector(tempo).exportMetricsTo(prometheus::export)
+                     .exportLogsTo(body -> loki.receiveOtlp("fake", body));
+             ClusterProbeContext context = twoReplicas(api, second, client)) {
+            List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(probe(phase(PASS), "otlp-span-round-trip"),
+                    probe(phase(PASS), "otlp-metric-round-trip"), probe(phase(PASS), "otlp-log-round-trip")), context);
+
+            assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+            assertThat(results.get(0).lastObserved()).contains("[obs-otel-collector-0, obs-otel-collector-1]");
+        }
     }
 }
