@@ -36,8 +36,10 @@ import static dev.obsbootstrap.core.testing.FakeServer.text;
  *   (pkg/logql/metrics.go RecordRangeAndInstantQueryMetrics: {@code latency=... query="..." ...}). With
  *   {@link #collectorShipsOwnLogs} the fake plays the log collector too: that line is stored as Alloy would ship
  *   Loki's stdout, labelled with namespace, pod, container and the collector label the values give it.</li>
- *   <li>{@code GET /ready}: 503 "Ingester not ready: waiting for 15s after being ready" for the first N calls.</li>
- *   <li>auth_enabled: a request without {@code X-Scope-OrgID} is 401 "no org id" (dskit middleware/http_auth.go).</li>
+ *   <li>{@code GET /ready}: 503 "Ingester not ready: ..." for the first N calls (pkg/loki/loki.go readyHandler, with the
+ *   ring lifecycler's "waiting for 15s after being ready").</li>
+ *   <li>auth_enabled: a request without {@code X-Scope-OrgID} is 401 "no org id" (vendored dskit user/id.go ErrNoOrgID,
+ *   written by middleware/http_auth.go).</li>
  * </ul>
  * Every answer carries the fake's Date ({@link FakeServer}); {@link #clockOffset} skews Loki's clock.
  */
