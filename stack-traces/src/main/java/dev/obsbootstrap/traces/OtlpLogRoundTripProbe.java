@@ -140,16 +140,7 @@ public final class OtlpLogRoundTripProbe implements Probe {
         record.putObject("body").put("stringValue", line);
         record.putArray("attributes").addObject().put("key", OtlpSpanRoundTripProbe.RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
         HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/logs"), Json.write(body), Headers.EMPTY);
-        if (!reply.answered()) {
-            return ProbeAttempt.fail("collector replica " + replica.name() + " did not answer the log record: " + reply.describe(),
-                    "the collector's OTLP/HTTP receiver (port 4318) is not reachable: is the collector running?", evidence);
-        }
-        if (!reply.is(200)) {
-            return ProbeAttempt.fail("collector replica " + replica.name() + " refused the log record: " + reply.describe(), reply.is(404)
-                    ? "no logs pipeline uses the otlp receiver, so /v1/logs is not served: the collector values need a logs pipeline"
-                    : "the collector's logs pipeline refuses data (" + reply.excerpt() + "): check its memory_limiter and exporter", evidence);
-        }
-        return null;
+        return CollectorReceipt.refusal(reply, replica.name(), "log record", "logs", evidence).orElse(null);
     }
 
     private static String nanos(Instant instant) {

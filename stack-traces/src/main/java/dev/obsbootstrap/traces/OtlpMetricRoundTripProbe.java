@@ -133,15 +133,6 @@ public final class OtlpMetricRoundTripProbe implements Probe {
         attributes.addObject().put("key", RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
         attributes.addObject().put("key", REPLICA_ATTRIBUTE).putObject("value").put("stringValue", replica.name());
         HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/metrics"), Json.write(body), Headers.EMPTY);
-        if (!reply.answered()) {
-            return ProbeAttempt.fail("collector replica " + replica.name() + " did not answer the gauge: " + reply.describe(),
-                    "the collector's OTLP/HTTP receiver (port 4318) is not reachable: is the collector running?", evidence);
-        }
-        if (!reply.is(200)) {
-            return ProbeAttempt.fail("collector replica " + replica.name() + " refused the gauge: " + reply.describe(), reply.is(404)
-                    ? "no metrics pipeline uses the otlp receiver, so /v1/metrics is not served: the collector values need a metrics pipeline"
-                    : "the collector's metrics pipeline refuses data (" + reply.excerpt() + "): check its memory_limiter and exporter", evidence);
-        }
-        return null;
+        return CollectorReceipt.refusal(reply, replica.name(), "gauge", "metrics", evidence).orElse(null);
     }
 }
