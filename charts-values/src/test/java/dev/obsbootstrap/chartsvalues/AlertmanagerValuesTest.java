@@ -84,6 +84,27 @@ class AlertmanagerValuesTest {
                 .hasMessageContaining("routingKey");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOptInDeliveryProbeGetsItsOwnFirstRouteAndWebhookOnlyWhenTheProfileAsks() {
+        Receiver webhook = new Receiver("hook", ReceiverType.WEBHOOK, Map.of("url", "http://relay.example.org/alerts"), Map.of());
+        dev.obsbootstrap.core.config.Profile ci = StackFixture.profile("ci");
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(ci.settings());
+        settings.put("probes", Map.of("deliveryWebhook", Map.of("listen", "0.0.0.0:9099", "url", "http://10.0.0.5:9099/")));
+        dev.obsbootstrap.core.config.Profile withDelivery = new dev.obsbootstrap.core.config.Profile(ci.name(), ci.description(),
+                ci.phaseTimeouts(), ci.probeDeadline(), ci.requireMemoryLimits(), ci.phases(), settings);
+        BootstrapConfig config = ValuesTestConfigs.config(withDelivery, new LogsSettings(LogCollector.ALLOY, false, "fake"),
+                new AlertingSettings(List.of(webhook), "hook", List.of(), List.of()), Map.of());
+
+        RenderedValues rendered = renderer.render(topology.component("alertmanager"), config, topology, StackFixture.KUBE_VERSION);
+
+        assertThat((List<?>) at(rendered, "config", "route", "routes")).first().isEqualTo(Map.of("matchers", List.of("obs_bootstrap_delivery=\"true\""),
+                "receiver", "obs-bootstrap-delivery", "group_wait", "1s", "continue", false));
+        assertThat((List<Object>) at(rendered, "config", "receivers")).contains(Map.of("name", "obs-bootstrap-delivery",
+                "webhook_configs", List.of(Map.of("url", "http://10.0.0.5:9099/", "send_resolved", false))));
+        assertThat(render(List.of(webhook)).yaml()).doesNotContain("obs-bootstrap-delivery");
+    }
+
     private RenderedValues render(List<Receiver> receivers) {
         BootstrapConfig config = ValuesTestConfigs.config(StackFixture.profile("ci"), new LogsSettings(LogCollector.ALLOY, false, "fake"),
                 new AlertingSettings(receivers, receivers.get(0).name(), List.of(), List.of()), Map.of());

@@ -56,7 +56,7 @@ public final class VerifyCommand extends BaseCommand {
     List<String> phases = new ArrayList<>();
 
     @Option(names = "--endpoint", paramLabel = "NAME=URL",
-            description = "Probe this URL for a topology endpoint instead of port-forwarding to the cluster, "
+            description = "Probe this URL for a topology endpoint instead of reaching it through the cluster's API server, "
                     + "for example prometheus=http://127.0.0.1:9090 (repeatable). Credentials for NAME come from OBS_<NAME>_USER/OBS_<NAME>_PASSWORD.")
     List<String> endpoints = new ArrayList<>();
 

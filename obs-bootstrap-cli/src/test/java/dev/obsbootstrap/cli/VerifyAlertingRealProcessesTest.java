@@ -1,5 +1,6 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.LocalAlertmanager;
 import dev.obsbootstrap.core.testing.LocalPrometheus;
 import org.junit.jupiter.api.AfterAll;
@@ -21,12 +22,16 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The issue's "done when", automated: `verify --phase alerting` with the real alerting probes against a real
  * Prometheus (firing Watchdog) and Alertmanager passes, and with Alertmanager stopped fails naming it.
+ * The Prometheus is set up the way the operator would configure it for the stack: the Watchdog rule in a file named
+ * as the operator names the stack's PrometheusRule files, and Alertmanager scraped under the job name the operator
+ * gives its ServiceMonitor's endpoint; Grafana is a fake (anonymous admin) whose Alertmanager datasource is the real one.
  * Skipped (failed under CI=true) when the Debian binaries are missing.
  */
 @Timeout(240)
@@ -46,18 +51,24 @@ class VerifyAlertingRealProcessesTest {
     static Path dir;
     static LocalAlertmanager alertmanager;
     static LocalPrometheus prometheus;
+    static FakeGrafana grafana;
 
     @BeforeAll
     static void start() {
         alertmanager = LocalAlertmanager.start(dir.resolve("alertmanager"), ALERTMANAGER_CONFIG);
         prometheus = LocalPrometheus.builder(dir.resolve("prometheus"))
-                .rules(LocalPrometheus.WATCHDOG_RULES)
+                .rules("observability-obs-general.rules-5f1c.yaml", LocalPrometheus.WATCHDOG_RULES)
+                .scrapeJob("serviceMonitor/observability/obs-alertmanager-alertmanager/0", alertmanager.hostPort())
                 .alertmanager(alertmanager.hostPort())
                 .start();
+        grafana = new FakeGrafana("admin", "not-used").anonymousAdmin().datasource("obs-alertmanager", "alertmanager", alertmanager.url(), Map.of());
     }
 
     @AfterAll
     static void stop() {
+        if (grafana != null) {
+            grafana.close();
+        }
         if (prometheus != null) {
             prometheus.close();
         }
@@ -72,12 +83,17 @@ class VerifyAlertingRealProcessesTest {
         Path junit = dir.resolve("pass.xml");
 
         Result result = run("verify", "--phase", "alerting", "-o", "json", "--junit", junit.toString(),
-                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url());
+                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url(),
+                "--endpoint", "grafana=" + grafana.url());
 
         assertThat(result.code).as(result.err).isZero();
         JsonNode alerting = phase(JSON.readTree(result.out), "alerting");
         assertThat(alerting.get("status").asString()).isEqualTo("VERIFIED");
         assertThat(alerting.get("probes")).isNotEmpty().allMatch(p -> p.get("passed").asBoolean());
+        // the evidence of this run is in the report: the silence confirmed active, the Watchdog's receipt on Alertmanager's clock
+        JsonNode routing = probe(alerting, "synthetic-alert-routing");
+        assertThat(routing.get("evidence").get("silence.state").asString()).startsWith("active on 1 replica(s)");
+        assertThat(probe(alerting, "watchdog-in-alertmanager").get("evidence").toString()).contains("(Alertmanager's clock)");
         Document xml = parse(junit);
         Element suite = suite(xml, "alerting");
         assertThat(suite.getAttribute("failures")).isEqualTo("0");
@@ -91,7 +107,8 @@ class VerifyAlertingRealProcessesTest {
         Path junit = dir.resolve("fail.xml");
 
         Result result = run("verify", "--phase", "alerting", "-o", "json", "--junit", junit.toString(), "--timeout", "3s",
-                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url());
+                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url(),
+                "--endpoint", "grafana=" + grafana.url());
 
         assertThat(result.code).as(result.err).isEqualTo(1);
         JsonNode alerting = phase(JSON.readTree(result.out), "alerting");
@@ -102,6 +119,15 @@ class VerifyAlertingRealProcessesTest {
         assertThat(ready.get("lastObserved").asString()).contains("Alertmanager").contains(alertmanager.url().host() + ":" + alertmanager.url().port());
         Element suite = suite(parse(junit), "alerting");
         assertThat(Integer.parseInt(suite.getAttribute("failures"))).isPositive();
+    }
+
+    private static JsonNode probe(JsonNode phase, String name) {
+        for (JsonNode probe : phase.get("probes")) {
+            if (probe.get("name").asString().equals(name)) {
+                return probe;
+            }
+        }
+        throw new AssertionError("no probe " + name + " in " + phase);
     }
 
     private static JsonNode phase(JsonNode report, String id) {

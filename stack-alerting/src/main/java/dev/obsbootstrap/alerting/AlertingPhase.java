@@ -6,6 +6,10 @@ import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeSettings;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.core.config.Durations;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.values.ReceiverCredentialsSecret;
 
 import java.time.Duration;
@@ -65,17 +69,55 @@ public final class AlertingPhase implements Phase {
         return List.of(new StackSecret(topology.namespace(), ReceiverCredentialsSecret.NAME, "Alertmanager receiver credentials", true, keys));
     }
 
-    /** Alertmanager ready, its receivers, Watchdog from Prometheus, synthetic routing, and the rules' health. */
+    /**
+     * Every Alertmanager replica ready with the configured receivers, a fresh Watchdog from Prometheus on each,
+     * synthetic routing under a confirmed silence, the stack's rules healthy, Grafana's Alertmanager datasource,
+     * Alertmanager scraped by Prometheus, and (opt-in) a real notification to a webhook the probe serves.
+     */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
-        return List.of(
-                new HttpReadyProbe("alertmanager-ready", "Alertmanager has loaded its configuration and answers /-/ready.",
+        List<Probe> probes = new ArrayList<>(List.of(
+                new HttpReadyProbe("alertmanager-ready", "Every Alertmanager replica has loaded its configuration and answers /-/ready.",
                         deadline, "alertmanager", "/-/ready", "Alertmanager",
-                        "Alertmanager is starting or its config does not load: check the alertmanager pod's logs for config errors"),
+                        "Alertmanager is starting or its config does not load: check the alertmanager pod's logs for config errors").everyReplica(),
                 new ReceiversConfiguredProbe(deadline),
-                new WatchdogProbe(deadline),
+                new WatchdogProbe(deadline, watchdogMaxAge(config)),
                 new AlertRoutingProbe(deadline, config.alerting()),
-                new RulesHealthyProbe(deadline));
+                new RulesHealthyProbe(deadline)));
+        if (config.phaseEnabled("metrics")) {
+            probes.add(new GrafanaAlertmanagerDatasourceProbe(deadline));
+            probes.add(new ScrapePoolsProbe("prometheus-scrapes-alertmanager",
+                    "Prometheus scrapes every Alertmanager replica (its ServiceMonitor), so failed notifications show in metrics.",
+                    deadline, AlertingPhase::ownPools, "the alertmanager values must enable serviceMonitor"));
+        }
+        Map<String, String> delivery = ProbeSettings.stringMap(config, "deliveryWebhook");
+        if (!delivery.isEmpty()) {
+            if (!delivery.containsKey("listen") || !delivery.containsKey("url")) {
+                throw new ConfigException("profile '" + config.profile().name() + "': settings.probes.deliveryWebhook needs listen (HOST:PORT the probe"
+                        + " serves) and url (where Alertmanager reaches it), got " + delivery.keySet());
+            }
+            probes.add(new AlertDeliveryProbe(deadline, delivery.get("listen"), delivery.get("url")));
+        }
+        return List.copyOf(probes);
+    }
+
+    /**
+     * How old the last Watchdog receipt may be: Prometheus resends a firing alert every resend delay (1m by default)
+     * and evaluates every evaluation interval (the profile's), plus 30s margin for the send itself.
+     */
+    static Duration watchdogMaxAge(BootstrapConfig config) {
+        Duration evaluation = Duration.ofSeconds(30);
+        if (config.profile().settings().get("prometheus") instanceof Map<?, ?> prometheus
+                && prometheus.get("evaluationInterval") instanceof String interval) {
+            evaluation = Durations.parse(interval);
+        }
+        return Duration.ofMinutes(1).plus(evaluation).plus(Duration.ofSeconds(30));
+    }
+
+    /** The alertmanager chart names its ServiceMonitor {@code <fullname>-alertmanager} (prometheus-community/helm-charts charts/alertmanager/templates/servicemonitor.yaml). */
+    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
+        return List.of(ScrapePoolsProbe.Pool.serviceMonitor("alertmanager", topology.namespace(),
+                topology.component("alertmanager").fullname() + "-alertmanager"));
     }
 }

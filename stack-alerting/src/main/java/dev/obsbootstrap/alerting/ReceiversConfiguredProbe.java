@@ -44,9 +44,23 @@ public final class ReceiversConfiguredProbe implements Probe {
         return deadline;
     }
 
+    /** Every replica must have loaded the same routing: a replica left on an old config routes differently. */
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "alertmanager", "/api/v2/status"));
+        List<ProbeContext.Replica> replicas = context.replicas("alertmanager");
+        List<String> loaded = new ArrayList<>();
+        for (ProbeContext.Replica replica : replicas) {
+            ProbeAttempt one = check(context, ProbeHttp.resolve(replica.url(), "/api/v2/status"));
+            if (!one.passed()) {
+                return replicas.size() == 1 ? one : ProbeAttempt.fail("Alertmanager replica " + replica.name() + ": " + one.observed(), one.hint());
+            }
+            loaded.add(replicas.size() == 1 ? one.observed() : replica.name() + ": " + one.observed());
+        }
+        return ProbeAttempt.pass(String.join("; ", loaded));
+    }
+
+    private ProbeAttempt check(ProbeContext context, okhttp3.HttpUrl statusUrl) throws InterruptedException {
+        HttpReply reply = ProbeHttp.get(context, statusUrl);
         if (!reply.answered()) {
             return ProbeAttempt.fail("Alertmanager did not answer: " + reply.describe(), AlertingHints.unreachable());
         }

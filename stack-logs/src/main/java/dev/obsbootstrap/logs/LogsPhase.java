@@ -5,10 +5,14 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,22 +43,55 @@ public final class LogsPhase implements Phase {
         return List.of("loki", config.logs().collector().componentId());
     }
 
-    /** Loki ready, a pushed line read back, collector-shipped pod logs, and Grafana's Loki datasource. */
+    /**
+     * Loki ready, a pushed line read back, a line of this run shipped by the collector, earlier runs' lines read back
+     * from the store, Grafana's Loki datasource healthy and finding the shipped line.
+     */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
-        return List.of(
+        LokiPushRoundTripProbe push = new LokiPushRoundTripProbe(deadline);
+        CollectorLogsProbe shipped = new CollectorLogsProbe(deadline, config.logs().collector());
+        List<Probe> probes = new ArrayList<>(List.of(
                 new HttpReadyProbe("loki-ready", "Loki answers /ready: its ingester has joined the ring and it can take writes.",
                         deadline, "loki", "/ready", "Loki",
                         "Loki waits about 15s after start before reporting ready; if it stays unready check its logs for the"
                                 + " ring (replication_factor must be 1 with one replica), schemaConfig and storage"),
-                new LokiPushRoundTripProbe(deadline),
-                new CollectorLogsProbe(deadline, config.logs().collector()),
-                new DatasourceHealthProbe("grafana-datasource-loki", deadline, "grafana", "loki", "Loki",
-                        "the provisioned datasource URL must be the topology's Loki Service"
-                                + (config.logs().authEnabled()
-                                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + config.logs().tenant() + "'"
-                                : "")));
+                push,
+                shipped,
+                new LokiStoreReadBackProbe(deadline),
+                new DatasourceHealthProbe("grafana-datasource-loki", deadline, "grafana", "loki", "Loki", datasourceHint(config)),
+                new GrafanaQueryProbe("grafana-loki-query",
+                        "Grafana's provisioned Loki datasource finds the line of this run that the collector shipped (POST /api/ds/query), as Explore does.",
+                        deadline, "grafana", "loki", "loki", "Loki", new GrafanaLokiQuery(config.logs().collector()), shipped::firstQueryNanos,
+                        "Grafana reads Loki but not the collector's lines of this run: " + datasourceHint(config))));
+        if (config.phaseEnabled("metrics")) {
+            LogCollector collector = config.logs().collector();
+            probes.add(new ScrapePoolsProbe("prometheus-scrapes-logs-stack",
+                    "Prometheus scrapes Loki and the " + CollectorLogsProbe.labelValue(collector) + " pods (their ServiceMonitors),"
+                            + " so dropped lines and failed flushes show in metrics.",
+                    deadline, topology -> ownPools(topology, collector),
+                    "the loki values must enable monitoring.serviceMonitor and the " + collector.componentId() + " values serviceMonitor"));
+        }
+        return List.copyOf(probes);
+    }
+
+    /**
+     * The ServiceMonitors of this phase's charts, each named after the chart's fullname (grafana/loki v3.7.6
+     * production/helm/loki/templates/monitoring/servicemonitor.yaml, grafana/alloy
+     * operations/helm/charts/alloy/templates/servicemonitor.yaml; promtail likewise).
+     */
+    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology, LogCollector collector) {
+        return List.of(
+                ScrapePoolsProbe.Pool.serviceMonitor("loki", topology.namespace(), topology.component("loki").fullname()),
+                ScrapePoolsProbe.Pool.serviceMonitor(collector.componentId(), topology.namespace(), topology.component(collector.componentId()).fullname()));
+    }
+
+    private static String datasourceHint(BootstrapConfig config) {
+        return "the provisioned datasource URL must be the topology's Loki Service"
+                + (config.logs().authEnabled()
+                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + config.logs().tenant() + "'"
+                : "");
     }
 
     /**

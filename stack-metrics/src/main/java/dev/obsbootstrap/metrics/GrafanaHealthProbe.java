@@ -1,5 +1,6 @@
 package dev.obsbootstrap.metrics;
 
+import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.Probe;
@@ -9,9 +10,14 @@ import dev.obsbootstrap.core.probe.ProbeHttp;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
-/** Grafana answers {@code /api/health} with {@code "database": "ok"}. */
+/**
+ * Every Grafana replica answers {@code /api/health} with {@code "database": "ok"}: with more than one replica each has
+ * its own connection to the database, and the Service would route around a broken one.
+ */
 public final class GrafanaHealthProbe implements Probe {
     private final Duration deadline;
 
@@ -26,7 +32,7 @@ public final class GrafanaHealthProbe implements Probe {
 
     @Override
     public String proves() {
-        return "Grafana is up and its database answers (/api/health reports database ok).";
+        return "Every Grafana replica is up and its database answers (/api/health reports database ok).";
     }
 
     @Override
@@ -36,7 +42,20 @@ public final class GrafanaHealthProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "grafana", "/api/health"));
+        List<ProbeContext.Replica> replicas = context.replicas("grafana");
+        List<String> healthy = new ArrayList<>();
+        for (ProbeContext.Replica replica : replicas) {
+            ProbeAttempt one = check(context, replica);
+            if (!one.passed()) {
+                return replicas.size() == 1 ? one : ProbeAttempt.fail("Grafana replica " + replica.name() + ": " + one.observed(), one.hint());
+            }
+            healthy.add(replicas.size() == 1 ? one.observed() : replica.name() + ": " + one.observed());
+        }
+        return ProbeAttempt.pass(String.join("; ", healthy), Evidence.of("replicas", Integer.toString(replicas.size())));
+    }
+
+    private ProbeAttempt check(ProbeContext context, ProbeContext.Replica replica) throws InterruptedException {
+        HttpReply reply = ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/health"));
         if (!reply.answered()) {
             return ProbeAttempt.fail("Grafana did not answer: " + reply.describe(),
                     "Grafana (the kube-prometheus-stack grafana subchart) is not reachable: is its pod running? It waits for its datasource and dashboard sidecars on start");

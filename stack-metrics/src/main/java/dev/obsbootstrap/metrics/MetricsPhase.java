@@ -5,9 +5,11 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeSettings;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
 
 import java.time.Duration;
@@ -41,23 +43,35 @@ public final class MetricsPhase implements Phase {
     }
 
     /**
-     * Prometheus ready, then its targets and a query, then Grafana and its Prometheus datasource. Expected scrape
-     * pools come from the profile's {@code settings.probes.expectedScrapePools} ({@link ScrapeTargetsProbe#DEFAULT_POOLS}
-     * when unset).
+     * Every Prometheus replica ready and scraping every expected pool of the stack, a query that only successful
+     * scrapes satisfy, then Grafana, its Prometheus datasource's health and the same query through it. Expected
+     * pools come from the profile's {@code settings.probes.expectedScrapePools} ({@link StackScrapePools#DEFAULT}
+     * when unset), matched exactly by namespace and monitor name.
      */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
+        List<String> pools = ProbeSettings.stringList(config, "expectedScrapePools", StackScrapePools.DEFAULT);
+        String datasourceHint = "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)";
         return List.of(
-                new HttpReadyProbe("prometheus-ready", "Prometheus has loaded its configuration and answers /-/ready.",
+                new HttpReadyProbe("prometheus-ready", "Every Prometheus replica has loaded its configuration and answers /-/ready.",
                         deadline, "prometheus", "/-/ready", "Prometheus",
                         "Prometheus is still replaying its WAL or loading its config: check the Prometheus pod's logs"
-                                + " and the operator's reconcile of the Prometheus resource"),
-                new ScrapeTargetsProbe(deadline, ProbeSettings.stringList(config, "expectedScrapePools", ScrapeTargetsProbe.DEFAULT_POOLS)),
+                                + " and the operator's reconcile of the Prometheus resource").everyReplica(),
+                new ScrapePoolsProbe("scrape-targets-up", "Every Prometheus replica discovers and successfully scrapes every target of the stack's"
+                        + " scrape pools (" + String.join(", ", pools) + "), matched by namespace and monitor name.",
+                        deadline, topology -> StackScrapePools.resolve(pools, topology),
+                        "with kube-prometheus-stack set prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues and"
+                                + " podMonitorSelectorNilUsesHelmValues to false (or match serviceMonitorSelector to the monitor's labels),"
+                                + " and check the exporter and its serviceMonitor are enabled; if a pool is not part of your stack, change"
+                                + " settings.probes.expectedScrapePools in the profile"),
                 new PromQlQueryProbe(deadline),
                 new GrafanaHealthProbe(deadline),
-                new DatasourceHealthProbe("grafana-datasource-prometheus", deadline, "grafana", "prometheus", "Prometheus",
-                        "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)"));
+                new DatasourceHealthProbe("grafana-datasource-prometheus", deadline, "grafana", "prometheus", "Prometheus", datasourceHint),
+                new GrafanaQueryProbe("grafana-prometheus-query",
+                        "Grafana's provisioned Prometheus datasource answers '" + PromQlQueryProbe.QUERY + "' with a positive count (POST /api/ds/query).",
+                        deadline, "grafana", "prometheus", "prometheus", "Prometheus", new GrafanaPrometheusQuery(), () -> 0L,
+                        "Grafana reads a Prometheus without successful scrapes: " + datasourceHint));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.metrics;
 
+import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.Probe;
@@ -9,12 +10,18 @@ import dev.obsbootstrap.core.probe.ProbeHttp;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-/** A PromQL instant query ({@code up}) returns series: scraped samples are stored and queryable. */
+/**
+ * A PromQL instant query, {@value #QUERY}, returns a positive count: Prometheus stores samples of successful scrapes
+ * and answers PromQL. {@code up} alone would not do: a failed scrape still writes {@code up=0} (prometheus/prometheus
+ * v3.14.0 scrape/scrape.go scrapeLoop.report writes health 0 when the scrape failed; seen on 2.42 with a refusing target), so "up
+ * returned series" passes with every target down.
+ */
 public final class PromQlQueryProbe implements Probe {
-    public static final String QUERY = "up";
+    public static final String QUERY = "count(up == 1)";
 
     private final Duration deadline;
 
@@ -29,7 +36,7 @@ public final class PromQlQueryProbe implements Probe {
 
     @Override
     public String proves() {
-        return "Prometheus stores scraped samples and answers PromQL: the query '" + QUERY + "' returns series.";
+        return "Prometheus stores samples of successful scrapes and answers PromQL: '" + QUERY + "' is above zero.";
     }
 
     @Override
@@ -39,21 +46,26 @@ public final class PromQlQueryProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+        Evidence evidence = Evidence.of("sent.query", QUERY);
         HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/query", "query", QUERY));
         if (!reply.answered()) {
             return ProbeAttempt.fail("Prometheus did not answer: " + reply.describe(),
-                    "Prometheus is not reachable: is the Prometheus pod (created by the operator) running?");
+                    "Prometheus is not reachable: is the Prometheus pod (created by the operator) running?", evidence);
         }
         JsonNode body = reply.json();
         if (!reply.is(200) || !"success".equals(Json.text(body, "status"))) {
             return ProbeAttempt.fail("query '" + QUERY + "' failed: " + Json.text(body, "errorType") + " " + Json.text(body, "error") + " (" + reply.describe() + ")",
-                    "Prometheus rejected the query: it may still be replaying its WAL after a restart");
+                    "Prometheus rejected the query: it may still be replaying its WAL after a restart", evidence);
         }
         List<JsonNode> series = Json.elements(body, "data", "result");
-        if (series.isEmpty()) {
-            return ProbeAttempt.fail("query '" + QUERY + "' returned no series (" + reply.describe() + ")",
-                    "Prometheus has stored no scraped samples yet: it has no targets or has not scraped them (see scrape-targets-up)");
+        double count = series.isEmpty() ? 0 : Double.parseDouble(series.get(0).path("value").path(1).asString("0"));
+        if (count <= 0) {
+            return ProbeAttempt.fail("query '" + QUERY + "' returned no series (" + reply.describe() + "): no target's last scrape succeeded",
+                    "Prometheus has no successful scrape: it has no targets, or every scrape fails (see scrape-targets-up)", evidence);
         }
-        return ProbeAttempt.pass("query '" + QUERY + "' returned " + series.size() + " series, e.g. " + Json.write(series.get(0).path("metric")));
+        double at = series.get(0).path("value").path(0).asDouble();
+        return ProbeAttempt.pass("query '" + QUERY + "' = " + (long) count + " target(s) whose last scrape succeeded",
+                evidence.and("found.value", Long.toString((long) count))
+                        .and("found.at", Instant.ofEpochMilli((long) (at * 1000)) + " (Prometheus' evaluation time)"));
     }
 }

@@ -4,6 +4,8 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakeServer;
 import dev.obsbootstrap.core.testing.LocalPrometheus;
 import dev.obsbootstrap.core.testing.LocalProcess;
@@ -55,6 +57,12 @@ class PrometheusProbesTest {
         return ProbeTesting.run(probe, context);
     }
 
+    /** The scrape-targets-up probe over static jobs: the real Prometheus here has no operator, so pools are plain job names. */
+    private static ScrapePoolsProbe pools(Duration deadline, String... jobs) {
+        return new ScrapePoolsProbe("scrape-targets-up", "test", deadline,
+                topology -> java.util.Arrays.stream(jobs).map(ScrapePoolsProbe.Pool::job).toList(), "enable the monitor (expectedScrapePools)");
+    }
+
     private static Probe phaseProbe(String name) {
         BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS_DEADLINE).build();
         return new MetricsPhase().probes(config).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
@@ -79,7 +87,7 @@ class PrometheusProbesTest {
 
     @Test
     void scrapeTargetsPassWhenEveryExpectedPoolIsUp() throws Exception {
-        ProbeResult result = run(new ScrapeTargetsProbe(PASS_DEADLINE, List.of("prometheus")), prometheus.url());
+        ProbeResult result = run(pools(PASS_DEADLINE, "prometheus"), prometheus.url());
 
         assertThat(result.passed()).as(result.toString()).isTrue();
         assertThat(result.lastObserved()).isEqualTo("all expected pools up: prometheus 1/1 up");
@@ -87,7 +95,7 @@ class PrometheusProbesTest {
 
     @Test
     void scrapeTargetsFailWithTheScrapeErrorWhenAPoolIsDown() throws Exception {
-        ProbeResult result = run(new ScrapeTargetsProbe(Duration.ofSeconds(3), List.of("prometheus", "broken-exporter")), prometheus.url());
+        ProbeResult result = run(pools(Duration.ofSeconds(3), "prometheus", "broken-exporter"), prometheus.url());
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("broken-exporter 0/1 up").contains("connection refused");
@@ -96,11 +104,11 @@ class PrometheusProbesTest {
 
     @Test
     void scrapeTargetsFailWithASelectorHintWhenAPoolHasNoTargets() throws Exception {
-        ProbeResult result = run(new ScrapeTargetsProbe(FAIL_DEADLINE, List.of("prometheus", "node-exporter")), prometheus.url());
+        ProbeResult result = run(pools(FAIL_DEADLINE, "prometheus", "node-exporter"), prometheus.url());
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("no targets for: node-exporter").contains("pools seen: broken-exporter, prometheus");
-        assertThat(result.hint()).contains("serviceMonitorSelectorNilUsesHelmValues").contains("settings.probes.expectedScrapePools");
+        assertThat(result.hint()).contains("matched exactly by namespace and name").contains("expectedScrapePools");
     }
 
     @Test
@@ -108,7 +116,8 @@ class PrometheusProbesTest {
         ProbeResult result = run(new PromQlQueryProbe(PASS_DEADLINE), prometheus.url());
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).startsWith("query 'up' returned ").contains("series");
+        assertThat(result.lastObserved()).startsWith("query 'count(up == 1)' = ").contains("target(s) whose last scrape succeeded");
+        assertThat(result.evidence().facts()).containsKeys("sent.query", "found.value", "found.at");
     }
 
     @Test
@@ -119,9 +128,60 @@ class PrometheusProbesTest {
             ProbeResult result = run(new PromQlQueryProbe(FAIL_DEADLINE), empty.url());
 
             assertThat(result.passed()).isFalse();
-            assertThat(result.lastObserved()).startsWith("query 'up' returned no series");
+            assertThat(result.lastObserved()).startsWith("query 'count(up == 1)' returned no series");
             assertThat(result.hint()).contains("scrape-targets-up");
         }
+    }
+
+    @Test
+    void upWithValueZeroFromAFailedScrapeIsNotASuccessfulScrape() throws Exception {
+        // finding 7: Prometheus writes up=0 for the refusing target; 'up' returns a series for it, count(up == 1) does not
+        HttpUrl query = prometheus.url().newBuilder().addPathSegments("api/v1/query")
+                .addQueryParameter("query", "up{job=\"broken-exporter\"}").build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> body(query).contains("\"0\""));
+        HttpUrl successful = prometheus.url().newBuilder().addPathSegments("api/v1/query")
+                .addQueryParameter("query", "count(up{job=\"broken-exporter\"} == 1)").build();
+
+        assertThat(body(successful)).contains("\"result\":[]");
+    }
+
+    private static String body(HttpUrl url) throws java.io.IOException {
+        try (okhttp3.Response response = new okhttp3.OkHttpClient().newCall(new okhttp3.Request.Builder().url(url).build()).execute()) {
+            return response.body().string();
+        }
+    }
+
+    @Test
+    void grafanaAnswersTheQueryThroughItsPrometheusDatasource() throws Exception {
+        try (FakeGrafana grafana = new FakeGrafana("admin", "pw").datasource("obs-prometheus", "prometheus", prometheus.url(), Map.of())) {
+            ProbeResult result = ProbeTesting.run(grafanaQuery(PASS_DEADLINE), grafanaContext(grafana));
+
+            assertThat(result.passed()).as(result.toString()).isTrue();
+            assertThat(result.lastObserved()).contains("count(up == 1) = ");
+        }
+    }
+
+    @Test
+    void grafanaQueryFailsWhenItsDatasourceReadsAPrometheusWithoutSuccessfulScrapes() throws Exception {
+        try (FakeServer empty = new FakeServer("prometheus", request -> FakeServer.json(200,
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"));
+             FakeGrafana grafana = new FakeGrafana("admin", "pw").datasource("obs-prometheus", "prometheus", empty.url(), Map.of())) {
+            ProbeResult result = ProbeTesting.run(grafanaQuery(FAIL_DEADLINE), grafanaContext(grafana));
+
+            assertThat(result.passed()).isFalse();
+            assertThat(result.lastObserved()).contains("0 frame(s)");
+            assertThat(result.hint()).contains("without successful scrapes");
+        }
+    }
+
+    private static Probe grafanaQuery(Duration deadline) {
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(deadline).build();
+        return new MetricsPhase().probes(config).stream().filter(p -> p.name().equals("grafana-prometheus-query")).findFirst().orElseThrow();
+    }
+
+    private static EndpointProbeContext grafanaContext(FakeGrafana grafana) {
+        return ProbeTesting.context(TestConfigs.config(), Map.of("grafana", grafana.url()),
+                Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "pw"));
     }
 
     @Test
@@ -136,13 +196,10 @@ class PrometheusProbesTest {
     }
 
     @Test
-    void poolMatchingAcceptsMonitorNamesWhateverTheFullname() {
-        assertThat(ScrapeTargetsProbe.poolMatches("kube-state-metrics", "serviceMonitor/monitoring/obs-metrics-kube-state-metrics/0")).isTrue();
-        assertThat(ScrapeTargetsProbe.poolMatches("prometheus", "serviceMonitor/monitoring/obs-prometheus/0")).isTrue();
-        assertThat(ScrapeTargetsProbe.poolMatches("operator", "serviceMonitor/monitoring/obs-operator/0")).isTrue();
-        assertThat(ScrapeTargetsProbe.poolMatches("node-exporter", "serviceMonitor/monitoring/obs-metrics-prometheus-node-exporter/0")).isTrue();
-        assertThat(ScrapeTargetsProbe.poolMatches("prometheus", "prometheus")).isTrue();
-        assertThat(ScrapeTargetsProbe.poolMatches("prometheus", "serviceMonitor/monitoring/obs-prometheus-node-exporter/0")).isFalse();
-        assertThat(ScrapeTargetsProbe.poolMatches("operator", "serviceMonitor/operators/obs-kubelet/0")).isFalse();
+    void aForeignPoolThatIsDownDoesNotFailTheStacksPools() throws Exception {
+        // finding 6: "broken-exporter" is another team's job here; only the stack's pools decide
+        ProbeResult result = run(pools(PASS_DEADLINE, "prometheus"), prometheus.url());
+
+        assertThat(result.passed()).as(result.toString()).isTrue();
     }
 }

@@ -4,11 +4,13 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.StackSecret;
-import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Tempo and the OpenTelemetry Collector (OTLP in, OTLP to Tempo) */
@@ -38,21 +40,58 @@ public final class TracesPhase implements Phase {
         return List.of("tempo", "opentelemetry-collector");
     }
 
-    /** Collector healthy, Tempo ready, a span sent through the collector and read back from Tempo, Grafana's Tempo datasource. */
+    /**
+     * Every collector replica up, Tempo ready, a span through every collector replica read back from Tempo by id and
+     * by TraceQL search, and the same trace read through Grafana's Tempo datasource. Grafana's Tempo health check is
+     * not used: the core datasource has none (404 plugin.notImplemented) and the plugin's reads no data.
+     */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
-        return List.of(
-                new HttpReadyProbe("otel-collector-health", "The OpenTelemetry Collector's health_check extension reports it available.",
+        OtlpSpanRoundTripProbe spans = new OtlpSpanRoundTripProbe(deadline);
+        List<Probe> probes = new ArrayList<>(List.of(
+                new HttpReadyProbe("otel-collector-health", "Every collector replica's health_check extension reports the process available.",
                         deadline, "otel-collector-health", "/", "OpenTelemetry Collector",
-                        "the collector answers but is not available yet: a pipeline failed to start (check its logs for exporter"
-                                + " or receiver errors); the health_check extension must listen on 0.0.0.0:13133"),
+                        // the legacy health_check extension reports process readiness only: it stays 200 while an exporter
+                        // fails, and a pipeline that fails to start makes the collector exit instead of answering 503
+                        "the collector process is starting or shutting down (the extension answers 503 only then): check the pod's"
+                                + " restarts and logs; exporter failures do not show here but in otlp-span-round-trip").everyReplica(),
                 new HttpReadyProbe("tempo-ready", "Tempo answers /ready: its ingester has joined the ring and it can take traces.",
                         deadline, "tempo", "/ready", "Tempo",
                         "Tempo waits a few seconds after start before reporting ready; if it stays unready check its logs for storage and ring errors"),
-                new OtlpSpanRoundTripProbe(deadline),
-                new DatasourceHealthProbe("grafana-datasource-tempo", deadline, "grafana", "tempo", "Tempo",
-                        "the provisioned datasource URL must be the topology's Tempo query Service (port 3200)"));
+                spans,
+                new TraceQlSearchProbe(deadline, spans),
+                new GrafanaQueryProbe("grafana-tempo-trace-query",
+                        "Grafana's provisioned Tempo datasource returns the run's trace by id (POST /api/ds/query), as Explore does.",
+                        deadline, "grafana", "tempo", "tempo", "Tempo", new GrafanaTraceQuery(), spans::acceptedAtNanos,
+                        "Grafana reads another Tempo than the collector writes to, or none: the provisioned datasource URL must be the"
+                                + " topology's Tempo query Service (port 3200)")));
+        // the collector carries every signal: one pipeline and one probe each, where the signal's store is installed
+        if (config.phaseEnabled("metrics")) {
+            probes.add(new OtlpMetricRoundTripProbe(deadline));
+        }
+        if (config.phaseEnabled("logs")) {
+            probes.add(new OtlpLogRoundTripProbe(deadline));
+        }
+        if (config.phaseEnabled("metrics")) {
+            probes.add(new ScrapePoolsProbe("prometheus-scrapes-traces-stack",
+                    "Prometheus scrapes Tempo and every collector replica (their ServiceMonitors), so failed exports and dropped spans show in metrics.",
+                    deadline, TracesPhase::ownPools,
+                    "the tempo and opentelemetry-collector values must enable serviceMonitor (and the collector's metrics port)"));
+        }
+        return List.copyOf(probes);
+    }
+
+    /**
+     * The ServiceMonitors of this phase's charts: tempo names it after its fullname and its first endpoint is Tempo's
+     * own metrics port (the second, jaeger-metrics, exists only with tempo-query); opentelemetry-collector names it
+     * after its fullname (grafana/helm-charts charts/tempo/templates/servicemonitor.yaml,
+     * open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector/templates/servicemonitor.yaml).
+     */
+    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
+        return List.of(
+                new ScrapePoolsProbe.Pool("tempo", topology.namespace(), topology.component("tempo").fullname(), "0"),
+                ScrapePoolsProbe.Pool.serviceMonitor("otel-collector", topology.namespace(), topology.component("opentelemetry-collector").fullname()));
     }
 
     @Override

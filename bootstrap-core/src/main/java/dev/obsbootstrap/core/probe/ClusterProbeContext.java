@@ -19,8 +19,11 @@ import io.fabric8.kubernetes.client.readiness.Readiness;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
+import okhttp3.Request;
+
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Comparator;
@@ -33,13 +36,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Probes against the cluster: each topology endpoint is reached through a fabric8 port-forward to a ready pod
- * behind its Service (the Service's selector, the pod's Ready condition and the Service port's targetPort, named or
- * numbered). Port-forwards open on first use, stay open for the run, are reopened when one dies, and close in
- * {@link #close()}; the {@link KubernetesClient} itself belongs to the caller and stays open.
+ * Probes against the cluster, reaching each topology endpoint the way an in-cluster client does: through the API
+ * server's service proxy ({@code /api/v1/namespaces/NS/services/NAME:PORT/proxy/...}), which applies the Service's
+ * selector, its ready endpoints and its targetPort, and dials the pod IP. {@link #replicas} reaches every ready pod
+ * behind a Service through the pod proxy ({@code pods/NAME:PORT/proxy}). Requests to these URLs go out through the
+ * kube client's own HTTP client (its TLS and credentials), with retries off so the probe's polling decides.
+ *
+ * <p>A pod port-forward is the fallback, used only where the proxy cannot serve the endpoint, and the route says
+ * why: the API server refused the proxy (403: RBAC grants no {@code services/proxy} or {@code pods/proxy}), or the
+ * endpoint needs basic auth (Grafana), which the proxy cannot carry: the API server removes the
+ * {@code Authorization} header once it has authenticated the caller (kubernetes
+ * staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go, WithAuthentication, v1.31). A port-forward
+ * dials localhost inside the pod, so it only reaches listeners bound to 0.0.0.0 or localhost; the values templates
+ * bind every probed listener so.
+ *
+ * <p>When the proxy itself answers that the Service has no ready endpoint or the pod cannot be dialled (503
+ * {@code Status}, "no endpoints available for service", "error trying to reach service"), the exchange is reported as
+ * not answered, with the API server's message: that is what a client in the cluster would see as a refused connection.
  *
  * <p>Credentials come from Secrets in the stack namespace, per endpoint name as the caller declares them
- * ({@link Builder#credentials}); values read are remembered for {@link #redact}.
+ * ({@link Builder#credentials}); values read are remembered for {@link #redact}. The {@link KubernetesClient}
+ * belongs to the caller and stays open; port-forwards close in {@link #close()}.
  *
  * <p>{@link Builder#endpointOverrides} lets a run mix explicit URLs in (an Ingress, a local port-forward).
  */
@@ -51,9 +68,14 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     private final String runId;
     private final OkHttpClient http;
     private final KubernetesClient client;
+    private final HttpUrl apiServer;
     private final Map<String, HttpUrl> overrides;
     private final Map<String, SecretCredentials> secrets;
     private final Map<String, LocalPortForward> forwards = new LinkedHashMap<>();
+    private final Map<String, String> proxyRefused = new HashMap<>();
+    private final Map<String, ServiceEndpoint> proxyBases = new LinkedHashMap<>();
+    /** Services found once: later tries go straight to the proxy, which answers 404 itself should one disappear. */
+    private final Map<String, Boolean> servicesSeen = new HashMap<>();
     private final Map<String, BasicCredentials> credentialsRead = new HashMap<>();
     private final Redaction redaction = new Redaction();
 
@@ -65,6 +87,8 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         this.http = builder.http == null ? ProbeHttp.newClient() : builder.http;
         this.overrides = Map.copyOf(builder.overrides);
         this.secrets = Map.copyOf(builder.secrets);
+        HttpUrl master = HttpUrl.get(client.getMasterUrl().toString());
+        this.apiServer = master.newBuilder().encodedPath(master.encodedPath().endsWith("/") ? master.encodedPath() : master.encodedPath() + "/").build();
     }
 
     public static Builder builder(BootstrapConfig config, StackTopology topology, KubernetesClient client) {
@@ -102,8 +126,8 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     }
 
     /**
-     * @throws ClusterException when the Service is missing, has no ready pod, or the port-forward fails:
-     *                          the probe's next try opens it again
+     * @throws ClusterException when the Service is missing, or (on the port-forward route) has no ready pod or the
+     *                          port-forward fails: the probe's next try resolves it again
      */
     @Override
     public HttpUrl endpoint(String name) {
@@ -111,12 +135,160 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         if (override != null) {
             return override;
         }
-        ServiceEndpoint endpoint;
+        ServiceEndpoint endpoint = known(name);
+        if (usesPortForward(name)) {
+            return forwardedUrl(name, endpoint);
+        }
+        if (!servicesSeen.containsKey(endpoint.namespace() + "/" + endpoint.service())) {
+            requireService(endpoint);
+        }
+        HttpUrl base = apiServer.newBuilder()
+                .addPathSegments("api/v1/namespaces").addPathSegment(endpoint.namespace())
+                .addPathSegment("services").addPathSegment(endpoint.service() + ":" + endpoint.port())
+                .addPathSegment("proxy").build();
+        HttpUrl url = ProbeHttp.resolve(base, endpoint.path());
+        proxyBases.put(base.toString(), endpoint);
+        return url;
+    }
+
+    @Override
+    public List<Replica> replicas(String name) {
+        HttpUrl override = overrides.get(name);
+        if (override != null) {
+            return List.of(new Replica("explicit URL", override));
+        }
+        ServiceEndpoint endpoint = known(name);
+        String where = endpoint.namespace() + "/" + endpoint.service();
         try {
-            endpoint = topology.endpoint(name);
+            Service service = requireService(endpoint);
+            ServicePort servicePort = servicePort(service, endpoint.port(), where);
+            List<Pod> ready = readyPods(service, endpoint, where);
+            List<Replica> replicas = new ArrayList<>();
+            for (Pod pod : ready) {
+                int port = containerPort(servicePort, pod, where);
+                String podName = pod.getMetadata().getName();
+                if (usesPortForward(name)) {
+                    String key = name + "@" + podName;
+                    LocalPortForward forward = forwards.get(key);
+                    if (forward == null || !forward.isAlive() || !forward.getServerThrowables().isEmpty()) {
+                        if (forward != null) {
+                            closeQuietly(forward);
+                        }
+                        forward = client.pods().inNamespace(endpoint.namespace()).withName(podName)
+                                .portForward(port, InetAddress.getLoopbackAddress(), 0);
+                        forwards.put(key, forward);
+                    }
+                    replicas.add(new Replica(podName, new HttpUrl.Builder().scheme("http").host(LOCALHOST).port(forward.getLocalPort())
+                            .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path()).build()));
+                    continue;
+                }
+                HttpUrl base = apiServer.newBuilder()
+                        .addPathSegments("api/v1/namespaces").addPathSegment(endpoint.namespace())
+                        .addPathSegment("pods").addPathSegment(podName + ":" + port)
+                        .addPathSegment("proxy").build();
+                proxyBases.put(base.toString(), endpoint);
+                replicas.add(new Replica(podName, ProbeHttp.resolve(base, endpoint.path())));
+            }
+            return List.copyOf(replicas);
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot list the pods behind Service " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String route(String name) {
+        if (overrides.containsKey(name)) {
+            return "explicit URL " + overrides.get(name);
+        }
+        ServiceEndpoint endpoint = known(name);
+        String service = "Service " + endpoint.namespace() + "/" + endpoint.service() + ":" + endpoint.port();
+        if (usesPortForward(name)) {
+            return "port-forward to a ready pod of " + service + " (" + portForwardReason(name) + ")";
+        }
+        return "service proxy of the API server to " + service;
+    }
+
+    @Override
+    public HttpReply exchange(Request request) throws InterruptedException {
+        Optional<ServiceEndpoint> proxied = proxiedEndpoint(request.url());
+        if (proxied.isEmpty()) {
+            return ProbeHttp.send(http, request);
+        }
+        HttpReply reply = ApiServerProxy.send(client, request);
+        Optional<String> refusal = ApiServerProxy.refusal(reply);
+        if (refusal.isEmpty()) {
+            return ApiServerProxy.unreachableBackend(reply).orElse(reply);
+        }
+        // RBAC refuses the proxy: this endpoint goes through a port-forward from now on, starting with this request
+        ServiceEndpoint endpoint = proxied.get();
+        proxyRefused.put(endpoint.name(), refusal.get());
+        HttpUrl forwardedBase = forwardedUrl(endpoint.name(), endpoint);
+        String proxyBase = proxyBases.keySet().stream().filter(b -> request.url().toString().startsWith(b)).findFirst().orElseThrow();
+        String rest = request.url().toString().substring(proxyBase.length());
+        String forwardRoot = forwardedBase.newBuilder().encodedPath("/").build().toString();
+        HttpUrl rewritten = HttpUrl.get(forwardRoot + (rest.startsWith("/") ? rest.substring(1) : rest));
+        return ProbeHttp.send(http, request.newBuilder().url(rewritten).build());
+    }
+
+    private Optional<ServiceEndpoint> proxiedEndpoint(HttpUrl url) {
+        String text = url.toString();
+        return proxyBases.entrySet().stream().filter(e -> text.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst();
+    }
+
+    private boolean usesPortForward(String name) {
+        return secrets.containsKey(name) || proxyRefused.containsKey(name);
+    }
+
+    private String portForwardReason(String name) {
+        if (proxyRefused.containsKey(name)) {
+            return "the API server refused the service proxy: " + proxyRefused.get(name);
+        }
+        return "it needs basic auth, and the API server's proxy drops the Authorization header once it has authenticated the caller";
+    }
+
+    private ServiceEndpoint known(String name) {
+        try {
+            return topology.endpoint(name);
         } catch (ConfigException e) {
             throw new TerminalProbeFailure(e.getMessage(), "a probe asks for an endpoint the catalog does not define: a bug in obs-bootstrap");
         }
+    }
+
+    private Service requireService(ServiceEndpoint endpoint) {
+        String where = endpoint.namespace() + "/" + endpoint.service();
+        Service service;
+        try {
+            service = client.services().inNamespace(endpoint.namespace()).withName(endpoint.service()).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("cannot read Service " + where + ": " + e.getMessage(), e);
+        }
+        if (service == null) {
+            throw new ClusterException("Service " + where + " does not exist (endpoint '" + endpoint.name()
+                    + "' of " + endpoint.component() + "): is its release installed in namespace " + endpoint.namespace() + "?");
+        }
+        servicesSeen.put(where, true);
+        return service;
+    }
+
+    private List<Pod> readyPods(Service service, ServiceEndpoint endpoint, String where) {
+        Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+        if (selector == null || selector.isEmpty()) {
+            throw new ClusterException("Service " + where + " has no pod selector: its pods cannot be found");
+        }
+        List<Pod> pods = client.pods().inNamespace(endpoint.namespace()).withLabels(selector).list().getItems();
+        List<Pod> ready = pods.stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(Readiness::isPodReady)
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
+        if (ready.isEmpty()) {
+            throw new ClusterException("no ready pod behind Service " + where + " (selector " + selector
+                    + ", " + pods.size() + " pod(s): " + describe(pods) + ")");
+        }
+        return ready;
+    }
+
+    private HttpUrl forwardedUrl(String name, ServiceEndpoint endpoint) {
         LocalPortForward forward = forwards.get(name);
         // errorOccurred() accumulates over every connection ever forwarded; only a dead listener or an error from the
         // API server side (pod gone, stream refused) means the next try needs a fresh forward to a ready pod
@@ -136,23 +308,9 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     private LocalPortForward open(ServiceEndpoint endpoint) {
         String where = endpoint.namespace() + "/" + endpoint.service();
         try {
-            Service service = client.services().inNamespace(endpoint.namespace()).withName(endpoint.service()).get();
-            if (service == null) {
-                throw new ClusterException("Service " + where + " does not exist (endpoint '" + endpoint.name()
-                        + "' of " + endpoint.component() + "): is its release installed in namespace " + endpoint.namespace() + "?");
-            }
-            Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
-            if (selector == null || selector.isEmpty()) {
-                throw new ClusterException("Service " + where + " has no pod selector: cannot port-forward to it");
-            }
+            Service service = requireService(endpoint);
             ServicePort servicePort = servicePort(service, endpoint.port(), where);
-            List<Pod> pods = client.pods().inNamespace(endpoint.namespace()).withLabels(selector).list().getItems();
-            Pod pod = pods.stream()
-                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                    .filter(Readiness::isPodReady)
-                    .min(Comparator.comparing(p -> p.getMetadata().getName()))
-                    .orElseThrow(() -> new ClusterException("no ready pod behind Service " + where + " (selector " + selector
-                            + ", " + pods.size() + " pod(s): " + describe(pods) + ")"));
+            Pod pod = readyPods(service, endpoint, where).get(0);
             int containerPort = containerPort(servicePort, pod, where);
             return client.pods().inNamespace(endpoint.namespace()).withName(pod.getMetadata().getName())
                     .portForward(containerPort, InetAddress.getLoopbackAddress(), 0);
@@ -278,7 +436,7 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             return this;
         }
 
-        /** Explicit URLs used instead of a port-forward for these endpoints. */
+        /** Explicit URLs used instead of the service proxy for these endpoints. */
         public Builder endpointOverrides(Map<String, HttpUrl> overrides) {
             this.overrides.putAll(overrides);
             return this;

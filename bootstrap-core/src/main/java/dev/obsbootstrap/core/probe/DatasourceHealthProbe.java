@@ -11,6 +11,11 @@ import java.util.Objects;
  * Grafana's provisioned datasource for a backend passes Grafana's own health check:
  * {@code GET /api/datasources/uid/{uid}/health} with basic auth answers {@code {"status":"OK"}}.
  *
+ * <p>That is connectivity only: Prometheus' check runs {@code 1+1} (grafana/grafana pkg/promlib/healthcheck.go) and
+ * Loki's {@code vector(1)+vector(1)} (pkg/tsdb/loki/healthcheck.go), which read no data. Reading the run's data back
+ * through the datasource is {@link GrafanaQueryProbe}'s job. The core Tempo datasource has no health check at all
+ * (404 plugin.notImplemented), so Tempo is proven with a query only.
+ *
  * <p>Deviation from "probes live in their stack module": metrics, logs and traces all check a datasource, and
  * stack modules may not import each other, so this one probe lives in core. It stays generic: the caller names the
  * Grafana endpoint, the topology's datasource key and the backend, and the UID comes from the topology.
@@ -45,7 +50,7 @@ public final class DatasourceHealthProbe implements Probe {
 
     @Override
     public String proves() {
-        return "Grafana's provisioned " + backend + " datasource passes Grafana's health check, so dashboards and Explore can query " + backend + ".";
+        return "Grafana's provisioned " + backend + " datasource passes Grafana's health check: its URL, auth and headers reach " + backend + ".";
     }
 
     @Override
@@ -63,12 +68,11 @@ public final class DatasourceHealthProbe implements Probe {
             return ProbeAttempt.fail("Grafana did not answer: " + reply.describe(),
                     "Grafana is not reachable at endpoint '" + grafanaEndpoint + "': is the Grafana pod of the metrics phase running?");
         }
-        if (reply.is(401) || reply.is(403)) {
-            String source = context.describeCredentials(grafanaEndpoint);
-            return ProbeAttempt.fail("Grafana refused the request: " + reply.describe(), auth.size() == 0
-                    ? "Grafana needs basic auth for the datasource API and this run has none: " + source
-                    : "Grafana refused the admin credentials from " + source + ": the Secret and Grafana's admin user disagree"
-                    + " (Grafana keeps the password of its first start in its database; reset it with grafana-cli or recreate Grafana's storage)");
+        GrafanaLogin.requireAccepted(reply, context, grafanaEndpoint, auth);
+        if (reply.is(404) && reply.body().contains("plugin.notImplemented")) {
+            return ProbeAttempt.fail(backend + " datasource " + uid + " has no health check in this Grafana: " + reply.describe(),
+                    "Grafana's core " + backend + " datasource has no backend health check (404 plugin.notImplemented): prove it with a query"
+                            + " through /api/ds/query instead");
         }
         if (reply.is(404)) {
             return ProbeAttempt.fail("Grafana has no datasource with uid '" + uid + "': " + reply.describe(),

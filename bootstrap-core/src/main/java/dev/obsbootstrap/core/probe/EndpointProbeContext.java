@@ -6,8 +6,10 @@ import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -86,6 +88,23 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
                     "pass --endpoint " + name + "=URL, or run verify against the cluster without --endpoint");
         }
         return url;
+    }
+
+    /** An explicit URL is one replica: whatever load balancer stands behind it is outside what this run can see. */
+    @Override
+    public List<Replica> replicas(String name) {
+        return List.of(new Replica("explicit URL", endpoint(name)));
+    }
+
+    @Override
+    public String route(String name) {
+        HttpUrl url = endpoints.get(name);
+        return url == null ? "no URL given" : "explicit URL " + url;
+    }
+
+    @Override
+    public HttpReply exchange(Request request) throws InterruptedException {
+        return ProbeHttp.send(http, request);
     }
 
     @Override

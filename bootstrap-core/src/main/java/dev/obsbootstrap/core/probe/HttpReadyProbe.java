@@ -3,12 +3,16 @@ package dev.obsbootstrap.core.probe;
 import okhttp3.HttpUrl;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A component's readiness endpoint answers 200 (Prometheus and Alertmanager {@code /-/ready}, Loki and Tempo
  * {@code /ready}, the collector's health_check extension {@code /}). Generic: the stack module that owns the
- * component gives its name, label and the hint for its usual causes.
+ * component gives its name, label and the hint for its usual causes. {@link #everyReplica} asks every ready pod
+ * behind the Service, for components whose replicas each do the work (HA Prometheus, Alertmanager, the collector):
+ * the Service would route around a broken one, the probe does not.
  */
 public final class HttpReadyProbe implements Probe {
     private final String name;
@@ -18,6 +22,7 @@ public final class HttpReadyProbe implements Probe {
     private final String path;
     private final String component;
     private final String notReadyHint;
+    private final boolean everyReplica;
 
     /**
      * @param component    how users know the component, for messages ("Loki", "Alertmanager")
@@ -31,6 +36,23 @@ public final class HttpReadyProbe implements Probe {
         this.path = Objects.requireNonNull(path, "path");
         this.component = Objects.requireNonNull(component, "component");
         this.notReadyHint = Objects.requireNonNull(notReadyHint, "notReadyHint");
+        this.everyReplica = false;
+    }
+
+    private HttpReadyProbe(HttpReadyProbe one) {
+        this.name = one.name;
+        this.proves = one.proves;
+        this.deadline = one.deadline;
+        this.endpoint = one.endpoint;
+        this.path = one.path;
+        this.component = one.component;
+        this.notReadyHint = one.notReadyHint;
+        this.everyReplica = true;
+    }
+
+    /** The same check against every ready pod behind the endpoint's Service (the pod proxy), each by name. */
+    public HttpReadyProbe everyReplica() {
+        return new HttpReadyProbe(this);
     }
 
     @Override
@@ -50,7 +72,28 @@ public final class HttpReadyProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        HttpUrl url = ProbeHttp.url(context, endpoint, path);
+        if (!everyReplica) {
+            return check(context, ProbeHttp.url(context, endpoint, path), component);
+        }
+        List<ProbeContext.Replica> replicas = context.replicas(endpoint);
+        if (replicas.size() == 1) {
+            ProbeAttempt one = check(context, ProbeHttp.resolve(replicas.get(0).url(), path), component);
+            return new ProbeAttempt(one.passed(), one.observed(), one.hint(), Evidence.of("replicas", "1: " + replicas.get(0).name()));
+        }
+        List<String> ready = new ArrayList<>();
+        for (ProbeContext.Replica replica : replicas) {
+            ProbeAttempt one = check(context, ProbeHttp.resolve(replica.url(), path), component + " replica " + replica.name());
+            if (!one.passed()) {
+                return ProbeAttempt.fail(one.observed() + (ready.isEmpty() ? "" : " (ready: " + String.join(", ", ready) + ")"), one.hint(),
+                        Evidence.of("replicas", replicas.size() + ": " + String.join(", ", replicas.stream().map(ProbeContext.Replica::name).toList())));
+            }
+            ready.add(replica.name());
+        }
+        return ProbeAttempt.pass(component + ": all " + replicas.size() + " ready replica(s) answer " + path + " with 200: " + String.join(", ", ready),
+                Evidence.of("replicas", replicas.size() + ": " + String.join(", ", ready)));
+    }
+
+    private ProbeAttempt check(ProbeContext context, HttpUrl url, String component) throws InterruptedException {
         HttpReply reply = ProbeHttp.get(context, url);
         if (!reply.answered()) {
             return ProbeAttempt.fail(component + " did not answer: " + reply.describe(),

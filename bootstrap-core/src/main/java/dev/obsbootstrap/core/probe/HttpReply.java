@@ -3,14 +3,20 @@ package dev.obsbootstrap.core.probe;
 import okhttp3.HttpUrl;
 import tools.jackson.databind.JsonNode;
 
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One HTTP exchange as a probe sees it: either an answer (status code and body) or a transport failure (connection
  * refused, timeout) that {@link #answered()} reports as false. Transport failures are values, not exceptions, so
- * every probe can say which component did not answer and what it tried.
+ * every probe can say which component did not answer and what it tried. {@code date} is the answer's {@code Date}
+ * header ("" when it had none): the server's clock, which probes use where the client's clock may be skewed.
  */
-public record HttpReply(String method, HttpUrl url, int code, String body, String transportError) {
+public record HttpReply(String method, HttpUrl url, int code, String body, String transportError, String date) {
     private static final int EXCERPT = 300;
 
     public HttpReply {
@@ -18,10 +24,27 @@ public record HttpReply(String method, HttpUrl url, int code, String body, Strin
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(transportError, "transportError");
+        Objects.requireNonNull(date, "date");
     }
 
-    static HttpReply unanswered(String method, HttpUrl url, String transportError) {
-        return new HttpReply(method, url, -1, "", transportError);
+    public static HttpReply answered(String method, HttpUrl url, int code, String body, String date) {
+        return new HttpReply(method, url, code, body, "", date);
+    }
+
+    public static HttpReply unanswered(String method, HttpUrl url, String transportError) {
+        return new HttpReply(method, url, -1, "", transportError, "");
+    }
+
+    /** The server's clock when it answered, from the Date header (HTTP-date, second precision); empty without one. */
+    public Optional<Instant> serverTime() {
+        if (date.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     public boolean answered() {

@@ -5,13 +5,18 @@ import dev.obsbootstrap.core.config.StackTopology;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a probe may use. Endpoints are resolved here (explicit --endpoint, port-forward or service proxy), never by the probe.
+ * What a probe may use. Endpoints are resolved here (explicit --endpoint, the API server's service proxy, or a
+ * port-forward where the proxy is refused), never by the probe, and every request goes out through
+ * {@link #exchange}, which knows how to reach the URLs it handed out.
  * Implementations: {@link EndpointProbeContext} (explicit URLs, no cluster) and {@link ClusterProbeContext}
- * (port-forwards through fabric8). Both are {@link AutoCloseable}: close them when the run ends.
+ * (service and pod proxies through the API server). Both are {@link AutoCloseable}: close them when the run ends.
  */
 public interface ProbeContext {
     BootstrapConfig config();
@@ -33,6 +38,27 @@ public interface ProbeContext {
      */
     HttpUrl endpoint(String name);
 
+    /**
+     * Every ready replica behind an endpoint, each with a URL that reaches that pod alone (the API server's pod
+     * proxy), for probes where replicas matter (HA Prometheus, Alertmanager, the collector): one replica that is
+     * broken fails them even when the Service would route around it. An explicit URL is one replica.
+     *
+     * @throws TerminalProbeFailure as {@link #endpoint}
+     * @throws RuntimeException     (a {@code ClusterException}) when the Service has no ready pod yet
+     */
+    List<Replica> replicas(String name);
+
+    /** How an endpoint is reached, for the report: "service proxy ...", "port-forward to pod ... (proxy refused: ...)", "explicit URL ...". */
+    String route(String name);
+
+    /**
+     * Sends one request to a URL this context handed out (from {@link #endpoint} or {@link #replicas}) and returns
+     * the answer, or a transport failure as an unanswered {@link HttpReply}.
+     *
+     * @throws InterruptedException when the thread is interrupted before or during the exchange
+     */
+    HttpReply exchange(Request request) throws InterruptedException;
+
     /** Basic-auth credentials for an endpoint that needs them (Grafana's admin Secret); empty when none apply. */
     Optional<BasicCredentials> credentials(String endpointName);
 
@@ -50,6 +76,14 @@ public interface ProbeContext {
      * replaced by {@code <redacted>}. The {@link ProbeRunner} passes everything a probe reports through it.
      */
     String redact(String text);
+
+    /** One pod behind a Service (or the one explicit URL) and the base URL that reaches it. */
+    record Replica(String name, HttpUrl url) {
+        public Replica {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+        }
+    }
 
     record BasicCredentials(String username, String password) {
         @Override

@@ -73,6 +73,10 @@ public final class ProbeHttp {
         return get(context, url, Headers.EMPTY);
     }
 
+    public static HttpReply post(ProbeContext context, HttpUrl url, String body, MediaType type, Headers headers) throws InterruptedException {
+        return execute(context, new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, type)).build());
+    }
+
     public static HttpReply postJson(ProbeContext context, HttpUrl url, String json, Headers headers) throws InterruptedException {
         return execute(context, new Request.Builder().url(url).headers(headers).post(RequestBody.create(json, JSON)).build());
     }
@@ -86,12 +90,18 @@ public final class ProbeHttp {
 
     public static HttpReply execute(ProbeContext context, Request request) throws InterruptedException {
         Objects.requireNonNull(request, "request");
+        return context.exchange(request);
+    }
+
+    /** One exchange over plain OkHttp: what a context does for URLs it reaches directly (explicit URLs, port-forwards). */
+    public static HttpReply send(OkHttpClient client, Request request) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("interrupted before " + request.method() + " " + request.url());
         }
-        try (Response response = context.http().newCall(request).execute()) {
+        try (Response response = client.newCall(request).execute()) {
             ResponseBody body = response.body();
-            return new HttpReply(request.method(), request.url(), response.code(), body.string(), "");
+            String date = response.header("Date");
+            return HttpReply.answered(request.method(), request.url(), response.code(), body.string(), date == null ? "" : date);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 InterruptedException interrupted = new InterruptedException("interrupted during " + request.method() + " " + request.url());
@@ -102,7 +112,7 @@ public final class ProbeHttp {
         }
     }
 
-    private static String describe(IOException e) {
+    static String describe(Exception e) {
         String message = e.getMessage();
         String kind = e.getClass().getSimpleName();
         return message == null || message.isBlank() ? kind : kind + ": " + message;

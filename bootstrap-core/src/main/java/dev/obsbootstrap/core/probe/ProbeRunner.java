@@ -10,6 +10,7 @@ import org.awaitility.pollinterval.PollInterval;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -89,8 +90,20 @@ public final class ProbeRunner {
                 }
             }
             results.add(result);
+            closeIfHolding(probe, phaseConsole);
         }
         return List.copyOf(results);
+    }
+
+    /** A probe that holds something for its tries (a listener for webhook deliveries) gives it back once it is done. */
+    private static void closeIfHolding(Probe probe, Console console) {
+        if (probe instanceof AutoCloseable holding) {
+            try {
+                holding.close();
+            } catch (Exception e) {
+                console.warn("probe %s could not release what it held: %s", probe.name(), e.getMessage());
+            }
+        }
     }
 
     /** Polls one probe until it passes or its deadline passes. */
@@ -155,7 +168,7 @@ public final class ProbeRunner {
     /** The running record of one probe's tries. */
     private static final class Tries {
         private final Probe probe;
-        private final ProbeContext context;
+        private final RouteRecordingContext context;
         private final Console console;
         private final long started = System.nanoTime();
         private int count;
@@ -163,10 +176,11 @@ public final class ProbeRunner {
         private String observed = "";
         private String error = "";
         private String hint = "";
+        private Evidence evidence = Evidence.none();
 
         Tries(Probe probe, ProbeContext context, Console console) {
             this.probe = Objects.requireNonNull(probe, "probe");
-            this.context = context;
+            this.context = new RouteRecordingContext(context);
             this.console = console;
         }
 
@@ -180,6 +194,7 @@ public final class ProbeRunner {
                 passed = attempt.passed();
                 observed = attempt.observed();
                 hint = attempt.passed() ? "" : attempt.hint();
+                evidence = attempt.evidence();
                 error = "";
             } catch (InterruptedException e) {
                 throw new Interrupted(e);
@@ -219,8 +234,13 @@ public final class ProbeRunner {
         }
 
         ProbeResult result(String phaseId) {
+            Evidence all = evidence.and(context.routes());
+            Evidence redacted = new Evidence(Map.of(), all.writeToRead());
+            for (Map.Entry<String, String> fact : all.facts().entrySet()) {
+                redacted = redacted.and(fact.getKey(), context.redact(fact.getValue()));
+            }
             return new ProbeResult(phaseId, probe.name(), probe.proves(), passed, count, elapsed(),
-                    context.redact(observed), context.redact(error), context.redact(hint));
+                    context.redact(observed), context.redact(error), context.redact(hint), redacted);
         }
     }
 }

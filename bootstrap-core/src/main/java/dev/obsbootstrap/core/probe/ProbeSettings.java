@@ -21,6 +21,29 @@ public final class ProbeSettings {
     private ProbeSettings() {
     }
 
+    /**
+     * {@code settings.probes.<key>} as a map of strings to strings; empty when absent (an opt-in probe stays off).
+     *
+     * @throws ConfigException when it is not such a map, naming the setting
+     */
+    public static Map<String, String> stringMap(BootstrapConfig config, String key) {
+        Object probes = config.profile().settings().get(KEY);
+        if (!(probes instanceof Map<?, ?> map) || map.get(key) == null) {
+            return Map.of();
+        }
+        if (!(map.get(key) instanceof Map<?, ?> value)) {
+            throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key + " must be a map, got " + map.get(key));
+        }
+        java.util.TreeMap<String, String> strings = new java.util.TreeMap<>();
+        value.forEach((k, v) -> {
+            if (!(v instanceof String text) || text.isBlank()) {
+                throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key + "." + k + " must be a non-empty string");
+            }
+            strings.put(String.valueOf(k), text);
+        });
+        return Map.copyOf(strings);
+    }
+
     /** {@code settings.probes.<key>} as a list of strings; {@code fallback} when absent. */
     public static List<String> stringList(BootstrapConfig config, String key, List<String> fallback) {
         Object probes = config.profile().settings().get(KEY);

@@ -1,6 +1,10 @@
 package dev.obsbootstrap.core.probe;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** Run ids for probe data: short, lower-case, valid as a Loki or Alertmanager label value and in a log line. */
@@ -22,5 +26,19 @@ public final class RunIds {
         byte[] bytes = new byte[count];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The OTLP trace id (16 bytes, hex) of a run: derived from the run id, so every probe of the run (the span round
+     * trip, the TraceQL search, Grafana's Tempo query) names the same trace without passing state between probes,
+     * and no other run can produce it.
+     */
+    public static String traceId(String runId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("obs-bootstrap trace " + runId).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }

@@ -24,8 +24,9 @@
  *   OBS_GRAFANA_USER, OBS_GRAFANA_PASSWORD). A probe whose endpoint was not given fails at once
  *   ({@link dev.obsbootstrap.core.probe.TerminalProbeFailure}, "pass --endpoint NAME=URL"); the crds probe fails at
  *   once with "needs a cluster" — leave phase crds out of such a run or report it as such.</li>
- *   <li>Cluster (port-forwards through fabric8 to a ready pod of each Service; forwards close with the context,
- *   the client stays the caller's):
+ *   <li>Cluster (the API server's service proxy for each Service, the pod proxy for every ready replica, a
+ *   port-forward only where the proxy is refused or cannot carry basic auth; forwards close with the context, the
+ *   client stays the caller's):
  *   <pre>{@code
  * try (ClusterProbeContext context = ClusterProbeContext.builder(config, topology, client)
  *         .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))   // the admin Secret
@@ -38,7 +39,14 @@
  * {@code attempt()} makes one try: use {@link dev.obsbootstrap.core.probe.ProbeHttp} (transport failures come back as
  * {@link dev.obsbootstrap.core.probe.HttpReply} values, so the probe can name the component and what it tried) and
  * {@link dev.obsbootstrap.core.probe.Json}; return {@code ProbeAttempt.fail(observed, hint)} with what was checked and
- * seen, and the likely cause in the stack's terms. Generic probes usable by any stack module:
- * {@link dev.obsbootstrap.core.probe.HttpReadyProbe} and {@link dev.obsbootstrap.core.probe.DatasourceHealthProbe}.
+ * seen, and the likely cause in the stack's terms. A probe that writes a signal proves it with data of this run (the
+ * run id, {@link dev.obsbootstrap.core.probe.RunIds#traceId}), stamps it with the receiving server's clock
+ * ({@link dev.obsbootstrap.core.probe.HttpReply#serverTime()}), and returns an
+ * {@link dev.obsbootstrap.core.probe.Evidence} (what it sent, where it found it, the write-to-read latency) with its
+ * attempts; the runner adds how each endpoint was reached. Where replicas matter, iterate
+ * {@link dev.obsbootstrap.core.probe.ProbeContext#replicas}. Match only the stack's own objects (exact namespace and
+ * name): other teams' objects in the cluster never decide a verdict. Generic probes usable by any stack module:
+ * {@link dev.obsbootstrap.core.probe.HttpReadyProbe}, {@link dev.obsbootstrap.core.probe.DatasourceHealthProbe},
+ * {@link dev.obsbootstrap.core.probe.GrafanaQueryProbe} and {@link dev.obsbootstrap.core.probe.ScrapePoolsProbe}.
  */
 package dev.obsbootstrap.core.probe;

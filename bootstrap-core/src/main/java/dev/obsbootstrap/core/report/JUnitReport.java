@@ -166,7 +166,7 @@ public final class JUnitReport implements ReportWriter {
         boolean probeFailed = false;
         for (ProbeResult probe : phase.probes()) {
             if (probe.passed()) {
-                cases.add(new Case(classname, text(probe.probe()), probe.duration(), Kind.PASSED, "", "", ""));
+                cases.add(new Case(classname, text(probe.probe()), probe.duration(), Kind.PASSED, "", "", evidenceText(probe)));
             } else {
                 probeFailed = true;
                 cases.add(new Case(classname, text(probe.probe()), probe.duration(), Kind.FAILURE, "ProbeFailed",
@@ -221,6 +221,19 @@ public final class JUnitReport implements ReportWriter {
         line(body, "error", text(probe.lastError()));
         line(body, "hint", text(probe.hint()));
         line(body, "attempts", probe.attempts() + " in " + ReportText.human(probe.duration()));
+        body.append(evidenceText(probe));
+        return body.toString();
+    }
+
+    /** "write-to-read: 1.2s" and one "evidence key: value" line per fact; "" when the probe recorded none. */
+    private String evidenceText(ProbeResult probe) {
+        StringBuilder body = new StringBuilder();
+        if (probe.evidence().measured()) {
+            line(body, "write-to-read", ReportText.human(probe.evidence().writeToRead()));
+        }
+        for (Map.Entry<String, String> fact : probe.evidence().facts().entrySet()) {
+            line(body, "evidence " + text(fact.getKey()), text(fact.getValue()));
+        }
         return body.toString();
     }
 

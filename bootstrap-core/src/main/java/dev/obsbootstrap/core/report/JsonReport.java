@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -97,6 +98,12 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("lastObserved", clean(probe.lastObserved()));
             json.writeStringProperty("lastError", clean(probe.lastError()));
             json.writeStringProperty("hint", clean(probe.hint()));
+            json.writeNumberProperty("writeToReadMs", probe.evidence().measured() ? probe.evidence().writeToRead().toMillis() : -1);
+            json.writeObjectPropertyStart("evidence");
+            for (Map.Entry<String, String> fact : probe.evidence().facts().entrySet()) {
+                json.writeStringProperty(clean(fact.getKey()), clean(fact.getValue()));
+            }
+            json.writeEndObject();
             json.writeEndObject();
         }
         json.writeEndArray();

@@ -117,13 +117,26 @@ public final class TextReport implements ReportWriter {
                     .append("  ").append(pad(attempts(probe), attemptsWidth + 2))
                     .append(ReportText.human(probe.duration()))
                     .append('\n');
+            String indent = " ".repeat(2 + markWidth + 1 + 2);
             if (!probe.passed()) {
-                String indent = " ".repeat(2 + markWidth + 1 + 2);
                 field(indent, "proves", probe.proves(), text);
                 field(indent, "observed", probe.lastObserved(), text);
                 field(indent, "error", probe.lastError(), text);
                 field(indent, "hint", probe.hint(), text);
             }
+            evidence(indent, probe, text);
+        }
+    }
+
+    /** The write-to-read latency and the ids and timestamps the probe sent and found, one line each. */
+    private void evidence(String indent, ProbeResult probe, StringBuilder text) {
+        if (probe.evidence().measured()) {
+            field(indent, "latency", "write-to-read " + ReportText.human(probe.evidence().writeToRead()), text);
+        }
+        List<String> facts = new ArrayList<>();
+        probe.evidence().facts().forEach((key, value) -> facts.add(key + "=" + value));
+        if (!facts.isEmpty()) {
+            field(indent, "evidence", String.join("\n", facts), text);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.obsbootstrap.core.probe;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.testing.FakeGrafana;
+import dev.obsbootstrap.core.testing.FakeOtelCollector;
+import dev.obsbootstrap.core.testing.FakeTempo;
 import dev.obsbootstrap.core.testing.PortForwardingApiServer;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
@@ -29,14 +31,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** ClusterProbeContext through real fabric8 port-forwards to a fake API server that tunnels to a fake Grafana. */
+/**
+ * ClusterProbeContext against a fake API server that proxies (service and pod proxy) and port-forwards to fakes:
+ * Grafana through a port-forward (basic auth cannot pass the proxy), the collector through the service proxy.
+ */
 @Timeout(60)
 class ClusterProbeContextTest {
     private static final String NS = TestConfigs.NAMESPACE;
     private static final Map<String, String> GRAFANA_LABELS = Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
     private static final SecretCredentials ADMIN_SECRET = new SecretCredentials("obs-grafana-admin", "admin-user", "admin-password");
 
+    private static final Map<String, String> COLLECTOR_LABELS = Map.of("app.kubernetes.io/name", "opentelemetry-collector");
     private final FakeGrafana grafana = new FakeGrafana("admin", "from-the-secret-42").datasource("obs-prometheus", "Prometheus");
+    private final FakeTempo tempo = new FakeTempo();
+    private final FakeOtelCollector collectorA = new FakeOtelCollector(tempo);
+    private final FakeOtelCollector collectorB = new FakeOtelCollector(tempo);
     private final PortForwardingApiServer api = new PortForwardingApiServer();
     private final KubernetesClient client = api.client();
     private final BootstrapConfig config = TestConfigs.builder().probeDeadline(Duration.ofSeconds(5)).build();
@@ -46,6 +55,38 @@ class ClusterProbeContextTest {
         client.close();
         api.close();
         grafana.close();
+        collectorA.close();
+        collectorB.close();
+        tempo.close();
+    }
+
+    /** The collector as its chart renders it by default: listeners on ${env:MY_POD_IP} only. */
+    private void collectorService(String... pods) {
+        collectorService(true, pods);
+    }
+
+    private void collectorService(boolean podIpOnly, String... pods) {
+        api.put(new ServiceBuilder().withNewMetadata().withName("obs-otel-collector").withNamespace(NS).endMetadata()
+                .withNewSpec().withSelector(COLLECTOR_LABELS)
+                .addNewPort().withName("health").withPort(13133).withTargetPort(new IntOrString(13133)).endPort()
+                .addNewPort().withName("otlp-http").withPort(4318).withTargetPort(new IntOrString("otlp-http")).endPort()
+                .endSpec().build());
+        FakeOtelCollector[] backends = {collectorA, collectorB};
+        for (int i = 0; i < pods.length; i++) {
+            api.put(new PodBuilder().withNewMetadata().withName(pods[i]).withNamespace(NS).withLabels(COLLECTOR_LABELS).endMetadata()
+                    .withNewSpec().addNewContainer().withName("opentelemetry-collector")
+                    .addNewPort().withName("otlp-http").withContainerPort(4318).endPort().endContainer().endSpec()
+                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                    .build());
+            api.forward(NS, pods[i], 13133, backends[i].healthUrl()).forward(NS, pods[i], 4318, backends[i].otlpUrl());
+            if (podIpOnly) {
+                api.boundToPodIpOnly(NS, pods[i], 13133).boundToPodIpOnly(NS, pods[i], 4318);
+            }
+        }
+    }
+
+    private static HttpReadyProbe collectorHealth() {
+        return new HttpReadyProbe("otel-collector-health", "health", Duration.ofSeconds(3), "otel-collector-health", "/", "OpenTelemetry Collector", "");
     }
 
     private void grafanaService() {
@@ -94,10 +135,149 @@ class ClusterProbeContextTest {
             assertThat(context.kubernetes()).isPresent();
             assertThat(context.describeCredentials("grafana")).isEqualTo("Secret monitoring/obs-grafana-admin (keys admin-user, admin-password)");
             assertThat(context.redact("password from-the-secret-42")).isEqualTo("password <redacted>");
+            // basic auth cannot pass the API server's proxy (it strips Authorization): the report says why this one is forwarded
+            assertThat(result.evidence().facts().get("route.grafana")).startsWith("port-forward to a ready pod of Service monitoring/obs-grafana:80")
+                    .contains("drops the Authorization header");
         }
         // the ready pod, the named targetPort resolved to the container port
         assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/pods/obs-grafana-1/portforward?ports=3000");
         assertThat(grafana.requestLines()).contains("GET /api/datasources/uid/obs-prometheus/health");
+    }
+
+    @Test
+    void reachesAListenerBoundToThePodIpThroughTheServiceProxyWhereAPortForwardIsRefused() throws Exception {
+        collectorService("obs-otel-collector-0");
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(collectorHealth()), context).get(0);
+
+            assertThat(result.passed()).as(result.toString()).isTrue();
+            assertThat(context.endpoint("otel-collector-health").toString())
+                    .endsWith("/api/v1/namespaces/monitoring/services/obs-otel-collector:13133/proxy/");
+            assertThat(result.evidence().facts()).containsEntry("route.otel-collector-health",
+                    "service proxy of the API server to Service monitoring/obs-otel-collector:13133");
+        }
+        assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/services/obs-otel-collector:13133/proxy/")
+                .noneMatch(line -> line.contains("portforward"));
+    }
+
+    @Test
+    void whereRbacRefusesTheProxyItFallsBackToAPortForwardAndSaysWhy() throws Exception {
+        collectorService("obs-otel-collector-0");
+        api.forbidProxy(true);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).poll("traces", collectorHealth(), context, new RecordingConsole());
+
+            // the chart's default binding (pod IP only) cannot be reached by a port-forward: the fallback fails, saying so
+            assertThat(result.passed()).isFalse();
+            assertThat(context.route("otel-collector-health")).startsWith("port-forward to a ready pod of Service monitoring/obs-otel-collector:13133")
+                    .contains("the API server refused the service proxy").contains("services/proxy");
+        }
+        assertThat(api.requestLines()).anyMatch(line -> line.contains("/pods/obs-otel-collector-0/portforward?ports=13133"));
+    }
+
+    @Test
+    void theFallbackWorksForListenersOnAllInterfaces() throws Exception {
+        // as the values templates render the collector: 0.0.0.0, reachable from localhost in the pod
+        collectorService(false, "obs-otel-collector-0");
+        api.forbidProxy(true);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(collectorHealth()), context).get(0);
+
+            assertThat(result.passed()).as(result.toString()).isTrue();
+            assertThat(result.evidence().facts().get("route.otel-collector-health")).startsWith("port-forward");
+        }
+    }
+
+    @Test
+    void replicasAreEveryReadyPodThroughThePodProxy() throws Exception {
+        collectorService("obs-otel-collector-a", "obs-otel-collector-b");
+        collectorB.healthy(false);
+
+        try (ClusterProbeContext context = context()) {
+            List<ProbeContext.Replica> replicas = context.replicas("otel-collector-health");
+
+            assertThat(replicas).extracting(ProbeContext.Replica::name).containsExactly("obs-otel-collector-a", "obs-otel-collector-b");
+            assertThat(replicas.get(1).url().toString()).endsWith("/api/v1/namespaces/monitoring/pods/obs-otel-collector-b:13133/proxy/");
+            assertThat(ProbeHttp.get(context, replicas.get(0).url()).code()).isEqualTo(200);
+            assertThat(ProbeHttp.get(context, replicas.get(1).url()).code()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void aProbeOfEveryReplicaFailsNamingTheBrokenOneThatTheServiceWouldRouteAround() throws Exception {
+        collectorService("obs-otel-collector-a", "obs-otel-collector-b");
+        collectorB.healthy(false);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult viaService = ProbeTesting.runner(new RecordingConsole()).poll("traces", collectorHealth(), context, new RecordingConsole());
+            ProbeResult everyReplica = ProbeTesting.runner(new RecordingConsole())
+                    .poll("traces", collectorHealth().everyReplica(), context, new RecordingConsole());
+
+            assertThat(viaService.passed()).as("through the Service, one healthy replica is enough").isTrue();
+            assertThat(everyReplica.passed()).isFalse();
+            assertThat(everyReplica.lastObserved()).startsWith("OpenTelemetry Collector replica obs-otel-collector-b is not ready")
+                    .contains("(ready: obs-otel-collector-a)");
+            assertThat(everyReplica.evidence().facts().get("route.otel-collector-health")).endsWith("every ready pod through the pod proxy");
+        }
+    }
+
+    @Test
+    void postsGoThroughThePodProxyWithTheirBodyAndContentType() throws Exception {
+        collectorService("obs-otel-collector-a", "obs-otel-collector-b");
+        String traceId = RunIds.hex(16);
+        String span = "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId
+                + "\",\"spanId\":\"" + RunIds.hex(8) + "\",\"name\":\"s\",\"kind\":1}]}]}]}";
+
+        try (ClusterProbeContext context = context()) {
+            ProbeContext.Replica second = context.replicas("otel-collector").get(1);
+            HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(second.url(), "/v1/traces"), span, okhttp3.Headers.EMPTY);
+
+            assertThat(reply.code()).as(reply.describe()).isEqualTo(200);
+            assertThat(reply.body()).isEqualTo("{\"partialSuccess\":{}}");
+        }
+        assertThat(tempo.hasTrace(traceId)).isTrue();
+        assertThat(collectorB.requestLines()).containsExactly("POST /v1/traces");
+        assertThat(collectorA.requestLines()).isEmpty();
+    }
+
+    @Test
+    void aServiceWithoutReadyEndpointsIsAnUnansweredRequestWithTheApiServersMessage() throws Exception {
+        collectorService();
+
+        try (ClusterProbeContext context = context()) {
+            HttpReply reply = ProbeHttp.get(context, context.endpoint("otel-collector-health"));
+
+            assertThat(reply.answered()).isFalse();
+            assertThat(reply.transportError()).isEqualTo("API server proxy: no endpoints available for service \"obs-otel-collector\"");
+        }
+    }
+
+    @Test
+    void theProxyCarriesTheBackendsDateHeaderForServerTime() throws Exception {
+        collectorService("obs-otel-collector-0");
+
+        try (ClusterProbeContext context = context()) {
+            HttpReply reply = ProbeHttp.get(context, context.endpoint("otel-collector-health"));
+
+            assertThat(reply.serverTime()).isPresent();
+        }
+    }
+
+    @Test
+    void aReplicaReachedByPortForwardKeepsItsForwardAcrossTries() throws Exception {
+        grafanaService();
+        api.put(grafanaPod("obs-grafana-1", true)).forward(NS, "obs-grafana-1", 3000, grafana.url());
+        adminSecret();
+
+        try (ClusterProbeContext context = context()) {
+            int first = context.replicas("grafana").get(0).url().port();
+            int second = context.replicas("grafana").get(0).url().port();
+
+            assertThat(second).as("the same forward, not a new one per try").isEqualTo(first);
+        }
     }
 
     @Test

@@ -32,12 +32,12 @@ class DatasourceHealthProbeTest {
 
     @Test
     void passesWhenGrafanaReportsTheDatasourceOk() throws Exception {
-        grafana.datasource("obs-loki", "Loki");
+        grafana.datasource("obs-loki", "loki");
 
         ProbeResult result = run(Duration.ofSeconds(5), ADMIN);
 
         assertThat(result.passed()).isTrue();
-        assertThat(result.lastObserved()).isEqualTo("Loki datasource obs-loki is healthy: Successfully queried the Loki API.");
+        assertThat(result.lastObserved()).isEqualTo("Loki datasource obs-loki is healthy: Data source successfully connected.");
         assertThat(grafana.requestLines()).contains("GET /api/datasources/uid/obs-loki/health");
     }
 
@@ -54,19 +54,37 @@ class DatasourceHealthProbeTest {
 
     @Test
     void wrongCredentialsFailWithAHintAboutTheirSourceAndNoPassword() throws Exception {
-        grafana.datasource("obs-loki", "Loki");
+        grafana.datasource("obs-loki", "loki");
 
         ProbeResult result = run(Duration.ofMillis(500), Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "battery-staple"));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("401").contains("Invalid username or password");
+        assertThat(result.lastObserved()).contains("401").contains("Invalid username or password").contains("not retried");
         assertThat(result.hint()).contains("refused the admin credentials from environment OBS_GRAFANA_USER/OBS_GRAFANA_PASSWORD");
         assertThat(result.toString()).doesNotContain("battery-staple");
+        // one try only: Grafana locks the user after 5 failed logins in 5 minutes
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(grafana.failedLogins()).isEqualTo(1);
+    }
+
+    @Test
+    void aLockedOutAdminIsReportedAsALockoutNotAWrongPassword() throws Exception {
+        grafana.datasource("obs-loki", "loki");
+        Map<String, String> wrong = Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "battery-staple");
+        for (int i = 0; i < FakeGrafana.LOCKOUT_AFTER; i++) {
+            run(Duration.ofSeconds(5), wrong);
+        }
+
+        ProbeResult result = run(Duration.ofSeconds(5), ADMIN);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.hint()).contains("locked the admin user");
     }
 
     @Test
     void missingCredentialsFailSayingWhatToSet() throws Exception {
-        grafana.datasource("obs-loki", "Loki");
+        grafana.datasource("obs-loki", "loki");
 
         ProbeResult result = run(Duration.ofMillis(500), Map.of());
 

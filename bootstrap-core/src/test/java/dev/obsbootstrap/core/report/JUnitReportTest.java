@@ -266,4 +266,17 @@ class JUnitReportTest {
             assertThat(files).as("no temporary file is left behind").containsExactly(file);
         }
     }
+
+    @Test
+    void aPassedProbeCarriesItsEvidenceInSystemOut() throws Exception {
+        dev.obsbootstrap.core.run.RunReport report = SampleReports.report("verify", new dev.obsbootstrap.core.run.PhaseOutcome("logs",
+                dev.obsbootstrap.core.run.PhaseStatus.VERIFIED, java.time.Duration.ofSeconds(2), List.of(),
+                List.of(SampleReports.withEvidence("logs", "loki-push-round-trip")), ""));
+
+        Element testcase = testcase(suite(parse(writer.render(report)), "logs"), "loki-push-round-trip");
+
+        assertThat(children(testcase, "system-out")).singleElement().satisfies(out -> assertThat(out.getTextContent())
+                .contains("write-to-read: 1.2s").contains("evidence sent.line: obs-bootstrap probe obs-3f9c0a1b2d4e 1a2b")
+                .contains("evidence route.loki: service proxy"));
+    }
 }

@@ -82,7 +82,10 @@ class JsonReportTest {
         assertThat(release.get("revision").asInt()).isEqualTo(3);
 
         JsonNode probe = metrics.get("probes").get(0);
-        assertThat(keys(probe)).containsExactly("name", "proves", "passed", "attempts", "durationMs", "lastObserved", "lastError", "hint");
+        assertThat(keys(probe)).containsExactly("name", "proves", "passed", "attempts", "durationMs", "lastObserved", "lastError", "hint",
+                "writeToReadMs", "evidence");
+        assertThat(probe.get("writeToReadMs").asLong()).as("a probe that measured nothing").isEqualTo(-1);
+        assertThat(probe.get("evidence").isObject()).isTrue();
         assertThat(probe.get("name").asString()).isEqualTo("prometheus-scrapes-itself");
         assertThat(probe.get("passed").asBoolean()).isTrue();
         assertThat(probe.get("attempts").asInt()).isEqualTo(1);
@@ -92,6 +95,18 @@ class JsonReportTest {
         assertThat(skipped.get("status").asString()).isEqualTo("SKIPPED");
         assertThat(skipped.get("releases").isArray()).isTrue();
         assertThat(skipped.get("probes")).isEmpty();
+    }
+
+    @Test
+    void probeEvidenceAndWriteToReadLatencyAreWrittenInOrder() {
+        RunReport report = SampleReports.report("verify", new PhaseOutcome("logs", PhaseStatus.VERIFIED, Duration.ofSeconds(2), List.of(),
+                List.of(SampleReports.withEvidence("logs", "loki-push-round-trip")), ""));
+
+        JsonNode probe = parse(writer.render(report)).get("phases").get(0).get("probes").get(0);
+
+        assertThat(probe.get("writeToReadMs").asLong()).isEqualTo(1_234);
+        assertThat(keys(probe.get("evidence"))).containsExactly("sent.line", "sent.at", "route.loki");
+        assertThat(probe.get("evidence").get("sent.at").asString()).isEqualTo("2026-11-26T15:06:08Z (Loki's clock)");
     }
 
     @Test

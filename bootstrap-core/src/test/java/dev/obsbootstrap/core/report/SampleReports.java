@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.report;
 
+import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
@@ -25,6 +26,15 @@ final class SampleReports {
     static ProbeResult failed(String phase, String name, String observed, String error, String hint) {
         return new ProbeResult(phase, name, "Prometheus delivers the always-firing Watchdog to Alertmanager", false, 12,
                 Duration.ofMillis(30_250), observed, error, hint);
+    }
+
+    /** A passed round trip with what it sent, where it found it and the write-to-read latency. */
+    static ProbeResult withEvidence(String phase, String name) {
+        return new ProbeResult(phase, name, "a line pushed to Loki is read back", true, 3, Duration.ofMillis(1_450),
+                "pushed and read back", "", "", Evidence.of("sent.line", "obs-bootstrap probe obs-3f9c0a1b2d4e 1a2b")
+                .and("sent.at", "2026-11-26T15:06:08Z (Loki's clock)")
+                .and("route.loki", "service proxy of the API server to Service monitoring/obs-loki-gateway:3100")
+                .latency(Duration.ofMillis(1_234)));
     }
 
     static ReleaseOutcome release(String component) {

@@ -48,6 +48,17 @@ class TextReportTest {
     }
 
     @Test
+    void aProbeWithEvidenceShowsItsLatencyAndWhatItSentAndFound() {
+        String text = unicode.render(SampleReports.report("verify", new dev.obsbootstrap.core.run.PhaseOutcome("logs",
+                dev.obsbootstrap.core.run.PhaseStatus.VERIFIED, java.time.Duration.ofSeconds(2), java.util.List.of(),
+                java.util.List.of(SampleReports.withEvidence("logs", "loki-push-round-trip")), "")));
+
+        assertThat(text).contains("latency   write-to-read 1.2s")
+                .contains("evidence  sent.line=obs-bootstrap probe obs-3f9c0a1b2d4e 1a2b")
+                .contains("route.loki=service proxy of the API server to Service monitoring/obs-loki-gateway:3100");
+    }
+
+    @Test
     void asciiGlyphsKeepTheWholeReportAscii() {
         String text = ascii.render(SampleReports.failingVerify());
 

@@ -7,6 +7,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,12 +23,30 @@ import static dev.obsbootstrap.core.testing.FakeServer.json;
 import static dev.obsbootstrap.core.testing.FakeServer.text;
 
 /**
- * Loki's HTTP API as the probes use it, with state: {@code POST /loki/api/v1/push} (JSON streams, 204) stores
- * lines per tenant, {@code GET /loki/api/v1/query_range} answers a stream selector from what was stored
- * (label matchers =, !=, =~, !~; start/end in ns), {@code GET /ready} answers 503 for the first N calls.
- * With a required tenant, requests without {@code X-Scope-OrgID} get 401 "no org id" as Loki with auth_enabled.
+ * Loki 3.7.6's HTTP API as the probes and Grafana use it, with state; each behaviour from grafana/loki at v3.7.6:
+ * <ul>
+ *   <li>{@code POST /loki/api/v1/push} (JSON streams): 204 (pkg/distributor/http.go). An entry more than
+ *   {@code creation_grace_period} (10m) ahead of <em>Loki's</em> clock is refused with 400 "entry for stream '...' has
+ *   timestamp too new: ..."; one older than {@code reject_old_samples_max_age} (7d) with "... has timestamp too old:
+ *   ..." (pkg/validation/validate.go TooFarInFutureErrorMsg/GreaterThanMaxSampleAgeErrorMsg, limits.go defaults),
+ *   written as the 400's plain-text body (distributor/http.go errorWriter).</li>
+ *   <li>{@code GET /loki/api/v1/query_range}: a stream selector (=, !=, =~, !~) and {@code |= "text"} line filters,
+ *   start/end in ns, answered from what was stored for the tenant.</li>
+ *   <li>Every query_range is logged by Loki as an info line carrying the query text
+ *   (pkg/logql/metrics.go RecordRangeAndInstantQueryMetrics: {@code latency=... query="..." ...}). With
+ *   {@link #collectorShipsOwnLogs} the fake plays the log collector too: that line is stored as Alloy would ship
+ *   Loki's stdout, labelled with namespace, pod, container and the collector label the values give it.</li>
+ *   <li>{@code GET /ready}: 503 "Ingester not ready: ..." for the first N calls (pkg/loki/loki.go readyHandler, with the
+ *   ring lifecycler's "waiting for 15s after being ready").</li>
+ *   <li>auth_enabled: a request without {@code X-Scope-OrgID} is 401 "no org id" (vendored dskit user/id.go ErrNoOrgID,
+ *   written by middleware/http_auth.go).</li>
+ * </ul>
+ * Every answer carries the fake's Date ({@link FakeServer}); {@link #clockOffset} skews Loki's clock.
  */
 public final class FakeLoki implements AutoCloseable {
+    private static final Duration CREATION_GRACE_PERIOD = Duration.ofMinutes(10);
+    private static final Duration REJECT_OLD_SAMPLES_MAX_AGE = Duration.ofDays(7);
+    private static final Pattern LINE_FILTER = Pattern.compile("\\|=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
     private static final String NO_TENANT = "fake";
 
@@ -38,6 +58,9 @@ public final class FakeLoki implements AutoCloseable {
     private volatile boolean tenantRequired;
     private volatile boolean dropPushes;
     private final AtomicInteger blindQueries = new AtomicInteger();
+    private volatile Map<String, String> ownLogLabels = Map.of();
+    private volatile String storeError = "";
+    private volatile String ownLogTenant = "";
     private final FakeServer server;
 
     public FakeLoki() {
@@ -75,10 +98,62 @@ public final class FakeLoki implements AutoCloseable {
         return this;
     }
 
-    /** A line as a log collector would ship it (e.g. labels namespace, pod, container). */
+    /** A line as a log collector would ship it (e.g. labels namespace, pod, container), stamped now on Loki's clock. */
     public FakeLoki ship(String tenant, Map<String, String> labels, String line) {
-        entries.add(new Entry(tenant, Map.copyOf(labels), System.currentTimeMillis() * 1_000_000L, line));
+        return ship(tenant, labels, line, server.now());
+    }
+
+    /** A line shipped with this timestamp (an old line of an earlier run, a line shipped before the collector broke). */
+    public FakeLoki ship(String tenant, Map<String, String> labels, String line, Instant at) {
+        entries.add(new Entry(tenant, Map.copyOf(labels), at.getEpochSecond() * 1_000_000_000L + at.getNano(), line));
         return this;
+    }
+
+    /**
+     * The log collector works: Loki's own query log lines (one per query_range) are shipped back into Loki with these
+     * labels for this tenant, as Alloy tails Loki's container log. Empty labels: nothing ships them.
+     */
+    public FakeLoki collectorShipsOwnLogs(String tenant, Map<String, String> labels) {
+        this.ownLogTenant = tenant;
+        this.ownLogLabels = Map.copyOf(labels);
+        return this;
+    }
+
+    /**
+     * The object store cannot be read: a query reaching back past query_ingesters_within (3h), which the queriers
+     * answer from the store, fails with 500 and the store's error, as a querier does when fetching chunks fails.
+     */
+    public FakeLoki storeUnreadable(String error) {
+        this.storeError = error;
+        return this;
+    }
+
+    /** Puts Loki's clock this far ahead (negative: behind) of this machine's. */
+    public FakeLoki clockOffset(Duration offset) {
+        server.clockOffset(offset);
+        return this;
+    }
+
+    /**
+     * Loki's native OTLP intake ({@code /otlp/v1/logs}), as a {@link FakeOtelCollector} logs pipeline exports to it:
+     * each log record becomes a line labelled with the resource's service.name as {@code service_name}, one of the
+     * resource attributes Loki indexes by default (grafana/loki v3.7.6 pkg/loghttp/push/otlp_config.go), for this tenant.
+     */
+    public void receiveOtlp(String tenant, JsonNode exportLogsRequest) {
+        for (JsonNode resource : exportLogsRequest.path("resourceLogs")) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (JsonNode attribute : resource.path("resource").path("attributes")) {
+                if ("service.name".equals(attribute.path("key").asString(""))) {
+                    labels.put("service_name", attribute.path("value").path("stringValue").asString(""));
+                }
+            }
+            for (JsonNode scope : resource.path("scopeLogs")) {
+                for (JsonNode record : scope.path("logRecords")) {
+                    long nanos = Long.parseLong(record.path("timeUnixNano").asString("0"));
+                    entries.add(new Entry(tenant, Map.copyOf(labels), nanos, record.path("body").path("stringValue").asString("")));
+                }
+            }
+        }
     }
 
     public List<Entry> entries() {
@@ -141,6 +216,16 @@ public final class FakeLoki implements AutoCloseable {
                 } catch (NumberFormatException e) {
                     return text(400, "timestamp must be a string of nanoseconds: " + value.get(0));
                 }
+                Instant at = Instant.ofEpochSecond(0, ts);
+                Instant now = server.now();
+                String streamText = "{" + String.join(", ", labels.entrySet().stream().map(l -> l.getKey() + "=\"" + l.getValue() + "\"").toList()) + "}";
+                if (at.isAfter(now.plus(CREATION_GRACE_PERIOD))) {
+                    return text(400, "entry for stream '" + streamText + "' has timestamp too new: " + at);
+                }
+                if (at.isBefore(now.minus(REJECT_OLD_SAMPLES_MAX_AGE))) {
+                    return text(400, "entry for stream '" + streamText + "' has timestamp too old: " + at + ", oldest acceptable timestamp is: "
+                            + now.minus(REJECT_OLD_SAMPLES_MAX_AGE));
+                }
                 received.add(new Entry(tenant, Map.copyOf(labels), ts, value.get(1).asString()));
             }
         }
@@ -156,13 +241,35 @@ public final class FakeLoki implements AutoCloseable {
             return text(400, "parse error : syntax error: unexpected $end");
         }
         Map<String, String[]> matchers;
+        List<String> lineFilters = new ArrayList<>();
         try {
-            matchers = parseSelector(query);
+            int close = query.indexOf('}');
+            if (close < 0) {
+                throw new IllegalArgumentException("syntax error: unexpected $end, expecting } in " + query);
+            }
+            matchers = parseSelector(query.substring(0, close + 1));
+            String pipeline = query.substring(close + 1).strip();
+            Matcher filter = LINE_FILTER.matcher(pipeline);
+            int position = 0;
+            while (position < pipeline.length()) {
+                if (!filter.find(position) || filter.start() != position) {
+                    throw new IllegalArgumentException("the fake understands only |= \"text\" line filters: " + pipeline);
+                }
+                lineFilters.add(filter.group(1).replace("\\\"", "\""));
+                position = filter.end();
+                while (position < pipeline.length() && pipeline.charAt(position) == ' ') {
+                    position++;
+                }
+            }
         } catch (IllegalArgumentException e) {
             return text(400, "parse error : " + e.getMessage());
         }
         long end = parseNanos(url.queryParameter("end"), System.currentTimeMillis() * 1_000_000L);
         long start = parseNanos(url.queryParameter("start"), end - 3_600_000_000_000L);
+        Instant now = server.now();
+        if (!storeError.isEmpty() && start < (now.getEpochSecond() - Duration.ofHours(3).toSeconds()) * 1_000_000_000L) {
+            return text(500, storeError);
+        }
         int limit = url.queryParameter("limit") == null ? 100 : Integer.parseInt(url.queryParameter("limit"));
         Map<Map<String, String>, List<Entry>> streams = new LinkedHashMap<>();
         boolean blind = blindQueries.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
@@ -171,6 +278,7 @@ public final class FakeLoki implements AutoCloseable {
                 .filter(e -> e.tenant().equals(tenant))
                 .filter(e -> e.timestampNanos() >= start && e.timestampNanos() <= end)
                 .filter(e -> matches(e.labels(), matchers))
+                .filter(e -> lineFilters.stream().allMatch(e.line()::contains))
                 .sorted(Comparator.comparingLong(Entry::timestampNanos).reversed())
                 .limit(limit)
                 .forEach(e -> streams.computeIfAbsent(e.labels(), k -> new ArrayList<>()).add(e));
@@ -185,7 +293,20 @@ public final class FakeLoki implements AutoCloseable {
             lines.forEach(e -> values.addArray().add(Long.toString(e.timestampNanos())).add(e.line()));
         });
         data.putObject("stats");
+        // logged after it ran, as Loki does: a query never finds its own log line
+        logQuery(tenant, query);
         return json(200, response);
+    }
+
+    /** Loki's query log line (pkg/logql/metrics.go), shipped back by the collector when one works. */
+    private void logQuery(String tenant, String query) {
+        if (ownLogLabels.isEmpty()) {
+            return;
+        }
+        Instant now = server.now();
+        String line = "level=info ts=" + now + " caller=metrics.go:237 component=frontend org_id=" + tenant
+                + " latency=fast query=\"" + query.replace("\"", "\\\"") + "\" query_type=limited range_type=range status=200";
+        entries.add(new Entry(ownLogTenant, ownLogLabels, now.getEpochSecond() * 1_000_000_000L + now.getNano(), line));
     }
 
     private static long parseNanos(String value, long fallback) {

@@ -65,7 +65,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
     public static final class Builder {
         private final Path dir;
-        private final List<String> ruleFiles = new ArrayList<>();
+        private final Map<String, String> ruleFiles = new LinkedHashMap<>();
         private final Map<String, String> scrapeJobs = new LinkedHashMap<>();
         private String alertmanager = "";
 
@@ -81,7 +81,15 @@ public final class LocalPrometheus implements AutoCloseable {
 
         /** A rule file with this content (YAML). */
         public Builder rules(String yaml) {
-            ruleFiles.add(yaml);
+            return rules("rules-" + ruleFiles.size() + ".yml", yaml);
+        }
+
+        /**
+         * A rule file of this name: the operator names each PrometheusRule's file {@code <namespace>-<name>-<uid>.yaml},
+         * which is how probes tell the stack's rules from other teams'.
+         */
+        public Builder rules(String fileName, String yaml) {
+            ruleFiles.put(fileName, yaml);
             return this;
         }
 
@@ -111,9 +119,9 @@ public final class LocalPrometheus implements AutoCloseable {
                 Files.createDirectories(dir.resolve("data"));
                 if (!ruleFiles.isEmpty()) {
                     config.append("rule_files:\n");
-                    for (int i = 0; i < ruleFiles.size(); i++) {
-                        Path file = dir.resolve("rules-" + i + ".yml");
-                        Files.writeString(file, ruleFiles.get(i));
+                    for (Map.Entry<String, String> rules : ruleFiles.entrySet()) {
+                        Path file = dir.resolve(rules.getKey());
+                        Files.writeString(file, rules.getValue());
                         config.append("  - ").append(file).append('\n');
                     }
                 }

@@ -1,6 +1,10 @@
 package dev.obsbootstrap.core.testing;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
@@ -14,6 +18,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import okio.ByteString;
@@ -25,17 +34,39 @@ import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Just enough of a Kubernetes API server for ClusterProbeContext: GET of Services, Secrets and Pods (by name and by
- * labelSelector) from what the test put in, and real port-forwarding: {@code pods/<name>/portforward?ports=N} is
- * upgraded to a WebSocket speaking the v4.channel.k8s.io framing (two port prefaces, then channel 0 data), tunnelled
- * to a local backend the test maps to the pod and port. fabric8's own mock cannot forward ports, hence this one.
+ * labelSelector) from what the test put in; the service and pod proxies; and real port-forwarding. fabric8's own
+ * mock does neither proxying nor port-forwarding, hence this one. What each reproduces (kubernetes v1.31):
+ * <ul>
+ *   <li>{@code services/NAME:PORT/proxy/...}: the Service's selector, its ready pods (round robin, as endpoints
+ *   rotate) and its targetPort (number or container port name) pick the backend, which is dialled at the pod IP
+ *   (here: the backend the test maps to that pod and port). No ready pod: 503 {@code Status} "no endpoints available
+ *   for service" (staging/src/k8s.io/apiserver/pkg/util/proxy/proxy.go, ResolveEndpoint). A backend that refuses: 503
+ *   {@code Status} "error trying to reach service: dial tcp ..." (staging/src/k8s.io/apimachinery/pkg/util/proxy/
+ *   transport.go). The caller's {@code Authorization} header never reaches the backend: the API server removes it
+ *   once it has authenticated the caller (staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go).</li>
+ *   <li>{@code pods/NAME:PORT/proxy/...}: the same, for one pod.</li>
+ *   <li>{@link #forbidProxy}: a caller whose RBAC lacks {@code services/proxy} and {@code pods/proxy} gets 403
+ *   {@code Status} reason Forbidden (the authorizer's message, as kubectl shows it).</li>
+ *   <li>{@code pods/NAME/portforward?ports=N}: upgraded to a WebSocket speaking the v4.channel.k8s.io framing (two
+ *   port prefaces, then channel 0 data), tunnelled to the mapped backend. The kubelet's port-forward dials
+ *   <em>localhost</em> inside the pod's network namespace (containerd internal/cri/server/sandbox_portforward_linux.go,
+ *   CRI-O the same): a port the test marks {@link #boundToPodIpOnly} (a listener on ${env:MY_POD_IP}) is refused on
+ *   the error channel, while the proxies, which dial the pod IP, reach it.</li>
+ * </ul>
  */
 public final class PortForwardingApiServer implements AutoCloseable {
     private final Map<String, HasMetadata> objects = new ConcurrentHashMap<>();
     private final Map<String, HttpUrl> backends = new ConcurrentHashMap<>();
+    private final Set<String> podIpOnly = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final OkHttpClient proxyClient = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    private volatile boolean proxyForbidden;
     private final FakeServer server;
 
     public PortForwardingApiServer() {
@@ -51,6 +82,18 @@ public final class PortForwardingApiServer implements AutoCloseable {
     /** Connections forwarded to this pod's port go to {@code backend}. */
     public PortForwardingApiServer forward(String namespace, String pod, int port, HttpUrl backend) {
         backends.put(namespace + "/" + pod + ":" + port, backend);
+        return this;
+    }
+
+    /** The pod's listener on this port is bound to the pod IP only: port-forwards (which dial localhost) are refused. */
+    public PortForwardingApiServer boundToPodIpOnly(String namespace, String pod, int port) {
+        podIpOnly.add(namespace + "/" + pod + ":" + port);
+        return this;
+    }
+
+    /** RBAC grants the caller no services/proxy and no pods/proxy. */
+    public PortForwardingApiServer forbidProxy(boolean forbidden) {
+        this.proxyForbidden = forbidden;
         return this;
     }
 
@@ -70,7 +113,7 @@ public final class PortForwardingApiServer implements AutoCloseable {
     }
 
     private MockResponse handle(RecordedRequest request) {
-        String[] parts = FakeServer.path(request).split("/");
+        String[] parts = FakeServer.path(request).replace("%3A", ":").replace("%3a", ":").split("/");
         // /api/v1/namespaces/<ns>/<plural>[/<name>[/portforward]]
         if (parts.length < 6 || !parts[1].equals("api") || !parts[3].equals("namespaces")) {
             return notFound("the fake serves only /api/v1/namespaces/...");
@@ -89,16 +132,121 @@ public final class PortForwardingApiServer implements AutoCloseable {
             HasMetadata object = objects.get(key(kind, namespace, parts[6]));
             return object == null ? notFound(parts[5] + " \"" + parts[6] + "\" not found") : FakeServer.json(200, Serialization.asJson(object));
         }
+        if (parts.length >= 8 && parts[7].equals("proxy") && (kind.equals("Service") || kind.equals("Pod"))) {
+            return proxy(request, namespace, kind, parts[6], parts);
+        }
         if (parts.length == 8 && kind.equals("Pod") && parts[7].equals("portforward")) {
             String port = request.getUrl().queryParameter("ports");
             HttpUrl backend = backends.get(namespace + "/" + parts[6] + ":" + port);
             if (backend == null || !objects.containsKey(key("Pod", namespace, parts[6]))) {
                 return notFound("no backend for pod " + parts[6] + " port " + port);
             }
+            boolean refused = podIpOnly.contains(namespace + "/" + parts[6] + ":" + port);
             return new MockResponse.Builder().setHeader("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
-                    .webSocketUpgrade(new Tunnel(Integer.parseInt(port), backend)).build();
+                    .webSocketUpgrade(new Tunnel(Integer.parseInt(port), refused ? null : backend)).build();
         }
         return notFound("unsupported path " + FakeServer.path(request));
+    }
+
+    private MockResponse proxy(RecordedRequest request, String namespace, String kind, String nameAndPort, String[] parts) {
+        String resource = kind.equals("Service") ? "services" : "pods";
+        if (proxyForbidden) {
+            return status(403, "Forbidden", resource + " \"" + nameAndPort + "\" is forbidden: User \"probe\" cannot get resource \""
+                    + resource + "/proxy\" in API group \"\" in the namespace \"" + namespace + "\"");
+        }
+        int colon = nameAndPort.lastIndexOf(':');
+        String name = colon < 0 ? nameAndPort : nameAndPort.substring(0, colon);
+        String port = colon < 0 ? "" : nameAndPort.substring(colon + 1);
+        String podName;
+        String podPort;
+        if (kind.equals("Service")) {
+            HasMetadata object = objects.get(key("Service", namespace, name));
+            if (!(object instanceof Service service)) {
+                return status(404, "NotFound", "services \"" + name + "\" not found");
+            }
+            ServicePort servicePort = service.getSpec().getPorts().stream()
+                    .filter(p -> port.equals(String.valueOf(p.getPort())) || port.equals(p.getName())).findFirst().orElse(null);
+            if (servicePort == null) {
+                return status(503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"");
+            }
+            List<Pod> ready = pods(namespace, service.getSpec().getSelector()).getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null && ready(p))
+                    .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
+            if (ready.isEmpty()) {
+                return status(503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"");
+            }
+            Pod pod = ready.get(Math.floorMod(roundRobin.getAndIncrement(), ready.size()));
+            podName = pod.getMetadata().getName();
+            podPort = String.valueOf(targetPort(servicePort, pod));
+        } else {
+            if (!(objects.get(key("Pod", namespace, name)) instanceof Pod)) {
+                return status(404, "NotFound", "pods \"" + name + "\" not found");
+            }
+            podName = name;
+            podPort = port;
+        }
+        HttpUrl backend = backends.get(namespace + "/" + podName + ":" + podPort);
+        if (backend == null) {
+            return status(503, "ServiceUnavailable", "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": connect: connection refused");
+        }
+        String prefix = "/api/v1/namespaces/" + namespace + "/" + resource + "/" + nameAndPort + "/proxy";
+        String requestTarget = request.getTarget().replace("%3A", ":").replace("%3a", ":");
+        String rest = requestTarget.substring(requestTarget.indexOf(prefix) + prefix.length());
+        HttpUrl target = HttpUrl.get(backend.newBuilder().encodedPath("/").build() + (rest.startsWith("/") ? rest.substring(1) : rest));
+        Request.Builder forwarded = new Request.Builder().url(target);
+        request.getHeaders().forEach(h -> {
+            String header = h.getFirst();
+            // the API server authenticated the caller with this header and removed it before proxying
+            if (!header.equalsIgnoreCase("Authorization") && !header.equalsIgnoreCase("Host") && !header.equalsIgnoreCase("Content-Length")
+                    && !header.equalsIgnoreCase("Connection") && !header.equalsIgnoreCase("Accept-Encoding")) {
+                forwarded.addHeader(header, h.getSecond());
+            }
+        });
+        String contentType = request.getHeaders().get("Content-Type");
+        byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
+        if (request.getMethod().equals("GET")) {
+            forwarded.get();
+        } else {
+            forwarded.method(request.getMethod(), RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType)));
+        }
+        try (Response response = proxyClient.newCall(forwarded.build()).execute()) {
+            MockResponse.Builder answer = new MockResponse.Builder().code(response.code()).body(response.body().string());
+            for (String header : List.of("Content-Type", "Date", "Retry-After")) {
+                String value = response.header(header);
+                if (value != null) {
+                    answer.setHeader(header, value);
+                }
+            }
+            return answer.build();
+        } catch (IOException e) {
+            return status(503, "ServiceUnavailable", "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static int targetPort(ServicePort servicePort, Pod pod) {
+        IntOrString target = servicePort.getTargetPort();
+        if (target == null || (target.getIntVal() == null && target.getStrVal() == null)) {
+            return servicePort.getPort();
+        }
+        if (target.getIntVal() != null) {
+            return target.getIntVal();
+        }
+        return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
+                .filter(p -> target.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        Status status = new StatusBuilder().withStatus("Failure").withMessage(message).withReason(reason).withCode(code).build();
+        return FakeServer.json(code, Serialization.asJson(status));
+    }
+
+    private PodList pods(String namespace, Map<String, String> selector) {
+        return pods(namespace, selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + "," + b).orElse(""));
     }
 
     private PodList pods(String namespace, String labelSelector) {
@@ -138,6 +286,13 @@ public final class PortForwardingApiServer implements AutoCloseable {
             webSocket.send(ByteString.of(preface));
             preface[0] = 1;
             webSocket.send(ByteString.of(preface));
+            if (backend == null) {
+                // what containerd's port-forward reports when nothing listens on localhost in the pod
+                webSocket.send(ByteString.encodeUtf8("\u0001error forwarding port " + port + " to pod: failed to connect to localhost:"
+                        + port + " inside namespace: connection refused"));
+                webSocket.close(1011, "nothing listens on localhost:" + port + " in the pod");
+                return;
+            }
             try {
                 socket = new Socket(backend.host(), backend.port());
             } catch (IOException e) {
@@ -201,5 +356,7 @@ public final class PortForwardingApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        proxyClient.dispatcher().executorService().shutdown();
+        proxyClient.connectionPool().evictAll();
     }
 }

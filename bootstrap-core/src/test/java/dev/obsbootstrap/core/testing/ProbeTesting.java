@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.testing;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
 import okhttp3.HttpUrl;
@@ -37,7 +38,7 @@ public final class ProbeTesting {
     }
 
     /** Runs one probe the way a phase would (polled until it passes or its deadline passes). */
-    public static ProbeResult run(Probe probe, EndpointProbeContext context) throws InterruptedException {
+    public static ProbeResult run(Probe probe, ProbeContext context) throws InterruptedException {
         return runner(new RecordingConsole()).run("test", List.of(probe), context).get(0);
     }
 }

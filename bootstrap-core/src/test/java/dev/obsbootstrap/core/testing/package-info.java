@@ -32,6 +32,11 @@
  * {@link dev.obsbootstrap.core.testing.FakeCluster#requests()} lists every request, for debugging a failing test.
  *
  * Not simulated: SSA field ownership and conflicts, strategic merge for lists outside the known merge keys, admission,
- * RBAC (everything is allowed), service proxy and port-forward, real controllers beyond the workload ones.
+ * RBAC (everything is allowed), service proxy and port-forward (see {@link dev.obsbootstrap.core.testing.PortForwardingApiServer}
+ * for those), real controllers beyond the workload ones.
+ *
+ * The fakes of the stack's servers (FakeGrafana, FakeLoki, FakeTempo, FakeOtelCollector, FakePrometheus) reproduce
+ * the pinned upstream versions' success and failure answers; each behaviour names, in the class comment, the upstream
+ * file (repository, path, tag) it comes from. A fake more lenient than its server is a bug.
  */
 package dev.obsbootstrap.core.testing;
