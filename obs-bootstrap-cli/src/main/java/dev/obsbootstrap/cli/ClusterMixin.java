@@ -11,7 +11,7 @@ public final class ClusterMixin {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kube context (default: the config's cluster.context, else the current context).")
+    @Option(names = {"--context", "--kube-context"}, paramLabel = "NAME", description = "Kube context (default: the config's cluster.context, else the current context).")
     String context;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Stack namespace (overrides cluster.namespace).")
