@@ -12,8 +12,9 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.KubeAccess;
+import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.plan.Planner;
+import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeRunner;
 import dev.obsbootstrap.core.run.ClusterPhaseActions;
@@ -22,8 +23,7 @@ import dev.obsbootstrap.core.run.Runner;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.report.Console;
-import dev.obsbootstrap.metrics.MetricsPhase;
+import dev.obsbootstrap.core.console.Console;
 import okhttp3.HttpUrl;
 
 import java.nio.file.Path;
@@ -70,14 +70,17 @@ final class ClusterSession {
         return target;
     }
 
-    /** Probes through port-forwards of the hub's retry-free client, with Grafana's admin login read from its Secret. */
-    static ClusterProbeContext probeContext(BootstrapConfig config, StackTopology topology, ClusterHub hub,
+    /**
+     * Probes through the API server (service and pod proxies) with the hub's retry-free client, with the logins the
+     * phases declare for their endpoints read from their Secrets.
+     */
+    static ClusterProbeContext probeContext(BootstrapConfig config, StackTopology topology, ClusterHub hub, PhasePlan plan,
                                             Map<String, HttpUrl> explicit, String runId) {
-        return ClusterProbeContext.builder(config, topology, hub.probeClient())
-                .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))
-                .endpointOverrides(explicit)
-                .runId(runId)
-                .build();
+        ClusterProbeContext.Builder builder = ClusterProbeContext.builder(config, topology, hub.probeClient());
+        for (Phase phase : plan.ordered()) {
+            phase.probeCredentials(topology).forEach(builder::credentials);
+        }
+        return builder.endpointOverrides(explicit).runId(runId).build();
     }
 
     /** Helm renders for the cluster's version; "v1.31.4+k3s1" is accepted as it is. */
@@ -87,12 +90,12 @@ final class ClusterSession {
     }
 
     /** Renders a component's values with the templates and resolves its chart: what plan, up and down all need. */
-    static Planner planner(HelmDriver helm, ChartResolver charts, BootstrapConfig config, StackTopology topology, Console console) {
+    static ReleaseRenderer renderer(ChartResolver charts, BootstrapConfig config, StackTopology topology) {
         ValuesRenderer values = new ValuesRenderer();
-        return new Planner(helm, charts, (component, version) -> {
+        return new ReleaseRenderer(charts, (component, version) -> {
             RenderedValues rendered = values.render(component, config, topology, version);
-            return new Planner.ComponentValues(rendered.values(), rendered.yaml());
-        }, console);
+            return new ReleaseRenderer.ComponentValues(rendered.values(), rendered.yaml());
+        });
     }
 
     /** The runner over this cluster, wired once for up and down: Helm, charts, values, Secrets, probes and the ledger. */
@@ -101,7 +104,7 @@ final class ClusterSession {
         ChartResolver charts = ChartResolver.standard(chartsDirs, console);
         HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
         ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm,
-                planner(helm, charts, config, topology, console), new StackSecrets(hub.client(), System.getenv()),
+                renderer(charts, config, topology), new StackSecrets(hub.client(), System.getenv()),
                 new ProbeRunner(console), probes, helmKubeVersion(target), timeout, runId, FailFast.DEFAULT, console);
         return new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
                 new LeaseRunLock(hub.client(), config.namespace()), console, Clock.systemUTC());

@@ -8,8 +8,8 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.phase.StackSecret;
-import dev.obsbootstrap.core.plan.ClusterKubeVersion;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.core.cluster.ClusterKubeVersion;
 import dev.obsbootstrap.core.plan.Finding;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
 import dev.obsbootstrap.core.plan.PlanBundle;
@@ -20,7 +20,7 @@ import dev.obsbootstrap.core.plan.ReleaseSummary;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,8 +74,8 @@ public final class PlanCommand extends BaseCommand {
         });
         console.info("rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
-        Planner planner = ClusterSession.planner(HelmJavaDriver.templateOnly(), ChartResolver.standard(chartsDirs, console),
-                config, topology, console);
+        Planner planner = new Planner(HelmJavaDriver.templateOnly(),
+                ClusterSession.renderer(ChartResolver.standard(chartsDirs, console), config, topology), console);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), bundleSecrets(config, topology, phases));
 
         List<Finding> findings = new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),

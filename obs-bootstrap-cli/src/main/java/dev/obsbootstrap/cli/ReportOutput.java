@@ -2,10 +2,10 @@ package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.report.JUnitReport;
 import dev.obsbootstrap.core.report.JsonReport;
-import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.report.ReportWriter;
 import dev.obsbootstrap.core.report.TextReport;
 import dev.obsbootstrap.core.run.RunReport;

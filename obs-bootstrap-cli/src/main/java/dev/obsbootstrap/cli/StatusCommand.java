@@ -203,7 +203,7 @@ public final class StatusCommand extends BaseCommand {
     private static Map<String, String> currentHashes(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ValuesRenderer values = new ValuesRenderer();
         List<PhaseDigest.Release> releases = new ArrayList<>();
-        List<dev.obsbootstrap.core.phase.StackSecret> declared = phase.secrets(config, topology);
+        List<dev.obsbootstrap.core.secret.StackSecret> declared = phase.secrets(config, topology);
         Map<String, String> hashes = new LinkedHashMap<>();
         for (String componentId : phase.components(config)) {
             ComponentSpec component = topology.component(componentId);

@@ -1,6 +1,6 @@
 package dev.obsbootstrap.cli;
 
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 
 import java.io.PrintWriter;
 import java.util.Arrays;

@@ -8,7 +8,7 @@ import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.lock.RunIdentity;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.Runner;
 import picocli.CommandLine.Command;
@@ -70,7 +70,7 @@ public final class UpCommand extends BaseCommand {
             StackTopology topology = catalog().topology(config);
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
-                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, Map.of(), runId)) {
+                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
                     Runner runner = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes,
                             clusterOptions.timeout(), runId, console);
                     console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));

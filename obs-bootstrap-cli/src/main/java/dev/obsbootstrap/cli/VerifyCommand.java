@@ -15,7 +15,7 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunReport;
@@ -78,7 +78,7 @@ public final class VerifyCommand extends BaseCommand {
     private List<PhaseOutcome> probePhases(PhasePlan plan, Set<String> chosen, BootstrapConfig config, StackTopology topology,
                                            Map<String, HttpUrl> explicit, String runId, Console console) {
         List<PhaseOutcome> outcomes = new ArrayList<>();
-        try (ContextHandle context = openContext(config, topology, explicit, runId)) {
+        try (ContextHandle context = openContext(config, topology, plan, explicit, runId)) {
             ProbeRunner runner = new ProbeRunner(console);
             boolean interrupted = false;
             for (Phase phase : plan.ordered()) {
@@ -168,10 +168,11 @@ public final class VerifyCommand extends BaseCommand {
     }
 
     /**
-     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, through port-forwards,
-     * with the explicit endpoints (if any) used instead of a port-forward for those names.
+     * Explicit endpoints and no cluster option: no cluster at all. Otherwise the cluster, through the API server's
+     * service and pod proxies, with the explicit endpoints (if any) used instead for those names.
      */
-    private ContextHandle openContext(BootstrapConfig config, StackTopology topology, Map<String, HttpUrl> explicit, String runId) {
+    private ContextHandle openContext(BootstrapConfig config, StackTopology topology, PhasePlan plan, Map<String, HttpUrl> explicit,
+                                      String runId) {
         boolean clusterAsked = clusterOptions.kubeconfig().isPresent() || clusterOptions.context().isPresent();
         if (!explicit.isEmpty() && !clusterAsked) {
             console().debug("explicit endpoints %s: no cluster is used", explicit.keySet());
@@ -182,7 +183,7 @@ public final class VerifyCommand extends BaseCommand {
         try {
             // verify only reads, so a protected context needs no --yes
             ClusterSession.describe(hub, config, console());
-            ClusterProbeContext context = ClusterSession.probeContext(config, topology, hub, explicit, runId);
+            ClusterProbeContext context = ClusterSession.probeContext(config, topology, hub, plan, explicit, runId);
             return new ContextHandle(context, () -> {
                 context.close();
                 hub.close();

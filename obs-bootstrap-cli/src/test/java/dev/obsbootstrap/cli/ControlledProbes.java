@@ -3,7 +3,7 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
@@ -96,6 +96,11 @@ final class ControlledProbes {
         @Override
         public List<Probe> probes(BootstrapConfig config) {
             return List.of(new ControlledProbe(real.id(), control));
+        }
+
+        @Override
+        public java.util.Map<String, dev.obsbootstrap.core.probe.SecretCredentials> probeCredentials(StackTopology topology) {
+            return real.probeCredentials(topology);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.cli.StderrConsole.Mode;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

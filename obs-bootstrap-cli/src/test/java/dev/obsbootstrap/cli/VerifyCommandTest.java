@@ -373,7 +373,7 @@ class VerifyCommandTest {
         @Override public boolean enabled(BootstrapConfig config) { return enabledByDefault && config.phaseEnabled(id); }
         @Override public List<String> components(BootstrapConfig config) { return List.of(); }
         @Override public List<Probe> probes(BootstrapConfig config) { return List.of(probe); }
-        @Override public List<dev.obsbootstrap.core.phase.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
+        @Override public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
     }
 
     /** GET {endpoint}/-/ready must answer 200, as Prometheus and Alertmanager do when ready. */

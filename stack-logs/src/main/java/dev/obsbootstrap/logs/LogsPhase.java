@@ -3,7 +3,7 @@ package dev.obsbootstrap.logs;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;

@@ -3,7 +3,7 @@ package dev.obsbootstrap.metrics;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
@@ -14,6 +14,7 @@ import dev.obsbootstrap.core.probe.SecretCredentials;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** kube-prometheus-stack: Prometheus Operator, Prometheus, Grafana, kube-state-metrics, node-exporter */
 public final class MetricsPhase implements Phase {
@@ -86,10 +87,15 @@ public final class MetricsPhase implements Phase {
                 new StackSecret.Key.Generated(admin.passwordKey(), "GRAFANA_ADMIN_PASSWORD"))));
     }
 
+    /** Grafana's probes log in with the admin login this phase creates. */
+    @Override
+    public Map<String, SecretCredentials> probeCredentials(StackTopology topology) {
+        return Map.of("grafana", grafanaAdminCredentials(topology));
+    }
+
     /**
      * Where Grafana's admin credentials live: the Secret {@code <kube-prometheus-stack fullname>-grafana-admin}
      * (keys admin-user, admin-password) that obs-bootstrap creates for the grafana subchart's admin.existingSecret.
-     * The CLI passes it to {@code ClusterProbeContext.builder(...).credentials("grafana", ...)}.
      */
     public static SecretCredentials grafanaAdminCredentials(StackTopology topology) {
         return new SecretCredentials(topology.component("kube-prometheus-stack").fullname() + "-grafana-admin", "admin-user", "admin-password");

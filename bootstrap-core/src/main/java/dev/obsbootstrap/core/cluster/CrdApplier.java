@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
+import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.error.ClusterException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -33,7 +34,7 @@ public final class CrdApplier {
     /** The CRDs among the documents of a templated manifest (other kinds are left out), in order. */
     public static List<CustomResourceDefinition> crdsIn(String manifest) {
         List<CustomResourceDefinition> crds = new ArrayList<>();
-        for (Map<String, Object> document : Manifests.documents(manifest, "the CRD manifest")) {
+        for (Map<String, Object> document : Manifests.maps(manifest, "the CRD manifest")) {
             if ("CustomResourceDefinition".equals(Manifests.text(document, "kind"))
                     && Manifests.text(document, "apiVersion").startsWith("apiextensions.k8s.io/")) {
                 crds.add(Manifests.convert(document, CustomResourceDefinition.class));

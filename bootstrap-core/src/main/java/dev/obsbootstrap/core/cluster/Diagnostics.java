@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.console.Redactor;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;

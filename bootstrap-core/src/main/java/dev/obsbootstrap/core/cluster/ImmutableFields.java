@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
+import dev.obsbootstrap.core.manifest.Manifests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,7 +30,7 @@ public final class ImmutableFields {
     /** One message per object whose rendered spec changes a field Kubernetes will not change; empty when none. */
     public List<String> problems(String release, String manifest, String defaultNamespace) {
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> document : Manifests.documents(manifest, "the manifest of " + release)) {
+        for (Map<String, Object> document : Manifests.maps(manifest, "the manifest of " + release)) {
             String kind = Manifests.text(document, "kind");
             if (!List.of("StatefulSet", "Deployment", "DaemonSet").contains(kind)) {
                 continue;

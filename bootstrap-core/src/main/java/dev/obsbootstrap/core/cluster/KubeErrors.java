@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.report.Redactor;
+import dev.obsbootstrap.core.console.Redactor;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.cluster;
 
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

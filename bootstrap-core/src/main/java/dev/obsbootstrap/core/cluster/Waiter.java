@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
+import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
@@ -207,7 +208,7 @@ public final class Waiter {
      */
     public static List<ResourceRef> workloadsInManifest(String manifest, String defaultNamespace) {
         List<ResourceRef> refs = new ArrayList<>();
-        for (Map<String, Object> document : Manifests.documents(manifest, "the release manifest")) {
+        for (Map<String, Object> document : Manifests.maps(manifest, "the release manifest")) {
             String kind = Manifests.text(document, "kind");
             if (!WORKLOAD_KINDS.contains(kind)) {
                 continue;

@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,13 @@
 package dev.obsbootstrap.core.phase;
 
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.SecretCredentials;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One node of the install graph, found with {@link java.util.ServiceLoader}. A phase names the components
@@ -36,4 +39,12 @@ public interface Phase {
 
     /** The probes that prove this phase's signal flows. */
     List<Probe> probes(BootstrapConfig config);
+
+    /**
+     * Endpoint name -> where the login for it lives in the cluster, for probes that authenticate (Grafana's admin
+     * login, in the phase that installs Grafana). The CLI hands every phase's to the probe context; none by default.
+     */
+    default Map<String, SecretCredentials> probeCredentials(StackTopology topology) {
+        return Map.of();
+    }
 }

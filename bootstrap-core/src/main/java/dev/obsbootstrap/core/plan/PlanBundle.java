@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.List;
 import java.util.Objects;
 

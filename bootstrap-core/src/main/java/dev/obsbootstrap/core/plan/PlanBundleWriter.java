@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;

@@ -1,5 +1,7 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.manifest.ManifestObject;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

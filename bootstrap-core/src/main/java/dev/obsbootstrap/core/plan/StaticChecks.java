@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.manifest.ManifestObject;
+import dev.obsbootstrap.core.manifest.ManifestDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.probe;
 
+import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.error.ConfigException;
 import okhttp3.HttpUrl;
 

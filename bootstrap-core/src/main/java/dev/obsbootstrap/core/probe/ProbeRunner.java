@@ -1,7 +1,7 @@
 package dev.obsbootstrap.core.probe;
 
 import dev.obsbootstrap.core.config.Durations;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;

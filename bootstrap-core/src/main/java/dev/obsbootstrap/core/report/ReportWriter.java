@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.report;
 
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.run.RunReport;
 
 import java.io.IOException;

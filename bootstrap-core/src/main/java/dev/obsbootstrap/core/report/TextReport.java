@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.report;
 
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.run.PhaseOutcome;

@@ -21,14 +21,14 @@ import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.phase.StackSecret;
-import dev.obsbootstrap.core.plan.ManifestObject;
-import dev.obsbootstrap.core.plan.Manifests;
-import dev.obsbootstrap.core.plan.Planner;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.core.manifest.ManifestObject;
+import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,17 +60,12 @@ import java.util.TreeMap;
 public final class ClusterPhaseActions implements PhaseActions {
     /** The revision the ledger records for a CRD set that is applied and Established (CRDs have no Helm history). */
     static final int CRDS_PRESENT = 1;
-    private static final String HELM_HOOK = "helm.sh/hook";
-    /** Kinds that live outside any namespace: Helm leaves them without one, every other kind goes to the release's. */
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-            "PriorityClass", "StorageClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
-            "PersistentVolume", "IngressClass", "RuntimeClass", "CSIDriver", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
 
     private final BootstrapConfig config;
     private final StackTopology topology;
     private final KubernetesClient client;
     private final HelmDriver helm;
-    private final Planner planner;
+    private final ReleaseRenderer renderer;
     private final StackSecrets secrets;
     private final ProbeRunner probes;
     private final ProbeContext probeContext;
@@ -97,13 +92,13 @@ public final class ClusterPhaseActions implements PhaseActions {
      * @param runId           recorded in the description of every Helm revision this run writes
      */
     public ClusterPhaseActions(BootstrapConfig config, StackTopology topology, KubernetesClient client, HelmDriver helm,
-                               Planner planner, StackSecrets secrets, ProbeRunner probes, ProbeContext probeContext,
+                               ReleaseRenderer renderer, StackSecrets secrets, ProbeRunner probes, ProbeContext probeContext,
                                String kubeVersion, Optional<Duration> timeoutOverride, String runId, FailFast failFast, Console console) {
         this.config = Objects.requireNonNull(config, "config");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.client = Objects.requireNonNull(client, "client");
         this.helm = Objects.requireNonNull(helm, "helm");
-        this.planner = Objects.requireNonNull(planner, "planner");
+        this.renderer = Objects.requireNonNull(renderer, "renderer");
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.probes = Objects.requireNonNull(probes, "probes");
         this.probeContext = Objects.requireNonNull(probeContext, "probeContext");
@@ -122,7 +117,7 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<String> problems = new ArrayList<>();
         for (String componentId : phase.components(config)) {
             try {
-                ReleaseSpec spec = planner.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                ReleaseSpec spec = renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
                 specs.add(spec);
                 releases.put(spec.releaseName(), spec.chart().coordinate());
                 components.put(spec.releaseName(), spec.componentId());
@@ -317,12 +312,10 @@ public final class ClusterPhaseActions implements PhaseActions {
     private static List<ResourceRef> objectsIn(String manifest, String namespace) {
         List<ResourceRef> refs = new ArrayList<>();
         for (ManifestObject object : Manifests.objects(manifest)) {
-            boolean hook = object.at("metadata", "annotations").filter(Map.class::isInstance)
-                    .map(annotations -> ((Map<?, ?>) annotations).containsKey(HELM_HOOK)).orElse(false);
-            if (hook || object.kind().isEmpty() || object.name().isEmpty()) {
+            if (object.isHook() || object.name().isEmpty()) {
                 continue;
             }
-            String objectNamespace = object.namespace().isEmpty() && !CLUSTER_SCOPED.contains(object.kind()) ? namespace : object.namespace();
+            String objectNamespace = object.namespace().isEmpty() && !object.clusterScoped() ? namespace : object.namespace();
             refs.add(new ResourceRef(object.apiVersion(), object.kind(), objectNamespace, object.name()));
         }
         return refs;
@@ -517,7 +510,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             ComponentSpec component = topology.component(componentId);
             if (component.mode() == InstallMode.APPLY_CRDS) {
                 if (purge) {
-                    ReleaseSpec spec = planner.releaseSpec(phase, component, config, topology, kubeVersion);
+                    ReleaseSpec spec = renderer.releaseSpec(phase, component, config, topology, kubeVersion);
                     List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
                     for (CustomResourceDefinition crd : crds) {
                         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).delete();

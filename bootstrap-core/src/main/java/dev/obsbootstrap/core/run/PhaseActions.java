@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.ProbeResult;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.obsbootstrap.core.run;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

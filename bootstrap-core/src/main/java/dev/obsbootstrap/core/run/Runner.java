@@ -13,7 +13,7 @@ import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ProbeResult;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 
 import java.time.Clock;
 import java.time.Duration;

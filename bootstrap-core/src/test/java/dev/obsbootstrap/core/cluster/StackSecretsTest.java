@@ -1,8 +1,8 @@
 package dev.obsbootstrap.core.cluster;
 
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.phase.StackSecret;
-import dev.obsbootstrap.core.phase.StackSecret.Key;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret.Key;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import org.junit.jupiter.api.AfterAll;

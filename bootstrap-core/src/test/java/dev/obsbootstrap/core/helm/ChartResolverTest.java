@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.console.SilentConsole;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;

@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.AfterEach;

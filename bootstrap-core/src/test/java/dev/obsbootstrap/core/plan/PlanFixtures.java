@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.render.ReleaseRenderer;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -14,7 +15,7 @@ import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.console.SilentConsole;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ final class PlanFixtures {
         }
 
         @Override
-        public List<dev.obsbootstrap.core.phase.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
+        public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
             return List.of();
         }
 
@@ -94,14 +95,14 @@ final class PlanFixtures {
     }
 
     /** Values as the values engine would give them: the fullname, and a memory-less node agent to give the checks work. */
-    static Planner.ComponentValues values(ComponentSpec component) {
+    static ReleaseRenderer.ComponentValues values(ComponentSpec component) {
         String yaml = "fullnameOverride: " + component.fullname() + "\n";
         if (component.id().equals("node-agent")) {
             yaml += "workload:\n  resources: null\n";
         }
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("fullnameOverride", component.fullname());
-        return new Planner.ComponentValues(map, yaml);
+        return new ReleaseRenderer.ComponentValues(map, yaml);
     }
 
     static ChartResolver charts(Path cache) {
@@ -109,7 +110,7 @@ final class PlanFixtures {
     }
 
     static Planner planner(Path cache) {
-        return new Planner(HelmJavaDriver.templateOnly(), charts(cache), (component, kube) -> values(component), SilentConsole.INSTANCE);
+        return new Planner(HelmJavaDriver.templateOnly(), new ReleaseRenderer(charts(cache), (component, kube) -> values(component)), SilentConsole.INSTANCE);
     }
 
     static StackSecret grafanaAdmin() {

@@ -1,12 +1,13 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.FixtureCharts;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.console.SilentConsole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,9 +69,9 @@ class PlannerTest {
 
     @Test
     void aValuesErrorStopsThePlanWithItsMessage() {
-        Planner planner = new Planner(HelmJavaDriver.templateOnly(), PlanFixtures.charts(cache), (component, kube) -> {
+        Planner planner = new Planner(HelmJavaDriver.templateOnly(), new ReleaseRenderer(PlanFixtures.charts(cache), (component, kube) -> {
             throw new ConfigException("log-store.yaml.j2:3: unknown variable 'topology.nope'");
-        }, SilentConsole.INSTANCE);
+        }), SilentConsole.INSTANCE);
 
         assertThatThrownBy(() -> planner.plan(PlanFixtures.phases(), PlanFixtures.config(true, Map.of()), PlanFixtures.topology(),
                 new KubeVersionChoice("1.31.0", "default"), "test", List.of()))

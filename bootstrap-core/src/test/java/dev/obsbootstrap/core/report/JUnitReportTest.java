@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.report;
 
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunReport;

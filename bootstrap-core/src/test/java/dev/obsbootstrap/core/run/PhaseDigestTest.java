@@ -2,7 +2,7 @@ package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
-import dev.obsbootstrap.core.phase.StackSecret;
+import dev.obsbootstrap.core.secret.StackSecret;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.obsbootstrap.core.lock.LockHolder;
 import dev.obsbootstrap.core.lock.LockLostException;
 import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.lock.RunLock;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import org.junit.jupiter.api.Test;
 
@@ -474,7 +474,7 @@ class RunnerTest {
         @Override public boolean enabled(BootstrapConfig config) { return config.phaseEnabled(id); }
         @Override public List<String> components(BootstrapConfig config) { return List.of(id); }
         @Override public List<Probe> probes(BootstrapConfig config) { return List.of(); }
-        @Override public List<dev.obsbootstrap.core.phase.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
+        @Override public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
     }
 
     /** Records every call; its cluster is a map of release -> revision. */

@@ -1,6 +1,6 @@
 package dev.obsbootstrap.core.testing;
 
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 
 import java.util.ArrayList;
 import java.util.Collections;

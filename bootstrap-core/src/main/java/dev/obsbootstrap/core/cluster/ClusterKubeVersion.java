@@ -1,8 +1,7 @@
-package dev.obsbootstrap.core.plan;
+package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.error.BootstrapException;
-import dev.obsbootstrap.core.report.Console;
+import dev.obsbootstrap.core.console.Console;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.util.Optional;

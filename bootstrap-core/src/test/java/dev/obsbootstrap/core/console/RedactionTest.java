@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.core.console;
 
 import org.junit.jupiter.api.Test;
 

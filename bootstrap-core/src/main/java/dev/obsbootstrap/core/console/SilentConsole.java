@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.report;
+package dev.obsbootstrap.core.console;
 
 /** A console that drops everything: for callers that only want the returned records. */
 public final class SilentConsole implements Console {

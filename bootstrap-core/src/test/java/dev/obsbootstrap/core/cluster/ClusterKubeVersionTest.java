@@ -1,7 +1,6 @@
-package dev.obsbootstrap.core.plan;
+package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.cluster.ClusterHub;
-import dev.obsbootstrap.core.report.SilentConsole;
+import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.phase;
+package dev.obsbootstrap.core.secret;
 
 import java.util.List;
 import java.util.Objects;

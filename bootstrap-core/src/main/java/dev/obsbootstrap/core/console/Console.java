@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.report;
+package dev.obsbootstrap.core.console;
 
 /**
  * The engine's only voice. Everything here is progress and diagnostics (stderr in the CLI);

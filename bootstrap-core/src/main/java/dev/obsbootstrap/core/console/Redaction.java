@@ -1,6 +1,5 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.core.console;
 
-import dev.obsbootstrap.core.report.Redactor;
 
 import java.util.Collection;
 import java.util.List;

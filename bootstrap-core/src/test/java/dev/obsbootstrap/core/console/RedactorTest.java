@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.report;
+package dev.obsbootstrap.core.console;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

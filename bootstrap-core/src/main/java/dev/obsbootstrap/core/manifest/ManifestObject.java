@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.plan;
+package dev.obsbootstrap.core.manifest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ public record ManifestObject(String apiVersion, String kind, String name, String
     }
 
     /** What is missing for this map to be a Kubernetes object ("apiVersion, metadata.name"), "" when nothing. */
-    static String missingFields(Map<?, ?> map) {
+    public static String missingFields(Map<?, ?> map) {
         List<String> missing = new ArrayList<>();
         if (text(map.get("apiVersion")).isEmpty()) {
             missing.add("apiVersion");
@@ -58,11 +58,22 @@ public record ManifestObject(String apiVersion, String kind, String name, String
         return String.join(", ", missing);
     }
 
-    boolean isList() {
+    public boolean isList() {
         return kind.endsWith("List") && body.get("items") instanceof List<?>;
     }
 
     /** "StatefulSet observability/obs-loki"; namespaced objects without a namespace are shown in the release's. */
+    /** Whether this kind lives outside namespaces: Helm leaves such objects without one. */
+    public boolean clusterScoped() {
+        return CLUSTER_SCOPED.contains(kind);
+    }
+
+    /** Whether Helm runs this object as a hook (deleted by its policy), rather than keeping it as part of the release. */
+    public boolean isHook() {
+        return at("metadata", "annotations").filter(Map.class::isInstance)
+                .map(annotations -> ((Map<?, ?>) annotations).containsKey("helm.sh/hook")).orElse(false);
+    }
+
     public String describe(String releaseNamespace) {
         if (CLUSTER_SCOPED.contains(kind)) {
             return kind + " " + name;
@@ -92,7 +103,7 @@ public record ManifestObject(String apiVersion, String kind, String name, String
         return spec.filter(Map.class::isInstance).map(s -> (Map<?, ?>) s);
     }
 
-    static String text(Object value) {
+    public static String text(Object value) {
         return value == null ? "" : String.valueOf(value).strip();
     }
 }

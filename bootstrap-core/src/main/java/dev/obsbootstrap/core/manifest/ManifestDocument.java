@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.plan;
+package dev.obsbootstrap.core.manifest;
 
 import java.util.Objects;
 

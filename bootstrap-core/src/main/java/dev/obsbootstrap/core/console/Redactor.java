@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.report;
+package dev.obsbootstrap.core.console;
 
 import java.util.ArrayList;
 import java.util.Collection;

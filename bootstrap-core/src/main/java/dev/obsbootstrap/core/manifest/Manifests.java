@@ -1,0 +1,162 @@
+package dev.obsbootstrap.core.manifest;
+
+import dev.obsbootstrap.core.error.ConfigException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one reader of the multi-document YAML Helm renders (a release manifest, a chart's CRDs), for everything that
+ * reads it: plan's checks, waits, diagnostics, CRD applies. Scalars resolve as in YAML 1.2, the way Kubernetes reads
+ * them: {@code on}, {@code yes} and {@code 2024-01-01} stay strings and {@code 1:20} is not a number. The default
+ * 3 MB input limit is raised because the Prometheus Operator CRDs (and a chart's dashboards) are larger.
+ */
+public final class Manifests {
+    private static final int CODE_POINT_LIMIT = 64 * 1024 * 1024;
+    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(?:#.*)?$");
+    private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: (.+)$");
+
+    private Manifests() {
+    }
+
+    /** Every non-blank document, in order; a document that does not parse is kept with its error. */
+    public static List<ManifestDocument> documents(String manifests) {
+        List<ManifestDocument> documents = new ArrayList<>();
+        int number = 0;
+        for (String text : DOCUMENT_SEPARATOR.split(manifests, -1)) {
+            if (isBlank(text)) {
+                continue;
+            }
+            number++;
+            Matcher source = SOURCE.matcher(text);
+            String template = source.find() ? source.group(1).strip() : "";
+            try {
+                documents.add(new ManifestDocument(number, template, yaml().load(text), ""));
+            } catch (RuntimeException e) {
+                documents.add(new ManifestDocument(number, template, null, firstLine(e.getMessage())));
+            }
+        }
+        return documents;
+    }
+
+    /** The Kubernetes objects of the stream, with the items of {@code kind: List}/{@code *List} documents expanded. */
+    public static List<ManifestObject> objects(String manifests) {
+        List<ManifestObject> objects = new ArrayList<>();
+        for (ManifestDocument document : documents(manifests)) {
+            objects.addAll(objects(document));
+        }
+        return objects;
+    }
+
+    public static List<ManifestObject> objects(ManifestDocument document) {
+        if (!(document.body() instanceof Map<?, ?> map)) {
+            return List.of();
+        }
+        Optional<ManifestObject> object = ManifestObject.of(map, document);
+        if (object.isPresent() && object.get().isList()) {
+            List<ManifestObject> items = new ArrayList<>();
+            if (map.get("items") instanceof List<?> list) {
+                for (Object item : list) {
+                    if (item instanceof Map<?, ?> itemMap) {
+                        ManifestObject.of(itemMap, document).ifPresent(items::add);
+                    }
+                }
+            }
+            return items;
+        }
+        return object.map(List::of).orElse(List.of());
+    }
+
+    /**
+     * Every non-empty document that is a mapping, in order: for code that needs every document to parse.
+     *
+     * @throws ConfigException naming {@code source} when the stream is not valid YAML
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> maps(String yaml, String source) {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        try {
+            for (Object document : yaml().loadAll(yaml)) {
+                if (document instanceof Map<?, ?> map && !map.isEmpty()) {
+                    documents.add((Map<String, Object>) map);
+                }
+            }
+        } catch (YAMLException e) {
+            throw new ConfigException(source + " is not valid YAML: " + e.getMessage(), e);
+        }
+        return documents;
+    }
+
+    public static <T> T convert(Map<String, Object> document, Class<T> type) {
+        return Serialization.jsonMapper().convertValue(document, type);
+    }
+
+    public static String text(Map<String, Object> document, String key) {
+        Object value = document.get(key);
+        return value == null ? "" : value.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> map(Map<String, Object> document, String key) {
+        Object value = document.get(key);
+        return value instanceof Map<?, ?> ? (Map<String, Object>) value : Map.of();
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(CODE_POINT_LIMIT);
+        options.setAllowDuplicateKeys(false);
+        DumperOptions dumperOptions = new DumperOptions();
+        return new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options, new Yaml12Resolver());
+    }
+
+    private static boolean isBlank(String text) {
+        for (String line : text.split("\n")) {
+            String stripped = line.strip();
+            if (!stripped.isEmpty() && !stripped.startsWith("#")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unparseable YAML";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    /** YAML 1.2 core schema: true/false, null, decimal/octal/hex integers and floats; nothing else is implicit. */
+    private static final class Yaml12Resolver extends Resolver {
+        private static final Pattern BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+        private static final Pattern INT = Pattern.compile("^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$");
+        private static final Pattern FLOAT = Pattern.compile(
+                "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+        private static final Pattern NULL_VALUE = Pattern.compile("^(?:~|null|Null|NULL|)$");
+
+        @Override
+        protected void addImplicitResolvers() {
+            addImplicitResolver(Tag.BOOL, BOOL, "tfTF", 10);
+            addImplicitResolver(Tag.INT, INT, "-+0123456789", 64);
+            addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.", 64);
+            addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
+            addImplicitResolver(Tag.NULL, NULL_VALUE, "~nN\0", 10);
+            addImplicitResolver(Tag.NULL, EMPTY, null, 10);
+        }
+    }
+}

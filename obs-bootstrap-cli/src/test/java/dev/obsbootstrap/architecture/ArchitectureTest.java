@@ -1,0 +1,116 @@
+package dev.obsbootstrap.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The structure the folder list promises, checked on the compiled classes of every module (this module sees them all):
+ * the engine's packages form layers with no upward import and no cycle, bootstrap-core imports no stack module, the
+ * stack modules import no other stack module, and the CLI imports no stack module (it finds phases with ServiceLoader).
+ * See docs/architecture.md for the map.
+ */
+class ArchitectureTest {
+    private static final String CORE = "dev.obsbootstrap.core";
+    private static final String[] STACKS = {"dev.obsbootstrap.metrics..", "dev.obsbootstrap.logs..", "dev.obsbootstrap.traces..",
+            "dev.obsbootstrap.alerting..", "dev.obsbootstrap.grafana.."};
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        // tests are left out whether they come as test-classes directories or as a module's -tests.jar
+        ImportOption productionOnly = location -> !location.contains("/test-classes/") && !location.asURI().toString().contains("-tests.jar");
+        production = new ClassFileImporter().withImportOption(productionOnly).importPackages("dev.obsbootstrap");
+    }
+
+    /** Bottom to top; a layer may use the ones below it, never one above. */
+    static ArchRule coreLayers() {
+        return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("error").definedBy(CORE + ".error..")
+                .layer("console").definedBy(CORE + ".console..")
+                .layer("secret").definedBy(CORE + ".secret..")
+                .layer("config").definedBy(CORE + ".config..")
+                .layer("manifest").definedBy(CORE + ".manifest..")
+                .layer("values").definedBy(CORE + ".values..")
+                .layer("helm").definedBy(CORE + ".helm..")
+                .layer("cluster").definedBy(CORE + ".cluster..")
+                .layer("probe").definedBy(CORE + ".probe..")
+                .layer("lock").definedBy(CORE + ".lock..")
+                .layer("phase").definedBy(CORE + ".phase..")
+                .layer("render").definedBy(CORE + ".render..")
+                .layer("run").definedBy(CORE + ".run..")
+                .layer("plan").definedBy(CORE + ".plan..")
+                .layer("report").definedBy(CORE + ".report..")
+                .whereLayer("report").mayNotBeAccessedByAnyLayer()
+                .whereLayer("plan").mayOnlyBeAccessedByLayers("report")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("report")
+                .whereLayer("render").mayOnlyBeAccessedByLayers("run", "plan", "report")
+                .whereLayer("phase").mayOnlyBeAccessedByLayers("render", "run", "plan", "report")
+                .whereLayer("lock").mayOnlyBeAccessedByLayers("run", "plan", "report")
+                .whereLayer("probe").mayOnlyBeAccessedByLayers("phase", "render", "run", "plan", "report")
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("lock", "phase", "render", "run", "plan", "report")
+                .whereLayer("helm").mayOnlyBeAccessedByLayers("render", "run", "plan", "report")
+                .whereLayer("values").mayOnlyBeAccessedByLayers("render", "run", "plan", "report")
+                .whereLayer("manifest").mayOnlyBeAccessedByLayers("cluster", "helm", "render", "run", "plan", "report")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("values", "helm", "cluster", "probe", "lock", "phase", "render", "run", "plan", "report")
+                .whereLayer("secret").mayOnlyBeAccessedByLayers("config", "values", "helm", "cluster", "probe", "phase", "render", "run", "plan", "report")
+                .whereLayer("console").mayOnlyBeAccessedByLayers("config", "manifest", "values", "helm", "cluster", "probe", "lock", "phase",
+                        "render", "run", "plan", "report")
+                .because("the engine is read bottom to top: a package knows only the ones below it (docs/architecture.md)");
+    }
+
+    static ArchRule noCyclesInCore() {
+        return slices().matching(CORE + ".(*)..").should().beFreeOfCycles();
+    }
+
+    @Test
+    void theEnginesPackagesFormLayersWithoutUpwardImports() {
+        coreLayers().check(production);
+    }
+
+    @Test
+    void theEnginesPackagesHaveNoCycle() {
+        noCyclesInCore().check(production);
+    }
+
+    @Test
+    void coreImportsNoStackModuleAndTheCliNone() {
+        noClasses().that().resideInAPackage(CORE + "..").should().dependOnClassesThat().resideInAnyPackage(STACKS)
+                .because("bootstrap-core knows no component").check(production);
+        noClasses().that().resideInAPackage("dev.obsbootstrap.cli..").should().dependOnClassesThat().resideInAnyPackage(STACKS)
+                .because("the CLI finds phases with ServiceLoader and knows none of them").check(production);
+    }
+
+    @Test
+    void noStackModuleImportsAnother() {
+        String[] phases = {"metrics", "logs", "traces", "alerting"};
+        for (String phase : phases) {
+            for (String other : phases) {
+                if (!phase.equals(other)) {
+                    noClasses().that().resideInAPackage("dev.obsbootstrap." + phase + "..").should().dependOnClassesThat()
+                            .resideInAPackage("dev.obsbootstrap." + other + "..").check(production);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDeliberateCycleMakesTheCycleRuleFail() {
+        JavaClasses cyclic = new ClassFileImporter().importPackages("dev.obsbootstrap.architecture.cyclic");
+
+        EvaluationResult result = slices().matching("dev.obsbootstrap.architecture.cyclic.(*)..").should().beFreeOfCycles().evaluate(cyclic);
+
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().toString()).contains("Cycle detected", "First", "Second");
+    }
+}
