@@ -1,15 +1,15 @@
 package dev.obsbootstrap.chartsvalues;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.SecretRef;
+import dev.obsbootstrap.alerting.AlertingSettings;
+import dev.obsbootstrap.alerting.AlertingSettings.Receiver;
+import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
+import dev.obsbootstrap.alerting.ReceiverCredentialsSecret;
+import dev.obsbootstrap.core.secret.SecretRef;
+import dev.obsbootstrap.logs.LogsSettings;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.values.ReceiverCredentialsSecret;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
@@ -93,7 +93,7 @@ class AlertmanagerValuesTest {
         settings.put("probes", Map.of("deliveryWebhook", Map.of("listen", "0.0.0.0:9099", "url", "http://10.0.0.5:9099/")));
         dev.obsbootstrap.core.config.Profile withDelivery = new dev.obsbootstrap.core.config.Profile(ci.name(), ci.description(),
                 ci.phaseTimeouts(), ci.probeDeadline(), ci.requireMemoryLimits(), ci.phases(), settings);
-        BootstrapConfig config = ValuesTestConfigs.config(withDelivery, new LogsSettings(LogCollector.ALLOY, false, "fake"),
+        BootstrapConfig config = StackFixture.config(withDelivery, new LogsSettings(LogCollector.ALLOY, false, "fake"),
                 new AlertingSettings(List.of(webhook), "hook", List.of(), List.of()), Map.of());
 
         RenderedValues rendered = renderer.render(topology.component("alertmanager"), config, topology, StackFixture.KUBE_VERSION);
@@ -106,7 +106,7 @@ class AlertmanagerValuesTest {
     }
 
     private RenderedValues render(List<Receiver> receivers) {
-        BootstrapConfig config = ValuesTestConfigs.config(StackFixture.profile("ci"), new LogsSettings(LogCollector.ALLOY, false, "fake"),
+        BootstrapConfig config = StackFixture.config(StackFixture.profile("ci"), new LogsSettings(LogCollector.ALLOY, false, "fake"),
                 new AlertingSettings(receivers, receivers.get(0).name(), List.of(), List.of()), Map.of());
         return renderer.render(topology.component("alertmanager"), config, topology, StackFixture.KUBE_VERSION);
     }

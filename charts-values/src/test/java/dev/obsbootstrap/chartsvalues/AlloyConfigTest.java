@@ -58,7 +58,7 @@ class AlloyConfigTest {
     }
 
     private String alloyConfig(String profile) {
-        BootstrapConfig config = ValuesTestConfigs.exampleConfig(StackFixture.profile(profile), Map.of());
+        BootstrapConfig config = StackFixture.exampleConfig(StackFixture.profile(profile), Map.of());
         StackTopology topology = StackFixture.topology(config.namespace());
         RenderedValues rendered = renderer.render(topology.component("alloy"), config, topology, StackFixture.KUBE_VERSION);
         Object alloy = StackFixture.map(rendered.values()).get("alloy");

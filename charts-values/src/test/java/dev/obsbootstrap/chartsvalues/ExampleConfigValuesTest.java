@@ -1,12 +1,17 @@
 package dev.obsbootstrap.chartsvalues;
 
+import dev.obsbootstrap.alerting.AlertingSettings;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentCatalog;
+import dev.obsbootstrap.core.config.ConfigFixtures;
 import dev.obsbootstrap.core.config.ConfigLoader;
+import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,11 +31,45 @@ class ExampleConfigValuesTest {
 
     private final ValuesRenderer renderer = new ValuesRenderer();
 
+    /** The real catalog and profiles, and the sections of the phases on this classpath (logs, alerting). */
+    private static ConfigLoader loader(ComponentCatalog catalog) {
+        ConfigSchema schema = ConfigFixtures.schema();
+        return new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()), schema, REPO);
+    }
+
+    @Test
+    void exampleConfigLoadsCleanlyWithTheRealCatalogAndProfiles() {
+        ComponentCatalog catalog = ComponentCatalog.fromClasspath();
+        BootstrapConfig config = loader(catalog).load(Optional.of(Path.of("obs-bootstrap.example.yaml")), Optional.empty(), List.of());
+
+        assertThat(config.source()).isEqualTo("obs-bootstrap.example.yaml");
+        assertThat(config.profile().name()).isEqualTo("ci");
+        assertThat(config.cluster().protectedPatterns()).containsExactly(".*-prod$");
+        assertThat(AlertingSettings.of(config).receivers()).hasSize(4);
+        assertThat(AlertingSettings.of(config).defaultReceiver()).isEqualTo("team-webhook");
+        assertThat(config.charts().keySet()).isEqualTo(catalog.components().keySet());
+        assertThat(config.warnings()).isEmpty();
+        assertThat(catalog.topology(config).component("kube-prometheus-stack").chart().isOci()).isTrue();
+    }
+
+    /** A typo in a shipped profile's phases or timeouts would otherwise go unnoticed: the CLI accepts any phase id there. */
+    @Test
+    void theShippedProfilesNameOnlyTheBuiltInPhases() {
+        assertThat(ProfileCatalog.fromClasspath(ConfigFixtures.PHASE_IDS).names()).containsExactlyElementsOf(ProfileCatalog.BUILT_IN);
+    }
+
+    @Test
+    void theCatalogHasAComponentForEveryLogCollector() {
+        for (LogCollector collector : LogCollector.values()) {
+            assertThat(ComponentCatalog.fromClasspath().components()).containsKey(collector.componentId());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
     void exampleConfigRendersEveryComponent(String profile) {
         ComponentCatalog catalog = ComponentCatalog.fromClasspath();
-        ConfigLoader loader = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(), REPO);
+        ConfigLoader loader = loader(catalog);
         BootstrapConfig config = loader.load(Optional.of(Path.of("obs-bootstrap.example.yaml")), Optional.of(profile), List.of());
         StackTopology topology = catalog.topology(config);
 

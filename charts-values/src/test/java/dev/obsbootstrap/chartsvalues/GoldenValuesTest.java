@@ -53,7 +53,7 @@ class GoldenValuesTest {
     @MethodSource("cases")
     void valuesMatchTheGoldenFile(String variant, String componentId) throws IOException {
         BootstrapConfig config = MINIMAL.equals(variant)
-                ? ValuesTestConfigs.minimalConfig(StackFixture.profile("ci"))
+                ? StackFixture.minimalConfig(StackFixture.profile("ci"))
                 : StackFixture.exampleConfig(variant);
         StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
 

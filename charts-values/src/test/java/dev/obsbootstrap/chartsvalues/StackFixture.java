@@ -1,5 +1,10 @@
 package dev.obsbootstrap.chartsvalues;
 
+import dev.obsbootstrap.alerting.AlertingSection;
+import dev.obsbootstrap.alerting.AlertingSettings;
+import dev.obsbootstrap.alerting.AlertingSettings.Receiver;
+import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
+import dev.obsbootstrap.alerting.AlertingSettings.Route;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -8,7 +13,11 @@ import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.secret.SecretRef;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
+import dev.obsbootstrap.logs.LogsSection;
+import dev.obsbootstrap.logs.LogsSettings;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -74,7 +83,31 @@ final class StackFixture {
 
     /** The example config (two receivers, Loki auth on) for a shipped profile, no value overrides. */
     static BootstrapConfig exampleConfig(String profileName) {
-        return ValuesTestConfigs.exampleConfig(profile(profileName), Map.of());
+        return exampleConfig(profile(profileName), Map.of());
+    }
+
+    /** Alloy, Loki auth on with tenant "obs", a Slack and a PagerDuty receiver, critical alerts to PagerDuty. */
+    static BootstrapConfig exampleConfig(Profile profile, Map<String, Map<String, Object>> values) {
+        Receiver slack = new Receiver("team-slack", ReceiverType.SLACK, Map.of("channel", "#alerts"),
+                Map.of("apiUrl", new SecretRef.FromEnv("SLACK_WEBHOOK_URL")));
+        Receiver pagerduty = new Receiver("oncall-pagerduty", ReceiverType.PAGERDUTY, Map.of(),
+                Map.of("routingKey", new SecretRef.FromSecret("pagerduty", "routing-key")));
+        AlertingSettings alerting = new AlertingSettings(List.of(slack, pagerduty), "team-slack",
+                List.of(new Route(List.of("severity=\"critical\""), "oncall-pagerduty", true)), List.of("alertname", "namespace"));
+        return config(profile, new LogsSettings(LogCollector.ALLOY, true, "obs"), alerting, values);
+    }
+
+    /** No receivers, Loki auth off. */
+    static BootstrapConfig minimalConfig(Profile profile) {
+        return config(profile, new LogsSettings(LogCollector.ALLOY, false, "fake"),
+                new AlertingSettings(List.of(), AlertingSettings.NULL_RECEIVER, List.of(), List.of()), Map.of());
+    }
+
+    /** A config with the logs and alerting phases' real sections, so templates see exactly what those sections give. */
+    static BootstrapConfig config(Profile profile, LogsSettings logs, AlertingSettings alerting, Map<String, Map<String, Object>> values) {
+        return ValuesTestConfigs.config(profile, Map.of(
+                LogsSection.KEY, BootstrapConfig.Section.of(new LogsSection(), logs, "test-config.yaml"),
+                AlertingSection.KEY, BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml")), values);
     }
 
     static Map<String, Object> load(String resource) {

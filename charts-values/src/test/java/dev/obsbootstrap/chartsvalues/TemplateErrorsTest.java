@@ -34,7 +34,7 @@ class TemplateErrorsTest {
         settings.put("grafana", grafana);
         Profile broken = new Profile(ci.name(), ci.description(), ci.phaseTimeouts(), ci.probeDeadline(), ci.requireMemoryLimits(),
                 ci.phases(), settings);
-        BootstrapConfig config = ValuesTestConfigs.exampleConfig(broken, Map.of());
+        BootstrapConfig config = StackFixture.exampleConfig(broken, Map.of());
         String resource = "obs-bootstrap/values/kube-prometheus-stack.yaml.j2";
         int line = firstLineContaining(resource, "s.grafana.sidecarResources");
 

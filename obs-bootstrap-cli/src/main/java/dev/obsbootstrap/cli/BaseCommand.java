@@ -3,6 +3,7 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ConfigLoader;
+import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.SetOverride;
 import dev.obsbootstrap.core.error.BootstrapException;
@@ -79,7 +80,8 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     private BootstrapConfig loadConfig(ConfigMixin config, List<SetOverride> options) {
         ComponentCatalog catalog = catalog();
-        BootstrapConfig loaded = new ConfigLoader(catalog, ProfileCatalog.fromClasspath())
+        ConfigSchema schema = phasePlan().configSchema();
+        BootstrapConfig loaded = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(), schema)
                 .load(config.configFile(), config.profile(), config.sets(), options);
         loaded.warnings().forEach(warning -> console().warn("%s", warning));
         console().debug("config %s, profile %s, namespace %s", loaded.source(), loaded.profile().name(), loaded.namespace());

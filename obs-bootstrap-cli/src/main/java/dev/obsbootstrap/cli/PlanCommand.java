@@ -76,10 +76,11 @@ public final class PlanCommand extends BaseCommand {
 
         Planner planner = new Planner(HelmJavaDriver.templateOnly(),
                 ClusterSession.renderer(ChartResolver.standard(chartsDirs, console), config, topology), console);
-        PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), bundleSecrets(config, topology, phases));
+        List<StackSecret> secrets = bundleSecrets(config, topology, phases);
+        PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
         List<Finding> findings = new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),
-                secretValues(config)).check(bundle);
+                secretValues(secrets)).check(bundle);
         List<String> files = new PlanBundleWriter().write(bundle, findings, out);
         for (Finding finding : findings) {
             if (finding.isError()) {
@@ -126,22 +127,21 @@ public final class PlanCommand extends BaseCommand {
         return secrets;
     }
 
-    /** The credentials this process can see: none of them may end up in the bundle. */
-    private static List<SecretValue> secretValues(BootstrapConfig config) {
+    /**
+     * The credentials this process can see, for the secrets the phases declare (a receiver's URL, Grafana's admin
+     * password override): none of them may end up in the bundle.
+     */
+    private static List<SecretValue> secretValues(List<StackSecret> secrets) {
         List<SecretValue> values = new ArrayList<>();
-        for (BootstrapConfig.Receiver receiver : config.alerting().receivers()) {
-            for (BootstrapConfig.SecretRef ref : receiver.credentials().values()) {
-                if (ref instanceof BootstrapConfig.SecretRef.FromEnv env) {
-                    String value = System.getenv(env.variable());
-                    if (value != null && !value.isEmpty()) {
-                        values.add(new SecretValue(ref.describe(), value));
-                    }
+        for (StackSecret secret : secrets) {
+            for (StackSecret.Key key : secret.keys()) {
+                String variable = key instanceof StackSecret.Key.FromEnv env ? env.variable()
+                        : key instanceof StackSecret.Key.Generated generated ? generated.variable() : null;
+                String value = variable == null ? null : System.getenv(variable);
+                if (value != null && !value.isEmpty()) {
+                    values.add(new SecretValue("env:" + variable, value));
                 }
             }
-        }
-        String grafana = System.getenv("GRAFANA_ADMIN_PASSWORD");
-        if (grafana != null && !grafana.isEmpty()) {
-            values.add(new SecretValue("env:GRAFANA_ADMIN_PASSWORD", grafana));
         }
         return values;
     }

@@ -102,6 +102,11 @@ final class ControlledProbes {
         public java.util.Map<String, dev.obsbootstrap.core.probe.SecretCredentials> probeCredentials(StackTopology topology) {
             return real.probeCredentials(topology);
         }
+
+        @Override
+        public java.util.Optional<dev.obsbootstrap.core.config.ConfigSection<?>> configSection() {
+            return real.configSection();
+        }
     }
 
     /** One try, no polling (deadline zero): passes unless the test made its phase fail. */

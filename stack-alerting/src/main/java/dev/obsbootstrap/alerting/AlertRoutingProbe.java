@@ -1,7 +1,6 @@
 package dev.obsbootstrap.alerting;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
+import dev.obsbootstrap.alerting.AlertingSettings.Route;
 import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;

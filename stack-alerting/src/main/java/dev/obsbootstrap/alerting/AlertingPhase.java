@@ -1,8 +1,10 @@
 package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.secret.SecretRef;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
@@ -10,11 +12,11 @@ import dev.obsbootstrap.core.probe.ProbeSettings;
 import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.values.ReceiverCredentialsSecret;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.List;
 
@@ -35,6 +37,12 @@ public final class AlertingPhase implements Phase {
         return List.of("traces");
     }
 
+    /** The {@code alerting:} section of the config. */
+    @Override
+    public Optional<ConfigSection<?>> configSection() {
+        return Optional.of(new AlertingSection());
+    }
+
     @Override
     public boolean enabled(BootstrapConfig config) {
         return config.phaseEnabled(id());
@@ -53,12 +61,12 @@ public final class AlertingPhase implements Phase {
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
         List<StackSecret.Key> keys = new ArrayList<>();
-        for (BootstrapConfig.Receiver receiver : config.alerting().receivers()) {
-            for (Map.Entry<String, BootstrapConfig.SecretRef> credential : new TreeMap<>(receiver.credentials()).entrySet()) {
+        for (AlertingSettings.Receiver receiver : AlertingSettings.of(config).receivers()) {
+            for (Map.Entry<String, SecretRef> credential : new TreeMap<>(receiver.credentials()).entrySet()) {
                 String key = ReceiverCredentialsSecret.key(receiver.name(), credential.getKey());
-                if (credential.getValue() instanceof BootstrapConfig.SecretRef.FromEnv env) {
+                if (credential.getValue() instanceof SecretRef.FromEnv env) {
                     keys.add(new StackSecret.Key.FromEnv(key, env.variable()));
-                } else if (credential.getValue() instanceof BootstrapConfig.SecretRef.FromSecret secret) {
+                } else if (credential.getValue() instanceof SecretRef.FromSecret secret) {
                     keys.add(new StackSecret.Key.FromSecret(key, secret.secretName(), secret.key()));
                 }
             }
@@ -83,7 +91,7 @@ public final class AlertingPhase implements Phase {
                         "Alertmanager is starting or its config does not load: check the alertmanager pod's logs for config errors").everyReplica(),
                 new ReceiversConfiguredProbe(deadline),
                 new WatchdogProbe(deadline, watchdogMaxAge(config)),
-                new AlertRoutingProbe(deadline, config.alerting()),
+                new AlertRoutingProbe(deadline, AlertingSettings.of(config)),
                 new RulesHealthyProbe(deadline)));
         if (config.phaseEnabled("metrics")) {
             probes.add(new GrafanaAlertmanagerDatasourceProbe(deadline));

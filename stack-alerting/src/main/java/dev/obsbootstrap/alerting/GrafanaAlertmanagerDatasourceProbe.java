@@ -61,7 +61,7 @@ public final class GrafanaAlertmanagerDatasourceProbe implements Probe {
                     "the datasource's URL must be the topology's Alertmanager Service (" + context.topology().endpoint("alertmanager").clusterUrl() + ")", evidence);
         }
         String original = Json.text(reply.json(), "config", "original");
-        String defaultReceiver = context.config().alerting().receivers().isEmpty() ? "null" : context.config().alerting().defaultReceiver();
+        String defaultReceiver = AlertingSettings.of(context.config()).receivers().isEmpty() ? "null" : AlertingSettings.of(context.config()).defaultReceiver();
         if (!original.contains(defaultReceiver)) {
             return ProbeAttempt.fail("Grafana's Alertmanager datasource reads an Alertmanager without the default receiver '" + defaultReceiver + "'",
                     "the datasource points at another Alertmanager than the one of phase alerting", evidence);

@@ -84,10 +84,10 @@ public final class ReceiversConfiguredProbe implements Probe {
                 }
             }
         }
-        List<String> expected = RouteMatchers.receiverNames(context.config().alerting());
+        List<String> expected = RouteMatchers.receiverNames(AlertingSettings.of(context.config()));
         List<String> missing = expected.stream().filter(name -> !present.contains(name)).toList();
         String topReceiver = loaded.get("route") instanceof Map<?, ?> route && route.get("receiver") != null ? String.valueOf(route.get("receiver")) : "";
-        String defaultReceiver = context.config().alerting().defaultReceiver();
+        String defaultReceiver = AlertingSettings.of(context.config()).defaultReceiver();
         if (missing.isEmpty() && topReceiver.equals(defaultReceiver)) {
             return ProbeAttempt.pass("Alertmanager has receivers " + present + "; top route -> " + topReceiver);
         }

@@ -1,7 +1,8 @@
 package dev.obsbootstrap.alerting;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
+import dev.obsbootstrap.alerting.AlertingSettings.Route;
+import dev.obsbootstrap.core.config.Checks;
+import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.error.ConfigException;
 
 import java.util.ArrayList;
@@ -25,7 +26,30 @@ final class RouteMatchers {
     private static final Pattern REGEX_META = Pattern.compile("[\\\\.\\[\\]{}()*+?^$|]");
     private static final String PROBE_VALUE = "obs-bootstrap-probe";
 
+    /** The config's check of a matcher: the same syntax, with the value quoted or bare. */
+    private static final Pattern CONFIG_SYNTAX = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
+
     private RouteMatchers() {
+    }
+
+    /** What is wrong with a matcher written in the config ({@code label="value"}, =, !=, =~ or !~; regexes must compile). */
+    static Optional<String> problemWith(String value) {
+        Matcher match = CONFIG_SYNTAX.matcher(value);
+        if (!match.matches()) {
+            return Optional.of("'" + NodeReader.echo(value) + "' is not a matcher: write label=\"value\" with one of "
+                    + "=, !=, =~, !~ (for example severity=\"critical\")");
+        }
+        String operand = match.group(3);
+        if (operand.length() >= 2 && operand.startsWith("\"") && operand.endsWith("\"")) {
+            operand = operand.substring(1, operand.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        } else if (operand.startsWith("\"") || operand.endsWith("\"")) {
+            return Optional.of("'" + NodeReader.echo(value) + "' has an unbalanced quote; quote the whole value or "
+                    + "none of it, like severity=\"critical\"");
+        }
+        if (match.group(2).endsWith("~")) {
+            return Checks.regex(operand);
+        }
+        return Optional.empty();
     }
 
     record LabelMatcher(String name, String operator, String value) {

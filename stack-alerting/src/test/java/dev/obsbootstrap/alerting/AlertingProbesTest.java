@@ -1,7 +1,9 @@
 package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
+import dev.obsbootstrap.alerting.AlertingSettings.Receiver;
+import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
+import dev.obsbootstrap.alerting.AlertingSettings.Route;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -133,9 +135,15 @@ class AlertingProbesTest {
         }
     }
 
+    /** Webhook receivers by name, a default receiver, and child routes. */
+    static AlertingSettings webhooks(List<String> receivers, String defaultReceiver, List<Route> routes) {
+        return new AlertingSettings(receivers.stream().map(r -> new Receiver(r, ReceiverType.WEBHOOK, Map.of(), Map.of())).toList(),
+                defaultReceiver, routes, List.of("alertname"));
+    }
+
     /** The config obs-bootstrap would have rendered into the Alertmanager above. */
     private static BootstrapConfig config(Duration deadline, List<String> receivers, String defaultReceiver, List<Route> routes) {
-        return TestConfigs.builder().probeDeadline(deadline).alerting(receivers, defaultReceiver, routes).build();
+        return TestConfigs.builder().probeDeadline(deadline).section(new AlertingSection(), webhooks(receivers, defaultReceiver, routes)).build();
     }
 
     private static BootstrapConfig matching(Duration deadline) {
@@ -147,9 +155,9 @@ class AlertingProbesTest {
     /** The same config, with the opt-in delivery probe listening where this Alertmanager delivers (or elsewhere). */
     private static BootstrapConfig withDelivery(Duration deadline, int listenPort) {
         return TestConfigs.builder().probeDeadline(deadline)
-                .alerting(List.of("default", "team-critical", "null"), "default", List.of(
+                .section(new AlertingSection(), webhooks(List.of("default", "team-critical", "null"), "default", List.of(
                         new Route(List.of("alertname=\"Watchdog\""), "null", false),
-                        new Route(List.of("severity=\"critical\""), "team-critical", false)))
+                        new Route(List.of("severity=\"critical\""), "team-critical", false))))
                 .settings(Map.of("probes", Map.of("deliveryWebhook", Map.of("listen", "127.0.0.1:" + listenPort,
                         "url", "http://127.0.0.1:" + listenPort + "/"))))
                 .build();

@@ -1,6 +1,6 @@
 package dev.obsbootstrap.logs;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;
@@ -75,7 +75,7 @@ public final class CollectorLogsProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        Headers headers = LokiAuth.headers(context.config());
+        Headers headers = context.headers("loki");
         String namespace = context.config().namespace();
         String query = query(namespace, collector, context.runId());
         Evidence evidence = Evidence.of("sent.query", query);
@@ -143,7 +143,7 @@ public final class CollectorLogsProbe implements Probe {
         }
         return ProbeAttempt.fail(observed,
                 "the " + collectorName() + " pods ship nothing from this run to Loki: check the DaemonSet runs on every node, its logs for"
-                        + " 4xx answers from Loki (with logs.auth on, it must send " + LokiAuth.TENANT_HEADER + ": " + context.config().logs().tenant()
+                        + " 4xx answers from Loki (with logs.auth on, it must send " + LokiAuth.TENANT_HEADER + ": " + LogsSettings.of(context.config()).tenant()
                         + "), that its Loki URL is the topology's Loki Service, and that it adds the " + COLLECTOR_LABEL + " label", evidence);
     }
 }

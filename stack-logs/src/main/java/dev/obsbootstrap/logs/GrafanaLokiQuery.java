@@ -1,6 +1,6 @@
 package dev.obsbootstrap.logs;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;

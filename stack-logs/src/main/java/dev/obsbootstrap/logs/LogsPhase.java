@@ -1,6 +1,8 @@
 package dev.obsbootstrap.logs;
 
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
@@ -9,12 +11,12 @@ import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Loki and the pod log collector (Grafana Alloy; Promtail legacy) */
 public final class LogsPhase implements Phase {
@@ -33,6 +35,12 @@ public final class LogsPhase implements Phase {
         return List.of("metrics");
     }
 
+    /** The {@code logs:} section of the config. */
+    @Override
+    public Optional<ConfigSection<?>> configSection() {
+        return Optional.of(new LogsSection());
+    }
+
     @Override
     public boolean enabled(BootstrapConfig config) {
         return config.phaseEnabled(id());
@@ -40,7 +48,7 @@ public final class LogsPhase implements Phase {
 
     @Override
     public List<String> components(BootstrapConfig config) {
-        return List.of("loki", config.logs().collector().componentId());
+        return List.of("loki", LogsSettings.of(config).collector().componentId());
     }
 
     /**
@@ -51,7 +59,7 @@ public final class LogsPhase implements Phase {
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
         LokiPushRoundTripProbe push = new LokiPushRoundTripProbe(deadline);
-        CollectorLogsProbe shipped = new CollectorLogsProbe(deadline, config.logs().collector());
+        CollectorLogsProbe shipped = new CollectorLogsProbe(deadline, LogsSettings.of(config).collector());
         List<Probe> probes = new ArrayList<>(List.of(
                 new HttpReadyProbe("loki-ready", "Loki answers /ready: its ingester has joined the ring and it can take writes.",
                         deadline, "loki", "/ready", "Loki",
@@ -63,10 +71,10 @@ public final class LogsPhase implements Phase {
                 new DatasourceHealthProbe("grafana-datasource-loki", deadline, "grafana", "loki", "Loki", datasourceHint(config)),
                 new GrafanaQueryProbe("grafana-loki-query",
                         "Grafana's provisioned Loki datasource finds the line of this run that the collector shipped (POST /api/ds/query), as Explore does.",
-                        deadline, "grafana", "loki", "loki", "Loki", new GrafanaLokiQuery(config.logs().collector()), shipped::firstQueryNanos,
+                        deadline, "grafana", "loki", "loki", "Loki", new GrafanaLokiQuery(LogsSettings.of(config).collector()), shipped::firstQueryNanos,
                         "Grafana reads Loki but not the collector's lines of this run: " + datasourceHint(config))));
         if (config.phaseEnabled("metrics")) {
-            LogCollector collector = config.logs().collector();
+            LogCollector collector = LogsSettings.of(config).collector();
             probes.add(new ScrapePoolsProbe("prometheus-scrapes-logs-stack",
                     "Prometheus scrapes Loki and the " + CollectorLogsProbe.labelValue(collector) + " pods (their ServiceMonitors),"
                             + " so dropped lines and failed flushes show in metrics.",
@@ -89,8 +97,8 @@ public final class LogsPhase implements Phase {
 
     private static String datasourceHint(BootstrapConfig config) {
         return "the provisioned datasource URL must be the topology's Loki Service"
-                + (config.logs().authEnabled()
-                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + config.logs().tenant() + "'"
+                + (LogsSettings.of(config).authEnabled()
+                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + LogsSettings.of(config).tenant() + "'"
                 : "");
     }
 

@@ -2,7 +2,6 @@ package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.HttpReply;
-import okhttp3.Headers;
 
 /** Loki multi-tenancy as the probes see it: the tenant header to send, and what a 401 means. */
 final class LokiAuth {
@@ -11,22 +10,17 @@ final class LokiAuth {
     private LokiAuth() {
     }
 
-    /** X-Scope-OrgID: tenant when logs.auth is enabled; no headers otherwise. */
-    static Headers headers(BootstrapConfig config) {
-        return config.logs().authEnabled() ? Headers.of(TENANT_HEADER, config.logs().tenant()) : Headers.EMPTY;
-    }
-
     static boolean refused(HttpReply reply) {
         return reply.is(401) || reply.is(403);
     }
 
     static String hint(BootstrapConfig config, HttpReply reply) {
-        if (!config.logs().authEnabled()) {
+        if (!LogsSettings.of(config).authEnabled()) {
             return "Loki runs with auth_enabled (every push and query needs " + TENANT_HEADER + ") but logs.auth is off in the config:"
                     + " set logs.auth.enabled: true and logs.auth.tenant, or render Loki with auth_enabled: false"
                     + (reply.body().contains("no org id") ? " (Loki said 'no org id')" : "");
         }
-        return "Loki refused tenant '" + config.logs().tenant() + "' (" + TENANT_HEADER + "): a gateway in front of Loki may need"
+        return "Loki refused tenant '" + LogsSettings.of(config).tenant() + "' (" + TENANT_HEADER + "): a gateway in front of Loki may need"
                 + " its own credentials, or the tenant is not allowed there";
     }
 }

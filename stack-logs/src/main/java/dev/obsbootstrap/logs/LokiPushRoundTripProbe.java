@@ -65,7 +65,7 @@ public final class LokiPushRoundTripProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        Headers headers = LokiAuth.headers(context.config());
+        Headers headers = context.headers("loki");
         if (pushedAtNanos == 0) {
             ProbeAttempt failedPush = push(context, headers);
             if (failedPush != null) {

@@ -55,7 +55,7 @@ public final class LokiStoreReadBackProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
-        Headers headers = LokiAuth.headers(context.config());
+        Headers headers = context.headers("loki");
         Optional<Instant> lokiNow = LokiClock.now(context, headers);
         if (lokiNow.isEmpty()) {
             return ProbeAttempt.fail("Loki did not answer: " + ProbeHttp.url(context, "loki", "/ready"),

@@ -1,8 +1,7 @@
 package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -154,7 +153,7 @@ class LogsProbesTest {
     @Test
     void pushRoundTripSendsTheTenantWhenLokiAuthIsOn() throws Exception {
         loki.requireTenant(true);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).lokiAuth("team-a").build();
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
 
         ProbeResult result = run(config, "loki-push-round-trip");
 
@@ -259,7 +258,7 @@ class LogsProbesTest {
     @Test
     void collectorLogsReadTheTenantsData() throws Exception {
         loki.requireTenant(true).collectorShipsOwnLogs("team-a", LOKI_POD);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).lokiAuth("team-a").build();
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
 
         assertThat(runInOrder(config, "loki-push-round-trip", "collector-logs-in-loki").passed()).isTrue();
     }
@@ -276,7 +275,7 @@ class LogsProbesTest {
 
     @Test
     void collectorLogsNameThePromtailWhenItIsTheConfiguredCollector() throws Exception {
-        BootstrapConfig promtail = TestConfigs.builder().probeDeadline(FAIL).logs(new LogsSettings(LogCollector.PROMTAIL, false, "obs")).build();
+        BootstrapConfig promtail = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.PROMTAIL, false, "obs")).build();
 
         ProbeResult result = run(promtail, "collector-logs-in-loki");
 
@@ -331,7 +330,7 @@ class LogsProbesTest {
     @Test
     void lokiDatasourceFailsWithATenantHintWhenAuthIsOn() throws Exception {
         grafana.unhealthyDatasource("obs-loki", "loki", "Unable to connect with Loki (401 no org id)");
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).lokiAuth("team-a").build();
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
 
         ProbeResult result = run(config, "grafana-datasource-loki");
 
@@ -354,7 +353,7 @@ class LogsProbesTest {
     @Test
     void grafanaQueryFailsWhenItsDatasourceSendsNoTenantWhileHealthStillPasses() throws Exception {
         loki.requireTenant(true).collectorShipsOwnLogs("team-a", LOKI_POD);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).lokiAuth("team-a").build();
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
 
         ProbeResult health = run(config, "grafana-datasource-loki");
         ProbeResult result = runInOrder(config, "loki-push-round-trip", "collector-logs-in-loki", "grafana-loki-query");

@@ -2,7 +2,9 @@ package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentCatalog;
+import dev.obsbootstrap.core.config.ConfigFixtures;
 import dev.obsbootstrap.core.config.ConfigLoader;
+import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.testing.TestConfigs;
@@ -24,7 +26,8 @@ class RealCatalogTopologyTest {
     @Test
     void testTopologyMatchesTheRealCatalog() {
         ComponentCatalog catalog = ComponentCatalog.fromClasspath();
-        BootstrapConfig config = new ConfigLoader(catalog, ProfileCatalog.fromClasspath()).defaults();
+        ConfigSchema schema = ConfigFixtures.schema();
+        BootstrapConfig config = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()), schema).defaults();
         StackTopology real = catalog.topology(config);
         StackTopology test = TestConfigs.topology(TestConfigs.builder().namespace(config.namespace()).build());
 

@@ -62,7 +62,7 @@ public final class OtlpLogRoundTripProbe implements Probe {
 
     /** X-Scope-OrgID when Loki runs with auth (the same tenant the collector's Loki exporter sends). */
     private static Headers tenant(ProbeContext context) {
-        return context.config().logs().authEnabled() ? Headers.of("X-Scope-OrgID", context.config().logs().tenant()) : Headers.EMPTY;
+        return context.headers("loki");
     }
 
     @Override

@@ -399,6 +399,31 @@ class TracesProbesTest {
         assertThat(result.evidence().facts().get("found.stream")).contains("\"service_name\":\"obs-bootstrap-probe\"");
     }
 
+    /** With Loki multi-tenant, the read-back must name the tenant the collector writes (the logs phase's setting). */
+    @Test
+    void logRoundTripReadsLokiWithTheTenantHeaderTheConfigImplies() throws Exception {
+        loki.requireTenant(true);
+        collector.exportLogsTo(body -> loki.receiveOtlp("team-a", body));
+        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).endpointHeader("loki", "X-Scope-OrgID", "team-a").build();
+
+        ProbeResult result = ProbeTesting.run(probe(new TracesPhase().probes(config), "otlp-log-round-trip"),
+                ProbeTesting.context(config, endpoints(), ADMIN));
+
+        // the record is stored for team-a only, and a query without the header is refused: passing proves the header
+        assertThat(result.passed()).as(result.toString()).isTrue();
+    }
+
+    @Test
+    void logRoundTripFailsWhenLokiWantsATenantAndTheConfigNamesNone() throws Exception {
+        loki.requireTenant(true);
+        collector.exportLogsTo(body -> loki.receiveOtlp("team-a", body));
+
+        ProbeResult result = run(probe(phase(FAIL), "otlp-log-round-trip"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.lastObserved()).contains("401");
+    }
+
     @Test
     void logRoundTripFailsWhenTheCollectorHasNoLogsPipeline() throws Exception {
         ProbeResult result = run(probe(phase(FAIL), "otlp-log-round-trip"));

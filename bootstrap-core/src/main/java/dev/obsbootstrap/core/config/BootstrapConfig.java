@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param profile the profile, already loaded
  * @param phases  phase id -> enabled, for every phase the config or profile mentions
  * @param charts  component id -> chart, the catalog pins with the user's overrides applied
- * @param values  component id -> user values, deep-merged over the rendered template
+ * @param values   component id -> user values, deep-merged over the rendered template
+ * @param sections section key -> the section of the phase that owns that top-level key ({@link ConfigSection})
  */
 public record BootstrapConfig(
         String source,
@@ -21,8 +22,7 @@ public record BootstrapConfig(
         Map<String, Boolean> phases,
         Map<String, ChartRef> charts,
         Map<String, Map<String, Object>> values,
-        LogsSettings logs,
-        AlertingSettings alerting) {
+        Map<String, Section> sections) {
 
     public BootstrapConfig {
         Objects.requireNonNull(source, "source");
@@ -31,12 +31,43 @@ public record BootstrapConfig(
         phases = Map.copyOf(phases);
         charts = Map.copyOf(charts);
         values = Map.copyOf(values);
-        Objects.requireNonNull(logs, "logs");
-        Objects.requireNonNull(alerting, "alerting");
+        sections = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sections));
     }
 
-    /** The phase ids a config or profile may switch on and off (the ids the stack modules' phases use). */
-    public static final List<String> PHASE_IDS = List.of("crds", "metrics", "logs", "traces", "alerting");
+    /**
+     * A phase's own part of the config ({@link ConfigSection}), read and checked: its settings, what templates see of
+     * it, its warnings and the headers it implies for probe requests.
+     */
+    public record Section(Object settings, Map<String, Object> templateView, List<String> warnings,
+                          Map<String, Map<String, String>> endpointHeaders) {
+        public Section {
+            Objects.requireNonNull(settings, "settings");
+            templateView = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(templateView));
+            warnings = List.copyOf(warnings);
+            endpointHeaders = Map.copyOf(endpointHeaders);
+        }
+
+        /** Everything a section says about settings it read. */
+        public static <T> Section of(ConfigSection<T> section, Object settings, String source) {
+            T typed = section.type().cast(settings);
+            return new Section(typed, section.templateView(typed), section.warnings(typed, source),
+                    section.endpointHeaders(typed));
+        }
+    }
+
+    /**
+     * The settings of a phase's section.
+     *
+     * @throws IllegalStateException when no phase on the classpath owns {@code key} (a phase asks for its own section)
+     */
+    public <T> T section(String key, Class<T> type) {
+        Section section = sections.get(key);
+        if (section == null) {
+            throw new IllegalStateException("the config has no section '" + key + "' (sections: " + sections.keySet()
+                    + "): the phase that owns it must be on the classpath when the config is loaded");
+        }
+        return type.cast(section.settings());
+    }
 
     /**
      * Things in this config that work but deserve the user's attention (deprecated choices, receivers no route uses).
@@ -44,20 +75,18 @@ public record BootstrapConfig(
      */
     public List<String> warnings() {
         List<String> warnings = new java.util.ArrayList<>();
-        if (logs.collector() == LogCollector.PROMTAIL) {
-            warnings.add(source + ": logs.collector: promtail is deprecated and reached end of life on 2026-03-02; "
-                    + "switch to alloy (logs.collector: alloy)");
-        }
-        java.util.Set<String> routed = new java.util.HashSet<>();
-        routed.add(alerting.defaultReceiver());
-        alerting.routes().forEach(route -> routed.add(route.receiver()));
-        for (Receiver receiver : alerting.receivers()) {
-            if (!routed.contains(receiver.name())) {
-                warnings.add(source + ": alerting.receivers: receiver '" + receiver.name()
-                        + "' is defined but no route sends alerts to it; name it in alerting.route or alerting.routes");
-            }
-        }
+        sections.values().forEach(section -> warnings.addAll(section.warnings()));
         return List.copyOf(warnings);
+    }
+
+    /**
+     * Headers every probe request to {@code endpointName} must carry, from all sections (a header two sections set
+     * takes the value of the section whose key sorts last). Empty when none.
+     */
+    public Map<String, String> endpointHeaders(String endpointName) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        sections.values().forEach(section -> headers.putAll(section.endpointHeaders().getOrDefault(endpointName, Map.of())));
+        return java.util.Collections.unmodifiableMap(headers);
     }
 
     /** A phase is on unless the config or profile switched it off. */
@@ -101,109 +130,6 @@ public record BootstrapConfig(
         public boolean isProtected(String contextName) {
             return protectedContexts.contains(contextName)
                     || protectedPatterns.stream().anyMatch(pattern -> java.util.regex.Pattern.matches(pattern, contextName));
-        }
-    }
-
-    /** Log collection: which collector ships pod logs, and Loki multi-tenancy. */
-    public record LogsSettings(LogCollector collector, boolean authEnabled, String tenant) {
-        public LogsSettings {
-            Objects.requireNonNull(collector, "collector");
-            Objects.requireNonNull(tenant, "tenant");
-        }
-    }
-
-    public enum LogCollector {
-        ALLOY("alloy"),
-        /** Legacy: Promtail is EOL since 2026-03-02. */
-        PROMTAIL("promtail");
-
-        private final String componentId;
-
-        LogCollector(String componentId) {
-            this.componentId = componentId;
-        }
-
-        /** The catalog id of the collector's chart. */
-        public String componentId() {
-            return componentId;
-        }
-    }
-
-    /**
-     * Alertmanager routing: the receivers and the route tree. {@code defaultReceiver} gets what no child route matches.
-     */
-    public record AlertingSettings(List<Receiver> receivers, String defaultReceiver, List<Route> routes,
-                                   List<String> groupBy) {
-        /**
-         * The receiver without integrations that the Alertmanager template always renders: alerts routed to it are
-         * dropped. It is the default receiver when the config names none (and the only one when it defines none).
-         */
-        public static final String NULL_RECEIVER = "null";
-
-        public AlertingSettings {
-            receivers = List.copyOf(receivers);
-            Objects.requireNonNull(defaultReceiver, "defaultReceiver");
-            routes = List.copyOf(routes);
-            groupBy = List.copyOf(groupBy);
-        }
-
-        public java.util.Optional<Receiver> receiver(String name) {
-            return receivers.stream().filter(receiver -> receiver.name().equals(name)).findFirst();
-        }
-    }
-
-    /** A child route: label matchers in Alertmanager syntax (severity="critical") sending to a receiver. */
-    public record Route(List<String> matchers, String receiver, boolean continueMatching) {
-        public Route {
-            matchers = List.copyOf(matchers);
-            Objects.requireNonNull(receiver, "receiver");
-        }
-    }
-
-    /**
-     * A receiver. {@code settings} holds plain, non-secret fields (channel, to, from, smarthost);
-     * {@code credentials} holds the secret ones (url, apiUrl, routingKey, authPassword), each a reference.
-     */
-    public record Receiver(String name, ReceiverType type, Map<String, String> settings, Map<String, SecretRef> credentials) {
-        public Receiver {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(type, "type");
-            settings = Map.copyOf(settings);
-            credentials = Map.copyOf(credentials);
-        }
-    }
-
-    public enum ReceiverType { WEBHOOK, SLACK, PAGERDUTY, EMAIL }
-
-    /**
-     * Where a credential lives: an environment variable of the process running obs-bootstrap ({@code fromEnv}),
-     * or a key of an existing Kubernetes Secret in the stack namespace ({@code secret}). Never a literal.
-     */
-    public sealed interface SecretRef {
-        /** For messages and rendered bundles: names the reference, never the value. */
-        String describe();
-
-        record FromEnv(String variable) implements SecretRef {
-            public FromEnv {
-                Objects.requireNonNull(variable, "variable");
-            }
-
-            @Override
-            public String describe() {
-                return "env:" + variable;
-            }
-        }
-
-        record FromSecret(String secretName, String key) implements SecretRef {
-            public FromSecret {
-                Objects.requireNonNull(secretName, "secretName");
-                Objects.requireNonNull(key, "key");
-            }
-
-            @Override
-            public String describe() {
-                return "secret:" + secretName + "/" + key;
-            }
         }
     }
 }

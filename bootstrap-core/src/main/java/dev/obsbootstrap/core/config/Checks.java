@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** The value rules the config, the catalog and the profiles share. Each returns what is wrong, or nothing. */
-final class Checks {
+public final class Checks {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     // SemVer 2.0.0, exact (no 'v', no ranges): a pin must name one chart build
@@ -16,13 +16,11 @@ final class Checks {
     private static final Pattern ENV_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern LOKI_TENANT = Pattern.compile("[a-zA-Z0-9!._*'()-]{1,150}");
-    private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
 
     private Checks() {
     }
 
-    static Optional<String> dnsLabel(String value) {
+    public static Optional<String> dnsLabel(String value) {
         if (value.length() <= 63 && DNS_LABEL.matcher(value).matches()) {
             return Optional.empty();
         }
@@ -30,7 +28,7 @@ final class Checks {
                 + "digits and '-', starting and ending with a letter or digit");
     }
 
-    static Optional<String> dnsSubdomain(String value) {
+    public static Optional<String> dnsSubdomain(String value) {
         if (value.length() <= 253 && DNS_SUBDOMAIN.matcher(value).matches()) {
             return Optional.empty();
         }
@@ -38,7 +36,7 @@ final class Checks {
                 + "digits, '-' and '.', starting and ending with a letter or digit");
     }
 
-    static Optional<String> semver(String value) {
+    public static Optional<String> semver(String value) {
         if (SEMVER.matcher(value).matches()) {
             return Optional.empty();
         }
@@ -48,7 +46,7 @@ final class Checks {
         return Optional.of("'" + NodeReader.echo(value) + "' is not an exact semantic version" + hint);
     }
 
-    static Optional<String> chartName(String value) {
+    public static Optional<String> chartName(String value) {
         if (DNS_LABEL.matcher(value).matches()) {
             return Optional.empty();
         }
@@ -56,7 +54,7 @@ final class Checks {
     }
 
     /** A Helm repository: an https:// URL, or an oci:// registry path. */
-    static Optional<String> repository(String value) {
+    public static Optional<String> repository(String value) {
         if (!value.startsWith("https://") && !value.startsWith("oci://")) {
             return Optional.of("'" + NodeReader.echo(value) + "' is not a chart repository: write an https:// URL "
                     + "(https://prometheus-community.github.io/helm-charts) or an oci:// registry path "
@@ -76,7 +74,7 @@ final class Checks {
         }
     }
 
-    static Optional<String> regex(String value) {
+    public static Optional<String> regex(String value) {
         try {
             Pattern.compile(value);
             return Optional.empty();
@@ -86,15 +84,15 @@ final class Checks {
         }
     }
 
-    static boolean envVariable(String value) {
+    public static boolean envVariable(String value) {
         return ENV_VARIABLE.matcher(value).matches();
     }
 
-    static boolean secretKey(String value) {
+    public static boolean secretKey(String value) {
         return value.length() <= 253 && SECRET_KEY.matcher(value).matches();
     }
 
-    static Optional<String> labelName(String value) {
+    public static Optional<String> labelName(String value) {
         if (value.equals("...") || LABEL_NAME.matcher(value).matches()) {
             return Optional.empty();
         }
@@ -102,36 +100,9 @@ final class Checks {
                 + "not starting with a digit (or '...' to group by every label)");
     }
 
-    static Optional<String> lokiTenant(String value) {
-        if (LOKI_TENANT.matcher(value).matches() && !value.equals(".") && !value.equals("..")) {
-            return Optional.empty();
-        }
-        return Optional.of("'" + NodeReader.echo(value) + "' is not a Loki tenant id: use up to 150 letters, digits "
-                + "and ! - _ . * ' ( )");
-    }
-
-    /** An Alertmanager matcher: {@code label="value"}, with =, !=, =~ or !~; regexes must compile. */
-    static Optional<String> matcher(String value) {
-        var match = MATCHER.matcher(value);
-        if (!match.matches()) {
-            return Optional.of("'" + NodeReader.echo(value) + "' is not a matcher: write label=\"value\" with one of "
-                    + "=, !=, =~, !~ (for example severity=\"critical\")");
-        }
-        String operand = match.group(3);
-        if (operand.length() >= 2 && operand.startsWith("\"") && operand.endsWith("\"")) {
-            operand = operand.substring(1, operand.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
-        } else if (operand.startsWith("\"") || operand.endsWith("\"")) {
-            return Optional.of("'" + NodeReader.echo(value) + "' has an unbalanced quote; quote the whole value or "
-                    + "none of it, like severity=\"critical\"");
-        }
-        if (match.group(2).endsWith("~")) {
-            return regex(operand);
-        }
-        return Optional.empty();
-    }
 
     /** host:port, for SMTP smarthosts. */
-    static Optional<String> hostPort(String value) {
+    public static Optional<String> hostPort(String value) {
         int colon = value.lastIndexOf(':');
         String host = colon < 0 ? "" : value.substring(0, colon);
         String port = colon < 0 ? "" : value.substring(colon + 1);
@@ -143,7 +114,7 @@ final class Checks {
     }
 
     /** One or more comma-separated email addresses. */
-    static Optional<String> emailAddresses(String value) {
+    public static Optional<String> emailAddresses(String value) {
         for (String address : value.split(",")) {
             String trimmed = address.trim();
             int at = trimmed.lastIndexOf('@');

@@ -28,16 +28,19 @@ public final class ConfigLoader {
 
     private final ComponentCatalog catalog;
     private final ProfileCatalog profiles;
+    private final ConfigSchema schema;
     private final Path workingDirectory;
 
-    public ConfigLoader(ComponentCatalog catalog, ProfileCatalog profiles) {
-        this(catalog, profiles, Path.of(""));
+    /** @param schema the phases' ids and config sections (from the phases found on the classpath) */
+    public ConfigLoader(ComponentCatalog catalog, ProfileCatalog profiles, ConfigSchema schema) {
+        this(catalog, profiles, schema, Path.of(""));
     }
 
     /** @param workingDirectory where relative paths and {@value #DEFAULT_FILE_NAME} are looked up */
-    public ConfigLoader(ComponentCatalog catalog, ProfileCatalog profiles, Path workingDirectory) {
+    public ConfigLoader(ComponentCatalog catalog, ProfileCatalog profiles, ConfigSchema schema, Path workingDirectory) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.schema = Objects.requireNonNull(schema, "schema");
         this.workingDirectory = Objects.requireNonNull(workingDirectory, "workingDirectory");
     }
 
@@ -76,7 +79,7 @@ public final class ConfigLoader {
         return build(Optional.empty(), DEFAULTS_SOURCE, overrides, new ConfigProblems());
     }
 
-    /** The built-in defaults: profile dev, namespace observability, Alloy, Loki auth off, no receivers. */
+    /** The built-in defaults: profile dev, namespace observability, every phase's section at its defaults. */
     public BootstrapConfig defaults() {
         return build(Optional.empty(), DEFAULTS_SOURCE, List.of(), new ConfigProblems());
     }
@@ -123,8 +126,7 @@ public final class ConfigLoader {
         for (SetOverride override : overrides) {
             root = override.applyTo(root, problems);
         }
-        return new ConfigReader(catalog, profiles, BootstrapConfig.PHASE_IDS, problems)
-                .read(root, source, fileRoot.isPresent());
+        return new ConfigReader(catalog, profiles, schema, problems).read(root, source, fileRoot.isPresent());
     }
 
     public ComponentCatalog catalog() {

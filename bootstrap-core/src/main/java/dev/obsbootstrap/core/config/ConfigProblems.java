@@ -11,10 +11,10 @@ import java.util.Set;
  * Collects every problem found in one config (or catalog, or profile) so the user fixes them all in one go,
  * then turns them into one {@link ConfigException}. Each line reads {@code file:line:col: key.path: what is wrong; what to do}.
  */
-final class ConfigProblems {
+public final class ConfigProblems {
     private static final int MAX_SHOWN = 25;
 
-    record Problem(SourceLocation location, String path, String message) {
+    public record Problem(SourceLocation location, String path, String message) {
         String render(Set<String> sensitiveSources) {
             SourceLocation shown = sensitiveSources.contains(location.source()) ? location.redacted() : location;
             return shown + ": " + (path.isEmpty() ? "" : path + ": ") + message;
@@ -24,7 +24,7 @@ final class ConfigProblems {
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> sensitiveSources = new HashSet<>();
 
-    void add(SourceLocation location, String path, String message) {
+    public void add(SourceLocation location, String path, String message) {
         problems.add(new Problem(location, path, message));
     }
 
@@ -32,24 +32,24 @@ final class ConfigProblems {
      * The source (a --set argument) holds a literal credential: never print its value, in any of its problems.
      * Files are not affected: a message names only their line, never its text.
      */
-    void markSensitive(SourceLocation location) {
+    public void markSensitive(SourceLocation location) {
         sensitiveSources.add(location.source());
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return problems.isEmpty();
     }
 
-    int size() {
+    public int size() {
         return problems.size();
     }
 
-    List<Problem> problems() {
+    public List<Problem> problems() {
         return List.copyOf(problems);
     }
 
     /** Throws one exception listing every problem, when there is any. */
-    void throwIfAny() {
+    public void throwIfAny() {
         if (problems.isEmpty()) {
             return;
         }

@@ -1,17 +1,12 @@
 package dev.obsbootstrap.core.config;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
 import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
 import dev.obsbootstrap.core.config.YamlTree.Entry;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,29 +15,26 @@ import java.util.Optional;
  * key and value on the way. All problems are collected; {@link #read} throws once, listing them all.
  */
 final class ConfigReader {
-    static final List<String> TOP_KEYS =
-            List.of("apiVersion", "profile", "cluster", "phases", "charts", "values", "logs", "alerting");
+    /** Core's keys; every other top-level key belongs to a phase's {@link ConfigSection}. */
+    static final List<String> FIXED_KEYS = List.of("apiVersion", "profile", "cluster", "phases", "charts", "values");
     private static final List<String> CLUSTER_KEYS =
             List.of("context", "namespace", "protectedContexts", "protectedPatterns");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
-    private static final List<String> LOGS_KEYS = List.of("collector", "auth");
-    private static final List<String> LOGS_AUTH_KEYS = List.of("enabled", "tenant");
-    private static final List<String> COLLECTORS =
-            Arrays.stream(LogCollector.values()).map(LogCollector::componentId).toList();
 
     static final String DEFAULT_NAMESPACE = "observability";
-    static final String DEFAULT_TENANT = "obs-bootstrap";
 
     private final ComponentCatalog catalog;
     private final ProfileCatalog profiles;
+    private final ConfigSchema schema;
     private final List<String> phaseIds;
     private final ConfigProblems problems;
     private final NodeReader reader;
 
-    ConfigReader(ComponentCatalog catalog, ProfileCatalog profiles, List<String> phaseIds, ConfigProblems problems) {
+    ConfigReader(ComponentCatalog catalog, ProfileCatalog profiles, ConfigSchema schema, ConfigProblems problems) {
         this.catalog = catalog;
         this.profiles = profiles;
-        this.phaseIds = List.copyOf(phaseIds);
+        this.schema = schema;
+        this.phaseIds = schema.phaseIds();
         this.problems = problems;
         this.reader = new NodeReader(problems);
     }
@@ -52,17 +44,24 @@ final class ConfigReader {
      * @param requireApiVersion a file must say which format it is written in; built-in defaults need not
      */
     BootstrapConfig read(MapNode root, String source, boolean requireApiVersion) {
-        reader.allowOnly(root, "", TOP_KEYS);
+        List<String> topKeys = new java.util.ArrayList<>(FIXED_KEYS);
+        topKeys.addAll(schema.sectionKeys());
+        reader.allowOnly(root, "", topKeys);
         apiVersion(root, requireApiVersion);
         Optional<Profile> profile = profile(root);
         ClusterSettings cluster = cluster(root);
         Map<String, Boolean> phases = phases(root, profile);
         Map<String, ChartRef> charts = charts(root);
         Map<String, Map<String, Object>> values = values(root);
-        LogsSettings logs = logs(root);
-        AlertingSettings alerting = new AlertingReader(reader, problems).read(root);
+        Map<ConfigSection<?>, Object> settings = new LinkedHashMap<>();
+        for (ConfigSection<?> section : schema.sections()) {
+            Optional<MapNode> node = reader.mapField(root, "", section.key());
+            settings.put(section, section.read(reader, node, section.key()));
+        }
         problems.throwIfAny();
-        return new BootstrapConfig(source, profile.orElseThrow(), cluster, phases, charts, values, logs, alerting);
+        Map<String, BootstrapConfig.Section> sections = new LinkedHashMap<>();
+        settings.forEach((section, read) -> sections.put(section.key(), BootstrapConfig.Section.of(section, read, source)));
+        return new BootstrapConfig(source, profile.orElseThrow(), cluster, phases, charts, values, sections);
     }
 
     private void apiVersion(MapNode root, boolean required) {
@@ -202,33 +201,5 @@ final class ConfigReader {
             }
         });
         return values;
-    }
-
-    private LogsSettings logs(MapNode root) {
-        Optional<MapNode> logs = reader.mapField(root, "", "logs");
-        logs.ifPresent(map -> reader.allowOnly(map, "logs", LOGS_KEYS));
-        LogCollector collector = LogCollector.ALLOY;
-        Optional<Node> collectorNode = logs.flatMap(map -> reader.field(map, "collector"));
-        Optional<String> collectorName = collectorNode.flatMap(node -> reader.asString(node, "logs.collector"));
-        if (collectorName.isPresent()) {
-            if (COLLECTORS.contains(collectorName.get())) {
-                collector = LogCollector.valueOf(collectorName.get().toUpperCase(Locale.ROOT));
-            } else {
-                reader.problem(collectorNode.get(), "logs.collector", "unknown collector '"
-                        + NodeReader.echo(collectorName.get()) + "'; " + DidYouMean.hint(collectorName.get(), COLLECTORS));
-            }
-        }
-        Optional<MapNode> auth = logs.flatMap(map -> reader.mapField(map, "logs", "auth"));
-        auth.ifPresent(map -> reader.allowOnly(map, "logs.auth", LOGS_AUTH_KEYS));
-        boolean enabled = auth.flatMap(map -> reader.boolField(map, "logs.auth", "enabled")).orElse(false);
-        String tenant = DEFAULT_TENANT;
-        Optional<Node> tenantNode = auth.flatMap(map -> reader.field(map, "tenant"));
-        Optional<String> tenantText = tenantNode.flatMap(node -> reader.asString(node, "logs.auth.tenant"));
-        if (tenantText.isPresent()) {
-            Checks.lokiTenant(tenantText.get())
-                    .ifPresent(message -> reader.problem(tenantNode.get(), "logs.auth.tenant", message));
-            tenant = tenantText.get();
-        }
-        return new LogsSettings(collector, enabled, tenant);
     }
 }

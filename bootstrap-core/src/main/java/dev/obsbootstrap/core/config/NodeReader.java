@@ -19,28 +19,33 @@ import java.util.Optional;
  * problem. A key that is missing or written with an empty value ({@code key:} or {@code key: null}) reads as
  * absent. {@code path} is the dotted key path shown to the user ({@code alerting.receivers[0].url}).
  */
-final class NodeReader {
+public final class NodeReader {
     private static final int MAX_ECHO = 60;
 
     private final ConfigProblems problems;
 
-    NodeReader(ConfigProblems problems) {
+    public NodeReader(ConfigProblems problems) {
         this.problems = problems;
     }
 
-    static String child(String path, String key) {
+    public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String index(String path, int index) {
+    public static String index(String path, int index) {
         return path + "[" + index + "]";
     }
 
-    void problem(Node node, String path, String message) {
+    /** The value at {@code location} may be a secret: its text never reaches a message. */
+    public void markSensitive(SourceLocation location) {
+        problems.markSensitive(location);
+    }
+
+    public void problem(Node node, String path, String message) {
         problems.add(node.location(), path, message);
     }
 
-    void problem(SourceLocation location, String path, String message) {
+    public void problem(SourceLocation location, String path, String message) {
         problems.add(location, path, message);
     }
 
@@ -49,7 +54,7 @@ final class NodeReader {
      *
      * @param what what a key names here, for the message: "key", "phase", "component"
      */
-    void allowOnly(MapNode map, String path, Collection<String> known, String what) {
+    public void allowOnly(MapNode map, String path, Collection<String> known, String what) {
         for (Entry entry : map.entries().values()) {
             if (!known.contains(entry.key())) {
                 problems.add(entry.keyLocation(), child(path, entry.key()),
@@ -58,17 +63,17 @@ final class NodeReader {
         }
     }
 
-    void allowOnly(MapNode map, String path, Collection<String> known) {
+    public void allowOnly(MapNode map, String path, Collection<String> known) {
         allowOnly(map, path, known, "key");
     }
 
     /** The value under {@code key}, unless it is missing or null. */
-    Optional<Node> field(MapNode map, String key) {
+    public Optional<Node> field(MapNode map, String key) {
         return map.entry(key).map(Entry::value).filter(value -> !(value instanceof Scalar s && s.isNull()));
     }
 
     /** Like {@link #field} but reports a missing key, at the map, with what to write. */
-    Optional<Node> required(MapNode map, String path, String key, String whatToWrite) {
+    public Optional<Node> required(MapNode map, String path, String key, String whatToWrite) {
         Optional<Node> value = field(map, key);
         if (value.isEmpty()) {
             problems.add(map.entry(key).map(Entry::keyLocation).orElse(map.location()), child(path, key),
@@ -77,7 +82,7 @@ final class NodeReader {
         return value;
     }
 
-    Optional<MapNode> asMap(Node node, String path) {
+    public Optional<MapNode> asMap(Node node, String path) {
         if (node instanceof MapNode map) {
             return Optional.of(map);
         }
@@ -88,7 +93,7 @@ final class NodeReader {
         return Optional.empty();
     }
 
-    Optional<ListNode> asList(Node node, String path) {
+    public Optional<ListNode> asList(Node node, String path) {
         if (node instanceof ListNode list) {
             return Optional.of(list);
         }
@@ -100,7 +105,7 @@ final class NodeReader {
     }
 
     /** A string; numbers are taken as written (a chart version 1.10 stays "1.10"), true/false is refused. */
-    Optional<String> asString(Node node, String path) {
+    public Optional<String> asString(Node node, String path) {
         if (node instanceof Scalar scalar) {
             switch (scalar.type()) {
                 case STRING, INT, FLOAT, OTHER -> {
@@ -120,7 +125,7 @@ final class NodeReader {
         return Optional.empty();
     }
 
-    Optional<Boolean> asBool(Node node, String path) {
+    public Optional<Boolean> asBool(Node node, String path) {
         if (node instanceof Scalar scalar && scalar.type() == ScalarType.BOOL) {
             return Optional.of((Boolean) YamlTree.toJava(scalar));
         }
@@ -131,7 +136,7 @@ final class NodeReader {
         return Optional.empty();
     }
 
-    Optional<Integer> asInt(Node node, String path) {
+    public Optional<Integer> asInt(Node node, String path) {
         if (node instanceof Scalar scalar && scalar.type() == ScalarType.INT) {
             Object value = YamlTree.toJava(scalar);
             if (value instanceof Integer integer) {
@@ -148,7 +153,7 @@ final class NodeReader {
     }
 
     /** A positive duration written like 90s, 10m, 1h30m. */
-    Optional<Duration> asDuration(Node node, String path) {
+    public Optional<Duration> asDuration(Node node, String path) {
         Optional<String> text = asString(node, path);
         if (text.isEmpty()) {
             return Optional.empty();
@@ -167,7 +172,7 @@ final class NodeReader {
     }
 
     /** A list of strings; a single string is refused with a hint to write a list. */
-    Optional<List<String>> asStrings(Node node, String path) {
+    public Optional<List<String>> asStrings(Node node, String path) {
         if (node instanceof Scalar scalar && !scalar.isNull() && scalar.type() != ScalarType.BOOL) {
             problems.add(node.location(), path, "expected a list, got a string; write [" + echo(scalar.text()) + "]");
             return Optional.empty();
@@ -189,47 +194,47 @@ final class NodeReader {
         return Optional.of(values);
     }
 
-    Optional<MapNode> mapField(MapNode map, String path, String key) {
+    public Optional<MapNode> mapField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asMap(node, child(path, key)));
     }
 
-    Optional<ListNode> listField(MapNode map, String path, String key) {
+    public Optional<ListNode> listField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asList(node, child(path, key)));
     }
 
-    Optional<String> stringField(MapNode map, String path, String key) {
+    public Optional<String> stringField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asString(node, child(path, key)));
     }
 
-    Optional<Boolean> boolField(MapNode map, String path, String key) {
+    public Optional<Boolean> boolField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asBool(node, child(path, key)));
     }
 
-    Optional<Duration> durationField(MapNode map, String path, String key) {
+    public Optional<Duration> durationField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asDuration(node, child(path, key)));
     }
 
-    Optional<List<String>> stringsField(MapNode map, String path, String key) {
+    public Optional<List<String>> stringsField(MapNode map, String path, String key) {
         return field(map, key).flatMap(node -> asStrings(node, child(path, key)));
     }
 
-    Optional<String> requiredString(MapNode map, String path, String key, String whatToWrite) {
+    public Optional<String> requiredString(MapNode map, String path, String key, String whatToWrite) {
         return required(map, path, key, whatToWrite).flatMap(node -> asString(node, child(path, key)));
     }
 
-    static boolean isNull(Node node) {
+    public static boolean isNull(Node node) {
         return node instanceof Scalar scalar && scalar.isNull();
     }
 
     /** A kind plus, for short scalars, the text: "a string ('abc')". */
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node instanceof Scalar scalar && !scalar.isNull()) {
             return scalar.kind() + " ('" + echo(scalar.text()) + "')";
         }
         return node.kind();
     }
 
-    static String echo(String text) {
+    public static String echo(String text) {
         return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "...";
     }
 }

@@ -38,23 +38,38 @@ public final class ProfileCatalog {
         this.profiles = profiles;
     }
 
-    /** The built-in profiles from the classpath; a missing or broken one is reported (a packaging bug). */
+    /**
+     * The built-in profiles from the classpath, for any set of phases: they name the built-in phases under
+     * {@code phases:} and {@code timeouts:}, and a build with fewer phase modules (or a test with its own phases) simply
+     * has no use for some entries. The shipped profiles are checked against the built-in phase ids by charts-values'
+     * tests instead.
+     */
     public static ProfileCatalog fromClasspath() {
-        return fromClasspath(ProfileCatalog.class.getClassLoader(), RESOURCE_ROOT);
+        return fromClasspath(List.of());
+    }
+
+    /**
+     * The built-in profiles from the classpath; a missing or broken one is reported (a packaging bug).
+     *
+     * @param phaseIds the phases a profile may name under {@code phases:} and {@code timeouts:} (those of the phase
+     *     plan); empty accepts any
+     */
+    public static ProfileCatalog fromClasspath(Collection<String> phaseIds) {
+        return fromClasspath(ProfileCatalog.class.getClassLoader(), RESOURCE_ROOT, phaseIds);
     }
 
     /** @param root the resource folder holding {@code profiles/<name>.yaml} (tests use their own) */
-    static ProfileCatalog fromClasspath(ClassLoader loader, String root) {
+    static ProfileCatalog fromClasspath(ClassLoader loader, String root, Collection<String> phaseIds) {
         List<Profile> loaded = new ArrayList<>();
         for (String name : BUILT_IN) {
             String resource = root + "/profiles/" + name + ".yaml";
-            loaded.add(parse(Resources.classpathText(loader, resource), resource, name));
+            loaded.add(parse(Resources.classpathText(loader, resource), resource, name, phaseIds));
         }
         return of(loaded);
     }
 
     /** Every {@code <name>.yaml} in a folder, for tests and tools that work on a checkout. */
-    public static ProfileCatalog fromDirectory(Path directory) {
+    public static ProfileCatalog fromDirectory(Path directory, Collection<String> phaseIds) {
         List<Path> files;
         try (Stream<Path> listing = Files.list(directory)) {
             files = listing.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
@@ -67,7 +82,8 @@ public final class ProfileCatalog {
         List<Profile> loaded = new ArrayList<>();
         for (Path file : files) {
             String fileName = file.getFileName().toString();
-            loaded.add(parse(Resources.fileText(file), file.toString(), fileName.substring(0, fileName.length() - 5)));
+            loaded.add(parse(Resources.fileText(file), file.toString(), fileName.substring(0, fileName.length() - 5),
+                    phaseIds));
         }
         // built-in names first, in their usual order, then any others
         loaded.sort(java.util.Comparator.comparingInt((Profile p) -> BUILT_IN.contains(p.name())
@@ -88,12 +104,17 @@ public final class ProfileCatalog {
         return new ProfileCatalog(byName);
     }
 
-    /** Parses and checks one profile file; every problem is reported at once. */
+    /** Parses and checks one profile file, accepting any phase id; every problem is reported at once. */
     public static Profile parse(String yaml, String sourceName) {
-        return parse(yaml, sourceName, null);
+        return parse(yaml, sourceName, List.of());
     }
 
-    private static Profile parse(String yaml, String sourceName, String expectedName) {
+    /** Parses and checks one profile file whose phases and timeouts may name only {@code phaseIds} (any when empty). */
+    public static Profile parse(String yaml, String sourceName, Collection<String> phaseIds) {
+        return parse(yaml, sourceName, null, phaseIds);
+    }
+
+    private static Profile parse(String yaml, String sourceName, String expectedName, Collection<String> phaseIds) {
         ConfigProblems problems = new ConfigProblems();
         Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
         problems.throwIfAny();
@@ -116,9 +137,9 @@ public final class ProfileCatalog {
 
         Map<String, Boolean> phases = new LinkedHashMap<>();
         reader.mapField(map, "", "phases").ifPresent(phaseMap -> {
-            reader.allowOnly(phaseMap, "phases", BootstrapConfig.PHASE_IDS, "phase");
+            checkPhaseIds(reader, phaseMap, "phases", phaseIds);
             for (Entry entry : phaseMap.entries().values()) {
-                if (BootstrapConfig.PHASE_IDS.contains(entry.key())) {
+                if (phaseIds.isEmpty() || phaseIds.contains(entry.key())) {
                     if (NodeReader.isNull(entry.value())) {
                         reader.problem(entry.value(), "phases." + entry.key(), "expected true or false, got nothing");
                     }
@@ -128,9 +149,9 @@ public final class ProfileCatalog {
         });
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         reader.mapField(map, "", "timeouts").ifPresent(timeoutMap -> {
-            reader.allowOnly(timeoutMap, "timeouts", BootstrapConfig.PHASE_IDS, "phase");
+            checkPhaseIds(reader, timeoutMap, "timeouts", phaseIds);
             for (Entry entry : timeoutMap.entries().values()) {
-                if (BootstrapConfig.PHASE_IDS.contains(entry.key())) {
+                if (phaseIds.isEmpty() || phaseIds.contains(entry.key())) {
                     reader.asDuration(entry.value(), "timeouts." + entry.key()).ifPresent(d -> timeouts.put(entry.key(), d));
                 }
             }
@@ -144,6 +165,12 @@ public final class ProfileCatalog {
         problems.throwIfAny();
         return new Profile(name.orElseThrow(), description.orElseThrow(), timeouts, probeDeadline, requireMemoryLimits,
                 phases, settings);
+    }
+
+    private static void checkPhaseIds(NodeReader reader, MapNode map, String path, Collection<String> phaseIds) {
+        if (!phaseIds.isEmpty()) {
+            reader.allowOnly(map, path, phaseIds, "phase");
+        }
     }
 
     /** The profile, or bad input naming the known ones. */

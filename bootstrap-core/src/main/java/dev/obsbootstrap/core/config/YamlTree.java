@@ -30,11 +30,11 @@ import java.util.Set;
  * node and every key knows its {@link SourceLocation}. Aliases are expanded and merge keys ({@code <<}) applied, so
  * validators see plain maps, lists and scalars. {@code --set} edits produce new trees ({@link MapNode#with}).
  */
-final class YamlTree {
+public final class YamlTree {
     private YamlTree() {
     }
 
-    sealed interface Node permits MapNode, ListNode, Scalar {
+    public sealed interface Node permits MapNode, ListNode, Scalar {
         SourceLocation location();
 
         /** What this node is, for "expected a map, got ..." messages. Never shows a value. */
@@ -42,8 +42,8 @@ final class YamlTree {
     }
 
     /** A map key, where it is written, and its value. */
-    record Entry(String key, SourceLocation keyLocation, Node value) {
-        Entry {
+    public record Entry(String key, SourceLocation keyLocation, Node value) {
+        public Entry {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(keyLocation, "keyLocation");
             Objects.requireNonNull(value, "value");
@@ -51,22 +51,22 @@ final class YamlTree {
     }
 
     /** A mapping in document order. */
-    record MapNode(SourceLocation location, Map<String, Entry> entries) implements Node {
-        MapNode {
+    public record MapNode(SourceLocation location, Map<String, Entry> entries) implements Node {
+        public MapNode {
             Objects.requireNonNull(location, "location");
             entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         }
 
-        static MapNode empty(SourceLocation location) {
+        public static MapNode empty(SourceLocation location) {
             return new MapNode(location, Map.of());
         }
 
-        Optional<Entry> entry(String key) {
+        public Optional<Entry> entry(String key) {
             return Optional.ofNullable(entries.get(key));
         }
 
         /** This map with {@code entry} added, or replacing the entry of the same key in place. */
-        MapNode with(Entry entry) {
+        public MapNode with(Entry entry) {
             Map<String, Entry> copy = new LinkedHashMap<>(entries);
             copy.put(entry.key(), entry);
             return new MapNode(location, copy);
@@ -78,14 +78,14 @@ final class YamlTree {
         }
     }
 
-    record ListNode(SourceLocation location, List<Node> items) implements Node {
-        ListNode {
+    public record ListNode(SourceLocation location, List<Node> items) implements Node {
+        public ListNode {
             Objects.requireNonNull(location, "location");
             items = List.copyOf(items);
         }
 
         /** This list with item {@code index} replaced, or appended when {@code index == size}. */
-        ListNode with(int index, Node item) {
+        public ListNode with(int index, Node item) {
             List<Node> copy = new ArrayList<>(items);
             if (index == copy.size()) {
                 copy.add(item);
@@ -108,20 +108,20 @@ final class YamlTree {
      * A scalar: its text as written and its resolved type; {@code raw} is SnakeYAML's node, kept to construct the
      * Java value with SnakeYAML's own rules.
      */
-    record Scalar(SourceLocation location, String text, ScalarType type, ScalarNode raw) implements Node {
-        Scalar {
+    public record Scalar(SourceLocation location, String text, ScalarType type, ScalarNode raw) implements Node {
+        public Scalar {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(raw, "raw");
         }
 
-        static Scalar string(SourceLocation location, String text) {
+        public static Scalar string(SourceLocation location, String text) {
             return new Scalar(location, text, ScalarType.STRING,
                     new ScalarNode(Tag.STR, text, null, null, DumperOptions.ScalarStyle.DOUBLE_QUOTED));
         }
 
-        boolean isNull() {
+        public boolean isNull() {
             return type == ScalarType.NULL;
         }
 
@@ -195,13 +195,13 @@ final class YamlTree {
         // nodes being converted right now: meeting one again means an alias refers to its own ancestor
         private final Set<org.yaml.snakeyaml.nodes.Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Converter(String sourceName, Optional<SourceLocation> fixedLocation, ConfigProblems problems) {
+        public Converter(String sourceName, Optional<SourceLocation> fixedLocation, ConfigProblems problems) {
             this.sourceName = sourceName;
             this.fixedLocation = fixedLocation;
             this.problems = problems;
         }
 
-        Node convert(org.yaml.snakeyaml.nodes.Node node) {
+        public Node convert(org.yaml.snakeyaml.nodes.Node node) {
             SourceLocation location = locate(node.getStartMark());
             if (!inProgress.add(node)) {
                 problems.add(location, "", "an alias refers to a node that contains it; expand it by hand");
@@ -299,7 +299,7 @@ final class YamlTree {
      * {@code null} survives (Helm reads a null value as "remove this chart default"), numbers and booleans follow
      * YAML 1.1 as SnakeYAML constructs them, and anything else (timestamps, custom tags) stays the text written.
      */
-    static Object toJava(Node node) {
+    public static Object toJava(Node node) {
         if (node instanceof MapNode map) {
             Map<String, Object> values = new LinkedHashMap<>();
             map.entries().forEach((key, entry) -> values.put(key, toJava(entry.value())));
@@ -320,7 +320,7 @@ final class YamlTree {
 
     /** A free-form map (values overrides, profile settings) as plain Java; see {@link #toJava}. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> freeForm(MapNode map) {
+    public static Map<String, Object> freeForm(MapNode map) {
         return (Map<String, Object>) toJava(map);
     }
 

@@ -2,12 +2,14 @@ package dev.obsbootstrap.core.phase;
 
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One node of the install graph, found with {@link java.util.ServiceLoader}. A phase names the components
@@ -39,6 +41,14 @@ public interface Phase {
 
     /** The probes that prove this phase's signal flows. */
     List<Probe> probes(BootstrapConfig config);
+
+    /**
+     * The top-level config key this phase owns, if any ({@code logs:} for the logs phase): the loader hands it that
+     * part of the file to read and check, and templates see what it says as {@code config.<key>}. None by default.
+     */
+    default Optional<ConfigSection<?>> configSection() {
+        return Optional.empty();
+    }
 
     /**
      * Endpoint name -> where the login for it lives in the cluster, for probes that authenticate (Grafana's admin

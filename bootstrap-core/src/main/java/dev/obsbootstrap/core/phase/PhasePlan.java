@@ -82,6 +82,13 @@ public final class PhasePlan {
         return List.copyOf(reversed);
     }
 
+    /** What these phases bring to the config: their ids and the top-level sections they own. */
+    public dev.obsbootstrap.core.config.ConfigSchema configSchema() {
+        List<dev.obsbootstrap.core.config.ConfigSection<?>> sections = new ArrayList<>();
+        ordered.forEach(phase -> phase.configSection().ifPresent(sections::add));
+        return new dev.obsbootstrap.core.config.ConfigSchema(ids(), sections);
+    }
+
     public List<String> ids() {
         return ordered.stream().map(Phase::id).toList();
     }

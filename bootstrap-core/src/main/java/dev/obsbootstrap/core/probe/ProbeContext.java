@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.probe;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -58,6 +59,14 @@ public interface ProbeContext {
      * @throws InterruptedException when the thread is interrupted before or during the exchange
      */
     HttpReply exchange(Request request) throws InterruptedException;
+
+    /**
+     * Headers every request to an endpoint must carry because of the config (Loki's tenant header when
+     * {@code logs.auth} is on), whichever phase's setting implies them ({@code ConfigSection.endpointHeaders}).
+     */
+    default Headers headers(String endpointName) {
+        return Headers.of(config().endpointHeaders(endpointName));
+    }
 
     /** Basic-auth credentials for an endpoint that needs them (Grafana's admin Secret); empty when none apply. */
     Optional<BasicCredentials> credentials(String endpointName);

@@ -1,17 +1,11 @@
 package dev.obsbootstrap.core.values;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -22,10 +16,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * config.namespace, config.profile, config.phases.&lt;phaseId&gt;
- * config.logs.{collector, authEnabled, tenant}
- * config.alerting.{defaultReceiver, groupBy, credentialsSecret}
- * config.alerting.receivers[].{name, type, settings.&lt;alertmanager_field&gt;, credentials[].{field, secretKey, reference}}
- * config.alerting.routes[].{matchers, receiver, continue}
+ * config.&lt;section key&gt;.*    (each phase's own section: its ConfigSection's templateView)
  * profile.{name, requireMemoryLimits, settings.*}
  * topology.namespace
  * topology.components.&lt;id&gt;.{id, release, fullname, chart.{repository, name, version}}
@@ -35,8 +26,8 @@ import java.util.TreeSet;
  * kubeVersion
  * </pre>
  *
- * Receiver credentials appear only as the Secret key that will hold them and the description of their reference
- * (env:NAME, secret:name/key), never as values. Maps built from unordered sources are sorted, so renders are stable.
+ * Sections hold no secret values (a credential appears only as a reference). Maps built from unordered sources are
+ * sorted, so renders are stable.
  */
 final class TemplateContext {
     private TemplateContext() {
@@ -61,49 +52,7 @@ final class TemplateContext {
         phaseIds.addAll(config.profile().phases().keySet());
         phaseIds.forEach(id -> phases.put(id, config.phaseEnabled(id)));
         map.put("phases", phases);
-        Map<String, Object> logs = new LinkedHashMap<>();
-        logs.put("collector", config.logs().collector().componentId());
-        logs.put("authEnabled", config.logs().authEnabled());
-        logs.put("tenant", config.logs().tenant());
-        map.put("logs", logs);
-        map.put("alerting", alerting(config.alerting()));
-        return map;
-    }
-
-    private static Map<String, Object> alerting(AlertingSettings alerting) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        List<Object> receivers = new ArrayList<>();
-        for (Receiver receiver : alerting.receivers()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", receiver.name());
-            entry.put("type", receiver.type().name().toLowerCase(Locale.ROOT));
-            Map<String, Object> settings = new TreeMap<>();
-            receiver.settings().forEach((key, value) -> settings.put(snakeCase(key), value));
-            entry.put("settings", settings);
-            List<Object> credentials = new ArrayList<>();
-            new TreeMap<>(receiver.credentials()).forEach((field, reference) -> {
-                Map<String, Object> credential = new LinkedHashMap<>();
-                credential.put("field", field);
-                credential.put("secretKey", ReceiverCredentialsSecret.key(receiver.name(), field));
-                credential.put("reference", reference.describe());
-                credentials.add(credential);
-            });
-            entry.put("credentials", credentials);
-            receivers.add(entry);
-        }
-        map.put("receivers", receivers);
-        map.put("defaultReceiver", alerting.defaultReceiver());
-        List<Object> routes = new ArrayList<>();
-        for (Route route : alerting.routes()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("matchers", List.copyOf(route.matchers()));
-            entry.put("receiver", route.receiver());
-            entry.put("continue", route.continueMatching());
-            routes.add(entry);
-        }
-        map.put("routes", routes);
-        map.put("groupBy", List.copyOf(alerting.groupBy()));
-        map.put("credentialsSecret", ReceiverCredentialsSecret.NAME);
+        config.sections().forEach((key, section) -> map.put(key, section.templateView()));
         return map;
     }
 
@@ -152,10 +101,5 @@ final class TemplateContext {
         map.put("url", endpoint.clusterUrl());
         map.put("hostPort", endpoint.hostPort());
         return map;
-    }
-
-    /** authUsername -> auth_username: receiver settings become Alertmanager's own field names. */
-    static String snakeCase(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 }

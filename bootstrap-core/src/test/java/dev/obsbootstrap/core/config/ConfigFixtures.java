@@ -22,13 +22,31 @@ public final class ConfigFixtures {
         return ComponentCatalog.parse(text("catalog.yaml"), ROOT + "/catalog.yaml");
     }
 
+    /** The five phases' ids; the fixture profiles and catalog use them. */
+    public static final List<String> PHASE_IDS = List.of("crds", "metrics", "logs", "traces", "alerting");
+
     /** Test profiles dev, ci (traces off), staging, prod. */
     public static ProfileCatalog profiles() {
-        return ProfileCatalog.fromClasspath(ConfigFixtures.class.getClassLoader(), ROOT);
+        return ProfileCatalog.fromClasspath(ConfigFixtures.class.getClassLoader(), ROOT, PHASE_IDS);
+    }
+
+    /**
+     * The five phase ids and the sections of the phases on the test classpath: none in bootstrap-core, {@code logs} in
+     * stack-logs' tests, {@code alerting} in stack-alerting's.
+     */
+    public static ConfigSchema schema() {
+        List<ConfigSection<?>> sections = new java.util.ArrayList<>();
+        java.util.ServiceLoader.load(dev.obsbootstrap.core.phase.Phase.class)
+                .forEach(phase -> phase.configSection().ifPresent(sections::add));
+        return new ConfigSchema(PHASE_IDS, sections);
     }
 
     public static ConfigLoader loader() {
-        return new ConfigLoader(catalog(), profiles());
+        return loader(schema());
+    }
+
+    public static ConfigLoader loader(ConfigSchema schema) {
+        return new ConfigLoader(catalog(), profiles(), schema);
     }
 
     /** The built-in defaults over the test catalog and profiles. */

@@ -1,13 +1,6 @@
 package dev.obsbootstrap.core.config;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
 import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
-import dev.obsbootstrap.core.config.BootstrapConfig.SecretRef;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import org.junit.jupiter.api.Test;
@@ -32,7 +25,7 @@ class ConfigLoaderTest {
     Path workDir;
 
     private ConfigLoader loaderIn(Path directory) {
-        return new ConfigLoader(ConfigFixtures.catalog(), ConfigFixtures.profiles(), directory);
+        return new ConfigLoader(ConfigFixtures.catalog(), ConfigFixtures.profiles(), ConfigFixtures.schema(), directory);
     }
 
     @Test
@@ -46,8 +39,7 @@ class ConfigLoaderTest {
                 entry("traces", true), entry("alerting", true));
         assertThat(config.charts()).isEqualTo(pinnedCharts());
         assertThat(config.values()).isEmpty();
-        assertThat(config.logs()).isEqualTo(new LogsSettings(LogCollector.ALLOY, false, "obs-bootstrap"));
-        assertThat(config.alerting()).isEqualTo(new AlertingSettings(List.of(), "null", List.of(), List.of("alertname", "namespace")));
+        assertThat(config.sections()).isEmpty();
         assertThat(config.warnings()).isEmpty();
         assertThat(config).isEqualTo(ConfigFixtures.defaults());
     }
@@ -88,22 +80,6 @@ class ConfigLoaderTest {
         assertThat(config.valuesFor("tempo")).isEqualTo(Map.of("replicas", 2, "ratio", 0.5));
         assertThat(config.valuesFor("alloy")).isEmpty();
 
-        assertThat(config.logs()).isEqualTo(new LogsSettings(LogCollector.ALLOY, true, "team-a"));
-        assertThat(config.alerting()).isEqualTo(new AlertingSettings(
-                List.of(new Receiver("team-webhook", ReceiverType.WEBHOOK, Map.of(), Map.of("url", new SecretRef.FromEnv("TEAM_WEBHOOK_URL"))),
-                        new Receiver("slack-oncall", ReceiverType.SLACK, Map.of("channel", "#oncall", "sendResolved", "true"),
-                                Map.of("apiUrl", new SecretRef.FromSecret("slack", "url"))),
-                        new Receiver("pager", ReceiverType.PAGERDUTY, Map.of(), Map.of("routingKey", new SecretRef.FromEnv("PD_ROUTING_KEY"))),
-                        new Receiver("mail", ReceiverType.EMAIL,
-                                Map.of("to", "ops@example.com", "from", "am@example.com", "smarthost", "smtp.example.com:587", "authUsername", "am"),
-                                Map.of("authPassword", new SecretRef.FromEnv("SMTP_PASSWORD")))),
-                "team-webhook",
-                List.of(new Route(List.of("severity=\"critical\""), "pager", true),
-                        new Route(List.of("team=~\"db|storage\"", "severity!=\"info\""), "slack-oncall", false),
-                        new Route(List.of("alertname=\"Watchdog\""), "null", false),
-                        new Route(List.of("severity=warning"), "mail", false)),
-                List.of("alertname", "namespace")));
-        assertThat(config.alerting().receiver("pager")).map(Receiver::type).contains(ReceiverType.PAGERDUTY);
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -141,8 +117,7 @@ class ConfigLoaderTest {
                 "values.loki.loki.auth_enabled=true",
                 "values.loki.podLabels.app\\.kubernetes\\.io/part-of=obs",
                 "values.tempo.replicas=3",
-                "charts.loki.version=18.12.0",
-                "logs.auth={enabled: true, tenant: ops}");
+                "charts.loki.version=18.12.0");
 
         assertThat(config.cluster()).isEqualTo(new ClusterSettings("", "obs", List.of("a", "b"), List.of()));
         assertThat(config.valuesFor("loki")).isEqualTo(Map.of(
@@ -150,26 +125,25 @@ class ConfigLoaderTest {
                 "podLabels", Map.of("app.kubernetes.io/part-of", "obs")));
         assertThat(config.valuesFor("tempo")).containsEntry("replicas", 3);
         assertThat(config.chart("loki").version()).isEqualTo("18.12.0");
-        assertThat(config.logs()).isEqualTo(new LogsSettings(LogCollector.ALLOY, true, "ops"));
     }
 
     @Test
     void setReachesIntoListItems() {
         String file = HEAD + """
-                alerting:
-                  receivers:
-                    - {name: hook, type: webhook, url: {fromEnv: HOOK_URL}}
-                  route: {receiver: hook}
+                cluster: {protectedContexts: [prod-eu-1]}
+                values:
+                  tempo:
+                    extraEnv:
+                      - {name: A, value: "1"}
                 """;
         BootstrapConfig config = ConfigFixtures.parse(file,
-                "alerting.receivers[0].url.fromEnv=OTHER_URL",
-                "alerting.receivers[1]={name: pager, type: pagerduty, routingKey: {secret: {name: pd, key: key}}}",
-                "alerting.routes[0]={matchers: [severity=critical], receiver: pager}");
+                "values.tempo.extraEnv[0].value=2",
+                "values.tempo.extraEnv[1]={name: B, value: '3'}",
+                "cluster.protectedContexts[1]=prod-us-1");
 
-        assertThat(config.alerting().receivers()).extracting(Receiver::name).containsExactly("hook", "pager");
-        assertThat(config.alerting().receiver("hook").orElseThrow().credentials())
-                .containsExactly(entry("url", new SecretRef.FromEnv("OTHER_URL")));
-        assertThat(config.alerting().routes()).containsExactly(new Route(List.of("severity=critical"), "pager", false));
+        assertThat(config.valuesFor("tempo")).isEqualTo(Map.of("extraEnv",
+                List.of(Map.of("name", "A", "value", 2), Map.of("name", "B", "value", "3"))));
+        assertThat(config.cluster().protectedContexts()).containsExactly("prod-eu-1", "prod-us-1");
     }
 
     @Test
@@ -198,13 +172,13 @@ class ConfigLoaderTest {
     @Test
     void explicitFileIsResolvedInTheWorkingDirectoryAndNamedAsGiven() throws IOException {
         Files.createDirectories(workDir.resolve("configs"));
-        Files.writeString(workDir.resolve("configs/ci.yaml"), HEAD + "profile: ci\nlogs: {collector: alloi}\n");
+        Files.writeString(workDir.resolve("configs/ci.yaml"), HEAD + "profile: ci\ncluster: {namespace: Obs}\n");
         Files.writeString(workDir.resolve("obs-bootstrap.yaml"), HEAD + "profile: prod\n");
 
         assertThatThrownBy(() -> loaderIn(workDir).load(Optional.of(Path.of("configs/ci.yaml")), Optional.empty(), List.of()))
-                .hasMessage("configs/ci.yaml:3:19: logs.collector: unknown collector 'alloi'; did you mean 'alloy'?");
+                .hasMessageStartingWith("configs/ci.yaml:3:22: cluster.namespace: 'Obs' is not a valid name");
         BootstrapConfig config = loaderIn(workDir).load(Optional.of(Path.of("configs/ci.yaml")), Optional.empty(),
-                List.of("logs.collector=alloy"));
+                List.of("cluster.namespace=obs"));
         assertThat(config.source()).isEqualTo("configs/ci.yaml");
         assertThat(config.profile().name()).isEqualTo("ci");
     }
@@ -224,35 +198,6 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageEndingWith(": is a directory; pass a YAML file");
         assertThatThrownBy(() -> loaderIn(workDir).load(Optional.of(Path.of("latin1.yaml")), Optional.empty(), List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageEndingWith("latin1.yaml: is not UTF-8 text; save it as UTF-8");
-    }
-
-    @Test
-    void promtailIsAcceptedWithAWarning() {
-        BootstrapConfig config = ConfigFixtures.parse(HEAD + "logs: {collector: promtail}\n");
-        assertThat(config.logs().collector()).isEqualTo(LogCollector.PROMTAIL);
-        assertThat(config.logs().collector().componentId()).isEqualTo("promtail");
-        assertThat(config.warnings()).containsExactly("test.yaml: logs.collector: promtail is deprecated and reached end of "
-                + "life on 2026-03-02; switch to alloy (logs.collector: alloy)");
-    }
-
-    @Test
-    void receiverNoRouteUsesIsAWarning() {
-        BootstrapConfig config = ConfigFixtures.parse(HEAD + """
-                alerting:
-                  receivers:
-                    - {name: hook, type: webhook, url: {fromEnv: HOOK_URL}}
-                    - {name: mail, type: email, to: a@example.com, from: b@example.com, smarthost: 'mx:25'}
-                  route: {receiver: hook}
-                """);
-        assertThat(config.warnings()).containsExactly("test.yaml: alerting.receivers: receiver 'mail' is defined but no "
-                + "route sends alerts to it; name it in alerting.route or alerting.routes");
-    }
-
-    @Test
-    void unquotedNullRouteReceiverMeansTheNullReceiver() {
-        BootstrapConfig config = ConfigFixtures.parse(HEAD + "alerting: {route: {receiver: null}, routes: [{matchers: [a=b], receiver: null}]}\n");
-        assertThat(config.alerting().defaultReceiver()).isEqualTo(AlertingSettings.NULL_RECEIVER);
-        assertThat(config.alerting().routes()).containsExactly(new Route(List.of("a=b"), "null", false));
     }
 
     @Test
@@ -278,7 +223,7 @@ class ConfigLoaderTest {
 
     @Test
     void emptySectionsReadAsAbsent() {
-        BootstrapConfig config = ConfigFixtures.parse(HEAD + "cluster:\nphases:\nalerting:\n  receivers: []\n");
+        BootstrapConfig config = ConfigFixtures.parse(HEAD + "cluster:\nphases:\nvalues:\n");
         assertThat(config).usingRecursiveComparison().ignoringFields("source").isEqualTo(ConfigFixtures.defaults());
     }
 

@@ -83,7 +83,7 @@ class ProfileCatalogTest {
     @ParameterizedTest
     @MethodSource("badProfiles")
     void badProfileIsBadInputWithItsLocation(String yaml, String expected) {
-        assertThatThrownBy(() -> ProfileCatalog.parse(yaml, "p.yaml"))
+        assertThatThrownBy(() -> ProfileCatalog.parse(yaml, "p.yaml", ConfigFixtures.PHASE_IDS))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
                 .hasMessage(expected);
     }
@@ -91,13 +91,13 @@ class ProfileCatalogTest {
     @Test
     void profileNameMustMatchItsFileName(@TempDir Path directory) throws IOException {
         Files.writeString(directory.resolve("qa.yaml"), "name: dev\ndescription: d\n");
-        assertThatThrownBy(() -> ProfileCatalog.fromDirectory(directory))
+        assertThatThrownBy(() -> ProfileCatalog.fromDirectory(directory, ConfigFixtures.PHASE_IDS))
                 .hasMessage(directory.resolve("qa.yaml") + ":1:7: name: 'dev' does not match the file name; write 'qa'");
     }
 
     @Test
     void missingClasspathProfileIsReported() {
-        assertThatThrownBy(() -> ProfileCatalog.fromClasspath(getClass().getClassLoader(), "fixtures/config/nowhere"))
+        assertThatThrownBy(() -> ProfileCatalog.fromClasspath(getClass().getClassLoader(), "fixtures/config/nowhere", ConfigFixtures.PHASE_IDS))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("fixtures/config/nowhere/profiles/dev.yaml: not on the classpath; the charts-values jar must be "
                         + "packaged with obs-bootstrap (rebuild it)");

@@ -10,14 +10,14 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The files users and the build actually get: the committed example config, charts-values' catalog and profiles.
- * Core tests do not have charts-values on the classpath, so they are read from the checkout (the module's parent).
+ * charts-values' catalog and profiles as core reads them (the example config, which needs the phases' sections, is
+ * charts-values' ExampleConfigValuesTest). Core tests do not have charts-values on the classpath, so they are read from
+ * the checkout (the module's parent).
  */
 class ShippedConfigDataTest {
     private static final Path REPO = Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
     private static final Path CATALOG = REPO.resolve("charts-values/src/main/resources/obs-bootstrap/catalog.yaml");
     private static final Path PROFILES = REPO.resolve("charts-values/src/main/resources/obs-bootstrap/profiles");
-    private static final Path EXAMPLE = REPO.resolve("obs-bootstrap.example.yaml");
 
     private static ConfigLoader realLoader() {
         return realLoader(REPO);
@@ -26,38 +26,20 @@ class ShippedConfigDataTest {
     private static ConfigLoader realLoader(Path workingDirectory) {
         assertThat(CATALOG).as("the real catalog, relative to bootstrap-core").isRegularFile();
         assertThat(PROFILES).as("the real profiles folder").isDirectory();
-        return new ConfigLoader(ComponentCatalog.fromFile(CATALOG), ProfileCatalog.fromDirectory(PROFILES), workingDirectory);
+        return new ConfigLoader(ComponentCatalog.fromFile(CATALOG), ProfileCatalog.fromDirectory(PROFILES, ConfigFixtures.PHASE_IDS),
+                new ConfigSchema(ConfigFixtures.PHASE_IDS, List.of()), workingDirectory);
     }
 
     @Test
-    void exampleConfigLoadsCleanlyWithTheRealCatalogAndProfiles() {
-        assertThat(EXAMPLE).isRegularFile();
-        BootstrapConfig config = realLoader().load(Optional.of(Path.of("obs-bootstrap.example.yaml")), Optional.empty(), List.of());
-
-        assertThat(config.source()).isEqualTo("obs-bootstrap.example.yaml");
-        assertThat(config.profile().name()).isEqualTo("ci");
-        assertThat(config.cluster().protectedPatterns()).containsExactly(".*-prod$");
-        assertThat(config.alerting().receivers()).hasSize(4);
-        assertThat(config.alerting().defaultReceiver()).isEqualTo("team-webhook");
-        assertThat(config.charts().keySet()).isEqualTo(ComponentCatalog.fromFile(CATALOG).components().keySet());
-        assertThat(config.warnings()).isEmpty();
-        StackTopology topology = ComponentCatalog.fromFile(CATALOG).topology(config);
-        assertThat(topology.component("kube-prometheus-stack").chart().isOci()).isTrue();
-    }
-
-    @Test
-    void realCatalogHasAComponentForEveryCollectorAndEveryEndpointsComponent() {
+    void everyEndpointAndDatasourceOfTheRealCatalogNamesAComponent() {
         ComponentCatalog catalog = ComponentCatalog.fromFile(CATALOG);
-        for (BootstrapConfig.LogCollector collector : BootstrapConfig.LogCollector.values()) {
-            assertThat(catalog.components()).containsKey(collector.componentId());
-        }
         catalog.endpoints().values().forEach(endpoint -> assertThat(catalog.components()).containsKey(endpoint.component()));
         assertThat(catalog.datasourceUids()).containsKeys("prometheus", "loki", "tempo", "alertmanager");
     }
 
     @Test
     void realProfilesAreTheBuiltInOnesAndLoad(@org.junit.jupiter.api.io.TempDir Path emptyDirectory) {
-        ProfileCatalog profiles = ProfileCatalog.fromDirectory(PROFILES);
+        ProfileCatalog profiles = ProfileCatalog.fromDirectory(PROFILES, ConfigFixtures.PHASE_IDS);
         assertThat(profiles.names()).containsExactlyElementsOf(ProfileCatalog.BUILT_IN);
         // every built-in profile works as the only input, and the defaults pick dev
         for (String name : ProfileCatalog.BUILT_IN) {

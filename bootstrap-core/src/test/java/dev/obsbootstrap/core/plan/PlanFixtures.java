@@ -85,9 +85,7 @@ final class PlanFixtures {
                 Map.of("crds", Duration.ofMinutes(2), "metrics", Duration.ofMinutes(10), "logs", Duration.ofMinutes(8)),
                 Duration.ofMinutes(2), requireMemoryLimits, phases, Map.of());
         return new BootstrapConfig("<test>", profile, new BootstrapConfig.ClusterSettings("", "observability", List.of(), List.of()),
-                phases, chartOverrides, Map.of(),
-                new BootstrapConfig.LogsSettings(BootstrapConfig.LogCollector.ALLOY, false, "obs"),
-                new BootstrapConfig.AlertingSettings(List.of(), "null", List.of(), List.of()));
+                phases, chartOverrides, Map.of(), Map.of());
     }
 
     static StackTopology topology() {

@@ -464,9 +464,7 @@ class RunnerTest {
         Profile profile = new Profile("ci", "test", Map.of(), Duration.ofSeconds(5), false, Map.of(), Map.of());
         return new BootstrapConfig("<test>", profile,
                 new BootstrapConfig.ClusterSettings("", "observability", List.of(), List.of()),
-                phases, Map.of(), Map.of(),
-                new BootstrapConfig.LogsSettings(BootstrapConfig.LogCollector.ALLOY, false, "obs-bootstrap"),
-                new BootstrapConfig.AlertingSettings(List.of(), "null", List.of(), List.of()));
+                phases, Map.of(), Map.of(), Map.of());
     }
 
     record TestPhase(String id, List<String> dependsOn) implements Phase {

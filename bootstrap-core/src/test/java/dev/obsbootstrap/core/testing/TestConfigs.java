@@ -1,24 +1,24 @@
 package dev.obsbootstrap.core.testing;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
 import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.ConfigProblems;
+import dev.obsbootstrap.core.config.ConfigSection;
+import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.phase.Phase;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * BootstrapConfig and StackTopology built directly from their records, for tests that must not depend on the
@@ -30,7 +30,10 @@ public final class TestConfigs {
     private TestConfigs() {
     }
 
-    /** Defaults: namespace monitoring, probe deadline 5s, Alloy, Loki auth off, one webhook receiver "default". */
+    /**
+     * Defaults: namespace monitoring, probe deadline 5s, and every section of the phases on the test classpath at its
+     * defaults (what a config without that key reads as).
+     */
     public static BootstrapConfig config() {
         return builder().build();
     }
@@ -83,9 +86,7 @@ public final class TestConfigs {
         private String namespace = NAMESPACE;
         private Duration probeDeadline = Duration.ofSeconds(5);
         private Map<String, Object> settings = Map.of();
-        private LogsSettings logs = new LogsSettings(LogCollector.ALLOY, false, "obs");
-        private AlertingSettings alerting = new AlertingSettings(
-                List.of(new Receiver("default", ReceiverType.WEBHOOK, Map.of(), Map.of())), "default", List.of(), List.of("alertname"));
+        private final Map<String, BootstrapConfig.Section> sections = new LinkedHashMap<>();
 
         public Builder namespace(String namespace) {
             this.namespace = namespace;
@@ -103,34 +104,44 @@ public final class TestConfigs {
             return this;
         }
 
-        public Builder logs(LogsSettings logs) {
-            this.logs = logs;
+        /** A phase's section with these settings, instead of its defaults. */
+        public <T> Builder section(ConfigSection<T> section, T settings) {
+            sections.put(section.key(), BootstrapConfig.Section.of(section, settings, "<test>"));
             return this;
         }
 
-        /** Loki multi-tenancy on, with this tenant. */
-        public Builder lokiAuth(String tenant) {
-            this.logs = new LogsSettings(logs.collector(), true, tenant);
-            return this;
-        }
-
-        public Builder alerting(AlertingSettings alerting) {
-            this.alerting = alerting;
-            return this;
-        }
-
-        /** Webhook receivers by name, a default receiver, and child routes. */
-        public Builder alerting(List<String> receivers, String defaultReceiver, List<Route> routes) {
-            this.alerting = new AlertingSettings(
-                    receivers.stream().map(r -> new Receiver(r, ReceiverType.WEBHOOK, Map.of(), Map.of())).toList(),
-                    defaultReceiver, routes, List.of("alertname"));
+        /**
+         * A header every probe request to an endpoint carries, the way a phase's section implies it (Loki's tenant with
+         * logs.auth on), for modules whose tests do not have that phase on the classpath.
+         */
+        public Builder endpointHeader(String endpoint, String header, String value) {
+            sections.put("test-headers-" + endpoint, new BootstrapConfig.Section(Map.of(), Map.of(), List.of(),
+                    Map.of(endpoint, Map.of(header, value))));
             return this;
         }
 
         public BootstrapConfig build() {
             Profile profile = new Profile("test", "probe tests", Map.of(), probeDeadline, false, Map.of(), settings);
+            Map<String, BootstrapConfig.Section> all = defaultSections();
+            all.putAll(sections);
             return new BootstrapConfig("<test>", profile, new ClusterSettings("", namespace, List.of(), List.of()),
-                    Map.of(), Map.of(), Map.of(), logs, alerting);
+                    Map.of(), Map.of(), Map.of(), all);
         }
+    }
+
+    /** Every section of the phases on the classpath, read from an absent key: the settings a config without it gets. */
+    public static Map<String, BootstrapConfig.Section> defaultSections() {
+        Map<String, BootstrapConfig.Section> sections = new LinkedHashMap<>();
+        for (Phase phase : ServiceLoader.load(Phase.class)) {
+            phase.configSection().ifPresent(section -> sections.put(section.key(), defaults(section)));
+        }
+        return sections;
+    }
+
+    private static <T> BootstrapConfig.Section defaults(ConfigSection<T> section) {
+        ConfigProblems problems = new ConfigProblems();
+        T settings = section.read(new NodeReader(problems), Optional.empty(), section.key());
+        problems.throwIfAny();
+        return BootstrapConfig.Section.of(section, settings, "<test>");
     }
 }

@@ -57,17 +57,14 @@ class ValuesRendererTest {
     }
 
     @Test
-    void receiversCarryOnlySecretKeysAndReferenceDescriptions() {
+    void aSectionsViewReachesTemplatesUnderItsKey() {
         RenderedValues rendered = render("context", ValuesTestConfigs.exampleConfig(profile, Map.of()));
 
         assertThat(rendered.values().get("receivers")).isEqualTo(List.of(
                 Map.of("name", "team-slack", "type", "slack", "settings", Map.of("channel", "#alerts"),
-                        "credentials", List.of(Map.of("field", "apiUrl", "secretKey", "team-slack-apiUrl", "reference", "env:SLACK_WEBHOOK_URL"))),
-                Map.of("name", "oncall-pagerduty", "type", "pagerduty", "settings", Map.of(),
-                        "credentials", List.of(Map.of("field", "routingKey", "secretKey", "oncall-pagerduty-routingKey",
-                                "reference", "secret:pagerduty/routing-key")))));
+                        "credentials", List.of(Map.of("field", "apiUrl", "secretKey", "team-slack-apiUrl", "reference", "env:SLACK_WEBHOOK_URL")))));
         assertThat(rendered.values().get("routes")).isEqualTo(List.of(
-                Map.of("matchers", List.of("severity=\"critical\""), "receiver", "oncall-pagerduty", "continue", true)));
+                Map.of("matchers", List.of("severity=\"critical\""), "receiver", "team-slack", "continue", true)));
     }
 
     @Test
@@ -250,13 +247,6 @@ class ValuesRendererTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> logs = (Map<String, Object>) rendered.values().get("logs");
         assertThatThrownBy(() -> logs.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
-    }
-
-    @Test
-    void receiverSettingsBecomeAlertmanagerFieldNames() {
-        assertThat(TemplateContext.snakeCase("authUsername")).isEqualTo("auth_username");
-        assertThat(TemplateContext.snakeCase("smarthost")).isEqualTo("smarthost");
-        assertThat(TemplateContext.snakeCase("requireTls")).isEqualTo("require_tls");
     }
 
     private RenderedValues render(String fixture, BootstrapConfig config) {

@@ -1,14 +1,7 @@
 package dev.obsbootstrap.core.values;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
 import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogCollector;
-import dev.obsbootstrap.core.config.BootstrapConfig.LogsSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
-import dev.obsbootstrap.core.config.BootstrapConfig.SecretRef;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.InstallMode;
@@ -36,28 +29,37 @@ public final class ValuesTestConfigs {
         return new Profile(name, name + " profile for tests", Map.of(), Duration.ofMinutes(2), requireMemoryLimits, phases, settings);
     }
 
-    /** The example config: Alloy, Loki auth on with tenant "obs", a Slack and a PagerDuty receiver, critical to PagerDuty. */
+    /**
+     * The example config as core's fixture templates see it: a {@code logs} and an {@code alerting} section whose
+     * template views have the shape the stack modules' sections give (their own tests pin the real views).
+     */
     public static BootstrapConfig exampleConfig(Profile profile, Map<String, Map<String, Object>> values) {
-        Receiver slack = new Receiver("team-slack", ReceiverType.SLACK, Map.of("channel", "#alerts"),
-                Map.of("apiUrl", new SecretRef.FromEnv("SLACK_WEBHOOK_URL")));
-        Receiver pagerduty = new Receiver("oncall-pagerduty", ReceiverType.PAGERDUTY, Map.of(),
-                Map.of("routingKey", new SecretRef.FromSecret("pagerduty", "routing-key")));
-        AlertingSettings alerting = new AlertingSettings(List.of(slack, pagerduty), "team-slack",
-                List.of(new Route(List.of("severity=\"critical\""), "oncall-pagerduty", true)), List.of("alertname", "namespace"));
-        return config(profile, new LogsSettings(LogCollector.ALLOY, true, "obs"), alerting, values);
+        Map<String, Object> logs = Map.of("collector", "alloy", "authEnabled", true, "tenant", "obs");
+        Map<String, Object> alerting = Map.of(
+                "receivers", List.of(
+                        Map.of("name", "team-slack", "type", "slack", "settings", Map.of("channel", "#alerts"),
+                                "credentials", List.of(Map.of("field", "apiUrl", "secretKey", "team-slack-apiUrl",
+                                        "reference", "env:SLACK_WEBHOOK_URL")))),
+                "routes", List.of(Map.of("matchers", List.of("severity=\"critical\""), "receiver", "team-slack", "continue", true)),
+                "credentialsSecret", "obs-alertmanager-receivers");
+        return config(profile, Map.of("logs", view(logs), "alerting", view(alerting)), values);
     }
 
-    /** No receivers, Loki auth off. */
+    /** No phase sections at all. */
     public static BootstrapConfig minimalConfig(Profile profile) {
-        return config(profile, new LogsSettings(LogCollector.ALLOY, false, "fake"),
-                new AlertingSettings(List.of(), AlertingSettings.NULL_RECEIVER, List.of(), List.of()), Map.of());
+        return config(profile, Map.of(), Map.of());
     }
 
-    public static BootstrapConfig config(Profile profile, LogsSettings logs, AlertingSettings alerting,
+    public static BootstrapConfig config(Profile profile, Map<String, BootstrapConfig.Section> sections,
                                          Map<String, Map<String, Object>> values) {
         Map<String, Boolean> phases = new java.util.LinkedHashMap<>(profile.phases());
         return new BootstrapConfig("test-config.yaml", profile,
-                new ClusterSettings("", NAMESPACE, List.of(), List.of()), phases, Map.of(), values, logs, alerting);
+                new ClusterSettings("", NAMESPACE, List.of(), List.of()), phases, Map.of(), values, sections);
+    }
+
+    /** A section known only by what templates see of it. */
+    public static BootstrapConfig.Section view(Map<String, Object> templateView) {
+        return new BootstrapConfig.Section(templateView, templateView, List.of(), Map.of());
     }
 
     /** A component whose values template is a test fixture resource. */

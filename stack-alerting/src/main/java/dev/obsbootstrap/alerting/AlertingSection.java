@@ -1,14 +1,18 @@
-package dev.obsbootstrap.core.config;
+package dev.obsbootstrap.alerting;
 
-import dev.obsbootstrap.core.config.BootstrapConfig.AlertingSettings;
-import dev.obsbootstrap.core.config.BootstrapConfig.Receiver;
-import dev.obsbootstrap.core.config.BootstrapConfig.ReceiverType;
-import dev.obsbootstrap.core.config.BootstrapConfig.Route;
-import dev.obsbootstrap.core.config.BootstrapConfig.SecretRef;
+import dev.obsbootstrap.alerting.AlertingSettings.Receiver;
+import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
+import dev.obsbootstrap.alerting.AlertingSettings.Route;
+import dev.obsbootstrap.core.config.Checks;
+import dev.obsbootstrap.core.config.ConfigSection;
+import dev.obsbootstrap.core.config.DidYouMean;
+import dev.obsbootstrap.core.config.NodeReader;
+import dev.obsbootstrap.core.config.YamlTree;
 import dev.obsbootstrap.core.config.YamlTree.ListNode;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.config.YamlTree.Scalar;
+import dev.obsbootstrap.core.secret.SecretRef;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,10 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code alerting:} section: receivers (plain settings checked per type, credentials only as references),
- * the root route and child routes (every receiver they name must exist).
+ * The {@code alerting:} section of the config, which the alerting phase owns: receivers (plain settings checked per
+ * type, credentials only as references), the root route and child routes (every receiver they name must exist).
  */
-final class AlertingReader {
+public final class AlertingSection implements ConfigSection<AlertingSettings> {
+    public static final String KEY = "alerting";
     static final List<String> DEFAULT_GROUP_BY = List.of("alertname", "namespace");
     private static final List<String> ALERTING_KEYS = List.of("receivers", "route", "routes");
     private static final List<String> ROUTE_KEYS = List.of("receiver", "groupBy");
@@ -55,16 +60,94 @@ final class AlertingReader {
                     List.of("to", "from", "smarthost"),
                     List.of("authPassword"), List.of(), List.of("requireTls", "sendResolved")));
 
-    private final NodeReader reader;
-    private final ConfigProblems problems;
-
-    AlertingReader(NodeReader reader, ConfigProblems problems) {
-        this.reader = reader;
-        this.problems = problems;
+    @Override
+    public String key() {
+        return KEY;
     }
 
-    AlertingSettings read(MapNode root) {
-        Optional<MapNode> alerting = reader.mapField(root, "", "alerting");
+    @Override
+    public Class<AlertingSettings> type() {
+        return AlertingSettings.class;
+    }
+
+    @Override
+    public AlertingSettings read(NodeReader reader, Optional<MapNode> alerting, String path) {
+        return new Reading(reader).read(alerting);
+    }
+
+    /** Receivers no route uses are defined for nothing: worth a warning, not an error. */
+    @Override
+    public List<String> warnings(AlertingSettings alerting, String source) {
+        List<String> warnings = new ArrayList<>();
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        routed.add(alerting.defaultReceiver());
+        alerting.routes().forEach(route -> routed.add(route.receiver()));
+        for (Receiver receiver : alerting.receivers()) {
+            if (!routed.contains(receiver.name())) {
+                warnings.add(source + ": alerting.receivers: receiver '" + receiver.name()
+                        + "' is defined but no route sends alerts to it; name it in alerting.route or alerting.routes");
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * config.alerting.{defaultReceiver, groupBy, credentialsSecret}, .receivers[].{name, type, settings.&lt;alertmanager_field&gt;,
+     * credentials[].{field, secretKey, reference}}, .routes[].{matchers, receiver, continue}. Credentials appear only
+     * as the Secret key that will hold them and their reference (env:NAME, secret:name/key), never as values.
+     */
+    @Override
+    public Map<String, Object> templateView(AlertingSettings alerting) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        List<Object> receivers = new ArrayList<>();
+        for (Receiver receiver : alerting.receivers()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", receiver.name());
+            entry.put("type", receiver.type().name().toLowerCase(Locale.ROOT));
+            Map<String, Object> settings = new java.util.TreeMap<>();
+            receiver.settings().forEach((key, value) -> settings.put(snakeCase(key), value));
+            entry.put("settings", settings);
+            List<Object> credentials = new ArrayList<>();
+            new java.util.TreeMap<>(receiver.credentials()).forEach((field, reference) -> {
+                Map<String, Object> credential = new LinkedHashMap<>();
+                credential.put("field", field);
+                credential.put("secretKey", ReceiverCredentialsSecret.key(receiver.name(), field));
+                credential.put("reference", reference.describe());
+                credentials.add(credential);
+            });
+            entry.put("credentials", credentials);
+            receivers.add(entry);
+        }
+        map.put("receivers", receivers);
+        map.put("defaultReceiver", alerting.defaultReceiver());
+        List<Object> routes = new ArrayList<>();
+        for (Route route : alerting.routes()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("matchers", List.copyOf(route.matchers()));
+            entry.put("receiver", route.receiver());
+            entry.put("continue", route.continueMatching());
+            routes.add(entry);
+        }
+        map.put("routes", routes);
+        map.put("groupBy", List.copyOf(alerting.groupBy()));
+        map.put("credentialsSecret", ReceiverCredentialsSecret.NAME);
+        return map;
+    }
+
+    /** authUsername -> auth_username: receiver settings become Alertmanager's own field names. */
+    static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** One read of the section: problems go to the reader, names seen so far are kept for route checks. */
+    private static final class Reading {
+    private final NodeReader reader;
+
+    Reading(NodeReader reader) {
+        this.reader = reader;
+    }
+
+    AlertingSettings read(Optional<MapNode> alerting) {
         alerting.ifPresent(map -> reader.allowOnly(map, "alerting", ALERTING_KEYS));
         Map<String, Node> receiverNames = new LinkedHashMap<>();
         List<Receiver> receivers = alerting.flatMap(map -> reader.listField(map, "alerting", "receivers"))
@@ -196,7 +279,7 @@ final class AlertingReader {
     private Optional<SecretRef> credential(Node node, String path) {
         if (node instanceof Scalar) {
             // the user may have pasted the secret: hide the --set value in every message about it
-            problems.markSensitive(node.location());
+            reader.markSensitive(node.location());
             reader.problem(node.location().redacted(), path, "a credential must not be written into the config; "
                     + "reference it with {fromEnv: VARIABLE} (read from the environment of obs-bootstrap) or "
                     + "{secret: {name: SECRET, key: KEY}} (an existing Secret in the stack namespace)");
@@ -270,7 +353,7 @@ final class AlertingReader {
             for (int m = 0; m < matchers.size() && m < matcherNodes.size(); m++) {
                 String matcherPath = NodeReader.index(path + ".matchers", m);
                 Node matcherNode = matcherNodes.get(m);
-                Checks.matcher(matchers.get(m)).ifPresent(message -> reader.problem(matcherNode, matcherPath, message));
+                RouteMatchers.problemWith(matchers.get(m)).ifPresent(message -> reader.problem(matcherNode, matcherPath, message));
             }
             Optional<String> receiver = receiverRef(route.get(), path, names, true);
             boolean continueMatching = reader.boolField(route.get(), path, "continue").orElse(false);
@@ -305,5 +388,6 @@ final class AlertingReader {
         List<String> known = new ArrayList<>(names.keySet());
         known.add(AlertingSettings.NULL_RECEIVER);
         return known;
+    }
     }
 }

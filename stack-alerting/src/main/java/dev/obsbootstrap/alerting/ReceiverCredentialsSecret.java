@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.values;
+package dev.obsbootstrap.alerting;
 
 import java.util.Objects;
 
