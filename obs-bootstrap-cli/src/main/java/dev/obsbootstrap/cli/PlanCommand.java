@@ -80,7 +80,7 @@ public final class PlanCommand extends BaseCommand {
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
         List<Finding> findings = new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),
-                secretValues(secrets)).check(bundle);
+                secretValues(secrets)).withOperatorResources(catalog().operatorResources()).check(bundle);
         List<String> files = new PlanBundleWriter().write(bundle, findings, out);
         for (Finding finding : findings) {
             if (finding.isError()) {

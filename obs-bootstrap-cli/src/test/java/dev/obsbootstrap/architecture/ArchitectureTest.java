@@ -8,6 +8,9 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -15,14 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The structure the folder list promises, checked on the compiled classes of every module (this module sees them all):
- * the engine's packages form layers with no upward import and no cycle, bootstrap-core imports no stack module, the
- * stack modules import no other stack module, and the CLI imports no stack module (it finds phases with ServiceLoader).
+ * the engine's packages form layers with no upward import and no cycle, bootstrap-core imports no stack module, a
+ * stack module imports another only through the published probe kits, and the CLI imports no stack module (it finds phases with ServiceLoader).
  * See docs/architecture.md for the map.
  */
 class ArchitectureTest {
     private static final String CORE = "dev.obsbootstrap.core";
     private static final String[] STACKS = {"dev.obsbootstrap.metrics..", "dev.obsbootstrap.logs..", "dev.obsbootstrap.traces..",
             "dev.obsbootstrap.alerting..", "dev.obsbootstrap.grafana.."};
+    /** Packages of stack-metrics other stack modules may import: the Grafana and Prometheus probes. */
+    private static final String[] PROBE_KITS = {"dev.obsbootstrap.metrics.grafana..", "dev.obsbootstrap.metrics.prometheus.."};
 
     private static JavaClasses production;
 
@@ -91,17 +96,24 @@ class ArchitectureTest {
                 .because("the CLI finds phases with ServiceLoader and knows none of them").check(production);
     }
 
+    /**
+     * A stack module uses another only through the probe kits the metrics module publishes for the servers every signal
+     * is read through (Grafana, Prometheus); never another phase's classes.
+     */
     @Test
-    void noStackModuleImportsAnother() {
+    void noStackModuleImportsAnotherExceptThePublishedProbeKits() {
         String[] phases = {"metrics", "logs", "traces", "alerting"};
         for (String phase : phases) {
             for (String other : phases) {
                 if (!phase.equals(other)) {
-                    noClasses().that().resideInAPackage("dev.obsbootstrap." + phase + "..").should().dependOnClassesThat()
-                            .resideInAPackage("dev.obsbootstrap." + other + "..").check(production);
+                    noClasses().that().resideInAPackage("dev.obsbootstrap." + phase + "..").should().dependOnClassesThat(
+                                    resideInAPackage("dev.obsbootstrap." + other + "..").and(not(resideInAnyPackage(PROBE_KITS))))
+                            .check(production);
                 }
             }
         }
+        noClasses().that().resideInAnyPackage(PROBE_KITS).should().dependOnClassesThat().resideInAPackage("dev.obsbootstrap.metrics")
+                .because("the probe kits stand apart from the metrics phase that ships them").check(production);
     }
 
     @Test

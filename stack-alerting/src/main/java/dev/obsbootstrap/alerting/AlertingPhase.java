@@ -9,7 +9,7 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeSettings;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.error.ConfigException;
 

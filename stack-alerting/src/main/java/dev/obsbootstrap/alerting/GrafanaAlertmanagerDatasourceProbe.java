@@ -1,7 +1,7 @@
 package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.probe.Evidence;
-import dev.obsbootstrap.core.probe.GrafanaLogin;
+import dev.obsbootstrap.metrics.grafana.GrafanaLogin;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.Probe;

@@ -1,7 +1,7 @@
 package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.logs.LogsSettings.LogCollector;
-import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import tools.jackson.databind.JsonNode;

@@ -6,11 +6,11 @@ import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
-import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,12 +4,12 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
-import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeSettings;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
 
 import java.time.Duration;

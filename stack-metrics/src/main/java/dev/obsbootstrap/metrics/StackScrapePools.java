@@ -2,7 +2,7 @@ package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe.Pool;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe.Pool;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.obsbootstrap.metrics;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
 import dev.obsbootstrap.core.testing.TestConfigs;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakeServer;
 import dev.obsbootstrap.core.testing.LocalPrometheus;

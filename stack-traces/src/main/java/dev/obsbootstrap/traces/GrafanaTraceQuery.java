@@ -1,6 +1,6 @@
 package dev.obsbootstrap.traces;
 
-import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.RunIds;

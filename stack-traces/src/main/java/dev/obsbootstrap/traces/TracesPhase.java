@@ -4,10 +4,10 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.core.probe.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.probe.ScrapePoolsProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 
 import java.time.Duration;
 import java.util.ArrayList;

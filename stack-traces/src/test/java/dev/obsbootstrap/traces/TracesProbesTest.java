@@ -2,7 +2,7 @@ package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.probe.DatasourceHealthProbe;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;

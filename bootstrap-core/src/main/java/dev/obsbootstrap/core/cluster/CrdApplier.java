@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Applies CustomResourceDefinitions the way Helm cannot: server-side (the Prometheus Operator's CRDs exceed the
+ * Applies CustomResourceDefinitions the way Helm cannot: server-side (some operators' CRDs exceed the
  * 256 KiB last-applied annotation that client-side apply needs), with field manager {@value #FIELD_MANAGER} forcing
  * conflicts (so it also upgrades CRDs that Helm installed once and never touches again), then waits until each is
  * Established so charts that render custom resources can be installed next.

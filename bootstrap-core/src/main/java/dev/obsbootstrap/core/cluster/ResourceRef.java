@@ -46,7 +46,7 @@ public record ResourceRef(String apiVersion, String kind, String namespace, Stri
         return new ResourceRef("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", name);
     }
 
-    /** A one-string form that {@link #parse} reads back: "apps/v1 Deployment obs loki-gateway" ("-" for no namespace). */
+    /** A one-string form that {@link #parse} reads back: "apps/v1 Deployment obs store-gateway" ("-" for no namespace). */
     public String key() {
         return apiVersion + " " + kind + " " + (namespace.isEmpty() ? "-" : namespace) + " " + name;
     }
@@ -60,7 +60,7 @@ public record ResourceRef(String apiVersion, String kind, String namespace, Stri
         return java.util.Optional.of(new ResourceRef(parts[0], parts[1], parts[2].equals("-") ? "" : parts[2], parts[3]));
     }
 
-    /** For messages: "Deployment obs/loki-gateway", "CustomResourceDefinition prometheuses.monitoring.coreos.com". */
+    /** For messages: "Deployment obs/store-gateway", "CustomResourceDefinition widgets.example.com". */
     public String describe() {
         return kind + " " + (namespace.isEmpty() ? name : namespace + "/" + name);
     }

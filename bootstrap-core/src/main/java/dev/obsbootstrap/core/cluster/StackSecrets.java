@@ -18,8 +18,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Creates the Secrets the phases declare ({@link StackSecret}) before their charts are installed: Grafana's admin login
- * (so the grafana chart never calls {@code lookup} while rendering) and the Alertmanager receivers' credentials.
+ * Creates the Secrets the phases declare ({@link StackSecret}) before their charts are installed: a UI's admin login
+ * (so its chart never calls {@code lookup} while rendering) and credentials copied from the environment.
  * Values only ever travel from their source (the environment, another Secret, {@link SecureRandom}) into a Secret:
  * they are not returned, logged or put in messages.
  */
@@ -104,7 +104,7 @@ public final class StackSecrets {
     /**
      * Makes the declared Secret exist. A {@code replace} Secret is rewritten from its sources whenever they changed
      * (receiver credentials follow the config; dropped keys disappear). Otherwise an existing Secret is kept and only
-     * completed with keys it lacks: a generated password is made once and never regenerated under Grafana.
+     * completed with keys it lacks: a generated password is made once and never regenerated under the server that uses it.
      * Every source is resolved before anything is written.
      *
      * @throws ConfigException when a variable is unset or empty, or a referenced Secret or key does not exist

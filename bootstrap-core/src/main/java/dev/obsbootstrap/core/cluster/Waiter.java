@@ -223,7 +223,7 @@ public final class Waiter {
 
     /**
      * The Deployments, StatefulSets and DaemonSets an operator created for a release, found by label selector
-     * ({@code ComponentSpec.operatorWorkloads}, like {@code app.kubernetes.io/name=prometheus}). Waits up to
+     * ({@code ComponentSpec.operatorWorkloads}, like {@code app.kubernetes.io/name=server}). Waits up to
      * {@code timeout} for each selector to match at least one, because the operator creates them after Helm returns.
      *
      * @throws ConfigException  for a selector that is not a comma-separated list of key=value

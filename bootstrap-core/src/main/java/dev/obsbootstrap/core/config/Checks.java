@@ -57,8 +57,8 @@ public final class Checks {
     public static Optional<String> repository(String value) {
         if (!value.startsWith("https://") && !value.startsWith("oci://")) {
             return Optional.of("'" + NodeReader.echo(value) + "' is not a chart repository: write an https:// URL "
-                    + "(https://prometheus-community.github.io/helm-charts) or an oci:// registry path "
-                    + "(oci://ghcr.io/prometheus-community/charts)");
+                    + "(https://charts.example.org/stable) or an oci:// registry path "
+                    + "(oci://ghcr.io/example/charts)");
         }
         try {
             URI uri = new URI(value);

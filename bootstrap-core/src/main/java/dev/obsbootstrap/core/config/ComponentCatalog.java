@@ -15,15 +15,18 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every component obs-bootstrap can install, read from charts-values {@code obs-bootstrap/catalog.yaml}: pinned
- * charts, release names, fullnames, endpoints and Grafana datasource UIDs. {@link #topology} combines it with a
- * config into the {@link StackTopology} templates and probes use.
+ * Every component obs-bootstrap can install: pinned charts, release names, fullnames, endpoints, datasource UIDs and
+ * the operator-managed resource kinds plan checks like pods. It is the union of every {@code obs-bootstrap/catalog.yaml}
+ * on the classpath (the built-in one and any a phase module ships), and a component, endpoint or datasource defined by
+ * two of them is an error naming both. {@link #topology} combines it with a config into the {@link StackTopology}
+ * templates and probes use.
  */
 public final class ComponentCatalog {
     /** The classpath resource (in charts-values) this catalog is read from. */
     public static final String RESOURCE = "obs-bootstrap/catalog.yaml";
 
-    private static final List<String> TOP_KEYS = List.of("components", "endpoints", "datasources");
+    private static final List<String> TOP_KEYS = List.of("components", "endpoints", "datasources", "operatorResources");
+    private static final java.util.regex.Pattern GROUP_KIND = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
             List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
@@ -35,6 +38,7 @@ public final class ComponentCatalog {
     private final Map<String, ComponentSpec> components;
     private final Map<String, Endpoint> endpoints;
     private final Map<String, String> datasourceUids;
+    private final java.util.Set<String> operatorResources;
 
     /**
      * An endpoint as the catalog declares it: a Service port of a component, not yet placed in a namespace.
@@ -56,16 +60,28 @@ public final class ComponentCatalog {
     }
 
     private ComponentCatalog(String source, Map<String, ComponentSpec> components, Map<String, Endpoint> endpoints,
-                             Map<String, String> datasourceUids) {
+                             Map<String, String> datasourceUids, java.util.Set<String> operatorResources) {
         this.source = source;
         this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
         this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
+        this.operatorResources = Collections.unmodifiableSet(new java.util.TreeSet<>(operatorResources));
     }
 
-    /** The catalog shipped in charts-values. */
+    /** Every catalog on the classpath, merged: the built-in one (charts-values) and any a phase module ships. */
     public static ComponentCatalog fromClasspath() {
-        return parse(Resources.classpathText(ComponentCatalog.class.getClassLoader(), RESOURCE), RESOURCE);
+        return fromClasspath(ComponentCatalog.class.getClassLoader());
+    }
+
+    static ComponentCatalog fromClasspath(ClassLoader loader) {
+        List<Resources.Found> found = Resources.classpathTexts(loader, RESOURCE);
+        if (found.isEmpty()) {
+            throw new ConfigException(RESOURCE + ": not on the classpath; the charts-values jar must be packaged with "
+                    + "obs-bootstrap (rebuild it)");
+        }
+        Map<String, String> sources = new LinkedHashMap<>();
+        found.forEach(f -> sources.put(f.name(), f.text()));
+        return parse(sources);
     }
 
     /** A catalog file, for tests and tools that work on a checkout (charts-values/src/main/resources/...). */
@@ -75,36 +91,89 @@ public final class ComponentCatalog {
 
     /** Parses and checks a catalog; every problem is reported at once as one {@link ConfigException}. */
     public static ComponentCatalog parse(String yaml, String sourceName) {
+        return parse(Map.of(sourceName, yaml));
+    }
+
+    /**
+     * Parses, checks and merges catalog fragments (source name -> YAML), in the map's order; every problem of every
+     * fragment is reported at once as one {@link ConfigException}.
+     */
+    public static ComponentCatalog parse(Map<String, String> fragments) {
         ConfigProblems problems = new ConfigProblems();
-        Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
-        problems.throwIfAny();
-        if (root.isEmpty()) {
-            throw new ConfigException(sourceName + ": the catalog is empty; it needs components, endpoints and datasources");
-        }
         NodeReader reader = new NodeReader(problems);
-        MapNode top = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
-        reader.allowOnly(top, "", TOP_KEYS);
-        Map<String, ComponentSpec> components = new LinkedHashMap<>();
-        reader.required(top, "", "components", "list the installable components").flatMap(n -> reader.asMap(n, "components"))
-                .ifPresent(map -> map.entries().values().forEach(entry -> component(reader, entry).ifPresent(
-                        spec -> components.put(spec.id(), spec))));
-        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-        reader.mapField(top, "", "endpoints").ifPresent(map -> map.entries().values().forEach(entry ->
-                endpoint(reader, entry, components).ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint))));
-        Map<String, String> datasources = new LinkedHashMap<>();
-        reader.mapField(top, "", "datasources").ifPresent(map -> map.entries().values().forEach(entry -> {
-            String path = "datasources." + entry.key();
-            reader.asString(entry.value(), path).ifPresent(uid -> {
-                if (uid.matches("[a-zA-Z0-9_-]{1,40}")) {
-                    datasources.put(entry.key(), uid);
-                } else {
-                    reader.problem(entry.value(), path, "'" + NodeReader.echo(uid)
-                            + "' is not a Grafana datasource UID: use up to 40 letters, digits, '-' and '_'");
-                }
-            });
-        }));
+        Map<String, MapNode> tops = new LinkedHashMap<>();
+        fragments.forEach((sourceName, yaml) -> {
+            Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
+            if (root.isPresent()) {
+                MapNode top = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
+                reader.allowOnly(top, "", TOP_KEYS);
+                tops.put(sourceName, top);
+            } else if (problems.isEmpty()) {
+                throw new ConfigException(sourceName + ": the catalog is empty; it needs components, endpoints and datasources");
+            }
+        });
         problems.throwIfAny();
-        return new ComponentCatalog(sourceName, components, endpoints, datasources);
+        Map<String, ComponentSpec> components = new LinkedHashMap<>();
+        Map<String, String> definedIn = new java.util.HashMap<>();
+        // components first, from every fragment: an endpoint may name a component of another fragment
+        tops.forEach((sourceName, top) -> {
+            Optional<MapNode> map = fragments.size() == 1
+                    ? reader.required(top, "", "components", "list the installable components").flatMap(n -> reader.asMap(n, "components"))
+                    : reader.mapField(top, "", "components");
+            map.ifPresent(entries -> entries.entries().values().forEach(entry -> {
+                if (once(reader, definedIn, "components", entry, sourceName)) {
+                    component(reader, entry).ifPresent(spec -> components.put(spec.id(), spec));
+                }
+            }));
+        });
+        if (components.isEmpty() && fragments.size() > 1 && problems.isEmpty()) {
+            throw new ConfigException(String.join(", ", fragments.keySet()) + ": no catalog lists any component");
+        }
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        Map<String, String> datasources = new LinkedHashMap<>();
+        java.util.Set<String> operatorResources = new java.util.TreeSet<>();
+        tops.forEach((sourceName, top) -> {
+            reader.mapField(top, "", "endpoints").ifPresent(map -> map.entries().values().forEach(entry -> {
+                if (once(reader, definedIn, "endpoints", entry, sourceName)) {
+                    endpoint(reader, entry, components).ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint));
+                }
+            }));
+            reader.mapField(top, "", "datasources").ifPresent(map -> map.entries().values().forEach(entry -> {
+                String path = "datasources." + entry.key();
+                if (!once(reader, definedIn, "datasources", entry, sourceName)) {
+                    return;
+                }
+                reader.asString(entry.value(), path).ifPresent(uid -> {
+                    if (uid.matches("[a-zA-Z0-9_-]{1,40}")) {
+                        datasources.put(entry.key(), uid);
+                    } else {
+                        reader.problem(entry.value(), path, "'" + NodeReader.echo(uid)
+                                + "' is not a datasource UID: use up to 40 letters, digits, '-' and '_'");
+                    }
+                });
+            }));
+            reader.stringsField(top, "", "operatorResources").ifPresent(kinds -> kinds.forEach(kind -> {
+                if (GROUP_KIND.matcher(kind).matches()) {
+                    operatorResources.add(kind);
+                } else {
+                    reader.problem(top.entries().get("operatorResources").value(), "operatorResources", "'" + NodeReader.echo(kind)
+                            + "' is not GROUP/Kind (like example.com/Widget)");
+                }
+            }));
+        });
+        problems.throwIfAny();
+        return new ComponentCatalog(String.join(", ", fragments.keySet()), components, endpoints, datasources, operatorResources);
+    }
+
+    /** True the first time a key of a section is seen across fragments; a second definition is a problem naming both. */
+    private static boolean once(NodeReader reader, Map<String, String> definedIn, String section, Entry entry, String sourceName) {
+        String previous = definedIn.putIfAbsent(section + "." + entry.key(), sourceName);
+        if (previous != null) {
+            reader.problem(entry.keyLocation(), section + "." + entry.key(), "also defined in " + previous
+                    + "; each " + section.substring(0, section.length() - 1) + " must come from one catalog");
+            return false;
+        }
+        return true;
     }
 
     private static Optional<ComponentSpec> component(NodeReader reader, Entry entry) {
@@ -223,7 +292,15 @@ public final class ComponentCatalog {
         return endpoints;
     }
 
-    /** Datasource name (prometheus, loki, tempo, alertmanager) -> Grafana datasource UID. */
+    /**
+     * {@code group/Kind} of custom resources whose {@code spec.image} and {@code spec.resources} describe pods an
+     * operator creates later: plan checks them as it checks containers.
+     */
+    public java.util.Set<String> operatorResources() {
+        return operatorResources;
+    }
+
+    /** Datasource name -> datasource UID, as the values templates provision them and probes query them. */
     public Map<String, String> datasourceUids() {
         return datasourceUids;
     }

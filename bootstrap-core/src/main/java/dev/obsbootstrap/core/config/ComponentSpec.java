@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One installable component as the catalog ({@code charts-values obs-bootstrap/catalog.yaml}) declares it.
  *
- * @param id                catalog id (kube-prometheus-stack, loki, alloy, ...)
+ * @param id                catalog id (the key under {@code components:})
  * @param chart             the pinned chart
  * @param release           Helm release name
  * @param fullname          the chart's fullnameOverride: every Service of the release is named from it

@@ -178,7 +178,7 @@ final class ConfigReader {
 
     /**
      * An OCI repository is the registry path the chart name is appended to. People often paste the full chart
-     * reference ({@code oci://ghcr.io/org/charts/loki}) instead; drop the name so it is not appended twice.
+     * reference ({@code oci://ghcr.io/org/charts/mychart}) instead; drop the name so it is not appended twice.
      */
     static String normalizeOci(String repository, String name) {
         String trimmed = repository.endsWith("/") ? repository.substring(0, repository.length() - 1) : repository;

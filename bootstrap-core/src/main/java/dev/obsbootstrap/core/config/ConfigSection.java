@@ -33,7 +33,7 @@ public interface ConfigSection<T> {
 
     /**
      * Headers every probe request to an endpoint must carry because of these settings (endpoint name -> header ->
-     * value), like Loki's tenant header when {@code logs.auth} is on: probes of any phase that reach that endpoint
+     * value), like a tenant header when multi-tenancy is on: probes of any phase that reach that endpoint
      * get them from {@code ProbeContext.headers}, without knowing whose setting it is. None by default.
      */
     default Map<String, Map<String, String>> endpointHeaders(T settings) {

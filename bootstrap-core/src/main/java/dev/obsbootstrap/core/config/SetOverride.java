@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * One {@code --set path=value} (or a dedicated option such as {@code --namespace obs}, see {@link #forOption}):
- * a dotted key path ({@code values.loki.loki.auth_enabled}, list items as
+ * a dotted key path ({@code values.mychart.server.replicas}, list items as
  * {@code alerting.receivers[0].url}, a literal dot in a key as {@code \.}) and a value read as YAML
  * ({@code false}, {@code 18.12.0}, {@code [a,b]}, {@code {fromEnv: URL}}). It is applied to the config's YAML tree
  * before validation, so a --set value is checked exactly like the same value in the file.

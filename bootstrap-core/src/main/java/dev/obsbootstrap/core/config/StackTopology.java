@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Every release name, service name, port and Grafana datasource UID of the stack, derived in one place from the
+ * Every release name, service name, port and datasource UID of the stack, derived in one place from the
  * catalog and the config. Templates read it as {@code topology.*}; probes resolve endpoints through it.
  * Nothing else may spell another component's service name.
  */

@@ -34,7 +34,7 @@ public final class Redactor {
             + "|routing[_-]?key|credentials?)";
     /**
      * {@code =}, or a colon followed by a space or quote (YAML, headers, JSON), so that the reference
-     * {@code secret:grafana-admin/password}, which names a secret rather than holding one, survives. The key may be quoted.
+     * {@code secret:ui-admin/password}, which names a secret rather than holding one, survives. The key may be quoted.
      */
     private static final String SEPARATOR = "[\"']?\\s*(?:=|:(?=[\\s\"']))\\s*";
 
@@ -57,7 +57,7 @@ public final class Redactor {
                     MASK),
             new Rule(Pattern.compile("(?i)(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]+"), "$1" + MASK),
             // key=value, key: value, "key": "value". A colon must be followed by a space or quote, so that
-            // the reference "secret:grafana-admin/password" (which names, not holds, a secret) survives.
+            // the reference "secret:ui-admin/password" (which names, not holds, a secret) survives.
             quotedSecretValue('"'),
             quotedSecretValue('\''),
             new Rule(Pattern.compile("(?i)(" + SECRET_KEY + ")(" + SEPARATOR + ")[^\\s\"'<&,;}]+"), "$1$2" + MASK));

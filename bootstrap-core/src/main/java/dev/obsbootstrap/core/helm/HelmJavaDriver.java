@@ -104,7 +104,7 @@ public final class HelmJavaDriver implements HelmDriver {
             String message = helmMessage(e).replace(values.toString(), VALUES_FILE_NAME);
             String hint = message.contains("error calling lookup")
                     ? " (the chart looked up a live object while rendering; set the value that makes the lookup unnecessary,"
-                      + " for Grafana admin.existingSecret and persistence.lookupVolumeName=false)"
+                      + " like an existing Secret for an admin login, or lookup switches the chart offers)"
                     : "";
             throw new ConfigException("Helm cannot render " + spec.describe() + " for Kubernetes " + kubeVersion + ": "
                     + message + hint, e);

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A Helm release (one revision of it) as Helm reports it.
  *
- * @param chart       {@code name-version}, Helm's spelling (loki-18.11.0)
+ * @param chart       {@code name-version}, Helm's spelling (store-1.2.0)
  * @param appVersion  the chart's appVersion, "" when the chart has none
  * @param description Helm's description of the revision ("Install complete", ours: "obs-bootstrap run ..."), "" when not known
  * @param manifest    the rendered manifests of this revision; "" when not known ({@link HelmDriver#status},

@@ -15,7 +15,7 @@ import java.util.Objects;
  * where it goes and with which values. {@code valuesYaml} is what Helm reads; {@code values} is the same
  * content as a map, for callers that inspect it. Values may hold YAML nulls (charts use them to delete a default).
  *
- * @param componentId catalog id (loki, alloy, ...)
+ * @param componentId catalog id
  * @param chartPath   an unpacked chart directory or a {@code .tgz}
  * @param timeout     how long Helm may take for the install or upgrade
  */
@@ -43,7 +43,7 @@ public record ReleaseSpec(
         Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** "release obs-loki (loki@18.11.0) in namespace observability", the way messages name a release. */
+    /** "release obs-store (store@1.2.0) in namespace observability", the way messages name a release. */
     public String describe() {
         return "release " + releaseName + " (" + chart.coordinate() + ") in namespace " + namespace;
     }

@@ -16,7 +16,7 @@ public record ManifestDocument(int number, String source, Object body, String er
         Objects.requireNonNull(error, "error");
     }
 
-    /** "document 3 (kube-prometheus-stack/templates/grafana/configmap.yaml)": how findings name an unnamed document. */
+    /** "document 3 (mychart/templates/dashboards/configmap.yaml)": how findings name an unnamed document. */
     public String describe() {
         return "document " + number + (source.isEmpty() ? "" : " (" + source + ")");
     }

@@ -62,7 +62,7 @@ public record ManifestObject(String apiVersion, String kind, String name, String
         return kind.endsWith("List") && body.get("items") instanceof List<?>;
     }
 
-    /** "StatefulSet observability/obs-loki"; namespaced objects without a namespace are shown in the release's. */
+    /** "StatefulSet observability/obs-store"; namespaced objects without a namespace are shown in the release's. */
     /** Whether this kind lives outside namespaces: Helm leaves such objects without one. */
     public boolean clusterScoped() {
         return CLUSTER_SCOPED.contains(kind);

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * The one reader of the multi-document YAML Helm renders (a release manifest, a chart's CRDs), for everything that
  * reads it: plan's checks, waits, diagnostics, CRD applies. Scalars resolve as in YAML 1.2, the way Kubernetes reads
  * them: {@code on}, {@code yes} and {@code 2024-01-01} stay strings and {@code 1:20} is not a number. The default
- * 3 MB input limit is raised because the Prometheus Operator CRDs (and a chart's dashboards) are larger.
+ * 3 MB input limit is raised because some operators' CRDs (and a chart's dashboards) are larger.
  */
 public final class Manifests {
     private static final int CODE_POINT_LIMIT = 64 * 1024 * 1024;

@@ -51,8 +51,8 @@ public interface Phase {
     }
 
     /**
-     * Endpoint name -> where the login for it lives in the cluster, for probes that authenticate (Grafana's admin
-     * login, in the phase that installs Grafana). The CLI hands every phase's to the probe context; none by default.
+     * Endpoint name -> where the login for it lives in the cluster, for probes that authenticate (a UI's admin
+     * login, in the phase that installs that UI). The CLI hands every phase's to the probe context; none by default.
      */
     default Map<String, SecretCredentials> probeCredentials(StackTopology topology) {
         return Map.of();

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One problem a static check found in the bundle.
  *
- * @param file    bundle-relative file ("02-logs/obs-loki.manifests.yaml")
- * @param subject what in the file ("StatefulSet observability/obs-loki container 'loki'"), "" for the file as a whole
+ * @param file    bundle-relative file ("02-logs/obs-store.manifests.yaml")
+ * @param subject what in the file ("StatefulSet observability/obs-store container 'store'"), "" for the file as a whole
  * @param message what is wrong and what to do; never a secret value
  */
 public record Finding(Severity severity, String file, String subject, String message) {
@@ -32,7 +32,7 @@ public record Finding(Severity severity, String file, String subject, String mes
         return severity == Severity.ERROR;
     }
 
-    /** {@code 02-logs/obs-loki.manifests.yaml: StatefulSet observability/obs-loki container 'loki': no memory limit}. */
+    /** {@code 02-logs/obs-store.manifests.yaml: StatefulSet observability/obs-store container 'store': no memory limit}. */
     @Override
     public String toString() {
         return file + ": " + (subject.isEmpty() ? "" : subject + ": ") + message;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The Kubernetes version charts are rendered for, and where it came from. Helm alone assumes 1.20, which
- * kube-prometheus-stack and loki refuse, so plan always passes one.
+ * some charts refuse, so plan always passes one.
  *
  * @param source "--kube-version", "cluster" or "default", for the summary and README
  */

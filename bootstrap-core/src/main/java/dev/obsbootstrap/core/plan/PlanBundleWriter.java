@@ -419,7 +419,7 @@ public final class PlanBundleWriter {
         return aliases.get(chart.repository()) + "/" + chart.name();
     }
 
-    /** A `helm repo add` name per https repository: the GitHub Pages owner, else the host ("grafana", "prometheus-community"). */
+    /** A `helm repo add` name per https repository: the GitHub Pages owner, else the host ("charts", "example-org"). */
     static Map<String, String> repositoryAliases(PlanBundle bundle) {
         Map<String, String> aliases = new LinkedHashMap<>();
         Set<String> taken = new TreeSet<>();
@@ -504,7 +504,7 @@ public final class PlanBundleWriter {
         md.append("- Helm hooks (test pods, pre-install jobs): Helm runs them during `helm upgrade --install`.\n");
         md.append("- CRDs a chart keeps in its `crds/` directory: Helm installs those only when they are missing; the stack's\n");
         md.append("  operator CRDs come from the crds phase instead.\n");
-        md.append("- Objects an operator creates later (the Prometheus and Alertmanager StatefulSets).\n\n");
+        md.append("- Objects an operator creates later (StatefulSets an operator makes from a custom resource).\n\n");
         md.append("The bundle is deterministic: plan the same config twice and the files are identical, so `diff -r` of two\n");
         md.append("bundles shows exactly what a change would do.\n");
         return md.toString();

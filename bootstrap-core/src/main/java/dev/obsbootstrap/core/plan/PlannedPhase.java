@@ -21,12 +21,12 @@ public record PlannedPhase(int index, String id, String description, boolean ena
         return String.format("%02d-%s", index, id);
     }
 
-    /** "02-logs/obs-loki.values.yaml". */
+    /** "02-logs/obs-store.values.yaml". */
     public String valuesFile(RenderedRelease release) {
         return directory() + "/" + release.spec().releaseName() + ".values.yaml";
     }
 
-    /** "02-logs/obs-loki.manifests.yaml". */
+    /** "02-logs/obs-store.manifests.yaml". */
     public String manifestsFile(RenderedRelease release) {
         return directory() + "/" + release.spec().releaseName() + ".manifests.yaml";
     }

@@ -16,8 +16,8 @@ import java.util.TreeSet;
  *   <li>every document is a Kubernetes object (apiVersion, kind, metadata.name);</li>
  *   <li>every image is pinned: a tag other than {@code latest}, or a digest;</li>
  *   <li>when the profile requires it, every container and init container requests and limits memory
- *       (and so do the Prometheus Operator's Prometheus, Alertmanager and ThanosRuler resources, whose pods the
- *       bundle does not show);</li>
+ *       (and so do the custom resources the catalog lists as {@code operatorResources}, whose pods an operator
+ *       creates later and the bundle does not show);</li>
  *   <li>no secret in the bundle: no Secret object carries data, and no known secret value appears in any file.</li>
  * </ul>
  * Findings name the bundle file and the object, never a secret's value.
@@ -25,11 +25,10 @@ import java.util.TreeSet;
 public final class StaticChecks {
     /** Shorter values would match by accident all over a bundle. */
     static final int MIN_SECRET_LENGTH = 4;
-    private static final Set<String> OPERATOR_KINDS = Set.of("Prometheus", "Alertmanager", "ThanosRuler");
-
     private final boolean requireMemoryLimits;
     private final String profile;
     private final List<SecretValue> secretValues;
+    private final Set<String> operatorResources;
 
     /**
      * @param profile             for messages: whose rule the memory check enforces
@@ -40,6 +39,22 @@ public final class StaticChecks {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.requireMemoryLimits = requireMemoryLimits;
         this.secretValues = secretValues.stream().filter(s -> s.value().length() >= MIN_SECRET_LENGTH).toList();
+        this.operatorResources = Set.of();
+    }
+
+    private StaticChecks(StaticChecks base, Set<String> operatorResources) {
+        this.profile = base.profile;
+        this.requireMemoryLimits = base.requireMemoryLimits;
+        this.secretValues = base.secretValues;
+        this.operatorResources = Set.copyOf(operatorResources);
+    }
+
+    /**
+     * These checks, also applied to custom resources of these {@code group/Kind}s ({@code ComponentCatalog.operatorResources}):
+     * their {@code spec.image} must be pinned and {@code spec.resources} must hold memory like a container's.
+     */
+    public StaticChecks withOperatorResources(java.util.Collection<String> groupKinds) {
+        return new StaticChecks(this, Set.copyOf(groupKinds));
     }
 
     /** Every finding of the bundle, in bundle order (phase, release, document). */
@@ -107,11 +122,17 @@ public final class StaticChecks {
                 }
             }
         });
-        if (object.apiVersion().startsWith("monitoring.coreos.com/") && OPERATOR_KINDS.contains(object.kind())) {
+        if (operatorResources.contains(group(object.apiVersion()) + "/" + object.kind())) {
             object.at("spec", "image").ifPresent(image -> findings.addAll(checkImage(file, subject, image)));
             findings.addAll(checkMemory(file, subject, object.at("spec", "resources").orElse(null)));
         }
         return findings;
+    }
+
+    /** "monitoring.example.com" of "monitoring.example.com/v1"; "" for the core group ("v1"). */
+    private static String group(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 
     private List<Finding> checkImage(String file, String subject, Object image) {

@@ -83,7 +83,7 @@ final class ApiServerProxy {
     /**
      * The API server's 503 for a Service without ready endpoints or a pod it cannot dial, as an unanswered reply
      * carrying its message: what an in-cluster client would see as a refused connection. Empty for the backend's own
-     * answers (a 503 "Ingester not ready" from Loki stays an answer).
+     * answers (a 503 "not ready" from the server stays an answer).
      */
     static Optional<HttpReply> unreachableBackend(HttpReply reply) {
         if (!reply.is(503)) {

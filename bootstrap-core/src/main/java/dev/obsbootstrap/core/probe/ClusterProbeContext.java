@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *
  * <p>A pod port-forward is the fallback, used only where the proxy cannot serve the endpoint, and the route says
  * why: the API server refused the proxy (403: RBAC grants no {@code services/proxy} or {@code pods/proxy}), or the
- * endpoint needs basic auth (Grafana), which the proxy cannot carry: the API server removes the
+ * endpoint needs basic auth, which the proxy cannot carry: the API server removes the
  * {@code Authorization} header once it has authenticated the caller (kubernetes
  * staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go, WithAuthentication, v1.31). A port-forward
  * dials localhost inside the pod, so it only reaches listeners bound to 0.0.0.0 or localhost; the values templates

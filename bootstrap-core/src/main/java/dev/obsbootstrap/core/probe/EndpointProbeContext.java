@@ -20,8 +20,8 @@ import java.util.TreeSet;
 /**
  * Probes against explicit URLs ({@code verify --endpoint NAME=URL}), without a cluster.
  *
- * <p>Credentials: for an endpoint named {@code grafana} the user and password come from the environment variables
- * {@code OBS_GRAFANA_USER} and {@code OBS_GRAFANA_PASSWORD} (generally {@code OBS_<NAME>_USER}/{@code _PASSWORD},
+ * <p>Credentials: for an endpoint named {@code ui} the user and password come from the environment variables
+ * {@code OBS_UI_USER} and {@code OBS_UI_PASSWORD} (generally {@code OBS_<NAME>_USER}/{@code _PASSWORD},
  * NAME upper-cased with '-' as '_'). Setting only one of the two is bad input.
  *
  * <p>Probes that need the Kubernetes API (CRDs Established) fail at once with a "needs a cluster" message here:
@@ -51,12 +51,12 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
         return new Builder(config, topology);
     }
 
-    /** The variable that holds an endpoint's user name, e.g. OBS_GRAFANA_USER. */
+    /** The variable that holds an endpoint's user name, e.g. OBS_UI_USER. */
     public static String userVariable(String endpointName) {
         return "OBS_" + endpointName.toUpperCase(Locale.ROOT).replace('-', '_') + "_USER";
     }
 
-    /** The variable that holds an endpoint's password, e.g. OBS_GRAFANA_PASSWORD. */
+    /** The variable that holds an endpoint's password, e.g. OBS_UI_PASSWORD. */
     public static String passwordVariable(String endpointName) {
         return "OBS_" + endpointName.toUpperCase(Locale.ROOT).replace('-', '_') + "_PASSWORD";
     }

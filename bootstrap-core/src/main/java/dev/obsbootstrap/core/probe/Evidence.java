@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * What a probe sent and where it found it, from this run only: ids, timestamps (the server's clock where the probe
  * read it), the route each endpoint was reached by, and the write-to-read latency (the time from the write being
- * acknowledged to the first read that returned it, on this process's monotonic clock, as loki-canary's
- * response_latency and tempo-vulture measure it). Facts keep their insertion order; keys are short kebab-case.
+ * acknowledged to the first read that returned it, on this process's monotonic clock, as the servers' own
+ * canaries measure it). Facts keep their insertion order; keys are short kebab-case.
  *
  * @param facts       key -> value, in the order they were added
  * @param writeToRead {@link #NOT_MEASURED} when the probe writes nothing (a health check)

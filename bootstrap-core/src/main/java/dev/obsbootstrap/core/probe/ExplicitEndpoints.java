@@ -28,7 +28,7 @@ public final class ExplicitEndpoints {
         for (String spec : specs) {
             int equals = spec.indexOf('=');
             if (equals <= 0 || equals == spec.length() - 1) {
-                throw new ConfigException("--endpoint '" + spec + "': write it as NAME=URL, for example prometheus=http://localhost:9090"
+                throw new ConfigException("--endpoint '" + spec + "': write it as NAME=URL, for example NAME=http://localhost:9090"
                         + " (names: " + String.join(", ", known) + ")");
             }
             String name = spec.substring(0, equals).trim();
@@ -42,7 +42,7 @@ public final class ExplicitEndpoints {
             }
             if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
                 throw new ConfigException("--endpoint '" + spec.replace(parsed.password(), Redaction.REDACTED)
-                        + "': put no credentials in the URL; Grafana's come from OBS_<NAME>_USER and OBS_<NAME>_PASSWORD");
+                        + "': put no credentials in the URL; they come from OBS_<NAME>_USER and OBS_<NAME>_PASSWORD");
             }
             if (endpoints.putIfAbsent(name, parsed) != null) {
                 throw new ConfigException("--endpoint '" + spec + "': endpoint '" + name + "' is given twice");

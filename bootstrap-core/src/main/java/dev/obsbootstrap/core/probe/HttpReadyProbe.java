@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A component's readiness endpoint answers 200 (Prometheus and Alertmanager {@code /-/ready}, Loki and Tempo
- * {@code /ready}, the collector's health_check extension {@code /}). Generic: the stack module that owns the
- * component gives its name, label and the hint for its usual causes. {@link #everyReplica} asks every ready pod
- * behind the Service, for components whose replicas each do the work (HA Prometheus, Alertmanager, the collector):
- * the Service would route around a broken one, the probe does not.
+ * A component's readiness endpoint answers 200 ({@code /-/ready}, {@code /ready}, a health extension's {@code /}).
+ * Generic: the stack module that owns the component gives its path, name, label and the hint for its usual causes.
+ * {@link #everyReplica} asks every ready pod behind the Service, for components whose replicas each do the work (an
+ * HA server, a collector): the Service would route around a broken one, the probe does not.
  */
 public final class HttpReadyProbe implements Probe {
     private final String name;
@@ -25,7 +24,7 @@ public final class HttpReadyProbe implements Probe {
     private final boolean everyReplica;
 
     /**
-     * @param component    how users know the component, for messages ("Loki", "Alertmanager")
+     * @param component    how users know the component, for messages (the name its own docs use)
      * @param notReadyHint the likely causes when it answers but is not ready, in the stack's terms
      */
     public HttpReadyProbe(String name, String proves, Duration deadline, String endpoint, String path, String component, String notReadyHint) {

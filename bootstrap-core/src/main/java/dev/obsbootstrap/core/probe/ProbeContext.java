@@ -31,7 +31,7 @@ public interface ProbeContext {
     OkHttpClient http();
 
     /**
-     * Base URL of a topology endpoint (prometheus, alertmanager, grafana, loki, tempo, otel-collector, ...).
+     * Base URL of a topology endpoint (the catalog's {@code endpoints:} names).
      *
      * @throws TerminalProbeFailure when this context has no way to reach that endpoint (an explicit-endpoint run
      *                              without {@code --endpoint NAME=URL} for it): retrying cannot help
@@ -41,7 +41,7 @@ public interface ProbeContext {
 
     /**
      * Every ready replica behind an endpoint, each with a URL that reaches that pod alone (the API server's pod
-     * proxy), for probes where replicas matter (HA Prometheus, Alertmanager, the collector): one replica that is
+     * proxy), for probes where replicas matter (an HA server whose replicas each do the work): one replica that is
      * broken fails them even when the Service would route around it. An explicit URL is one replica.
      *
      * @throws TerminalProbeFailure as {@link #endpoint}
@@ -61,19 +61,19 @@ public interface ProbeContext {
     HttpReply exchange(Request request) throws InterruptedException;
 
     /**
-     * Headers every request to an endpoint must carry because of the config (Loki's tenant header when
-     * {@code logs.auth} is on), whichever phase's setting implies them ({@code ConfigSection.endpointHeaders}).
+     * Headers every request to an endpoint must carry because of the config (a tenant header a phase's
+     * setting implies), whichever phase's setting implies them ({@code ConfigSection.endpointHeaders}).
      */
     default Headers headers(String endpointName) {
         return Headers.of(config().endpointHeaders(endpointName));
     }
 
-    /** Basic-auth credentials for an endpoint that needs them (Grafana's admin Secret); empty when none apply. */
+    /** Basic-auth credentials for an endpoint that needs them (from a phase's {@code probeCredentials}); empty when none apply. */
     Optional<BasicCredentials> credentials(String endpointName);
 
     /**
      * Where the credentials for an endpoint come from, for hints: "Secret ns/name (keys a, b)", "environment
-     * OBS_GRAFANA_USER/OBS_GRAFANA_PASSWORD", or "no credentials configured". Never the values.
+     * OBS_UI_USER/OBS_UI_PASSWORD", or "no credentials configured". Never the values.
      */
     String describeCredentials(String endpointName);
 

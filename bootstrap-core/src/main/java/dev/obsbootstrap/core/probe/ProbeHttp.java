@@ -42,7 +42,7 @@ public final class ProbeHttp {
 
     /**
      * The URL of {@code path} (relative to the endpoint's base URL, which may itself have a path such as a
-     * Grafana sub-path) plus query parameters given as name, value, name, value...
+     * UI served under a sub-path) plus query parameters given as name, value, name, value...
      */
     public static HttpUrl url(ProbeContext context, String endpoint, String path, String... query) {
         return resolve(context.endpoint(endpoint), path, query);

@@ -12,7 +12,7 @@ import java.util.Map;
  * <pre>
  * settings:
  *   probes:
- *     expectedScrapePools: [prometheus, operator, kube-state-metrics, node-exporter]
+ *     expectedScrapePools: [server, operator, kube-state-metrics, node-exporter]
  * </pre>
  */
 public final class ProbeSettings {

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** Run ids for probe data: short, lower-case, valid as a Loki or Alertmanager label value and in a log line. */
+/** Run ids for probe data: short, lower-case, valid as a label value and in a log line. */
 public final class RunIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -30,7 +30,7 @@ public final class RunIds {
 
     /**
      * The OTLP trace id (16 bytes, hex) of a run: derived from the run id, so every probe of the run (the span round
-     * trip, the TraceQL search, Grafana's Tempo query) names the same trace without passing state between probes,
+     * trip, a search, a query through the UI) names the same trace without passing state between probes,
      * and no other run can produce it.
      */
     public static String traceId(String runId) {

@@ -20,16 +20,16 @@
  * Map<String, HttpUrl> urls = ExplicitEndpoints.parse(options.endpoints(), topology.endpoints().keySet()); // ConfigException on bad text
  * try (EndpointProbeContext context = EndpointProbeContext.builder(config, topology).endpoints(urls).build()) { ... }
  *   }</pre>
- *   Basic-auth credentials come from {@code OBS_<NAME>_USER}/{@code OBS_<NAME>_PASSWORD} (Grafana:
- *   OBS_GRAFANA_USER, OBS_GRAFANA_PASSWORD). A probe whose endpoint was not given fails at once
- *   ({@link dev.obsbootstrap.core.probe.TerminalProbeFailure}, "pass --endpoint NAME=URL"); the crds probe fails at
- *   once with "needs a cluster" — leave phase crds out of such a run or report it as such.</li>
+ *   Basic-auth credentials come from {@code OBS_<NAME>_USER}/{@code OBS_<NAME>_PASSWORD} (endpoint
+ *   {@code ui}: OBS_UI_USER, OBS_UI_PASSWORD). A probe whose endpoint was not given fails at once
+ *   ({@link dev.obsbootstrap.core.probe.TerminalProbeFailure}, "pass --endpoint NAME=URL"); a probe that reads the
+ *   cluster itself fails at once with "needs a cluster".</li>
  *   <li>Cluster (the API server's service proxy for each Service, the pod proxy for every ready replica, a
  *   port-forward only where the proxy is refused or cannot carry basic auth; forwards close with the context, the
  *   client stays the caller's):
  *   <pre>{@code
  * try (ClusterProbeContext context = ClusterProbeContext.builder(config, topology, client)
- *         .credentials("grafana", MetricsPhase.grafanaAdminCredentials(topology))   // the admin Secret
+ *         .credentials("ui", new SecretCredentials("ui-admin", "user", "password"))  // from phase.probeCredentials
  *         .endpointOverrides(urls)                                                   // optional
  *         .build()) { ... }
  *   }</pre></li>
@@ -45,8 +45,8 @@
  * {@link dev.obsbootstrap.core.probe.Evidence} (what it sent, where it found it, the write-to-read latency) with its
  * attempts; the runner adds how each endpoint was reached. Where replicas matter, iterate
  * {@link dev.obsbootstrap.core.probe.ProbeContext#replicas}. Match only the stack's own objects (exact namespace and
- * name): other teams' objects in the cluster never decide a verdict. Generic probes usable by any stack module:
- * {@link dev.obsbootstrap.core.probe.HttpReadyProbe}, {@link dev.obsbootstrap.core.probe.DatasourceHealthProbe},
- * {@link dev.obsbootstrap.core.probe.GrafanaQueryProbe} and {@link dev.obsbootstrap.core.probe.ScrapePoolsProbe}.
+ * name): other teams' objects in the cluster never decide a verdict. The generic probe any stack module can use is
+ * {@link dev.obsbootstrap.core.probe.HttpReadyProbe}; probes of a particular server live in the module that installs
+ * it (see docs/architecture.md).
  */
 package dev.obsbootstrap.core.probe;

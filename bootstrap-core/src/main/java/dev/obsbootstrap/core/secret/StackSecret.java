@@ -9,9 +9,9 @@ import java.util.Objects;
  * {@link Key.Required}, the user creates it and obs-bootstrap only checks, before the first write, that it exists
  * with those keys ({@link #userProvided}).
  *
- * @param purpose for the script's comment ("Grafana admin login")
+ * @param purpose for the script's comment ("the UI's admin login")
  * @param replace true: rewritten from its sources on every run (receiver credentials follow the config);
- *                false: created once and never overwritten (a generated password must not change under Grafana)
+ *                false: created once and never overwritten (a generated password must not change under the server that uses it)
  */
 public record StackSecret(String namespace, String name, String purpose, boolean replace, List<Key> keys) {
     public StackSecret {

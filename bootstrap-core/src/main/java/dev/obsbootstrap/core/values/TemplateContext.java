@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * The variables a values template sees, as plain nested maps and lists: jinjava cannot read record accessors, and
- * maps keep keys with dashes reachable ({@code topology.endpoints['otel-collector'].url}).
+ * maps keep keys with dashes reachable ({@code topology.endpoints['my-endpoint'].url}).
  *
  * <pre>
  * config.namespace, config.profile, config.phases.&lt;phaseId&gt;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * topology.namespace
  * topology.components.&lt;id&gt;.{id, release, fullname, chart.{repository, name, version}}
  * topology.endpoints.&lt;name&gt;.{name, component, namespace, service, port, path, url, hostPort}
- * topology.datasources.&lt;name&gt;   (the Grafana datasource UID)
+ * topology.datasources.&lt;name&gt;   (a datasource UID)
  * component                          (topology.components of the component being rendered)
  * kubeVersion
  * </pre>

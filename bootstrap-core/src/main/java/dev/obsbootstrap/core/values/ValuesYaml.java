@@ -175,7 +175,7 @@ final class ValuesYaml {
 
     /**
      * YAML 1.1 turns an unquoted 2024-04-01 into a date that would be written back as a timestamp; chart values
-     * (Loki's schema "from") want the string.
+     * (a schema's "from" date) want the string.
      */
     private static final class NoTimestampResolver extends Resolver {
         @Override
@@ -186,7 +186,7 @@ final class ValuesYaml {
         }
     }
 
-    /** Multi-line strings (Alloy and Loki config blocks) are written as literal blocks, readable in a plan bundle. */
+    /** Multi-line strings (embedded config files) are written as literal blocks, readable in a plan bundle. */
     private static final class ValuesRepresenter extends Representer {
         ValuesRepresenter(DumperOptions options) {
             super(options);

@@ -35,6 +35,53 @@ class ComponentCatalogTest {
         assertThat(catalog.datasourceUids()).containsEntry("tempo", "obs-tempo").hasSize(4);
     }
 
+    /** A phase module ships its own catalog.yaml: the catalogs on the classpath are one catalog. */
+    @Test
+    void fragmentsMergeAndAnEndpointMayNameAnotherFragmentsComponent() {
+        ComponentCatalog catalog = ComponentCatalog.parse(new java.util.LinkedHashMap<>(java.util.Map.of(
+                "base.yaml", """
+                        components:
+                          store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, release: obs-store, fullname: obs-store, values: v/store.yaml.j2}
+                        operatorResources: [example.com/Widget]
+                        """,
+                "plugin.yaml", """
+                        components:
+                          profiler: {chart: {repository: https://charts.example.org, name: profiler, version: 2.0.0}, release: obs-profiler, fullname: obs-profiler, values: v/profiler.yaml.j2}
+                        endpoints:
+                          store-from-plugin: {component: store, service: obs-store, port: 80}
+                          profiler: {component: profiler, service: obs-profiler, port: 4040}
+                        datasources: {profiler: obs-profiler}
+                        """)));
+
+        assertThat(catalog.components().keySet()).containsExactlyInAnyOrder("store", "profiler");
+        assertThat(catalog.endpoints().keySet()).containsExactlyInAnyOrder("store-from-plugin", "profiler");
+        assertThat(catalog.datasourceUids()).containsEntry("profiler", "obs-profiler");
+        assertThat(catalog.operatorResources()).containsExactly("example.com/Widget");
+    }
+
+    @Test
+    void aComponentTwoFragmentsDefineIsAnErrorNamingBoth() {
+        String store = "components:\n  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, "
+                + "release: obs-store, fullname: obs-store, values: v/store.yaml.j2}\n";
+        java.util.Map<String, String> fragments = new java.util.LinkedHashMap<>();
+        fragments.put("base.yaml", store);
+        fragments.put("plugin.yaml", store);
+
+        assertThatThrownBy(() -> ComponentCatalog.parse(fragments))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessage("plugin.yaml:2:3: components.store: also defined in base.yaml; each component must come from one catalog");
+    }
+
+    @Test
+    void anOperatorResourceMustBeGroupSlashKind() {
+        assertThatThrownBy(() -> ComponentCatalog.parse("""
+                components:
+                  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, release: obs-store, fullname: obs-store, values: v/store.yaml.j2}
+                operatorResources: [Widget]
+                """, "cat.yaml"))
+                .hasMessage("cat.yaml:3:20: operatorResources: 'Widget' is not GROUP/Kind (like example.com/Widget)");
+    }
+
     @Test
     void topologyPlacesEndpointsInTheConfigNamespace() {
         StackTopology topology = ConfigFixtures.catalog().topology(ConfigFixtures.defaults());
@@ -103,7 +150,7 @@ class ComponentCatalogTest {
                 arguments(COMPONENT + "endpoints:\n  loki: {component: loki, service: obs-loki, port: 3100, path: ready}\n",
                         "cat.yaml:8:64: endpoints.loki.path: must start with '/'"),
                 arguments(COMPONENT + "datasources: {loki: 'obs loki'}\n",
-                        "cat.yaml:7:21: datasources.loki: 'obs loki' is not a Grafana datasource UID: use up to 40 "
+                        "cat.yaml:7:21: datasources.loki: 'obs loki' is not a datasource UID: use up to 40 "
                                 + "letters, digits, '-' and '_'"),
                 arguments(COMPONENT + "endpoint: {}\n",
                         "cat.yaml:7:1: endpoint: unknown key; did you mean 'endpoints'?"));

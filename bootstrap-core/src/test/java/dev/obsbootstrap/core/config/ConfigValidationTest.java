@@ -60,8 +60,8 @@ class ConfigValidationTest {
                                 + "leading 'v': 18.11.0"),
                 arguments("chart repository neither https nor oci", HEAD + "charts:\n  loki:\n    repository: http://charts.example.com\n",
                         "test.yaml:4:17: charts.loki.repository: 'http://charts.example.com' is not a chart repository: "
-                                + "write an https:// URL (https://prometheus-community.github.io/helm-charts) or an oci:// "
-                                + "registry path (oci://ghcr.io/prometheus-community/charts)"),
+                                + "write an https:// URL (https://charts.example.org/stable) or an oci:// "
+                                + "registry path (oci://ghcr.io/example/charts)"),
                 arguments("misspelled chart key", HEAD + "charts:\n  loki: {verison: 18.12.0}\n",
                         "test.yaml:3:10: charts.loki.verison: unknown key; did you mean 'version'?"),
                 arguments("unsupported apiVersion", "apiVersion: obs-bootstrap/v2\n",

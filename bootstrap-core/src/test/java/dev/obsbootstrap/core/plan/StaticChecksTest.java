@@ -11,7 +11,9 @@ class StaticChecksTest {
     static final String FILE = "02-logs/obs-loki.manifests.yaml";
 
     private static List<Finding> check(boolean requireMemory, String manifests, SecretValue... secrets) {
-        return new StaticChecks("ci", requireMemory, List.of(secrets)).checkManifests(FILE, "observability", manifests);
+        return new StaticChecks("ci", requireMemory, List.of(secrets))
+                .withOperatorResources(List.of("monitoring.coreos.com/Prometheus", "monitoring.coreos.com/Alertmanager"))
+                .checkManifests(FILE, "observability", manifests);
     }
 
     private static String statefulSet(String image, String resources) {

@@ -116,8 +116,27 @@ class ClusterProbeContextTest {
         return ClusterProbeContext.builder(config, TestConfigs.topology(config), client).credentials("grafana", ADMIN_SECRET).build();
     }
 
-    private static DatasourceHealthProbe datasourceProbe() {
-        return new DatasourceHealthProbe("grafana-datasource-prometheus", Duration.ofSeconds(5), "grafana", "prometheus", "Prometheus", "");
+    private static Probe datasourceProbe() {
+        return new AuthenticatedGetProbe("grafana-datasource-prometheus", Duration.ofSeconds(5));
+    }
+
+    /**
+     * An endpoint that needs basic auth: GET a datasource's health with the credentials the context hands out, pass
+     * on 200. (The real Grafana probes live in stack-metrics; this one only exercises the context.)
+     */
+    private record AuthenticatedGetProbe(String name, Duration deadline) implements Probe {
+        @Override
+        public String proves() {
+            return "the context reaches an endpoint that needs basic auth";
+        }
+
+        @Override
+        public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+            ProbeContext.BasicCredentials login = context.credentials("grafana").orElseThrow();
+            HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "grafana", "/api/datasources/uid/obs-prometheus/health"),
+                    okhttp3.Headers.of("Authorization", okhttp3.Credentials.basic(login.username(), login.password())));
+            return reply.is(200) ? ProbeAttempt.pass("health: " + reply.body()) : ProbeAttempt.fail(reply.describe(), "");
+        }
     }
 
     @Test
@@ -308,7 +327,7 @@ class ClusterProbeContextTest {
                     .hasMessageContaining("obs-grafana-0 Running not ready");
 
             ProbeResult failed = ProbeTesting.runner(new RecordingConsole()).poll("metrics",
-                    new DatasourceHealthProbe("ds", Duration.ofMillis(500), "grafana", "prometheus", "Prometheus", ""), context, new RecordingConsole());
+                    new AuthenticatedGetProbe("ds", Duration.ofMillis(500)), context, new RecordingConsole());
             assertThat(failed.passed()).isFalse();
             assertThat(failed.lastError()).startsWith("ClusterException: no ready pod behind Service monitoring/obs-grafana");
 

@@ -1,6 +1,7 @@
-package dev.obsbootstrap.metrics;
+package dev.obsbootstrap.chartsvalues;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.metrics.MetricsPhase;
 import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ConfigFixtures;
 import dev.obsbootstrap.core.config.ConfigLoader;

@@ -1,5 +1,8 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.metrics.grafana;
 
+import dev.obsbootstrap.core.probe.HttpReply;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.TerminalProbeFailure;
 import okhttp3.Headers;
 
 /**

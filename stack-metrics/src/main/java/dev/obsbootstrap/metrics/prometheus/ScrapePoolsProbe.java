@@ -1,5 +1,12 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.metrics.prometheus;
 
+import dev.obsbootstrap.core.probe.Evidence;
+import dev.obsbootstrap.core.probe.HttpReply;
+import dev.obsbootstrap.core.probe.Json;
+import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeAttempt;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.config.StackTopology;
 import tools.jackson.databind.JsonNode;
 

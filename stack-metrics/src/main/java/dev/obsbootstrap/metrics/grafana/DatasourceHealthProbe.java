@@ -1,5 +1,11 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.metrics.grafana;
 
+import dev.obsbootstrap.core.probe.HttpReply;
+import dev.obsbootstrap.core.probe.Json;
+import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeAttempt;
+import dev.obsbootstrap.core.probe.ProbeContext;
+import dev.obsbootstrap.core.probe.ProbeHttp;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import tools.jackson.databind.JsonNode;

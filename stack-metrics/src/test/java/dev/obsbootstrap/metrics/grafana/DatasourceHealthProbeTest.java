@@ -1,5 +1,6 @@
-package dev.obsbootstrap.core.probe;
+package dev.obsbootstrap.metrics.grafana;
 
+import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.LocalProcess;
 import dev.obsbootstrap.core.testing.ProbeTesting;
