@@ -34,7 +34,7 @@ class ExampleConfigValuesTest {
     /** The real catalog and profiles, and the sections of the phases on this classpath (logs, alerting). */
     private static ConfigLoader loader(ComponentCatalog catalog) {
         ConfigSchema schema = ConfigFixtures.schema();
-        return new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()), schema, REPO);
+        return new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()).withSettingsFrom(catalog), schema, REPO);
     }
 
     @Test

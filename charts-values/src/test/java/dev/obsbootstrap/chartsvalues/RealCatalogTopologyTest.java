@@ -28,7 +28,7 @@ class RealCatalogTopologyTest {
     void testTopologyMatchesTheRealCatalog() {
         ComponentCatalog catalog = ComponentCatalog.fromClasspath();
         ConfigSchema schema = ConfigFixtures.schema();
-        BootstrapConfig config = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()), schema).defaults();
+        BootstrapConfig config = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(schema.phaseIds()).withSettingsFrom(catalog), schema).defaults();
         StackTopology real = catalog.topology(config);
         StackTopology test = TestConfigs.topology(TestConfigs.builder().namespace(config.namespace()).build());
 

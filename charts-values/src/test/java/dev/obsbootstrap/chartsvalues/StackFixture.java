@@ -7,10 +7,11 @@ import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
 import dev.obsbootstrap.alerting.AlertingSettings.Route;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ComponentSpec;
-import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.Profile;
+import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.secret.SecretRef;
@@ -25,7 +26,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,16 +70,13 @@ final class StackFixture {
         return new StackTopology(namespace, components(), endpoints, datasources);
     }
 
+    /** A shipped profile as the CLI loads it: the profile file with every component's settings fragment merged in. */
     static Profile profile(String name) {
-        Map<String, Object> file = load("obs-bootstrap/profiles/" + name + ".yaml");
-        Map<String, Duration> timeouts = new LinkedHashMap<>();
-        map(file.get("timeouts")).forEach((phase, text) -> timeouts.put(phase, Durations.parse(String.valueOf(text))));
-        Map<String, Boolean> phases = new LinkedHashMap<>();
-        map(file.get("phases")).forEach((phase, enabled) -> phases.put(phase, (Boolean) enabled));
-        return new Profile((String) file.get("name"), (String) file.get("description"), timeouts,
-                Durations.parse(String.valueOf(file.get("probeDeadline"))), (Boolean) file.get("requireMemoryLimits"), phases,
-                map(file.get("settings")));
+        return PROFILES_WITH_SETTINGS.profile(name);
     }
+
+    private static final ProfileCatalog PROFILES_WITH_SETTINGS =
+            ProfileCatalog.fromClasspath().withSettingsFrom(ComponentCatalog.fromClasspath());
 
     /** The example config (two receivers, Loki auth on) for a shipped profile, no value overrides. */
     static BootstrapConfig exampleConfig(String profileName) {

@@ -81,7 +81,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     private BootstrapConfig loadConfig(ConfigMixin config, List<SetOverride> options) {
         ComponentCatalog catalog = catalog();
         ConfigSchema schema = phasePlan().configSchema();
-        BootstrapConfig loaded = new ConfigLoader(catalog, ProfileCatalog.fromClasspath(), schema)
+        BootstrapConfig loaded = new ConfigLoader(catalog, ProfileCatalog.fromClasspath().withSettingsFrom(catalog), schema)
                 .load(config.configFile(), config.profile(), config.sets(), options);
         loaded.warnings().forEach(warning -> console().warn("%s", warning));
         console().debug("config %s, profile %s, namespace %s", loaded.source(), loaded.profile().name(), loaded.namespace());

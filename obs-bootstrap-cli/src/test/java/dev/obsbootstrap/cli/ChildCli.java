@@ -34,8 +34,16 @@ final class ChildCli implements AutoCloseable {
 
     /** The same, with these environment variables added. */
     static ChildCli start(Path dir, String name, java.util.Map<String, String> environment, String... args) {
+        return start(List.of(), dir, name, environment, args);
+    }
+
+    /** The same, with these directories or jars added to the classpath (a phase module, as a user would add its jar). */
+    static ChildCli start(List<Path> extraClasspath, Path dir, String name, java.util.Map<String, String> environment, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (Path extra : extraClasspath) {
+            classpath = classpath + File.pathSeparator + extra.toAbsolutePath();
+        }
         List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                 "dev.obsbootstrap.cli.Main"));
         command.addAll(List.of(args));

@@ -25,7 +25,8 @@ public final class ComponentCatalog {
     /** The classpath resource (in charts-values) this catalog is read from. */
     public static final String RESOURCE = "obs-bootstrap/catalog.yaml";
 
-    private static final List<String> TOP_KEYS = List.of("components", "endpoints", "datasources", "operatorResources");
+    private static final List<String> TOP_KEYS =
+            List.of("components", "endpoints", "datasources", "operatorResources", "profileSettings");
     private static final java.util.regex.Pattern GROUP_KIND = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
             List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads");
@@ -39,6 +40,7 @@ public final class ComponentCatalog {
     private final Map<String, Endpoint> endpoints;
     private final Map<String, String> datasourceUids;
     private final java.util.Set<String> operatorResources;
+    private final List<String> profileSettings;
 
     /**
      * An endpoint as the catalog declares it: a Service port of a component, not yet placed in a namespace.
@@ -60,12 +62,14 @@ public final class ComponentCatalog {
     }
 
     private ComponentCatalog(String source, Map<String, ComponentSpec> components, Map<String, Endpoint> endpoints,
-                             Map<String, String> datasourceUids, java.util.Set<String> operatorResources) {
+                             Map<String, String> datasourceUids, java.util.Set<String> operatorResources,
+                             List<String> profileSettings) {
         this.source = source;
         this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
         this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
         this.operatorResources = Collections.unmodifiableSet(new java.util.TreeSet<>(operatorResources));
+        this.profileSettings = List.copyOf(profileSettings);
     }
 
     /** Every catalog on the classpath, merged: the built-in one (charts-values) and any a phase module ships. */
@@ -132,7 +136,14 @@ public final class ComponentCatalog {
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
         Map<String, String> datasources = new LinkedHashMap<>();
         java.util.Set<String> operatorResources = new java.util.TreeSet<>();
+        java.util.Set<String> profileSettings = new java.util.LinkedHashSet<>();
         tops.forEach((sourceName, top) -> {
+            reader.stringsField(top, "", "profileSettings").ifPresent(resources -> resources.forEach(resource -> {
+                if (!resource.endsWith(".yaml") || resource.startsWith("/") || !profileSettings.add(resource)) {
+                    reader.problem(top.entries().get("profileSettings").value(), "profileSettings", "'" + NodeReader.echo(resource)
+                            + "' is listed twice or is not a classpath resource path ending in .yaml (like obs-bootstrap/settings/mychart.yaml)");
+                }
+            }));
             reader.mapField(top, "", "endpoints").ifPresent(map -> map.entries().values().forEach(entry -> {
                 if (once(reader, definedIn, "endpoints", entry, sourceName)) {
                     endpoint(reader, entry, components).ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint));
@@ -162,7 +173,8 @@ public final class ComponentCatalog {
             }));
         });
         problems.throwIfAny();
-        return new ComponentCatalog(String.join(", ", fragments.keySet()), components, endpoints, datasources, operatorResources);
+        return new ComponentCatalog(String.join(", ", fragments.keySet()), components, endpoints, datasources, operatorResources,
+                List.copyOf(profileSettings));
     }
 
     /** True the first time a key of a section is seen across fragments; a second definition is a problem naming both. */
@@ -298,6 +310,14 @@ public final class ComponentCatalog {
      */
     public java.util.Set<String> operatorResources() {
         return operatorResources;
+    }
+
+    /**
+     * Classpath resources that hold components' settings for every profile ({@code profile.settings.<key>}), in the
+     * order the catalogs list them; {@link ProfileCatalog#withSettingsFrom} merges them into the profiles.
+     */
+    public List<String> profileSettings() {
+        return profileSettings;
     }
 
     /** Datasource name -> datasource UID, as the values templates provision them and probes query them. */

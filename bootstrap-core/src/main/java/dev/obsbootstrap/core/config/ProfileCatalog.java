@@ -173,6 +173,71 @@ public final class ProfileCatalog {
         }
     }
 
+    /**
+     * These profiles with the settings of the catalogs' {@code profileSettings} resources merged in: each resource
+     * gives, per settings key, a value for every profile ({@code store: {dev: {...}, ci: {...}, ...}}).
+     */
+    public ProfileCatalog withSettingsFrom(ComponentCatalog catalog) {
+        Map<String, String> fragments = new LinkedHashMap<>();
+        for (String resource : catalog.profileSettings()) {
+            fragments.put(resource, Resources.classpathText(ProfileCatalog.class.getClassLoader(), resource));
+        }
+        return withSettings(fragments);
+    }
+
+    /**
+     * These profiles with settings fragments (source name -> YAML) merged in. A fragment's top-level keys are
+     * settings keys; under each, every profile of this catalog by name. A key two sources set (a fragment and a
+     * profile file, or two fragments), a profile a fragment leaves out, or one it names that does not exist is bad input,
+     * all reported at once.
+     */
+    public ProfileCatalog withSettings(Map<String, String> fragments) {
+        ConfigProblems problems = new ConfigProblems();
+        NodeReader reader = new NodeReader(problems);
+        Map<String, Map<String, Object>> added = new LinkedHashMap<>();
+        profiles.keySet().forEach(name -> added.put(name, new LinkedHashMap<>()));
+        Map<String, String> keySource = new java.util.HashMap<>();
+        profiles.values().forEach(profile -> profile.settings().keySet()
+                .forEach(key -> keySource.putIfAbsent(key, "profile " + profile.name() + "'s own settings")));
+        fragments.forEach((source, yaml) -> {
+            Optional<Node> root = YamlTree.parse(yaml, source, Optional.empty(), problems);
+            if (root.isEmpty()) {
+                return;
+            }
+            reader.asMap(root.get(), "").ifPresent(map -> map.entries().values().forEach(entry -> {
+                String key = entry.key();
+                String previous = keySource.putIfAbsent(key, source);
+                if (previous != null) {
+                    reader.problem(entry.keyLocation(), key, "also set in " + previous + "; a settings key must come from one place");
+                    return;
+                }
+                reader.asMap(entry.value(), key).ifPresent(perProfile -> {
+                    reader.allowOnly(perProfile, key, profiles.keySet(), "profile");
+                    for (String profile : profiles.keySet()) {
+                        Entry value = perProfile.entries().get(profile);
+                        if (value == null) {
+                            reader.problem(entry.keyLocation(), key, "no value for profile '" + profile
+                                    + "'; every profile needs one (templates read profile.settings." + key + " strictly)");
+                        } else if (NodeReader.isNull(value.value())) {
+                            reader.problem(value.value(), key + "." + profile, "a setting needs a value; give the profile one");
+                        } else {
+                            added.get(profile).put(key, YamlTree.toJava(value.value()));
+                        }
+                    }
+                });
+            }));
+        });
+        problems.throwIfAny();
+        List<Profile> merged = new ArrayList<>();
+        for (Profile profile : profiles.values()) {
+            Map<String, Object> settings = new LinkedHashMap<>(profile.settings());
+            settings.putAll(added.get(profile.name()));
+            merged.add(new Profile(profile.name(), profile.description(), profile.phaseTimeouts(), profile.probeDeadline(),
+                    profile.requireMemoryLimits(), profile.phases(), settings));
+        }
+        return of(merged);
+    }
+
     /** The profile, or bad input naming the known ones. */
     public Profile profile(String name) {
         return find(name).orElseThrow(() -> new ConfigException("unknown profile '" + name + "'; "

@@ -43,6 +43,43 @@ class ProfileCatalogTest {
         assertThat(dev.settings()).containsOnly(entry("replicas", 1), entry("retention", "24h"), entry("grafana", grafana));
     }
 
+    /** A component's settings for every profile live in one file; the profiles get them merged in. */
+    @Test
+    void settingsFragmentsGiveEachProfileItsValue() {
+        ProfileCatalog profiles = ConfigFixtures.profiles().withSettings(Map.of("store.yaml", """
+                store:
+                  dev: {replicas: 1}
+                  ci: {replicas: 1, limits: {memory: 64Mi}}
+                  staging: {replicas: 2}
+                  prod: {replicas: 3}
+                storeEnabled:
+                  dev: true
+                  ci: false
+                  staging: true
+                  prod: true
+                """));
+
+        assertThat(profiles.profile("prod").settings()).containsEntry("store", Map.of("replicas", 3)).containsEntry("storeEnabled", true);
+        assertThat(profiles.profile("ci").settings()).containsEntry("store", Map.of("replicas", 1, "limits", Map.of("memory", "64Mi")))
+                .containsEntry("storeEnabled", false);
+        assertThat(profiles.profile("dev").settings()).containsEntry("retention", "24h"); // the profile file's own settings stay
+    }
+
+    @Test
+    void aFragmentThatLeavesOutAProfileOrRepeatsAKeyIsBadInputNamingAll() {
+        Map<String, String> fragments = new java.util.LinkedHashMap<>();
+        fragments.put("a.yaml", "store:\n  dev: 1\n  ci: 1\n  staging: 1\n  prd: 1\n");
+        fragments.put("b.yaml", "store:\n  dev: 2\n  ci: 2\n  staging: 2\n  prod: 2\nretention:\n  dev: 1d\n  ci: 1d\n  staging: 1d\n  prod: 1d\n");
+
+        assertThatThrownBy(() -> ConfigFixtures.profiles().withSettings(fragments))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessage("4 problems in the configuration:\n"
+                        + "  a.yaml:5:3: store.prd: unknown profile; did you mean 'prod'?\n"
+                        + "  a.yaml:1:1: store: no value for profile 'prod'; every profile needs one (templates read profile.settings.store strictly)\n"
+                        + "  b.yaml:1:1: store: also set in a.yaml; a settings key must come from one place\n"
+                        + "  b.yaml:6:1: retention: also set in profile dev's own settings; a settings key must come from one place");
+    }
+
     @Test
     void unknownProfileListsTheKnownOnes() {
         assertThatThrownBy(() -> ConfigFixtures.profiles().profile("qa"))
