@@ -95,18 +95,18 @@ public final class PlanCommand extends BaseCommand {
 
     private void printSummary(PlanBundle bundle, List<Finding> findings, int fileCount) {
         PrintWriter stdout = out();
-        String format = "%-12s %-18s %-36s %-16s %s%n";
-        stdout.printf(format, "PHASE", "RELEASE", "CHART", "NAMESPACE", "RESOURCES");
+        Table table = new Table("PHASE", "RELEASE", "CHART", "NAMESPACE", "RESOURCES");
         for (PlannedPhase phase : bundle.phases()) {
             if (!phase.enabled()) {
-                stdout.printf(format, phase.directory(), "-", "-", "-", "disabled");
+                table.row(phase.directory(), "-", "-", "-", "disabled");
                 continue;
             }
             for (RenderedRelease release : phase.releases()) {
-                stdout.printf(format, phase.directory(), release.spec().releaseName(), release.spec().chart().coordinate(),
+                table.row(phase.directory(), release.spec().releaseName(), release.spec().chart().coordinate(),
                         release.spec().namespace(), ReleaseSummary.of(release.manifests()).describeKinds());
             }
         }
+        table.print(stdout);
         long errors = findings.stream().filter(Finding::isError).count();
         stdout.println("bundle: " + out + " (" + fileCount + " files), rendered for Kubernetes " + bundle.kubeVersion()
                 + " (" + bundle.kubeVersionSource() + ")");

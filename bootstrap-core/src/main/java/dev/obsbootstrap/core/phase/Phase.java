@@ -17,7 +17,7 @@ import java.util.Optional;
  * phase lets the phases that depend on it start.
  */
 public interface Phase {
-    /** Stable id: crds, metrics, logs, traces, alerting. */
+    /** Stable id, lower case (like "metrics"): config keys, --phase, bundle folders and reports use it. */
     String id();
 
     /** One line for `--help`, `plan` and reports. */
