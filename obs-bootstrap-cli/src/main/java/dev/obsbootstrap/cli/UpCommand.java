@@ -59,8 +59,17 @@ public final class UpCommand extends BaseCommand {
             description = "Take charts from here (<name>/ or <name>-<version>.tgz) before the cache and their repositories. Repeatable.")
     List<Path> chartsDirs = new ArrayList<>();
 
+    @Option(names = "--bundle", paramLabel = "DIR",
+            description = "Install a reviewed plan bundle (`plan --out DIR`) exactly as it is: its values, charts and config, "
+                    + "nothing rendered again. Refused when a file no longer matches digests.sha256, or when a release would "
+                    + "render differently on this cluster.")
+    Path bundle;
+
     @Override
     protected ExitCode doCall() {
+        if (bundle != null) {
+            return new BundleUp(this, bundle).run();
+        }
         return reported("up", output, configOptions, (runId, started) -> {
             PhasePlan plan = phasePlan();
             RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
