@@ -68,7 +68,7 @@ public final class PlanCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
-        Written written = writePlan(this, configOptions, planOptions, out);
+        Written written = writePlan(this, configOptions, planOptions, out, out());
         return written.findings().stream().anyMatch(Finding::isError) ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 
@@ -80,13 +80,13 @@ public final class PlanCommand extends BaseCommand {
      * Renders, checks and writes the bundle, and prints its summary on stdout: what {@code plan} does, and what
      * {@code validate} and {@code smoke} do first when they are not given a bundle.
      */
-    static Written writePlan(BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out) {
+    static Written writePlan(BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
         Console console = command.console();
         BootstrapConfig config = command.loadConfig(configOptions);
         StackTopology topology = command.catalog().topology(config);
         PhasePlan phases = command.phasePlan();
-        command.out().println("phase order: " + String.join(" -> ", phases.ids()));
-        command.out().flush();
+        summary.println("phase order: " + String.join(" -> ", phases.ids()));
+        summary.flush();
 
         KubeVersionChoice kube = KubeVersionChoice.choose(options.kubeVersion, () -> {
             try (ClusterHub hub = ClusterHub.discover(config.cluster().context(), System.getenv())) {
@@ -120,7 +120,7 @@ public final class PlanCommand extends BaseCommand {
         }
         checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
         checks.notes().forEach(note -> console.info("not checked: %s", note));
-        printSummary(command.out(), out, bundle, findings, checks, files.size(), digest);
+        printSummary(summary, out, bundle, findings, checks, files.size(), digest);
         return new Written(bundle, findings, checks, digest);
     }
 
@@ -186,7 +186,7 @@ public final class PlanCommand extends BaseCommand {
     }
 
     /** The credentials this process can see: none of them may end up in the bundle. */
-    private static List<SecretValue> secretValues(BootstrapConfig config) {
+    static List<SecretValue> secretValues(BootstrapConfig config) {
         List<SecretValue> values = new ArrayList<>();
         for (BootstrapConfig.Receiver receiver : config.alerting().receivers()) {
             for (BootstrapConfig.SecretRef ref : receiver.credentials().values()) {

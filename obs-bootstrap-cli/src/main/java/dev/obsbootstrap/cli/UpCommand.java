@@ -65,11 +65,25 @@ public final class UpCommand extends BaseCommand {
                     + "render differently on this cluster.")
     Path bundle;
 
+    @Option(names = "--ephemeral",
+            description = "No cluster needed: start a K3s node through Testcontainers (needs a Docker engine, and "
+                    + "TESTCONTAINERS_REUSE_ENABLE=true so the node outlives the run), install and verify the stack there, and "
+                    + "keep it running; prints its kubeconfig and how to reach Grafana. Run again, it finds the same node.")
+    boolean ephemeral;
+
     @Override
     protected ExitCode doCall() {
+        if (ephemeral) {
+            return new EphemeralUp(this).run();
+        }
         if (bundle != null) {
             return new BundleUp(this, bundle).run();
         }
+        return install();
+    }
+
+    /** The main job against the cluster the options name. */
+    ExitCode install() {
         return reported("up", output, configOptions, (runId, started) -> {
             PhasePlan plan = phasePlan();
             RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
@@ -77,6 +91,7 @@ public final class UpCommand extends BaseCommand {
             Console console = console();
             BootstrapConfig config = loadConfig(configOptions, clusterOptions);
             StackTopology topology = catalog().topology(config);
+            KubeContexts.requireOne(clusterOptions, "up");
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
                 try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {

@@ -114,7 +114,7 @@ public final class VerifyCommand extends BaseCommand {
         return chosen;
     }
 
-    private PhaseOutcome verify(Phase phase, BootstrapConfig config, ProbeContext context, ProbeRunner runner, Console console) {
+    PhaseOutcome verify(Phase phase, BootstrapConfig config, ProbeContext context, ProbeRunner runner, Console console) {
         Console phaseConsole = console.forPhase(phase.id());
         long started = System.nanoTime();
         List<Probe> probes = capDeadlines(phase.probes(config));

@@ -54,6 +54,11 @@ public final class StaticChecks {
         return List.copyOf(findings);
     }
 
+    /** The checks of one values file of a bundle on disk (no secret value in it). */
+    public List<Finding> checkValues(String file, String values) {
+        return checkText(file, values);
+    }
+
     /** The checks of one rendered manifest stream, reported against {@code file}. */
     public List<Finding> checkManifests(String file, String releaseNamespace, String manifests) {
         List<Finding> findings = new ArrayList<>(checkText(file, manifests));
