@@ -133,6 +133,8 @@ public final class ValidateCommand extends BaseCommand {
                         console.warn("%s", finding);
                     }
                 }
+                checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
+                checks.notes().forEach(note -> console.info("not checked: %s", note));
                 List<PhaseOutcome> phases = new ArrayList<>();
                 phases.add(ValidationPhases.staticChecks(checks, findings, Duration.ofNanos(System.nanoTime() - staticStarted)));
                 String where = "no cluster";

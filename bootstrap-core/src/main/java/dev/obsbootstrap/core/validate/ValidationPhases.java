@@ -39,14 +39,11 @@ public final class ValidationPhases {
             results.add(new ProbeResult(ValidationPath.STATIC.id(), rule, describe(rule, report), errors.isEmpty(), 1, Duration.ZERO,
                     observed, "", errors.isEmpty() ? "" : "fix the values or the chart pin that produce it, then plan again"));
         });
-        for (ConfigTools.ToolRun run : report.tools()) {
-            if (!run.ran()) {
-                results.add(new ProbeResult(ValidationPath.STATIC.id(), "tool " + run.tool(), "the config passes " + run.tool(), true, 0,
-                        Duration.ZERO, run.summary(), "", ""));
-            }
-        }
+        List<String> skippedTools = report.tools().stream().filter(run -> !run.ran()).map(run -> run.tool() + " (not on PATH)").toList();
         long errors = findings.stream().filter(Finding::isError).count();
-        String limits = "checked against the Kubernetes " + report.kubernetesApi() + " API; cannot prove " + ValidationPath.STATIC.cannotProve();
+        String limits = "checked against the Kubernetes " + report.kubernetesApi() + " API"
+                + (skippedTools.isEmpty() ? "" : "; skipped: " + String.join(", ", skippedTools))
+                + "; cannot prove " + ValidationPath.STATIC.cannotProve();
         if (errors > 0) {
             return new PhaseOutcome(ValidationPath.STATIC.id(), PhaseStatus.VERIFY_FAILED, took, List.of(), results,
                     errors + " error(s) in the static checks; " + limits);
