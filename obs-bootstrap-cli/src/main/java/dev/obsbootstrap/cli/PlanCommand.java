@@ -111,6 +111,13 @@ public final class PlanCommand extends BaseCommand {
         String digest = BundleDigests.write(out);
         options.sarif().ifPresent(sarif -> copySarif(out, sarif));
 
+        tell(console, findings, checks);
+        printSummary(summary, out, bundle, findings, checks, files.size(), digest);
+        return new Written(bundle, findings, checks, digest);
+    }
+
+    /** Findings as errors and warnings on stderr, then what the tools did and what was not checked. */
+    static void tell(Console console, List<Finding> findings, StaticReport checks) {
         for (Finding finding : findings) {
             if (finding.isError()) {
                 console.error("%s", finding);
@@ -120,8 +127,6 @@ public final class PlanCommand extends BaseCommand {
         }
         checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
         checks.notes().forEach(note -> console.info("not checked: %s", note));
-        printSummary(summary, out, bundle, findings, checks, files.size(), digest);
-        return new Written(bundle, findings, checks, digest);
     }
 
     private static void printSummary(PrintWriter stdout, Path out, PlanBundle bundle, List<Finding> findings, StaticReport checks,

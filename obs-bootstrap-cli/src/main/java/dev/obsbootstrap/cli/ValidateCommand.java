@@ -126,15 +126,7 @@ public final class ValidateCommand extends BaseCommand {
                 StaticReport checks = new StaticValidation(kubeVersion, level, ConfigTools.onPath()).check(files);
                 List<Finding> findings = new ArrayList<>(planChecks(reviewed, config));
                 findings.addAll(checks.findings());
-                for (Finding finding : findings) {
-                    if (finding.isError()) {
-                        console.error("%s", finding);
-                    } else {
-                        console.warn("%s", finding);
-                    }
-                }
-                checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
-                checks.notes().forEach(note -> console.info("not checked: %s", note));
+                PlanCommand.tell(console, findings, checks);
                 List<PhaseOutcome> phases = new ArrayList<>();
                 phases.add(ValidationPhases.staticChecks(checks, findings, Duration.ofNanos(System.nanoTime() - staticStarted)));
                 String where = "no cluster";
