@@ -23,6 +23,7 @@ import dev.obsbootstrap.core.report.JsonReport;
 import dev.obsbootstrap.core.report.TextReport;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
+import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
 import dev.obsbootstrap.core.validate.BundleEvidence;
 import dev.obsbootstrap.core.validate.BundleManifests;
@@ -105,56 +106,71 @@ public final class ValidateCommand extends BaseCommand {
     @Override
     protected ExitCode doCall() {
         return reported("validate", output, configOptions, (runId, startedAt) -> {
-            long started = System.nanoTime();
-            Console console = console();
-            if (clusterOptions.namespace().isPresent()) {
-                throw new ConfigException("validate checks a bundle, whose namespace was fixed when it was planned: leave out "
-                        + "--namespace, and plan with --set cluster.namespace=NS instead");
-            }
-            EphemeralK3s.checkOptions(k3sImage, images);
-            BundleInstall reviewed = openOrPlan(console);
-            ConfigMixin bundleConfig = BundleOptions.config(reviewed);
-            BootstrapConfig config = loadConfig(bundleConfig, clusterOptions);
-            PhasePlan plan = phasePlan();
-            Chosen chosen = choosePath(config, console);
             try {
-                console.info("validate: path %s (%s)", chosen.path().id(), chosen.reason());
-                List<ManifestFile> files = BundleManifests.read(reviewed.directory());
-                String kubeVersion = chosen.target().map(ClusterSession::helmKubeVersion).orElse(reviewed.inputs().kubeVersion());
-                Optional<PodSecurityLevel> level = planOptions.podSecurity().or(() -> chosen.hub().flatMap(hub -> namespaceLevel(hub, config)));
-                long staticStarted = System.nanoTime();
-                StaticReport checks = new StaticValidation(kubeVersion, level, ConfigTools.onPath()).check(files);
-                List<Finding> findings = new ArrayList<>(planChecks(reviewed, config));
-                findings.addAll(checks.findings());
-                PlanCommand.tell(console, findings, checks);
-                List<PhaseOutcome> phases = new ArrayList<>();
-                phases.add(ValidationPhases.staticChecks(checks, findings, Duration.ofNanos(System.nanoTime() - staticStarted)));
-                String where = "no cluster";
-                if (chosen.path() == ValidationPath.LOCAL) {
-                    LocalResult local = runLocal(reviewed);
-                    phases.add(local.outcome());
-                    where = local.where();
-                } else {
-                    phases.add(ValidationPhases.notRun(ValidationPath.LOCAL, chosen.path() == ValidationPath.CLUSTER
-                            ? "the cluster path ran instead" : chosen.reason()));
+                return validate(runId, startedAt);
+            } catch (BootstrapException ended) {
+                // the report keeps validate's own entries (static, local, cluster), each not run, with the reason
+                List<PhaseOutcome> notRun = new ArrayList<>();
+                for (ValidationPath each : ValidationPath.values()) {
+                    notRun.add(PhaseOutcome.skipped(each.id(), PhaseStatus.SKIPPED, "not run: validate ended before its paths"));
                 }
-                if (chosen.path() == ValidationPath.CLUSTER) {
-                    ClusterTarget target = chosen.target().orElseThrow();
-                    phases.add(runCluster(chosen.hub().orElseThrow(), config, plan, files, runId, console));
-                    where = "context " + target.context() + " at " + target.serverUrl() + ", Kubernetes " + target.kubernetesVersion();
-                } else {
-                    phases.add(ValidationPhases.notRun(ValidationPath.CLUSTER, chosen.path() == ValidationPath.LOCAL
-                            ? "no kube context answers" : chosen.reason()));
-                }
-                RunReport report = new RunReport("validate", runId, config.profile().name(), startedAt,
-                        Duration.ofNanos(System.nanoTime() - started), phases);
-                planOptions.sarif().ifPresent(file -> writeFile(file, SarifReport.write(findings, PlanCommand.version()), "--sarif"));
-                recordEvidence(reviewed, chosen.path(), startedAt, report, checks, findings, where);
-                return report;
-            } finally {
-                chosen.hub().ifPresent(ClusterHub::close);
+                return new RunReport("validate", runId, configOptions.profile().orElse(""), startedAt,
+                        Duration.between(startedAt, Instant.now()), notRun, Optional.of(new RunFailure(ended.exitCode(), ended.getMessage())));
             }
         });
+    }
+
+    /** The validation itself; any {@link BootstrapException} ends it with validate's own report of paths not run. */
+    private RunReport validate(String runId, Instant startedAt) {
+        long started = System.nanoTime();
+        Console console = console();
+        if (clusterOptions.namespace().isPresent()) {
+            throw new ConfigException("validate checks a bundle, whose namespace was fixed when it was planned: leave out "
+                    + "--namespace, and plan with --set cluster.namespace=NS instead");
+        }
+        EphemeralK3s.checkOptions(k3sImage, images);
+        BundleInstall reviewed = openOrPlan(console);
+        ConfigMixin bundleConfig = BundleOptions.config(reviewed);
+        BootstrapConfig config = loadConfig(bundleConfig, clusterOptions);
+        PhasePlan plan = phasePlan();
+        Chosen chosen = choosePath(config, console);
+        try {
+            console.info("validate: path %s (%s)", chosen.path().id(), chosen.reason());
+            List<ManifestFile> files = BundleManifests.read(reviewed.directory());
+            String kubeVersion = chosen.target().map(ClusterSession::helmKubeVersion).orElse(reviewed.inputs().kubeVersion());
+            Optional<PodSecurityLevel> level = planOptions.podSecurity().or(() -> chosen.hub().flatMap(hub -> namespaceLevel(hub, config)));
+            long staticStarted = System.nanoTime();
+            StaticReport checks = new StaticValidation(kubeVersion, level, ConfigTools.onPath()).check(files);
+            List<Finding> findings = new ArrayList<>(planChecks(reviewed, config));
+            findings.addAll(checks.findings());
+            PlanCommand.tell(console, findings, checks);
+            List<PhaseOutcome> phases = new ArrayList<>();
+            phases.add(ValidationPhases.staticChecks(checks, findings, Duration.ofNanos(System.nanoTime() - staticStarted)));
+            String where = "no cluster";
+            if (chosen.path() == ValidationPath.LOCAL) {
+                LocalResult local = runLocal(reviewed);
+                phases.add(local.outcome());
+                where = local.where();
+            } else {
+                phases.add(ValidationPhases.notRun(ValidationPath.LOCAL, chosen.path() == ValidationPath.CLUSTER
+                        ? "the cluster path ran instead" : chosen.reason()));
+            }
+            if (chosen.path() == ValidationPath.CLUSTER) {
+                ClusterTarget target = chosen.target().orElseThrow();
+                phases.add(runCluster(chosen.hub().orElseThrow(), config, plan, files, runId, console));
+                where = "context " + target.context() + " at " + target.serverUrl() + ", Kubernetes " + target.kubernetesVersion();
+            } else {
+                phases.add(ValidationPhases.notRun(ValidationPath.CLUSTER, chosen.path() == ValidationPath.LOCAL
+                        ? "no kube context answers" : chosen.reason()));
+            }
+            RunReport report = new RunReport("validate", runId, config.profile().name(), startedAt,
+                    Duration.ofNanos(System.nanoTime() - started), phases);
+            planOptions.sarif().ifPresent(file -> writeFile(file, SarifReport.write(findings, PlanCommand.version()), "--sarif"));
+            recordEvidence(reviewed, chosen.path(), startedAt, report, checks, findings, where);
+            return report;
+        } finally {
+            chosen.hub().ifPresent(ClusterHub::close);
+        }
     }
 
     /** The bundle to validate: the one given (digests checked), or the config planned into --out now. */

@@ -50,11 +50,7 @@ class BundleRoundTripOnFakeClusterTest {
     }
 
     private static Path plan(String namespace) {
-        Path bundle = tmp.resolve("bundle-" + namespace);
-        CliRun.Result planned = CliRun.run(null, "plan", "--profile", "ci", "--set", "cluster.namespace=" + namespace,
-                "--charts-dir", charts.toString(), "--kube-version", "1.31.0", "--out", bundle.toString());
-        assertThat(planned.code()).as(planned.err() + planned.out()).isZero();
-        return bundle;
+        return PlannedBundles.plan(tmp, charts, namespace);
     }
 
     @Test

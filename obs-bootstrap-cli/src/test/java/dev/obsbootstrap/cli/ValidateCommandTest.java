@@ -50,14 +50,8 @@ class ValidateCommandTest {
         }
     }
 
-    private static Path plan(String namespace, String... extra) {
-        Path bundle = tmp.resolve("bundle-" + namespace);
-        List<String> args = new ArrayList<>(List.of("plan", "--profile", "ci", "--set", "cluster.namespace=" + namespace,
-                "--charts-dir", charts.toString(), "--kube-version", "1.31.0", "--out", bundle.toString()));
-        args.addAll(List.of(extra));
-        CliRun.Result planned = CliRun.run(null, args.toArray(String[]::new));
-        assertThat(planned.code()).as(planned.err()).isZero();
-        return bundle;
+    private static Path plan(String namespace) {
+        return PlannedBundles.plan(tmp, charts, namespace);
     }
 
     private static Map<String, JsonNode> phases(String json) {
@@ -139,10 +133,14 @@ class ValidateCommandTest {
         Path bundle = plan("v-tampered");
         Files.writeString(bundle.resolve("install.sh"), "echo changed\n");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString());
+        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(), "-o", "json");
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("install.sh changed");
+        Map<String, JsonNode> phases = phases(result.out());
+        assertThat(phases.keySet()).as("validate's own entries, also when it ends early").containsExactly("static", "local", "cluster");
+        assertThat(phases.values()).allSatisfy(phase -> assertThat(phase.get("status").asString()).isEqualTo("SKIPPED"));
+        assertThat(JSON.readTree(result.out()).get("error").get("message").asString()).contains("install.sh changed");
     }
 
     @Test
