@@ -143,6 +143,12 @@ final class EphemeralK3s implements AutoCloseable {
     public void close() {
         if (!keep) {
             container.stop();
+            try {
+                // the node's credentials are worthless now, but no copy of a kubeconfig is left behind
+                Files.deleteIfExists(kubeconfig);
+            } catch (IOException ignored) {
+                // the scratch directory goes with the process
+            }
         }
     }
 

@@ -249,6 +249,8 @@ public final class PlanBundleWriter {
             item.put("file", f.file());
             item.put("subject", f.subject());
             item.put("message", f.message());
+            item.put("rule", f.rule());
+            item.put("line", f.line());
             return item;
         }).toList());
         root.put("findings", findingsJson);
