@@ -34,12 +34,15 @@ class BundleRoundTripOnFakeClusterTest {
     static FakeCluster cluster;
     static Path kubeconfig;
     static Path charts;
+    /** Planned once for namespace bundle-up; the refusal cases change copies of it. */
+    static Path planned;
 
     @BeforeAll
     static void startCluster() {
         cluster = FakeCluster.builder().contextName(CONTEXT).kubernetesVersion("1.31.0").start();
         kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
         charts = StackCharts.copyTo(tmp.resolve("charts"));
+        planned = PlannedBundles.plan(tmp, charts, "bundle-up");
     }
 
     @AfterAll
@@ -49,14 +52,14 @@ class BundleRoundTripOnFakeClusterTest {
         }
     }
 
-    private static Path plan(String namespace) {
-        return PlannedBundles.plan(tmp, charts, namespace);
+    private static Path copyOfPlanned(String name) {
+        return PlannedBundles.copy(planned, tmp.resolve(name));
     }
 
     @Test
     void upBundleInstallsTheReviewedBytesAndEveryPhaseIsVerified() throws IOException {
         String ns = "bundle-up";
-        Path bundle = plan(ns);
+        Path bundle = planned;
 
         CliRun.Result up = CliRun.run(new ControlledProbes(), "up", "--bundle", bundle.toString(), "--kubeconfig", kubeconfig.toString(),
                 "-o", "json");
@@ -76,8 +79,8 @@ class BundleRoundTripOnFakeClusterTest {
 
     @Test
     void aTamperedBundleIsRefusedBeforeAnyRequestNamingTheChangedFile() throws IOException {
-        String ns = "bundle-tampered";
-        Path bundle = plan(ns);
+        String ns = "bundle-up";
+        Path bundle = copyOfPlanned("tampered");
         Path values = bundle.resolve("02-logs/obs-loki.values.yaml");
         Files.writeString(values, Files.readString(values) + "extra: sneaked-in\n");
         int requestsBefore = cluster.requests().size();
@@ -93,7 +96,7 @@ class BundleRoundTripOnFakeClusterTest {
 
     @Test
     void aFileAddedOrRemovedAfterThePlanIsRefusedToo() throws IOException {
-        Path bundle = plan("bundle-added");
+        Path bundle = copyOfPlanned("added");
         Files.writeString(bundle.resolve("03-traces/extra.yaml"), "kind: Secret\n");
         Files.delete(bundle.resolve("charts/tempo/values.yaml"));
 
@@ -105,7 +108,7 @@ class BundleRoundTripOnFakeClusterTest {
 
     @Test
     void optionsThatWouldChangeTheBundleAreRefused() {
-        Path bundle = plan("bundle-options");
+        Path bundle = copyOfPlanned("options");
 
         CliRun.Result up = CliRun.run(new ControlledProbes(), "up", "--bundle", bundle.toString(), "--kubeconfig", kubeconfig.toString(),
                 "--set", "values.loki.x=1");

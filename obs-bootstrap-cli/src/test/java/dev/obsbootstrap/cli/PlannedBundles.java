@@ -1,6 +1,10 @@
 package dev.obsbootstrap.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,5 +24,22 @@ final class PlannedBundles {
         CliRun.Result planned = CliRun.run(null, args.toArray(String[]::new));
         assertThat(planned.code()).as(planned.err() + planned.out()).isZero();
         return bundle;
+    }
+
+    /** A copy of a planned bundle, for a test that changes it or writes evidence into it: planning once is the slow part. */
+    static Path copy(Path bundle, Path target) {
+        try (Stream<Path> walk = Files.walk(bundle)) {
+            for (Path source : walk.toList()) {
+                Path copy = target.resolve(bundle.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(source, copy);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

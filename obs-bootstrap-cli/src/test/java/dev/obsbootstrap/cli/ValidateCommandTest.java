@@ -35,12 +35,15 @@ class ValidateCommandTest {
     static FakeCluster cluster;
     static Path kubeconfig;
     static Path charts;
+    /** Planned once (namespace v-static); the cases that write evidence or change the bundle take copies. */
+    static Path planned;
 
     @BeforeAll
     static void startCluster() {
         cluster = FakeCluster.builder().contextName("fake-validate").kubernetesVersion("1.31.0").start();
         kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
         charts = StackCharts.copyTo(tmp.resolve("charts"));
+        planned = PlannedBundles.plan(tmp, charts, "v-static");
     }
 
     @AfterAll
@@ -68,7 +71,7 @@ class ValidateCommandTest {
 
     @Test
     void theStaticPathOnABundleReportsWhatItProvedWhatItCouldNotAndLeavesEvidence() throws IOException {
-        Path bundle = plan("v-static");
+        Path bundle = PlannedBundles.copy(planned, tmp.resolve("static"));
         Path junit = tmp.resolve("v-static.xml");
 
         CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(),
@@ -130,7 +133,7 @@ class ValidateCommandTest {
 
     @Test
     void aTamperedBundleIsBadInput() throws IOException {
-        Path bundle = plan("v-tampered");
+        Path bundle = PlannedBundles.copy(planned, tmp.resolve("tampered"));
         Files.writeString(bundle.resolve("install.sh"), "echo changed\n");
 
         CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(), "-o", "json");
@@ -183,7 +186,7 @@ class ValidateCommandTest {
     @Test
     void autoTakesTheStaticPathWhenNoClusterAnswersAndNoDockerEngineIsThere() {
         assumeNoDocker("autoTakesTheStaticPath");
-        Path bundle = plan("v-auto");
+        Path bundle = PlannedBundles.copy(planned, tmp.resolve("auto"));
         Path unreachable = tmp.resolve("unreachable.yaml");
         writeUnreachableKubeconfig(unreachable);
 
@@ -198,7 +201,7 @@ class ValidateCommandTest {
     @Test
     void theLocalPathWithoutDockerIsAClusterFailureAtOnce() {
         assumeNoDocker("theLocalPathWithoutDocker");
-        Path bundle = plan("v-local");
+        Path bundle = PlannedBundles.copy(planned, tmp.resolve("local"));
 
         CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "local", "--bundle", bundle.toString());
 
