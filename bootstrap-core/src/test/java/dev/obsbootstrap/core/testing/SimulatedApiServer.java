@@ -406,7 +406,8 @@ final class SimulatedApiServer extends Dispatcher {
     // ---- writes ------------------------------------------------------------------------------------------------
 
     /**
-     * {@code ?dryRun=All} as the API server answers it (k8s.io/apiserver, create and update handlers): everything is
+     * {@code ?dryRun=All} as the API server answers it (kubernetes/kubernetes
+     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go and update.go, v1.31): everything is
      * checked, nothing is stored. A create needs the namespace and must not find the object (409 AlreadyExists); an
      * update must find it. The CRUD mock itself would store the object, so it is never asked to write.
      */
