@@ -4,6 +4,8 @@ import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,13 +23,14 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deliverable round trip on the simulated cluster: plan a bundle from the fixture charts, validate it, install it
- * with {@code up --bundle} (real Helm, the bundle's own values and charts), and the refusals: a tampered bundle, a
- * bundle with options that would change it.
+ * The deliverable round trip on the simulated cluster: plan a bundle from the fixture charts, validate it statically,
+ * install it with {@code up --bundle} (real Helm, the bundle's own values and charts), validate the cluster path on what
+ * now runs, and the refusals: a tampered bundle, files added or removed, options that would change it.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BundleRoundTripOnFakeClusterTest {
     private static final String CONTEXT = "fake-bundles";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     static Path tmp;
@@ -57,9 +60,12 @@ class BundleRoundTripOnFakeClusterTest {
     }
 
     @Test
-    void upBundleInstallsTheReviewedBytesAndEveryPhaseIsVerified() throws IOException {
+    void theRoundTripPlanValidateUpBundleThenValidateTheClusterPath() throws IOException {
         String ns = "bundle-up";
         Path bundle = planned;
+
+        CliRun.Result validated = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString());
+        assertThat(validated.code()).as(validated.err()).isZero();
 
         CliRun.Result up = CliRun.run(new ControlledProbes(), "up", "--bundle", bundle.toString(), "--kubeconfig", kubeconfig.toString(),
                 "-o", "json");
@@ -75,6 +81,30 @@ class BundleRoundTripOnFakeClusterTest {
         assertThat(installed.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(reviewed.at("spec", "template", "spec", "containers").map(c -> ((List<?>) c).get(0))
                         .map(c -> ManifestObject.text(((java.util.Map<?, ?>) c).get("image"))).orElseThrow());
+
+        // the cluster path on what now runs: every object dry-run (nothing stored), every phase's probes
+        int stored = cluster.client().apps().statefulSets().inNamespace(ns).list().getItems().size();
+        ControlledProbes probes = new ControlledProbes();
+        CliRun.Result onCluster = CliRun.run(probes, "validate", "--path", "cluster", "--bundle", bundle.toString(),
+                "--kubeconfig", kubeconfig.toString(), "-o", "json");
+
+        assertThat(onCluster.code()).as(onCluster.err()).isZero();
+        JsonNode clusterPath = null;
+        for (JsonNode phase : JSON.readTree(onCluster.out()).get("phases")) {
+            if (phase.get("id").asString().equals("cluster")) {
+                clusterPath = phase;
+            }
+        }
+        assertThat(clusterPath).isNotNull();
+        assertThat(clusterPath.get("status").asString()).isEqualTo("VERIFIED");
+        JsonNode dryRun = clusterPath.get("probes").get(0);
+        assertThat(dryRun.get("name").asString()).isEqualTo("server-dry-run");
+        assertThat(dryRun.get("lastObserved").asString()).containsPattern("(\\d+) of \\1 objects accepted with --dry-run=server");
+        assertThat(probes.ran()).containsExactly("crds", "metrics", "logs", "traces", "alerting");
+        assertThat(cluster.requests()).anyMatch(request -> request.contains("dryRun=All"));
+        assertThat(cluster.client().apps().statefulSets().inNamespace(ns).list().getItems()).as("the dry run stored nothing").hasSize(stored);
+        String evidence = Files.readString(bundle.resolve("evidence/README.md"));
+        assertThat(evidence).contains("| static | no cluster | passed (static checks only) |", "| cluster | context " + CONTEXT + " at ");
     }
 
     @Test

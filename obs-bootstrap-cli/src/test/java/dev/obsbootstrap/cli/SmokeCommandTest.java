@@ -74,9 +74,17 @@ class SmokeCommandTest {
         assertThat(up.err()).contains("no kube context: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and not inside a pod",
                 "and no Docker engine for a throwaway K3s node either", "obs-bootstrap plan --out DIR", "obs-bootstrap validate --path static");
 
-        ChildCli ephemeral = ChildCli.start(tmp, "ephemeral", noCluster, "up", "--ephemeral", "--profile", "ci");
-        assertThat(ephemeral.exitCode(Duration.ofSeconds(50))).isEqualTo(3);
-        assertThat(ephemeral.err()).contains("up --ephemeral needs a Docker engine");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void upEphemeralWithoutADockerEngineIsAClusterFailureAtOnce() {
+        ValidateCommandTest.assumeNoDocker("upEphemeralWithoutADockerEngine");
+
+        CliRun.Result result = CliRun.run(null, "up", "--ephemeral", "--profile", "ci");
+
+        assertThat(result.code()).isEqualTo(3);
+        assertThat(result.err()).contains("up --ephemeral needs a Docker engine", "obs-bootstrap validate --path static");
     }
 
     @Test
