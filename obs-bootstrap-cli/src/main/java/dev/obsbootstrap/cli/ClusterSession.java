@@ -102,9 +102,16 @@ final class ClusterSession {
     static Runner runner(ClusterHub hub, ClusterTarget target, BootstrapConfig config, StackTopology topology, PhasePlan plan,
                          List<Path> chartsDirs, ProbeContext probes, Optional<Duration> timeout, String runId, Console console) {
         ChartResolver charts = ChartResolver.standard(chartsDirs, console);
+        return runner(hub, target, config, topology, plan, charts, renderer(charts, config, topology), probes, timeout, runId, console);
+    }
+
+    /** The same runner with release specs from elsewhere than the templates: a reviewed bundle's values and charts (up --bundle). */
+    static Runner runner(ClusterHub hub, ClusterTarget target, BootstrapConfig config, StackTopology topology, PhasePlan plan,
+                         ChartResolver charts, ReleaseRenderer renderer, ProbeContext probes, Optional<Duration> timeout, String runId,
+                         Console console) {
         HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
         ClusterPhaseActions actions = new ClusterPhaseActions(config, topology, hub.client(), helm,
-                renderer(charts, config, topology), new StackSecrets(hub.client(), System.getenv()),
+                renderer, new StackSecrets(hub.client(), System.getenv()),
                 new ProbeRunner(console), probes, helmKubeVersion(target), timeout, runId, FailFast.DEFAULT, console);
         return new Runner(plan, config, actions, new ConfigMapLedgerStore(hub.client(), config.namespace()),
                 new LeaseRunLock(hub.client(), config.namespace()), console, Clock.systemUTC());

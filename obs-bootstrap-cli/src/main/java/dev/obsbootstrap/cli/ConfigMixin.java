@@ -21,6 +21,20 @@ public final class ConfigMixin {
             description = "Override one config key, for example --set cluster.namespace=obs or --set values.loki.loki.auth_enabled=true. Repeatable.")
     List<String> sets = new ArrayList<>();
 
+    /** The config of a plan bundle, as if given on the command line (up --bundle, validate --bundle, smoke --bundle). */
+    static ConfigMixin of(Path file, Optional<String> profile, List<String> sets) {
+        ConfigMixin config = new ConfigMixin();
+        config.configFile = file;
+        config.profile = profile.orElse(null);
+        config.sets = new ArrayList<>(sets);
+        return config;
+    }
+
+    /** Whether any of -f, --profile, --set was given. */
+    boolean given() {
+        return configFile != null || profile != null || !sets.isEmpty();
+    }
+
     public Optional<Path> configFile() {
         return Optional.ofNullable(configFile);
     }

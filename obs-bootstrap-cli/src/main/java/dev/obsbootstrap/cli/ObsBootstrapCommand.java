@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
                 StatusCommand.class,
                 DownCommand.class,
                 VersionCommand.class,
+                ValidateCommand.class,
+                SmokeCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

@@ -1,15 +1,20 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.cluster.ClusterHub;
+import dev.obsbootstrap.core.cluster.ClusterKubeVersion;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ConfigLoader;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.core.cluster.ClusterKubeVersion;
+import dev.obsbootstrap.core.plan.BundleCharts;
+import dev.obsbootstrap.core.plan.BundleDigests;
+import dev.obsbootstrap.core.plan.BundleInputs;
 import dev.obsbootstrap.core.plan.Finding;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
 import dev.obsbootstrap.core.plan.PlanBundle;
@@ -20,12 +25,20 @@ import dev.obsbootstrap.core.plan.ReleaseSummary;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
-import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.core.validate.BundleManifests;
+import dev.obsbootstrap.core.validate.ChecksReport;
+import dev.obsbootstrap.core.validate.ConfigTools;
+import dev.obsbootstrap.core.validate.PodSecurityLevel;
+import dev.obsbootstrap.core.validate.StaticReport;
+import dev.obsbootstrap.core.validate.StaticValidation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,25 +47,20 @@ import java.util.Properties;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {
                 "Render every phase's values and manifests into a reviewable bundle, without a cluster.",
-                "The bundle (--out DIR) holds per phase the values and manifests of each release, summary.md/json, "
-                        + "findings.txt and install.sh (the same install as helm and kubectl commands). "
-                        + "Static checks: Kubernetes objects, pinned images, memory requests and limits (when the profile requires them), "
-                        + "no secret in the bundle. Exit 2 when a check fails; the bundle is written anyway."})
+                "The bundle (--out DIR) holds per phase the values and manifests of each release, the charts, the config it "
+                        + "was planned from, summary.md/json, findings.txt, checks.md, findings.sarif, install.sh and digests.sha256 "
+                        + "(the SHA-256 of every file: `up --bundle DIR` installs exactly these bytes and refuses changed ones). "
+                        + "Static checks: every object against the target Kubernetes version's API and every custom resource against "
+                        + "its CRD, removed and deprecated APIs, Pod Security, pinned images, memory requests and limits (when the "
+                        + "profile requires them), no secret in the bundle, and promtool/amtool/alloy/otelcol on the configs when "
+                        + "on PATH. Exit 2 when a check fails; the bundle is written anyway."})
 public final class PlanCommand extends BaseCommand {
 
     @Mixin
     ConfigMixin configOptions;
 
-    @Option(names = "--charts-dir", paramLabel = "DIR",
-            description = "Directory of charts: <name>/ (unpacked, with the pinned version) or <name>-<version>.tgz. "
-                    + "Repeatable. Charts not found there come from the cache ($OBS_BOOTSTRAP_CACHE/charts, "
-                    + "default ~/.cache/obs-bootstrap/charts) or their repository.")
-    List<Path> chartsDirs = new ArrayList<>();
-
-    @Option(names = "--kube-version", paramLabel = "VERSION",
-            description = "Kubernetes version to render for, like 1.31.0 (default: the reachable cluster's, else "
-                    + KubeVersionChoice.DEFAULT_VERSION + ").")
-    String kubeVersion = "";
+    @Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Where to write the bundle: a new or empty directory, or an earlier bundle to replace.")
@@ -60,14 +68,27 @@ public final class PlanCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
-        Console console = console();
-        BootstrapConfig config = loadConfig(configOptions);
-        StackTopology topology = catalog().topology(config);
-        PhasePlan phases = phasePlan();
-        out().println("phase order: " + String.join(" -> ", phases.ids()));
-        out().flush();
+        Written written = writePlan(this, configOptions, planOptions, out, out());
+        return written.findings().stream().anyMatch(Finding::isError) ? ExitCode.BAD_INPUT : ExitCode.OK;
+    }
 
-        KubeVersionChoice kube = KubeVersionChoice.choose(kubeVersion, () -> {
+    /** A plan bundle on disk: what it holds, what the static checks found, and its identity (the digest of its digests). */
+    record Written(PlanBundle bundle, List<Finding> findings, StaticReport checks, String digest) {
+    }
+
+    /**
+     * Renders, checks and writes the bundle, and prints its summary on stdout: what {@code plan} does, and what
+     * {@code validate} and {@code smoke} do first when they are not given a bundle.
+     */
+    static Written writePlan(BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
+        Console console = command.console();
+        BootstrapConfig config = command.loadConfig(configOptions);
+        StackTopology topology = command.catalog().topology(config);
+        PhasePlan phases = command.phasePlan();
+        summary.println("phase order: " + String.join(" -> ", phases.ids()));
+        summary.flush();
+
+        KubeVersionChoice kube = KubeVersionChoice.choose(options.kubeVersion, () -> {
             try (ClusterHub hub = ClusterHub.discover(config.cluster().context(), System.getenv())) {
                 return ClusterKubeVersion.read(hub, console);
             }
@@ -75,13 +96,29 @@ public final class PlanCommand extends BaseCommand {
         console.info("rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
         Planner planner = new Planner(HelmJavaDriver.templateOnly(),
-                ClusterSession.renderer(ChartResolver.standard(chartsDirs, console), config, topology), console);
+                ClusterSession.renderer(ChartResolver.standard(options.chartsDirs, console), config, topology), console);
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
-        List<Finding> findings = new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),
-                secretValues(secrets)).withOperatorResources(catalog().operatorResources()).check(bundle);
+        List<Finding> findings = new ArrayList<>(new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),
+                secretValues(secrets)).withOperatorResources(command.catalog().operatorResources()).check(bundle));
+        StaticReport checks = new StaticValidation(kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
+                .check(BundleManifests.of(bundle));
+        findings.addAll(checks.findings());
         List<String> files = new PlanBundleWriter().write(bundle, findings, out);
+        BundleCharts.copy(bundle, out);
+        new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version()).write(out);
+        ChecksReport.write(out, checks, findings, version());
+        String digest = BundleDigests.write(out);
+        options.sarif().ifPresent(sarif -> copySarif(out, sarif));
+
+        tell(console, findings, checks);
+        printSummary(summary, out, bundle, findings, checks, files.size(), digest);
+        return new Written(bundle, findings, checks, digest);
+    }
+
+    /** Findings as errors and warnings on stderr, then what the tools did and what was not checked. */
+    static void tell(Console console, List<Finding> findings, StaticReport checks) {
         for (Finding finding : findings) {
             if (finding.isError()) {
                 console.error("%s", finding);
@@ -89,12 +126,12 @@ public final class PlanCommand extends BaseCommand {
                 console.warn("%s", finding);
             }
         }
-        printSummary(bundle, findings, files.size());
-        return findings.stream().anyMatch(Finding::isError) ? ExitCode.BAD_INPUT : ExitCode.OK;
+        checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
+        checks.notes().forEach(note -> console.info("not checked: %s", note));
     }
 
-    private void printSummary(PlanBundle bundle, List<Finding> findings, int fileCount) {
-        PrintWriter stdout = out();
+    private static void printSummary(PrintWriter stdout, Path out, PlanBundle bundle, List<Finding> findings, StaticReport checks,
+                                     int fileCount, String digest) {
         Table table = new Table("PHASE", "RELEASE", "CHART", "NAMESPACE", "RESOURCES");
         for (PlannedPhase phase : bundle.phases()) {
             if (!phase.enabled()) {
@@ -109,15 +146,42 @@ public final class PlanCommand extends BaseCommand {
         table.print(stdout);
         long errors = findings.stream().filter(Finding::isError).count();
         stdout.println("bundle: " + out + " (" + fileCount + " files), rendered for Kubernetes " + bundle.kubeVersion()
-                + " (" + bundle.kubeVersionSource() + ")");
+                + " (" + bundle.kubeVersionSource() + "), " + digest);
         stdout.println(findings.isEmpty() ? "static checks: passed"
                 : "static checks: " + errors + " error(s), " + (findings.size() - errors) + " warning(s), listed in "
                         + out.resolve(PlanBundleWriter.FINDINGS));
+        long privileged = checks.workloads().stream().filter(w -> w.needed() == PodSecurityLevel.PRIVILEGED).count();
+        stdout.println("pod security: " + checks.workloads().size() + " workloads, " + privileged + " need privileged (listed in "
+                + out.resolve(BundleDigests.CHECKS_REPORT) + ")");
         stdout.flush();
     }
 
+    private static void copySarif(Path bundle, Path target) {
+        try {
+            Path absolute = target.toAbsolutePath();
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+            Files.copy(bundle.resolve(BundleDigests.SARIF), absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ConfigException("--sarif " + target + ": cannot write the SARIF report (" + e.getMessage() + "); choose a writable path", e);
+        }
+    }
+
+    /** The config file as it was read, for the bundle's inputs; the built-in defaults are a file with apiVersion alone. */
+    private static String configText(BootstrapConfig config) {
+        if (config.source().equals(ConfigLoader.DEFAULTS_SOURCE)) {
+            return "# obs-bootstrap plan used the built-in defaults: no config file was given\napiVersion: " + ConfigLoader.API_VERSION + "\n";
+        }
+        try {
+            return Files.readString(Path.of(config.source()));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the config file " + config.source() + " again to keep it in the bundle: " + e.getMessage(), e);
+        }
+    }
+
     /** The Secrets the enabled phases' charts read by name: the phases declare them, install.sh creates them. */
-    private static List<StackSecret> bundleSecrets(BootstrapConfig config, StackTopology topology, PhasePlan phases) {
+    static List<StackSecret> bundleSecrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology, PhasePlan phases) {
         List<StackSecret> secrets = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
             if (phase.enabled(config)) {
@@ -128,10 +192,10 @@ public final class PlanCommand extends BaseCommand {
     }
 
     /**
-     * The credentials this process can see, for the secrets the phases declare (a receiver's URL, Grafana's admin
-     * password override): none of them may end up in the bundle.
+     * The credentials this process can see, for the secrets the phases declare (a receiver's URL, an admin password
+     * override): none of them may end up in the bundle.
      */
-    private static List<SecretValue> secretValues(List<StackSecret> secrets) {
+    static List<SecretValue> secretValues(List<StackSecret> secrets) {
         List<SecretValue> values = new ArrayList<>();
         for (StackSecret secret : secrets) {
             for (StackSecret.Key key : secret.keys()) {
@@ -144,6 +208,10 @@ public final class PlanCommand extends BaseCommand {
             }
         }
         return values;
+    }
+
+    static String version() {
+        return VersionProvider.properties().getProperty("version", "unknown");
     }
 
     private static String generator() {

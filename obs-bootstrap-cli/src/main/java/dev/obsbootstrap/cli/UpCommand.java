@@ -59,8 +59,31 @@ public final class UpCommand extends BaseCommand {
             description = "Take charts from here (<name>/ or <name>-<version>.tgz) before the cache and their repositories. Repeatable.")
     List<Path> chartsDirs = new ArrayList<>();
 
+    @Option(names = "--bundle", paramLabel = "DIR",
+            description = "Install a reviewed plan bundle (`plan --out DIR`) exactly as it is: its values, charts and config, "
+                    + "nothing rendered again. Refused when a file no longer matches digests.sha256, or when a release would "
+                    + "render differently on this cluster.")
+    Path bundle;
+
+    @Option(names = "--ephemeral",
+            description = "No cluster needed: start a K3s node through Testcontainers (needs a Docker engine, and "
+                    + "TESTCONTAINERS_REUSE_ENABLE=true so the node outlives the run), install and verify the stack there, and "
+                    + "keep it running; prints its kubeconfig and how to reach Grafana. Run again, it finds the same node.")
+    boolean ephemeral;
+
     @Override
     protected ExitCode doCall() {
+        if (ephemeral) {
+            return new EphemeralUp(this).run();
+        }
+        if (bundle != null) {
+            return new BundleUp(this, bundle).run();
+        }
+        return install();
+    }
+
+    /** The main job against the cluster the options name. */
+    ExitCode install() {
         return reported("up", output, configOptions, (runId, started) -> {
             PhasePlan plan = phasePlan();
             RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
@@ -68,6 +91,7 @@ public final class UpCommand extends BaseCommand {
             Console console = console();
             BootstrapConfig config = loadConfig(configOptions, clusterOptions);
             StackTopology topology = catalog().topology(config);
+            KubeContexts.requireOne(clusterOptions, "up");
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
                 try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Runs the CLI in-process as {@code Main} would, with the test's writers and (optionally) the test's phases. */
 final class CliRun {
-    private static final List<String> CLUSTER_COMMANDS = List.of("up", "status", "down", "verify");
+    private static final List<String> CLUSTER_COMMANDS = List.of("up", "status", "down", "verify", "validate", "smoke");
 
     private CliRun() {
     }

@@ -128,6 +128,40 @@ class PlanCommandTest {
     }
 
     @Test
+    void theBundleCarriesItsChartsItsInputsTheChecksAndADigestOfEveryFile() throws IOException {
+        Path out = tmp.resolve("sealed");
+
+        Result result = plan(out, "--profile", "ci", "--set", "cluster.namespace=obs-sealed", "--sarif", tmp.resolve("plan.sarif").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("rendered for Kubernetes 1\\.31\\.0 \\(--kube-version\\), sha256:[0-9a-f]{64}")
+                .contains("pod security: ");
+        assertThat(out.resolve("charts/loki/Chart.yaml")).exists();
+        assertThat(out.resolve("charts/prometheus-operator-crds/Chart.yaml")).exists();
+        assertThat(Files.readString(out.resolve("inputs/plan.json"))).contains("\"profile\" : \"ci\"", "cluster.namespace=obs-sealed");
+        assertThat(Files.readString(out.resolve("inputs/obs-bootstrap.yaml"))).contains("apiVersion: obs-bootstrap/v1");
+        assertThat(Files.readString(out.resolve("checks.md"))).contains("Kubernetes 1.31 API", "## Pod Security", "## Component tools");
+        assertThat(Files.readString(tmp.resolve("plan.sarif"))).contains("\"version\" : \"2.1.0\"");
+        String digests = Files.readString(out.resolve("digests.sha256"));
+        List<String> listed = digests.lines().map(line -> line.substring(66)).toList();
+        assertThat(listed).containsExactlyElementsOf(filesUnder(out).stream().filter(f -> !f.equals("digests.sha256")).sorted().toList());
+        assertThat(Files.readString(out.resolve("README.md"))).contains("## What was verified where", "up --bundle DIR");
+    }
+
+    @Test
+    void aPlantedUnknownFieldIsFoundByTheApiSchemaCheckWithFileLineAndKey() throws IOException {
+        Path out = tmp.resolve("typo");
+
+        Result result = plan(out, "--profile", "dev", "--set", "values.loki.workload.resources.limit.memory=64Mi");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).containsPattern("error: 02-logs/obs-loki\\.manifests\\.yaml:\\d+: StatefulSet observability/obs-loki: "
+                + "spec\\.template\\.spec\\.containers\\[0\\]\\.resources\\.limit: unknown field 'limit'; did you mean 'limits'\\? "
+                + "\\(Kubernetes 1\\.31 API\\)");
+        assertThat(Files.readString(out.resolve("findings.sarif"))).contains("\"ruleId\" : \"kubernetes-schema\"", "\"startLine\"");
+    }
+
+    @Test
     void memoryLimitsAreRequiredByTheCiProfileOnly() {
         String[] noMemory = {"--set", "values.alloy.workload.resources=null"};
 

@@ -3,6 +3,7 @@ package dev.obsbootstrap.alerting;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.SecretRef;
 import dev.obsbootstrap.core.secret.StackSecret;
@@ -41,6 +42,11 @@ public final class AlertingPhase implements Phase {
     @Override
     public Optional<ConfigSection<?>> configSection() {
         return Optional.of(new AlertingSection());
+    }
+
+    @Override
+    public List<ConfigChecker> configCheckers() {
+        return List.of(new AmtoolConfigChecker());
     }
 
     @Override

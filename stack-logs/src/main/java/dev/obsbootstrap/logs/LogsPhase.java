@@ -4,6 +4,7 @@ import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
@@ -39,6 +40,11 @@ public final class LogsPhase implements Phase {
     @Override
     public Optional<ConfigSection<?>> configSection() {
         return Optional.of(new LogsSection());
+    }
+
+    @Override
+    public List<ConfigChecker> configCheckers() {
+        return List.of(new AlloyFmtChecker());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
@@ -31,6 +32,11 @@ public final class MetricsPhase implements Phase {
     @Override
     public List<String> dependsOn() {
         return List.of("crds");
+    }
+
+    @Override
+    public List<ConfigChecker> configCheckers() {
+        return List.of(new PromtoolRulesChecker());
     }
 
     @Override

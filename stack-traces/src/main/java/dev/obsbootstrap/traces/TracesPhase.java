@@ -2,6 +2,7 @@ package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
@@ -28,6 +29,11 @@ public final class TracesPhase implements Phase {
     @Override
     public List<String> dependsOn() {
         return List.of("logs");
+    }
+
+    @Override
+    public List<ConfigChecker> configCheckers() {
+        return List.of(new OtelcolValidateChecker());
     }
 
     @Override

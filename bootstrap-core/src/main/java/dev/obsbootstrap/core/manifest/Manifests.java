@@ -32,14 +32,40 @@ public final class Manifests {
     private Manifests() {
     }
 
+    /**
+     * One non-blank document's text and the 1-based line of the stream it starts on (the line of its {@code ---}, or 1
+     * for the first): what lets a finding name a line. Counted exactly as {@link #documents} numbers them.
+     */
+    public record DocumentText(int firstLine, String text) {
+    }
+
+    /** The non-blank documents of the stream, as text, in order. */
+    public static List<DocumentText> documentTexts(String manifests) {
+        List<DocumentText> texts = new ArrayList<>();
+        Matcher separator = DOCUMENT_SEPARATOR.matcher(manifests);
+        int start = 0;
+        int line = 1;
+        while (true) {
+            boolean found = separator.find();
+            int end = found ? separator.start() : manifests.length();
+            String text = manifests.substring(start, end);
+            if (!isBlank(text)) {
+                texts.add(new DocumentText(line, text));
+            }
+            if (!found) {
+                return texts;
+            }
+            line += (int) manifests.substring(start, separator.start()).chars().filter(c -> c == '\n').count();
+            start = separator.end();
+        }
+    }
+
     /** Every non-blank document, in order; a document that does not parse is kept with its error. */
     public static List<ManifestDocument> documents(String manifests) {
         List<ManifestDocument> documents = new ArrayList<>();
         int number = 0;
-        for (String text : DOCUMENT_SEPARATOR.split(manifests, -1)) {
-            if (isBlank(text)) {
-                continue;
-            }
+        for (DocumentText document : documentTexts(manifests)) {
+            String text = document.text();
             number++;
             Matcher source = SOURCE.matcher(text);
             String template = source.find() ? source.group(1).strip() : "";

@@ -4,6 +4,7 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
 
@@ -48,6 +49,14 @@ public interface Phase {
      */
     default Optional<ConfigSection<?>> configSection() {
         return Optional.empty();
+    }
+
+    /**
+     * The checkers of this phase's components' own configs (a rule checker, a collector's validate command), which
+     * plan and validate run on the bundle when their tools are on PATH. None by default.
+     */
+    default List<ConfigChecker> configCheckers() {
+        return List.of();
     }
 
     /**

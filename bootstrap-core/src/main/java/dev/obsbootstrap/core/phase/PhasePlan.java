@@ -89,6 +89,13 @@ public final class PhasePlan {
         return new dev.obsbootstrap.core.config.ConfigSchema(ids(), sections);
     }
 
+    /** Every phase's config checkers, once per tool, in plan order. */
+    public List<dev.obsbootstrap.core.manifest.ConfigChecker> configCheckers() {
+        Map<String, dev.obsbootstrap.core.manifest.ConfigChecker> byTool = new LinkedHashMap<>();
+        ordered.forEach(phase -> phase.configCheckers().forEach(checker -> byTool.putIfAbsent(checker.tool(), checker)));
+        return List.copyOf(byTool.values());
+    }
+
     public List<String> ids() {
         return ordered.stream().map(Phase::id).toList();
     }

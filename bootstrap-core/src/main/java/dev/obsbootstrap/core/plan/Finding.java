@@ -8,8 +8,10 @@ import java.util.Objects;
  * @param file    bundle-relative file ("02-logs/obs-store.manifests.yaml")
  * @param subject what in the file ("StatefulSet observability/obs-store container 'store'"), "" for the file as a whole
  * @param message what is wrong and what to do; never a secret value
+ * @param rule    which check found it ("kubernetes-schema", "image-pinned"): the SARIF rule id
+ * @param line    1-based line in {@code file} where the problem is, 0 when no line can be named
  */
-public record Finding(Severity severity, String file, String subject, String message) {
+public record Finding(Severity severity, String file, String subject, String message, String rule, int line) {
     public enum Severity {
         /** Fails the plan (exit 2); the bundle is still written. */
         ERROR,
@@ -22,19 +24,31 @@ public record Finding(Severity severity, String file, String subject, String mes
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(rule, "rule");
+        if (line < 0) {
+            throw new IllegalArgumentException("line " + line + " < 0");
+        }
     }
 
-    public static Finding error(String file, String subject, String message) {
-        return new Finding(Severity.ERROR, file, subject, message);
+    public static Finding error(String rule, String file, String subject, String message) {
+        return new Finding(Severity.ERROR, file, subject, message, rule, 0);
+    }
+
+    public static Finding warning(String rule, String file, String subject, String message) {
+        return new Finding(Severity.WARNING, file, subject, message, rule, 0);
+    }
+
+    public Finding atLine(int number) {
+        return new Finding(severity, file, subject, message, rule, number);
     }
 
     public boolean isError() {
         return severity == Severity.ERROR;
     }
 
-    /** {@code 02-logs/obs-store.manifests.yaml: StatefulSet observability/obs-store container 'store': no memory limit}. */
+    /** {@code 02-logs/obs-store.manifests.yaml:14: StatefulSet observability/obs-store container 'store': no memory limit}. */
     @Override
     public String toString() {
-        return file + ": " + (subject.isEmpty() ? "" : subject + ": ") + message;
+        return file + (line > 0 ? ":" + line : "") + ": " + (subject.isEmpty() ? "" : subject + ": ") + message;
     }
 }

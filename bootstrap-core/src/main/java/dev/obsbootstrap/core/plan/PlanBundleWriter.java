@@ -103,6 +103,7 @@ public final class PlanBundleWriter {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (Set.of(README, SUMMARY_MD, SUMMARY_JSON, FINDINGS, INSTALL).contains(name)
+                        || BundleDigests.SEALED_ENTRIES.contains(name)
                         || (Files.isDirectory(entry) && PHASE_DIRECTORY.matcher(name).matches())) {
                     deleteRecursively(entry);
                 }
@@ -149,7 +150,8 @@ public final class PlanBundleWriter {
         return header + ensureNewline(spec.valuesYaml());
     }
 
-    private static String manifestsFile(PlanBundle bundle, RenderedRelease release) {
+    /** The text of a release's manifests file in the bundle, exactly as written: what the static checks read, line for line. */
+    public static String manifestsFile(PlanBundle bundle, RenderedRelease release) {
         ReleaseSpec spec = release.spec();
         String header = "# Manifests of release " + spec.releaseName() + " (" + spec.chart().coordinate() + ") in namespace "
                 + spec.namespace() + ", rendered for Kubernetes " + bundle.kubeVersion() + " (Helm hooks not included: see README.md).\n";
@@ -247,6 +249,8 @@ public final class PlanBundleWriter {
             item.put("file", f.file());
             item.put("subject", f.subject());
             item.put("message", f.message());
+            item.put("rule", f.rule());
+            item.put("line", f.line());
             return item;
         }).toList());
         root.put("findings", findingsJson);
@@ -507,6 +511,24 @@ public final class PlanBundleWriter {
         md.append("- Objects an operator creates later (StatefulSets an operator makes from a custom resource).\n\n");
         md.append("The bundle is deterministic: plan the same config twice and the files are identical, so `diff -r` of two\n");
         md.append("bundles shows exactly what a change would do.\n");
+        md.append("\n## What was verified where\n\n");
+        md.append("This bundle is meant to be reviewed once and then applied exactly as reviewed:\n\n");
+        md.append("1. **Here, without a cluster** (`plan`, again with `obs-bootstrap validate --path static --bundle DIR`): every object\n");
+        md.append("   against the Kubernetes ").append(bundle.kubeVersion()).append(" API (unknown fields, wrong types, missing required fields,\n");
+        md.append("   removed and deprecated APIs), every custom resource against its CRD's schema, the Pod Security level each workload\n");
+        md.append("   needs, pinned images, memory limits, no secret in the bundle, and the components' configs by their own tools\n");
+        md.append("   where they were on PATH. Results: `findings.txt`, `checks.md` (what ran, what was skipped), `findings.sarif`.\n");
+        md.append("   Static checks cannot prove that the stack starts, that admission webhooks and quotas accept it, or that data flows.\n");
+        md.append("2. **On a throwaway K3s node** (`obs-bootstrap smoke --bundle DIR`, where a Docker engine runs): this exact bundle\n");
+        md.append("   installed and every probe run (logs, traces, metrics and alerts proven to flow). It cannot prove what only your\n");
+        md.append("   cluster has: its admission policies, storage classes, network policies, node sizes.\n");
+        md.append("3. **Against the target cluster without changing it** (`obs-bootstrap validate --path cluster --bundle DIR`): every\n");
+        md.append("   object sent with `--dry-run=server` (the cluster's own API, admission and quotas), and `verify` on what runs there now.\n\n");
+        md.append("Each of those runs writes its evidence (reports, cluster version, timings, this bundle's digest) into `evidence/`;\n");
+        md.append("`evidence/README.md` lists them. `digests.sha256` holds the SHA-256 of every other file (`sha256sum -c digests.sha256`\n");
+        md.append("checks it by hand). `obs-bootstrap up --bundle DIR` installs exactly these bytes — the values and the charts in\n");
+        md.append("`charts/`, with the config in `inputs/` — without rendering anything again, and refuses a bundle whose files no\n");
+        md.append("longer match their digests, or whose charts would render differently on the target cluster.\n");
         return md.toString();
     }
 }

@@ -69,24 +69,29 @@ public final class StaticChecks {
         return List.copyOf(findings);
     }
 
+    /** The checks of one values file of a bundle on disk (no secret value in it). */
+    public List<Finding> checkValues(String file, String values) {
+        return checkText(file, values);
+    }
+
     /** The checks of one rendered manifest stream, reported against {@code file}. */
     public List<Finding> checkManifests(String file, String releaseNamespace, String manifests) {
         List<Finding> findings = new ArrayList<>(checkText(file, manifests));
         for (ManifestDocument document : Manifests.documents(manifests)) {
             if (!document.error().isEmpty()) {
-                findings.add(Finding.error(file, document.describe(), "is not valid YAML: " + document.error()));
+                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not valid YAML: " + document.error()));
                 continue;
             }
             if (document.body() == null) {
                 continue;
             }
             if (!(document.body() instanceof Map<?, ?> map)) {
-                findings.add(Finding.error(file, document.describe(), "is not a Kubernetes object (not a YAML mapping)"));
+                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not a Kubernetes object (not a YAML mapping)"));
                 continue;
             }
             String missing = ManifestObject.missingFields(map);
             if (!missing.isEmpty()) {
-                findings.add(Finding.error(file, document.describe(), "is not a Kubernetes object: no " + missing));
+                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not a Kubernetes object: no " + missing));
                 continue;
             }
             for (ManifestObject object : Manifests.objects(document)) {
@@ -104,7 +109,7 @@ public final class StaticChecks {
             keys.addAll(keysOf(object.at("data").orElse(null)));
             keys.addAll(keysOf(object.at("stringData").orElse(null)));
             if (!keys.isEmpty()) {
-                findings.add(Finding.error(file, subject, "carries secret data in the bundle (keys " + String.join(", ", keys)
+                findings.add(Finding.error("secret-in-bundle", file, subject, "carries secret data in the bundle (keys " + String.join(", ", keys)
                         + "); have the chart use an existing Secret created outside the bundle instead"));
             }
         }
@@ -137,7 +142,7 @@ public final class StaticChecks {
 
     private List<Finding> checkImage(String file, String subject, Object image) {
         String problem = imageProblem(ManifestObject.text(image));
-        return problem.isEmpty() ? List.of() : List.of(Finding.error(file, subject, problem));
+        return problem.isEmpty() ? List.of() : List.of(Finding.error("image-pinned", file, subject, problem));
     }
 
     /** Why an image reference is not pinned, "" when it is (a tag other than latest, or a digest). */
@@ -174,7 +179,7 @@ public final class StaticChecks {
             return List.of();
         }
         String missing = !request && !limit ? "no memory request and no memory limit" : !request ? "no memory request" : "no memory limit";
-        return List.of(Finding.error(file, subject, missing + " (profile " + profile + " requires both on every container)"));
+        return List.of(Finding.error("memory-requests-and-limits", file, subject, missing + " (profile " + profile + " requires both on every container)"));
     }
 
     private static boolean hasMemory(Object requestsOrLimits) {
@@ -185,7 +190,7 @@ public final class StaticChecks {
         List<Finding> findings = new ArrayList<>();
         for (SecretValue secret : secretValues) {
             if (text.contains(secret.value())) {
-                findings.add(Finding.error(file, "", "contains the value of " + secret.source()
+                findings.add(Finding.error("secret-in-bundle", file, "", "contains the value of " + secret.source()
                         + "; a secret must reach the cluster through a Secret reference, never inline"));
             }
         }

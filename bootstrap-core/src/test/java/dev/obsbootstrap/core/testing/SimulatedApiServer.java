@@ -137,6 +137,9 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private MockResponse handle(RecordedRequest request, ApiPath path) {
+        if ("All".equals(path.query().get("dryRun")) && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
+            return dryRun(request, path);
+        }
         return switch (request.method()) {
             case GET -> get(request, path);
             case POST -> create(request, path);
@@ -401,6 +404,37 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     // ---- writes ------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code ?dryRun=All} as the API server answers it (kubernetes/kubernetes
+     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go and update.go, v1.31): everything is
+     * checked, nothing is stored. A create needs the namespace and must not find the object (409 AlreadyExists); an
+     * update must find it. The CRUD mock itself would store the object, so it is never asked to write.
+     */
+    private MockResponse dryRun(RecordedRequest request, ApiPath path) {
+        ObjectNode object = bodyAsJson(request);
+        String name = request.method() == HttpMethod.POST ? object.path("metadata").path("name").asString("") : path.name();
+        if (!path.namespace().isEmpty() && !exists(request, "/api/v1/namespaces/" + path.namespace())) {
+            return status(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found");
+        }
+        boolean exists = exists(request, path.collectionPath() + "/" + name);
+        if (request.method() == HttpMethod.POST && exists) {
+            String what = path.group().isEmpty() ? path.plural() : path.plural() + "." + path.group();
+            return status(409, "AlreadyExists", what + " \"" + name + "\" already exists");
+        }
+        if (request.method() == HttpMethod.PUT && !exists) {
+            return notFound(path);
+        }
+        prepareWrite(object, path);
+        return json(request.method() == HttpMethod.POST ? 201 : 200, object);
+    }
+
+    private boolean exists(RecordedRequest original, String objectPath) {
+        RecordedRequest get = new RecordedRequest(original.getHttpVersion(), HttpMethod.GET, objectPath, original.getHeaders(), new Buffer());
+        synchronized (writeLock) {
+            return crud.dispatch(get).code() == 200;
+        }
+    }
 
     private MockResponse create(RecordedRequest request, ApiPath path) {
         ObjectNode object = bodyAsJson(request);

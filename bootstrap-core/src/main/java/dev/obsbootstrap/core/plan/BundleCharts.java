@@ -1,0 +1,69 @@
+package dev.obsbootstrap.core.plan;
+
+import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.helm.ReleaseSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The charts of a bundle, copied into it ({@code charts/<name>-<version>.tgz}, or {@code charts/<name>/} for a chart
+ * that was given unpacked), so the bundle holds every byte Helm reads and {@code up --bundle} needs neither a
+ * repository nor a cache: the same layout {@code --charts-dir} reads.
+ */
+public final class BundleCharts {
+    public static final String DIRECTORY = "charts";
+
+    private BundleCharts() {
+    }
+
+    /** Copies the chart of every release of {@code bundle} into {@code out/charts}; a chart two releases share is copied once. */
+    public static void copy(PlanBundle bundle, Path out) {
+        Path target = out.resolve(DIRECTORY);
+        try {
+            Files.createDirectories(target);
+            for (PlannedPhase phase : bundle.phases()) {
+                for (RenderedRelease release : phase.releases()) {
+                    copy(release.spec(), target);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot copy the charts into the bundle " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copy(ReleaseSpec spec, Path target) throws IOException {
+        Path source = spec.chartPath();
+        if (Files.isDirectory(source)) {
+            Path destination = target.resolve(spec.chart().name());
+            if (Files.exists(destination)) {
+                return;
+            }
+            try (Stream<Path> walk = Files.walk(source)) {
+                for (Path file : walk.sorted(Comparator.naturalOrder()).toList()) {
+                    Path copy = destination.resolve(source.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            return;
+        }
+        Path destination = target.resolve(spec.chart().name() + "-" + spec.chart().version() + ".tgz");
+        if (!Files.exists(destination)) {
+            Files.copy(source, destination);
+        }
+    }
+
+    /** The bundle's own charts directory, for a resolver that must find every chart there. */
+    public static List<Path> directories(Path bundle) {
+        return List.of(bundle.resolve(DIRECTORY));
+    }
+}
