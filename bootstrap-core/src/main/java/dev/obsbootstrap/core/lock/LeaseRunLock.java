@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +75,9 @@ public final class LeaseRunLock implements RunLock {
     }
 
     private static boolean heldByAnother(LockHolder holder, RunIdentity me, Instant now) {
-        return !holder.identity().runId().equals(me.runId()) && !holder.expired(now) && !holder.identity().deadOnThisHost();
+        return !holder.identity().runId().equals(me.runId())
+                && !holder.expired(now)
+                && !holder.identity().deadOnThisHost();
     }
 
     private LockHeldException held(LockHolder other, Instant now) {
@@ -93,9 +94,22 @@ public final class LeaseRunLock implements RunLock {
             try {
                 if (current.isEmpty()) {
                     ensureNamespace();
-                    Lease created = client.leases().inNamespace(namespace).resource(lease(new LeaseBuilder()
-                            .withNewMetadata().withName(NAME).withNamespace(namespace).endMetadata()
-                            .withNewSpec().withLeaseTransitions(0).endSpec().build(), me, clock.instant(), true)).create();
+                    Lease created = client.leases()
+                            .inNamespace(namespace)
+                            .resource(lease(
+                                    new LeaseBuilder()
+                                            .withNewMetadata()
+                                            .withName(NAME)
+                                            .withNamespace(namespace)
+                                            .endMetadata()
+                                            .withNewSpec()
+                                            .withLeaseTransitions(0)
+                                            .endSpec()
+                                            .build(),
+                                    me,
+                                    clock.instant(),
+                                    true))
+                            .create();
                     return new LeaseHeld(me, created, Optional.empty());
                 }
                 Lease lease = current.get();
@@ -104,15 +118,24 @@ public final class LeaseRunLock implements RunLock {
                 if (holder.isPresent() && heldByAnother(holder.get(), me, now)) {
                     throw held(holder.get(), now);
                 }
-                Lease taken = client.leases().inNamespace(namespace).resource(lease(lease, me, now, true)).update();
-                return new LeaseHeld(me, taken, holder.filter(h -> !h.identity().runId().equals(me.runId())));
+                Lease taken = client.leases()
+                        .inNamespace(namespace)
+                        .resource(lease(lease, me, now, true))
+                        .update();
+                return new LeaseHeld(
+                        me, taken, holder.filter(h -> !h.identity().runId().equals(me.runId())));
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
                     continue; // another run wrote it between our read and our write: read again and decide again
                 }
-                throw new ClusterException("cannot take the run lock (Lease " + namespace + "/" + NAME + "): "
-                        + KubeErrors.describe(client, e)
-                        + KubeErrors.accessHint(e, "your user needs get, create and update on leases.coordination.k8s.io in " + namespace), e);
+                throw new ClusterException(
+                        "cannot take the run lock (Lease " + namespace + "/" + NAME + "): "
+                                + KubeErrors.describe(client, e)
+                                + KubeErrors.accessHint(
+                                        e,
+                                        "your user needs get, create and update on leases.coordination.k8s.io in "
+                                                + namespace),
+                        e);
             }
         }
         throw new LockHeldException("another obs-bootstrap run took the lock on namespace " + namespace
@@ -121,19 +144,29 @@ public final class LeaseRunLock implements RunLock {
 
     private Optional<Lease> read() {
         try {
-            return Optional.ofNullable(client.leases().inNamespace(namespace).withName(NAME).get());
+            return Optional.ofNullable(
+                    client.leases().inNamespace(namespace).withName(NAME).get());
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read the run lock (Lease " + namespace + "/" + NAME + "): "
-                    + KubeErrors.describe(client, e)
-                    + KubeErrors.accessHint(e, "your user needs get on leases.coordination.k8s.io in " + namespace), e);
+            throw new ClusterException(
+                    "cannot read the run lock (Lease " + namespace + "/" + NAME + "): "
+                            + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(
+                                    e, "your user needs get on leases.coordination.k8s.io in " + namespace),
+                    e);
         }
     }
 
     private void ensureNamespace() {
         if (client.namespaces().withName(namespace).get() == null) {
             try {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .addToLabels("app.kubernetes.io/managed-by", "obs-bootstrap").endMetadata().build()).create();
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .addToLabels("app.kubernetes.io/managed-by", "obs-bootstrap")
+                                .endMetadata()
+                                .build())
+                        .create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
@@ -145,19 +178,28 @@ public final class LeaseRunLock implements RunLock {
     /** The Lease with {@code me} as holder, renewed now; a new holder also gets a new acquire time and a transition. */
     private Lease lease(Lease base, RunIdentity me, Instant now, boolean acquiring) {
         Optional<LockHolder> previous = holderOf(base);
-        boolean newHolder = previous.isEmpty() || !previous.get().identity().runId().equals(me.runId());
-        Map<String, String> annotations = new HashMap<>(Optional.ofNullable(base.getMetadata().getAnnotations()).orElse(Map.of()));
+        boolean newHolder =
+                previous.isEmpty() || !previous.get().identity().runId().equals(me.runId());
+        Map<String, String> annotations = new HashMap<>(
+                Optional.ofNullable(base.getMetadata().getAnnotations()).orElse(Map.of()));
         annotations.put(RUN_ID, me.runId());
         annotations.put(USER, me.user());
         annotations.put(HOST, me.host());
         annotations.put(PID, Long.toString(me.pid()));
-        int transitions = Optional.ofNullable(base.getSpec().getLeaseTransitions()).orElse(0);
+        int transitions =
+                Optional.ofNullable(base.getSpec().getLeaseTransitions()).orElse(0);
         return new LeaseBuilder(base)
-                .editMetadata().withAnnotations(annotations).endMetadata()
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
                 .editSpec()
                 .withHolderIdentity(me.runId() + " " + me.describe())
                 .withLeaseDurationSeconds((int) duration.toSeconds())
-                .withAcquireTime(acquiring && newHolder ? micro(now) : Optional.ofNullable(base.getSpec().getAcquireTime()).orElse(micro(now)))
+                .withAcquireTime(
+                        acquiring && newHolder
+                                ? micro(now)
+                                : Optional.ofNullable(base.getSpec().getAcquireTime())
+                                        .orElse(micro(now)))
                 .withRenewTime(micro(now))
                 .withLeaseTransitions(acquiring && newHolder && previous.isPresent() ? transitions + 1 : transitions)
                 .endSpec()
@@ -165,10 +207,13 @@ public final class LeaseRunLock implements RunLock {
     }
 
     static Optional<LockHolder> holderOf(Lease lease) {
-        if (lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null || lease.getSpec().getHolderIdentity().isBlank()) {
+        if (lease.getSpec() == null
+                || lease.getSpec().getHolderIdentity() == null
+                || lease.getSpec().getHolderIdentity().isBlank()) {
             return Optional.empty();
         }
-        Map<String, String> annotations = Optional.ofNullable(lease.getMetadata().getAnnotations()).orElse(Map.of());
+        Map<String, String> annotations =
+                Optional.ofNullable(lease.getMetadata().getAnnotations()).orElse(Map.of());
         long pid;
         try {
             pid = Long.parseLong(annotations.getOrDefault(PID, "0"));
@@ -176,10 +221,14 @@ public final class LeaseRunLock implements RunLock {
             pid = 0;
         }
         String runId = annotations.getOrDefault(RUN_ID, lease.getSpec().getHolderIdentity());
-        RunIdentity identity = new RunIdentity(runId, annotations.getOrDefault(USER, "?"), annotations.getOrDefault(HOST, "?"), pid);
+        RunIdentity identity =
+                new RunIdentity(runId, annotations.getOrDefault(USER, "?"), annotations.getOrDefault(HOST, "?"), pid);
         Instant renewed = instant(lease.getSpec().getRenewTime());
-        Instant since = lease.getSpec().getAcquireTime() == null ? renewed : instant(lease.getSpec().getAcquireTime());
-        int seconds = Optional.ofNullable(lease.getSpec().getLeaseDurationSeconds()).orElse((int) DEFAULT_DURATION.toSeconds());
+        Instant since = lease.getSpec().getAcquireTime() == null
+                ? renewed
+                : instant(lease.getSpec().getAcquireTime());
+        int seconds = Optional.ofNullable(lease.getSpec().getLeaseDurationSeconds())
+                .orElse((int) DEFAULT_DURATION.toSeconds());
         return Optional.of(new LockHolder(identity, since, renewed, Duration.ofSeconds(seconds)));
     }
 
@@ -207,6 +256,7 @@ public final class LeaseRunLock implements RunLock {
             this.known = lease;
             this.tookOverFrom = tookOverFrom;
             this.lastRenewed = clock.instant();
+            RunIdentity.LIVE_IN_THIS_PROCESS.add(me.runId());
             this.renewer = new Thread(this::renewUntilClosed, "obs-bootstrap-lock-renewer");
             renewer.setDaemon(true);
             renewer.start();
@@ -221,14 +271,15 @@ public final class LeaseRunLock implements RunLock {
         public void checkHeld() {
             String lost;
             synchronized (this) {
-                if (lostTo.isEmpty() && Duration.between(lastRenewed, clock.instant()).compareTo(duration) > 0) {
+                if (lostTo.isEmpty()
+                        && Duration.between(lastRenewed, clock.instant()).compareTo(duration) > 0) {
                     renewOnce(); // renewals failed for a whole lease duration: find out now whether it is still ours
                 }
                 lost = lostTo;
             }
             if (!lost.isEmpty()) {
-                throw new LockLostException("this run lost the lock on namespace " + namespace + " (Lease " + NAME + "): " + lost
-                        + "; stopping before changing anything else");
+                throw new LockLostException("this run lost the lock on namespace " + namespace + " (Lease " + NAME
+                        + "): " + lost + "; stopping before changing anything else");
             }
         }
 
@@ -253,20 +304,27 @@ public final class LeaseRunLock implements RunLock {
         private void renewOnce() {
             Instant now = clock.instant();
             try {
-                known = client.leases().inNamespace(namespace).resource(lease(known, me, now, false)).update();
+                known = client.leases()
+                        .inNamespace(namespace)
+                        .resource(lease(known, me, now, false))
+                        .update();
                 lastRenewed = now;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 && e.getCode() != 404) {
-                    return; // the API server did not answer: try again next round, checkHeld decides after a lease duration
+                    return; // the API server did not answer: try again next round, checkHeld decides after a lease
+                    // duration
                 }
                 try {
                     Optional<Lease> current = read();
                     Optional<LockHolder> holder = current.flatMap(LeaseRunLock::holderOf);
-                    if (current.isPresent() && holder.isPresent() && holder.get().identity().runId().equals(me.runId())) {
+                    if (current.isPresent()
+                            && holder.isPresent()
+                            && holder.get().identity().runId().equals(me.runId())) {
                         known = current.get(); // only our own earlier write raced: still ours, renew next round
                         return;
                     }
-                    lostTo = holder.map(h -> "it was taken over by " + h.describe(now)).orElse("the Lease was deleted or released by someone else");
+                    lostTo = holder.map(h -> "it was taken over by " + h.describe(now))
+                            .orElse("the Lease was deleted or released by someone else");
                 } catch (ClusterException unreadable) {
                     // try again next round
                 }
@@ -294,6 +352,9 @@ public final class LeaseRunLock implements RunLock {
             } catch (InterruptedException e) {
                 interrupted = true;
             } finally {
+                // released or not (an API server that does not answer), this run is over: a later run in this
+                // process may take the lock over at once, as a run in another process would once this one exits
+                RunIdentity.LIVE_IN_THIS_PROCESS.remove(me.runId());
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -304,8 +365,16 @@ public final class LeaseRunLock implements RunLock {
         private void release() {
             for (int attempt = 0; attempt < 3; attempt++) {
                 try {
-                    Lease released = new LeaseBuilder(known).editSpec().withHolderIdentity(null).withRenewTime(micro(clock.instant())).endSpec()
-                            .editMetadata().removeFromAnnotations(RUN_ID).removeFromAnnotations(PID).endMetadata().build();
+                    Lease released = new LeaseBuilder(known)
+                            .editSpec()
+                            .withHolderIdentity(null)
+                            .withRenewTime(micro(clock.instant()))
+                            .endSpec()
+                            .editMetadata()
+                            .removeFromAnnotations(RUN_ID)
+                            .removeFromAnnotations(PID)
+                            .endMetadata()
+                            .build();
                     client.leases().inNamespace(namespace).resource(released).update();
                     return;
                 } catch (KubernetesClientException e) {
@@ -314,7 +383,10 @@ public final class LeaseRunLock implements RunLock {
                     }
                     try {
                         Optional<Lease> current = read();
-                        if (current.isEmpty() || holderOf(current.get()).map(h -> !h.identity().runId().equals(me.runId())).orElse(true)) {
+                        if (current.isEmpty()
+                                || holderOf(current.get())
+                                        .map(h -> !h.identity().runId().equals(me.runId()))
+                                        .orElse(true)) {
                             return; // not ours any more
                         }
                         known = current.get();

@@ -32,7 +32,7 @@ public record LockHolder(RunIdentity identity, Instant since, Instant renewed, D
     /** "run obs-1a2b by alice@ci-7 pid 4242 since 2026-12-06T10:00:00Z (renewed 4s ago)". */
     public String describe(Instant now) {
         long ago = Math.max(0, Duration.between(renewed, now).toSeconds());
-        return "run " + identity.runId() + " by " + identity.describe() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + " (renewed " + ago + "s ago)";
+        return "run " + identity.runId() + " by " + identity.describe() + " since "
+                + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (renewed " + ago + "s ago)";
     }
 }

@@ -17,7 +17,11 @@ public record RunIdentity(String runId, String user, String host, long pid) {
 
     /** This process, running {@code runId}. */
     public static RunIdentity current(String runId) {
-        return new RunIdentity(runId, System.getProperty("user.name", "unknown"), localHost(), ProcessHandle.current().pid());
+        return new RunIdentity(
+                runId,
+                System.getProperty("user.name", "unknown"),
+                localHost(),
+                ProcessHandle.current().pid());
     }
 
     /** "alice@ci-runner-7 pid 4242": what messages and the ledger show. */
@@ -25,10 +29,22 @@ public record RunIdentity(String runId, String user, String host, long pid) {
         return user + "@" + host + " pid " + pid;
     }
 
-    /** Whether this names a process on this host that has ended: its lock can be taken over at once. */
+    /**
+     * Whether this names a run on this host that has ended: its process is gone, or it is this process and the run no
+     * longer holds a lock here (it ended, and its release did not reach the API server). Its lock can be taken over at once.
+     */
     public boolean deadOnThisHost() {
-        return host.equals(localHost()) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        if (!host.equals(localHost()) || pid <= 0) {
+            return false;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            return !LIVE_IN_THIS_PROCESS.contains(runId);
+        }
+        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
+
+    /** Run ids holding a lock in this process: a run is added when it takes a lock and removed when it lets go. */
+    static final java.util.Set<String> LIVE_IN_THIS_PROCESS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public static String localHost() {
         String fromEnv = System.getenv("HOSTNAME");

@@ -51,8 +51,7 @@ public interface RunLock {
             }
 
             @Override
-            public void checkFree(RunIdentity me) {
-            }
+            public void checkFree(RunIdentity me) {}
 
             @Override
             public Held acquire(RunIdentity me) {
@@ -63,12 +62,10 @@ public interface RunLock {
                     }
 
                     @Override
-                    public void checkHeld() {
-                    }
+                    public void checkHeld() {}
 
                     @Override
-                    public void close() {
-                    }
+                    public void close() {}
                 };
             }
         };

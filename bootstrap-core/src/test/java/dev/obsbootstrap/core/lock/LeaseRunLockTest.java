@@ -1,12 +1,14 @@
 package dev.obsbootstrap.core.lock;
 
-import dev.obsbootstrap.core.testing.FakeCluster;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.obsbootstrap.core.testing.FakeCluster;
+import dev.obsbootstrap.core.testing.TcpProxy;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The run lock on the simulated API server, whose writes check resourceVersion like a real one (409 on a stale write). */
 class LeaseRunLockTest {
@@ -35,7 +38,8 @@ class LeaseRunLockTest {
 
     /** A live process on this host: this test JVM. */
     private static RunIdentity live(String runId) {
-        return new RunIdentity(runId, "alice", RunIdentity.localHost(), ProcessHandle.current().pid());
+        return new RunIdentity(
+                runId, "alice", RunIdentity.localHost(), ProcessHandle.current().pid());
     }
 
     @Test
@@ -46,28 +50,40 @@ class LeaseRunLockTest {
             assertThat(held.tookOverFrom()).isEmpty();
             assertThatThrownBy(() -> lock.checkFree(live("run-b")))
                     .isInstanceOf(LockHeldException.class)
-                    .hasMessageContaining("another obs-bootstrap run holds the lock on namespace lock-held: run run-a by alice@")
+                    .hasMessageContaining(
+                            "another obs-bootstrap run holds the lock on namespace lock-held: run run-a by alice@")
                     .hasMessageContaining("pid " + ProcessHandle.current().pid())
                     .hasMessageContaining("since ")
                     .hasMessageContaining("Lease lock-held/obs-bootstrap-lock");
             assertThatThrownBy(() -> lock.acquire(live("run-b"))).isInstanceOf(LockHeldException.class);
-            Lease lease = cluster.client().leases().inNamespace("lock-held").withName(LeaseRunLock.NAME).get();
+            Lease lease = cluster.client()
+                    .leases()
+                    .inNamespace("lock-held")
+                    .withName(LeaseRunLock.NAME)
+                    .get();
             assertThat(lease.getSpec().getHolderIdentity()).startsWith("run-a alice@");
             assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(30);
         }
 
         assertThat(lock.holder()).as("released at the end").isEmpty();
         try (RunLock.Held next = lock.acquire(live("run-b"))) {
-            assertThat(next.tookOverFrom()).as("a released lock is simply taken").isEmpty();
+            assertThat(next.tookOverFrom())
+                    .as("a released lock is simply taken")
+                    .isEmpty();
         }
     }
 
     @Test
     void aHolderThatStoppedRenewingIsTakenOverWithItsName() {
         Instant start = Instant.parse("2026-12-06T10:00:00Z");
-        LeaseRunLock killed = new LeaseRunLock(cluster.client(), "lock-stale", Duration.ofSeconds(30), Clock.fixed(start, ZoneOffset.UTC));
-        killed.acquire(new RunIdentity("run-killed", "ci", "other-host", 77)); // never closed, never renewed: it was SIGKILLed
-        LeaseRunLock later = new LeaseRunLock(cluster.client(), "lock-stale", Duration.ofSeconds(30),
+        LeaseRunLock killed = new LeaseRunLock(
+                cluster.client(), "lock-stale", Duration.ofSeconds(30), Clock.fixed(start, ZoneOffset.UTC));
+        killed.acquire(
+                new RunIdentity("run-killed", "ci", "other-host", 77)); // never closed, never renewed: it was SIGKILLed
+        LeaseRunLock later = new LeaseRunLock(
+                cluster.client(),
+                "lock-stale",
+                Duration.ofSeconds(30),
                 Clock.fixed(start.plusSeconds(31), ZoneOffset.UTC));
 
         assertThat(later.holder()).isEmpty();
@@ -76,7 +92,13 @@ class LeaseRunLockTest {
                 assertThat(previous.identity().runId()).isEqualTo("run-killed");
                 assertThat(previous.identity().host()).isEqualTo("other-host");
             });
-            assertThat(cluster.client().leases().inNamespace("lock-stale").withName(LeaseRunLock.NAME).get().getSpec().getLeaseTransitions())
+            assertThat(cluster.client()
+                            .leases()
+                            .inNamespace("lock-stale")
+                            .withName(LeaseRunLock.NAME)
+                            .get()
+                            .getSpec()
+                            .getLeaseTransitions())
                     .isEqualTo(1);
         }
     }
@@ -84,10 +106,52 @@ class LeaseRunLockTest {
     @Test
     void aHolderWhoseProcessOnThisHostIsGoneIsTakenOverAtOnce() {
         long deadPid = deadPid();
-        new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(new RunIdentity("run-dead", "bob", RunIdentity.localHost(), deadPid));
+        new LeaseRunLock(cluster.client(), "lock-dead-pid")
+                .acquire(new RunIdentity("run-dead", "bob", RunIdentity.localHost(), deadPid));
 
         try (RunLock.Held held = new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(live("run-next"))) {
-            assertThat(held.tookOverFrom()).hasValueSatisfying(previous -> assertThat(previous.identity().pid()).isEqualTo(deadPid));
+            assertThat(held.tookOverFrom())
+                    .hasValueSatisfying(
+                            previous -> assertThat(previous.identity().pid()).isEqualTo(deadPid));
+        }
+    }
+
+    /**
+     * A run that ended in this process while the API server did not answer could not release its Lease; its process is
+     * alive (it is this one), but the run is over, so the next run here takes the lock over instead of waiting it out.
+     */
+    @Test
+    void aRunOfThisProcessWhoseReleaseNeverArrivedIsTakenOverAtOnce() {
+        int port = Integer.parseInt(cluster.serverUrl().replaceAll(".*:", ""));
+        try (TcpProxy proxy = TcpProxy.to(port);
+                KubernetesClient through = new KubernetesClientBuilder()
+                        .withConfig(Config.fromKubeconfig(
+                                cluster.kubeconfigYaml().replace(cluster.serverUrl(), proxy.url())))
+                        .build()) {
+            RunLock.Held ended = new LeaseRunLock(through, "lock-same-process").acquire(live("run-ended"));
+            proxy.cut();
+            ended.close(); // the release cannot reach the API server: the Lease still names run-ended, renewed
+            // moments ago
+        }
+        assertThat(new LeaseRunLock(cluster.client(), "lock-same-process").holder())
+                .hasValueSatisfying(
+                        holder -> assertThat(holder.identity().runId()).isEqualTo("run-ended"));
+
+        try (RunLock.Held next = new LeaseRunLock(cluster.client(), "lock-same-process").acquire(live("run-next"))) {
+            assertThat(next.tookOverFrom())
+                    .hasValueSatisfying(
+                            previous -> assertThat(previous.identity().runId()).isEqualTo("run-ended"));
+        }
+    }
+
+    @Test
+    void aLiveRunOfThisProcessStillHoldsItsLock() {
+        try (RunLock.Held first =
+                new LeaseRunLock(cluster.client(), "lock-same-process-live").acquire(live("run-live"))) {
+            assertThatThrownBy(() ->
+                            new LeaseRunLock(cluster.client(), "lock-same-process-live").acquire(live("run-other")))
+                    .isInstanceOf(LockHeldException.class)
+                    .hasMessageContaining("run run-live");
         }
     }
 
@@ -131,16 +195,23 @@ class LeaseRunLockTest {
         LeaseRunLock slow = new LeaseRunLock(cluster.client(), "lock-lost", Duration.ofMillis(900), Clock.systemUTC());
         RunLock.Held held = slow.acquire(live("run-slow"));
         // another run whose clock says the lease ran out takes it over
-        LeaseRunLock other = new LeaseRunLock(cluster.client(), "lock-lost", Duration.ofMillis(900), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5)));
+        LeaseRunLock other = new LeaseRunLock(
+                cluster.client(),
+                "lock-lost",
+                Duration.ofMillis(900),
+                Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5)));
         RunLock.Held taken = other.acquire(live("run-other"));
 
-        Awaitility.await("the renewal notices").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("the renewal notices")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThatThrownBy(held::checkHeld)
                         .isInstanceOf(LockLostException.class)
                         .hasMessageContaining("it was taken over by run run-other"));
         held.close();
         assertThat(new LeaseRunLock(cluster.client(), "lock-lost").lastHolder())
-                .as("closing a lost lock does not release the new holder's").hasValueSatisfying(h -> assertThat(h.identity().runId()).isEqualTo("run-other"));
+                .as("closing a lost lock does not release the new holder's")
+                .hasValueSatisfying(h -> assertThat(h.identity().runId()).isEqualTo("run-other"));
         taken.close();
     }
 
@@ -150,7 +221,9 @@ class LeaseRunLockTest {
         try (RunLock.Held held = lock.acquire(live("run-long"))) {
             Instant first = lock.lastHolder().orElseThrow().renewed();
 
-            Awaitility.await("renewed").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("renewed")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> lock.lastHolder().orElseThrow().renewed().isAfter(first));
             held.checkHeld();
         }
