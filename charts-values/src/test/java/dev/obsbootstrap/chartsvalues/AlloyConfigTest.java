@@ -1,20 +1,18 @@
 package dev.obsbootstrap.chartsvalues;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
-import dev.obsbootstrap.core.values.ValuesTestConfigs;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Alloy pipeline the values render, read as Alloy would wire it. No Alloy binary can run here, so this checks
@@ -26,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AlloyConfigTest {
     private static final Pattern DECLARED = Pattern.compile("(?m)^\\s*([a-z_]+(?:\\.[a-z_]+)+)\\s+\"([^\"]+)\"\\s*\\{");
-    private static final Pattern REFERENCE = Pattern.compile("\\b((?:discovery|local|loki)\\.[a-z_.]+?)\\.([a-z_]+)\\.(receiver|targets|output)\\b");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\b((?:discovery|local|loki)\\.[a-z_.]+?)\\.([a-z_]+)\\.(receiver|targets|output)\\b");
 
     private final ValuesRenderer renderer = new ValuesRenderer();
 
@@ -45,22 +44,35 @@ class AlloyConfigTest {
         while (reference.find()) {
             referenced.add(reference.group(1) + "." + reference.group(2));
         }
-        assertThat(declared).contains("discovery.kubernetes.pods", "discovery.relabel.pod_logs", "local.file_match.pod_logs",
-                "loki.source.file.pod_logs", "loki.process.pod_logs", "loki.write.loki");
-        assertThat(referenced).isNotEmpty().allSatisfy(ref -> assertThat(declared).as("declared components").contains(ref));
+        assertThat(declared)
+                .contains(
+                        "discovery.kubernetes.pods",
+                        "discovery.relabel.pod_logs",
+                        "local.file_match.pod_logs",
+                        "loki.source.file.pod_logs",
+                        "loki.process.pod_logs",
+                        "loki.write.loki");
+        assertThat(referenced)
+                .isNotEmpty()
+                .allSatisfy(
+                        ref -> assertThat(declared).as("declared components").contains(ref));
 
         assertThat(config).contains("field = \"spec.nodeName=\" + sys.env(\"HOSTNAME\")");
-        for (String label : new String[]{"namespace", "pod", "container"}) {
+        for (String label : new String[] {"namespace", "pod", "container"}) {
             assertThat(config).containsPattern("target_label\\s+=\\s+\"" + label + "\"");
         }
-        assertThat(config).contains("replacement   = \"/var/log/pods/*$1/*.log\"").contains("stage.cri {}")
-                .contains("external_labels = {collector = \"alloy\"}").contains("tenant_id = \"obs\"");
+        assertThat(config)
+                .contains("replacement   = \"/var/log/pods/*$1/*.log\"")
+                .contains("stage.cri {}")
+                .contains("external_labels = {collector = \"alloy\"}")
+                .contains("tenant_id = \"obs\"");
     }
 
     private String alloyConfig(String profile) {
         BootstrapConfig config = StackFixture.exampleConfig(StackFixture.profile(profile), Map.of());
         StackTopology topology = StackFixture.topology(config.namespace());
-        RenderedValues rendered = renderer.render(topology.component("alloy"), config, topology, StackFixture.KUBE_VERSION);
+        RenderedValues rendered =
+                renderer.render(topology.component("alloy"), config, topology, StackFixture.KUBE_VERSION);
         Object alloy = StackFixture.map(rendered.values()).get("alloy");
         Object configMap = StackFixture.map(alloy).get("configMap");
         return String.valueOf(StackFixture.map(configMap).get("content"));

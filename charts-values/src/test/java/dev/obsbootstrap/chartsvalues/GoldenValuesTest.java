@@ -1,15 +1,12 @@
 package dev.obsbootstrap.chartsvalues;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The values every profile renders for every component, pinned as files under src/test/resources/golden/: a template
@@ -57,16 +56,20 @@ class GoldenValuesTest {
                 : StackFixture.exampleConfig(variant);
         StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
 
-        RenderedValues rendered = renderer.render(topology.component(componentId), config, topology, StackFixture.KUBE_VERSION);
+        RenderedValues rendered =
+                renderer.render(topology.component(componentId), config, topology, StackFixture.KUBE_VERSION);
 
         Path golden = GOLDEN.resolve(variant).resolve(componentId + ".yaml");
         if (UPDATE) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, rendered.yaml());
         }
-        assertThat(golden).as("golden file %s (create or refresh it with -Dgolden.update=true)", golden).exists();
+        assertThat(golden)
+                .as("golden file %s (create or refresh it with -Dgolden.update=true)", golden)
+                .exists();
         assertThat(rendered.yaml())
-                .as("values of %s for %s differ from %s; if the change is intended, rerun with -Dgolden.update=true and review the diff",
+                .as(
+                        "values of %s for %s differ from %s; if the change is intended, rerun with -Dgolden.update=true and review the diff",
                         componentId, variant, golden)
                 .isEqualTo(Files.readString(golden));
     }
@@ -81,7 +84,8 @@ class GoldenValuesTest {
         TreeSet<String> present = new TreeSet<>();
         try (Stream<Path> files = Files.walk(GOLDEN)) {
             files.filter(Files::isRegularFile)
-                    .forEach(file -> present.add(GOLDEN.relativize(file).toString().replace('\\', '/')));
+                    .forEach(file ->
+                            present.add(GOLDEN.relativize(file).toString().replace('\\', '/')));
         }
 
         if (UPDATE) {
@@ -93,6 +97,8 @@ class GoldenValuesTest {
             }
             return;
         }
-        assertThat(present).as("golden files (refresh with -Dgolden.update=true)").isEqualTo(expected);
+        assertThat(present)
+                .as("golden files (refresh with -Dgolden.update=true)")
+                .isEqualTo(expected);
     }
 }

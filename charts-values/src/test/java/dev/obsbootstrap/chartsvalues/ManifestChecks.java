@@ -1,9 +1,5 @@
 package dev.obsbootstrap.chartsvalues;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a rendered chart must satisfy before obs-bootstrap may install it, checked on `helm template` output. Each
@@ -27,10 +26,10 @@ final class ManifestChecks {
             Pattern.compile("AKIA[0-9A-Z]{16}"),
             Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"),
             Pattern.compile("xox[abpr]-[0-9A-Za-z-]+"),
-            Pattern.compile("(?im)^\\s*(password|auth_password|secret_access_key|routing_key|api_url|service_key)\\s*:\\s*['\"]?(?!\\$\\{)[^\\s'\"]+"));
+            Pattern.compile(
+                    "(?im)^\\s*(password|auth_password|secret_access_key|routing_key|api_url|service_key)\\s*:\\s*['\"]?(?!\\$\\{)[^\\s'\"]+"));
 
-    private ManifestChecks() {
-    }
+    private ManifestChecks() {}
 
     /** Parses a multi-document manifest stream; a document that is not a Kubernetes object is a problem. */
     static List<Map<String, Object>> parse(String manifests, List<String> problems) {
@@ -46,7 +45,8 @@ final class ManifestChecks {
                 continue;
             }
             Map<String, Object> object = StackFixture.map(document);
-            if (!(object.get("kind") instanceof String) || !(object.get("apiVersion") instanceof String)
+            if (!(object.get("kind") instanceof String)
+                    || !(object.get("apiVersion") instanceof String)
                     || !(StackFixture.map(object.get("metadata")).get("name") instanceof String)) {
                 problems.add("document " + index + " has no apiVersion, kind and metadata.name");
                 continue;
@@ -57,7 +57,8 @@ final class ManifestChecks {
     }
 
     static String id(Map<String, Object> object) {
-        return object.get("kind") + "/" + StackFixture.map(object.get("metadata")).get("name");
+        return object.get("kind") + "/"
+                + StackFixture.map(object.get("metadata")).get("name");
     }
 
     /** Every image reference anywhere (pod specs, custom resources like Prometheus) carries an explicit, non-latest tag or a digest. */
@@ -89,12 +90,17 @@ final class ManifestChecks {
         String bare = appVersion.startsWith("v") ? appVersion.substring(1) : appVersion;
         for (String image : images) {
             String tag = tagOf(image);
-            if (tag.equals(bare) || tag.equals("v" + bare) || tag.startsWith(bare + "-") || tag.startsWith("v" + bare + "-")) {
+            if (tag.equals(bare)
+                    || tag.equals("v" + bare)
+                    || tag.startsWith(bare + "-")
+                    || tag.startsWith("v" + bare + "-")) {
                 return List.of();
             }
         }
-        return images.isEmpty() ? List.of() : List.of("no image runs the chart's appVersion " + appVersion + " (images: " + images
-                + "): bump the tags pinned in the values template with the chart");
+        return images.isEmpty()
+                ? List.of()
+                : List.of("no image runs the chart's appVersion " + appVersion + " (images: " + images
+                        + "): bump the tags pinned in the values template with the chart");
     }
 
     private static String tagOf(String image) {
@@ -125,9 +131,13 @@ final class ManifestChecks {
             Map<String, Object> spec = StackFixture.map(object.get("spec"));
             Map<String, Object> podSpec = null;
             if (POD_OWNERS.contains(kind)) {
-                podSpec = StackFixture.map(StackFixture.map(spec.get("template")).get("spec"));
+                podSpec =
+                        StackFixture.map(StackFixture.map(spec.get("template")).get("spec"));
             } else if ("CronJob".equals(kind)) {
-                podSpec = StackFixture.map(StackFixture.map(StackFixture.map(StackFixture.map(spec.get("jobTemplate")).get("spec")).get("template")).get("spec"));
+                podSpec = StackFixture.map(StackFixture.map(StackFixture.map(StackFixture.map(spec.get("jobTemplate"))
+                                        .get("spec"))
+                                .get("template"))
+                        .get("spec"));
             } else if ("Pod".equals(kind)) {
                 podSpec = spec;
             } else if ("Prometheus".equals(kind) || "Alertmanager".equals(kind)) {
@@ -139,7 +149,10 @@ final class ManifestChecks {
             for (String list : List.of("initContainers", "containers")) {
                 for (Object entry : podSpec.get(list) instanceof List<?> containers ? containers : List.of()) {
                     Map<String, Object> container = StackFixture.map(entry);
-                    checkMemory(id(object) + " " + list + "/" + container.get("name"), StackFixture.map(container.get("resources")), problems);
+                    checkMemory(
+                            id(object) + " " + list + "/" + container.get("name"),
+                            StackFixture.map(container.get("resources")),
+                            problems);
                 }
             }
         }
@@ -162,9 +175,14 @@ final class ManifestChecks {
             if (!"Secret".equals(object.get("kind"))) {
                 continue;
             }
-            StackFixture.map(object.get("data")).forEach((key, value) ->
-                    checkSecretEntry(object, key, new String(Base64.getMimeDecoder().decode(String.valueOf(value)), StandardCharsets.UTF_8), problems));
-            StackFixture.map(object.get("stringData")).forEach((key, value) -> checkSecretEntry(object, key, String.valueOf(value), problems));
+            StackFixture.map(object.get("data"))
+                    .forEach((key, value) -> checkSecretEntry(
+                            object,
+                            key,
+                            new String(Base64.getMimeDecoder().decode(String.valueOf(value)), StandardCharsets.UTF_8),
+                            problems));
+            StackFixture.map(object.get("stringData"))
+                    .forEach((key, value) -> checkSecretEntry(object, key, String.valueOf(value), problems));
         }
         return problems;
     }
@@ -175,7 +193,8 @@ final class ManifestChecks {
         }
         for (Pattern pattern : CREDENTIAL_TEXT) {
             if (pattern.matcher(text).find()) {
-                problems.add(id(secret) + " key " + key + " contains something that looks like a credential (" + pattern + ")");
+                problems.add(id(secret) + " key " + key + " contains something that looks like a credential (" + pattern
+                        + ")");
             }
         }
     }
@@ -184,7 +203,8 @@ final class ManifestChecks {
     static List<String> helmHooks(List<Map<String, Object>> objects) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> object : objects) {
-            Map<String, Object> annotations = StackFixture.map(StackFixture.map(object.get("metadata")).get("annotations"));
+            Map<String, Object> annotations =
+                    StackFixture.map(StackFixture.map(object.get("metadata")).get("annotations"));
             annotations.forEach((key, value) -> {
                 if (key.startsWith("helm.sh/hook")) {
                     problems.add(id(object) + " is a Helm hook (" + key + ": " + value + ")");
@@ -197,8 +217,11 @@ final class ManifestChecks {
     /** The Service an endpoint of the catalog names exists and exposes the endpoint's port. */
     static List<String> missingService(List<Map<String, Object>> objects, String service, int port) {
         for (Map<String, Object> object : objects) {
-            if ("Service".equals(object.get("kind")) && service.equals(StackFixture.map(object.get("metadata")).get("name"))) {
-                for (Object entry : StackFixture.map(object.get("spec")).get("ports") instanceof List<?> ports ? ports : List.of()) {
+            if ("Service".equals(object.get("kind"))
+                    && service.equals(StackFixture.map(object.get("metadata")).get("name"))) {
+                for (Object entry : StackFixture.map(object.get("spec")).get("ports") instanceof List<?> ports
+                        ? ports
+                        : List.of()) {
                     if (Integer.valueOf(port).equals(StackFixture.map(entry).get("port"))) {
                         return List.of();
                     }

@@ -1,22 +1,23 @@
 package dev.obsbootstrap.chartsvalues;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The checks RealChartsCompatibilityTest relies on, each shown catching what it is meant to catch. */
 class ManifestChecksTest {
 
     @Test
     void imagesNeedATagThatIsNotLatestOrADigest() {
-        assertThat(ManifestChecks.isPinned("quay.io/prometheus/prometheus:v3.14.0")).isTrue();
-        assertThat(ManifestChecks.isPinned("quay.io/x/reloader:v0.91.0@sha256:7d9e")).isTrue();
+        assertThat(ManifestChecks.isPinned("quay.io/prometheus/prometheus:v3.14.0"))
+                .isTrue();
+        assertThat(ManifestChecks.isPinned("quay.io/x/reloader:v0.91.0@sha256:7d9e"))
+                .isTrue();
         assertThat(ManifestChecks.isPinned("busybox@sha256:7d9e")).isTrue();
         assertThat(ManifestChecks.isPinned("busybox")).isFalse();
         assertThat(ManifestChecks.isPinned("grafana/loki-helm-test:latest")).isFalse();
@@ -43,9 +44,10 @@ class ManifestChecksTest {
                 spec: {image: "quay.io/prometheus/prometheus:latest"}
                 """);
 
-        assertThat(ManifestChecks.unpinnedImages(objects)).containsExactly(
-                "Deployment/web .spec.template.spec.containers[1].image: image 'busybox' has no pinned tag",
-                "Prometheus/p .spec.image: image 'quay.io/prometheus/prometheus:latest' has no pinned tag");
+        assertThat(ManifestChecks.unpinnedImages(objects))
+                .containsExactly(
+                        "Deployment/web .spec.template.spec.containers[1].image: image 'busybox' has no pinned tag",
+                        "Prometheus/p .spec.image: image 'quay.io/prometheus/prometheus:latest' has no pinned tag");
     }
 
     @Test
@@ -73,17 +75,19 @@ class ManifestChecksTest {
                 spec: {resources: {limits: {memory: 1Gi}}}
                 """);
 
-        assertThat(ManifestChecks.missingMemory(objects)).containsExactly(
-                "StatefulSet/db initContainers/init: no memory request",
-                "StatefulSet/db initContainers/init: no memory limit",
-                "StatefulSet/db containers/sidecar: no memory limit",
-                "Prometheus/p spec: no memory request");
+        assertThat(ManifestChecks.missingMemory(objects))
+                .containsExactly(
+                        "StatefulSet/db initContainers/init: no memory request",
+                        "StatefulSet/db initContainers/init: no memory limit",
+                        "StatefulSet/db containers/sidecar: no memory limit",
+                        "Prometheus/p spec: no memory request");
     }
 
     @Test
     void secretsMayCarryConfigurationButNoCredential() {
         String config = base64("clients:\n  - url: http://loki:3100/loki/api/v1/push\n    tenant_id: obs\n");
-        String slack = base64("receivers:\n- slack_configs:\n  - api_url: https://hooks.slack.com/services/T000/B000/XXXX\n");
+        String slack =
+                base64("receivers:\n- slack_configs:\n  - api_url: https://hooks.slack.com/services/T000/B000/XXXX\n");
         List<Map<String, Object>> objects = parse("""
                 apiVersion: v1
                 kind: Secret
@@ -109,7 +113,8 @@ class ManifestChecksTest {
         assertThat(ManifestChecks.credentialsInSecrets(objects))
                 .hasSize(2)
                 .anyMatch(problem -> problem.startsWith("Secret/grafana key admin-password holds a credential"))
-                .anyMatch(problem -> problem.startsWith("Secret/am key alertmanager.yml contains something that looks like a credential"));
+                .anyMatch(problem -> problem.startsWith(
+                        "Secret/am key alertmanager.yml contains something that looks like a credential"));
     }
 
     @Test
@@ -134,9 +139,10 @@ class ManifestChecksTest {
                   annotations: {helm.sh/hook: test, helm.sh/hook-delete-policy: hook-succeeded}
                 """);
 
-        assertThat(ManifestChecks.helmHooks(objects)).containsExactly(
-                "Pod/test-connection is a Helm hook (helm.sh/hook: test)",
-                "Pod/test-connection is a Helm hook (helm.sh/hook-delete-policy: hook-succeeded)");
+        assertThat(ManifestChecks.helmHooks(objects))
+                .containsExactly(
+                        "Pod/test-connection is a Helm hook (helm.sh/hook: test)",
+                        "Pod/test-connection is a Helm hook (helm.sh/hook-delete-policy: hook-succeeded)");
     }
 
     @Test
@@ -148,9 +154,12 @@ class ManifestChecksTest {
                 spec: {ports: [{name: http, port: 80}]}
                 """);
 
-        assertThat(ManifestChecks.missingService(objects, "obs-loki-gateway", 3100)).containsExactly("Service/obs-loki-gateway does not expose port 3100");
-        assertThat(ManifestChecks.missingService(objects, "obs-loki", 3100)).containsExactly("no Service named obs-loki");
-        assertThat(ManifestChecks.missingService(objects, "obs-loki-gateway", 80)).isEmpty();
+        assertThat(ManifestChecks.missingService(objects, "obs-loki-gateway", 3100))
+                .containsExactly("Service/obs-loki-gateway does not expose port 3100");
+        assertThat(ManifestChecks.missingService(objects, "obs-loki", 3100))
+                .containsExactly("no Service named obs-loki");
+        assertThat(ManifestChecks.missingService(objects, "obs-loki-gateway", 80))
+                .isEmpty();
     }
 
     @Test
@@ -164,7 +173,10 @@ class ManifestChecksTest {
 
         assertThat(ManifestChecks.appVersionNotDeployed(objects, "3.7.6")).isEmpty();
         assertThat(ManifestChecks.appVersionNotDeployed(objects, "v3.7.6")).isEmpty();
-        assertThat(ManifestChecks.appVersionNotDeployed(objects, "3.8.0")).singleElement().asString().contains("appVersion 3.8.0");
+        assertThat(ManifestChecks.appVersionNotDeployed(objects, "3.8.0"))
+                .singleElement()
+                .asString()
+                .contains("appVersion 3.8.0");
     }
 
     @Test
@@ -174,7 +186,8 @@ class ManifestChecksTest {
         List<Map<String, Object>> objects = ManifestChecks.parse("---\n- a\n---\nkind: Thing\n---\n", problems);
 
         assertThat(objects).isEmpty();
-        assertThat(problems).containsExactly("document 1 is not a mapping", "document 2 has no apiVersion, kind and metadata.name");
+        assertThat(problems)
+                .containsExactly("document 1 is not a mapping", "document 2 has no apiVersion, kind and metadata.name");
     }
 
     private static List<Map<String, Object>> parse(String manifests) {

@@ -1,13 +1,11 @@
 package dev.obsbootstrap.chartsvalues;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What each profile promises, checked on the values it renders (no charts needed): small profiles stay small, staging
@@ -36,7 +35,9 @@ class ProfilePolicyTest {
         assertThat(profile.name()).isEqualTo(name);
         assertThat(profile.description()).isNotBlank().doesNotContain("TODO");
         assertThat(profile.requireMemoryLimits()).isEqualTo(!name.equals("dev"));
-        assertThat(profile.phases()).containsOnlyKeys("crds", "metrics", "logs", "traces", "alerting").doesNotContainValue(false);
+        assertThat(profile.phases())
+                .containsOnlyKeys("crds", "metrics", "logs", "traces", "alerting")
+                .doesNotContainValue(false);
         assertThat(profile.phaseTimeouts()).containsOnlyKeys("crds", "metrics", "logs", "traces", "alerting");
     }
 
@@ -46,10 +47,16 @@ class ProfilePolicyTest {
         List<String> reference = keyPaths(StackFixture.profile("prod").settings(), "");
         for (String name : List.of("dev", "ci", "staging")) {
             List<String> keys = keyPaths(StackFixture.profile(name).settings(), "");
-            assertThat(reference).as("settings keys of prod that %s lacks", name).containsAll(keys.stream()
-                    .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches.")).toList());
-            assertThat(keys).as("settings keys of %s", name).containsAll(reference.stream()
-                    .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches.")).toList());
+            assertThat(reference)
+                    .as("settings keys of prod that %s lacks", name)
+                    .containsAll(keys.stream()
+                            .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches."))
+                            .toList());
+            assertThat(keys)
+                    .as("settings keys of %s", name)
+                    .containsAll(reference.stream()
+                            .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches."))
+                            .toList());
         }
     }
 
@@ -65,7 +72,9 @@ class ProfilePolicyTest {
         }
         for (String path : keyPaths(StackFixture.profile(name).settings(), "")) {
             String key = path.substring(path.lastIndexOf('.') + 1);
-            assertThat(templates.toString()).as("a template reading setting %s of %s", path, name).containsPattern("\\." + key + "\\b");
+            assertThat(templates.toString())
+                    .as("a template reading setting %s of %s", path, name)
+                    .containsPattern("\\." + key + "\\b");
         }
     }
 
@@ -76,7 +85,9 @@ class ProfilePolicyTest {
         Map<String, Object> kps = values(name, "kube-prometheus-stack");
         Map<String, Object> loki = values(name, "loki");
 
-        assertThat(at(kps, "prometheus.prometheusSpec.storageSpec") != null).as("Prometheus volume").isEqualTo(keep);
+        assertThat(at(kps, "prometheus.prometheusSpec.storageSpec") != null)
+                .as("Prometheus volume")
+                .isEqualTo(keep);
         assertThat(at(kps, "prometheus.prometheusSpec.retention")).isNotNull();
         assertThat(at(kps, "grafana.persistence.enabled")).isEqualTo(keep);
         String lokiTarget = "SimpleScalable".equals(loki.get("deploymentMode")) ? "write" : "singleBinary";
@@ -101,16 +112,19 @@ class ProfilePolicyTest {
         assertThat(at(loki, "lokiCanary.enabled")).isEqualTo(false);
         assertThat(at(loki, "test.enabled")).isEqualTo(false);
         assertThat(at(loki, "minio.enabled")).isEqualTo(false);
-        assertThat(at(values(name, "kube-prometheus-stack"), "kubeEtcd.enabled")).isEqualTo(!name.equals("dev") && !name.equals("ci"));
+        assertThat(at(values(name, "kube-prometheus-stack"), "kubeEtcd.enabled"))
+                .isEqualTo(!name.equals("dev") && !name.equals("ci"));
     }
 
     @Test
     void prodRunsReplicasAndLokiOnObjectStorageWithCredentialsFromASecret() {
         Map<String, Object> loki = values("prod", "loki");
 
-        assertThat(at(values("prod", "kube-prometheus-stack"), "prometheus.prometheusSpec.replicas")).isEqualTo(2);
+        assertThat(at(values("prod", "kube-prometheus-stack"), "prometheus.prometheusSpec.replicas"))
+                .isEqualTo(2);
         assertThat(at(values("prod", "alertmanager"), "replicaCount")).isEqualTo(2);
-        assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount")).isEqualTo(2);
+        assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount"))
+                .isEqualTo(2);
         assertThat(loki.get("deploymentMode")).isEqualTo("SimpleScalable");
         assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(3);
         for (String target : List.of("read", "write", "backend")) {
@@ -123,7 +137,8 @@ class ProfilePolicyTest {
         assertThat(at(loki, "loki.storage.s3.accessKeyId")).isEqualTo("${AWS_ACCESS_KEY_ID}");
         assertThat(at(loki, "loki.storage.s3.secretAccessKey")).isEqualTo("${AWS_SECRET_ACCESS_KEY}");
         assertThat(at(loki, "loki.storage.s3.endpoint")).isEqualTo("${S3_ENDPOINT}");
-        assertThat(at(loki, "defaults.extraEnvFrom")).isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-loki-s3"))));
+        assertThat(at(loki, "defaults.extraEnvFrom"))
+                .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-loki-s3"))));
     }
 
     /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */
@@ -134,7 +149,10 @@ class ProfilePolicyTest {
             ManifestChecks.walk(values(name, component), "", (path, key, value) -> {
                 if ("tag".equals(key)) {
                     assertThat(value).as("%s %s%s", name, component, path).isInstanceOf(String.class);
-                    assertThat((String) value).as("%s %s%s", name, component, path).isNotBlank().isNotEqualTo("latest");
+                    assertThat((String) value)
+                            .as("%s %s%s", name, component, path)
+                            .isNotBlank()
+                            .isNotEqualTo("latest");
                 }
             });
         }
@@ -146,13 +164,21 @@ class ProfilePolicyTest {
         for (var component : StackFixture.components().values()) {
             try (InputStream in = getClass().getClassLoader().getResourceAsStream(component.valuesTemplate())) {
                 String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(template).as(component.valuesTemplate()).doesNotContain("profile.name").doesNotContain("config.profile");
+                assertThat(template)
+                        .as(component.valuesTemplate())
+                        .doesNotContain("profile.name")
+                        .doesNotContain("config.profile");
             }
         }
     }
 
     private Map<String, Object> values(String profile, String component) {
-        return renderer.render(topology.component(component), StackFixture.exampleConfig(profile), topology, StackFixture.KUBE_VERSION).values();
+        return renderer.render(
+                        topology.component(component),
+                        StackFixture.exampleConfig(profile),
+                        topology,
+                        StackFixture.KUBE_VERSION)
+                .values();
     }
 
     private static Object at(Map<String, Object> values, String path) {

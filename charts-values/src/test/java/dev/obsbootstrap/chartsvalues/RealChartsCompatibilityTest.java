@@ -1,5 +1,7 @@
 package dev.obsbootstrap.chartsvalues;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.marcnuri.helm.Helm;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -8,15 +10,6 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +19,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every profile x every component, rendered by the real upstream charts with real Helm (helm-java `helm template`,
@@ -67,7 +66,8 @@ class RealChartsCompatibilityTest {
     @AfterAll
     static void printRenderTimes() {
         if (!RENDER_MICROS.isEmpty()) {
-            StringBuilder table = new StringBuilder(String.format("%-42s %10s %14s%n", "render times, ms", "values", "helm template"));
+            StringBuilder table = new StringBuilder(
+                    String.format("%-42s %10s %14s%n", "render times, ms", "values", "helm template"));
             RENDER_MICROS.forEach((key, micros) -> table.append(
                     String.format("  %-40s %10.1f %14.1f%n", key, micros[0] / 1000.0, micros[1] / 1000.0)));
             System.out.print(table);
@@ -92,11 +92,16 @@ class RealChartsCompatibilityTest {
         BootstrapConfig config = StackFixture.exampleConfig(profileName);
         StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
         ComponentSpec component = topology.component(componentId);
-        Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE)).resolve(component.chart().name());
-        assertThat(chartDir.resolve("Chart.yaml")).as("chart %s under %s", component.chart().name(), CHARTS_DIR_VARIABLE).exists();
+        Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE))
+                .resolve(component.chart().name());
+        assertThat(chartDir.resolve("Chart.yaml"))
+                .as("chart %s under %s", component.chart().name(), CHARTS_DIR_VARIABLE)
+                .exists();
         Map<String, Object> chart = StackFixture.loadFile(chartDir.resolve("Chart.yaml"));
         assertThat(String.valueOf(chart.get("version")))
-                .as("version of the chart in %s (the catalog pins %s)", chartDir, component.chart().coordinate())
+                .as(
+                        "version of the chart in %s (the catalog pins %s)",
+                        chartDir, component.chart().coordinate())
                 .isEqualTo(component.chart().version());
 
         long start = System.nanoTime();
@@ -104,13 +109,15 @@ class RealChartsCompatibilityTest {
         long rendered = System.nanoTime();
         Path out = Files.createDirectories(OUTPUT.resolve(profileName));
         Path valuesFile = Files.writeString(out.resolve(componentId + ".values.yaml"), values.yaml());
-        String manifests = new Helm(chartDir).template()
+        String manifests = new Helm(chartDir)
+                .template()
                 .withName(component.release())
                 .withNamespace(topology.namespace())
                 .withKubeVersion(StackFixture.KUBE_VERSION)
                 .withValuesFile(valuesFile)
                 .call();
-        RENDER_MICROS.put(profileName + " / " + componentId,
+        RENDER_MICROS.put(
+                profileName + " / " + componentId,
                 new long[] {(rendered - start) / 1_000, (System.nanoTime() - rendered) / 1_000});
         Files.writeString(out.resolve(componentId + ".manifests.yaml"), manifests);
 
@@ -129,6 +136,8 @@ class RealChartsCompatibilityTest {
                 problems.addAll(ManifestChecks.missingService(objects, endpoint.service(), endpoint.port()));
             }
         }
-        assertThat(problems).as("problems in %s/%s manifests (see %s)", profileName, componentId, out.toAbsolutePath()).isEmpty();
+        assertThat(problems)
+                .as("problems in %s/%s manifests (see %s)", profileName, componentId, out.toAbsolutePath())
+                .isEmpty();
     }
 }

@@ -19,16 +19,15 @@ import dev.obsbootstrap.core.values.ValuesTestConfigs;
 import dev.obsbootstrap.logs.LogsSection;
 import dev.obsbootstrap.logs.LogsSettings;
 import dev.obsbootstrap.logs.LogsSettings.LogCollector;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The shipped catalog and profiles read straight from this module's resources with SnakeYAML (not through the
@@ -38,8 +37,7 @@ final class StackFixture {
     static final List<String> PROFILES = List.of("dev", "ci", "staging", "prod");
     static final String KUBE_VERSION = "1.31.0";
 
-    private StackFixture() {
-    }
+    private StackFixture() {}
 
     /** Every component of the catalog, in catalog order. */
     static Map<String, ComponentSpec> components() {
@@ -48,11 +46,21 @@ final class StackFixture {
         map(catalog.get("components")).forEach((id, entry) -> {
             Map<String, Object> component = map(entry);
             Map<String, Object> chart = map(component.get("chart"));
-            components.put(id, new ComponentSpec(id,
-                    new ChartRef((String) chart.get("repository"), (String) chart.get("name"), String.valueOf(chart.get("version"))),
-                    (String) component.get("release"), (String) component.get("fullname"), (String) component.get("values"),
-                    "apply-crds".equals(component.get("install")) ? InstallMode.APPLY_CRDS : InstallMode.HELM_RELEASE,
-                    list(component.getOrDefault("operatorWorkloads", List.of()))));
+            components.put(
+                    id,
+                    new ComponentSpec(
+                            id,
+                            new ChartRef(
+                                    (String) chart.get("repository"),
+                                    (String) chart.get("name"),
+                                    String.valueOf(chart.get("version"))),
+                            (String) component.get("release"),
+                            (String) component.get("fullname"),
+                            (String) component.get("values"),
+                            "apply-crds".equals(component.get("install"))
+                                    ? InstallMode.APPLY_CRDS
+                                    : InstallMode.HELM_RELEASE,
+                            list(component.getOrDefault("operatorWorkloads", List.of()))));
         });
         return components;
     }
@@ -62,8 +70,15 @@ final class StackFixture {
         Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
         map(catalog.get("endpoints")).forEach((name, entry) -> {
             Map<String, Object> endpoint = map(entry);
-            endpoints.put(name, new ServiceEndpoint(name, (String) endpoint.get("component"), namespace,
-                    (String) endpoint.get("service"), (Integer) endpoint.get("port"), (String) endpoint.getOrDefault("path", "")));
+            endpoints.put(
+                    name,
+                    new ServiceEndpoint(
+                            name,
+                            (String) endpoint.get("component"),
+                            namespace,
+                            (String) endpoint.get("service"),
+                            (Integer) endpoint.get("port"),
+                            (String) endpoint.getOrDefault("path", "")));
         });
         Map<String, String> datasources = new LinkedHashMap<>();
         map(catalog.get("datasources")).forEach((name, uid) -> datasources.put(name, (String) uid));
@@ -85,26 +100,43 @@ final class StackFixture {
 
     /** Alloy, Loki auth on with tenant "obs", a Slack and a PagerDuty receiver, critical alerts to PagerDuty. */
     static BootstrapConfig exampleConfig(Profile profile, Map<String, Map<String, Object>> values) {
-        Receiver slack = new Receiver("team-slack", ReceiverType.SLACK, Map.of("channel", "#alerts"),
+        Receiver slack = new Receiver(
+                "team-slack",
+                ReceiverType.SLACK,
+                Map.of("channel", "#alerts"),
                 Map.of("apiUrl", new SecretRef.FromEnv("SLACK_WEBHOOK_URL")));
-        Receiver pagerduty = new Receiver("oncall-pagerduty", ReceiverType.PAGERDUTY, Map.of(),
+        Receiver pagerduty = new Receiver(
+                "oncall-pagerduty",
+                ReceiverType.PAGERDUTY,
+                Map.of(),
                 Map.of("routingKey", new SecretRef.FromSecret("pagerduty", "routing-key")));
-        AlertingSettings alerting = new AlertingSettings(List.of(slack, pagerduty), "team-slack",
-                List.of(new Route(List.of("severity=\"critical\""), "oncall-pagerduty", true)), List.of("alertname", "namespace"));
+        AlertingSettings alerting = new AlertingSettings(
+                List.of(slack, pagerduty),
+                "team-slack",
+                List.of(new Route(List.of("severity=\"critical\""), "oncall-pagerduty", true)),
+                List.of("alertname", "namespace"));
         return config(profile, new LogsSettings(LogCollector.ALLOY, true, "obs"), alerting, values);
     }
 
     /** No receivers, Loki auth off. */
     static BootstrapConfig minimalConfig(Profile profile) {
-        return config(profile, new LogsSettings(LogCollector.ALLOY, false, "fake"),
-                new AlertingSettings(List.of(), AlertingSettings.NULL_RECEIVER, List.of(), List.of()), Map.of());
+        return config(
+                profile,
+                new LogsSettings(LogCollector.ALLOY, false, "fake"),
+                new AlertingSettings(List.of(), AlertingSettings.NULL_RECEIVER, List.of(), List.of()),
+                Map.of());
     }
 
     /** A config with the logs and alerting phases' real sections, so templates see exactly what those sections give. */
-    static BootstrapConfig config(Profile profile, LogsSettings logs, AlertingSettings alerting, Map<String, Map<String, Object>> values) {
-        return ValuesTestConfigs.config(profile, Map.of(
-                LogsSection.KEY, BootstrapConfig.Section.of(new LogsSection(), logs, "test-config.yaml"),
-                AlertingSection.KEY, BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml")), values);
+    static BootstrapConfig config(
+            Profile profile, LogsSettings logs, AlertingSettings alerting, Map<String, Map<String, Object>> values) {
+        return ValuesTestConfigs.config(
+                profile,
+                Map.of(
+                        LogsSection.KEY, BootstrapConfig.Section.of(new LogsSection(), logs, "test-config.yaml"),
+                        AlertingSection.KEY,
+                                BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml")),
+                values);
     }
 
     static Map<String, Object> load(String resource) {
@@ -112,7 +144,8 @@ final class StackFixture {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the test classpath");
             }
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new Yaml(new SafeConstructor(new LoaderOptions()))
+                    .load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

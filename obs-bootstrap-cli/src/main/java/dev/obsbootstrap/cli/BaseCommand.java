@@ -6,22 +6,18 @@ import dev.obsbootstrap.core.config.ConfigLoader;
 import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.SetOverride;
+import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.RunIds;
-import dev.obsbootstrap.core.console.Console;
-import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +28,9 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Every command: parse, then {@link #doCall()} returns one named exit code. Results go to {@link #out()}
@@ -81,10 +80,14 @@ public abstract class BaseCommand implements Callable<Integer> {
     private BootstrapConfig loadConfig(ConfigMixin config, List<SetOverride> options) {
         ComponentCatalog catalog = catalog();
         ConfigSchema schema = phasePlan().configSchema();
-        BootstrapConfig loaded = new ConfigLoader(catalog, ProfileCatalog.fromClasspath().withSettingsFrom(catalog), schema)
+        BootstrapConfig loaded = new ConfigLoader(
+                        catalog, ProfileCatalog.fromClasspath().withSettingsFrom(catalog), schema)
                 .load(config.configFile(), config.profile(), config.sets(), options);
         loaded.warnings().forEach(warning -> console().warn("%s", warning));
-        console().debug("config %s, profile %s, namespace %s", loaded.source(), loaded.profile().name(), loaded.namespace());
+        console()
+                .debug(
+                        "config %s, profile %s, namespace %s",
+                        loaded.source(), loaded.profile().name(), loaded.namespace());
         return loaded;
     }
 
@@ -155,7 +158,8 @@ public abstract class BaseCommand implements Callable<Integer> {
         }
         StopSignals signals = signals();
         if (signals.exitCode().isPresent()) {
-            report = report.withFailure(new RunFailure(signals.exitCode().get(), "stopped by " + signals.signal().orElse("a signal")));
+            report = report.withFailure(new RunFailure(
+                    signals.exitCode().get(), "stopped by " + signals.signal().orElse("a signal")));
         }
         Thread.interrupted(); // the run is over: writing the reports must not be refused because of the interrupt
         try {
@@ -172,14 +176,21 @@ public abstract class BaseCommand implements Callable<Integer> {
         try {
             PhasePlan plan = phasePlan();
             List<Phase> order = command.equals("down") ? plan.reversed() : plan.ordered();
-            order.forEach(phase -> phases.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not run: the run ended before its phases")));
+            order.forEach(phase -> phases.add(
+                    PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not run: the run ended before its phases")));
             if (command.equals("down")) {
                 java.util.Collections.reverse(phases);
             }
         } catch (BootstrapException planBroken) {
             // the phases themselves are the problem: the report has the run's error only
         }
-        return new RunReport(command, runId, config.profile().orElse(""), started, Duration.between(started, Instant.now()), phases,
+        return new RunReport(
+                command,
+                runId,
+                config.profile().orElse(""),
+                started,
+                Duration.between(started, Instant.now()),
+                phases,
                 Optional.of(failure));
     }
 

@@ -14,7 +14,6 @@ import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.Runner;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +40,12 @@ final class BundleUp {
             BundleOptions.refuseConfigOptions("up", up.configOptions, up.chartsDirs, up.clusterOptions);
             BundleInstall reviewed = BundleInstall.open(directory);
             Console console = up.console();
-            console.info("bundle %s: digests match (%s), planned for Kubernetes %s, profile %s", directory, reviewed.digest(),
-                    reviewed.inputs().kubeVersion(), reviewed.profile());
+            console.info(
+                    "bundle %s: digests match (%s), planned for Kubernetes %s, profile %s",
+                    directory, reviewed.digest(), reviewed.inputs().kubeVersion(), reviewed.profile());
             PhasePlan plan = up.phasePlan();
-            RunOptions options = new RunOptions(up.skipVerify, Optional.ofNullable(up.from), Optional.ofNullable(up.only), up.onFailure);
+            RunOptions options = new RunOptions(
+                    up.skipVerify, Optional.ofNullable(up.from), Optional.ofNullable(up.only), up.onFailure);
             Runner.checkSelection(plan, options);
             BootstrapConfig config = up.loadConfig(BundleOptions.config(reviewed), up.clusterOptions);
             StackTopology topology = up.catalog().topology(config);
@@ -53,12 +54,26 @@ final class BundleUp {
                 ClusterTarget target = ClusterSession.announce(hub, config, up.yes, "up", console);
                 String kubeVersion = ClusterSession.helmKubeVersion(target);
                 reviewed.checkRendering(plan, config, topology, renderer, HelmJavaDriver.templateOnly(), kubeVersion);
-                console.info("every release renders for Kubernetes %s exactly as reviewed: installing the bundle's bytes", kubeVersion);
-                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
-                    Runner runner = ClusterSession.runner(hub, target, config, topology, plan, reviewed.charts(console), renderer, probes,
-                            up.clusterOptions.timeout(), runId, console);
-                    console.info("run %s: bundle %s, profile %s, phases %s", runId, reviewed.digest(), config.profile().name(),
-                            String.join(" -> ", plan.ids()));
+                console.info(
+                        "every release renders for Kubernetes %s exactly as reviewed: installing the bundle's bytes",
+                        kubeVersion);
+                try (ClusterProbeContext probes =
+                        ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
+                    Runner runner = ClusterSession.runner(
+                            hub,
+                            target,
+                            config,
+                            topology,
+                            plan,
+                            reviewed.charts(console),
+                            renderer,
+                            probes,
+                            up.clusterOptions.timeout(),
+                            runId,
+                            console);
+                    console.info(
+                            "run %s: bundle %s, profile %s, phases %s",
+                            runId, reviewed.digest(), config.profile().name(), String.join(" -> ", plan.ids()));
                     return runner.up(RunIdentity.current(runId), options);
                 }
             }

@@ -1,24 +1,36 @@
 package dev.obsbootstrap.cli;
 
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /** Where the cluster is: --kubeconfig, --context, --namespace, --timeout. */
 public final class ClusterMixin {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).")
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).")
     Path kubeconfig;
 
-    @Option(names = {"--context", "--kube-context"}, paramLabel = "NAME", description = "Kube context (default: the config's cluster.context, else the current context).")
+    @Option(
+            names = {"--context", "--kube-context"},
+            paramLabel = "NAME",
+            description = "Kube context (default: the config's cluster.context, else the current context).")
     String context;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Stack namespace (overrides cluster.namespace).")
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
+            description = "Stack namespace (overrides cluster.namespace).")
     String namespace;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "For up: how long each phase's install and readiness may take; for verify: the longest any probe keeps trying. Like 10m or 90s (default: the profile's).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "For up: how long each phase's install and readiness may take; for verify: the longest any probe keeps trying. Like 10m or 90s (default: the profile's).")
     Duration timeout;
 
     public Optional<Path> kubeconfig() {

@@ -1,24 +1,30 @@
 package dev.obsbootstrap.cli;
 
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /** Which config to load: -f FILE, --profile, --set path=value. */
 public final class ConfigMixin {
-    @Option(names = {"-f", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-f", "--config"},
+            paramLabel = "FILE",
             description = "Config file (default: ./obs-bootstrap.yaml when it exists, else built-in defaults).")
     Path configFile;
 
-    @Option(names = "--profile", paramLabel = "PROFILE",
+    @Option(
+            names = "--profile",
+            paramLabel = "PROFILE",
             description = "Profile: dev, ci, staging, prod (overrides the file's 'profile').")
     String profile;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "Override one config key, for example --set cluster.namespace=obs or --set values.loki.loki.auth_enabled=true. Repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "PATH=VALUE",
+            description =
+                    "Override one config key, for example --set cluster.namespace=obs or --set values.loki.loki.auth_enabled=true. Repeatable.")
     List<String> sets = new ArrayList<>();
 
     /** The config of a plan bundle, as if given on the command line (up --bundle, validate --bundle, smoke --bundle). */

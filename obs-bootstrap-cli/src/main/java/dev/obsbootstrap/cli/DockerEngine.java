@@ -1,7 +1,5 @@
 package dev.obsbootstrap.cli;
 
-import org.testcontainers.DockerClientFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Whether a Docker engine (or Podman's Docker API) is there for Testcontainers, and where it was looked for. The
@@ -30,8 +29,7 @@ final class DockerEngine {
         }
     }
 
-    private DockerEngine() {
-    }
+    private DockerEngine() {}
 
     static Lookup find(Map<String, String> environment) {
         List<String> lookedAt = new ArrayList<>();
@@ -40,7 +38,8 @@ final class DockerEngine {
         lookedAt.add("DOCKER_HOST (" + (dockerHost.isEmpty() ? "unset" : dockerHost) + ")");
         candidate |= !dockerHost.isEmpty();
         String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
-        Optional<String> propertiesHost = testcontainersProperty(Path.of(home, ".testcontainers.properties"), "docker.host");
+        Optional<String> propertiesHost =
+                testcontainersProperty(Path.of(home, ".testcontainers.properties"), "docker.host");
         lookedAt.add("docker.host in ~/.testcontainers.properties (" + propertiesHost.orElse("unset") + ")");
         candidate |= propertiesHost.isPresent();
         List<Path> sockets = new ArrayList<>(List.of(Path.of("/var/run/docker.sock")));
@@ -62,7 +61,14 @@ final class DockerEngine {
         }
         try {
             if (DockerClientFactory.instance().isDockerAvailable()) {
-                return new Lookup(true, DockerClientFactory.instance().getTransportConfig().getDockerHost().toString(), lookedAt, "");
+                return new Lookup(
+                        true,
+                        DockerClientFactory.instance()
+                                .getTransportConfig()
+                                .getDockerHost()
+                                .toString(),
+                        lookedAt,
+                        "");
             }
             return new Lookup(false, "", lookedAt, "Testcontainers could not connect to any of them");
         } catch (RuntimeException | LinkageError e) {
@@ -73,7 +79,8 @@ final class DockerEngine {
     /** The message for a command that needs an engine and has none: what was looked for, and what to do instead. */
     static String missing(String command, Lookup lookup) {
         return command + " needs a Docker engine to start its throwaway K3s node, and there is none: looked at "
-                + lookup.describeLookedAt() + " (" + lookup.failure() + "). Alternatives: start Docker or Podman (or set DOCKER_HOST), "
+                + lookup.describeLookedAt() + " (" + lookup.failure()
+                + "). Alternatives: start Docker or Podman (or set DOCKER_HOST), "
                 + "run against a cluster you have (`obs-bootstrap up`, `obs-bootstrap validate --path cluster`), or check without any "
                 + "cluster (`obs-bootstrap validate --path static`, `obs-bootstrap plan --out DIR`)";
     }

@@ -4,26 +4,26 @@ import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
-import dev.obsbootstrap.core.lock.RunIdentity;
-import dev.obsbootstrap.core.console.Console;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "down",
+@Command(
+        name = "down",
         description = {
-                "Uninstall the phases in reverse order (alerting, traces, logs, metrics, crds).",
-                "CRDs and PersistentVolumeClaims are kept unless --purge. Asks for confirmation unless --yes."
+            "Uninstall the phases in reverse order (alerting, traces, logs, metrics, crds).",
+            "CRDs and PersistentVolumeClaims are kept unless --purge. Asks for confirmation unless --yes."
         })
 public final class DownCommand extends BaseCommand {
     @Mixin
@@ -38,10 +38,16 @@ public final class DownCommand extends BaseCommand {
     @Option(names = "--yes", description = "Do not ask; also needed on a protected kube context.")
     boolean yes;
 
-    @Option(names = "--purge", description = "Also delete the Prometheus Operator CRDs (and every custom resource of them) and the releases' PVCs.")
+    @Option(
+            names = "--purge",
+            description =
+                    "Also delete the Prometheus Operator CRDs (and every custom resource of them) and the releases' PVCs.")
     boolean purge;
 
-    @Option(names = "--charts-dir", paramLabel = "DIR", description = "Charts for --purge to find the CRD names (as for up). Repeatable.")
+    @Option(
+            names = "--charts-dir",
+            paramLabel = "DIR",
+            description = "Charts for --purge to find the CRD names (as for up). Repeatable.")
     List<Path> chartsDirs = new ArrayList<>();
 
     @Override
@@ -55,8 +61,21 @@ public final class DownCommand extends BaseCommand {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "down", console);
                 confirm(target, config);
                 // down runs no probe: an endpoint-less context, so no probe client is built
-                try (EndpointProbeContext probes = EndpointProbeContext.builder(config, topology).endpoints(Map.of()).runId(runId).build()) {
-                    return ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes, Optional.empty(), runId, console)
+                try (EndpointProbeContext probes = EndpointProbeContext.builder(config, topology)
+                        .endpoints(Map.of())
+                        .runId(runId)
+                        .build()) {
+                    return ClusterSession.runner(
+                                    hub,
+                                    target,
+                                    config,
+                                    topology,
+                                    plan,
+                                    chartsDirs,
+                                    probes,
+                                    Optional.empty(),
+                                    runId,
+                                    console)
                             .down(RunIdentity.current(runId), purge);
                 }
             }
@@ -69,12 +88,14 @@ public final class DownCommand extends BaseCommand {
         }
         java.io.Console terminal = System.console();
         if (terminal == null) {
-            throw new ConfigException("down removes the stack from " + target.describe() + " namespace " + config.namespace()
-                    + ": there is no terminal to confirm on, so pass --yes");
+            throw new ConfigException("down removes the stack from " + target.describe() + " namespace "
+                    + config.namespace() + ": there is no terminal to confirm on, so pass --yes");
         }
-        String answer = terminal.readLine("Remove the observability stack from %s, namespace %s%s? [y/N] ",
+        String answer = terminal.readLine(
+                "Remove the observability stack from %s, namespace %s%s? [y/N] ",
                 target.describe(), config.namespace(), purge ? ", with its CRDs and volumes" : "");
-        if (answer == null || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
+        if (answer == null
+                || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
             throw new ConfigException("down cancelled: nothing was removed");
         }
     }

@@ -3,11 +3,6 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ChartResolver;
-import org.testcontainers.k3s.K3sContainer;
-import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
-import org.testcontainers.utility.TestcontainersConfiguration;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * A throwaway K3s node through Testcontainers' K3s module, for {@code smoke} and {@code up --ephemeral}.
@@ -32,7 +31,9 @@ final class EphemeralK3s implements AutoCloseable {
     static final String DEFAULT_IMAGE = "rancher/k3s:v1.31.6-k3s1";
     /** K3s imports every image archive found here when it starts (its air-gap install path). */
     private static final String AIRGAP_IMAGES = "/var/lib/rancher/k3s/agent/images/";
-    private static final List<String> ARCHIVE_SUFFIXES = List.of(".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.bz2", ".tar.lz4");
+
+    private static final List<String> ARCHIVE_SUFFIXES =
+            List.of(".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.bz2", ".tar.lz4");
 
     private final K3sContainer container;
     private final boolean keep;
@@ -49,16 +50,18 @@ final class EphemeralK3s implements AutoCloseable {
         try {
             DockerImageName.parse(image).assertCompatibleWith(DockerImageName.parse("rancher/k3s"));
         } catch (RuntimeException e) {
-            throw new ConfigException("--k3s-image " + image + ": not a K3s image (" + e.getMessage() + "); give one like " + DEFAULT_IMAGE);
+            throw new ConfigException("--k3s-image " + image + ": not a K3s image (" + e.getMessage()
+                    + "); give one like " + DEFAULT_IMAGE);
         }
         for (Path archive : archives) {
             if (!Files.isRegularFile(archive)) {
-                throw new ConfigException("--images " + archive + ": no such file; give an image archive (docker save -o images.tar IMAGE...)");
+                throw new ConfigException("--images " + archive
+                        + ": no such file; give an image archive (docker save -o images.tar IMAGE...)");
             }
             String name = archive.getFileName().toString().toLowerCase(Locale.ROOT);
             if (ARCHIVE_SUFFIXES.stream().noneMatch(name::endsWith)) {
-                throw new ConfigException("--images " + archive + ": K3s imports only " + String.join(", ", ARCHIVE_SUFFIXES)
-                        + " archives (docker save -o images.tar IMAGE...)");
+                throw new ConfigException("--images " + archive + ": K3s imports only "
+                        + String.join(", ", ARCHIVE_SUFFIXES) + " archives (docker save -o images.tar IMAGE...)");
             }
         }
     }
@@ -66,24 +69,29 @@ final class EphemeralK3s implements AutoCloseable {
     /** A node that must outlive the process needs Testcontainers' reuse: checked once a Docker engine is known to be there. */
     static void checkKeepable() {
         if (!TestcontainersConfiguration.getInstance().environmentSupportsReuse()) {
-            throw new ConfigException("keeping the K3s node after the run needs Testcontainers' reuse switched on, or its reaper "
-                    + "removes the node when obs-bootstrap exits: export TESTCONTAINERS_REUSE_ENABLE=true (or put "
-                    + "testcontainers.reuse.enable=true in ~/.testcontainers.properties) and run again");
+            throw new ConfigException(
+                    "keeping the K3s node after the run needs Testcontainers' reuse switched on, or its reaper "
+                            + "removes the node when obs-bootstrap exits: export TESTCONTAINERS_REUSE_ENABLE=true (or put "
+                            + "testcontainers.reuse.enable=true in ~/.testcontainers.properties) and run again");
         }
     }
 
     /** Starts (or, when kept, finds again) the node; the image archives are imported by K3s as it starts. */
     static EphemeralK3s start(String image, List<Path> archives, boolean keep, Map<String, String> environment) {
-        K3sContainer container = new K3sContainer(DockerImageName.parse(image)).withReuse(keep)
+        K3sContainer container = new K3sContainer(DockerImageName.parse(image))
+                .withReuse(keep)
                 .withLabel("dev.obsbootstrap.node", "k3s");
         for (Path archive : archives) {
-            container.withCopyFileToContainer(MountableFile.forHostPath(archive), AIRGAP_IMAGES + archive.getFileName());
+            container.withCopyFileToContainer(
+                    MountableFile.forHostPath(archive), AIRGAP_IMAGES + archive.getFileName());
         }
         try {
             container.start();
         } catch (RuntimeException e) {
-            throw new ClusterException("the K3s node (" + image + ") did not start: " + e.getMessage()
-                    + "; check that the image can be pulled (or preload it with --images) and that Docker may run privileged containers", e);
+            throw new ClusterException(
+                    "the K3s node (" + image + ") did not start: " + e.getMessage()
+                            + "; check that the image can be pulled (or preload it with --images) and that Docker may run privileged containers",
+                    e);
         }
         try {
             Path kubeconfig = writeKubeconfig(container, keep, environment);
@@ -98,7 +106,10 @@ final class EphemeralK3s implements AutoCloseable {
 
     private static Path writeKubeconfig(K3sContainer container, boolean keep, Map<String, String> environment) {
         Path file = keep
-                ? ChartResolver.cacheRoot(environment).resolve("k3s").resolve(container.getContainerId().substring(0, 12)).resolve("kubeconfig.yaml")
+                ? ChartResolver.cacheRoot(environment)
+                        .resolve("k3s")
+                        .resolve(container.getContainerId().substring(0, 12))
+                        .resolve("kubeconfig.yaml")
                 : dev.obsbootstrap.core.helm.ScratchDir.newFile("k3s-kubeconfig-", ".yaml");
         try {
             Files.createDirectories(file.getParent());
@@ -131,7 +142,8 @@ final class EphemeralK3s implements AutoCloseable {
         return "the K3s node keeps running (container " + containerId().substring(0, 12) + ", " + image() + ")\n"
                 + "  kubeconfig:  " + kubeconfig + "\n"
                 + "  kubectl:     kubectl --kubeconfig " + kubeconfig + " -n " + namespace + " get pods\n"
-                + "  Grafana:     kubectl --kubeconfig " + kubeconfig + " -n " + namespace + " port-forward svc/" + grafanaService
+                + "  Grafana:     kubectl --kubeconfig " + kubeconfig + " -n " + namespace + " port-forward svc/"
+                + grafanaService
                 + " 3000:" + grafanaPort + "   then http://localhost:3000\n"
                 + "  login:       kubectl --kubeconfig " + kubeconfig + " -n " + namespace
                 + " get secret obs-grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d\n"

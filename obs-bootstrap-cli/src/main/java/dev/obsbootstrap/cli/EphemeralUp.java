@@ -5,7 +5,6 @@ import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ExitCode;
-
 import java.util.List;
 
 /**
@@ -24,10 +23,13 @@ final class EphemeralUp {
         EphemeralK3s node;
         BootstrapConfig config;
         try {
-            if (up.clusterOptions.kubeconfig().isPresent() || up.clusterOptions.context().isPresent()) {
-                throw new dev.obsbootstrap.core.error.ConfigException("up --ephemeral makes its own cluster: leave out --kubeconfig and --context");
+            if (up.clusterOptions.kubeconfig().isPresent()
+                    || up.clusterOptions.context().isPresent()) {
+                throw new dev.obsbootstrap.core.error.ConfigException(
+                        "up --ephemeral makes its own cluster: leave out --kubeconfig and --context");
             }
-            config = up.bundle != null ? up.loadConfig(BundleOptions.config(dev.obsbootstrap.core.plan.BundleInstall.open(up.bundle)))
+            config = up.bundle != null
+                    ? up.loadConfig(BundleOptions.config(dev.obsbootstrap.core.plan.BundleInstall.open(up.bundle)))
                     : up.loadConfig(up.configOptions);
             EphemeralK3s.checkOptions(EphemeralK3s.DEFAULT_IMAGE, List.of());
             DockerEngine.Lookup docker = DockerEngine.find(System.getenv());
@@ -35,7 +37,10 @@ final class EphemeralUp {
                 throw new ClusterException(DockerEngine.missing("up --ephemeral", docker));
             }
             EphemeralK3s.checkKeepable();
-            up.console().info("Docker engine: %s; starting (or finding again) the K3s node %s", docker.engine(), EphemeralK3s.DEFAULT_IMAGE);
+            up.console()
+                    .info(
+                            "Docker engine: %s; starting (or finding again) the K3s node %s",
+                            docker.engine(), EphemeralK3s.DEFAULT_IMAGE);
             node = EphemeralK3s.start(EphemeralK3s.DEFAULT_IMAGE, List.of(), true, System.getenv());
         } catch (BootstrapException refused) {
             return up.reported("up", up.output, up.configOptions, (runId, started) -> {

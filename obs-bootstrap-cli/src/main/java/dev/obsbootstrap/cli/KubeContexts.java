@@ -1,7 +1,6 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,8 +11,7 @@ import java.util.Map;
  * "your cluster" and "a throwaway node or no cluster" before a command starts.
  */
 final class KubeContexts {
-    private KubeContexts() {
-    }
+    private KubeContexts() {}
 
     /**
      * Refuses a command that needs a cluster when there is no way to one, saying what the machine can do instead:
@@ -26,13 +24,16 @@ final class KubeContexts {
         DockerEngine.Lookup docker = DockerEngine.find(System.getenv());
         String none = "no kube context: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and not inside a pod";
         if (docker.available()) {
-            throw new ConfigException(none + ". A Docker engine is running (" + docker.engine() + "): `obs-bootstrap " + command
-                    + " --ephemeral` starts a K3s node there, installs and verifies the stack on it and keeps it running "
-                    + "(`obs-bootstrap smoke` does the same and removes it); or pass --kubeconfig FILE for a cluster you have");
+            throw new ConfigException(
+                    none + ". A Docker engine is running (" + docker.engine() + "): `obs-bootstrap " + command
+                            + " --ephemeral` starts a K3s node there, installs and verifies the stack on it and keeps it running "
+                            + "(`obs-bootstrap smoke` does the same and removes it); or pass --kubeconfig FILE for a cluster you have");
         }
-        throw new ConfigException(none + ", and no Docker engine for a throwaway K3s node either (looked at "
-                + docker.describeLookedAt() + "). Without any cluster: `obs-bootstrap plan --out DIR` renders the reviewable bundle "
-                + "and `obs-bootstrap validate --path static` checks it; with a cluster: pass --kubeconfig FILE or set KUBECONFIG");
+        throw new ConfigException(
+                none + ", and no Docker engine for a throwaway K3s node either (looked at "
+                        + docker.describeLookedAt()
+                        + "). Without any cluster: `obs-bootstrap plan --out DIR` renders the reviewable bundle "
+                        + "and `obs-bootstrap validate --path static` checks it; with a cluster: pass --kubeconfig FILE or set KUBECONFIG");
     }
 
     static boolean anyConfigured(ClusterMixin options, Map<String, String> environment) {

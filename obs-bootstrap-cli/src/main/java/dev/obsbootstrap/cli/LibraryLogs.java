@@ -1,7 +1,6 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.console.Redactor;
-
 import java.io.PrintStream;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -45,7 +44,10 @@ final class LibraryLogs extends Handler {
             return;
         }
         String message = formatter.formatMessage(record);
-        StringBuilder line = new StringBuilder("library: ").append(record.getLoggerName()).append(": ").append(message);
+        StringBuilder line = new StringBuilder("library: ")
+                .append(record.getLoggerName())
+                .append(": ")
+                .append(message);
         if (record.getThrown() != null) {
             line.append(" (").append(record.getThrown()).append(')');
         }

@@ -5,8 +5,7 @@ import java.util.Arrays;
 
 /** Entry point of the runnable jar. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LibraryLogs.configure(Arrays.asList(args).contains("--debug"), System.err);

@@ -2,13 +2,12 @@ package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ExitCode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 @Command(
         name = "obs-bootstrap",
@@ -19,25 +18,25 @@ import java.util.concurrent.Callable;
         description = "Takes a Kubernetes cluster to a working, verified observability stack: "
                 + "CRDs -> metrics -> logs -> traces -> alerting, each phase proven by probes before the next starts.",
         subcommands = {
-                UpCommand.class,
-                PlanCommand.class,
-                VerifyCommand.class,
-                StatusCommand.class,
-                DownCommand.class,
-                VersionCommand.class,
-                ValidateCommand.class,
-                SmokeCommand.class,
-                CommandLine.HelpCommand.class
+            UpCommand.class,
+            PlanCommand.class,
+            VerifyCommand.class,
+            StatusCommand.class,
+            DownCommand.class,
+            VersionCommand.class,
+            ValidateCommand.class,
+            SmokeCommand.class,
+            CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = {
-                "  0  ok",
-                "  1  verification failed (a probe did not pass)",
-                "  2  bad input (config, --set, chart reference, template, usage)",
-                "  3  cluster or install failure",
-                " 70  internal error (a bug: please report it)",
-                "130  interrupted (SIGINT, Ctrl-C)",
-                "143  terminated (SIGTERM)"
+            "  0  ok",
+            "  1  verification failed (a probe did not pass)",
+            "  2  bad input (config, --set, chart reference, template, usage)",
+            "  3  cluster or install failure",
+            " 70  internal error (a bug: please report it)",
+            "130  interrupted (SIGINT, Ctrl-C)",
+            "143  terminated (SIGTERM)"
         })
 public final class ObsBootstrapCommand implements Callable<Integer> {
     @Spec
@@ -106,7 +105,8 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
 
     /** The words for a bug of ours: exit 70, not "cluster failure", and where to report it. */
     static String internalError(Throwable error) {
-        return "internal error (a bug in obs-bootstrap, not in your input or cluster): " + error.getClass().getSimpleName()
+        return "internal error (a bug in obs-bootstrap, not in your input or cluster): "
+                + error.getClass().getSimpleName()
                 + (error.getMessage() == null ? "" : ": " + error.getMessage())
                 + "; please report it with the output of --debug at https://github.com/obs-bootstrap/obs-bootstrap/issues";
     }

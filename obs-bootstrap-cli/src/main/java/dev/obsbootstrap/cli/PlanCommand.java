@@ -32,10 +32,6 @@ import dev.obsbootstrap.core.validate.ConfigTools;
 import dev.obsbootstrap.core.validate.PodSecurityLevel;
 import dev.obsbootstrap.core.validate.StaticReport;
 import dev.obsbootstrap.core.validate.StaticValidation;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,17 +39,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
         description = {
-                "Render every phase's values and manifests into a reviewable bundle, without a cluster.",
-                "The bundle (--out DIR) holds per phase the values and manifests of each release, the charts, the config it "
-                        + "was planned from, summary.md/json, findings.txt, checks.md, findings.sarif, install.sh and digests.sha256 "
-                        + "(the SHA-256 of every file: `up --bundle DIR` installs exactly these bytes and refuses changed ones). "
-                        + "Static checks: every object against the target Kubernetes version's API and every custom resource against "
-                        + "its CRD, removed and deprecated APIs, Pod Security, pinned images, memory requests and limits (when the "
-                        + "profile requires them), no secret in the bundle, and promtool/amtool/alloy/otelcol on the configs when "
-                        + "on PATH. Exit 2 when a check fails; the bundle is written anyway."})
+            "Render every phase's values and manifests into a reviewable bundle, without a cluster.",
+            "The bundle (--out DIR) holds per phase the values and manifests of each release, the charts, the config it "
+                    + "was planned from, summary.md/json, findings.txt, checks.md, findings.sarif, install.sh and digests.sha256 "
+                    + "(the SHA-256 of every file: `up --bundle DIR` installs exactly these bytes and refuses changed ones). "
+                    + "Static checks: every object against the target Kubernetes version's API and every custom resource against "
+                    + "its CRD, removed and deprecated APIs, Pod Security, pinned images, memory requests and limits (when the "
+                    + "profile requires them), no secret in the bundle, and promtool/amtool/alloy/otelcol on the configs when "
+                    + "on PATH. Exit 2 when a check fails; the bundle is written anyway."
+        })
 public final class PlanCommand extends BaseCommand {
 
     @Mixin
@@ -62,7 +64,10 @@ public final class PlanCommand extends BaseCommand {
     @Mixin
     PlanOptions planOptions;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
             description = "Where to write the bundle: a new or empty directory, or an earlier bundle to replace.")
     Path out;
 
@@ -73,14 +78,14 @@ public final class PlanCommand extends BaseCommand {
     }
 
     /** A plan bundle on disk: what it holds, what the static checks found, and its identity (the digest of its digests). */
-    record Written(PlanBundle bundle, List<Finding> findings, StaticReport checks, String digest) {
-    }
+    record Written(PlanBundle bundle, List<Finding> findings, StaticReport checks, String digest) {}
 
     /**
      * Renders, checks and writes the bundle, and prints its summary on stdout: what {@code plan} does, and what
      * {@code validate} and {@code smoke} do first when they are not given a bundle.
      */
-    static Written writePlan(BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
+    static Written writePlan(
+            BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
         Console console = command.console();
         BootstrapConfig config = command.loadConfig(configOptions);
         StackTopology topology = command.catalog().topology(config);
@@ -93,21 +98,28 @@ public final class PlanCommand extends BaseCommand {
                 return ClusterKubeVersion.read(hub, console);
             }
         });
-        console.info("rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
+        console.info(
+                "rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
-        Planner planner = new Planner(HelmJavaDriver.templateOnly(),
-                ClusterSession.renderer(ChartResolver.standard(options.chartsDirs, console), config, topology), console);
+        Planner planner = new Planner(
+                HelmJavaDriver.templateOnly(),
+                ClusterSession.renderer(ChartResolver.standard(options.chartsDirs, console), config, topology),
+                console);
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
-        List<Finding> findings = new ArrayList<>(new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(),
-                secretValues(secrets)).withOperatorResources(command.catalog().operatorResources()).check(bundle));
-        StaticReport checks = new StaticValidation(kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
+        List<Finding> findings = new ArrayList<>(
+                new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
+                        .withOperatorResources(command.catalog().operatorResources())
+                        .check(bundle));
+        StaticReport checks = new StaticValidation(
+                        kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
                 .check(BundleManifests.of(bundle));
         findings.addAll(checks.findings());
         List<String> files = new PlanBundleWriter().write(bundle, findings, out);
         BundleCharts.copy(bundle, out);
-        new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version()).write(out);
+        new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version())
+                .write(out);
         ChecksReport.write(out, checks, findings, version());
         String digest = BundleDigests.write(out);
         options.sarif().ifPresent(sarif -> copySarif(out, sarif));
@@ -130,8 +142,14 @@ public final class PlanCommand extends BaseCommand {
         checks.notes().forEach(note -> console.info("not checked: %s", note));
     }
 
-    private static void printSummary(PrintWriter stdout, Path out, PlanBundle bundle, List<Finding> findings, StaticReport checks,
-                                     int fileCount, String digest) {
+    private static void printSummary(
+            PrintWriter stdout,
+            Path out,
+            PlanBundle bundle,
+            List<Finding> findings,
+            StaticReport checks,
+            int fileCount,
+            String digest) {
         Table table = new Table("PHASE", "RELEASE", "CHART", "NAMESPACE", "RESOURCES");
         for (PlannedPhase phase : bundle.phases()) {
             if (!phase.enabled()) {
@@ -139,20 +157,28 @@ public final class PlanCommand extends BaseCommand {
                 continue;
             }
             for (RenderedRelease release : phase.releases()) {
-                table.row(phase.directory(), release.spec().releaseName(), release.spec().chart().coordinate(),
-                        release.spec().namespace(), ReleaseSummary.of(release.manifests()).describeKinds());
+                table.row(
+                        phase.directory(),
+                        release.spec().releaseName(),
+                        release.spec().chart().coordinate(),
+                        release.spec().namespace(),
+                        ReleaseSummary.of(release.manifests()).describeKinds());
             }
         }
         table.print(stdout);
         long errors = findings.stream().filter(Finding::isError).count();
         stdout.println("bundle: " + out + " (" + fileCount + " files), rendered for Kubernetes " + bundle.kubeVersion()
                 + " (" + bundle.kubeVersionSource() + "), " + digest);
-        stdout.println(findings.isEmpty() ? "static checks: passed"
-                : "static checks: " + errors + " error(s), " + (findings.size() - errors) + " warning(s), listed in "
-                        + out.resolve(PlanBundleWriter.FINDINGS));
-        long privileged = checks.workloads().stream().filter(w -> w.needed() == PodSecurityLevel.PRIVILEGED).count();
-        stdout.println("pod security: " + checks.workloads().size() + " workloads, " + privileged + " need privileged (listed in "
-                + out.resolve(BundleDigests.CHECKS_REPORT) + ")");
+        stdout.println(
+                findings.isEmpty()
+                        ? "static checks: passed"
+                        : "static checks: " + errors + " error(s), " + (findings.size() - errors)
+                                + " warning(s), listed in " + out.resolve(PlanBundleWriter.FINDINGS));
+        long privileged = checks.workloads().stream()
+                .filter(w -> w.needed() == PodSecurityLevel.PRIVILEGED)
+                .count();
+        stdout.println("pod security: " + checks.workloads().size() + " workloads, " + privileged
+                + " need privileged (listed in " + out.resolve(BundleDigests.CHECKS_REPORT) + ")");
         stdout.flush();
     }
 
@@ -162,26 +188,35 @@ public final class PlanCommand extends BaseCommand {
             if (absolute.getParent() != null) {
                 Files.createDirectories(absolute.getParent());
             }
-            Files.copy(bundle.resolve(BundleDigests.SARIF), absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    bundle.resolve(BundleDigests.SARIF), absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new ConfigException("--sarif " + target + ": cannot write the SARIF report (" + e.getMessage() + "); choose a writable path", e);
+            throw new ConfigException(
+                    "--sarif " + target + ": cannot write the SARIF report (" + e.getMessage()
+                            + "); choose a writable path",
+                    e);
         }
     }
 
     /** The config file as it was read, for the bundle's inputs; the built-in defaults are a file with apiVersion alone. */
     private static String configText(BootstrapConfig config) {
         if (config.source().equals(ConfigLoader.DEFAULTS_SOURCE)) {
-            return "# obs-bootstrap plan used the built-in defaults: no config file was given\napiVersion: " + ConfigLoader.API_VERSION + "\n";
+            return "# obs-bootstrap plan used the built-in defaults: no config file was given\napiVersion: "
+                    + ConfigLoader.API_VERSION + "\n";
         }
         try {
             return Files.readString(Path.of(config.source()));
         } catch (IOException e) {
-            throw new ConfigException("cannot read the config file " + config.source() + " again to keep it in the bundle: " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot read the config file " + config.source() + " again to keep it in the bundle: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /** The Secrets the enabled phases' charts read by name: the phases declare them, install.sh creates them. */
-    static List<StackSecret> bundleSecrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology, PhasePlan phases) {
+    static List<StackSecret> bundleSecrets(
+            BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology, PhasePlan phases) {
         List<StackSecret> secrets = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
             if (phase.enabled(config)) {
@@ -199,7 +234,8 @@ public final class PlanCommand extends BaseCommand {
         List<SecretValue> values = new ArrayList<>();
         for (StackSecret secret : secrets) {
             for (StackSecret.Key key : secret.keys()) {
-                String variable = key instanceof StackSecret.Key.FromEnv env ? env.variable()
+                String variable = key instanceof StackSecret.Key.FromEnv env
+                        ? env.variable()
                         : key instanceof StackSecret.Key.Generated generated ? generated.variable() : null;
                 String value = variable == null ? null : System.getenv(variable);
                 if (value != null && !value.isEmpty()) {
@@ -216,7 +252,7 @@ public final class PlanCommand extends BaseCommand {
 
     private static String generator() {
         Properties properties = VersionProvider.properties();
-        return "obs-bootstrap " + properties.getProperty("version", "unknown")
-                + " (helm " + properties.getProperty("helm.version", "unknown") + ")";
+        return "obs-bootstrap " + properties.getProperty("version", "unknown") + " (helm "
+                + properties.getProperty("helm.version", "unknown") + ")";
     }
 }

@@ -1,15 +1,14 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
-import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.report.JUnitReport;
 import dev.obsbootstrap.core.report.JsonReport;
-import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.report.ReportWriter;
 import dev.obsbootstrap.core.report.TextReport;
 import dev.obsbootstrap.core.run.RunReport;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -45,7 +44,8 @@ final class ReportOutput {
         output.junit().ifPresent(file -> {
             Path absolute = file.toAbsolutePath();
             if (Files.isDirectory(absolute)) {
-                throw new ConfigException("--junit " + file + ": this is a directory; give a file name such as " + file.resolve("obs-bootstrap.xml"));
+                throw new ConfigException("--junit " + file + ": this is a directory; give a file name such as "
+                        + file.resolve("obs-bootstrap.xml"));
             }
             for (Path parent = absolute.getParent(); parent != null; parent = parent.getParent()) {
                 if (Files.exists(parent) && !Files.isDirectory(parent)) {
@@ -66,7 +66,9 @@ final class ReportOutput {
             String arg = args[i];
             String next = i + 1 < args.length ? args[i + 1] : "";
             if ((arg.equals("-o") || arg.equals("--output")) && next.equalsIgnoreCase("json")
-                    || arg.equalsIgnoreCase("--output=json") || arg.equalsIgnoreCase("-ojson") || arg.equalsIgnoreCase("-o=json")) {
+                    || arg.equalsIgnoreCase("--output=json")
+                    || arg.equalsIgnoreCase("-ojson")
+                    || arg.equalsIgnoreCase("-o=json")) {
                 json = true;
             } else if (arg.equals("--junit") && !next.isEmpty()) {
                 junit = Path.of(next);
@@ -77,8 +79,15 @@ final class ReportOutput {
         if (!json && junit == null) {
             return;
         }
-        RunReport report = new RunReport(command, "", "", java.time.Instant.now(), java.time.Duration.ZERO, java.util.List.of(),
-                java.util.Optional.of(new dev.obsbootstrap.core.run.RunFailure(ExitCode.BAD_INPUT, "usage: " + message)));
+        RunReport report = new RunReport(
+                command,
+                "",
+                "",
+                java.time.Instant.now(),
+                java.time.Duration.ZERO,
+                java.util.List.of(),
+                java.util.Optional.of(
+                        new dev.obsbootstrap.core.run.RunFailure(ExitCode.BAD_INPUT, "usage: " + message)));
         try {
             if (json) {
                 new JsonReport(Redactor.standard()).write(report, out);
@@ -118,7 +127,9 @@ final class ReportOutput {
             try {
                 new JUnitReport(redactor).writeFile(report, file);
             } catch (IOException e) {
-                throw new ConfigException("--junit " + file + ": could not write the JUnit report (" + e + "); choose a writable path", e);
+                throw new ConfigException(
+                        "--junit " + file + ": could not write the JUnit report (" + e + "); choose a writable path",
+                        e);
             }
             console.info("JUnit report written to %s", file);
         }

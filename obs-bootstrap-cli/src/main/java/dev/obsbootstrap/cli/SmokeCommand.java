@@ -10,12 +10,6 @@ import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.plan.BundleInstall;
 import dev.obsbootstrap.core.validate.BundleEvidence;
 import dev.obsbootstrap.core.validate.ValidationPath;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,13 +22,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-@Command(name = "smoke",
+@Command(
+        name = "smoke",
         description = {
-                "Start a throwaway K3s node (Testcontainers), run `up` with every probe on it, then `down`, and remove the node.",
-                "Writes up.json, up.xml, down.json, down.xml and smoke.json into --reports DIR. Needs a Docker engine (or Podman's "
-                        + "Docker API); without one it exits 3 at once, saying where it looked and what to run instead. "
-                        + "With --bundle DIR it smokes exactly that plan bundle and writes the evidence into DIR/evidence/."
+            "Start a throwaway K3s node (Testcontainers), run `up` with every probe on it, then `down`, and remove the node.",
+            "Writes up.json, up.xml, down.json, down.xml and smoke.json into --reports DIR. Needs a Docker engine (or Podman's "
+                    + "Docker API); without one it exits 3 at once, saying where it looked and what to run instead. "
+                    + "With --bundle DIR it smokes exactly that plan bundle and writes the evidence into DIR/evidence/."
         })
 public final class SmokeCommand extends BaseCommand {
     @Mixin
@@ -43,28 +43,45 @@ public final class SmokeCommand extends BaseCommand {
     @Mixin
     OutputMixin output;
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Smoke a reviewed plan bundle (`plan --out DIR`) exactly as it is.")
+    @Option(
+            names = "--bundle",
+            paramLabel = "DIR",
+            description = "Smoke a reviewed plan bundle (`plan --out DIR`) exactly as it is.")
     Path bundle;
 
-    @Option(names = "--keep", description = "Leave the K3s node (and the stack) running; prints its kubeconfig and how to reach Grafana. "
-            + "Needs Testcontainers' reuse switched on (TESTCONTAINERS_REUSE_ENABLE=true).")
+    @Option(
+            names = "--keep",
+            description = "Leave the K3s node (and the stack) running; prints its kubeconfig and how to reach Grafana. "
+                    + "Needs Testcontainers' reuse switched on (TESTCONTAINERS_REUSE_ENABLE=true).")
     boolean keep;
 
-    @Option(names = "--k3s-image", paramLabel = "IMAGE", description = "The K3s node image (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--k3s-image",
+            paramLabel = "IMAGE",
+            description = "The K3s node image (default: ${DEFAULT-VALUE}).")
     String k3sImage = EphemeralK3s.DEFAULT_IMAGE;
 
-    @Option(names = "--images", paramLabel = "FILE",
-            description = "An image archive (docker save -o images.tar IMAGE...) K3s imports before it starts: for runners without "
-                    + "registry access. Repeatable.")
+    @Option(
+            names = "--images",
+            paramLabel = "FILE",
+            description =
+                    "An image archive (docker save -o images.tar IMAGE...) K3s imports before it starts: for runners without "
+                            + "registry access. Repeatable.")
     List<Path> images = new ArrayList<>();
 
     @Option(names = "--reports", paramLabel = "DIR", description = "Where the reports go (default: ${DEFAULT-VALUE}).")
     Path reports = Path.of("obs-bootstrap-smoke");
 
-    @Option(names = "--charts-dir", paramLabel = "DIR", description = "Take charts from here first (as for up). Repeatable.")
+    @Option(
+            names = "--charts-dir",
+            paramLabel = "DIR",
+            description = "Take charts from here first (as for up). Repeatable.")
     List<Path> chartsDirs = new ArrayList<>();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = ClusterMixin.DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = ClusterMixin.DurationConverter.class,
             description = "How long each phase's install and readiness may take (default: the profile's).")
     Duration timeout;
 
@@ -87,15 +104,20 @@ public final class SmokeCommand extends BaseCommand {
             if (keep) {
                 EphemeralK3s.checkKeepable();
             }
-            console().info("Docker engine: %s; starting K3s node %s%s", docker.engine(), k3sImage,
-                    images.isEmpty() ? "" : " with " + images.size() + " image archive(s) to import");
+            console()
+                    .info(
+                            "Docker engine: %s; starting K3s node %s%s",
+                            docker.engine(),
+                            k3sImage,
+                            images.isEmpty() ? "" : " with " + images.size() + " image archive(s) to import");
         } catch (BootstrapException refused) {
             return reported("smoke", output, configOptions, (runId, startedAt) -> {
                 throw refused;
             });
         }
         try (EphemeralK3s node = EphemeralK3s.start(k3sImage, images, keep, System.getenv())) {
-            SmokeRun.Target target = SmokeRun.Target.of(configOptions, chartsDirs, Optional.ofNullable(timeout), reviewed, "ci");
+            SmokeRun.Target target =
+                    SmokeRun.Target.of(configOptions, chartsDirs, Optional.ofNullable(timeout), reviewed, "ci");
             SmokeRun.Outcome outcome = new SmokeRun(this).run(node, target, reports, keep);
             String summary = SmokeRun.summaryJson(node, outcome, keep, reviewed);
             Files.writeString(reports.resolve("smoke.json"), summary);
@@ -111,8 +133,10 @@ public final class SmokeCommand extends BaseCommand {
             reviewed.ifPresent(b -> recordEvidence(b, started, node, outcome));
             return outcome.exitCode();
         } catch (BootstrapException | IOException failed) {
-            BootstrapException error = failed instanceof BootstrapException b ? b
-                    : new ConfigException("cannot write the smoke reports into " + reports + ": " + failed.getMessage(), failed);
+            BootstrapException error = failed instanceof BootstrapException b
+                    ? b
+                    : new ConfigException(
+                            "cannot write the smoke reports into " + reports + ": " + failed.getMessage(), failed);
             return reported("smoke", output, configOptions, (runId, startedAt) -> {
                 throw error;
             });
@@ -121,7 +145,8 @@ public final class SmokeCommand extends BaseCommand {
 
     /** smoke runs the ci profile unless told otherwise. */
     private static ConfigMixin withDefaultProfile(ConfigMixin given) {
-        return ConfigMixin.of(given.configFile().orElse(null), Optional.of(given.profile().orElse("ci")), given.sets());
+        return ConfigMixin.of(
+                given.configFile().orElse(null), Optional.of(given.profile().orElse("ci")), given.sets());
     }
 
     private ServiceEndpoint grafana(BootstrapConfig config) {
@@ -136,9 +161,13 @@ public final class SmokeCommand extends BaseCommand {
             stdout.flush();
             return;
         }
-        stdout.println("smoke on K3s " + outcome.kubernetesVersion() + " (" + node.image() + "): up exit " + outcome.up().code()
-                + " in " + outcome.upTook().toSeconds() + " s" + outcome.down().map(code -> ", down exit " + code.code() + " in "
-                + outcome.downTook().toSeconds() + " s").orElse(", node kept"));
+        stdout.println("smoke on K3s " + outcome.kubernetesVersion() + " (" + node.image() + "): up exit "
+                + outcome.up().code()
+                + " in " + outcome.upTook().toSeconds() + " s"
+                + outcome.down()
+                        .map(code -> ", down exit " + code.code() + " in "
+                                + outcome.downTook().toSeconds() + " s")
+                        .orElse(", node kept"));
         stdout.print(phaseTable(outcome.upJson()));
         stdout.println("reports: " + reports.toAbsolutePath());
         stdout.flush();
@@ -150,7 +179,10 @@ public final class SmokeCommand extends BaseCommand {
         try {
             JsonNode report = JsonMapper.builder().build().readTree(upJson);
             for (JsonNode phase : report.path("phases")) {
-                text.append(String.format("  %-10s %-15s %s%n", phase.path("id").asString(""), phase.path("status").asString(""),
+                text.append(String.format(
+                        "  %-10s %-15s %s%n",
+                        phase.path("id").asString(""),
+                        phase.path("status").asString(""),
                         phase.path("detail").asString("")));
             }
             String error = report.path("error").path("message").asString("");
@@ -175,12 +207,22 @@ public final class SmokeCommand extends BaseCommand {
                 }
             }
         }
-        Path dir = BundleEvidence.record(reviewed.directory(), new BundleEvidence.Run(ValidationPath.LOCAL.id(), started,
-                Duration.between(started, Instant.now()).toMillis(), reviewed.digest(),
-                "K3s " + outcome.kubernetesVersion() + " (" + node.image() + ")",
-                outcome.exitCode() == ExitCode.OK ? "passed: installed, every probe passed, removed" : "failed: up exit "
-                        + outcome.up().code() + outcome.down().map(code -> ", down exit " + code.code()).orElse(""),
-                outcome.exitCode().code(), files));
+        Path dir = BundleEvidence.record(
+                reviewed.directory(),
+                new BundleEvidence.Run(
+                        ValidationPath.LOCAL.id(),
+                        started,
+                        Duration.between(started, Instant.now()).toMillis(),
+                        reviewed.digest(),
+                        "K3s " + outcome.kubernetesVersion() + " (" + node.image() + ")",
+                        outcome.exitCode() == ExitCode.OK
+                                ? "passed: installed, every probe passed, removed"
+                                : "failed: up exit " + outcome.up().code()
+                                        + outcome.down()
+                                                .map(code -> ", down exit " + code.code())
+                                                .orElse(""),
+                        outcome.exitCode().code(),
+                        files));
         console().info("evidence written to %s", dir);
     }
 

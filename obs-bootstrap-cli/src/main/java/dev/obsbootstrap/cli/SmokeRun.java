@@ -5,12 +5,6 @@ import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.plan.BundleInstall;
-import picocli.CommandLine;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One smoke run on a K3s node that is already up: {@code up} with every probe, then {@code down} (unless the node is
@@ -28,17 +27,26 @@ import java.util.Optional;
  * reports directory. What smoke, validate --path local and up --ephemeral share.
  */
 final class SmokeRun {
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** How up and down are asked to run: the config options, or a reviewed bundle. */
-    record Target(List<String> configArgs, Optional<BundleInstall> bundle, List<Path> chartsDirs, Optional<Duration> timeout) {
+    record Target(
+            List<String> configArgs,
+            Optional<BundleInstall> bundle,
+            List<Path> chartsDirs,
+            Optional<Duration> timeout) {
         Target {
             configArgs = List.copyOf(configArgs);
             chartsDirs = List.copyOf(chartsDirs);
         }
 
-        static Target of(ConfigMixin config, List<Path> chartsDirs, Optional<Duration> timeout, Optional<BundleInstall> bundle,
-                         String defaultProfile) {
+        static Target of(
+                ConfigMixin config,
+                List<Path> chartsDirs,
+                Optional<Duration> timeout,
+                Optional<BundleInstall> bundle,
+                String defaultProfile) {
             List<String> args = new ArrayList<>();
             if (bundle.isPresent()) {
                 ConfigMixin reviewed = BundleOptions.config(bundle.get());
@@ -55,7 +63,13 @@ final class SmokeRun {
     }
 
     /** What the run did: both commands' exit codes, their JSON reports, the node's Kubernetes version, timings. */
-    record Outcome(ExitCode up, String upJson, Optional<ExitCode> down, String kubernetesVersion, Duration upTook, Duration downTook) {
+    record Outcome(
+            ExitCode up,
+            String upJson,
+            Optional<ExitCode> down,
+            String kubernetesVersion,
+            Duration upTook,
+            Duration downTook) {
         ExitCode exitCode() {
             return down.map(up::worst).orElse(up);
         }
@@ -73,16 +87,28 @@ final class SmokeRun {
         try {
             Files.createDirectories(reports);
         } catch (IOException e) {
-            throw new ConfigException("--reports " + reports + ": cannot create the directory (" + e.getMessage() + ")", e);
+            throw new ConfigException(
+                    "--reports " + reports + ": cannot create the directory (" + e.getMessage() + ")", e);
         }
         String kubeVersion = kubernetesVersion(node.kubeconfig());
         console.info("K3s node up: Kubernetes %s (%s)", kubeVersion, node.image());
-        List<String> up = new ArrayList<>(List.of("up", "--kubeconfig", node.kubeconfig().toString(), "--yes", "-o", "json",
-                "--junit", reports.resolve("up.xml").toString()));
-        target.bundle().ifPresentOrElse(bundle -> up.addAll(List.of("--bundle", bundle.directory().toString())), () -> {
-            up.addAll(target.configArgs());
-            target.chartsDirs().forEach(dir -> up.addAll(List.of("--charts-dir", dir.toString())));
-        });
+        List<String> up = new ArrayList<>(List.of(
+                "up",
+                "--kubeconfig",
+                node.kubeconfig().toString(),
+                "--yes",
+                "-o",
+                "json",
+                "--junit",
+                reports.resolve("up.xml").toString()));
+        target.bundle()
+                .ifPresentOrElse(
+                        bundle ->
+                                up.addAll(List.of("--bundle", bundle.directory().toString())),
+                        () -> {
+                            up.addAll(target.configArgs());
+                            target.chartsDirs().forEach(dir -> up.addAll(List.of("--charts-dir", dir.toString())));
+                        });
         target.timeout().ifPresent(timeout -> up.addAll(List.of("--timeout", timeout.toSeconds() + "s")));
         Instant started = Instant.now();
         Nested upRun = nested(up);
@@ -91,8 +117,15 @@ final class SmokeRun {
         Optional<ExitCode> downCode = Optional.empty();
         Duration downTook = Duration.ZERO;
         if (!keep) {
-            List<String> down = new ArrayList<>(List.of("down", "--kubeconfig", node.kubeconfig().toString(), "--yes", "-o", "json",
-                    "--junit", reports.resolve("down.xml").toString()));
+            List<String> down = new ArrayList<>(List.of(
+                    "down",
+                    "--kubeconfig",
+                    node.kubeconfig().toString(),
+                    "--yes",
+                    "-o",
+                    "json",
+                    "--junit",
+                    reports.resolve("down.xml").toString()));
             down.addAll(target.configArgs());
             Instant downStarted = Instant.now();
             Nested downRun = nested(down);
@@ -113,7 +146,9 @@ final class SmokeRun {
         nodeJson.put("kubernetesVersion", outcome.kubernetesVersion());
         nodeJson.put("kept", keep);
         nodeJson.put("kubeconfig", keep ? node.kubeconfig().toString() : "");
-        bundle.ifPresent(b -> root.putObject("bundle").put("directory", b.directory().toString()).put("digest", b.digest()));
+        bundle.ifPresent(b -> root.putObject("bundle")
+                .put("directory", b.directory().toString())
+                .put("digest", b.digest()));
         ObjectNode up = root.putObject("up");
         up.put("exitCode", outcome.up().code());
         up.put("durationMs", outcome.upTook().toMillis());
@@ -131,8 +166,7 @@ final class SmokeRun {
         return JSON.writeValueAsString(root) + "\n";
     }
 
-    private record Nested(ExitCode code, String out) {
-    }
+    private record Nested(ExitCode code, String out) {}
 
     /** The command as the CLI runs it, in this process: its report captured, its progress on our stderr. */
     private Nested nested(List<String> args) {

@@ -10,18 +10,18 @@ import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.KubeAccess;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.run.StackStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-@Command(name = "status",
+@Command(
+        name = "status",
         description = {
-                "Show each phase's release, chart@version, revision, ready/total workloads, last verification and drift.",
-                "Drift: what `up` would change: the values and charts the config renders now differ from what the last `up` "
-                        + "installed, or a release is no longer at the revision `up` recorded."
+            "Show each phase's release, chart@version, revision, ready/total workloads, last verification and drift.",
+            "Drift: what `up` would change: the values and charts the config renders now differ from what the last `up` "
+                    + "installed, or a release is no longer at the revision `up` recorded."
         })
 public final class StatusCommand extends BaseCommand {
     @Mixin
@@ -37,7 +37,8 @@ public final class StatusCommand extends BaseCommand {
         PhasePlan plan = phasePlan();
         try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
             String kubeVersion = ClusterSession.helmKubeVersion(ClusterSession.describe(hub, config, console()));
-            HelmJavaDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()),
+            HelmJavaDriver helm = new HelmJavaDriver(
+                    new KubeAccess.KubeconfigContents(hub.kubeconfigContents()),
                     ChartResolver.standard(List.of(), console()));
             StackStatus status = StackStatus.read(hub.client(), helm, plan, config, topology, kubeVersion);
             PrintWriter out = out();
@@ -56,12 +57,23 @@ public final class StatusCommand extends BaseCommand {
                 table.row(row.phase(), "-", "-", "-", "-", "DISABLED", "-", "-");
                 continue;
             }
-            String revision = row.mode() == InstallMode.APPLY_CRDS ? "-"
+            String revision = row.mode() == InstallMode.APPLY_CRDS
+                    ? "-"
                     : row.helm().map(r -> r.revision() + " " + r.status()).orElse("absent");
-            table.row(row.phase(), row.release().orElse("-"), row.chart(), revision, row.ready().map(Object::toString).orElse("-"),
+            table.row(
+                    row.phase(),
+                    row.release().orElse("-"),
+                    row.chart(),
+                    revision,
+                    row.ready().map(Object::toString).orElse("-"),
                     row.verdict().map(e -> e.verdict().name()).orElse("never run"),
-                    row.verdict().map(e -> e.at().truncatedTo(ChronoUnit.SECONDS) + " " + e.runId()).orElse("-"),
-                    row.drift().map(reasons -> reasons.isEmpty() ? "no" : "yes: " + String.join(", ", reasons) + "; run up").orElse("-"));
+                    row.verdict()
+                            .map(e -> e.at().truncatedTo(ChronoUnit.SECONDS) + " " + e.runId())
+                            .orElse("-"),
+                    row.drift()
+                            .map(reasons ->
+                                    reasons.isEmpty() ? "no" : "yes: " + String.join(", ", reasons) + "; run up")
+                            .orElse("-"));
         }
         return table;
     }

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.console.Console;
-
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.IllegalFormatException;
@@ -21,7 +20,10 @@ import java.util.function.LongSupplier;
  * Debug lines appear only with {@code -v} or {@code --debug}.
  */
 final class StderrConsole implements Console {
-    enum Mode { TERMINAL, PLAIN }
+    enum Mode {
+        TERMINAL,
+        PLAIN
+    }
 
     /** In plain mode an unchanged progress line is repeated this often, so a CI log shows the run is alive. */
     static final long HEARTBEAT_NANOS = 30_000_000_000L;
@@ -49,8 +51,15 @@ final class StderrConsole implements Console {
      * @param nanoClock {@link System#nanoTime} in production, a fake in tests
      */
     StderrConsole(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier nanoClock) {
-        this(new Screen(Objects.requireNonNull(err, "err"), Objects.requireNonNull(mode, "mode"),
-                color && mode == Mode.TERMINAL, verbose, Math.max(20, width), Objects.requireNonNull(nanoClock, "nanoClock")), "");
+        this(
+                new Screen(
+                        Objects.requireNonNull(err, "err"),
+                        Objects.requireNonNull(mode, "mode"),
+                        color && mode == Mode.TERMINAL,
+                        verbose,
+                        Math.max(20, width),
+                        Objects.requireNonNull(nanoClock, "nanoClock")),
+                "");
     }
 
     /**
@@ -61,18 +70,21 @@ final class StderrConsole implements Console {
     static StderrConsole create(PrintWriter err, VerbosityMixin verbosity) {
         Map<String, String> env = System.getenv();
         Mode mode = detect(System.console() != null, env);
-        StderrConsole console = new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
+        StderrConsole console =
+                new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
         if (mode == Mode.PLAIN) {
-            Thread heartbeat = new Thread(() -> {
-                while (true) {
-                    try {
-                        Thread.sleep(1_000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    console.heartbeat();
-                }
-            }, "obs-bootstrap-heartbeat");
+            Thread heartbeat = new Thread(
+                    () -> {
+                        while (true) {
+                            try {
+                                Thread.sleep(1_000);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            console.heartbeat();
+                        }
+                    },
+                    "obs-bootstrap-heartbeat");
             heartbeat.setDaemon(true);
             heartbeat.start();
         }
@@ -176,6 +188,7 @@ final class StderrConsole implements Console {
         private long lastPrinted;
         /** The last line printed (any kind) and when: what the heartbeat repeats. */
         private String lastLine = "";
+
         private long lastLineAt;
 
         Screen(PrintWriter err, Mode mode, boolean color, boolean verbose, int width, LongSupplier clock) {

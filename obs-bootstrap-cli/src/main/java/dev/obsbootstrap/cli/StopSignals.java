@@ -1,13 +1,12 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.error.ExitCode;
-import sun.misc.Signal;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM stop a run instead of killing it. The first signal interrupts the thread doing
@@ -41,7 +40,7 @@ final class StopSignals {
      */
     static StopSignals install(Thread worker, PrintWriter err, Duration grace) {
         StopSignals signals = new StopSignals(worker, err, grace);
-        for (String name : new String[]{"INT", "TERM"}) {
+        for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal signal = new Signal(name);
                 Signal.handle(signal, s -> signals.received(s.getName()));
@@ -74,7 +73,8 @@ final class StopSignals {
 
     private void received(String name) {
         if (!received.compareAndSet(null, name)) {
-            err.println("warning: SIG" + name + " again: stopping at once; the next `up` repairs what this run was doing");
+            err.println(
+                    "warning: SIG" + name + " again: stopping at once; the next `up` repairs what this run was doing");
             err.flush();
             Runtime.getRuntime().halt(codeOf(received.get()).code());
             return;
@@ -82,23 +82,27 @@ final class StopSignals {
         if (done) {
             return;
         }
-        err.println("warning: SIG" + name + " received: finishing the current step and stopping (the ledger records where; "
-                + "send it again to stop at once)");
+        err.println(
+                "warning: SIG" + name + " received: finishing the current step and stopping (the ledger records where; "
+                        + "send it again to stop at once)");
         err.flush();
         worker.interrupt();
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(grace.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (!done) {
-                err.println("warning: still not stopped after " + grace.toSeconds() + "s (a Helm call is still running): "
-                        + "exiting now; the next `up` repairs what this run was doing");
-                err.flush();
-                Runtime.getRuntime().halt(codeOf(name).code());
-            }
-        }, "obs-bootstrap-stop-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(grace.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (!done) {
+                        err.println("warning: still not stopped after " + grace.toSeconds()
+                                + "s (a Helm call is still running): "
+                                + "exiting now; the next `up` repairs what this run was doing");
+                        err.flush();
+                        Runtime.getRuntime().halt(codeOf(name).code());
+                    }
+                },
+                "obs-bootstrap-stop-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }

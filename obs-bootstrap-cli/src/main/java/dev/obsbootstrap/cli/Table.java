@@ -15,7 +15,8 @@ final class Table {
 
     Table row(String... cells) {
         if (cells.length != header.size()) {
-            throw new IllegalArgumentException("a row of " + cells.length + " cells for " + header.size() + " columns " + header);
+            throw new IllegalArgumentException(
+                    "a row of " + cells.length + " cells for " + header.size() + " columns " + header);
         }
         rows.add(List.of(cells));
         return this;

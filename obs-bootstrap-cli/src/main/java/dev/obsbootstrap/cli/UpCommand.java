@@ -4,29 +4,29 @@ import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.core.lock.RunIdentity;
-import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.Runner;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "up",
+@Command(
+        name = "up",
         description = {
-                "Install or upgrade every phase in order, each verified by its probes before the next starts.",
-                "Prints the target first. A phase whose rendered values, charts and release revisions match the ledger "
-                        + "(ConfigMap obs-bootstrap-state) is only probed, not upgraded. After a failure or Ctrl-C the next "
-                        + "`up` continues where it stopped. Ctrl-C or SIGTERM stop it after the current step (exit 130 or 143)."
+            "Install or upgrade every phase in order, each verified by its probes before the next starts.",
+            "Prints the target first. A phase whose rendered values, charts and release revisions match the ledger "
+                    + "(ConfigMap obs-bootstrap-state) is only probed, not upgraded. After a failure or Ctrl-C the next "
+                    + "`up` continues where it stopped. Ctrl-C or SIGTERM stop it after the current step (exit 130 or 143)."
         })
 public final class UpCommand extends BaseCommand {
     @Mixin
@@ -38,16 +38,27 @@ public final class UpCommand extends BaseCommand {
     @Mixin
     OutputMixin output;
 
-    @Option(names = "--skip-verify", description = "Install and wait, but run no probe: phases are reported UNVERIFIED.")
+    @Option(
+            names = "--skip-verify",
+            description = "Install and wait, but run no probe: phases are reported UNVERIFIED.")
     boolean skipVerify;
 
-    @Option(names = "--from", paramLabel = "PHASE", description = "Start at this phase (earlier ones must be verified in the ledger).")
+    @Option(
+            names = "--from",
+            paramLabel = "PHASE",
+            description = "Start at this phase (earlier ones must be verified in the ledger).")
     String from;
 
-    @Option(names = "--only", paramLabel = "PHASE", description = "Run only this phase (the ones it depends on must be verified in the ledger).")
+    @Option(
+            names = "--only",
+            paramLabel = "PHASE",
+            description = "Run only this phase (the ones it depends on must be verified in the ledger).")
     String only;
 
-    @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "keep",
+    @Option(
+            names = "--on-failure",
+            paramLabel = "POLICY",
+            defaultValue = "keep",
             description = "What happens to a release whose install or verification failed: keep (for inspection) or "
                     + "rollback (previous revision, or uninstall when there was none). Default: ${DEFAULT-VALUE}.")
     RunOptions.FailurePolicy onFailure = RunOptions.FailurePolicy.KEEP;
@@ -55,20 +66,28 @@ public final class UpCommand extends BaseCommand {
     @Option(names = "--yes", description = "Go ahead on a protected kube context.")
     boolean yes;
 
-    @Option(names = "--charts-dir", paramLabel = "DIR",
-            description = "Take charts from here (<name>/ or <name>-<version>.tgz) before the cache and their repositories. Repeatable.")
+    @Option(
+            names = "--charts-dir",
+            paramLabel = "DIR",
+            description =
+                    "Take charts from here (<name>/ or <name>-<version>.tgz) before the cache and their repositories. Repeatable.")
     List<Path> chartsDirs = new ArrayList<>();
 
-    @Option(names = "--bundle", paramLabel = "DIR",
-            description = "Install a reviewed plan bundle (`plan --out DIR`) exactly as it is: its values, charts and config, "
-                    + "nothing rendered again. Refused when a file no longer matches digests.sha256, or when a release would "
-                    + "render differently on this cluster.")
+    @Option(
+            names = "--bundle",
+            paramLabel = "DIR",
+            description =
+                    "Install a reviewed plan bundle (`plan --out DIR`) exactly as it is: its values, charts and config, "
+                            + "nothing rendered again. Refused when a file no longer matches digests.sha256, or when a release would "
+                            + "render differently on this cluster.")
     Path bundle;
 
-    @Option(names = "--ephemeral",
-            description = "No cluster needed: start a K3s node through Testcontainers (needs a Docker engine, and "
-                    + "TESTCONTAINERS_REUSE_ENABLE=true so the node outlives the run), install and verify the stack there, and "
-                    + "keep it running; prints its kubeconfig and how to reach Grafana. Run again, it finds the same node.")
+    @Option(
+            names = "--ephemeral",
+            description =
+                    "No cluster needed: start a K3s node through Testcontainers (needs a Docker engine, and "
+                            + "TESTCONTAINERS_REUSE_ENABLE=true so the node outlives the run), install and verify the stack there, and "
+                            + "keep it running; prints its kubeconfig and how to reach Grafana. Run again, it finds the same node.")
     boolean ephemeral;
 
     @Override
@@ -86,7 +105,8 @@ public final class UpCommand extends BaseCommand {
     ExitCode install() {
         return reported("up", output, configOptions, (runId, started) -> {
             PhasePlan plan = phasePlan();
-            RunOptions options = new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
+            RunOptions options =
+                    new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
             Runner.checkSelection(plan, options); // a typo in --from/--only is refused before anything connects
             Console console = console();
             BootstrapConfig config = loadConfig(configOptions, clusterOptions);
@@ -94,10 +114,22 @@ public final class UpCommand extends BaseCommand {
             KubeContexts.requireOne(clusterOptions, "up");
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
-                try (ClusterProbeContext probes = ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
-                    Runner runner = ClusterSession.runner(hub, target, config, topology, plan, chartsDirs, probes,
-                            clusterOptions.timeout(), runId, console);
-                    console.info("run %s: profile %s, phases %s", runId, config.profile().name(), String.join(" -> ", plan.ids()));
+                try (ClusterProbeContext probes =
+                        ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
+                    Runner runner = ClusterSession.runner(
+                            hub,
+                            target,
+                            config,
+                            topology,
+                            plan,
+                            chartsDirs,
+                            probes,
+                            clusterOptions.timeout(),
+                            runId,
+                            console);
+                    console.info(
+                            "run %s: profile %s, phases %s",
+                            runId, config.profile().name(), String.join(" -> ", plan.ids()));
                     return runner.up(RunIdentity.current(runId), options);
                 }
             }

@@ -4,7 +4,9 @@ import picocli.CommandLine.Option;
 
 /** -v and --debug. Read once by BaseCommand; holds no logic. */
 public final class VerbosityMixin {
-    @Option(names = {"-v", "--verbose"}, description = "Print debug-level progress.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print debug-level progress.")
     boolean verbose;
 
     @Option(names = "--debug", description = "Like -v, and print stack traces of errors.")

@@ -1,11 +1,10 @@
 package dev.obsbootstrap.cli;
 
-import picocli.CommandLine.IVersionProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import picocli.CommandLine.IVersionProvider;
 
 /** Reads the Maven-filtered obs-bootstrap-version.properties: our version and the Helm version bundled in helm-java. */
 public final class VersionProvider implements IVersionProvider {
@@ -25,9 +24,10 @@ public final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         Properties properties = properties();
         return new String[] {
-                "obs-bootstrap " + properties.getProperty("version", "unknown"),
-                "helm " + properties.getProperty("helm.version", "unknown") + " (bundled via helm-java " + properties.getProperty("helm-java.version", "unknown") + ")",
-                "java " + System.getProperty("java.version")
+            "obs-bootstrap " + properties.getProperty("version", "unknown"),
+            "helm " + properties.getProperty("helm.version", "unknown") + " (bundled via helm-java "
+                    + properties.getProperty("helm-java.version", "unknown") + ")",
+            "java " + System.getProperty("java.version")
         };
     }
 }

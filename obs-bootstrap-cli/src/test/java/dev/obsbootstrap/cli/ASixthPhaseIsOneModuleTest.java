@@ -1,17 +1,9 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.testing.FakeCluster;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +14,15 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The plugin shape, proven: examples/phase-profiling is a sixth phase (Grafana Pyroscope) as one module — a Phase with
@@ -39,6 +38,7 @@ class ASixthPhaseIsOneModuleTest {
 
     @TempDir
     static Path tmp;
+
     static FakeCluster cluster;
     static Path kubeconfig;
     static Path charts;
@@ -48,11 +48,17 @@ class ASixthPhaseIsOneModuleTest {
     static void setUp() throws IOException {
         module = Path.of(System.getProperty("obs.example.phase.classes", "examples/phase-profiling/target/classes"));
         assertThat(module.resolve("META-INF/services/" + Phase.class.getName()))
-                .as("the example module's classes (build it first: mvn -pl examples/phase-profiling -am compile)").isRegularFile();
-        cluster = FakeCluster.builder().contextName("fake-sixth").kubernetesVersion("1.31.0").start();
+                .as("the example module's classes (build it first: mvn -pl examples/phase-profiling -am compile)")
+                .isRegularFile();
+        cluster = FakeCluster.builder()
+                .contextName("fake-sixth")
+                .kubernetesVersion("1.31.0")
+                .start();
         kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
         charts = StackCharts.copyTo(tmp.resolve("charts"));
-        copyTree(Path.of(System.getProperty("obs.example.phase.charts", "examples/phase-profiling/fixture-chart")), charts);
+        copyTree(
+                Path.of(System.getProperty("obs.example.phase.charts", "examples/phase-profiling/fixture-chart")),
+                charts);
     }
 
     @AfterAll
@@ -68,21 +74,32 @@ class ASixthPhaseIsOneModuleTest {
         List<String> ids = new ArrayList<>();
         ServiceLoader.load(Phase.class).forEach(phase -> ids.add(phase.id()));
         assertThat(ids).containsExactlyInAnyOrder("crds", "metrics", "logs", "traces", "alerting");
-        assertThat(getClass().getClassLoader().getResource("obs-bootstrap/settings/pyroscope.yaml")).isNull();
+        assertThat(getClass().getClassLoader().getResource("obs-bootstrap/settings/pyroscope.yaml"))
+                .isNull();
     }
 
     @Test
     void planRendersTheSixthPhaseFromItsCatalogTemplateAndSettings() throws Exception {
         Path bundle = tmp.resolve("bundle");
-        try (ChildCli plan = child("plan", "plan", "--profile", "ci", "--out", bundle.toString(), "--charts-dir", charts.toString(),
-                "--kube-version", "1.31.0")) {
+        try (ChildCli plan = child(
+                "plan",
+                "plan",
+                "--profile",
+                "ci",
+                "--out",
+                bundle.toString(),
+                "--charts-dir",
+                charts.toString(),
+                "--kube-version",
+                "1.31.0")) {
             assertThat(plan.exitCode(RUN)).as(plan.err()).isZero();
             assertThat(plan.out()).contains("phase order: crds -> metrics -> logs -> traces -> alerting -> profiling");
         }
         Path values = bundle.resolve("05-profiling/obs-pyroscope.values.yaml");
         assertThat(values).isRegularFile();
         // the ci column of the module's settings file, through the module's template
-        assertThat(Files.readString(values)).contains("fullnameOverride: obs-pyroscope", "replicaCount: 1", "memory: 512Mi");
+        assertThat(Files.readString(values))
+                .contains("fullnameOverride: obs-pyroscope", "replicaCount: 1", "memory: 512Mi");
         assertThat(Files.readString(bundle.resolve("05-profiling/obs-pyroscope.manifests.yaml")))
                 .contains("kind: StatefulSet", "name: obs-pyroscope", "image: grafana/pyroscope:1.18.0");
         assertThat(Files.readString(bundle.resolve("install.sh"))).contains("obs-pyroscope");
@@ -91,8 +108,23 @@ class ASixthPhaseIsOneModuleTest {
     @Test
     void upInstallsItAfterItsDependencyAndVerifyRunsItsProbe() throws Exception {
         String ns = "sixth";
-        try (ChildCli up = child("up", "up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "--charts-dir", charts.toString(),
-                "-n", ns, "--timeout", "150s", "--yes", "--skip-verify", "-o", "json")) {
+        try (ChildCli up = child(
+                "up",
+                "up",
+                "--profile",
+                "ci",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--charts-dir",
+                charts.toString(),
+                "-n",
+                ns,
+                "--timeout",
+                "150s",
+                "--yes",
+                "--skip-verify",
+                "-o",
+                "json")) {
             assertThat(up.exitCode(RUN)).as(up.err()).isZero();
             JsonNode report = JSON.readTree(up.out());
             List<String> phases = new ArrayList<>();
@@ -100,15 +132,35 @@ class ASixthPhaseIsOneModuleTest {
             assertThat(phases).containsExactly("crds", "metrics", "logs", "traces", "alerting", "profiling");
             assertThat(up.err()).contains("[profiling]");
         }
-        assertThat(cluster.client().secrets().inNamespace(ns).withName("sh.helm.release.v1.obs-pyroscope.v1").get())
-                .as("Helm's record of the sixth phase's release").isNotNull();
-        assertThat(cluster.client().apps().statefulSets().inNamespace(ns).withName("obs-pyroscope").get()).isNotNull();
+        assertThat(cluster.client()
+                        .secrets()
+                        .inNamespace(ns)
+                        .withName("sh.helm.release.v1.obs-pyroscope.v1")
+                        .get())
+                .as("Helm's record of the sixth phase's release")
+                .isNotNull();
+        assertThat(cluster.client()
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(ns)
+                        .withName("obs-pyroscope")
+                        .get())
+                .isNotNull();
 
         try (MockWebServer pyroscope = new MockWebServer()) {
             pyroscope.enqueue(new MockResponse.Builder().code(200).body("ready").build());
             pyroscope.start();
-            try (ChildCli verify = child("verify", "verify", "--profile", "ci", "--phase", "profiling",
-                    "--endpoint", "pyroscope=" + pyroscope.url("/"), "-o", "json")) {
+            try (ChildCli verify = child(
+                    "verify",
+                    "verify",
+                    "--profile",
+                    "ci",
+                    "--phase",
+                    "profiling",
+                    "--endpoint",
+                    "pyroscope=" + pyroscope.url("/"),
+                    "-o",
+                    "json")) {
                 assertThat(verify.exitCode(RUN)).as(verify.err()).isZero();
                 JsonNode probe = profilingProbe(JSON.readTree(verify.out()));
                 assertThat(probe.get("name").asString()).isEqualTo("pyroscope-ready");
@@ -123,11 +175,25 @@ class ASixthPhaseIsOneModuleTest {
     void itsProbeFailsWhenPyroscopeIsNotReady() throws Exception {
         try (MockWebServer pyroscope = new MockWebServer()) {
             for (int i = 0; i < 50; i++) {
-                pyroscope.enqueue(new MockResponse.Builder().code(503).body("Ingester not ready").build());
+                pyroscope.enqueue(new MockResponse.Builder()
+                        .code(503)
+                        .body("Ingester not ready")
+                        .build());
             }
             pyroscope.start();
-            try (ChildCli verify = child("verify-503", "verify", "--profile", "ci", "--phase", "profiling", "--timeout", "3s",
-                    "--endpoint", "pyroscope=" + pyroscope.url("/"), "-o", "json")) {
+            try (ChildCli verify = child(
+                    "verify-503",
+                    "verify",
+                    "--profile",
+                    "ci",
+                    "--phase",
+                    "profiling",
+                    "--timeout",
+                    "3s",
+                    "--endpoint",
+                    "pyroscope=" + pyroscope.url("/"),
+                    "-o",
+                    "json")) {
                 // --timeout caps the probe's deadline: it polls for 3s, then fails
                 assertThat(verify.exitCode(RUN)).as(verify.err()).isEqualTo(1);
                 JsonNode probe = profilingProbe(JSON.readTree(verify.out()));

@@ -38,20 +38,27 @@ final class ChildCli implements AutoCloseable {
     }
 
     /** The same, with these directories or jars added to the classpath (a phase module, as a user would add its jar). */
-    static ChildCli start(List<Path> extraClasspath, Path dir, String name, java.util.Map<String, String> environment, String... args) {
+    static ChildCli start(
+            List<Path> extraClasspath,
+            Path dir,
+            String name,
+            java.util.Map<String, String> environment,
+            String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (Path extra : extraClasspath) {
             classpath = classpath + File.pathSeparator + extra.toAbsolutePath();
         }
-        List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                "dev.obsbootstrap.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(
+                java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath, "dev.obsbootstrap.cli.Main"));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(dir);
             Path out = dir.resolve(name + ".out");
             Path err = dir.resolve(name + ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("CI", "true"); // plain lines, as a CI runner would see them
             builder.environment().putAll(environment);
@@ -68,7 +75,10 @@ final class ChildCli implements AutoCloseable {
     /** Sends a signal (INT, TERM, KILL) with kill(1), as a terminal or a CI runner would. */
     void signal(String name) {
         try {
-            int code = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            int code = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (code != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + code);
             }

@@ -1,22 +1,19 @@
 package dev.obsbootstrap.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Runs the CLI in-process as {@code Main} would, with the test's writers and (optionally) the test's phases. */
 final class CliRun {
     private static final List<String> CLUSTER_COMMANDS = List.of("up", "status", "down", "verify", "validate", "smoke");
 
-    private CliRun() {
-    }
+    private CliRun() {}
 
     /** The output of one run. {@code err} is live while the run goes on (StringWriter is synchronized). */
-    record Result(int code, String out, String err, Duration took) {
-    }
+    record Result(int code, String out, String err, Duration took) {}
 
     static Result run(ControlledProbes probes, String... args) {
         return run(probes, new StringWriter(), args);

@@ -3,11 +3,10 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +27,7 @@ import java.util.function.Consumer;
 final class ControlledProbes {
     private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
-    private volatile Consumer<String> onProbe = phase -> {
-    };
+    private volatile Consumer<String> onProbe = phase -> {};
 
     /** The phases to hand to {@code usePhases}: a fresh list each time, as ServiceLoader gives. */
     List<Phase> phases() {
@@ -99,7 +97,8 @@ final class ControlledProbes {
         }
 
         @Override
-        public java.util.Map<String, dev.obsbootstrap.core.probe.SecretCredentials> probeCredentials(StackTopology topology) {
+        public java.util.Map<String, dev.obsbootstrap.core.probe.SecretCredentials> probeCredentials(
+                StackTopology topology) {
             return real.probeCredentials(topology);
         }
 

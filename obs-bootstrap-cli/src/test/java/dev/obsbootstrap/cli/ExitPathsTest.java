@@ -1,5 +1,10 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
@@ -8,12 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every way a run can end early still gives CI its report, with an exit code and an error that say what happened. */
 class ExitPathsTest {
@@ -26,7 +25,8 @@ class ExitPathsTest {
     void aUsageErrorStillWritesTheJsonAndJUnitReports() throws Exception {
         Path junit = tmp.resolve("usage.xml");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "up", "--timeout", "10x", "-o", "json", "--junit", junit.toString());
+        CliRun.Result result =
+                CliRun.run(new ControlledProbes(), "up", "--timeout", "10x", "-o", "json", "--junit", junit.toString());
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("'10x' is not a duration");
@@ -38,10 +38,18 @@ class ExitPathsTest {
 
     @Test
     void aTypoInOnlyIsRefusedBeforeAnythingIsContacted() {
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "up", "--only", "trace", "--kubeconfig", tmp.resolve("absent.yaml").toString());
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "up",
+                "--only",
+                "trace",
+                "--kubeconfig",
+                tmp.resolve("absent.yaml").toString());
 
         assertThat(result.code()).isEqualTo(2);
-        assertThat(result.err()).contains("--only trace: unknown phase 'trace'; did you mean 'traces'?").doesNotContain("kubeconfig");
+        assertThat(result.err())
+                .contains("--only trace: unknown phase 'trace'; did you mean 'traces'?")
+                .doesNotContain("kubeconfig");
     }
 
     @Test
@@ -53,8 +61,18 @@ class ExitPathsTest {
         Path kubeconfig = kubeconfig("http://127.0.0.1:" + port);
         Path junit = tmp.resolve("unreachable.xml");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "--yes",
-                "-o", "json", "--junit", junit.toString());
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "up",
+                "--profile",
+                "ci",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--yes",
+                "-o",
+                "json",
+                "--junit",
+                junit.toString());
 
         assertThat(result.code()).as(result.err()).isEqualTo(3);
         JsonNode json = JSON.readTree(result.out());
@@ -70,14 +88,19 @@ class ExitPathsTest {
         try (MockWebServer notKubernetes = new MockWebServer()) {
             notKubernetes.start();
             for (int i = 0; i < 5; i++) {
-                notKubernetes.enqueue(new MockResponse.Builder().code(404).body("<html>not found</html>").build());
+                notKubernetes.enqueue(new MockResponse.Builder()
+                        .code(404)
+                        .body("<html>not found</html>")
+                        .build());
             }
             Path kubeconfig = kubeconfig("http://127.0.0.1:" + notKubernetes.getPort());
 
-            CliRun.Result result = CliRun.run(new ControlledProbes(), "status", "--profile", "ci", "--kubeconfig", kubeconfig.toString());
+            CliRun.Result result = CliRun.run(
+                    new ControlledProbes(), "status", "--profile", "ci", "--kubeconfig", kubeconfig.toString());
 
             assertThat(result.code()).as(result.err()).isEqualTo(3);
-            assertThat(result.err()).contains("answers, but is not a Kubernetes API server", "127.0.0.1:" + notKubernetes.getPort())
+            assertThat(result.err())
+                    .contains("answers, but is not a Kubernetes API server", "127.0.0.1:" + notKubernetes.getPort())
                     .doesNotContain("NullPointerException");
         }
     }

@@ -7,11 +7,6 @@ import dev.obsbootstrap.core.testing.Stall;
 import dev.obsbootstrap.core.testing.TcpProxy;
 import dev.obsbootstrap.core.testing.WorkloadBehaviour;
 import io.fabric8.kubernetes.api.model.Secret;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fault matrix of the review of 2026-12-01 (reference/reviews/fault-matrix.md), replayed: every case runs
@@ -42,6 +41,7 @@ class FaultMatrixBench {
 
     @TempDir
     Path tmp;
+
     private FakeCluster cluster;
     private TcpProxy proxy;
     private Path kubeconfig;
@@ -52,11 +52,16 @@ class FaultMatrixBench {
     @Test
     void everyCaseEndsWithTheRightExitCodeAndTheNextUpConverges() throws Exception {
         charts = StackCharts.copyTo(tmp.resolve("charts"));
-        try (FakeCluster started = FakeCluster.builder().contextName("fake-faults").kubernetesVersion("1.31.0").start();
-             TcpProxy front = TcpProxy.to(Integer.parseInt(started.serverUrl().replaceAll(".*:", "")))) {
+        try (FakeCluster started = FakeCluster.builder()
+                        .contextName("fake-faults")
+                        .kubernetesVersion("1.31.0")
+                        .start();
+                TcpProxy front =
+                        TcpProxy.to(Integer.parseInt(started.serverUrl().replaceAll(".*:", "")))) {
             cluster = started;
             proxy = front;
-            kubeconfig = Files.writeString(tmp.resolve("kubeconfig.yaml"), cluster.kubeconfigYaml().replace(cluster.serverUrl(), proxy.url()));
+            kubeconfig = Files.writeString(
+                    tmp.resolve("kubeconfig.yaml"), cluster.kubeconfigYaml().replace(cluster.serverUrl(), proxy.url()));
 
             killDuringPendingInstall();
             killDuringPendingUpgrade();
@@ -83,7 +88,8 @@ class FaultMatrixBench {
             deletedOutOfBand();
             badInput();
         } finally {
-            String table = "| # | case | exit | time | what the user saw | next `up` |\n|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
+            String table = "| # | case | exit | time | what the user saw | next `up` |\n|---|---|---|---|---|---|\n"
+                    + String.join("\n", rows) + "\n";
             System.out.println("\nfault matrix:\n" + table);
             Path target = Path.of("target", "fault-matrix.md");
             Files.createDirectories(target.getParent());
@@ -104,8 +110,14 @@ class FaultMatrixBench {
         run.signal("KILL");
         int code = run.exitCode(LONG);
         deployed.drop();
-        record("1a", "SIGKILL while obs-metrics is pending-install", 137, code, run,
-                "release " + statuses(ns, "obs-metrics") + "; " + ledgerState(ns), converge(ns));
+        record(
+                "1a",
+                "SIGKILL while obs-metrics is pending-install",
+                137,
+                code,
+                run,
+                "release " + statuses(ns, "obs-metrics") + "; " + ledgerState(ns),
+                converge(ns));
     }
 
     private void killDuringPendingUpgrade() throws Exception {
@@ -117,8 +129,14 @@ class FaultMatrixBench {
         run.signal("KILL");
         int code = run.exitCode(LONG);
         deployed.drop();
-        record("1b", "SIGKILL while obs-loki is pending-upgrade", 137, code, run,
-                "loki " + statuses(ns, "obs-loki"), converge(ns, "--set", "values.loki.loki.limits_config.retention_period=72h"));
+        record(
+                "1b",
+                "SIGKILL while obs-loki is pending-upgrade",
+                137,
+                code,
+                run,
+                "loki " + statuses(ns, "obs-loki"),
+                converge(ns, "--set", "values.loki.loki.limits_config.retention_period=72h"));
     }
 
     private void killAfterDeploy() throws Exception {
@@ -140,8 +158,15 @@ class FaultMatrixBench {
         long signalled = System.nanoTime();
         run.signal("INT");
         int code = run.exitCode(LONG);
-        record("2a", "SIGINT 0.3 s into the run (Helm already loaded)", 130, code, run, "exit " + sinceMillis(signalled) + " ms after the signal; "
-                + firstLine(run.err(), "nothing was changed|stopped"), converge(ns));
+        record(
+                "2a",
+                "SIGINT 0.3 s into the run (Helm already loaded)",
+                130,
+                code,
+                run,
+                "exit " + sinceMillis(signalled) + " ms after the signal; "
+                        + firstLine(run.err(), "nothing was changed|stopped"),
+                converge(ns));
     }
 
     private void signalDuringReadinessWait(String signal, int expected, String id) throws Exception {
@@ -154,8 +179,14 @@ class FaultMatrixBench {
         int code = run.exitCode(LONG);
         cluster.kubelet().behave(ns + "/obs-loki*", WorkloadBehaviour.ready());
         touch(ns, "obs-loki");
-        record(id, "SIG" + signal + " during the logs readiness wait", expected, code, run,
-                "exit " + sinceMillis(signalled) + " ms after the signal; " + ledgerState(ns), converge(ns));
+        record(
+                id,
+                "SIG" + signal + " during the logs readiness wait",
+                expected,
+                code,
+                run,
+                "exit " + sinceMillis(signalled) + " ms after the signal; " + ledgerState(ns),
+                converge(ns));
     }
 
     private void interruptDuringHelmInstall() throws Exception {
@@ -168,8 +199,15 @@ class FaultMatrixBench {
         long released = System.nanoTime();
         deployed.release();
         int code = run.exitCode(LONG);
-        record("2d", "SIGINT while a Helm install is running", 130, code, run, "exit " + sinceMillis(released)
-                + " ms after Helm's write finished; metrics " + statuses(ns, "obs-metrics"), converge(ns));
+        record(
+                "2d",
+                "SIGINT while a Helm install is running",
+                130,
+                code,
+                run,
+                "exit " + sinceMillis(released) + " ms after Helm's write finished; metrics "
+                        + statuses(ns, "obs-metrics"),
+                converge(ns));
     }
 
     private void interruptBeforeFirstHelmCall() throws Exception {
@@ -178,7 +216,13 @@ class FaultMatrixBench {
         run.awaitErr("target:", LONG);
         run.signal("INT");
         int code = run.exitCode(LONG);
-        record("2e", "SIGINT at the target line, before any Helm call", 130, code, run, firstLine(run.err(), "nothing was changed|stopped"),
+        record(
+                "2e",
+                "SIGINT at the target line, before any Helm call",
+                130,
+                code,
+                run,
+                firstLine(run.err(), "nothing was changed|stopped"),
                 converge(ns));
     }
 
@@ -186,7 +230,8 @@ class FaultMatrixBench {
 
     private void crashLoopingLoki(boolean rollback, String id) throws Exception {
         String ns = rollback ? "f3b" : "f3a";
-        cluster.kubelet().behave(ns + "/obs-loki*", WorkloadBehaviour.crashLoop("level=info msg=starting", "panic: boom"));
+        cluster.kubelet()
+                .behave(ns + "/obs-loki*", WorkloadBehaviour.crashLoop("level=info msg=starting", "panic: boom"));
         List<String> args = new ArrayList<>(List.of(upArgs(ns, false)));
         if (rollback) {
             args.addAll(List.of("--on-failure", "rollback"));
@@ -194,19 +239,35 @@ class FaultMatrixBench {
         ChildCli run = child(ns + "-run", args.toArray(String[]::new));
         int code = run.exitCode(LONG);
         cluster.kubelet().behave(ns + "/obs-loki*", WorkloadBehaviour.ready());
-        record(id, "crash-looping Loki, the profile's timeouts" + (rollback ? ", --on-failure rollback" : ""), 3, code, run,
-                firstLine(run.err(), "CrashLoopBackOff") + " / " + firstLine(run.err(), rollback ? "uninstalled" : "What to do"), "-");
+        record(
+                id,
+                "crash-looping Loki, the profile's timeouts" + (rollback ? ", --on-failure rollback" : ""),
+                3,
+                code,
+                run,
+                firstLine(run.err(), "CrashLoopBackOff") + " / "
+                        + firstLine(run.err(), rollback ? "uninstalled" : "What to do"),
+                "-");
     }
 
     private void crashingUpgradeRolledBack() throws Exception {
         String ns = "f3c";
         converge(ns);
         cluster.kubelet().behave(ns + "/obs-loki", WorkloadBehaviour.crashLoop("panic: bad retention"));
-        ChildCli run = child(ns + "-run", upArgs(ns, "--set", "values.loki.loki.limits_config.retention_period=48h", "--on-failure", "rollback"));
+        ChildCli run = child(
+                ns + "-run",
+                upArgs(ns, "--set", "values.loki.loki.limits_config.retention_period=48h", "--on-failure", "rollback"));
         int code = run.exitCode(LONG);
         cluster.kubelet().behave(ns + "/obs-loki", WorkloadBehaviour.ready());
         touch(ns, "obs-loki");
-        record("3c", "an upgrade that crash-loops, --on-failure rollback", 3, code, run, firstLine(run.err(), "rolled back to revision"), converge(ns));
+        record(
+                "3c",
+                "an upgrade that crash-loops, --on-failure rollback",
+                3,
+                code,
+                run,
+                firstLine(run.err(), "rolled back to revision"),
+                converge(ns));
     }
 
     // ---- 4. the API server goes away -----------------------------------------------------------------------------
@@ -220,8 +281,14 @@ class FaultMatrixBench {
         created.release();
         int code = run.exitCode(LONG);
         proxy.restore();
-        record("4a", "API server refusing connections during the first Helm install", 3, code, run,
-                firstLine(run.err(), "refused|lost the Kubernetes"), converge(ns));
+        record(
+                "4a",
+                "API server refusing connections during the first Helm install",
+                3,
+                code,
+                run,
+                firstLine(run.err(), "refused|lost the Kubernetes"),
+                converge(ns));
     }
 
     private void apiCutDuringReadinessWait() throws Exception {
@@ -233,8 +300,14 @@ class FaultMatrixBench {
         Thread.sleep(20_000);
         proxy.restore();
         int code = run.exitCode(LONG);
-        record("4b", "API server cut for 20 s during the logs readiness wait", 0, code, run,
-                firstLine(run.err(), "cannot read the pods") + " / " + firstLine(run.err(), "answers again"), "-");
+        record(
+                "4b",
+                "API server cut for 20 s during the logs readiness wait",
+                0,
+                code,
+                run,
+                firstLine(run.err(), "cannot read the pods") + " / " + firstLine(run.err(), "answers again"),
+                "-");
     }
 
     private void lastingOutageWithShortTimeout() throws Exception {
@@ -249,8 +322,15 @@ class FaultMatrixBench {
         proxy.restore();
         cluster.kubelet().behave(ns + "/obs-loki*", WorkloadBehaviour.ready());
         touch(ns, "obs-loki");
-        record("4e", "API server gone for good, --timeout 30s", 3, code, run, "exit " + exitedAfter / 1000 + " s after the cut; "
-                + firstLine(run.err(), "lost the Kubernetes|refused"), converge(ns));
+        record(
+                "4e",
+                "API server gone for good, --timeout 30s",
+                3,
+                code,
+                run,
+                "exit " + exitedAfter / 1000 + " s after the cut; "
+                        + firstLine(run.err(), "lost the Kubernetes|refused"),
+                converge(ns));
     }
 
     private void unreachableFromTheStart() throws Exception {
@@ -280,34 +360,71 @@ class FaultMatrixBench {
         String ns = "f6";
         Path junit = tmp.resolve("f6.xml");
         Map<String, String> env = Map.of("GRAFANA_ADMIN_PASSWORD", "canaryPW-31337");
-        ChildCli run = ChildCli.start(tmp.resolve("logs"), ns + "-run", env, upArgs(ns, "--debug", "-o", "json", "--junit", junit.toString()));
+        ChildCli run = ChildCli.start(
+                tmp.resolve("logs"),
+                ns + "-run",
+                env,
+                upArgs(ns, "--debug", "-o", "json", "--junit", junit.toString()));
         int code = run.exitCode(LONG);
-        long hits = Stream.of(run.out(), run.err(), Files.readString(junit)).filter(text -> text.contains("canaryPW-31337")).count();
-        Path scratchRoot = Path.of(System.getProperty("java.io.tmpdir"), "obs-bootstrap-" + System.getProperty("user.name"));
+        long hits = Stream.of(run.out(), run.err(), Files.readString(junit))
+                .filter(text -> text.contains("canaryPW-31337"))
+                .count();
+        Path scratchRoot =
+                Path.of(System.getProperty("java.io.tmpdir"), "obs-bootstrap-" + System.getProperty("user.name"));
         long fileHits = 0;
         if (Files.isDirectory(scratchRoot)) {
             try (Stream<Path> files = Files.walk(scratchRoot)) {
-                fileHits = files.filter(Files::isRegularFile).filter(f -> read(f).contains("canaryPW-31337") || read(f).contains("fake-cluster-token")).count();
+                fileHits = files.filter(Files::isRegularFile)
+                        .filter(f -> read(f).contains("canaryPW-31337") || read(f).contains("fake-cluster-token"))
+                        .count();
             }
         }
-        record("6", "GRAFANA_ADMIN_PASSWORD canary, --debug -o json --junit", 0, code, run,
-                "canary in stdout/stderr/JUnit: " + hits + "; canary or kube token in temporary files: " + fileHits, "-");
+        record(
+                "6",
+                "GRAFANA_ADMIN_PASSWORD canary, --debug -o json --junit",
+                0,
+                code,
+                run,
+                "canary in stdout/stderr/JUnit: " + hits + "; canary or kube token in temporary files: " + fileHits,
+                "-");
     }
 
     private void protectedContext() throws Exception {
-        Path config = Files.writeString(tmp.resolve("protected.yaml"), "apiVersion: obs-bootstrap/v1\nprofile: ci\ncluster:\n  protectedPatterns: ['fake-.*']\n");
+        Path config = Files.writeString(
+                tmp.resolve("protected.yaml"),
+                "apiVersion: obs-bootstrap/v1\nprofile: ci\ncluster:\n  protectedPatterns: ['fake-.*']\n");
         int before = cluster.requests().size();
-        ChildCli run = child("f7-run", "up", "-f", config.toString(), "--kubeconfig", kubeconfig.toString(), "--charts-dir", charts.toString(), "-n", "f7");
+        ChildCli run = child(
+                "f7-run",
+                "up",
+                "-f",
+                config.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--charts-dir",
+                charts.toString(),
+                "-n",
+                "f7");
         int code = run.exitCode(LONG);
         List<String> requests = cluster.requests();
-        long others = requests.subList(Math.min(before, requests.size()), requests.size()).stream().filter(r -> !r.contains("GET /version")).count();
-        record("7", "protected context without --yes", 2, code, run, "requests other than GET /version: " + others, "-");
+        long others = requests.subList(Math.min(before, requests.size()), requests.size()).stream()
+                .filter(r -> !r.contains("GET /version"))
+                .count();
+        record(
+                "7",
+                "protected context without --yes",
+                2,
+                code,
+                run,
+                "requests other than GET /version: " + others,
+                "-");
     }
 
     private void downThenUp() throws Exception {
         String ns = "f8a";
         converge(ns);
-        ChildCli down = child(ns + "-down", "down", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", ns, "--yes");
+        ChildCli down = child(
+                ns + "-down", "down", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", ns, "--yes");
         int code = down.exitCode(LONG);
         record("8a", "down --yes, then up", 0, code, down, firstLine(down.err(), "uninstalled"), converge(ns));
     }
@@ -327,8 +444,13 @@ class FaultMatrixBench {
         boolean ok = List.of(codeA, codeB).containsAll(List.of(0, 3));
         String line = "exits " + codeA + " and " + codeB + "; loser: " + firstLine(loser.err(), "holds the lock")
                 + "; metrics " + statuses(ns, "obs-metrics");
-        rows.add(row(id, "two `up` at once" + (loserRollsBack ? ", one with --on-failure rollback" : ""), codeA + " + " + codeB,
-                Math.max(a.elapsed().toMillis(), b.elapsed().toMillis()), line, "-"));
+        rows.add(row(
+                id,
+                "two `up` at once" + (loserRollsBack ? ", one with --on-failure rollback" : ""),
+                codeA + " + " + codeB,
+                Math.max(a.elapsed().toMillis(), b.elapsed().toMillis()),
+                line,
+                "-"));
         if (!ok) {
             wrong.add(id);
         }
@@ -342,19 +464,42 @@ class FaultMatrixBench {
             last = child("f9a-" + command, command, "--help");
             codes.add(last.exitCode(LONG));
         }
-        record("9a", "--help on up, down, status, verify, version, plan", 0, codes.stream().allMatch(c -> c == 0) ? 0 : 2,
-                sinceMillis(started), "exit codes " + codes, "-");
+        record(
+                "9a",
+                "--help on up, down, status, verify, version, plan",
+                0,
+                codes.stream().allMatch(c -> c == 0) ? 0 : 2,
+                sinceMillis(started),
+                "exit codes " + codes,
+                "-");
     }
 
     private void deletedOutOfBand() throws Exception {
         String ns = "f9b";
         converge(ns);
-        cluster.client().apps().deployments().inNamespace(ns).withName("obs-loki-gateway").delete();
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("obs-loki-gateway")
+                .delete();
         ChildCli run = child(ns + "-run", upArgs(ns));
         int code = run.exitCode(LONG);
-        boolean back = cluster.client().apps().deployments().inNamespace(ns).withName("obs-loki-gateway").get() != null;
-        record("9b", "Deployment obs-loki-gateway deleted with kubectl, then up", 0, code, run,
-                firstLine(run.err(), "deleted outside") + "; gateway back: " + back, "-");
+        boolean back = cluster.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("obs-loki-gateway")
+                        .get()
+                != null;
+        record(
+                "9b",
+                "Deployment obs-loki-gateway deleted with kubectl, then up",
+                0,
+                code,
+                run,
+                firstLine(run.err(), "deleted outside") + "; gateway back: " + back,
+                "-");
     }
 
     private void badInput() throws Exception {
@@ -368,15 +513,23 @@ class FaultMatrixBench {
         List<Integer> codes = new ArrayList<>();
         long started = System.nanoTime();
         for (Map.Entry<String, List<String>> input : cases.entrySet()) {
-            List<String> args = new ArrayList<>(List.of("up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", "f9d"));
+            List<String> args = new ArrayList<>(
+                    List.of("up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", "f9d"));
             args.addAll(input.getValue());
             codes.add(child("f9d-" + codes.size(), args.toArray(String[]::new)).exitCode(LONG));
         }
         List<String> requests = cluster.requests();
         long writes = requests.subList(Math.min(before, requests.size()), requests.size()).stream()
-                .filter(r -> r.matches(".*\\s(POST|PUT|PATCH|DELETE)\\s.*")).count();
-        record("9d", "bad input: " + String.join(", ", cases.keySet()), 2, codes.stream().allMatch(c -> c == 2) ? 2 : -1,
-                sinceMillis(started), "exit codes " + codes + "; write requests: " + writes, "-");
+                .filter(r -> r.matches(".*\\s(POST|PUT|PATCH|DELETE)\\s.*"))
+                .count();
+        record(
+                "9d",
+                "bad input: " + String.join(", ", cases.keySet()),
+                2,
+                codes.stream().allMatch(c -> c == 2) ? 2 : -1,
+                sinceMillis(started),
+                "exit codes " + codes + "; write requests: " + writes,
+                "-");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
@@ -390,8 +543,18 @@ class FaultMatrixBench {
     }
 
     private String[] upArgs(String namespace, boolean timeout, String... extra) {
-        List<String> args = new ArrayList<>(List.of("up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(),
-                "--charts-dir", charts.toString(), "-n", namespace, "--yes", "--skip-verify"));
+        List<String> args = new ArrayList<>(List.of(
+                "up",
+                "--profile",
+                "ci",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--charts-dir",
+                charts.toString(),
+                "-n",
+                namespace,
+                "--yes",
+                "--skip-verify"));
         if (timeout && !List.of(extra).contains("--timeout")) {
             args.addAll(List.of("--timeout", "90s"));
         }
@@ -403,9 +566,19 @@ class FaultMatrixBench {
     private String converge(String namespace, String... extra) throws Exception {
         ChildCli next = child(namespace + "-next-" + System.nanoTime(), upArgs(namespace, extra));
         int code = next.exitCode(LONG);
-        String all = String.join(", ", StackCharts.RELEASES.stream().map(r -> r + statuses(namespace, r).values().stream()
-                .filter("deployed"::equals).findFirst().map(s -> "").orElse(" NOT DEPLOYED")).filter(s -> s.contains("NOT")).toList());
-        return "exit " + code + " in " + next.elapsed().toMillis() / 100 / 10.0 + " s" + (all.isEmpty() ? ", all deployed" : ", " + all);
+        String all = String.join(
+                ", ",
+                StackCharts.RELEASES.stream()
+                        .map(r -> r
+                                + statuses(namespace, r).values().stream()
+                                        .filter("deployed"::equals)
+                                        .findFirst()
+                                        .map(s -> "")
+                                        .orElse(" NOT DEPLOYED"))
+                        .filter(s -> s.contains("NOT"))
+                        .toList());
+        return "exit " + code + " in " + next.elapsed().toMillis() / 100 / 10.0 + " s"
+                + (all.isEmpty() ? ", all deployed" : ", " + all);
     }
 
     private void record(String id, String description, int expected, int code, ChildCli run, String seen, String next) {
@@ -420,14 +593,22 @@ class FaultMatrixBench {
     }
 
     private static String row(String id, String description, String code, long millis, String seen, String next) {
-        return "| " + id + " | " + description + " | " + code + " | " + millis / 100 / 10.0 + " s | " + seen.replace("|", "/") + " | " + next + " |";
+        return "| " + id + " | " + description + " | " + code + " | " + millis / 100 / 10.0 + " s | "
+                + seen.replace("|", "/") + " | " + next + " |";
     }
 
     private Map<Integer, String> statuses(String namespace, String release) {
         Map<Integer, String> statuses = new TreeMap<>();
-        for (Secret secret : cluster.client().secrets().inNamespace(namespace).withLabel("owner", "helm").withLabel("name", release)
-                .list().getItems()) {
-            statuses.put(Integer.parseInt(secret.getMetadata().getLabels().get("version")), secret.getMetadata().getLabels().get("status"));
+        for (Secret secret : cluster.client()
+                .secrets()
+                .inNamespace(namespace)
+                .withLabel("owner", "helm")
+                .withLabel("name", release)
+                .list()
+                .getItems()) {
+            statuses.put(
+                    Integer.parseInt(secret.getMetadata().getLabels().get("version")),
+                    secret.getMetadata().getLabels().get("status"));
         }
         return statuses;
     }
@@ -435,18 +616,27 @@ class FaultMatrixBench {
     private String ledgerState(String namespace) {
         var last = new ConfigMapLedgerStore(cluster.client(), namespace).read().lastRun();
         var holder = new LeaseRunLock(cluster.client(), namespace).lastHolder();
-        return "ledger " + last.state() + (last.stoppedAt().isEmpty() ? "" : " at " + last.stoppedAt())
-                + ", lock " + holder.map(h -> "of pid " + h.identity().pid()).orElse("free");
+        return "ledger " + last.state() + (last.stoppedAt().isEmpty() ? "" : " at " + last.stoppedAt()) + ", lock "
+                + holder.map(h -> "of pid " + h.identity().pid()).orElse("free");
     }
 
     private void touch(String namespace, String release) {
-        var merge = io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE);
-        String patch = "{\"metadata\":{\"annotations\":{\"test.obs-bootstrap.dev/kubelet\":\"" + System.nanoTime() + "\"}}}";
+        var merge = io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE);
+        String patch =
+                "{\"metadata\":{\"annotations\":{\"test.obs-bootstrap.dev/kubelet\":\"" + System.nanoTime() + "\"}}}";
         var statefulSets = cluster.client().apps().statefulSets().inNamespace(namespace);
-        statefulSets.withLabel("app.kubernetes.io/instance", release).list().getItems()
-                .forEach(sts -> statefulSets.withName(sts.getMetadata().getName()).patch(merge, patch));
+        statefulSets
+                .withLabel("app.kubernetes.io/instance", release)
+                .list()
+                .getItems()
+                .forEach(sts ->
+                        statefulSets.withName(sts.getMetadata().getName()).patch(merge, patch));
         var deployments = cluster.client().apps().deployments().inNamespace(namespace);
-        deployments.withLabel("app.kubernetes.io/instance", release).list().getItems()
+        deployments
+                .withLabel("app.kubernetes.io/instance", release)
+                .list()
+                .getItems()
                 .forEach(d -> deployments.withName(d.getMetadata().getName()).patch(merge, patch));
     }
 
@@ -456,8 +646,11 @@ class FaultMatrixBench {
 
     private static String firstLine(String text, String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return text.lines().filter(line -> pattern.matcher(line).find()).findFirst()
-                .map(line -> line.length() > 160 ? line.substring(0, 157) + "..." : line).orElse("(no such line)");
+        return text.lines()
+                .filter(line -> pattern.matcher(line).find())
+                .findFirst()
+                .map(line -> line.length() > 160 ? line.substring(0, 157) + "..." : line)
+                .orElse("(no such line)");
     }
 
     private static String read(Path file) {

@@ -1,14 +1,10 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.helm.FixtureCharts;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,8 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * `plan` end to end through picocli, on fixture charts dressed up as every chart of the catalog (same names and
@@ -44,8 +43,7 @@ class PlanCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
     @BeforeAll
     static void dressFixturesAsTheCatalogsCharts() {
@@ -66,7 +64,8 @@ class PlanCommandTest {
     }
 
     private Result plan(Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("plan", "--charts-dir", charts.toString(), "--kube-version", "1.31.0", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "plan", "--charts-dir", charts.toString(), "--kube-version", "1.31.0", "--out", out.toString()));
         args.addAll(List.of(extra));
         return run(args.toArray(String[]::new));
     }
@@ -80,19 +79,25 @@ class PlanCommandTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out())
                 .startsWith("phase order: crds -> metrics -> logs -> traces -> alerting\n")
-                .containsPattern("00-crds +obs-crds +prometheus-operator-crds@31\\.0\\.1 +observability +CustomResourceDefinition 2")
-                .containsPattern("02-logs +obs-loki +loki@18\\.11\\.0 +observability +ConfigMap 1, Service 2, StatefulSet 1")
+                .containsPattern(
+                        "00-crds +obs-crds +prometheus-operator-crds@31\\.0\\.1 +observability +CustomResourceDefinition 2")
+                .containsPattern(
+                        "02-logs +obs-loki +loki@18\\.11\\.0 +observability +ConfigMap 1, Service 2, StatefulSet 1")
                 .containsPattern("02-logs +obs-alloy +alloy@1\\.11\\.1")
                 .contains("rendered for Kubernetes 1.31.0 (--kube-version)")
                 .contains("static checks: passed");
-        assertThat(result.err()).contains("rendering profile dev for Kubernetes 1.31.0 (--kube-version)").contains("rendering obs-loki (loki@18.11.0)");
+        assertThat(result.err())
+                .contains("rendering profile dev for Kubernetes 1.31.0 (--kube-version)")
+                .contains("rendering obs-loki (loki@18.11.0)");
         assertThat(out.resolve("01-metrics/obs-metrics.values.yaml")).exists();
         assertThat(out.resolve("04-alerting/obs-alertmanager.manifests.yaml")).exists();
-        assertThat(Files.readString(out.resolve("02-logs/obs-loki.values.yaml"))).contains("deploymentMode");
+        assertThat(Files.readString(out.resolve("02-logs/obs-loki.values.yaml")))
+                .contains("deploymentMode");
         assertThat(Files.readString(out.resolve("install.sh")))
                 .contains("create secret generic obs-grafana-admin --namespace observability")
                 .contains("helm upgrade --install obs-loki \"$(chart loki 18.11.0 grafana-community/loki)\"")
-                .contains("kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f 00-crds/obs-crds.manifests.yaml");
+                .contains(
+                        "kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f 00-crds/obs-crds.manifests.yaml");
         assertThat(Files.readString(out.resolve("findings.txt"))).isEqualTo("no findings\n");
     }
 
@@ -103,12 +108,16 @@ class PlanCommandTest {
 
         assertThat(plan(first, "--profile", "ci").exitCode()).isZero();
         assertThat(plan(second, "--profile", "ci").exitCode()).isZero();
-        assertThat(plan(second, "--profile", "ci").exitCode()).as("replacing an earlier bundle").isZero();
+        assertThat(plan(second, "--profile", "ci").exitCode())
+                .as("replacing an earlier bundle")
+                .isZero();
 
         List<String> files = filesUnder(first);
         assertThat(filesUnder(second)).isEqualTo(files);
         for (String file : files) {
-            assertThat(Files.readString(second.resolve(file))).as(file).isEqualTo(Files.readString(first.resolve(file)));
+            assertThat(Files.readString(second.resolve(file)))
+                    .as(file)
+                    .isEqualTo(Files.readString(first.resolve(file)));
         }
     }
 
@@ -131,21 +140,36 @@ class PlanCommandTest {
     void theBundleCarriesItsChartsItsInputsTheChecksAndADigestOfEveryFile() throws IOException {
         Path out = tmp.resolve("sealed");
 
-        Result result = plan(out, "--profile", "ci", "--set", "cluster.namespace=obs-sealed", "--sarif", tmp.resolve("plan.sarif").toString());
+        Result result = plan(
+                out,
+                "--profile",
+                "ci",
+                "--set",
+                "cluster.namespace=obs-sealed",
+                "--sarif",
+                tmp.resolve("plan.sarif").toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).containsPattern("rendered for Kubernetes 1\\.31\\.0 \\(--kube-version\\), sha256:[0-9a-f]{64}")
+        assertThat(result.out())
+                .containsPattern("rendered for Kubernetes 1\\.31\\.0 \\(--kube-version\\), sha256:[0-9a-f]{64}")
                 .contains("pod security: ");
         assertThat(out.resolve("charts/loki/Chart.yaml")).exists();
         assertThat(out.resolve("charts/prometheus-operator-crds/Chart.yaml")).exists();
-        assertThat(Files.readString(out.resolve("inputs/plan.json"))).contains("\"profile\" : \"ci\"", "cluster.namespace=obs-sealed");
+        assertThat(Files.readString(out.resolve("inputs/plan.json")))
+                .contains("\"profile\" : \"ci\"", "cluster.namespace=obs-sealed");
         assertThat(Files.readString(out.resolve("inputs/obs-bootstrap.yaml"))).contains("apiVersion: obs-bootstrap/v1");
-        assertThat(Files.readString(out.resolve("checks.md"))).contains("Kubernetes 1.31 API", "## Pod Security", "## Component tools");
+        assertThat(Files.readString(out.resolve("checks.md")))
+                .contains("Kubernetes 1.31 API", "## Pod Security", "## Component tools");
         assertThat(Files.readString(tmp.resolve("plan.sarif"))).contains("\"version\" : \"2.1.0\"");
         String digests = Files.readString(out.resolve("digests.sha256"));
         List<String> listed = digests.lines().map(line -> line.substring(66)).toList();
-        assertThat(listed).containsExactlyElementsOf(filesUnder(out).stream().filter(f -> !f.equals("digests.sha256")).sorted().toList());
-        assertThat(Files.readString(out.resolve("README.md"))).contains("## What was verified where", "up --bundle DIR");
+        assertThat(listed)
+                .containsExactlyElementsOf(filesUnder(out).stream()
+                        .filter(f -> !f.equals("digests.sha256"))
+                        .sorted()
+                        .toList());
+        assertThat(Files.readString(out.resolve("README.md")))
+                .contains("## What was verified where", "up --bundle DIR");
     }
 
     @Test
@@ -155,10 +179,12 @@ class PlanCommandTest {
         Result result = plan(out, "--profile", "dev", "--set", "values.loki.workload.resources.limit.memory=64Mi");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).containsPattern("error: 02-logs/obs-loki\\.manifests\\.yaml:\\d+: StatefulSet observability/obs-loki: "
-                + "spec\\.template\\.spec\\.containers\\[0\\]\\.resources\\.limit: unknown field 'limit'; did you mean 'limits'\\? "
-                + "\\(Kubernetes 1\\.31 API\\)");
-        assertThat(Files.readString(out.resolve("findings.sarif"))).contains("\"ruleId\" : \"kubernetes-schema\"", "\"startLine\"");
+        assertThat(result.err())
+                .containsPattern("error: 02-logs/obs-loki\\.manifests\\.yaml:\\d+: StatefulSet observability/obs-loki: "
+                        + "spec\\.template\\.spec\\.containers\\[0\\]\\.resources\\.limit: unknown field 'limit'; did you mean 'limits'\\? "
+                        + "\\(Kubernetes 1\\.31 API\\)");
+        assertThat(Files.readString(out.resolve("findings.sarif")))
+                .contains("\"ruleId\" : \"kubernetes-schema\"", "\"startLine\"");
     }
 
     @Test
@@ -169,19 +195,30 @@ class PlanCommandTest {
         Result dev = plan(tmp.resolve("dev"), concat(new String[] {"--profile", "dev"}, noMemory));
 
         assertThat(ci.exitCode()).isEqualTo(2);
-        assertThat(ci.err()).contains("error: 02-logs/obs-alloy.manifests.yaml: DaemonSet observability/obs-alloy container 'alloy': "
-                + "no memory request and no memory limit (profile ci requires both on every container)");
+        assertThat(ci.err())
+                .contains(
+                        "error: 02-logs/obs-alloy.manifests.yaml: DaemonSet observability/obs-alloy container 'alloy': "
+                                + "no memory request and no memory limit (profile ci requires both on every container)");
         assertThat(dev.exitCode()).as(dev.err()).isZero();
     }
 
     @Test
     void aKubernetesVersionTheChartsRefuseIsBadInputWithoutAStackTrace() {
-        Result result = run("plan", "--profile", "dev", "--charts-dir", charts.toString(), "--kube-version", "1.20.0",
-                "--out", tmp.resolve("old").toString());
+        Result result = run(
+                "plan",
+                "--profile",
+                "dev",
+                "--charts-dir",
+                charts.toString(),
+                "--kube-version",
+                "1.20.0",
+                "--out",
+                tmp.resolve("old").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains("error: Helm cannot render release obs-metrics (kube-prometheus-stack@88.5.3) in namespace observability for Kubernetes 1.20.0")
+                .contains(
+                        "error: Helm cannot render release obs-metrics (kube-prometheus-stack@88.5.3) in namespace observability for Kubernetes 1.20.0")
                 .contains("chart requires kubeVersion: >=1.25.0-0")
                 .doesNotContain("\tat ");
     }
@@ -191,7 +228,8 @@ class PlanCommandTest {
         Result result = plan(tmp.resolve("pinned"), "--profile", "dev", "--set", "charts.loki.version=18.12.0");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(charts.resolve("loki") + " holds loki version 18.11.0 but the pinned version is 18.12.0");
+        assertThat(result.err())
+                .contains(charts.resolve("loki") + " holds loki version 18.11.0 but the pinned version is 18.12.0");
     }
 
     @Test
@@ -202,11 +240,26 @@ class PlanCommandTest {
         Result noOut = run("plan", "--profile", "dev");
         assertThat(noOut.exitCode()).isEqualTo(2);
         assertThat(noOut.err()).contains("Missing required option: '--out=DIR'");
-        Result badVersion = run("plan", "--profile", "dev", "--charts-dir", charts.toString(), "--kube-version", "one",
-                "--out", tmp.resolve("y").toString());
+        Result badVersion = run(
+                "plan",
+                "--profile",
+                "dev",
+                "--charts-dir",
+                charts.toString(),
+                "--kube-version",
+                "one",
+                "--out",
+                tmp.resolve("y").toString());
         assertThat(badVersion.exitCode()).isEqualTo(2);
         assertThat(badVersion.err()).contains("'one' is not a Kubernetes version");
-        Result noChartsDir = run("plan", "--profile", "dev", "--charts-dir", tmp.resolve("missing").toString(), "--out", tmp.resolve("z").toString());
+        Result noChartsDir = run(
+                "plan",
+                "--profile",
+                "dev",
+                "--charts-dir",
+                tmp.resolve("missing").toString(),
+                "--out",
+                tmp.resolve("z").toString());
         assertThat(noChartsDir.exitCode()).isEqualTo(2);
         assertThat(noChartsDir.err()).contains("--charts-dir " + tmp.resolve("missing") + " is not a directory");
     }
@@ -216,7 +269,11 @@ class PlanCommandTest {
         Result help = run("plan", "--help");
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--charts-dir=DIR").contains("--kube-version=VERSION").contains("--out=DIR").contains("install.sh");
+        assertThat(help.out())
+                .contains("--charts-dir=DIR")
+                .contains("--kube-version=VERSION")
+                .contains("--out=DIR")
+                .contains("install.sh");
     }
 
     @Test
@@ -235,13 +292,19 @@ class PlanCommandTest {
     void receiverCredentialsBecomeASecretFromTheirReferencesNeverTheirValues() throws IOException {
         Path out = tmp.resolve("receivers");
 
-        Result result = plan(out, "--profile", "dev",
-                "--set", "alerting.receivers[0]={name: team, type: webhook, url: {fromEnv: OBS_TEST_TEAM_WEBHOOK}}",
-                "--set", "alerting.route.receiver=team");
+        Result result = plan(
+                out,
+                "--profile",
+                "dev",
+                "--set",
+                "alerting.receivers[0]={name: team, type: webhook, url: {fromEnv: OBS_TEST_TEAM_WEBHOOK}}",
+                "--set",
+                "alerting.route.receiver=team");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(Files.readString(out.resolve("install.sh")))
-                .contains(": \"${OBS_TEST_TEAM_WEBHOOK:?set OBS_TEST_TEAM_WEBHOOK to the team-url of Secret obs-alertmanager-receivers}\"")
+                .contains(
+                        ": \"${OBS_TEST_TEAM_WEBHOOK:?set OBS_TEST_TEAM_WEBHOOK to the team-url of Secret obs-alertmanager-receivers}\"")
                 .contains("kubectl create secret generic obs-alertmanager-receivers --namespace observability");
     }
 
@@ -251,7 +314,10 @@ class PlanCommandTest {
 
     private static List<String> filesUnder(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.testing.Fixtures;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,10 +14,10 @@ final class StackCharts {
     private static final String ROOT = "/fixtures/stack-charts";
 
     /** Every chart the ci profile installs, by the release it becomes. */
-    static final List<String> RELEASES = List.of("obs-metrics", "obs-loki", "obs-alloy", "obs-tempo", "obs-otel", "obs-alertmanager");
+    static final List<String> RELEASES =
+            List.of("obs-metrics", "obs-loki", "obs-alloy", "obs-tempo", "obs-otel", "obs-alertmanager");
 
-    private StackCharts() {
-    }
+    private StackCharts() {}
 
     /** Copies every fixture chart into {@code target} ({@code target/<chart-name>/}) and returns {@code target}. */
     static Path copyTo(Path target) {

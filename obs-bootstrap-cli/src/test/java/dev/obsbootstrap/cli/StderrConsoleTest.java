@@ -1,16 +1,15 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import dev.obsbootstrap.cli.StderrConsole.Mode;
 import dev.obsbootstrap.core.console.Console;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class StderrConsoleTest {
     private static final String ERASE = "\r\u001b[2K";
@@ -68,8 +67,8 @@ class StderrConsoleTest {
             console.progress("alertmanager-ready: try %d, %s: connection refused (127.0.0.1:19093)", 16, "1m30s");
             console.progress("alertmanager-ready: try %d, %s: HTTP 503", 17, "1m30s");
 
-            assertThat(captured.toString()).isEqualTo(
-                    "0s alertmanager-ready: try 1, 46ms: connection refused (127.0.0.1:19093)\n"
+            assertThat(captured.toString())
+                    .isEqualTo("0s alertmanager-ready: try 1, 46ms: connection refused (127.0.0.1:19093)\n"
                             + "30s alertmanager-ready: try 16, 1m30s: connection refused (127.0.0.1:19093)\n"
                             + "30s alertmanager-ready: try 17, 1m30s: HTTP 503\n");
         }
@@ -88,9 +87,10 @@ class StderrConsoleTest {
             advanceSeconds(20);
             console.heartbeat();
 
-            assertThat(captured.toString()).isEqualTo("[logs] installing release obs-loki (loki@18.11.0)\n"
-                    + "30s still: [logs] installing release obs-loki (loki@18.11.0)\n"
-                    + "1m00s still: [logs] installing release obs-loki (loki@18.11.0)\n");
+            assertThat(captured.toString())
+                    .isEqualTo("[logs] installing release obs-loki (loki@18.11.0)\n"
+                            + "30s still: [logs] installing release obs-loki (loki@18.11.0)\n"
+                            + "1m00s still: [logs] installing release obs-loki (loki@18.11.0)\n");
         }
 
         @Test
@@ -115,8 +115,9 @@ class StderrConsoleTest {
             console.progress("watchdog");
             alerting.forPhase("alertmanager").warn("slow");
 
-            assertThat(captured.toString()).isEqualTo(
-                    "[alerting] 2 probes\n0s [alerting] watchdog\n0s watchdog\nwarning: [alerting] [alertmanager] slow\n");
+            assertThat(captured.toString())
+                    .isEqualTo(
+                            "[alerting] 2 probes\n0s [alerting] watchdog\n0s watchdog\nwarning: [alerting] [alertmanager] slow\n");
         }
 
         @Test
@@ -148,7 +149,8 @@ class StderrConsoleTest {
             console.progress("attempt 1");
             console.info("done");
 
-            assertThat(captured.toString()).isEqualTo(ERASE + "0s attempt 1" + ERASE + "2s attempt 1" + ERASE + "done\n");
+            assertThat(captured.toString())
+                    .isEqualTo(ERASE + "0s attempt 1" + ERASE + "2s attempt 1" + ERASE + "done\n");
         }
 
         @Test
@@ -160,8 +162,8 @@ class StderrConsoleTest {
             console.debug("detail");
             console.forPhase("logs").progress("push");
 
-            assertThat(captured.toString()).isEqualTo(
-                    "\u001b[33mwarning: \u001b[0m\u001b[36m[logs] \u001b[0mslow\n"
+            assertThat(captured.toString())
+                    .isEqualTo("\u001b[33mwarning: \u001b[0m\u001b[36m[logs] \u001b[0mslow\n"
                             + "\u001b[1;31merror: \u001b[0mbroken\n"
                             + "\u001b[2mdebug: \u001b[0m\u001b[2mdetail\u001b[0m\n"
                             + ERASE + "\u001b[2m0s \u001b[0m\u001b[36m[logs] \u001b[0mpush");
@@ -176,7 +178,9 @@ class StderrConsoleTest {
             console.forPhase("logs").progress("push");
 
             String text = captured.toString().replace(ERASE, "");
-            assertThat(text).isEqualTo("warning: slow\ndebug: detail\n0s [logs] push").doesNotContain("\u001b");
+            assertThat(text)
+                    .isEqualTo("warning: slow\ndebug: detail\n0s [logs] push")
+                    .doesNotContain("\u001b");
         }
 
         @Test
@@ -217,20 +221,24 @@ class StderrConsoleTest {
         StderrConsole console = console(Mode.PLAIN, false, false);
 
         assertThatCode(() -> {
-            console.info("50% done");
-            console.info("%d of %d", 1);
-        }).doesNotThrowAnyException();
+                    console.info("50% done");
+                    console.info("%d of %d", 1);
+                })
+                .doesNotThrowAnyException();
         assertThat(captured.toString()).isEqualTo("50% done\n%d of %d [1]\n");
     }
 
     @Test
     void modeComesFromTheConsoleTermAndCi() {
         assertThat(StderrConsole.detect(true, Map.of("TERM", "xterm-256color"))).isEqualTo(Mode.TERMINAL);
-        assertThat(StderrConsole.detect(false, Map.of("TERM", "xterm-256color"))).isEqualTo(Mode.PLAIN);
+        assertThat(StderrConsole.detect(false, Map.of("TERM", "xterm-256color")))
+                .isEqualTo(Mode.PLAIN);
         assertThat(StderrConsole.detect(true, Map.of("TERM", "dumb"))).isEqualTo(Mode.PLAIN);
         assertThat(StderrConsole.detect(true, Map.of())).isEqualTo(Mode.PLAIN);
-        assertThat(StderrConsole.detect(true, Map.of("TERM", "xterm", "CI", "true"))).isEqualTo(Mode.PLAIN);
-        assertThat(StderrConsole.detect(true, Map.of("TERM", "xterm", "CI", "false"))).isEqualTo(Mode.TERMINAL);
+        assertThat(StderrConsole.detect(true, Map.of("TERM", "xterm", "CI", "true")))
+                .isEqualTo(Mode.PLAIN);
+        assertThat(StderrConsole.detect(true, Map.of("TERM", "xterm", "CI", "false")))
+                .isEqualTo(Mode.TERMINAL);
     }
 
     @Test

@@ -1,12 +1,9 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.Secret;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4: a second {@code up} with nothing changed must take under a fifth of the first one's time and upgrade
@@ -41,25 +40,46 @@ class UpBenchmark {
         List<Long> firstMillis = new ArrayList<>();
         List<Long> secondMillis = new ArrayList<>();
         HeapSampler heap = HeapSampler.start();
-        try (FakeCluster cluster = FakeCluster.builder().contextName("fake-bench").kubernetesVersion("1.31.0").start()) {
+        try (FakeCluster cluster = FakeCluster.builder()
+                .contextName("fake-bench")
+                .kubernetesVersion("1.31.0")
+                .start()) {
             Path kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
             for (int rep = 1; rep <= REPETITIONS; rep++) {
                 String ns = "bench-" + rep;
-                String[] args = {"up", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "--charts-dir", charts.toString(),
-                        "-n", ns, "--yes", "--timeout", "60s"};
+                String[] args = {
+                    "up",
+                    "--profile",
+                    "ci",
+                    "--kubeconfig",
+                    kubeconfig.toString(),
+                    "--charts-dir",
+                    charts.toString(),
+                    "-n",
+                    ns,
+                    "--yes",
+                    "--timeout",
+                    "60s"
+                };
 
                 CliRun.Result first = CliRun.run(new ControlledProbes(), args);
                 assertThat(first.code()).as(first.err()).isZero();
                 Map<String, Integer> revisions = deployedRevisions(cluster, ns);
                 CliRun.Result second = CliRun.run(new ControlledProbes(), args);
                 assertThat(second.code()).as(second.err()).isZero();
-                assertThat(deployedRevisions(cluster, ns)).as("no upgrade in the second run").isEqualTo(revisions);
+                assertThat(deployedRevisions(cluster, ns))
+                        .as("no upgrade in the second run")
+                        .isEqualTo(revisions);
                 assertThat(second.err()).doesNotContain("upgrading release", "installing release");
 
                 firstMillis.add(first.took().toMillis());
                 secondMillis.add(second.took().toMillis());
-                System.err.printf("rep %d: first up %5d ms, second up %5d ms, ratio %.3f%n", rep, first.took().toMillis(),
-                        second.took().toMillis(), (double) second.took().toMillis() / first.took().toMillis());
+                System.err.printf(
+                        "rep %d: first up %5d ms, second up %5d ms, ratio %.3f%n",
+                        rep,
+                        first.took().toMillis(),
+                        second.took().toMillis(),
+                        (double) second.took().toMillis() / first.took().toMillis());
             }
         } finally {
             heap.stop();
@@ -67,14 +87,20 @@ class UpBenchmark {
         long first = median(firstMillis);
         long second = median(secondMillis);
         double ratio = (double) second / first;
-        System.err.printf("median of %d: first up %d ms, second up %d ms, ratio %.3f (required < 0.200); peak heap used %d MiB%n",
+        System.err.printf(
+                "median of %d: first up %d ms, second up %d ms, ratio %.3f (required < 0.200); peak heap used %d MiB%n",
                 REPETITIONS, first, second, ratio, heap.peakBytes() / (1024 * 1024));
         assertThat(ratio).as("second up / first up (medians)").isLessThan(0.2);
     }
 
     private static Map<String, Integer> deployedRevisions(FakeCluster cluster, String namespace) {
         Map<String, Integer> revisions = new TreeMap<>();
-        for (Secret secret : cluster.client().secrets().inNamespace(namespace).withLabel("owner", "helm").list().getItems()) {
+        for (Secret secret : cluster.client()
+                .secrets()
+                .inNamespace(namespace)
+                .withLabel("owner", "helm")
+                .list()
+                .getItems()) {
             Map<String, String> labels = secret.getMetadata().getLabels();
             revisions.merge(labels.get("name"), Integer.parseInt(labels.get("version")), Math::max);
         }
@@ -93,17 +119,19 @@ class UpBenchmark {
         private volatile boolean running = true;
 
         private HeapSampler() {
-            thread = new Thread(() -> {
-                Runtime runtime = Runtime.getRuntime();
-                while (running) {
-                    peak.accumulateAndGet(runtime.totalMemory() - runtime.freeMemory(), Math::max);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
+            thread = new Thread(
+                    () -> {
+                        Runtime runtime = Runtime.getRuntime();
+                        while (running) {
+                            peak.accumulateAndGet(runtime.totalMemory() - runtime.freeMemory(), Math::max);
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "heap-sampler");
             thread.setDaemon(true);
         }
 

@@ -1,14 +1,9 @@
 package dev.obsbootstrap.cli;
 
-import dev.obsbootstrap.core.testing.FakeCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.obsbootstrap.core.testing.FakeCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * validate end to end through picocli: the static path on a bundle and on a config planned on the way, what the
@@ -32,6 +31,7 @@ class ValidateCommandTest {
 
     @TempDir
     static Path tmp;
+
     static FakeCluster cluster;
     static Path kubeconfig;
     static Path charts;
@@ -40,7 +40,10 @@ class ValidateCommandTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = FakeCluster.builder().contextName("fake-validate").kubernetesVersion("1.31.0").start();
+        cluster = FakeCluster.builder()
+                .contextName("fake-validate")
+                .kubernetesVersion("1.31.0")
+                .start();
         kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
         charts = StackCharts.copyTo(tmp.resolve("charts"));
         planned = PlannedBundles.plan(tmp, charts, "v-static");
@@ -59,7 +62,9 @@ class ValidateCommandTest {
 
     private static Map<String, JsonNode> phases(String json) {
         Map<String, JsonNode> phases = new java.util.LinkedHashMap<>();
-        JSON.readTree(json).get("phases").forEach(phase -> phases.put(phase.get("id").asString(), phase));
+        JSON.readTree(json)
+                .get("phases")
+                .forEach(phase -> phases.put(phase.get("id").asString(), phase));
         return phases;
     }
 
@@ -74,21 +79,40 @@ class ValidateCommandTest {
         Path bundle = PlannedBundles.copy(planned, tmp.resolve("static"));
         Path junit = tmp.resolve("v-static.xml");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(),
-                "-o", "json", "--junit", junit.toString(), "--sarif", tmp.resolve("v-static.sarif").toString());
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "validate",
+                "--path",
+                "static",
+                "--bundle",
+                bundle.toString(),
+                "-o",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--sarif",
+                tmp.resolve("v-static.sarif").toString());
 
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.err()).contains("validate: path static (--path static)");
         Map<String, JsonNode> phases = phases(result.out());
         assertThat(phases.keySet()).containsExactly("static", "local", "cluster");
         assertThat(phases.get("static").get("status").asString()).isEqualTo("VERIFIED");
-        assertThat(phases.get("static").get("detail").asString()).contains("checked against the Kubernetes 1.31 API", "cannot prove",
-                "that logs, traces, metrics and alerts flow");
+        assertThat(phases.get("static").get("detail").asString())
+                .contains(
+                        "checked against the Kubernetes 1.31 API",
+                        "cannot prove",
+                        "that logs, traces, metrics and alerts flow");
         List<String> checks = new ArrayList<>();
-        phases.get("static").get("probes").forEach(probe -> checks.add(probe.get("name").asString()));
-        assertThat(checks).contains("kubernetes-schema", "crd-schema", "removed-api", "pod-security", "component-config");
+        phases.get("static")
+                .get("probes")
+                .forEach(probe -> checks.add(probe.get("name").asString()));
+        assertThat(checks)
+                .contains("kubernetes-schema", "crd-schema", "removed-api", "pod-security", "component-config");
         assertThat(phases.get("local").get("status").asString()).isEqualTo("SKIPPED");
-        assertThat(phases.get("local").get("detail").asString()).startsWith("not run (--path static)").contains("would prove");
+        assertThat(phases.get("local").get("detail").asString())
+                .startsWith("not run (--path static)")
+                .contains("would prove");
         assertThat(phases.get("cluster").get("detail").asString()).contains("--dry-run=server");
         assertThat(Files.readString(junit)).contains("testsuite", "kubernetes-schema");
         assertThat(Files.readString(tmp.resolve("v-static.sarif"))).contains("\"version\" : \"2.1.0\"");
@@ -99,11 +123,14 @@ class ValidateCommandTest {
             assertThat(run.resolve("validate.json")).exists();
             assertThat(run.resolve("junit.xml")).exists();
             assertThat(run.resolve("digests.sha256")).hasSameTextualContentAs(bundle.resolve("digests.sha256"));
-            assertThat(Files.readString(run.resolve("run.txt"))).contains("path: static", "ran against: no cluster", "verdict: passed");
+            assertThat(Files.readString(run.resolve("run.txt")))
+                    .contains("path: static", "ran against: no cluster", "verdict: passed");
         });
-        assertThat(Files.readString(bundle.resolve("evidence/README.md"))).contains("| static | no cluster | passed (static checks only) | 0 |");
+        assertThat(Files.readString(bundle.resolve("evidence/README.md")))
+                .contains("| static | no cluster | passed (static checks only) | 0 |");
         // evidence is not part of the reviewed bytes: the bundle still installs
-        CliRun.Result verified = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString());
+        CliRun.Result verified =
+                CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString());
         assertThat(verified.code()).as(verified.err()).isZero();
     }
 
@@ -111,9 +138,23 @@ class ValidateCommandTest {
     void withoutABundleTheConfigIsPlannedFirstAndAPlantedMistakeFailsTheStaticPath() {
         Path out = tmp.resolve("v-planned");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--profile", "ci",
-                "--charts-dir", charts.toString(), "--kube-version", "1.31.0", "--out", out.toString(),
-                "--set", "values.loki.singleBinary.resources.limit.memory=64Mi", "-o", "json");
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "validate",
+                "--path",
+                "static",
+                "--profile",
+                "ci",
+                "--charts-dir",
+                charts.toString(),
+                "--kube-version",
+                "1.31.0",
+                "--out",
+                out.toString(),
+                "--set",
+                "values.loki.singleBinary.resources.limit.memory=64Mi",
+                "-o",
+                "json");
 
         assertThat(result.code()).as(result.err()).isEqualTo(1);
         assertThat(result.err()).contains("planning into " + out, "unknown field 'limit'; did you mean 'limits'?");
@@ -127,7 +168,8 @@ class ValidateCommandTest {
         }
         assertThat(schema).isNotNull();
         assertThat(schema.get("passed").asBoolean()).isFalse();
-        assertThat(schema.get("lastObserved").asString()).contains("02-logs/obs-loki.manifests.yaml:", "resources.limit");
+        assertThat(schema.get("lastObserved").asString())
+                .contains("02-logs/obs-loki.manifests.yaml:", "resources.limit");
         assertThat(out.resolve("digests.sha256")).exists();
     }
 
@@ -136,26 +178,42 @@ class ValidateCommandTest {
         Path bundle = PlannedBundles.copy(planned, tmp.resolve("tampered"));
         Files.writeString(bundle.resolve("install.sh"), "echo changed\n");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(), "-o", "json");
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(), "validate", "--path", "static", "--bundle", bundle.toString(), "-o", "json");
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("install.sh changed");
         Map<String, JsonNode> phases = phases(result.out());
-        assertThat(phases.keySet()).as("validate's own entries, also when it ends early").containsExactly("static", "local", "cluster");
-        assertThat(phases.values()).allSatisfy(phase -> assertThat(phase.get("status").asString()).isEqualTo("SKIPPED"));
-        assertThat(JSON.readTree(result.out()).get("error").get("message").asString()).contains("install.sh changed");
+        assertThat(phases.keySet())
+                .as("validate's own entries, also when it ends early")
+                .containsExactly("static", "local", "cluster");
+        assertThat(phases.values())
+                .allSatisfy(phase -> assertThat(phase.get("status").asString()).isEqualTo("SKIPPED"));
+        assertThat(JSON.readTree(result.out()).get("error").get("message").asString())
+                .contains("install.sh changed");
     }
 
     @Test
     void onANamespaceThatDoesNotExistYetTheDryRunSaysWhatItCouldNotJudge() {
         Path bundle = plan("v-fresh");
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "cluster", "--bundle", bundle.toString(),
-                "--kubeconfig", kubeconfig.toString(), "-o", "json");
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "validate",
+                "--path",
+                "cluster",
+                "--bundle",
+                bundle.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-o",
+                "json");
 
         JsonNode dryRun = phases(result.out()).get("cluster").get("probes").get(0);
         assertThat(dryRun.get("lastObserved").asString())
-                .contains("not judged: ", "namespace v-fresh does not exist on this cluster yet, and a dry run cannot create it");
+                .contains(
+                        "not judged: ",
+                        "namespace v-fresh does not exist on this cluster yet, and a dry run cannot create it");
     }
 
     @Test
@@ -165,12 +223,23 @@ class ValidateCommandTest {
         Path unreachable = tmp.resolve("unreachable.yaml");
         writeUnreachableKubeconfig(unreachable);
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--bundle", bundle.toString(), "--kubeconfig",
-                unreachable.toString(), "-o", "json");
+        CliRun.Result result = CliRun.run(
+                new ControlledProbes(),
+                "validate",
+                "--bundle",
+                bundle.toString(),
+                "--kubeconfig",
+                unreachable.toString(),
+                "-o",
+                "json");
 
         assertThat(result.code()).as(result.err()).isZero();
-        assertThat(result.err()).contains("validate: path static (auto: the kube context does not answer", "and no Docker engine (looked at DOCKER_HOST");
-        assertThat(phases(result.out()).get("cluster").get("detail").asString()).startsWith("not run (auto: the kube context does not answer");
+        assertThat(result.err())
+                .contains(
+                        "validate: path static (auto: the kube context does not answer",
+                        "and no Docker engine (looked at DOCKER_HOST");
+        assertThat(phases(result.out()).get("cluster").get("detail").asString())
+                .startsWith("not run (auto: the kube context does not answer");
     }
 
     @Test
@@ -178,7 +247,8 @@ class ValidateCommandTest {
         assumeNoDocker("theLocalPathWithoutDocker");
         Path bundle = PlannedBundles.copy(planned, tmp.resolve("local"));
 
-        CliRun.Result result = CliRun.run(new ControlledProbes(), "validate", "--path", "local", "--bundle", bundle.toString());
+        CliRun.Result result =
+                CliRun.run(new ControlledProbes(), "validate", "--path", "local", "--bundle", bundle.toString());
 
         assertThat(result.code()).isEqualTo(3);
         assertThat(result.err()).contains("validate --path local needs a Docker engine", "validate --path static");
@@ -188,7 +258,8 @@ class ValidateCommandTest {
     static void assumeNoDocker(String test) {
         DockerEngine.Lookup docker = DockerEngine.find(System.getenv());
         if (docker.available()) {
-            System.err.println(test + " skipped: a Docker engine is running here (" + docker.engine() + "), so this no-Docker case cannot be shown");
+            System.err.println(test + " skipped: a Docker engine is running here (" + docker.engine()
+                    + "), so this no-Docker case cannot be shown");
         }
         assumeThat(docker.available()).as("a Docker engine is running here").isFalse();
     }

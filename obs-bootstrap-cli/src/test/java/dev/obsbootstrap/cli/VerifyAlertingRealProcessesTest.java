@@ -1,8 +1,15 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.LocalAlertmanager;
 import dev.obsbootstrap.core.testing.LocalPrometheus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,14 +24,6 @@ import org.w3c.dom.NodeList;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The issue's "done when", automated: `verify --phase alerting` with the real alerting probes against a real
@@ -49,6 +48,7 @@ class VerifyAlertingRealProcessesTest {
 
     @TempDir
     static Path dir;
+
     static LocalAlertmanager alertmanager;
     static LocalPrometheus prometheus;
     static FakeGrafana grafana;
@@ -61,7 +61,9 @@ class VerifyAlertingRealProcessesTest {
                 .scrapeJob("serviceMonitor/observability/obs-alertmanager-alertmanager/0", alertmanager.hostPort())
                 .alertmanager(alertmanager.hostPort())
                 .start();
-        grafana = new FakeGrafana("admin", "not-used").anonymousAdmin().datasource("obs-alertmanager", "alertmanager", alertmanager.url(), Map.of());
+        grafana = new FakeGrafana("admin", "not-used")
+                .anonymousAdmin()
+                .datasource("obs-alertmanager", "alertmanager", alertmanager.url(), Map.of());
     }
 
     @AfterAll
@@ -82,22 +84,38 @@ class VerifyAlertingRealProcessesTest {
     void passesAgainstAWorkingPrometheusAndAlertmanager() throws Exception {
         Path junit = dir.resolve("pass.xml");
 
-        Result result = run("verify", "--phase", "alerting", "-o", "json", "--junit", junit.toString(),
-                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url(),
-                "--endpoint", "grafana=" + grafana.url());
+        Result result = run(
+                "verify",
+                "--phase",
+                "alerting",
+                "-o",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--endpoint",
+                "prometheus=" + prometheus.url(),
+                "--endpoint",
+                "alertmanager=" + alertmanager.url(),
+                "--endpoint",
+                "grafana=" + grafana.url());
 
         assertThat(result.code).as(result.err).isZero();
         JsonNode alerting = phase(JSON.readTree(result.out), "alerting");
         assertThat(alerting.get("status").asString()).isEqualTo("VERIFIED");
-        assertThat(alerting.get("probes")).isNotEmpty().allMatch(p -> p.get("passed").asBoolean());
-        // the evidence of this run is in the report: the silence confirmed active, the Watchdog's receipt on Alertmanager's clock
+        assertThat(alerting.get("probes"))
+                .isNotEmpty()
+                .allMatch(p -> p.get("passed").asBoolean());
+        // the evidence of this run is in the report: the silence confirmed active, the Watchdog's receipt on
+        // Alertmanager's clock
         JsonNode routing = probe(alerting, "synthetic-alert-routing");
         assertThat(routing.get("evidence").get("silence.state").asString()).startsWith("active on 1 replica(s)");
-        assertThat(probe(alerting, "watchdog-in-alertmanager").get("evidence").toString()).contains("(Alertmanager's clock)");
+        assertThat(probe(alerting, "watchdog-in-alertmanager").get("evidence").toString())
+                .contains("(Alertmanager's clock)");
         Document xml = parse(junit);
         Element suite = suite(xml, "alerting");
         assertThat(suite.getAttribute("failures")).isEqualTo("0");
-        assertThat(suite.getAttribute("tests")).isEqualTo(Integer.toString(alerting.get("probes").size()));
+        assertThat(suite.getAttribute("tests"))
+                .isEqualTo(Integer.toString(alerting.get("probes").size()));
     }
 
     @Test
@@ -106,9 +124,22 @@ class VerifyAlertingRealProcessesTest {
         alertmanager.close();
         Path junit = dir.resolve("fail.xml");
 
-        Result result = run("verify", "--phase", "alerting", "-o", "json", "--junit", junit.toString(), "--timeout", "3s",
-                "--endpoint", "prometheus=" + prometheus.url(), "--endpoint", "alertmanager=" + alertmanager.url(),
-                "--endpoint", "grafana=" + grafana.url());
+        Result result = run(
+                "verify",
+                "--phase",
+                "alerting",
+                "-o",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--timeout",
+                "3s",
+                "--endpoint",
+                "prometheus=" + prometheus.url(),
+                "--endpoint",
+                "alertmanager=" + alertmanager.url(),
+                "--endpoint",
+                "grafana=" + grafana.url());
 
         assertThat(result.code).as(result.err).isEqualTo(1);
         JsonNode alerting = phase(JSON.readTree(result.out), "alerting");
@@ -116,7 +147,9 @@ class VerifyAlertingRealProcessesTest {
         JsonNode ready = alerting.get("probes").get(0);
         assertThat(ready.get("name").asString()).isEqualTo("alertmanager-ready");
         assertThat(ready.get("passed").asBoolean()).isFalse();
-        assertThat(ready.get("lastObserved").asString()).contains("Alertmanager").contains(alertmanager.url().host() + ":" + alertmanager.url().port());
+        assertThat(ready.get("lastObserved").asString())
+                .contains("Alertmanager")
+                .contains(alertmanager.url().host() + ":" + alertmanager.url().port());
         Element suite = suite(parse(junit), "alerting");
         assertThat(Integer.parseInt(suite.getAttribute("failures"))).isPositive();
     }
@@ -166,6 +199,5 @@ class VerifyAlertingRealProcessesTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private record Result(int code, String out, String err) {
-    }
+    private record Result(int code, String out, String err) {}
 }

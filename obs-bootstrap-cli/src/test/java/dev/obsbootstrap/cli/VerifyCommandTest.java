@@ -1,10 +1,21 @@
 package dev.obsbootstrap.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -23,18 +34,6 @@ import org.w3c.dom.NodeList;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * verify end to end through picocli, against fake Prometheus and Alertmanager endpoints. The phases are small test
@@ -69,7 +68,10 @@ class VerifyCommandTest {
         return new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(status.getAsInt()).body(body).build();
+                return new MockResponse.Builder()
+                        .code(status.getAsInt())
+                        .body(body)
+                        .build();
             }
         };
     }
@@ -78,15 +80,25 @@ class VerifyCommandTest {
     void allProbesPassingExitsZeroWithJsonOnStdoutAndAJUnitFile() throws Exception {
         Path junit = work.resolve("reports/verify.xml");
 
-        Result result = run(testPhases(), "verify", "--output", "json", "--junit", junit.toString(),
-                "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
+        Result result = run(
+                testPhases(),
+                "verify",
+                "--output",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--endpoint",
+                "prometheus=" + prometheus.url("/"),
+                "--endpoint",
+                "alertmanager=" + alertmanager.url("/"));
 
         assertThat(result.code).as(result.err).isZero();
         JsonNode json = JSON.readTree(result.out);
         assertThat(json.get("command").asString()).isEqualTo("verify");
         assertThat(json.get("exitCode").asInt()).isZero();
         assertThat(statuses(json)).containsExactly("alpha=VERIFIED", "beta=VERIFIED", "gamma=DISABLED");
-        assertThat(json.get("phases").get(0).get("probes").get(0).get("name").asString()).isEqualTo("prometheus-ready");
+        assertThat(json.get("phases").get(0).get("probes").get(0).get("name").asString())
+                .isEqualTo("prometheus-ready");
         Document xml = parseXml(junit);
         assertThat(xml.getDocumentElement().getAttribute("failures")).isEqualTo("0");
         assertThat(xml.getDocumentElement().getAttribute("tests")).isEqualTo("3");
@@ -98,8 +110,17 @@ class VerifyCommandTest {
         alertmanagerStatus = 503;
         Path junit = work.resolve("verify.xml");
 
-        Result result = run(testPhases(), "verify", "-o", "json", "--junit", junit.toString(),
-                "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
+        Result result = run(
+                testPhases(),
+                "verify",
+                "-o",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--endpoint",
+                "prometheus=" + prometheus.url("/"),
+                "--endpoint",
+                "alertmanager=" + alertmanager.url("/"));
 
         assertThat(result.code).as(result.err).isEqualTo(1);
         JsonNode json = JSON.readTree(result.out);
@@ -121,34 +142,58 @@ class VerifyCommandTest {
 
     @Test
     void textIsTheDefaultOutput() {
-        Result result = run(testPhases(), "verify",
-                "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
+        Result result = run(
+                testPhases(),
+                "verify",
+                "--endpoint",
+                "prometheus=" + prometheus.url("/"),
+                "--endpoint",
+                "alertmanager=" + alertmanager.url("/"));
 
         assertThat(result.code).as(result.err).isZero();
-        assertThat(result.out).startsWith("obs-bootstrap verify  run obs-").contains("alpha  VERIFIED")
+        assertThat(result.out)
+                .startsWith("obs-bootstrap verify  run obs-")
+                .contains("alpha  VERIFIED")
                 .endsWith("Result: ok (exit 0), 2 verified, 1 disabled\n");
         assertThat(result.err).as("progress goes to stderr, never stdout").contains("[alpha]");
     }
 
     @Test
     void phaseSelectsPhasesAndTheOthersAreReportedSkipped() throws Exception {
-        Result result = run(testPhases(), "verify", "-o", "json", "--phase", "beta",
-                "--endpoint", "alertmanager=" + alertmanager.url("/"));
+        Result result = run(
+                testPhases(),
+                "verify",
+                "-o",
+                "json",
+                "--phase",
+                "beta",
+                "--endpoint",
+                "alertmanager=" + alertmanager.url("/"));
 
         assertThat(result.code).as(result.err).isZero();
         JsonNode json = JSON.readTree(result.out);
         assertThat(statuses(json)).containsExactly("alpha=SKIPPED", "beta=VERIFIED", "gamma=SKIPPED");
         assertThat(json.get("phases").get(0).get("detail").asString()).isEqualTo("not selected (--phase beta)");
-        assertThat(prometheus.getRequestCount()).as("an unselected phase sends nothing").isZero();
+        assertThat(prometheus.getRequestCount())
+                .as("an unselected phase sends nothing")
+                .isZero();
     }
 
     @Test
     void aDisabledPhaseNamedWithPhaseRunsAnyway() throws Exception {
-        Result result = run(testPhases(), "verify", "-o", "json", "--phase", "gamma",
-                "--endpoint", "prometheus=" + prometheus.url("/"));
+        Result result = run(
+                testPhases(),
+                "verify",
+                "-o",
+                "json",
+                "--phase",
+                "gamma",
+                "--endpoint",
+                "prometheus=" + prometheus.url("/"));
 
         assertThat(result.code).as(result.err).isZero();
-        assertThat(statuses(JSON.readTree(result.out))).containsExactly("alpha=SKIPPED", "beta=SKIPPED", "gamma=VERIFIED");
+        assertThat(statuses(JSON.readTree(result.out)))
+                .containsExactly("alpha=SKIPPED", "beta=SKIPPED", "gamma=VERIFIED");
     }
 
     @Test
@@ -156,8 +201,10 @@ class VerifyCommandTest {
         Result result = run(testPhases(), "verify", "-o", "json", "--endpoint", "prometheus=" + prometheus.url("/"));
 
         assertThat(result.code).as(result.err).isEqualTo(1);
-        JsonNode probe = JSON.readTree(result.out).get("phases").get(1).get("probes").get(0);
-        assertThat(probe.get("lastObserved").asString() + probe.get("hint").asString()).contains("alertmanager", "--endpoint");
+        JsonNode probe =
+                JSON.readTree(result.out).get("phases").get(1).get("probes").get(0);
+        assertThat(probe.get("lastObserved").asString() + probe.get("hint").asString())
+                .contains("alertmanager", "--endpoint");
     }
 
     @Test
@@ -166,7 +213,9 @@ class VerifyCommandTest {
 
         assertThat(result.code).isEqualTo(2);
         assertThat(result.err).contains("--phase tracing", "crds", "metrics", "logs", "traces", "alerting");
-        assertThat(result.out).as("the report says why nothing ran").contains("Result: bad input (exit 2)", "unknown phase 'tracing'");
+        assertThat(result.out)
+                .as("the report says why nothing ran")
+                .contains("Result: bad input (exit 2)", "unknown phase 'tracing'");
         assertThat(prometheus.getRequestCount()).isZero();
     }
 
@@ -188,7 +237,8 @@ class VerifyCommandTest {
 
     @Test
     void aJUnitPathThatIsADirectoryIsRefusedBeforeAnythingRuns() {
-        Result result = run(testPhases(), "verify", "--junit", work.toString(), "--endpoint", "prometheus=" + prometheus.url("/"));
+        Result result = run(
+                testPhases(), "verify", "--junit", work.toString(), "--endpoint", "prometheus=" + prometheus.url("/"));
 
         assertThat(result.code).isEqualTo(2);
         assertThat(result.err).contains("--junit", "directory");
@@ -198,10 +248,24 @@ class VerifyCommandTest {
     @Test
     void secretsInProbeOutputAreRedactedInEveryReport() throws Exception {
         Path junit = work.resolve("v.xml");
-        List<Phase> leaky = List.of(new TestPhase("alpha", true, new FixedProbe("leaky",
-                ProbeAttempt.fail("GET http://admin:hunter22@grafana/api said 401 to password=hunter22", "token: hunter22"))));
+        List<Phase> leaky = List.of(new TestPhase(
+                "alpha",
+                true,
+                new FixedProbe(
+                        "leaky",
+                        ProbeAttempt.fail(
+                                "GET http://admin:hunter22@grafana/api said 401 to password=hunter22",
+                                "token: hunter22"))));
 
-        Result result = run(leaky, "verify", "-o", "json", "--junit", junit.toString(), "--endpoint", "prometheus=" + prometheus.url("/"));
+        Result result = run(
+                leaky,
+                "verify",
+                "-o",
+                "json",
+                "--junit",
+                junit.toString(),
+                "--endpoint",
+                "prometheus=" + prometheus.url("/"));
 
         assertThat(result.code).isEqualTo(1);
         assertThat(result.out).doesNotContain("hunter22").contains("<redacted>");
@@ -211,15 +275,29 @@ class VerifyCommandTest {
     @Test
     void anInterruptStopsTheProbesAndTheReportStillComesOut() throws Exception {
         Probe interrupting = new Probe() {
-            @Override public String name() { return "interrupted-midway"; }
-            @Override public String proves() { return "nothing"; }
-            @Override public Duration deadline() { return Duration.ofSeconds(5); }
-            @Override public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
+            @Override
+            public String name() {
+                return "interrupted-midway";
+            }
+
+            @Override
+            public String proves() {
+                return "nothing";
+            }
+
+            @Override
+            public Duration deadline() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
                 Thread.currentThread().interrupt(); // what Ctrl-C does to the probing thread
                 throw new InterruptedException("sleep interrupted");
             }
         };
-        List<Phase> phases = List.of(new TestPhase("alpha", true, interrupting),
+        List<Phase> phases = List.of(
+                new TestPhase("alpha", true, interrupting),
                 new TestPhase("beta", true, new HttpReady("alertmanager-ready", "alertmanager")));
 
         Result result = run(phases, "verify", "-o", "json", "--endpoint", "alertmanager=" + alertmanager.url("/"));
@@ -229,30 +307,54 @@ class VerifyCommandTest {
         assertThat(statuses(json)).containsExactly("alpha=INTERRUPTED", "beta=SKIPPED");
         assertThat(json.get("phases").get(1).get("detail").asString()).contains("interrupted");
         assertThat(alertmanager.getRequestCount()).isZero();
-        assertThat(Thread.currentThread().isInterrupted()).as("the flag does not leak out of the command").isFalse();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the flag does not leak out of the command")
+                .isFalse();
     }
 
     @Test
     void aClusterOptionWithEndpointsAsksTheClusterButProbesTheGivenUrls() throws Exception {
         try (MockWebServer api = fakeApiServer()) {
-            Result result = run(testPhases(), "verify", "-o", "json", "--kubeconfig", kubeconfig(api).toString(),
-                    "--endpoint", "prometheus=" + prometheus.url("/"), "--endpoint", "alertmanager=" + alertmanager.url("/"));
+            Result result = run(
+                    testPhases(),
+                    "verify",
+                    "-o",
+                    "json",
+                    "--kubeconfig",
+                    kubeconfig(api).toString(),
+                    "--endpoint",
+                    "prometheus=" + prometheus.url("/"),
+                    "--endpoint",
+                    "alertmanager=" + alertmanager.url("/"));
 
             assertThat(result.code).as(result.err).isZero();
             assertThat(result.err).contains("target: ").contains("fake");
             assertThat(api.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/version");
-            assertThat(api.getRequestCount()).as("overridden endpoints need no port-forward").isEqualTo(1);
+            assertThat(api.getRequestCount())
+                    .as("overridden endpoints need no port-forward")
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void withoutEndpointsTheProbesGoThroughTheCluster() throws Exception {
         try (MockWebServer api = fakeApiServer()) {
-            Result result = run(testPhases(), "verify", "-o", "json", "--phase", "alpha", "--kubeconfig", kubeconfig(api).toString());
+            Result result = run(
+                    testPhases(),
+                    "verify",
+                    "-o",
+                    "json",
+                    "--phase",
+                    "alpha",
+                    "--kubeconfig",
+                    kubeconfig(api).toString());
 
             assertThat(result.code).as(result.err).isEqualTo(1);
-            JsonNode probe = JSON.readTree(result.out).get("phases").get(0).get("probes").get(0);
-            assertThat(probe.get("lastObserved").asString()).as("the probe tried the prometheus Service").contains("obs-prometheus");
+            JsonNode probe =
+                    JSON.readTree(result.out).get("phases").get(0).get("probes").get(0);
+            assertThat(probe.get("lastObserved").asString())
+                    .as("the probe tried the prometheus Service")
+                    .contains("obs-prometheus");
             assertThat(prometheus.getRequestCount()).isZero();
         }
     }
@@ -274,7 +376,11 @@ class VerifyCommandTest {
 
     @Test
     void aMissingKubeconfigIsBadInput() {
-        Result result = run(testPhases(), "verify", "--kubeconfig", work.resolve("nope.yaml").toString());
+        Result result = run(
+                testPhases(),
+                "verify",
+                "--kubeconfig",
+                work.resolve("nope.yaml").toString());
 
         assertThat(result.code).as(result.err).isEqualTo(2);
         assertThat(result.err).contains("nope.yaml");
@@ -289,12 +395,19 @@ class VerifyCommandTest {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if ("/version".equals(request.getTarget())) {
-                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-                            .body("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.6\"}").build();
+                    return new MockResponse.Builder()
+                            .code(200)
+                            .setHeader("Content-Type", "application/json")
+                            .body("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.6\"}")
+                            .build();
                 }
-                return new MockResponse.Builder().code(404).setHeader("Content-Type", "application/json")
-                        .body("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,"
-                                + "\"message\":\"" + request.getTarget() + " not found\"}").build();
+                return new MockResponse.Builder()
+                        .code(404)
+                        .setHeader("Content-Type", "application/json")
+                        .body(
+                                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,"
+                                        + "\"message\":\"" + request.getTarget() + " not found\"}")
+                        .build();
             }
         });
         api.start();
@@ -320,7 +433,6 @@ class VerifyCommandTest {
         return file;
     }
 
-
     private static List<String> statuses(JsonNode json) {
         List<String> statuses = new ArrayList<>();
         for (JsonNode phase : json.get("phases")) {
@@ -336,7 +448,9 @@ class VerifyCommandTest {
         NodeList suites = document.getElementsByTagName("testsuite");
         for (int i = 0; i < suites.getLength(); i++) {
             Element suite = (Element) suites.item(i);
-            assertThat(suite.getAttribute("tests")).isEqualTo(Integer.toString(suite.getElementsByTagName("testcase").getLength()));
+            assertThat(suite.getAttribute("tests"))
+                    .isEqualTo(Integer.toString(
+                            suite.getElementsByTagName("testcase").getLength()));
         }
         return document;
     }
@@ -364,37 +478,84 @@ class VerifyCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private record Result(int code, String out, String err) {
-    }
+    private record Result(int code, String out, String err) {}
 
     private record TestPhase(String id, boolean enabledByDefault, Probe probe) implements Phase {
-        @Override public String description() { return "test phase " + id; }
-        @Override public List<String> dependsOn() { return List.of(); }
-        @Override public boolean enabled(BootstrapConfig config) { return enabledByDefault && config.phaseEnabled(id); }
-        @Override public List<String> components(BootstrapConfig config) { return List.of(); }
-        @Override public List<Probe> probes(BootstrapConfig config) { return List.of(probe); }
-        @Override public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
+        @Override
+        public String description() {
+            return "test phase " + id;
+        }
+
+        @Override
+        public List<String> dependsOn() {
+            return List.of();
+        }
+
+        @Override
+        public boolean enabled(BootstrapConfig config) {
+            return enabledByDefault && config.phaseEnabled(id);
+        }
+
+        @Override
+        public List<String> components(BootstrapConfig config) {
+            return List.of();
+        }
+
+        @Override
+        public List<Probe> probes(BootstrapConfig config) {
+            return List.of(probe);
+        }
+
+        @Override
+        public List<dev.obsbootstrap.core.secret.StackSecret> secrets(
+                BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
+            return List.of();
+        }
     }
 
     /** GET {endpoint}/-/ready must answer 200, as Prometheus and Alertmanager do when ready. */
     private record HttpReady(String name, String endpoint) implements Probe {
-        @Override public String proves() { return endpoint + " answers /-/ready"; }
-        @Override public Duration deadline() { return Duration.ofMillis(600); }
+        @Override
+        public String proves() {
+            return endpoint + " answers /-/ready";
+        }
+
+        @Override
+        public Duration deadline() {
+            return Duration.ofMillis(600);
+        }
 
         @Override
         public ProbeAttempt attempt(ProbeContext context) throws Exception {
-            HttpUrl url = context.endpoint(endpoint).newBuilder().addPathSegments("-/ready").build();
-            try (Response response = context.http().newCall(new Request.Builder().url(url).build()).execute()) {
+            HttpUrl url = context.endpoint(endpoint)
+                    .newBuilder()
+                    .addPathSegments("-/ready")
+                    .build();
+            try (Response response = context.http()
+                    .newCall(new Request.Builder().url(url).build())
+                    .execute()) {
                 String observed = endpoint + " GET " + url.encodedPath() + " -> " + response.code();
-                return response.code() == 200 ? ProbeAttempt.pass(observed)
+                return response.code() == 200
+                        ? ProbeAttempt.pass(observed)
                         : ProbeAttempt.fail(observed, endpoint + " is not ready");
             }
         }
     }
 
     private record FixedProbe(String name, ProbeAttempt answer) implements Probe {
-        @Override public String proves() { return "nothing"; }
-        @Override public Duration deadline() { return Duration.ofMillis(100); }
-        @Override public ProbeAttempt attempt(ProbeContext context) { return answer; }
+        @Override
+        public String proves() {
+            return "nothing";
+        }
+
+        @Override
+        public Duration deadline() {
+            return Duration.ofMillis(100);
+        }
+
+        @Override
+        public ProbeAttempt attempt(ProbeContext context) {
+            return answer;
+        }
     }
 }

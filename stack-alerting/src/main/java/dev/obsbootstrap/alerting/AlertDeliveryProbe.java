@@ -9,10 +9,6 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.probe.TerminalProbeFailure;
-import okhttp3.Headers;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -22,6 +18,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.Headers;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Opt-in (profile {@code settings.probes.deliveryWebhook: {listen: HOST:PORT, url: URL}}): Alertmanager really
@@ -59,7 +58,8 @@ public final class AlertDeliveryProbe implements Probe, AutoCloseable {
 
     @Override
     public String proves() {
-        return "Alertmanager notifies a receiver: an alert of this run reaches the webhook the probe serves (" + url + ").";
+        return "Alertmanager notifies a receiver: an alert of this run reaches the webhook the probe serves (" + url
+                + ").";
     }
 
     @Override
@@ -82,24 +82,36 @@ public final class AlertDeliveryProbe implements Probe, AutoCloseable {
             if (delivery.contains(context.runId())) {
                 Duration latency = Duration.ofNanos(System.nanoTime() - postedAtNanos);
                 close();
-                return ProbeAttempt.pass("Alertmanager delivered the run's alert to the probe's webhook " + url + " "
-                        + latency.toMillis() + " ms after it was posted", evidence.and("found.webhook", "POST with " + RUN_LABEL + "=" + context.runId()
-                        + " at " + Instant.now() + " (this machine's clock)").latency(latency));
+                return ProbeAttempt.pass(
+                        "Alertmanager delivered the run's alert to the probe's webhook " + url + " "
+                                + latency.toMillis() + " ms after it was posted",
+                        evidence.and(
+                                        "found.webhook",
+                                        "POST with " + RUN_LABEL + "=" + context.runId() + " at " + Instant.now()
+                                                + " (this machine's clock)")
+                                .latency(latency));
             }
         }
-        return ProbeAttempt.fail("the run's alert was posted, but no notification reached the webhook " + url + " yet ("
+        return ProbeAttempt.fail(
+                "the run's alert was posted, but no notification reached the webhook " + url + " yet ("
                         + deliveries.size() + " other call(s))",
-                "Alertmanager must route " + LABEL + "=\"true\" to the receiver obs-bootstrap-delivery (the alertmanager values add it when"
-                        + " settings.probes.deliveryWebhook is set: re-run up after setting it), and reach " + url + " from its pod; its"
-                        + " notification errors are in alertmanager_notifications_failed_total{integration=\"webhook\"}", evidence);
+                "Alertmanager must route " + LABEL
+                        + "=\"true\" to the receiver obs-bootstrap-delivery (the alertmanager values add it when"
+                        + " settings.probes.deliveryWebhook is set: re-run up after setting it), and reach " + url
+                        + " from its pod; its"
+                        + " notification errors are in alertmanager_notifications_failed_total{integration=\"webhook\"}",
+                evidence);
     }
 
     private void listen() {
         int colon = listen.lastIndexOf(':');
         try {
-            server = HttpServer.create(new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))), 0);
+            server = HttpServer.create(
+                    new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
+                    0);
         } catch (IOException | RuntimeException e) {
-            throw new TerminalProbeFailure("cannot serve the delivery webhook on " + listen + ": " + e.getMessage(),
+            throw new TerminalProbeFailure(
+                    "cannot serve the delivery webhook on " + listen + ": " + e.getMessage(),
                     "settings.probes.deliveryWebhook.listen must be a free HOST:PORT of this machine that Alertmanager can reach");
         }
         server.createContext("/", exchange -> {
@@ -121,14 +133,20 @@ public final class AlertDeliveryProbe implements Probe, AutoCloseable {
         ArrayNode alerts = Json.array();
         ObjectNode alert = alerts.addObject();
         alert.putObject("labels").put("alertname", ALERT).put(LABEL, "true").put(RUN_LABEL, context.runId());
-        alert.putObject("annotations").put("summary", "obs-bootstrap delivery probe: routed only to the probe's own webhook");
-        alert.put("startsAt", now.toString()).put("endsAt", now.plus(Duration.ofMinutes(5)).toString());
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.url(context, "alertmanager", "/api/v2/alerts"), Json.write(alerts), Headers.EMPTY);
+        alert.putObject("annotations")
+                .put("summary", "obs-bootstrap delivery probe: routed only to the probe's own webhook");
+        alert.put("startsAt", now.toString())
+                .put("endsAt", now.plus(Duration.ofMinutes(5)).toString());
+        HttpReply reply = ProbeHttp.postJson(
+                context, ProbeHttp.url(context, "alertmanager", "/api/v2/alerts"), Json.write(alerts), Headers.EMPTY);
         if (!reply.answered() || !reply.is(200)) {
-            return ProbeAttempt.fail("Alertmanager did not take the delivery alert: " + reply.describe(), AlertingHints.unreachable());
+            return ProbeAttempt.fail(
+                    "Alertmanager did not take the delivery alert: " + reply.describe(), AlertingHints.unreachable());
         }
         postedAtNanos = System.nanoTime();
-        evidence = Evidence.of("sent.alert", ALERT + " " + RUN_LABEL + "=" + context.runId() + " at " + now + " (Alertmanager's clock)")
+        evidence = Evidence.of(
+                        "sent.alert",
+                        ALERT + " " + RUN_LABEL + "=" + context.runId() + " at " + now + " (Alertmanager's clock)")
                 .and("webhook", listen + " called as " + url);
         return null;
     }

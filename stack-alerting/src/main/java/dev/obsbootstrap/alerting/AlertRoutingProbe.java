@@ -8,11 +8,6 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Synthetic alerts are routed as the config says: one alert for the default route and one per child route whose
@@ -55,14 +54,14 @@ public final class AlertRoutingProbe implements Probe {
     private Evidence evidence = Evidence.none();
 
     /** One synthetic alert: the labels the route needs and the receivers it must reach. */
-    record Case(String id, Map<String, String> labels, Set<String> expectedReceivers) {
-    }
+    record Case(String id, Map<String, String> labels, Set<String> expectedReceivers) {}
 
     public AlertRoutingProbe(Duration deadline, AlertingSettings alerting) {
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         List<Case> planned = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        planned.add(new Case("default", Map.of(), RouteMatchers.expectedReceivers(alerting, Map.of("alertname", ALERT))));
+        planned.add(
+                new Case("default", Map.of(), RouteMatchers.expectedReceivers(alerting, Map.of("alertname", ALERT))));
         for (int i = 0; i < alerting.routes().size(); i++) {
             Route route = alerting.routes().get(i);
             Optional<Map<String, String>> labels = RouteMatchers.satisfy(RouteMatchers.parseAll(route.matchers()));
@@ -111,11 +110,18 @@ public final class AlertRoutingProbe implements Probe {
     /** The silence of this run's synthetic alerts, starting a minute before Alertmanager's now. */
     static ObjectNode silence(String runId, Instant alertmanagerNow) {
         ObjectNode silence = Json.object();
-        silence.putArray("matchers").addObject().put("name", RUN_LABEL).put("value", runId).put("isRegex", false).put("isEqual", true);
+        silence.putArray("matchers")
+                .addObject()
+                .put("name", RUN_LABEL)
+                .put("value", runId)
+                .put("isRegex", false)
+                .put("isEqual", true);
         silence.put("startsAt", alertmanagerNow.minus(Duration.ofMinutes(1)).toString())
                 .put("endsAt", alertmanagerNow.plus(Duration.ofMinutes(15)).toString())
                 .put("createdBy", "obs-bootstrap")
-                .put("comment", "obs-bootstrap verify: silences its own synthetic routing alerts so no receiver is notified");
+                .put(
+                        "comment",
+                        "obs-bootstrap verify: silences its own synthetic routing alerts so no receiver is notified");
         return silence;
     }
 
@@ -131,18 +137,25 @@ public final class AlertRoutingProbe implements Probe {
         for (ProbeContext.Replica replica : replicas) {
             HttpReply state = ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/v2/silence/" + silenceId));
             if (!state.answered()) {
-                return ProbeAttempt.fail("Alertmanager replica " + replica.name() + " did not answer: " + state.describe(), AlertingHints.unreachable(), evidence);
+                return ProbeAttempt.fail(
+                        "Alertmanager replica " + replica.name() + " did not answer: " + state.describe(),
+                        AlertingHints.unreachable(),
+                        evidence);
             }
             String status = state.is(200) ? Json.text(state.json(), "status", "state") : "";
             now = state.serverTime().orElse(now);
             if (!"active".equals(status)) {
-                return ProbeAttempt.fail("the probe's silence " + silenceId + " is " + (status.isEmpty() ? "not found" : status) + " on Alertmanager replica "
-                                + replica.name() + " (" + state.describe() + "): no synthetic alert was sent, so no receiver is paged",
+                return ProbeAttempt.fail(
+                        "the probe's silence " + silenceId + " is " + (status.isEmpty() ? "not found" : status)
+                                + " on Alertmanager replica " + replica.name() + " (" + state.describe()
+                                + "): no synthetic alert was sent, so no receiver is paged",
                         "pending means its startsAt is after Alertmanager's now; not found on one replica means the replicas do not gossip"
-                                + " silences (cluster peers): check the alertmanager pods' --cluster.peer settings and logs", evidence);
+                                + " silences (cluster peers): check the alertmanager pods' --cluster.peer settings and logs",
+                        evidence);
             }
         }
-        evidence = evidence.and("silence.state", "active on " + replicas.size() + " replica(s) at " + now + " (Alertmanager's clock)");
+        evidence = evidence.and(
+                "silence.state", "active on " + replicas.size() + " replica(s) at " + now + " (Alertmanager's clock)");
         ArrayNode alerts = Json.array();
         for (Case c : cases) {
             ObjectNode alert = alerts.addObject();
@@ -150,19 +163,29 @@ public final class AlertRoutingProbe implements Probe {
             c.labels().forEach(labels::put);
             labels.put("alertname", ALERT).put(RUN_LABEL, context.runId()).put(CASE_LABEL, c.id());
             alert.putObject("annotations").put("summary", "obs-bootstrap routing probe (silenced); safe to ignore");
-            alert.put("startsAt", now.toString()).put("endsAt", now.plus(Duration.ofMinutes(10)).toString());
+            alert.put("startsAt", now.toString())
+                    .put("endsAt", now.plus(Duration.ofMinutes(10)).toString());
         }
         for (ProbeContext.Replica replica : replicas) {
-            HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/api/v2/alerts"), Json.write(alerts), Headers.EMPTY);
+            HttpReply reply = ProbeHttp.postJson(
+                    context, ProbeHttp.resolve(replica.url(), "/api/v2/alerts"), Json.write(alerts), Headers.EMPTY);
             if (!reply.answered()) {
-                return ProbeAttempt.fail("Alertmanager replica " + replica.name() + " did not answer: " + reply.describe(), AlertingHints.unreachable(), evidence);
+                return ProbeAttempt.fail(
+                        "Alertmanager replica " + replica.name() + " did not answer: " + reply.describe(),
+                        AlertingHints.unreachable(),
+                        evidence);
             }
             if (!reply.is(200)) {
-                return ProbeAttempt.fail("Alertmanager replica " + replica.name() + " refused the synthetic alerts: " + reply.describe(),
-                        "POST /api/v2/alerts must accept alerts: a proxy in front of Alertmanager may block writes", evidence);
+                return ProbeAttempt.fail(
+                        "Alertmanager replica " + replica.name() + " refused the synthetic alerts: " + reply.describe(),
+                        "POST /api/v2/alerts must accept alerts: a proxy in front of Alertmanager may block writes",
+                        evidence);
             }
         }
-        evidence = evidence.and("sent.alerts", cases.size() + " alert(s) to " + replicas.size() + " replica(s), startsAt " + now + " (Alertmanager's clock)");
+        evidence = evidence.and(
+                "sent.alerts",
+                cases.size() + " alert(s) to " + replicas.size() + " replica(s), startsAt " + now
+                        + " (Alertmanager's clock)");
         posted = true;
         return null;
     }
@@ -175,16 +198,24 @@ public final class AlertRoutingProbe implements Probe {
         }
         Instant alertmanagerNow = clock.serverTime().orElse(Instant.now()).truncatedTo(ChronoUnit.SECONDS);
         ObjectNode silence = silence(context.runId(), alertmanagerNow);
-        HttpReply silenced = ProbeHttp.postJson(context, ProbeHttp.url(context, "alertmanager", "/api/v2/silences"), Json.write(silence), Headers.EMPTY);
+        HttpReply silenced = ProbeHttp.postJson(
+                context,
+                ProbeHttp.url(context, "alertmanager", "/api/v2/silences"),
+                Json.write(silence),
+                Headers.EMPTY);
         if (!silenced.answered()) {
-            return ProbeAttempt.fail("Alertmanager did not answer: " + silenced.describe(), AlertingHints.unreachable());
+            return ProbeAttempt.fail(
+                    "Alertmanager did not answer: " + silenced.describe(), AlertingHints.unreachable());
         }
         if (!silenced.is(200)) {
-            return ProbeAttempt.fail("Alertmanager refused the probe's silence (alerts not sent, so no receiver is paged): " + silenced.describe(),
+            return ProbeAttempt.fail(
+                    "Alertmanager refused the probe's silence (alerts not sent, so no receiver is paged): "
+                            + silenced.describe(),
                     "the silences API must accept POST /api/v2/silences: a proxy in front of Alertmanager may block writes");
         }
         silenceId = Json.text(silenced.json(), "silenceID");
-        evidence = Evidence.of("silence.id", silenceId).and("silence.startsAt", Json.text(silence, "startsAt") + " (Alertmanager's clock, a minute back)");
+        evidence = Evidence.of("silence.id", silenceId)
+                .and("silence.startsAt", Json.text(silence, "startsAt") + " (Alertmanager's clock, a minute back)");
         return null;
     }
 
@@ -194,7 +225,10 @@ public final class AlertRoutingProbe implements Probe {
         for (ProbeContext.Replica replica : replicas) {
             ProbeAttempt one = checkGroups(context, replica);
             if (!one.passed()) {
-                return replicas.size() == 1 ? one : ProbeAttempt.fail("Alertmanager replica " + replica.name() + ": " + one.observed(), one.hint(), evidence);
+                return replicas.size() == 1
+                        ? one
+                        : ProbeAttempt.fail(
+                                "Alertmanager replica " + replica.name() + ": " + one.observed(), one.hint(), evidence);
             }
             routed.add(replicas.size() == 1 ? one.observed() : replica.name() + ": " + one.observed());
         }
@@ -202,20 +236,36 @@ public final class AlertRoutingProbe implements Probe {
     }
 
     private ProbeAttempt checkGroups(ProbeContext context, ProbeContext.Replica replica) throws InterruptedException {
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/v2/alerts/groups",
-                "filter", RUN_LABEL + "=\"" + context.runId() + "\"", "silenced", "true", "inhibited", "true", "active", "true"));
+        HttpReply reply = ProbeHttp.get(
+                context,
+                ProbeHttp.resolve(
+                        replica.url(),
+                        "/api/v2/alerts/groups",
+                        "filter",
+                        RUN_LABEL + "=\"" + context.runId() + "\"",
+                        "silenced",
+                        "true",
+                        "inhibited",
+                        "true",
+                        "active",
+                        "true"));
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Alertmanager did not answer: " + reply.describe(), AlertingHints.unreachable(), evidence);
+            return ProbeAttempt.fail(
+                    "Alertmanager did not answer: " + reply.describe(), AlertingHints.unreachable(), evidence);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("Alertmanager's alert groups failed: " + reply.describe(), "Alertmanager answers but not its API v2", evidence);
+            return ProbeAttempt.fail(
+                    "Alertmanager's alert groups failed: " + reply.describe(),
+                    "Alertmanager answers but not its API v2",
+                    evidence);
         }
         Map<String, Set<String>> seen = new LinkedHashMap<>();
         for (JsonNode group : reply.json()) {
             String receiver = Json.text(group, "receiver", "name");
             for (JsonNode alert : group.path("alerts")) {
                 if (context.runId().equals(Json.text(alert, "labels", RUN_LABEL))) {
-                    seen.computeIfAbsent(Json.text(alert, "labels", CASE_LABEL), k -> new LinkedHashSet<>()).add(receiver);
+                    seen.computeIfAbsent(Json.text(alert, "labels", CASE_LABEL), k -> new LinkedHashSet<>())
+                            .add(receiver);
                 }
             }
         }
@@ -227,15 +277,21 @@ public final class AlertRoutingProbe implements Probe {
             if (receivers.equals(c.expectedReceivers())) {
                 right.add(text + receivers);
             } else {
-                wrong.add(text + (receivers.isEmpty() ? "in no group" : receivers) + ", expected " + c.expectedReceivers());
+                wrong.add(text + (receivers.isEmpty() ? "in no group" : receivers) + ", expected "
+                        + c.expectedReceivers());
             }
         }
-        String notes = unexercised.isEmpty() ? "" : "; not exercised (matchers too complex to satisfy): " + String.join(", ", unexercised);
+        String notes = unexercised.isEmpty()
+                ? ""
+                : "; not exercised (matchers too complex to satisfy): " + String.join(", ", unexercised);
         if (wrong.isEmpty()) {
-            return ProbeAttempt.pass("synthetic alerts routed as configured: " + String.join("; ", right) + notes, evidence);
+            return ProbeAttempt.pass(
+                    "synthetic alerts routed as configured: " + String.join("; ", right) + notes, evidence);
         }
-        return ProbeAttempt.fail("synthetic alerts misrouted: " + String.join("; ", wrong) + notes,
+        return ProbeAttempt.fail(
+                "synthetic alerts misrouted: " + String.join("; ", wrong) + notes,
                 "Alertmanager's route tree differs from the config's alerting.routes (order, matchers, continue): compare"
-                        + " /api/v2/status config.original with the rendered alertmanager values", evidence);
+                        + " /api/v2/status config.original with the rendered alertmanager values",
+                evidence);
     }
 }

@@ -2,24 +2,23 @@ package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
+import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.SecretRef;
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeSettings;
+import dev.obsbootstrap.core.secret.SecretRef;
+import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
-import dev.obsbootstrap.core.config.Durations;
-import dev.obsbootstrap.core.error.ConfigException;
-
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.List;
 
 /** Alertmanager with the configured routes and receivers, and the stack's alerting rules */
 public final class AlertingPhase implements Phase {
@@ -80,7 +79,8 @@ public final class AlertingPhase implements Phase {
         if (keys.isEmpty()) {
             return List.of();
         }
-        return List.of(new StackSecret(topology.namespace(), ReceiverCredentialsSecret.NAME, "Alertmanager receiver credentials", true, keys));
+        return List.of(new StackSecret(
+                topology.namespace(), ReceiverCredentialsSecret.NAME, "Alertmanager receiver credentials", true, keys));
     }
 
     /**
@@ -92,23 +92,33 @@ public final class AlertingPhase implements Phase {
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
         List<Probe> probes = new ArrayList<>(List.of(
-                new HttpReadyProbe("alertmanager-ready", "Every Alertmanager replica has loaded its configuration and answers /-/ready.",
-                        deadline, "alertmanager", "/-/ready", "Alertmanager",
-                        "Alertmanager is starting or its config does not load: check the alertmanager pod's logs for config errors").everyReplica(),
+                new HttpReadyProbe(
+                                "alertmanager-ready",
+                                "Every Alertmanager replica has loaded its configuration and answers /-/ready.",
+                                deadline,
+                                "alertmanager",
+                                "/-/ready",
+                                "Alertmanager",
+                                "Alertmanager is starting or its config does not load: check the alertmanager pod's logs for config errors")
+                        .everyReplica(),
                 new ReceiversConfiguredProbe(deadline),
                 new WatchdogProbe(deadline, watchdogMaxAge(config)),
                 new AlertRoutingProbe(deadline, AlertingSettings.of(config)),
                 new RulesHealthyProbe(deadline)));
         if (config.phaseEnabled("metrics")) {
             probes.add(new GrafanaAlertmanagerDatasourceProbe(deadline));
-            probes.add(new ScrapePoolsProbe("prometheus-scrapes-alertmanager",
+            probes.add(new ScrapePoolsProbe(
+                    "prometheus-scrapes-alertmanager",
                     "Prometheus scrapes every Alertmanager replica (its ServiceMonitor), so failed notifications show in metrics.",
-                    deadline, AlertingPhase::ownPools, "the alertmanager values must enable serviceMonitor"));
+                    deadline,
+                    AlertingPhase::ownPools,
+                    "the alertmanager values must enable serviceMonitor"));
         }
         Map<String, String> delivery = ProbeSettings.stringMap(config, "deliveryWebhook");
         if (!delivery.isEmpty()) {
             if (!delivery.containsKey("listen") || !delivery.containsKey("url")) {
-                throw new ConfigException("profile '" + config.profile().name() + "': settings.probes.deliveryWebhook needs listen (HOST:PORT the probe"
+                throw new ConfigException("profile '" + config.profile().name()
+                        + "': settings.probes.deliveryWebhook needs listen (HOST:PORT the probe"
                         + " serves) and url (where Alertmanager reaches it), got " + delivery.keySet());
             }
             probes.add(new AlertDeliveryProbe(deadline, delivery.get("listen"), delivery.get("url")));
@@ -131,7 +141,9 @@ public final class AlertingPhase implements Phase {
 
     /** The alertmanager chart names its ServiceMonitor {@code <fullname>-alertmanager} (prometheus-community/helm-charts charts/alertmanager/templates/servicemonitor.yaml). */
     static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
-        return List.of(ScrapePoolsProbe.Pool.serviceMonitor("alertmanager", topology.namespace(),
+        return List.of(ScrapePoolsProbe.Pool.serviceMonitor(
+                "alertmanager",
+                topology.namespace(),
                 topology.component("alertmanager").fullname() + "-alertmanager"));
     }
 }

@@ -2,7 +2,6 @@ package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.secret.SecretRef;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +11,8 @@ import java.util.Optional;
  * The {@code alerting:} section of the config (read by {@link AlertingSection}): the receivers and the route tree.
  * {@code defaultReceiver} gets what no child route matches.
  */
-public record AlertingSettings(List<Receiver> receivers, String defaultReceiver, List<Route> routes, List<String> groupBy) {
+public record AlertingSettings(
+        List<Receiver> receivers, String defaultReceiver, List<Route> routes, List<String> groupBy) {
     /**
      * The receiver without integrations that the Alertmanager template always renders: alerts routed to it are
      * dropped. It is the default receiver when the config names none (and the only one when it defines none).
@@ -32,7 +32,9 @@ public record AlertingSettings(List<Receiver> receivers, String defaultReceiver,
     }
 
     public Optional<Receiver> receiver(String name) {
-        return receivers.stream().filter(receiver -> receiver.name().equals(name)).findFirst();
+        return receivers.stream()
+                .filter(receiver -> receiver.name().equals(name))
+                .findFirst();
     }
 
     /** A child route: label matchers in Alertmanager syntax (severity="critical") sending to a receiver. */
@@ -47,7 +49,8 @@ public record AlertingSettings(List<Receiver> receivers, String defaultReceiver,
      * A receiver. {@code settings} holds plain, non-secret fields (channel, to, from, smarthost);
      * {@code credentials} holds the secret ones (url, apiUrl, routingKey, authPassword), each a reference.
      */
-    public record Receiver(String name, ReceiverType type, Map<String, String> settings, Map<String, SecretRef> credentials) {
+    public record Receiver(
+            String name, ReceiverType type, Map<String, String> settings, Map<String, SecretRef> credentials) {
         public Receiver {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
@@ -56,5 +59,10 @@ public record AlertingSettings(List<Receiver> receivers, String defaultReceiver,
         }
     }
 
-    public enum ReceiverType { WEBHOOK, SLACK, PAGERDUTY, EMAIL }
+    public enum ReceiverType {
+        WEBHOOK,
+        SLACK,
+        PAGERDUTY,
+        EMAIL
+    }
 }

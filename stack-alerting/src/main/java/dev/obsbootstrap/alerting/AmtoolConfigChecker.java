@@ -2,7 +2,6 @@ package dev.obsbootstrap.alerting;
 
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-
 import java.util.List;
 
 /** {@code amtool check-config} on Alertmanager's config (the ConfigMap key the chart mounts as alertmanager.yml). */
@@ -29,7 +28,8 @@ public final class AmtoolConfigChecker implements ConfigChecker {
 
     @Override
     public List<Config> configs(List<ManifestObject> objects) {
-        return ConfigChecker.configMapData(objects, (key, text) -> key.equals("alertmanager.yml") || key.equals("alertmanager.yaml"));
+        return ConfigChecker.configMapData(
+                objects, (key, text) -> key.equals("alertmanager.yml") || key.equals("alertmanager.yaml"));
     }
 
     @Override

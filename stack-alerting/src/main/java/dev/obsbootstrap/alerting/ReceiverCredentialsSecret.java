@@ -12,8 +12,7 @@ public final class ReceiverCredentialsSecret {
     /** Name of the Secret in the stack namespace. */
     public static final String NAME = "obs-alertmanager-receivers";
 
-    private ReceiverCredentialsSecret() {
-    }
+    private ReceiverCredentialsSecret() {}
 
     /**
      * The Secret key holding one credential of one receiver.

@@ -6,16 +6,15 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Alertmanager runs the configured routing: the config it loaded ({@code /api/v2/status} config.original) has every
@@ -52,7 +51,10 @@ public final class ReceiversConfiguredProbe implements Probe {
         for (ProbeContext.Replica replica : replicas) {
             ProbeAttempt one = check(context, ProbeHttp.resolve(replica.url(), "/api/v2/status"));
             if (!one.passed()) {
-                return replicas.size() == 1 ? one : ProbeAttempt.fail("Alertmanager replica " + replica.name() + ": " + one.observed(), one.hint());
+                return replicas.size() == 1
+                        ? one
+                        : ProbeAttempt.fail(
+                                "Alertmanager replica " + replica.name() + ": " + one.observed(), one.hint());
             }
             loaded.add(replicas.size() == 1 ? one.observed() : replica.name() + ": " + one.observed());
         }
@@ -65,7 +67,9 @@ public final class ReceiversConfiguredProbe implements Probe {
             return ProbeAttempt.fail("Alertmanager did not answer: " + reply.describe(), AlertingHints.unreachable());
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("Alertmanager's status failed: " + reply.describe(), "Alertmanager answers but not its API v2: is it still starting?");
+            return ProbeAttempt.fail(
+                    "Alertmanager's status failed: " + reply.describe(),
+                    "Alertmanager answers but not its API v2: is it still starting?");
         }
         String original = Json.text(reply.json(), "config", "original");
         Map<String, Object> loaded;
@@ -73,7 +77,9 @@ public final class ReceiversConfiguredProbe implements Probe {
             Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(original);
             loaded = parsed instanceof Map<?, ?> map ? cast(map) : Map.of();
         } catch (YAMLException e) {
-            return ProbeAttempt.fail("Alertmanager's config.original is not YAML (" + e.getClass().getSimpleName() + ")",
+            return ProbeAttempt.fail(
+                    "Alertmanager's config.original is not YAML ("
+                            + e.getClass().getSimpleName() + ")",
                     "unexpected: Alertmanager reports a config it cannot have loaded");
         }
         List<String> present = new ArrayList<>();
@@ -85,8 +91,11 @@ public final class ReceiversConfiguredProbe implements Probe {
             }
         }
         List<String> expected = RouteMatchers.receiverNames(AlertingSettings.of(context.config()));
-        List<String> missing = expected.stream().filter(name -> !present.contains(name)).toList();
-        String topReceiver = loaded.get("route") instanceof Map<?, ?> route && route.get("receiver") != null ? String.valueOf(route.get("receiver")) : "";
+        List<String> missing =
+                expected.stream().filter(name -> !present.contains(name)).toList();
+        String topReceiver = loaded.get("route") instanceof Map<?, ?> route && route.get("receiver") != null
+                ? String.valueOf(route.get("receiver"))
+                : "";
         String defaultReceiver = AlertingSettings.of(context.config()).defaultReceiver();
         if (missing.isEmpty() && topReceiver.equals(defaultReceiver)) {
             return ProbeAttempt.pass("Alertmanager has receivers " + present + "; top route -> " + topReceiver);
@@ -96,9 +105,11 @@ public final class ReceiversConfiguredProbe implements Probe {
             problems.add("missing receivers " + missing + " (loaded: " + present + ")");
         }
         if (!topReceiver.equals(defaultReceiver)) {
-            problems.add("top route sends to '" + topReceiver + "', the config's default receiver is '" + defaultReceiver + "'");
+            problems.add("top route sends to '" + topReceiver + "', the config's default receiver is '"
+                    + defaultReceiver + "'");
         }
-        return ProbeAttempt.fail("Alertmanager's loaded config differs: " + String.join("; ", problems),
+        return ProbeAttempt.fail(
+                "Alertmanager's loaded config differs: " + String.join("; ", problems),
                 "the alertmanager release runs another config than obs-bootstrap rendered: check its values (config.receivers, config.route),"
                         + " that the pod restarted or reloaded after the upgrade (config-reloader), and that no AlertmanagerConfig replaces it");
     }

@@ -4,7 +4,6 @@ import dev.obsbootstrap.alerting.AlertingSettings.Route;
 import dev.obsbootstrap.core.config.Checks;
 import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,15 +21,16 @@ import java.util.regex.PatternSyntaxException;
  * it has {@code continue}, no match means the default receiver.
  */
 final class RouteMatchers {
-    private static final Pattern SYNTAX = Pattern.compile("^\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\"\\s]*))\\s*$");
+    private static final Pattern SYNTAX = Pattern.compile(
+            "^\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\"\\s]*))\\s*$");
     private static final Pattern REGEX_META = Pattern.compile("[\\\\.\\[\\]{}()*+?^$|]");
     private static final String PROBE_VALUE = "obs-bootstrap-probe";
 
     /** The config's check of a matcher: the same syntax, with the value quoted or bare. */
-    private static final Pattern CONFIG_SYNTAX = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
+    private static final Pattern CONFIG_SYNTAX =
+            Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
 
-    private RouteMatchers() {
-    }
+    private RouteMatchers() {}
 
     /** What is wrong with a matcher written in the config ({@code label="value"}, =, !=, =~ or !~; regexes must compile). */
     static Optional<String> problemWith(String value) {
@@ -41,7 +41,9 @@ final class RouteMatchers {
         }
         String operand = match.group(3);
         if (operand.length() >= 2 && operand.startsWith("\"") && operand.endsWith("\"")) {
-            operand = operand.substring(1, operand.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+            operand = operand.substring(1, operand.length() - 1)
+                    .replace("\\\"", "\"")
+                    .replace("\\\\", "\\");
         } else if (operand.startsWith("\"") || operand.endsWith("\"")) {
             return Optional.of("'" + NodeReader.echo(value) + "' has an unbalanced quote; quote the whole value or "
                     + "none of it, like severity=\"critical\"");
@@ -72,14 +74,16 @@ final class RouteMatchers {
     static LabelMatcher parse(String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
-            throw new ConfigException("alerting route matcher '" + text + "' is not a label matcher: write it like severity=\"critical\"");
+            throw new ConfigException("alerting route matcher '" + text
+                    + "' is not a label matcher: write it like severity=\"critical\"");
         }
         String value = m.group(3) != null ? m.group(3).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(4);
         if (m.group(2).endsWith("~")) {
             try {
                 Pattern.compile(value);
             } catch (PatternSyntaxException e) {
-                throw new ConfigException("alerting route matcher '" + text + "' has an invalid regular expression: " + e.getDescription());
+                throw new ConfigException("alerting route matcher '" + text + "' has an invalid regular expression: "
+                        + e.getDescription());
             }
         }
         return new LabelMatcher(m.group(1), m.group(2), value);

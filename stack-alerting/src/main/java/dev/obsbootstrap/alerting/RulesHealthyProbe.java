@@ -7,8 +7,6 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import tools.jackson.databind.JsonNode;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Prometheus has loaded the stack's rule groups and every rule of them evaluates without error
@@ -43,7 +42,8 @@ public final class RulesHealthyProbe implements Probe {
     }
 
     static Predicate<String> stackRuleFiles(StackTopology topology) {
-        String prefix = topology.namespace() + "-" + topology.component("kube-prometheus-stack").fullname() + "-";
+        String prefix = topology.namespace() + "-"
+                + topology.component("kube-prometheus-stack").fullname() + "-";
         return file -> Path.of(file).getFileName().toString().startsWith(prefix);
     }
 
@@ -66,28 +66,37 @@ public final class RulesHealthyProbe implements Probe {
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
         HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/rules"));
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Prometheus did not answer: " + reply.describe(), "Prometheus is not reachable: is the Prometheus pod running?");
+            return ProbeAttempt.fail(
+                    "Prometheus did not answer: " + reply.describe(),
+                    "Prometheus is not reachable: is the Prometheus pod running?");
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("Prometheus' rules API failed: " + reply.describe(), "Prometheus answers but not its rules API: is it still starting?");
+            return ProbeAttempt.fail(
+                    "Prometheus' rules API failed: " + reply.describe(),
+                    "Prometheus answers but not its rules API: is it still starting?");
         }
         List<JsonNode> all = Json.elements(reply.json(), "data", "groups");
         Predicate<String> stack = ours.apply(context.topology());
-        List<JsonNode> groups = all.stream().filter(g -> stack.test(Json.text(g, "file"))).toList();
+        List<JsonNode> groups =
+                all.stream().filter(g -> stack.test(Json.text(g, "file"))).toList();
         List<String> foreignFailing = new ArrayList<>();
         for (JsonNode group : all) {
             if (!stack.test(Json.text(group, "file"))) {
                 for (JsonNode rule : group.path("rules")) {
                     if ("err".equals(Json.text(rule, "health"))) {
-                        foreignFailing.add(Json.text(group, "name") + "/" + Json.text(rule, "name") + " (" + Json.text(group, "file") + ")");
+                        foreignFailing.add(Json.text(group, "name") + "/" + Json.text(rule, "name") + " ("
+                                + Json.text(group, "file") + ")");
                     }
                 }
             }
         }
-        String foreign = foreignFailing.isEmpty() ? "" : "; not the stack's, ignored: " + foreignFailing.size() + " failing rule(s) of other"
-                + " PrometheusRules, e.g. " + foreignFailing.get(0);
+        String foreign = foreignFailing.isEmpty()
+                ? ""
+                : "; not the stack's, ignored: " + foreignFailing.size() + " failing rule(s) of other"
+                        + " PrometheusRules, e.g. " + foreignFailing.get(0);
         if (groups.isEmpty()) {
-            return ProbeAttempt.fail("Prometheus has none of the stack's rule groups loaded (" + all.size() + " group(s) of others; "
+            return ProbeAttempt.fail(
+                    "Prometheus has none of the stack's rule groups loaded (" + all.size() + " group(s) of others; "
                             + reply.describe() + ")" + foreign,
                     "Prometheus selects no PrometheusRule: keep kube-prometheus-stack's defaultRules.create on and set"
                             + " prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues to false so rules of other releases are picked up");
@@ -108,14 +117,18 @@ public final class RulesHealthyProbe implements Probe {
             }
         }
         if (failing.isEmpty() && pending.isEmpty()) {
-            return ProbeAttempt.pass(groups.size() + " rule group(s) of the stack, " + rules + " rule(s), all healthy" + foreign);
+            return ProbeAttempt.pass(
+                    groups.size() + " rule group(s) of the stack, " + rules + " rule(s), all healthy" + foreign);
         }
         if (!failing.isEmpty()) {
-            return ProbeAttempt.fail(failing.size() + " of " + rules + " rule(s) fail to evaluate: " + String.join("; ", failing.subList(0, Math.min(5, failing.size())))
+            return ProbeAttempt.fail(
+                    failing.size() + " of " + rules + " rule(s) fail to evaluate: "
+                            + String.join("; ", failing.subList(0, Math.min(5, failing.size())))
                             + (failing.size() > 5 ? "; ..." : "") + foreign,
                     "fix the rule expression in its PrometheusRule (group/rule named above); evaluation errors also mean its alert can never fire");
         }
-        return ProbeAttempt.fail(pending.size() + " of " + rules + " rule(s) not evaluated yet (e.g. " + pending.get(0) + ")" + foreign,
+        return ProbeAttempt.fail(
+                pending.size() + " of " + rules + " rule(s) not evaluated yet (e.g. " + pending.get(0) + ")" + foreign,
                 "the rules were loaded moments ago: Prometheus evaluates each group every evaluation interval");
     }
 }

@@ -8,13 +8,12 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.probe.TerminalProbeFailure;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A <em>fresh</em> always-firing Watchdog is in every Alertmanager replica
@@ -64,35 +63,57 @@ public final class WatchdogProbe implements Probe {
         List<String> fresh = new ArrayList<>();
         for (ProbeContext.Replica replica : replicas) {
             String where = replicas.size() == 1 ? "Alertmanager" : "Alertmanager replica " + replica.name();
-            HttpReply reply = ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/v2/alerts",
-                    "filter", "alertname=\"" + ALERT + "\"", "active", "true"));
+            HttpReply reply = ProbeHttp.get(
+                    context,
+                    ProbeHttp.resolve(
+                            replica.url(),
+                            "/api/v2/alerts",
+                            "filter",
+                            "alertname=\"" + ALERT + "\"",
+                            "active",
+                            "true"));
             if (!reply.answered()) {
-                return ProbeAttempt.fail(where + " did not answer: " + reply.describe(), AlertingHints.unreachable(), evidence);
+                return ProbeAttempt.fail(
+                        where + " did not answer: " + reply.describe(), AlertingHints.unreachable(), evidence);
             }
             if (!reply.is(200)) {
-                return ProbeAttempt.fail(where + "'s alert list failed: " + reply.describe(), "Alertmanager answers but not its API v2: is it still starting?", evidence);
+                return ProbeAttempt.fail(
+                        where + "'s alert list failed: " + reply.describe(),
+                        "Alertmanager answers but not its API v2: is it still starting?",
+                        evidence);
             }
             JsonNode alerts = reply.json();
             if (!alerts.isArray() || alerts.isEmpty()) {
                 Diagnosis diagnosis = prometheusSide(context);
-                return ProbeAttempt.fail(ALERT + " is not in " + where + ": " + reply.describe() + diagnosis.observed(), diagnosis.hint(), evidence);
+                return ProbeAttempt.fail(
+                        ALERT + " is not in " + where + ": " + reply.describe() + diagnosis.observed(),
+                        diagnosis.hint(),
+                        evidence);
             }
             JsonNode newest = newest(alerts);
             Instant updatedAt = Instant.parse(Json.text(newest, "updatedAt"));
             Instant amNow = reply.serverTime().orElse(Instant.now());
             Duration age = Duration.between(updatedAt, amNow);
-            evidence = evidence.and("found." + replica.name(), ALERT + " updatedAt " + updatedAt + ", " + age.toSeconds() + "s before " + amNow
-                    + " (Alertmanager's clock)");
+            evidence = evidence.and(
+                    "found." + replica.name(),
+                    ALERT + " updatedAt " + updatedAt + ", " + age.toSeconds() + "s before " + amNow
+                            + " (Alertmanager's clock)");
             if (age.compareTo(maxAge) > 0) {
-                return ProbeAttempt.fail(ALERT + " in " + where + " is stale: last received " + updatedAt + ", " + age.toSeconds()
-                                + "s before Alertmanager's now (" + amNow + "), more than " + maxAge.toSeconds() + "s; it stays active until its endsAt "
+                return ProbeAttempt.fail(
+                        ALERT + " in " + where + " is stale: last received " + updatedAt + ", " + age.toSeconds()
+                                + "s before Alertmanager's now (" + amNow + "), more than " + maxAge.toSeconds()
+                                + "s; it stays active until its endsAt "
                                 + Json.text(newest, "endsAt"),
                         "Prometheus stopped delivering alerts to this Alertmanager: Alertmanager keeps the last Watchdog active for about 4"
                                 + " resend intervals; check Prometheus' /api/v1/alertmanagers, its notification errors"
-                                + " (prometheus_notifications_errors_total) and NetworkPolicies between Prometheus and Alertmanager", evidence);
+                                + " (prometheus_notifications_errors_total) and NetworkPolicies between Prometheus and Alertmanager",
+                        evidence);
             }
-            List<String> receivers = Json.elements(newest, "receivers").stream().map(r -> Json.text(r, "name")).toList();
-            fresh.add((replicas.size() == 1 ? "" : replica.name() + ": ") + "received " + age.toSeconds() + "s ago, routed to " + receivers);
+            List<String> receivers = Json.elements(newest, "receivers").stream()
+                    .map(r -> Json.text(r, "name"))
+                    .toList();
+            fresh.add((replicas.size() == 1 ? "" : replica.name() + ": ") + "received " + age.toSeconds()
+                    + "s ago, routed to " + receivers);
         }
         return ProbeAttempt.pass(ALERT + " fresh in Alertmanager: " + String.join("; ", fresh), evidence);
     }
@@ -107,8 +128,7 @@ public final class WatchdogProbe implements Probe {
         return newest;
     }
 
-    private record Diagnosis(String observed, String hint) {
-    }
+    private record Diagnosis(String observed, String hint) {}
 
     /** Asks Prometheus whether it fires Watchdog and which Alertmanagers it sends to. */
     private static Diagnosis prometheusSide(ProbeContext context) throws InterruptedException {
@@ -118,29 +138,41 @@ public final class WatchdogProbe implements Probe {
             alerts = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/alerts"));
             alertmanagers = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/alertmanagers"));
         } catch (TerminalProbeFailure e) {
-            return new Diagnosis("", "Prometheus must fire Watchdog (kube-prometheus-stack defaultRules) and send it to this Alertmanager;"
-                    + " pass --endpoint prometheus=URL to let the probe tell which part is missing");
+            return new Diagnosis(
+                    "",
+                    "Prometheus must fire Watchdog (kube-prometheus-stack defaultRules) and send it to this Alertmanager;"
+                            + " pass --endpoint prometheus=URL to let the probe tell which part is missing");
         }
         if (!alerts.answered() || !alerts.is(200) || !alertmanagers.answered() || !alertmanagers.is(200)) {
-            return new Diagnosis("; Prometheus: " + (alerts.answered() && alerts.is(200) ? alertmanagers.describe() : alerts.describe()),
+            return new Diagnosis(
+                    "; Prometheus: "
+                            + (alerts.answered() && alerts.is(200) ? alertmanagers.describe() : alerts.describe()),
                     "Prometheus, which fires Watchdog, does not answer its API: check the Prometheus pod");
         }
         boolean firing = Json.elements(alerts.json(), "data", "alerts").stream()
-                .anyMatch(a -> ALERT.equals(Json.text(a, "labels", "alertname")) && "firing".equals(Json.text(a, "state")));
+                .anyMatch(a ->
+                        ALERT.equals(Json.text(a, "labels", "alertname")) && "firing".equals(Json.text(a, "state")));
         List<String> targets = Json.elements(alertmanagers.json(), "data", "activeAlertmanagers").stream()
-                .map(a -> Json.text(a, "url")).toList();
+                .map(a -> Json.text(a, "url"))
+                .toList();
         String hint;
         if (!firing) {
-            hint = "Prometheus does not fire Watchdog: kube-prometheus-stack's defaultRules (rule group general.rules) must be enabled"
-                    + " and selected (prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues: false)";
+            hint =
+                    "Prometheus does not fire Watchdog: kube-prometheus-stack's defaultRules (rule group general.rules) must be enabled"
+                            + " and selected (prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues: false)";
         } else if (targets.isEmpty()) {
-            hint = "Prometheus fires Watchdog but knows no Alertmanager: phase metrics must point Prometheus at the topology's Alertmanager"
-                    + " (" + context.topology().endpoint("alertmanager").hostPort() + ", e.g. prometheus.prometheusSpec.additionalAlertManagerConfigs)";
+            hint =
+                    "Prometheus fires Watchdog but knows no Alertmanager: phase metrics must point Prometheus at the topology's Alertmanager"
+                            + " (" + context.topology().endpoint("alertmanager").hostPort()
+                            + ", e.g. prometheus.prometheusSpec.additionalAlertManagerConfigs)";
         } else {
-            hint = "Prometheus fires Watchdog and sends to " + targets + ": if that is not this Alertmanager fix phase metrics' Alertmanager"
+            hint = "Prometheus fires Watchdog and sends to " + targets
+                    + ": if that is not this Alertmanager fix phase metrics' Alertmanager"
                     + " address; otherwise the first send waits for --rules.alert.resend-delay (1m by default)";
         }
-        return new Diagnosis("; Prometheus: Watchdog " + (firing ? "firing" : "not firing") + ", sends alerts to "
-                + (targets.isEmpty() ? "no Alertmanager" : targets), hint);
+        return new Diagnosis(
+                "; Prometheus: Watchdog " + (firing ? "firing" : "not firing") + ", sends alerts to "
+                        + (targets.isEmpty() ? "no Alertmanager" : targets),
+                hint);
     }
 }

@@ -1,9 +1,11 @@
 package dev.obsbootstrap.alerting;
 
-import dev.obsbootstrap.core.config.BootstrapConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.alerting.AlertingSettings.Receiver;
 import dev.obsbootstrap.alerting.AlertingSettings.ReceiverType;
 import dev.obsbootstrap.alerting.AlertingSettings.Route;
+import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -11,10 +13,17 @@ import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.FakeServer;
 import dev.obsbootstrap.core.testing.LocalAlertmanager;
-import dev.obsbootstrap.core.testing.LocalPrometheus;
 import dev.obsbootstrap.core.testing.LocalProcess;
+import dev.obsbootstrap.core.testing.LocalPrometheus;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.TestConfigs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -31,16 +40,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The alerting phase probes against real processes: Alertmanager 0.25 with webhook receivers pointing at a local
  * fake (so routing and notification are real), a Prometheus 2.42 that fires Watchdog into it, a second Prometheus
@@ -54,6 +53,7 @@ class AlertingProbesTest {
 
     /** How the operator names the stack's PrometheusRule files (namespace monitoring, kube-prometheus-stack fullname obs). */
     static final String STACK_RULES_FILE = "monitoring-obs-general.rules-0a1b2c.yaml";
+
     static final String FOREIGN_RULES_FILE = "other-team-broken-9f8e7d.yaml";
     static final int DELIVERY_PORT = LocalProcess.freePort();
 
@@ -67,6 +67,7 @@ class AlertingProbesTest {
 
     @TempDir
     static Path dir;
+
     static FakeServer webhook;
     static final List<String> notifications = Collections.synchronizedList(new ArrayList<>());
     static LocalAlertmanager alertmanager;
@@ -82,7 +83,8 @@ class AlertingProbesTest {
             return FakeServer.json(200, "{}");
         });
         alertmanager = LocalAlertmanager.start(dir.resolve("alertmanager"), alertmanagerConfig(webhook.url()));
-        lonelyAlertmanager = LocalAlertmanager.start(dir.resolve("alertmanager-lonely"), alertmanagerConfig(webhook.url()));
+        lonelyAlertmanager =
+                LocalAlertmanager.start(dir.resolve("alertmanager-lonely"), alertmanagerConfig(webhook.url()));
         brokenPrometheus = LocalPrometheus.builder(dir.resolve("prometheus-broken"))
                 .rules(STACK_RULES_FILE, LocalPrometheus.WATCHDOG_RULES)
                 .rules(FOREIGN_RULES_FILE, BROKEN_RULES)
@@ -124,7 +126,8 @@ class AlertingProbesTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[]{brokenPrometheus, prometheus, lonelyAlertmanager, alertmanager, webhook}) {
+        for (AutoCloseable closeable :
+                new AutoCloseable[] {brokenPrometheus, prometheus, lonelyAlertmanager, alertmanager, webhook}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -137,38 +140,70 @@ class AlertingProbesTest {
 
     /** Webhook receivers by name, a default receiver, and child routes. */
     static AlertingSettings webhooks(List<String> receivers, String defaultReceiver, List<Route> routes) {
-        return new AlertingSettings(receivers.stream().map(r -> new Receiver(r, ReceiverType.WEBHOOK, Map.of(), Map.of())).toList(),
-                defaultReceiver, routes, List.of("alertname"));
+        return new AlertingSettings(
+                receivers.stream()
+                        .map(r -> new Receiver(r, ReceiverType.WEBHOOK, Map.of(), Map.of()))
+                        .toList(),
+                defaultReceiver,
+                routes,
+                List.of("alertname"));
     }
 
     /** The config obs-bootstrap would have rendered into the Alertmanager above. */
-    private static BootstrapConfig config(Duration deadline, List<String> receivers, String defaultReceiver, List<Route> routes) {
-        return TestConfigs.builder().probeDeadline(deadline).section(new AlertingSection(), webhooks(receivers, defaultReceiver, routes)).build();
+    private static BootstrapConfig config(
+            Duration deadline, List<String> receivers, String defaultReceiver, List<Route> routes) {
+        return TestConfigs.builder()
+                .probeDeadline(deadline)
+                .section(new AlertingSection(), webhooks(receivers, defaultReceiver, routes))
+                .build();
     }
 
     private static BootstrapConfig matching(Duration deadline) {
-        return config(deadline, List.of("default", "team-critical", "null"), "default", List.of(
-                new Route(List.of("alertname=\"Watchdog\""), "null", false),
-                new Route(List.of("severity=\"critical\""), "team-critical", false)));
+        return config(
+                deadline,
+                List.of("default", "team-critical", "null"),
+                "default",
+                List.of(
+                        new Route(List.of("alertname=\"Watchdog\""), "null", false),
+                        new Route(List.of("severity=\"critical\""), "team-critical", false)));
     }
 
     /** The same config, with the opt-in delivery probe listening where this Alertmanager delivers (or elsewhere). */
     private static BootstrapConfig withDelivery(Duration deadline, int listenPort) {
-        return TestConfigs.builder().probeDeadline(deadline)
-                .section(new AlertingSection(), webhooks(List.of("default", "team-critical", "null"), "default", List.of(
-                        new Route(List.of("alertname=\"Watchdog\""), "null", false),
-                        new Route(List.of("severity=\"critical\""), "team-critical", false))))
-                .settings(Map.of("probes", Map.of("deliveryWebhook", Map.of("listen", "127.0.0.1:" + listenPort,
-                        "url", "http://127.0.0.1:" + listenPort + "/"))))
+        return TestConfigs.builder()
+                .probeDeadline(deadline)
+                .section(
+                        new AlertingSection(),
+                        webhooks(
+                                List.of("default", "team-critical", "null"),
+                                "default",
+                                List.of(
+                                        new Route(List.of("alertname=\"Watchdog\""), "null", false),
+                                        new Route(List.of("severity=\"critical\""), "team-critical", false))))
+                .settings(Map.of(
+                        "probes",
+                        Map.of(
+                                "deliveryWebhook",
+                                Map.of(
+                                        "listen",
+                                        "127.0.0.1:" + listenPort,
+                                        "url",
+                                        "http://127.0.0.1:" + listenPort + "/"))))
                 .build();
     }
 
     private static Probe probe(BootstrapConfig config, String name) {
-        return new AlertingPhase().probes(config).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return new AlertingPhase()
+                .probes(config).stream()
+                        .filter(p -> p.name().equals(name))
+                        .findFirst()
+                        .orElseThrow();
     }
 
-    private static ProbeResult run(BootstrapConfig config, String name, HttpUrl alertmanagerUrl, HttpUrl prometheusUrl) throws InterruptedException {
-        EndpointProbeContext context = ProbeTesting.context(config, Map.of("alertmanager", alertmanagerUrl, "prometheus", prometheusUrl));
+    private static ProbeResult run(BootstrapConfig config, String name, HttpUrl alertmanagerUrl, HttpUrl prometheusUrl)
+            throws InterruptedException {
+        EndpointProbeContext context =
+                ProbeTesting.context(config, Map.of("alertmanager", alertmanagerUrl, "prometheus", prometheusUrl));
         return ProbeTesting.run(probe(config, name), context);
     }
 
@@ -182,18 +217,31 @@ class AlertingProbesTest {
         ProbeResult result = run(matching(PASS), "watchdog-in-alertmanager", alertmanager.url(), prometheus.url());
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).startsWith("Watchdog fresh in Alertmanager: received ").endsWith("routed to [null]");
-        assertThat(result.evidence().facts().get("found.explicit URL")).contains("updatedAt").contains("(Alertmanager's clock)");
-        System.out.printf("Watchdog reached Alertmanager %d ms after Prometheus was started (probe: %d tries, %d ms)%n",
-                Duration.between(prometheusStarted, Instant.now()).toMillis(), result.attempts(), result.duration().toMillis());
+        assertThat(result.lastObserved())
+                .startsWith("Watchdog fresh in Alertmanager: received ")
+                .endsWith("routed to [null]");
+        assertThat(result.evidence().facts().get("found.explicit URL"))
+                .contains("updatedAt")
+                .contains("(Alertmanager's clock)");
+        System.out.printf(
+                "Watchdog reached Alertmanager %d ms after Prometheus was started (probe: %d tries, %d ms)%n",
+                Duration.between(prometheusStarted, Instant.now()).toMillis(),
+                result.attempts(),
+                result.duration().toMillis());
     }
 
     @Test
     void watchdogFailsWhenPrometheusKnowsNoAlertmanager() throws Exception {
-        ProbeResult result = run(matching(Duration.ofSeconds(2)), "watchdog-in-alertmanager", lonelyAlertmanager.url(), brokenPrometheus.url());
+        ProbeResult result = run(
+                matching(Duration.ofSeconds(2)),
+                "watchdog-in-alertmanager",
+                lonelyAlertmanager.url(),
+                brokenPrometheus.url());
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).startsWith("Watchdog is not in Alertmanager: GET ").contains("-> 200 '[]'")
+        assertThat(result.lastObserved())
+                .startsWith("Watchdog is not in Alertmanager: GET ")
+                .contains("-> 200 '[]'")
                 .contains("Prometheus: Watchdog firing, sends alerts to no Alertmanager");
         assertThat(result.hint()).contains("knows no Alertmanager").contains("obs-alertmanager.monitoring.svc:9093");
     }
@@ -203,11 +251,15 @@ class AlertingProbesTest {
         // what a Prometheus without the default rules answers
         try (FakeServer noRules = new FakeServer("prometheus", request -> switch (FakeServer.path(request)) {
             case "/api/v1/alerts" -> FakeServer.json(200, "{\"status\":\"success\",\"data\":{\"alerts\":[]}}");
-            case "/api/v1/alertmanagers" -> FakeServer.json(200, "{\"status\":\"success\",\"data\":{\"activeAlertmanagers\":"
-                    + "[{\"url\":\"http://10.0.0.9:9093/api/v2/alerts\"}],\"droppedAlertmanagers\":[]}}");
+            case "/api/v1/alertmanagers" ->
+                FakeServer.json(
+                        200,
+                        "{\"status\":\"success\",\"data\":{\"activeAlertmanagers\":"
+                                + "[{\"url\":\"http://10.0.0.9:9093/api/v2/alerts\"}],\"droppedAlertmanagers\":[]}}");
             default -> FakeServer.text(404, "404 page not found");
         })) {
-            ProbeResult result = run(matching(FAIL), "watchdog-in-alertmanager", lonelyAlertmanager.url(), noRules.url());
+            ProbeResult result =
+                    run(matching(FAIL), "watchdog-in-alertmanager", lonelyAlertmanager.url(), noRules.url());
 
             assertThat(result.passed()).isFalse();
             assertThat(result.lastObserved()).contains("Watchdog not firing");
@@ -217,7 +269,8 @@ class AlertingProbesTest {
 
     @Test
     void watchdogFailsNamingAlertmanagerWhenItIsStopped() throws Exception {
-        LocalAlertmanager stopped = LocalAlertmanager.start(dir.resolve("alertmanager-stopped"), alertmanagerConfig(webhook.url()));
+        LocalAlertmanager stopped =
+                LocalAlertmanager.start(dir.resolve("alertmanager-stopped"), alertmanagerConfig(webhook.url()));
         HttpUrl url = stopped.url();
         stopped.close();
 
@@ -225,8 +278,10 @@ class AlertingProbesTest {
 
         assertThat(stopped.isAlive()).isFalse();
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).startsWith("Alertmanager did not answer: GET " + url + "api/v2/alerts?filter=alertname")
-                .contains("-> no answer (").contains("onnect");
+        assertThat(result.lastObserved())
+                .startsWith("Alertmanager did not answer: GET " + url + "api/v2/alerts?filter=alertname")
+                .contains("-> no answer (")
+                .contains("onnect");
         assertThat(result.hint()).contains("Alertmanager is not reachable at endpoint 'alertmanager'");
     }
 
@@ -253,7 +308,9 @@ class AlertingProbesTest {
         ProbeResult result = run(matching(PASS), "alertmanager-receivers", alertmanager.url(), prometheus.url());
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).isEqualTo("Alertmanager has receivers [default, team-critical, obs-bootstrap-delivery, null]; top route -> default");
+        assertThat(result.lastObserved())
+                .isEqualTo(
+                        "Alertmanager has receivers [default, team-critical, obs-bootstrap-delivery, null]; top route -> default");
     }
 
     @Test
@@ -263,25 +320,32 @@ class AlertingProbesTest {
         ProbeResult result = run(config, "alertmanager-receivers", alertmanager.url(), prometheus.url());
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("missing receivers [pagerduty-oncall]")
+        assertThat(result.lastObserved())
+                .contains("missing receivers [pagerduty-oncall]")
                 .contains("top route sends to 'default', the config's default receiver is 'pagerduty-oncall'")
-                .doesNotContain("webhook_configs").doesNotContain(webhook.url().toString());
+                .doesNotContain("webhook_configs")
+                .doesNotContain(webhook.url().toString());
     }
 
     @Test
     void aWatchdogThatStoppedArrivingFailsWhileAlertmanagerStillShowsItActive() throws Exception {
-        // finding 12: what Alertmanager answers 3 minutes after Prometheus' last send: active (endsAt = last send + 4m),
+        // finding 12: what Alertmanager answers 3 minutes after Prometheus' last send: active (endsAt = last send +
+        // 4m),
         // updatedAt 3 minutes behind its own clock (the Date of the answer)
         Instant lastSend = Instant.now().minus(Duration.ofMinutes(3));
-        String alert = "[{\"labels\":{\"alertname\":\"Watchdog\",\"severity\":\"none\"},\"annotations\":{},\"startsAt\":\""
-                + lastSend.minus(Duration.ofHours(1)) + "\",\"updatedAt\":\"" + lastSend + "\",\"endsAt\":\"" + lastSend.plus(Duration.ofMinutes(4))
-                + "\",\"fingerprint\":\"6934731368443c07\",\"receivers\":[{\"name\":\"null\"}],\"status\":{\"state\":\"active\",\"silencedBy\":[],"
-                + "\"inhibitedBy\":[],\"mutedBy\":[]}}]";
+        String alert =
+                "[{\"labels\":{\"alertname\":\"Watchdog\",\"severity\":\"none\"},\"annotations\":{},\"startsAt\":\""
+                        + lastSend.minus(Duration.ofHours(1)) + "\",\"updatedAt\":\"" + lastSend + "\",\"endsAt\":\""
+                        + lastSend.plus(Duration.ofMinutes(4))
+                        + "\",\"fingerprint\":\"6934731368443c07\",\"receivers\":[{\"name\":\"null\"}],\"status\":{\"state\":\"active\",\"silencedBy\":[],"
+                        + "\"inhibitedBy\":[],\"mutedBy\":[]}}]";
         try (FakeServer stale = new FakeServer("alertmanager", request -> FakeServer.json(200, alert))) {
             ProbeResult result = run(matching(FAIL), "watchdog-in-alertmanager", stale.url(), prometheus.url());
 
             assertThat(result.passed()).isFalse();
-            assertThat(result.lastObserved()).contains("Watchdog in Alertmanager is stale").contains("more than 120s");
+            assertThat(result.lastObserved())
+                    .contains("Watchdog in Alertmanager is stale")
+                    .contains("more than 120s");
             assertThat(result.hint()).contains("stopped delivering alerts");
         }
     }
@@ -293,7 +357,8 @@ class AlertingProbesTest {
         tools.jackson.databind.JsonNode silence = AlertRoutingProbe.silence("obs-run1", alertmanagerNow);
 
         assertThat(Instant.parse(silence.path("startsAt").asString())).isBefore(alertmanagerNow);
-        assertThat(Instant.parse(silence.path("endsAt").asString())).isAfter(alertmanagerNow.plus(Duration.ofMinutes(10)));
+        assertThat(Instant.parse(silence.path("endsAt").asString()))
+                .isAfter(alertmanagerNow.plus(Duration.ofMinutes(10)));
         assertThat(silence.path("matchers").get(0).path("name").asString()).isEqualTo("obs_bootstrap_run");
     }
 
@@ -310,15 +375,22 @@ class AlertingProbesTest {
                 out.post(RequestBody.create(FakeServer.body(request), MediaType.get("application/json")));
             }
             try (Response response = client.newCall(out.build()).execute()) {
-                return new mockwebserver3.MockResponse.Builder().code(response.code()).setHeader("Content-Type", "application/json")
-                        .setHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                                Instant.now().plus(Duration.ofMinutes(2)).atOffset(java.time.ZoneOffset.UTC)))
-                        .body(response.body().string()).build();
+                return new mockwebserver3.MockResponse.Builder()
+                        .code(response.code())
+                        .setHeader("Content-Type", "application/json")
+                        .setHeader(
+                                "Date",
+                                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now()
+                                        .plus(Duration.ofMinutes(2))
+                                        .atOffset(java.time.ZoneOffset.UTC)))
+                        .body(response.body().string())
+                        .build();
             } catch (java.io.IOException e) {
                 return FakeServer.text(502, e.toString());
             }
         })) {
-            ProbeResult result = run(matching(Duration.ofSeconds(2)), "synthetic-alert-routing", skewed.url(), prometheus.url());
+            ProbeResult result =
+                    run(matching(Duration.ofSeconds(2)), "synthetic-alert-routing", skewed.url(), prometheus.url());
 
             assertThat(result.passed()).isFalse();
             assertThat(result.lastObserved()).contains("is pending").contains("no synthetic alert was sent");
@@ -329,7 +401,8 @@ class AlertingProbesTest {
     @Test
     void syntheticAlertsAreRoutedAsConfiguredAndNotifyNobody() throws Exception {
         BootstrapConfig config = matching(PASS);
-        EndpointProbeContext context = ProbeTesting.context(config, Map.of("alertmanager", alertmanager.url(), "prometheus", prometheus.url()));
+        EndpointProbeContext context = ProbeTesting.context(
+                config, Map.of("alertmanager", alertmanager.url(), "prometheus", prometheus.url()));
 
         ProbeResult result = ProbeTesting.run(probe(config, "synthetic-alert-routing"), context);
 
@@ -338,20 +411,28 @@ class AlertingProbesTest {
                 .contains("default -> [default]")
                 .contains("route-1 {severity=critical} -> [team-critical]")
                 .contains("not exercised (matchers too complex to satisfy): route 0 [alertname=\"Watchdog\"] -> null");
-        assertThat(result.evidence().facts()).containsKeys("silence.id", "silence.startsAt", "silence.state", "sent.alerts");
+        assertThat(result.evidence().facts())
+                .containsKeys("silence.id", "silence.startsAt", "silence.state", "sent.alerts");
         assertThat(result.evidence().facts().get("silence.state")).startsWith("active on 1 replica(s)");
 
         // a control alert that is not silenced reaches the team-critical webhook; by then the (earlier, silenced)
         // synthetic alerts would have been notified too, had the silence not held
-        postAlert(alertmanager.url(), "{\"alertname\":\"ControlAlert\",\"severity\":\"critical\",\"run\":\"" + context.runId() + "\"}");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> notifications.stream()
-                .anyMatch(n -> n.startsWith("/critical ") && n.contains("ControlAlert")));
+        postAlert(
+                alertmanager.url(),
+                "{\"alertname\":\"ControlAlert\",\"severity\":\"critical\",\"run\":\"" + context.runId() + "\"}");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        notifications.stream().anyMatch(n -> n.startsWith("/critical ") && n.contains("ControlAlert")));
         assertThat(notifications).noneMatch(n -> n.contains("\"obs_bootstrap_run\":\"" + context.runId() + "\""));
     }
 
     @Test
     void syntheticAlertsFailWhenAlertmanagerRoutesDifferently() throws Exception {
-        BootstrapConfig config = config(FAIL, List.of("default", "team-critical"), "default",
+        BootstrapConfig config = config(
+                FAIL,
+                List.of("default", "team-critical"),
+                "default",
                 List.of(new Route(List.of("team=\"db\""), "team-critical", false)));
 
         ProbeResult result = run(config, "synthetic-alert-routing", alertmanager.url(), prometheus.url());
@@ -382,28 +463,39 @@ class AlertingProbesTest {
     @Test
     void anotherTeamsBrokenRuleDoesNotFailTheStacksRules() throws Exception {
         // finding 14: Prometheus loads every namespace's PrometheusRules; only the stack's files decide
-        ProbeResult result = run(matching(Duration.ofSeconds(5)), "prometheus-rules-healthy", alertmanager.url(), brokenPrometheus.url());
+        ProbeResult result = run(
+                matching(Duration.ofSeconds(5)),
+                "prometheus-rules-healthy",
+                alertmanager.url(),
+                brokenPrometheus.url());
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).contains("not the stack's, ignored: 1 failing rule(s)").contains(FOREIGN_RULES_FILE);
+        assertThat(result.lastObserved())
+                .contains("not the stack's, ignored: 1 failing rule(s)")
+                .contains(FOREIGN_RULES_FILE);
     }
 
     @Test
     void rulesFailWithTheEvaluationErrorWhenTheBrokenRuleIsTheStacks() throws Exception {
         RulesHealthyProbe everyFileIsOurs = new RulesHealthyProbe(Duration.ofSeconds(3), topology -> file -> true);
 
-        ProbeResult result = ProbeTesting.run(everyFileIsOurs, ProbeTesting.context(matching(FAIL),
-                Map.of("alertmanager", alertmanager.url(), "prometheus", brokenPrometheus.url())));
+        ProbeResult result = ProbeTesting.run(
+                everyFileIsOurs,
+                ProbeTesting.context(
+                        matching(FAIL),
+                        Map.of("alertmanager", alertmanager.url(), "prometheus", brokenPrometheus.url())));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).startsWith("1 of 3 rule(s) fail to evaluate: obs-bootstrap-broken/DuplicateSeries: found duplicate series");
+        assertThat(result.lastObserved())
+                .startsWith(
+                        "1 of 3 rule(s) fail to evaluate: obs-bootstrap-broken/DuplicateSeries: found duplicate series");
         assertThat(result.hint()).contains("PrometheusRule");
     }
 
     @Test
     void rulesFailWhenNoGroupIsLoaded() throws Exception {
-        try (FakeServer noRules = new FakeServer("prometheus", request ->
-                FakeServer.json(200, "{\"status\":\"success\",\"data\":{\"groups\":[]}}"))) {
+        try (FakeServer noRules = new FakeServer(
+                "prometheus", request -> FakeServer.json(200, "{\"status\":\"success\",\"data\":{\"groups\":[]}}"))) {
             ProbeResult result = run(matching(FAIL), "prometheus-rules-healthy", alertmanager.url(), noRules.url());
 
             assertThat(result.passed()).isFalse();
@@ -416,9 +508,14 @@ class AlertingProbesTest {
 
     @Test
     void grafanaReadsThisAlertmanagerThroughItsDatasource() throws Exception {
-        try (FakeGrafana grafana = new FakeGrafana("admin", "pw").datasource("obs-alertmanager", "alertmanager", alertmanager.url(), Map.of())) {
-            ProbeResult result = ProbeTesting.run(probe(matching(PASS), "grafana-datasource-alertmanager"), ProbeTesting.context(matching(PASS),
-                    Map.of("grafana", grafana.url(), "alertmanager", alertmanager.url()), Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "pw")));
+        try (FakeGrafana grafana = new FakeGrafana("admin", "pw")
+                .datasource("obs-alertmanager", "alertmanager", alertmanager.url(), Map.of())) {
+            ProbeResult result = ProbeTesting.run(
+                    probe(matching(PASS), "grafana-datasource-alertmanager"),
+                    ProbeTesting.context(
+                            matching(PASS),
+                            Map.of("grafana", grafana.url(), "alertmanager", alertmanager.url()),
+                            Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "pw")));
 
             assertThat(result.passed()).as(result.toString()).isTrue();
             assertThat(result.lastObserved()).contains("reads this Alertmanager's status (version 0.25");
@@ -427,12 +524,19 @@ class AlertingProbesTest {
 
     @Test
     void grafanasAlertmanagerDatasourceFailsWhenItsAlertmanagerIsUnreachable() throws Exception {
-        try (FakeGrafana grafana = new FakeGrafana("admin", "pw").datasource("obs-alertmanager", "alertmanager", nothingListens(), Map.of())) {
-            ProbeResult result = ProbeTesting.run(probe(matching(FAIL), "grafana-datasource-alertmanager"), ProbeTesting.context(matching(FAIL),
-                    Map.of("grafana", grafana.url(), "alertmanager", alertmanager.url()), Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "pw")));
+        try (FakeGrafana grafana = new FakeGrafana("admin", "pw")
+                .datasource("obs-alertmanager", "alertmanager", nothingListens(), Map.of())) {
+            ProbeResult result = ProbeTesting.run(
+                    probe(matching(FAIL), "grafana-datasource-alertmanager"),
+                    ProbeTesting.context(
+                            matching(FAIL),
+                            Map.of("grafana", grafana.url(), "alertmanager", alertmanager.url()),
+                            Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "pw")));
 
             assertThat(result.passed()).isFalse();
-            assertThat(result.lastObserved()).contains("did not reach Alertmanager").contains("502");
+            assertThat(result.lastObserved())
+                    .contains("did not reach Alertmanager")
+                    .contains("502");
         }
     }
 
@@ -440,9 +544,10 @@ class AlertingProbesTest {
 
     @Test
     void alertmanagerIsScrapedByPrometheus() throws Exception {
-        try (FakePrometheus operatorPrometheus = new FakePrometheus()
-                .target("serviceMonitor/monitoring/obs-alertmanager-alertmanager/0", "up", "")) {
-            ProbeResult result = run(matching(PASS), "prometheus-scrapes-alertmanager", alertmanager.url(), operatorPrometheus.url());
+        try (FakePrometheus operatorPrometheus =
+                new FakePrometheus().target("serviceMonitor/monitoring/obs-alertmanager-alertmanager/0", "up", "")) {
+            ProbeResult result = run(
+                    matching(PASS), "prometheus-scrapes-alertmanager", alertmanager.url(), operatorPrometheus.url());
 
             assertThat(result.passed()).as(result.toString()).isTrue();
         }
@@ -451,7 +556,8 @@ class AlertingProbesTest {
     @Test
     void alertmanagerScrapeFailsWithoutItsServiceMonitor() throws Exception {
         try (FakePrometheus operatorPrometheus = new FakePrometheus()) {
-            ProbeResult result = run(matching(FAIL), "prometheus-scrapes-alertmanager", alertmanager.url(), operatorPrometheus.url());
+            ProbeResult result = run(
+                    matching(FAIL), "prometheus-scrapes-alertmanager", alertmanager.url(), operatorPrometheus.url());
 
             assertThat(result.passed()).isFalse();
             assertThat(result.hint()).contains("alertmanager values must enable serviceMonitor");
@@ -462,8 +568,12 @@ class AlertingProbesTest {
 
     @Test
     void deliveryIsOffUnlessTheProfileAsksForIt() {
-        assertThat(new AlertingPhase().probes(matching(PASS))).extracting(Probe::name).doesNotContain("alert-delivery-webhook");
-        assertThat(new AlertingPhase().probes(withDelivery(PASS, DELIVERY_PORT))).extracting(Probe::name).contains("alert-delivery-webhook");
+        assertThat(new AlertingPhase().probes(matching(PASS)))
+                .extracting(Probe::name)
+                .doesNotContain("alert-delivery-webhook");
+        assertThat(new AlertingPhase().probes(withDelivery(PASS, DELIVERY_PORT)))
+                .extracting(Probe::name)
+                .contains("alert-delivery-webhook");
     }
 
     @Test
@@ -474,7 +584,9 @@ class AlertingProbesTest {
 
         assertThat(result.passed()).as(result.toString()).isTrue();
         assertThat(result.evidence().measured()).isTrue();
-        System.out.printf("alert-delivery-webhook write-to-read latency on Alertmanager 0.25: %d ms%n", result.evidence().writeToRead().toMillis());
+        System.out.printf(
+                "alert-delivery-webhook write-to-read latency on Alertmanager 0.25: %d ms%n",
+                result.evidence().writeToRead().toMillis());
         assertThat(notifications).noneMatch(n -> n.contains("ObsBootstrapDeliveryProbe"));
     }
 
@@ -492,9 +604,14 @@ class AlertingProbesTest {
 
     private static void postAlert(HttpUrl alertmanager, String labelsJson) throws Exception {
         Instant now = Instant.now();
-        String body = "[{\"labels\":" + labelsJson + ",\"startsAt\":\"" + now + "\",\"endsAt\":\"" + now.plusSeconds(300) + "\"}]";
-        try (Response response = new OkHttpClient().newCall(new Request.Builder().url(alertmanager.resolve("/api/v2/alerts"))
-                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
+        String body = "[{\"labels\":" + labelsJson + ",\"startsAt\":\"" + now + "\",\"endsAt\":\""
+                + now.plusSeconds(300) + "\"}]";
+        try (Response response = new OkHttpClient()
+                .newCall(new Request.Builder()
+                        .url(alertmanager.resolve("/api/v2/alerts"))
+                        .post(RequestBody.create(body, MediaType.get("application/json")))
+                        .build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(200);
         }
     }

@@ -2,7 +2,6 @@ package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-
 import java.util.List;
 
 /** {@code alloy fmt} on Alloy's pipeline (ConfigMap keys ending in .alloy): it parses the file as Alloy would. */

@@ -1,15 +1,14 @@
 package dev.obsbootstrap.logs;
 
-import dev.obsbootstrap.logs.LogsSettings.LogCollector;
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Grafana's Loki datasource finds the collector-shipped line of this run: a range query for
@@ -26,7 +25,10 @@ final class GrafanaLokiQuery implements GrafanaQueryProbe.Query {
 
     @Override
     public ObjectNode build(ProbeContext context) {
-        return Json.object().put("expr", describe(context)).put("queryType", "range").put("maxLines", 20);
+        return Json.object()
+                .put("expr", describe(context))
+                .put("queryType", "range")
+                .put("maxLines", 20);
     }
 
     @Override
@@ -40,7 +42,8 @@ final class GrafanaLokiQuery implements GrafanaQueryProbe.Query {
             for (JsonNode line : GrafanaQueryProbe.column(frame, "Line")) {
                 if (line.asString("").contains(context.runId())) {
                     String text = line.asString("");
-                    return Optional.of("the shipped line '" + (text.length() > 100 ? text.substring(0, 100) + "..." : text) + "'");
+                    return Optional.of(
+                            "the shipped line '" + (text.length() > 100 ? text.substring(0, 100) + "..." : text) + "'");
                 }
             }
         }

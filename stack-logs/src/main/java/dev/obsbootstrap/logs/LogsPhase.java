@@ -1,18 +1,17 @@
 package dev.obsbootstrap.logs;
 
-import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,27 +64,45 @@ public final class LogsPhase implements Phase {
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
         LokiPushRoundTripProbe push = new LokiPushRoundTripProbe(deadline);
-        CollectorLogsProbe shipped = new CollectorLogsProbe(deadline, LogsSettings.of(config).collector());
+        CollectorLogsProbe shipped =
+                new CollectorLogsProbe(deadline, LogsSettings.of(config).collector());
         List<Probe> probes = new ArrayList<>(List.of(
-                new HttpReadyProbe("loki-ready", "Loki answers /ready: its ingester has joined the ring and it can take writes.",
-                        deadline, "loki", "/ready", "Loki",
+                new HttpReadyProbe(
+                        "loki-ready",
+                        "Loki answers /ready: its ingester has joined the ring and it can take writes.",
+                        deadline,
+                        "loki",
+                        "/ready",
+                        "Loki",
                         "Loki waits about 15s after start before reporting ready; if it stays unready check its logs for the"
                                 + " ring (replication_factor must be 1 with one replica), schemaConfig and storage"),
                 push,
                 shipped,
                 new LokiStoreReadBackProbe(deadline),
-                new DatasourceHealthProbe("grafana-datasource-loki", deadline, "grafana", "loki", "Loki", datasourceHint(config)),
-                new GrafanaQueryProbe("grafana-loki-query",
+                new DatasourceHealthProbe(
+                        "grafana-datasource-loki", deadline, "grafana", "loki", "Loki", datasourceHint(config)),
+                new GrafanaQueryProbe(
+                        "grafana-loki-query",
                         "Grafana's provisioned Loki datasource finds the line of this run that the collector shipped (POST /api/ds/query), as Explore does.",
-                        deadline, "grafana", "loki", "loki", "Loki", new GrafanaLokiQuery(LogsSettings.of(config).collector()), shipped::firstQueryNanos,
+                        deadline,
+                        "grafana",
+                        "loki",
+                        "loki",
+                        "Loki",
+                        new GrafanaLokiQuery(LogsSettings.of(config).collector()),
+                        shipped::firstQueryNanos,
                         "Grafana reads Loki but not the collector's lines of this run: " + datasourceHint(config))));
         if (config.phaseEnabled("metrics")) {
             LogCollector collector = LogsSettings.of(config).collector();
-            probes.add(new ScrapePoolsProbe("prometheus-scrapes-logs-stack",
-                    "Prometheus scrapes Loki and the " + CollectorLogsProbe.labelValue(collector) + " pods (their ServiceMonitors),"
+            probes.add(new ScrapePoolsProbe(
+                    "prometheus-scrapes-logs-stack",
+                    "Prometheus scrapes Loki and the " + CollectorLogsProbe.labelValue(collector)
+                            + " pods (their ServiceMonitors),"
                             + " so dropped lines and failed flushes show in metrics.",
-                    deadline, topology -> ownPools(topology, collector),
-                    "the loki values must enable monitoring.serviceMonitor and the " + collector.componentId() + " values serviceMonitor"));
+                    deadline,
+                    topology -> ownPools(topology, collector),
+                    "the loki values must enable monitoring.serviceMonitor and the " + collector.componentId()
+                            + " values serviceMonitor"));
         }
         return List.copyOf(probes);
     }
@@ -97,15 +114,20 @@ public final class LogsPhase implements Phase {
      */
     static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology, LogCollector collector) {
         return List.of(
-                ScrapePoolsProbe.Pool.serviceMonitor("loki", topology.namespace(), topology.component("loki").fullname()),
-                ScrapePoolsProbe.Pool.serviceMonitor(collector.componentId(), topology.namespace(), topology.component(collector.componentId()).fullname()));
+                ScrapePoolsProbe.Pool.serviceMonitor(
+                        "loki", topology.namespace(), topology.component("loki").fullname()),
+                ScrapePoolsProbe.Pool.serviceMonitor(
+                        collector.componentId(),
+                        topology.namespace(),
+                        topology.component(collector.componentId()).fullname()));
     }
 
     private static String datasourceHint(BootstrapConfig config) {
         return "the provisioned datasource URL must be the topology's Loki Service"
                 + (LogsSettings.of(config).authEnabled()
-                ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '" + LogsSettings.of(config).tenant() + "'"
-                : "");
+                        ? ", and with logs.auth on it must send the " + LokiAuth.TENANT_HEADER + " header for tenant '"
+                                + LogsSettings.of(config).tenant() + "'"
+                        : "");
     }
 
     /**
@@ -116,7 +138,8 @@ public final class LogsPhase implements Phase {
      */
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
-        if (!(config.profile().settings().get("loki") instanceof Map<?, ?> loki) || !(loki.get("storage") instanceof Map<?, ?> storage)) {
+        if (!(config.profile().settings().get("loki") instanceof Map<?, ?> loki)
+                || !(loki.get("storage") instanceof Map<?, ?> storage)) {
             return List.of();
         }
         Object type = storage.get("type");
@@ -124,7 +147,10 @@ public final class LogsPhase implements Phase {
         if ("filesystem".equals(type) || !(secretName instanceof String name) || name.isBlank()) {
             return List.of();
         }
-        return List.of(StackSecret.userProvided(topology.namespace(), name, "Loki's object storage (" + type + ") endpoint and keys",
+        return List.of(StackSecret.userProvided(
+                topology.namespace(),
+                name,
+                "Loki's object storage (" + type + ") endpoint and keys",
                 List.of("S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")));
     }
 }

@@ -6,7 +6,6 @@ import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.logs.LogsSettings.LogCollector;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ public final class LogsSection implements ConfigSection<LogsSettings> {
     static final String DEFAULT_TENANT = "obs-bootstrap";
     private static final List<String> KEYS = List.of("collector", "auth");
     private static final List<String> AUTH_KEYS = List.of("enabled", "tenant");
-    private static final List<String> COLLECTORS = Arrays.stream(LogCollector.values()).map(LogCollector::componentId).toList();
+    private static final List<String> COLLECTORS =
+            Arrays.stream(LogCollector.values()).map(LogCollector::componentId).toList();
     /** Loki's tenant ids (grafana/loki docs, "Multi-tenancy"): up to 150 of these characters, not "." or "..". */
     private static final Pattern LOKI_TENANT = Pattern.compile("[a-zA-Z0-9!._*'()-]{1,150}");
 
@@ -45,18 +45,23 @@ public final class LogsSection implements ConfigSection<LogsSettings> {
             if (COLLECTORS.contains(collectorName.get())) {
                 collector = LogCollector.valueOf(collectorName.get().toUpperCase(Locale.ROOT));
             } else {
-                reader.problem(collectorNode.get(), path + ".collector", "unknown collector '"
-                        + NodeReader.echo(collectorName.get()) + "'; " + DidYouMean.hint(collectorName.get(), COLLECTORS));
+                reader.problem(
+                        collectorNode.get(),
+                        path + ".collector",
+                        "unknown collector '" + NodeReader.echo(collectorName.get()) + "'; "
+                                + DidYouMean.hint(collectorName.get(), COLLECTORS));
             }
         }
         Optional<MapNode> auth = logs.flatMap(map -> reader.mapField(map, path, "auth"));
         auth.ifPresent(map -> reader.allowOnly(map, path + ".auth", AUTH_KEYS));
-        boolean enabled = auth.flatMap(map -> reader.boolField(map, path + ".auth", "enabled")).orElse(false);
+        boolean enabled = auth.flatMap(map -> reader.boolField(map, path + ".auth", "enabled"))
+                .orElse(false);
         String tenant = DEFAULT_TENANT;
         Optional<Node> tenantNode = auth.flatMap(map -> reader.field(map, "tenant"));
         Optional<String> tenantText = tenantNode.flatMap(node -> reader.asString(node, path + ".auth.tenant"));
         if (tenantText.isPresent()) {
-            tenantProblem(tenantText.get()).ifPresent(message -> reader.problem(tenantNode.get(), path + ".auth.tenant", message));
+            tenantProblem(tenantText.get())
+                    .ifPresent(message -> reader.problem(tenantNode.get(), path + ".auth.tenant", message));
             tenant = tenantText.get();
         }
         return new LogsSettings(collector, enabled, tenant);

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.logs;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
-
 import java.util.Objects;
 
 /** The {@code logs:} section of the config (read by {@link LogsSection}): which collector ships pod logs, and Loki multi-tenancy. */

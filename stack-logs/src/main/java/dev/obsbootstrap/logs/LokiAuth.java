@@ -7,8 +7,7 @@ import dev.obsbootstrap.core.probe.HttpReply;
 final class LokiAuth {
     static final String TENANT_HEADER = "X-Scope-OrgID";
 
-    private LokiAuth() {
-    }
+    private LokiAuth() {}
 
     static boolean refused(HttpReply reply) {
         return reply.is(401) || reply.is(403);
@@ -16,11 +15,12 @@ final class LokiAuth {
 
     static String hint(BootstrapConfig config, HttpReply reply) {
         if (!LogsSettings.of(config).authEnabled()) {
-            return "Loki runs with auth_enabled (every push and query needs " + TENANT_HEADER + ") but logs.auth is off in the config:"
+            return "Loki runs with auth_enabled (every push and query needs " + TENANT_HEADER
+                    + ") but logs.auth is off in the config:"
                     + " set logs.auth.enabled: true and logs.auth.tenant, or render Loki with auth_enabled: false"
                     + (reply.body().contains("no org id") ? " (Loki said 'no org id')" : "");
         }
-        return "Loki refused tenant '" + LogsSettings.of(config).tenant() + "' (" + TENANT_HEADER + "): a gateway in front of Loki may need"
-                + " its own credentials, or the tenant is not allowed there";
+        return "Loki refused tenant '" + LogsSettings.of(config).tenant() + "' (" + TENANT_HEADER
+                + "): a gateway in front of Loki may need" + " its own credentials, or the tenant is not allowed there";
     }
 }

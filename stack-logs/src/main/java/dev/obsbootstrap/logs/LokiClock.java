@@ -3,10 +3,9 @@ package dev.obsbootstrap.logs;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import okhttp3.Headers;
-
 import java.time.Instant;
 import java.util.Optional;
+import okhttp3.Headers;
 
 /**
  * Loki's clock, read from the Date header of its {@code /ready} (through the gateway: the node's clock). Loki refuses
@@ -15,8 +14,7 @@ import java.util.Optional;
  * here, never from this machine's clock, which may be minutes off.
  */
 final class LokiClock {
-    private LokiClock() {
-    }
+    private LokiClock() {}
 
     /** Loki's now, or empty when Loki did not answer (the caller reports that). */
     static Optional<Instant> now(ProbeContext context, Headers headers) throws InterruptedException {

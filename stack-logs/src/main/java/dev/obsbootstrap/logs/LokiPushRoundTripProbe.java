@@ -8,15 +8,14 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.probe.RunIds;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Pushes one line with this run's label through Loki's push API and reads it back with query_range.
@@ -79,7 +78,8 @@ public final class LokiPushRoundTripProbe implements Probe {
     private ProbeAttempt push(ProbeContext context, Headers headers) throws InterruptedException {
         Optional<Instant> lokiNow = LokiClock.now(context, headers);
         if (lokiNow.isEmpty()) {
-            return ProbeAttempt.fail("Loki did not answer: " + ProbeHttp.url(context, "loki", "/ready"),
+            return ProbeAttempt.fail(
+                    "Loki did not answer: " + ProbeHttp.url(context, "loki", "/ready"),
                     "Loki is not reachable at endpoint 'loki': is its pod (the loki release) running?");
         }
         line = "obs-bootstrap probe " + context.runId() + " " + RunIds.hex(4);
@@ -88,23 +88,30 @@ public final class LokiPushRoundTripProbe implements Probe {
         ObjectNode stream = body.putArray("streams").addObject();
         stream.putObject("stream").put("job", JOB).put(RUN_LABEL, context.runId());
         stream.putArray("values").addArray().add(LokiClock.nanos(now)).add(line);
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.url(context, "loki", "/loki/api/v1/push"), Json.write(body), headers);
+        HttpReply reply = ProbeHttp.postJson(
+                context, ProbeHttp.url(context, "loki", "/loki/api/v1/push"), Json.write(body), headers);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Loki did not answer the push: " + reply.describe(),
+            return ProbeAttempt.fail(
+                    "Loki did not answer the push: " + reply.describe(),
                     "Loki is not reachable at endpoint 'loki': is its pod (the loki release) running?");
         }
         if (LokiAuth.refused(reply)) {
-            return ProbeAttempt.fail("Loki refused the push: " + reply.describe(), LokiAuth.hint(context.config(), reply));
+            return ProbeAttempt.fail(
+                    "Loki refused the push: " + reply.describe(), LokiAuth.hint(context.config(), reply));
         }
         if (!reply.is(204)) {
-            return ProbeAttempt.fail("Loki did not take the pushed line: " + reply.describe(), switch (reply.code()) {
-                case 400 -> reply.body().contains("timestamp too")
-                        ? "Loki refused the line's timestamp, taken from Loki's own clock (its Date header): the gateway's and Loki's clocks"
-                        + " disagree, or limits_config (creation_grace_period, reject_old_samples_max_age) is set very tight"
-                        : "Loki rejected the stream: check its limits_config (max_label_names_per_series, max_line_size)";
-                case 429 -> "Loki rate-limits this tenant: raise limits_config.ingestion_rate_mb";
-                default -> "Loki's write path fails: check the Loki pod's logs (ingester ring, storage, schemaConfig)";
-            });
+            return ProbeAttempt.fail(
+                    "Loki did not take the pushed line: " + reply.describe(),
+                    switch (reply.code()) {
+                        case 400 ->
+                            reply.body().contains("timestamp too")
+                                    ? "Loki refused the line's timestamp, taken from Loki's own clock (its Date header): the gateway's and Loki's clocks"
+                                            + " disagree, or limits_config (creation_grace_period, reject_old_samples_max_age) is set very tight"
+                                    : "Loki rejected the stream: check its limits_config (max_label_names_per_series, max_line_size)";
+                        case 429 -> "Loki rate-limits this tenant: raise limits_config.ingestion_rate_mb";
+                        default ->
+                            "Loki's write path fails: check the Loki pod's logs (ingester ring, storage, schemaConfig)";
+                    });
         }
         pushedAt = now;
         pushedAtNanos = System.nanoTime();
@@ -115,18 +122,35 @@ public final class LokiPushRoundTripProbe implements Probe {
         queries++;
         String query = "{" + RUN_LABEL + "=\"" + context.runId() + "\"}";
         Evidence sent = Evidence.of("sent.line", line).and("sent.at", pushedAt + " (Loki's clock)");
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "loki", "/loki/api/v1/query_range",
-                "query", query, "start", LokiClock.nanos(pushedAt.minus(Duration.ofMinutes(5))),
-                "end", LokiClock.nanos(pushedAt.plus(Duration.ofMinutes(15))), "limit", "100", "direction", "backward"), headers);
+        HttpReply reply = ProbeHttp.get(
+                context,
+                ProbeHttp.url(
+                        context,
+                        "loki",
+                        "/loki/api/v1/query_range",
+                        "query",
+                        query,
+                        "start",
+                        LokiClock.nanos(pushedAt.minus(Duration.ofMinutes(5))),
+                        "end",
+                        LokiClock.nanos(pushedAt.plus(Duration.ofMinutes(15))),
+                        "limit",
+                        "100",
+                        "direction",
+                        "backward"),
+                headers);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("line pushed, but Loki did not answer the query: " + reply.describe(),
+            return ProbeAttempt.fail(
+                    "line pushed, but Loki did not answer the query: " + reply.describe(),
                     "Loki stopped answering between push and query: check the Loki pod");
         }
         if (LokiAuth.refused(reply)) {
-            return ProbeAttempt.fail("Loki refused the query: " + reply.describe(), LokiAuth.hint(context.config(), reply));
+            return ProbeAttempt.fail(
+                    "Loki refused the query: " + reply.describe(), LokiAuth.hint(context.config(), reply));
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("line pushed, but query_range failed: " + reply.describe(),
+            return ProbeAttempt.fail(
+                    "line pushed, but query_range failed: " + reply.describe(),
                     "Loki's read path fails: check the querier/query-frontend logs and schemaConfig");
         }
         List<JsonNode> streams = Json.elements(reply.json(), "data", "result");
@@ -134,16 +158,24 @@ public final class LokiPushRoundTripProbe implements Probe {
             for (JsonNode value : stream.path("values")) {
                 if (line.equals(value.path(1).asString(""))) {
                     Duration latency = Duration.ofNanos(System.nanoTime() - pushedAtNanos);
-                    return ProbeAttempt.pass("pushed '" + line + "' (204) and read it back with " + query
-                            + " after " + queries + (queries == 1 ? " query" : " queries"),
-                            sent.and("found.query", query + " at " + reply.serverTime().map(Object::toString).orElse("?") + " (Loki's clock)")
+                    return ProbeAttempt.pass(
+                            "pushed '" + line + "' (204) and read it back with " + query + " after " + queries
+                                    + (queries == 1 ? " query" : " queries"),
+                            sent.and(
+                                            "found.query",
+                                            query + " at "
+                                                    + reply.serverTime()
+                                                            .map(Object::toString)
+                                                            .orElse("?") + " (Loki's clock)")
                                     .latency(latency));
                 }
             }
         }
-        return ProbeAttempt.fail("pushed '" + line + "' (204), but " + query + " returned " + streams.size()
+        return ProbeAttempt.fail(
+                "pushed '" + line + "' (204), but " + query + " returned " + streams.size()
                         + " stream(s) without it after " + queries + (queries == 1 ? " query" : " queries"),
                 "Loki acknowledged the push but does not serve it: the querier may not reach the ingesters (ring, memberlist)"
-                        + " or the line was written for another tenant than it is read from", sent);
+                        + " or the line was written for another tenant than it is read from",
+                sent);
     }
 }

@@ -7,15 +7,14 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Lines that earlier runs pushed are still readable once they can only come from the store: the push round trip is
@@ -58,39 +57,67 @@ public final class LokiStoreReadBackProbe implements Probe {
         Headers headers = context.headers("loki");
         Optional<Instant> lokiNow = LokiClock.now(context, headers);
         if (lokiNow.isEmpty()) {
-            return ProbeAttempt.fail("Loki did not answer: " + ProbeHttp.url(context, "loki", "/ready"),
+            return ProbeAttempt.fail(
+                    "Loki did not answer: " + ProbeHttp.url(context, "loki", "/ready"),
                     "Loki is not reachable at endpoint 'loki': is its pod running?");
         }
         String query = "{job=\"" + LokiPushRoundTripProbe.JOB + "\"}";
         Instant start = lokiNow.get().minus(OLDEST);
         Instant end = lokiNow.get().minus(NEWEST);
         Evidence evidence = Evidence.of("sent.query", query + " from " + start + " to " + end + " (Loki's clock)");
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "loki", "/loki/api/v1/query_range",
-                "query", query, "start", LokiClock.nanos(start), "end", LokiClock.nanos(end), "limit", "20", "direction", "backward"), headers);
+        HttpReply reply = ProbeHttp.get(
+                context,
+                ProbeHttp.url(
+                        context,
+                        "loki",
+                        "/loki/api/v1/query_range",
+                        "query",
+                        query,
+                        "start",
+                        LokiClock.nanos(start),
+                        "end",
+                        LokiClock.nanos(end),
+                        "limit",
+                        "20",
+                        "direction",
+                        "backward"),
+                headers);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Loki did not answer: " + reply.describe(), "Loki is not reachable at endpoint 'loki': is its pod running?", evidence);
+            return ProbeAttempt.fail(
+                    "Loki did not answer: " + reply.describe(),
+                    "Loki is not reachable at endpoint 'loki': is its pod running?",
+                    evidence);
         }
         if (LokiAuth.refused(reply)) {
-            return ProbeAttempt.fail("Loki refused the query: " + reply.describe(), LokiAuth.hint(context.config(), reply), evidence);
+            return ProbeAttempt.fail(
+                    "Loki refused the query: " + reply.describe(), LokiAuth.hint(context.config(), reply), evidence);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("Loki could not read the range 3h-24h ago, which only its store holds: " + reply.describe(),
+            return ProbeAttempt.fail(
+                    "Loki could not read the range 3h-24h ago, which only its store holds: " + reply.describe(),
                     "Loki's queriers cannot read the object store: check the storage settings (bucket names, endpoint, the keys in the"
-                            + " storage Secret) and the Loki pods' logs for flush and fetch errors", evidence);
+                            + " storage Secret) and the Loki pods' logs for flush and fetch errors",
+                    evidence);
         }
         TreeSet<String> runs = new TreeSet<>();
         for (JsonNode stream : Json.elements(reply.json(), "data", "result")) {
             String run = Json.text(stream, "stream", LokiPushRoundTripProbe.RUN_LABEL);
-            if (!run.isEmpty() && !run.equals(context.runId()) && !stream.path("values").isEmpty()) {
+            if (!run.isEmpty()
+                    && !run.equals(context.runId())
+                    && !stream.path("values").isEmpty()) {
                 runs.add(run);
             }
         }
         if (runs.isEmpty()) {
-            return ProbeAttempt.pass("nothing to read back: no earlier run pushed a probe line 3h-24h ago, so the store's durability"
-                    + " is not provable on this run (the push round trip was served from ingester memory)", evidence.and("found.runs", "none"));
+            return ProbeAttempt.pass(
+                    "nothing to read back: no earlier run pushed a probe line 3h-24h ago, so the store's durability"
+                            + " is not provable on this run (the push round trip was served from ingester memory)",
+                    evidence.and("found.runs", "none"));
         }
         List<String> some = runs.stream().limit(5).toList();
-        return ProbeAttempt.pass("read back probe lines of " + runs.size() + " earlier run(s) from 3h-24h ago, served from the store: "
-                + String.join(", ", some), evidence.and("found.runs", String.join(", ", some)));
+        return ProbeAttempt.pass(
+                "read back probe lines of " + runs.size() + " earlier run(s) from 3h-24h ago, served from the store: "
+                        + String.join(", ", some),
+                evidence.and("found.runs", String.join(", ", some)));
     }
 }

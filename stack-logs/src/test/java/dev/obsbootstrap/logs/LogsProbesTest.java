@@ -1,7 +1,9 @@
 package dev.obsbootstrap.logs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
-import dev.obsbootstrap.logs.LogsSettings.LogCollector;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -12,6 +14,12 @@ import dev.obsbootstrap.core.testing.LocalProcess;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import dev.obsbootstrap.core.testing.TestConfigs;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -21,15 +29,6 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 /**
  * The logs phase probes against a stateful Loki fake (which, when told, also plays the collector shipping Loki's own
  * query log) and a Grafana fake whose Loki datasource queries that Loki. One test per way each path breaks.
@@ -37,11 +36,14 @@ import static org.assertj.core.api.Assertions.within;
 class LogsProbesTest {
     private static final Duration PASS = Duration.ofSeconds(5);
     private static final Duration FAIL = Duration.ofMillis(600);
-    private static final Map<String, String> ADMIN = Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "grafana-admin-pw");
-    private static final Map<String, String> LOKI_POD = Map.of("namespace", "monitoring", "pod", "obs-loki-0", "container", "loki", "collector", "alloy");
+    private static final Map<String, String> ADMIN =
+            Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "grafana-admin-pw");
+    private static final Map<String, String> LOKI_POD =
+            Map.of("namespace", "monitoring", "pod", "obs-loki-0", "container", "loki", "collector", "alloy");
 
     private final FakeLoki loki = new FakeLoki();
-    private final FakeGrafana grafana = new FakeGrafana("admin", "grafana-admin-pw").datasource("obs-loki", "loki", loki.url(), Map.of());
+    private final FakeGrafana grafana =
+            new FakeGrafana("admin", "grafana-admin-pw").datasource("obs-loki", "loki", loki.url(), Map.of());
     private final FakePrometheus prometheus = new FakePrometheus();
 
     @AfterEach
@@ -52,11 +54,16 @@ class LogsProbesTest {
     }
 
     private static Probe probe(BootstrapConfig config, String name) {
-        return new LogsPhase().probes(config).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return new LogsPhase()
+                .probes(config).stream()
+                        .filter(p -> p.name().equals(name))
+                        .findFirst()
+                        .orElseThrow();
     }
 
     private EndpointProbeContext context(BootstrapConfig config) {
-        return ProbeTesting.context(config, Map.of("loki", loki.url(), "grafana", grafana.url(), "prometheus", prometheus.url()), ADMIN);
+        return ProbeTesting.context(
+                config, Map.of("loki", loki.url(), "grafana", grafana.url(), "prometheus", prometheus.url()), ADMIN);
     }
 
     private ProbeResult run(BootstrapConfig config, String name) throws InterruptedException {
@@ -66,7 +73,12 @@ class LogsProbesTest {
     /** The named probes of one phase instance, in order, in one context; the last one's result. */
     private ProbeResult runInOrder(BootstrapConfig config, String... names) throws InterruptedException {
         List<Probe> phase = new LogsPhase().probes(config);
-        List<Probe> chosen = Arrays.stream(names).map(n -> phase.stream().filter(p -> p.name().equals(n)).findFirst().orElseThrow()).toList();
+        List<Probe> chosen = Arrays.stream(names)
+                .map(n -> phase.stream()
+                        .filter(p -> p.name().equals(n))
+                        .findFirst()
+                        .orElseThrow())
+                .toList();
         List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole()).run("logs", chosen, context(config));
         return results.get(results.size() - 1);
     }
@@ -77,9 +89,16 @@ class LogsProbesTest {
 
     @Test
     void phaseProbesInOrder() {
-        assertThat(new LogsPhase().probes(config(PASS))).extracting(Probe::name)
-                .containsExactly("loki-ready", "loki-push-round-trip", "collector-logs-in-loki", "loki-store-read-back",
-                        "grafana-datasource-loki", "grafana-loki-query", "prometheus-scrapes-logs-stack");
+        assertThat(new LogsPhase().probes(config(PASS)))
+                .extracting(Probe::name)
+                .containsExactly(
+                        "loki-ready",
+                        "loki-push-round-trip",
+                        "collector-logs-in-loki",
+                        "loki-store-read-back",
+                        "grafana-datasource-loki",
+                        "grafana-loki-query",
+                        "prometheus-scrapes-logs-stack");
     }
 
     // loki-ready
@@ -116,14 +135,18 @@ class LogsProbesTest {
         assertThat(result.passed()).as(result.toString()).isTrue();
         assertThat(result.attempts()).isEqualTo(3);
         assertThat(result.lastObserved()).contains("read it back").contains("after 3 queries");
-        assertThat(loki.requestLines()).filteredOn(l -> l.startsWith("POST /loki/api/v1/push")).hasSize(1);
+        assertThat(loki.requestLines())
+                .filteredOn(l -> l.startsWith("POST /loki/api/v1/push"))
+                .hasSize(1);
         assertThat(loki.entries()).singleElement().satisfies(e -> {
             assertThat(e.labels()).containsEntry("job", "obs-bootstrap-probe").containsKey("obs_bootstrap_run");
             assertThat(e.line()).startsWith("obs-bootstrap probe obs-test");
         });
         assertThat(result.evidence().facts()).containsKeys("sent.line", "sent.at", "found.query", "route.loki");
         assertThat(result.evidence().measured()).isTrue();
-        System.out.printf("loki-push-round-trip write-to-read latency against the fake: %d ms%n", result.evidence().writeToRead().toMillis());
+        System.out.printf(
+                "loki-push-round-trip write-to-read latency against the fake: %d ms%n",
+                result.evidence().writeToRead().toMillis());
     }
 
     @Test
@@ -143,8 +166,12 @@ class LogsProbesTest {
         loki.clockOffset(Duration.ofMinutes(-30));
         long clientNow = System.currentTimeMillis() * 1_000_000L;
         String body = "{\"streams\":[{\"stream\":{\"job\":\"x\"},\"values\":[[\"" + clientNow + "\",\"line\"]]}]}";
-        try (Response response = new OkHttpClient().newCall(new Request.Builder().url(loki.url().resolve("/loki/api/v1/push"))
-                .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
+        try (Response response = new OkHttpClient()
+                .newCall(new Request.Builder()
+                        .url(loki.url().resolve("/loki/api/v1/push"))
+                        .post(RequestBody.create(body, MediaType.get("application/json")))
+                        .build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(400);
             assertThat(response.body().string()).startsWith("entry for stream '{job=\"x\"}' has timestamp too new: ");
         }
@@ -153,12 +180,17 @@ class LogsProbesTest {
     @Test
     void pushRoundTripSendsTheTenantWhenLokiAuthIsOn() throws Exception {
         loki.requireTenant(true);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
+        BootstrapConfig config = TestConfigs.builder()
+                .probeDeadline(PASS)
+                .section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a"))
+                .build();
 
         ProbeResult result = run(config, "loki-push-round-trip");
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(loki.entries()).singleElement().satisfies(e -> assertThat(e.tenant()).isEqualTo("team-a"));
+        assertThat(loki.entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.tenant()).isEqualTo("team-a"));
     }
 
     @Test
@@ -169,7 +201,10 @@ class LogsProbesTest {
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).startsWith("Loki refused the push").contains("401 'no org id'");
-        assertThat(result.hint()).contains("auth_enabled").contains("logs.auth.enabled: true").contains("no org id");
+        assertThat(result.hint())
+                .contains("auth_enabled")
+                .contains("logs.auth.enabled: true")
+                .contains("no org id");
         assertThat(loki.entries()).isEmpty();
     }
 
@@ -180,7 +215,9 @@ class LogsProbesTest {
         ProbeResult result = run(config(FAIL), "loki-push-round-trip");
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("(204), but {obs_bootstrap_run=").contains("returned 0 stream(s) without it");
+        assertThat(result.lastObserved())
+                .contains("(204), but {obs_bootstrap_run=")
+                .contains("returned 0 stream(s) without it");
         assertThat(result.hint()).contains("does not serve it");
         assertThat(result.evidence().facts()).containsKey("sent.line");
         assertThat(loki.requestLines()).filteredOn(l -> l.startsWith("POST")).hasSize(1);
@@ -190,7 +227,9 @@ class LogsProbesTest {
     void pushRoundTripFailsNamingLokiWhenNothingAnswers() throws Exception {
         HttpUrl closed = HttpUrl.get("http://127.0.0.1:" + LocalProcess.freePort() + "/");
 
-        ProbeResult result = ProbeTesting.run(probe(config(FAIL), "loki-push-round-trip"), ProbeTesting.context(config(FAIL), Map.of("loki", closed)));
+        ProbeResult result = ProbeTesting.run(
+                probe(config(FAIL), "loki-push-round-trip"),
+                ProbeTesting.context(config(FAIL), Map.of("loki", closed)));
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).startsWith("Loki did not answer: " + closed + "ready");
@@ -203,7 +242,10 @@ class LogsProbesTest {
 
         assertThat(first.passed()).isTrue();
         assertThat(second.passed()).isTrue();
-        assertThat(loki.entries()).extracting(e -> e.labels().get("obs_bootstrap_run")).doesNotHaveDuplicates().hasSize(2);
+        assertThat(loki.entries())
+                .extracting(e -> e.labels().get("obs_bootstrap_run"))
+                .doesNotHaveDuplicates()
+                .hasSize(2);
         assertThat(List.of(first.lastObserved(), second.lastObserved())).allMatch(o -> o.contains("after 1 query"));
     }
 
@@ -216,7 +258,9 @@ class LogsProbesTest {
         ProbeResult result = runInOrder(config(PASS), "loki-push-round-trip", "collector-logs-in-loki");
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).startsWith("Alloy shipped a line of this run from pod obs-loki-0").contains("query=");
+        assertThat(result.lastObserved())
+                .startsWith("Alloy shipped a line of this run from pod obs-loki-0")
+                .contains("query=");
         assertThat(result.evidence().facts()).containsKeys("sent.query", "found.stream", "found.at");
         assertThat(probe(config(PASS), "collector-logs-in-loki").proves()).contains("Alloy");
     }
@@ -224,7 +268,8 @@ class LogsProbesTest {
     @Test
     void collectorLogsFailWhenOnlyLinesFromBeforeThisRunWereShipped() throws Exception {
         // what a collector that broke minutes ago leaves: namespace lines, none produced during this run
-        loki.ship("fake", LOKI_POD, "level=info msg=\"compacting\"", Instant.now().minus(Duration.ofMinutes(3)));
+        loki.ship(
+                "fake", LOKI_POD, "level=info msg=\"compacting\"", Instant.now().minus(Duration.ofMinutes(3)));
 
         ProbeResult result = run(config(FAIL), "collector-logs-in-loki");
 
@@ -235,18 +280,23 @@ class LogsProbesTest {
 
     @Test
     void collectorLogsFailWhenAStalePromtailShipsButTheConfiguredAlloyDoesNot() throws Exception {
-        loki.collectorShipsOwnLogs("fake", Map.of("namespace", "monitoring", "pod", "obs-loki-0", "container", "loki", "collector", "promtail"));
+        loki.collectorShipsOwnLogs(
+                "fake",
+                Map.of("namespace", "monitoring", "pod", "obs-loki-0", "container", "loki", "collector", "promtail"));
 
         ProbeResult result = runInOrder(config(FAIL), "loki-push-round-trip", "collector-logs-in-loki");
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("shipped with collector=\"promtail\"");
-        assertThat(result.hint()).contains("another log collector ships this namespace").contains("does not uninstall");
+        assertThat(result.hint())
+                .contains("another log collector ships this namespace")
+                .contains("does not uninstall");
     }
 
     @Test
     void collectorLogsFailWhenStreamsLackThePodLabel() throws Exception {
-        loki.collectorShipsOwnLogs("fake", Map.of("namespace", "monitoring", "collector", "alloy", "job", "monitoring/loki"));
+        loki.collectorShipsOwnLogs(
+                "fake", Map.of("namespace", "monitoring", "collector", "alloy", "job", "monitoring/loki"));
 
         ProbeResult result = runInOrder(config(FAIL), "loki-push-round-trip", "collector-logs-in-loki");
 
@@ -258,9 +308,14 @@ class LogsProbesTest {
     @Test
     void collectorLogsReadTheTenantsData() throws Exception {
         loki.requireTenant(true).collectorShipsOwnLogs("team-a", LOKI_POD);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
+        BootstrapConfig config = TestConfigs.builder()
+                .probeDeadline(PASS)
+                .section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a"))
+                .build();
 
-        assertThat(runInOrder(config, "loki-push-round-trip", "collector-logs-in-loki").passed()).isTrue();
+        assertThat(runInOrder(config, "loki-push-round-trip", "collector-logs-in-loki")
+                        .passed())
+                .isTrue();
     }
 
     @Test
@@ -275,7 +330,10 @@ class LogsProbesTest {
 
     @Test
     void collectorLogsNameThePromtailWhenItIsTheConfiguredCollector() throws Exception {
-        BootstrapConfig promtail = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.PROMTAIL, false, "obs")).build();
+        BootstrapConfig promtail = TestConfigs.builder()
+                .probeDeadline(FAIL)
+                .section(new LogsSection(), new LogsSettings(LogCollector.PROMTAIL, false, "obs"))
+                .build();
 
         ProbeResult result = run(promtail, "collector-logs-in-loki");
 
@@ -288,7 +346,10 @@ class LogsProbesTest {
 
     @Test
     void storeReadBackFindsEarlierRunsLinesOlderThanTheIngesterWindow() throws Exception {
-        loki.ship("fake", Map.of("job", "obs-bootstrap-probe", "obs_bootstrap_run", "obs-earlier00001"), "obs-bootstrap probe obs-earlier00001 ab",
+        loki.ship(
+                "fake",
+                Map.of("job", "obs-bootstrap-probe", "obs_bootstrap_run", "obs-earlier00001"),
+                "obs-bootstrap probe obs-earlier00001 ab",
                 Instant.now().minus(Duration.ofHours(5)));
 
         ProbeResult result = run(config(PASS), "loki-store-read-back");
@@ -330,7 +391,10 @@ class LogsProbesTest {
     @Test
     void lokiDatasourceFailsWithATenantHintWhenAuthIsOn() throws Exception {
         grafana.unhealthyDatasource("obs-loki", "loki", "Unable to connect with Loki (401 no org id)");
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
+        BootstrapConfig config = TestConfigs.builder()
+                .probeDeadline(FAIL)
+                .section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a"))
+                .build();
 
         ProbeResult result = run(config, "grafana-datasource-loki");
 
@@ -342,7 +406,8 @@ class LogsProbesTest {
     void grafanaFindsTheCollectorShippedLineOfThisRun() throws Exception {
         loki.collectorShipsOwnLogs("fake", LOKI_POD);
 
-        ProbeResult result = runInOrder(config(PASS), "loki-push-round-trip", "collector-logs-in-loki", "grafana-loki-query");
+        ProbeResult result =
+                runInOrder(config(PASS), "loki-push-round-trip", "collector-logs-in-loki", "grafana-loki-query");
 
         assertThat(result.passed()).as(result.toString()).isTrue();
         assertThat(result.lastObserved()).contains("returned the shipped line");
@@ -353,7 +418,10 @@ class LogsProbesTest {
     @Test
     void grafanaQueryFailsWhenItsDatasourceSendsNoTenantWhileHealthStillPasses() throws Exception {
         loki.requireTenant(true).collectorShipsOwnLogs("team-a", LOKI_POD);
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(FAIL).section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a")).build();
+        BootstrapConfig config = TestConfigs.builder()
+                .probeDeadline(FAIL)
+                .section(new LogsSection(), new LogsSettings(LogCollector.ALLOY, true, "team-a"))
+                .build();
 
         ProbeResult health = run(config, "grafana-datasource-loki");
         ProbeResult result = runInOrder(config, "loki-push-round-trip", "collector-logs-in-loki", "grafana-loki-query");
@@ -375,7 +443,9 @@ class LogsProbesTest {
 
     @Test
     void theLogsStackIsScrapedByPrometheus() throws Exception {
-        prometheus.target("serviceMonitor/monitoring/obs-loki/0", "up", "").target("serviceMonitor/monitoring/obs-alloy/0", "up", "");
+        prometheus
+                .target("serviceMonitor/monitoring/obs-loki/0", "up", "")
+                .target("serviceMonitor/monitoring/obs-alloy/0", "up", "");
 
         ProbeResult result = run(config(PASS), "prometheus-scrapes-logs-stack");
 
@@ -385,7 +455,8 @@ class LogsProbesTest {
 
     @Test
     void theLogsStackFailsWhenLokisScrapeFails() throws Exception {
-        prometheus.target("serviceMonitor/monitoring/obs-loki/0", "down", "server returned HTTP status 404 Not Found")
+        prometheus
+                .target("serviceMonitor/monitoring/obs-loki/0", "down", "server returned HTTP status 404 Not Found")
                 .target("serviceMonitor/monitoring/obs-alloy/0", "up", "");
 
         ProbeResult result = run(config(FAIL), "prometheus-scrapes-logs-stack");

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,17 +61,24 @@ public final class CrdsEstablishedProbe implements Probe {
 
     @Override
     public ProbeAttempt attempt(ProbeContext context) {
-        KubernetesClient client = context.kubernetes().orElseThrow(() -> new TerminalProbeFailure(
-                "needs a cluster: CRDs are read from the Kubernetes API and this run has only --endpoint URLs",
-                "run verify against the cluster (without --endpoint), or leave the crds phase out of an explicit-endpoint verify"));
+        KubernetesClient client = context.kubernetes()
+                .orElseThrow(
+                        () -> new TerminalProbeFailure(
+                                "needs a cluster: CRDs are read from the Kubernetes API and this run has only --endpoint URLs",
+                                "run verify against the cluster (without --endpoint), or leave the crds phase out of an explicit-endpoint verify"));
         List<String> missing = new ArrayList<>();
         List<String> notEstablished = new ArrayList<>();
         for (String name : crds) {
             CustomResourceDefinition crd;
             try {
-                crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+                crd = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(name)
+                        .get();
             } catch (KubernetesClientException e) {
-                return ProbeAttempt.fail("cannot read CustomResourceDefinition " + name + ": " + e.getCode() + " " + e.getMessage(),
+                return ProbeAttempt.fail(
+                        "cannot read CustomResourceDefinition " + name + ": " + e.getCode() + " " + e.getMessage(),
                         e.getCode() == 403
                                 ? "the kube user may not get customresourcedefinitions (cluster-scoped): obs-bootstrap needs cluster-admin-like rights for phase crds"
                                 : "the API server did not answer the CRD read: check the kube context and the cluster's health");
@@ -86,7 +92,8 @@ public final class CrdsEstablishedProbe implements Probe {
         if (missing.isEmpty() && notEstablished.isEmpty()) {
             return ProbeAttempt.pass(crds.size() + "/" + crds.size() + " Prometheus Operator CRDs Established");
         }
-        StringBuilder observed = new StringBuilder((crds.size() - missing.size() - notEstablished.size()) + "/" + crds.size() + " Established");
+        StringBuilder observed = new StringBuilder(
+                (crds.size() - missing.size() - notEstablished.size()) + "/" + crds.size() + " Established");
         if (!missing.isEmpty()) {
             observed.append("; missing: ").append(String.join(", ", missing));
         }
@@ -100,12 +107,16 @@ public final class CrdsEstablishedProbe implements Probe {
     }
 
     private static boolean established(CustomResourceDefinition crd) {
-        return crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        return crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static String conditions(CustomResourceDefinition crd) {
-        if (crd.getStatus() == null || crd.getStatus().getConditions() == null || crd.getStatus().getConditions().isEmpty()) {
+        if (crd.getStatus() == null
+                || crd.getStatus().getConditions() == null
+                || crd.getStatus().getConditions().isEmpty()) {
             return "no status conditions yet";
         }
         List<String> parts = new ArrayList<>();

@@ -3,9 +3,8 @@ package dev.obsbootstrap.metrics;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.probe.Probe;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.List;
 
 /** Prometheus Operator CRDs, server-side applied and Established */

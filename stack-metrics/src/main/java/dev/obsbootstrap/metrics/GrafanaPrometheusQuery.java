@@ -1,13 +1,12 @@
 package dev.obsbootstrap.metrics;
 
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Grafana's Prometheus datasource answers {@value PromQlQueryProbe#QUERY} as an instant query with a positive value:
@@ -17,7 +16,10 @@ import java.util.Optional;
 final class GrafanaPrometheusQuery implements GrafanaQueryProbe.Query {
     @Override
     public ObjectNode build(ProbeContext context) {
-        return Json.object().put("expr", PromQlQueryProbe.QUERY).put("instant", true).put("range", false);
+        return Json.object()
+                .put("expr", PromQlQueryProbe.QUERY)
+                .put("instant", true)
+                .put("range", false);
     }
 
     @Override

@@ -4,15 +4,14 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeSettings;
-import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
-
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
+import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,25 +58,50 @@ public final class MetricsPhase implements Phase {
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
         List<String> pools = ProbeSettings.stringList(config, "expectedScrapePools", StackScrapePools.DEFAULT);
-        String datasourceHint = "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)";
+        String datasourceHint =
+                "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)";
         return List.of(
-                new HttpReadyProbe("prometheus-ready", "Every Prometheus replica has loaded its configuration and answers /-/ready.",
-                        deadline, "prometheus", "/-/ready", "Prometheus",
-                        "Prometheus is still replaying its WAL or loading its config: check the Prometheus pod's logs"
-                                + " and the operator's reconcile of the Prometheus resource").everyReplica(),
-                new ScrapePoolsProbe("scrape-targets-up", "Every Prometheus replica discovers and successfully scrapes every target of the stack's"
-                        + " scrape pools (" + String.join(", ", pools) + "), matched by namespace and monitor name.",
-                        deadline, topology -> StackScrapePools.resolve(pools, topology),
+                new HttpReadyProbe(
+                                "prometheus-ready",
+                                "Every Prometheus replica has loaded its configuration and answers /-/ready.",
+                                deadline,
+                                "prometheus",
+                                "/-/ready",
+                                "Prometheus",
+                                "Prometheus is still replaying its WAL or loading its config: check the Prometheus pod's logs"
+                                        + " and the operator's reconcile of the Prometheus resource")
+                        .everyReplica(),
+                new ScrapePoolsProbe(
+                        "scrape-targets-up",
+                        "Every Prometheus replica discovers and successfully scrapes every target of the stack's"
+                                + " scrape pools (" + String.join(", ", pools)
+                                + "), matched by namespace and monitor name.",
+                        deadline,
+                        topology -> StackScrapePools.resolve(pools, topology),
                         "with kube-prometheus-stack set prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues and"
                                 + " podMonitorSelectorNilUsesHelmValues to false (or match serviceMonitorSelector to the monitor's labels),"
                                 + " and check the exporter and its serviceMonitor are enabled; if a pool is not part of your stack, change"
                                 + " settings.probes.expectedScrapePools in the profile"),
                 new PromQlQueryProbe(deadline),
                 new GrafanaHealthProbe(deadline),
-                new DatasourceHealthProbe("grafana-datasource-prometheus", deadline, "grafana", "prometheus", "Prometheus", datasourceHint),
-                new GrafanaQueryProbe("grafana-prometheus-query",
-                        "Grafana's provisioned Prometheus datasource answers '" + PromQlQueryProbe.QUERY + "' with a positive count (POST /api/ds/query).",
-                        deadline, "grafana", "prometheus", "prometheus", "Prometheus", new GrafanaPrometheusQuery(), () -> 0L,
+                new DatasourceHealthProbe(
+                        "grafana-datasource-prometheus",
+                        deadline,
+                        "grafana",
+                        "prometheus",
+                        "Prometheus",
+                        datasourceHint),
+                new GrafanaQueryProbe(
+                        "grafana-prometheus-query",
+                        "Grafana's provisioned Prometheus datasource answers '" + PromQlQueryProbe.QUERY
+                                + "' with a positive count (POST /api/ds/query).",
+                        deadline,
+                        "grafana",
+                        "prometheus",
+                        "prometheus",
+                        "Prometheus",
+                        new GrafanaPrometheusQuery(),
+                        () -> 0L,
                         "Grafana reads a Prometheus without successful scrapes: " + datasourceHint));
     }
 
@@ -88,9 +112,14 @@ public final class MetricsPhase implements Phase {
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
         SecretCredentials admin = grafanaAdminCredentials(topology);
-        return List.of(new StackSecret(topology.namespace(), admin.secretName(), "Grafana admin login", false, List.of(
-                new StackSecret.Key.Literal(admin.userKey(), "admin"),
-                new StackSecret.Key.Generated(admin.passwordKey(), "GRAFANA_ADMIN_PASSWORD"))));
+        return List.of(new StackSecret(
+                topology.namespace(),
+                admin.secretName(),
+                "Grafana admin login",
+                false,
+                List.of(
+                        new StackSecret.Key.Literal(admin.userKey(), "admin"),
+                        new StackSecret.Key.Generated(admin.passwordKey(), "GRAFANA_ADMIN_PASSWORD"))));
     }
 
     /** Grafana's probes log in with the admin login this phase creates. */
@@ -104,6 +133,9 @@ public final class MetricsPhase implements Phase {
      * (keys admin-user, admin-password) that obs-bootstrap creates for the grafana subchart's admin.existingSecret.
      */
     public static SecretCredentials grafanaAdminCredentials(StackTopology topology) {
-        return new SecretCredentials(topology.component("kube-prometheus-stack").fullname() + "-grafana-admin", "admin-user", "admin-password");
+        return new SecretCredentials(
+                topology.component("kube-prometheus-stack").fullname() + "-grafana-admin",
+                "admin-user",
+                "admin-password");
     }
 }

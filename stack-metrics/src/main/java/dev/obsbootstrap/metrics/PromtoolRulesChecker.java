@@ -2,11 +2,10 @@ package dev.obsbootstrap.metrics;
 
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code promtool check rules} on the rule groups of every PrometheusRule the bundle carries: the operator hands

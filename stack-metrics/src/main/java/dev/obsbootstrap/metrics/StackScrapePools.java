@@ -3,7 +3,6 @@ package dev.obsbootstrap.metrics;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe.Pool;
-
 import java.util.List;
 
 /**
@@ -16,27 +15,30 @@ import java.util.List;
  */
 final class StackScrapePools {
     /** Pools every phase-1 install has; kubelet includes the /metrics/cadvisor endpoint most dashboards and rules need. */
-    static final List<String> DEFAULT = List.of("prometheus", "operator", "kube-state-metrics", "node-exporter", "kubelet", "apiserver", "grafana");
+    static final List<String> DEFAULT =
+            List.of("prometheus", "operator", "kube-state-metrics", "node-exporter", "kubelet", "apiserver", "grafana");
 
-    private StackScrapePools() {
-    }
+    private StackScrapePools() {}
 
     static List<Pool> resolve(List<String> names, StackTopology topology) {
         ComponentSpec stack = topology.component("kube-prometheus-stack");
         String namespace = topology.namespace();
-        return names.stream().map(name -> {
-            if (name.contains("/")) {
-                String[] parts = name.split("/", 2);
-                return Pool.serviceMonitor(name, parts[0], parts[1]);
-            }
-            String monitor = switch (name) {
-                case "prometheus", "operator", "kubelet", "apiserver", "coredns" -> stack.fullname() + "-" + name;
-                case "kube-state-metrics" -> stack.release() + "-kube-state-metrics";
-                case "node-exporter" -> stack.release() + "-prometheus-node-exporter";
-                case "grafana" -> topology.endpoint("grafana").service();
-                default -> name;
-            };
-            return Pool.serviceMonitor(name, namespace, monitor);
-        }).toList();
+        return names.stream()
+                .map(name -> {
+                    if (name.contains("/")) {
+                        String[] parts = name.split("/", 2);
+                        return Pool.serviceMonitor(name, parts[0], parts[1]);
+                    }
+                    String monitor = switch (name) {
+                        case "prometheus", "operator", "kubelet", "apiserver", "coredns" ->
+                            stack.fullname() + "-" + name;
+                        case "kube-state-metrics" -> stack.release() + "-kube-state-metrics";
+                        case "node-exporter" -> stack.release() + "-prometheus-node-exporter";
+                        case "grafana" -> topology.endpoint("grafana").service();
+                        default -> name;
+                    };
+                    return Pool.serviceMonitor(name, namespace, monitor);
+                })
+                .toList();
     }
 }

@@ -1,19 +1,18 @@
 package dev.obsbootstrap.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.validate.ConfigTools;
 import dev.obsbootstrap.core.validate.ManifestFile;
 import dev.obsbootstrap.core.validate.StaticReport;
 import dev.obsbootstrap.core.validate.StaticValidation;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The metrics phase's checker with the real promtool (Debian's prometheus package, which .ci/run installs, ships it):
@@ -23,7 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PromtoolRulesCheckerTest {
     private static ManifestFile fixture(String name) throws IOException {
         try (InputStream in = PromtoolRulesCheckerTest.class.getResourceAsStream("/fixtures/validate/" + name)) {
-            return new ManifestFile(name, "observability", new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8));
+            return new ManifestFile(
+                    name,
+                    "observability",
+                    new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -37,23 +39,33 @@ class PromtoolRulesCheckerTest {
 
         StaticReport report = check(tools, "broken-rule.yaml");
 
-        boolean promtool = report.tools().stream().anyMatch(run -> run.tool().equals("promtool check rules") && run.ran());
+        boolean promtool =
+                report.tools().stream().anyMatch(run -> run.tool().equals("promtool check rules") && run.ran());
         if (!promtool) {
-            System.err.println("promtoolRefusesABrokenRule: promtool is not on PATH (Debian's prometheus package installs it); "
-                    + "only the skip note was checked");
-            assertThat(report.tools()).singleElement().satisfies(run -> assertThat(run.summary())
-                    .isEqualTo("skipped: promtool is not on PATH, so 1 rule groups of PrometheusRule was not checked"));
+            System.err.println(
+                    "promtoolRefusesABrokenRule: promtool is not on PATH (Debian's prometheus package installs it); "
+                            + "only the skip note was checked");
+            assertThat(report.tools())
+                    .singleElement()
+                    .satisfies(
+                            run -> assertThat(run.summary())
+                                    .isEqualTo(
+                                            "skipped: promtool is not on PATH, so 1 rule groups of PrometheusRule was not checked"));
             return;
         }
         assertThat(report.findings()).singleElement().satisfies(finding -> {
             assertThat(finding.rule()).isEqualTo("component-config");
             assertThat(finding.subject()).isEqualTo("PrometheusRule observability/broken key 'spec'");
-            assertThat(finding.message()).startsWith("promtool check rules refuses it:").contains("parse error");
+            assertThat(finding.message())
+                    .startsWith("promtool check rules refuses it:")
+                    .contains("parse error");
         });
     }
 
     @Test
     void theMetricsPhaseBringsTheChecker() {
-        assertThat(new MetricsPhase().configCheckers()).extracting(c -> c.tool()).containsExactly("promtool check rules");
+        assertThat(new MetricsPhase().configCheckers())
+                .extracting(c -> c.tool())
+                .containsExactly("promtool check rules");
     }
 }

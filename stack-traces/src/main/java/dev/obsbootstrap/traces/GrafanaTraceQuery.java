@@ -1,14 +1,13 @@
 package dev.obsbootstrap.traces;
 
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.Json;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.RunIds;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Grafana's Tempo datasource fetches the run's trace by id ({@code queryType "traceId"}, the query being the trace
@@ -20,7 +19,10 @@ import java.util.Optional;
 final class GrafanaTraceQuery implements GrafanaQueryProbe.Query {
     @Override
     public ObjectNode build(ProbeContext context) {
-        return Json.object().put("queryType", "traceId").put("query", RunIds.traceId(context.runId())).put("limit", 20);
+        return Json.object()
+                .put("queryType", "traceId")
+                .put("query", RunIds.traceId(context.runId()))
+                .put("limit", 20);
     }
 
     @Override
@@ -33,7 +35,9 @@ final class GrafanaTraceQuery implements GrafanaQueryProbe.Query {
         String traceId = RunIds.traceId(context.runId());
         for (JsonNode frame : frames) {
             List<JsonNode> ids = GrafanaQueryProbe.column(frame, "traceID");
-            long spans = ids.stream().filter(id -> traceId.equalsIgnoreCase(id.asString(""))).count();
+            long spans = ids.stream()
+                    .filter(id -> traceId.equalsIgnoreCase(id.asString("")))
+                    .count();
             if (spans > 0) {
                 return Optional.of("trace " + traceId + " with " + spans + " span(s)");
             }

@@ -2,7 +2,6 @@ package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +32,12 @@ public final class OtelcolValidateChecker implements ConfigChecker {
 
     @Override
     public List<Config> configs(List<ManifestObject> objects) {
-        return ConfigChecker.configMapData(objects, (key, text) -> text.contains("receivers:") && text.contains("exporters:")
-                && text.contains("pipelines:") && text.lines().anyMatch(line -> line.startsWith("service:")));
+        return ConfigChecker.configMapData(
+                objects,
+                (key, text) -> text.contains("receivers:")
+                        && text.contains("exporters:")
+                        && text.contains("pipelines:")
+                        && text.lines().anyMatch(line -> line.startsWith("service:")));
     }
 
     @Override

@@ -8,10 +8,6 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.probe.RunIds;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The collector's logs pipeline works on every replica: a log record with this run's id and the replica's name, sent
@@ -75,11 +74,26 @@ public final class OtlpLogRoundTripProbe implements Probe {
         }
         reads++;
         String query = query(context.runId());
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "loki", "/loki/api/v1/query_range", "query", query,
-                "start", nanos(sentAt.minus(Duration.ofMinutes(5))), "end", nanos(sentAt.plus(Duration.ofMinutes(15))), "limit", "20"), tenant(context));
+        HttpReply reply = ProbeHttp.get(
+                context,
+                ProbeHttp.url(
+                        context,
+                        "loki",
+                        "/loki/api/v1/query_range",
+                        "query",
+                        query,
+                        "start",
+                        nanos(sentAt.minus(Duration.ofMinutes(5))),
+                        "end",
+                        nanos(sentAt.plus(Duration.ofMinutes(15))),
+                        "limit",
+                        "20"),
+                tenant(context));
         if (!reply.answered()) {
-            return ProbeAttempt.fail("log record accepted by the collector, but Loki did not answer: " + reply.describe(),
-                    "Loki is not reachable at endpoint 'loki': is its pod running?", sent);
+            return ProbeAttempt.fail(
+                    "log record accepted by the collector, but Loki did not answer: " + reply.describe(),
+                    "Loki is not reachable at endpoint 'loki': is its pod running?",
+                    sent);
         }
         List<JsonNode> streams = reply.is(200) ? Json.elements(reply.json(), "data", "result") : List.of();
         Set<String> found = new LinkedHashSet<>();
@@ -95,21 +109,28 @@ public final class OtlpLogRoundTripProbe implements Probe {
             }
         }
         if (found.containsAll(lines.keySet())) {
-            return ProbeAttempt.pass("log record sent through every collector replica " + lines.keySet() + " and found in Loki with " + query
-                            + " after " + reads + (reads == 1 ? " query" : " queries"),
+            return ProbeAttempt.pass(
+                    "log record sent through every collector replica " + lines.keySet() + " and found in Loki with "
+                            + query + " after " + reads + (reads == 1 ? " query" : " queries"),
                     sent.and("found.stream", stream).latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
         }
-        List<String> missing = lines.keySet().stream().filter(r -> !found.contains(r)).toList();
-        return ProbeAttempt.fail("log records accepted by the collector replicas " + lines.keySet() + ", but " + query + " finds none from "
-                        + missing + " in Loki after " + reads + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
+        List<String> missing =
+                lines.keySet().stream().filter(r -> !found.contains(r)).toList();
+        return ProbeAttempt.fail(
+                "log records accepted by the collector replicas " + lines.keySet() + ", but " + query
+                        + " finds none from " + missing + " in Loki after " + reads
+                        + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
                 "the collector's logs pipeline does not reach Loki: its otlp_http/loki exporter must point at the topology's Loki"
-                        + " /otlp/v1/logs (with the tenant header when logs.auth is on); see the collector logs", sent);
+                        + " /otlp/v1/logs (with the tenant header when logs.auth is on); see the collector logs",
+                sent);
     }
 
     private ProbeAttempt send(ProbeContext context) throws InterruptedException {
         HttpReply ready = ProbeHttp.get(context, ProbeHttp.url(context, "loki", "/ready"), tenant(context));
         if (!ready.answered()) {
-            return ProbeAttempt.fail("Loki did not answer: " + ready.describe(), "Loki is not reachable at endpoint 'loki': is its pod running?");
+            return ProbeAttempt.fail(
+                    "Loki did not answer: " + ready.describe(),
+                    "Loki is not reachable at endpoint 'loki': is its pod running?");
         }
         sentAt = ready.serverTime().orElse(Instant.now());
         Evidence evidence = Evidence.of("sent.at", sentAt + " (Loki's clock)");
@@ -117,7 +138,8 @@ public final class OtlpLogRoundTripProbe implements Probe {
             if (lines.containsKey(replica.name())) {
                 continue;
             }
-            String line = "obs-bootstrap probe " + context.runId() + " otlp via " + replica.name() + " " + RunIds.hex(4);
+            String line =
+                    "obs-bootstrap probe " + context.runId() + " otlp via " + replica.name() + " " + RunIds.hex(4);
             ProbeAttempt refused = sendTo(context, replica, line, evidence);
             if (refused != null) {
                 return refused;
@@ -130,17 +152,32 @@ public final class OtlpLogRoundTripProbe implements Probe {
         return null;
     }
 
-    private ProbeAttempt sendTo(ProbeContext context, ProbeContext.Replica replica, String line, Evidence evidence) throws InterruptedException {
+    private ProbeAttempt sendTo(ProbeContext context, ProbeContext.Replica replica, String line, Evidence evidence)
+            throws InterruptedException {
         ObjectNode body = Json.object();
         ObjectNode resource = body.putArray("resourceLogs").addObject();
-        resource.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
-                .putObject("value").put("stringValue", OtlpSpanRoundTripProbe.SERVICE_NAME);
-        ObjectNode record = resource.putArray("scopeLogs").addObject().putArray("logRecords").addObject()
-                .put("timeUnixNano", nanos(sentAt)).put("severityText", "INFO");
+        resource.putObject("resource")
+                .putArray("attributes")
+                .addObject()
+                .put("key", "service.name")
+                .putObject("value")
+                .put("stringValue", OtlpSpanRoundTripProbe.SERVICE_NAME);
+        ObjectNode record = resource.putArray("scopeLogs")
+                .addObject()
+                .putArray("logRecords")
+                .addObject()
+                .put("timeUnixNano", nanos(sentAt))
+                .put("severityText", "INFO");
         record.putObject("body").put("stringValue", line);
-        record.putArray("attributes").addObject().put("key", OtlpSpanRoundTripProbe.RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/logs"), Json.write(body), Headers.EMPTY);
-        return CollectorReceipt.refusal(reply, replica.name(), "log record", "logs", evidence).orElse(null);
+        record.putArray("attributes")
+                .addObject()
+                .put("key", OtlpSpanRoundTripProbe.RUN_ATTRIBUTE)
+                .putObject("value")
+                .put("stringValue", context.runId());
+        HttpReply reply = ProbeHttp.postJson(
+                context, ProbeHttp.resolve(replica.url(), "/v1/logs"), Json.write(body), Headers.EMPTY);
+        return CollectorReceipt.refusal(reply, replica.name(), "log record", "logs", evidence)
+                .orElse(null);
     }
 
     private static String nanos(Instant instant) {

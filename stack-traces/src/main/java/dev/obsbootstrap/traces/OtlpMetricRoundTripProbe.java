@@ -7,17 +7,16 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The collector's metrics pipeline works on every replica: a gauge {@value #METRIC} with attribute
@@ -75,34 +74,46 @@ public final class OtlpMetricRoundTripProbe implements Probe {
         String query = query(context.runId());
         HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/api/v1/query", "query", query));
         if (!reply.answered()) {
-            return ProbeAttempt.fail("gauge accepted by the collector, but Prometheus did not answer: " + reply.describe(),
-                    "Prometheus is not reachable: is its pod running?", sent);
+            return ProbeAttempt.fail(
+                    "gauge accepted by the collector, but Prometheus did not answer: " + reply.describe(),
+                    "Prometheus is not reachable: is its pod running?",
+                    sent);
         }
         List<JsonNode> series = reply.is(200) ? Json.elements(reply.json(), "data", "result") : List.of();
         Set<String> found = new LinkedHashSet<>();
         series.forEach(s -> found.add(Json.text(s, "metric", REPLICA_ATTRIBUTE.replace('.', '_'))));
         if (found.containsAll(replicas)) {
-            return ProbeAttempt.pass("gauge sent through every collector replica " + replicas + " and found in Prometheus with " + query
+            return ProbeAttempt.pass(
+                    "gauge sent through every collector replica " + replicas + " and found in Prometheus with " + query
                             + " after " + reads + (reads == 1 ? " query" : " queries"),
-                    sent.and("found.series", series.size() + ", e.g. " + Json.write(series.get(0).path("metric")))
+                    sent.and(
+                                    "found.series",
+                                    series.size() + ", e.g. "
+                                            + Json.write(series.get(0).path("metric")))
                             .latency(Duration.ofNanos(System.nanoTime() - acceptedAtNanos)));
         }
         List<String> missing = replicas.stream().filter(r -> !found.contains(r)).toList();
-        return ProbeAttempt.fail("gauge accepted by the collector replicas " + replicas + ", but " + query + " has no series from "
-                        + missing + " in Prometheus after " + reads + (reads == 1 ? " query" : " queries") + " (" + reply.describe() + ")",
+        return ProbeAttempt.fail(
+                "gauge accepted by the collector replicas " + replicas + ", but " + query + " has no series from "
+                        + missing + " in Prometheus after " + reads + (reads == 1 ? " query" : " queries") + " ("
+                        + reply.describe() + ")",
                 "the collector's metrics pipeline does not reach Prometheus: its otlp_http/prometheus exporter must point at the topology's"
                         + " Prometheus /api/v1/otlp/v1/metrics, and Prometheus needs its OTLP receiver"
-                        + " (prometheus.prometheusSpec.enableOTLPReceiver; without it Prometheus answers the exporter 404); see the collector logs", sent);
+                        + " (prometheus.prometheusSpec.enableOTLPReceiver; without it Prometheus answers the exporter 404); see the collector logs",
+                sent);
     }
 
     /** @return null when every collector replica accepted its gauge */
     private ProbeAttempt send(ProbeContext context) throws InterruptedException {
         HttpReply ready = ProbeHttp.get(context, ProbeHttp.url(context, "prometheus", "/-/ready"));
         if (!ready.answered()) {
-            return ProbeAttempt.fail("Prometheus did not answer: " + ready.describe(), "Prometheus is not reachable: is its pod running?");
+            return ProbeAttempt.fail(
+                    "Prometheus did not answer: " + ready.describe(),
+                    "Prometheus is not reachable: is its pod running?");
         }
         Instant prometheusNow = ready.serverTime().orElse(Instant.now());
-        Evidence evidence = Evidence.of("sent.metric", query(context.runId())).and("sent.at", prometheusNow + " (Prometheus' clock)");
+        Evidence evidence = Evidence.of("sent.metric", query(context.runId()))
+                .and("sent.at", prometheusNow + " (Prometheus' clock)");
         for (ProbeContext.Replica replica : context.replicas("otel-collector")) {
             replicas.add(replica.name());
             if (acceptedBy.contains(replica.name())) {
@@ -119,20 +130,36 @@ public final class OtlpMetricRoundTripProbe implements Probe {
         return null;
     }
 
-    private ProbeAttempt sendTo(ProbeContext context, ProbeContext.Replica replica, Instant prometheusNow, Evidence evidence) throws InterruptedException {
+    private ProbeAttempt sendTo(
+            ProbeContext context, ProbeContext.Replica replica, Instant prometheusNow, Evidence evidence)
+            throws InterruptedException {
         ObjectNode body = Json.object();
         ObjectNode resource = body.putArray("resourceMetrics").addObject();
-        resource.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
-                .putObject("value").put("stringValue", OtlpSpanRoundTripProbe.SERVICE_NAME);
-        ObjectNode point = resource.putArray("scopeMetrics").addObject().putArray("metrics").addObject()
-                .put("name", METRIC).put("description", "obs-bootstrap verify: one point per run")
-                .putObject("gauge").putArray("dataPoints").addObject()
+        resource.putObject("resource")
+                .putArray("attributes")
+                .addObject()
+                .put("key", "service.name")
+                .putObject("value")
+                .put("stringValue", OtlpSpanRoundTripProbe.SERVICE_NAME);
+        ObjectNode point = resource.putArray("scopeMetrics")
+                .addObject()
+                .putArray("metrics")
+                .addObject()
+                .put("name", METRIC)
+                .put("description", "obs-bootstrap verify: one point per run")
+                .putObject("gauge")
+                .putArray("dataPoints")
+                .addObject()
                 .put("asDouble", 1.0)
-                .put("timeUnixNano", Long.toString(prometheusNow.getEpochSecond() * 1_000_000_000L + prometheusNow.getNano()));
+                .put(
+                        "timeUnixNano",
+                        Long.toString(prometheusNow.getEpochSecond() * 1_000_000_000L + prometheusNow.getNano()));
         ArrayNode attributes = point.putArray("attributes");
         attributes.addObject().put("key", RUN_ATTRIBUTE).putObject("value").put("stringValue", context.runId());
         attributes.addObject().put("key", REPLICA_ATTRIBUTE).putObject("value").put("stringValue", replica.name());
-        HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/metrics"), Json.write(body), Headers.EMPTY);
-        return CollectorReceipt.refusal(reply, replica.name(), "gauge", "metrics", evidence).orElse(null);
+        HttpReply reply = ProbeHttp.postJson(
+                context, ProbeHttp.resolve(replica.url(), "/v1/metrics"), Json.write(body), Headers.EMPTY);
+        return CollectorReceipt.refusal(reply, replica.name(), "gauge", "metrics", evidence)
+                .orElse(null);
     }
 }

@@ -9,22 +9,21 @@ import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeContext.Replica;
 import dev.obsbootstrap.core.probe.ProbeHttp;
 import dev.obsbootstrap.core.probe.RunIds;
-import okhttp3.Headers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Headers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sends one span through <em>every</em> ready collector replica's OTLP/HTTP receiver ({@code POST /v1/traces}, JSON,
@@ -99,28 +98,42 @@ public final class OtlpSpanRoundTripProbe implements Probe {
                 continue;
             }
             String spanId = spanIds.get(replica.name());
-            HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(replica.url(), "/v1/traces"),
-                    request(context.runId(), traceId, spanId, replica.name()), Headers.EMPTY);
+            HttpReply reply = ProbeHttp.postJson(
+                    context,
+                    ProbeHttp.resolve(replica.url(), "/v1/traces"),
+                    request(context.runId(), traceId, spanId, replica.name()),
+                    Headers.EMPTY);
             String who = "collector replica " + replica.name();
             if (!reply.answered()) {
-                return ProbeAttempt.fail(who + " did not answer the span: " + reply.describe(),
-                        "the collector's OTLP/HTTP receiver (port 4318) is not reachable on " + replica.name() + ": is the pod running, and does its"
-                                + " config enable receivers.otlp.protocols.http on an address the Service reaches (0.0.0.0:4318)?", sent);
+                return ProbeAttempt.fail(
+                        who + " did not answer the span: " + reply.describe(),
+                        "the collector's OTLP/HTTP receiver (port 4318) is not reachable on " + replica.name()
+                                + ": is the pod running, and does its"
+                                + " config enable receivers.otlp.protocols.http on an address the Service reaches (0.0.0.0:4318)?",
+                        sent);
             }
             if (!reply.is(200)) {
                 return ProbeAttempt.fail(who + " refused the span: " + reply.describe(), refusalHint(reply), sent);
             }
-            JsonNode partial = reply.body().isBlank() ? Json.object() : reply.json().path("partialSuccess");
+            JsonNode partial =
+                    reply.body().isBlank() ? Json.object() : reply.json().path("partialSuccess");
             long rejected = Json.number(partial.path("rejectedSpans"), 0);
             if (rejected > 0) {
                 // defensive: collector 0.158's receiver never fills partial success, but an OTLP gateway in front may
-                return ProbeAttempt.fail(who + " answered 200 but rejected " + rejected + " span(s): " + Json.text(partial, "errorMessage"),
-                        "something in front of the collector refused part of the export: see errorMessage", sent);
+                return ProbeAttempt.fail(
+                        who + " answered 200 but rejected " + rejected + " span(s): "
+                                + Json.text(partial, "errorMessage"),
+                        "something in front of the collector refused part of the export: see errorMessage",
+                        sent);
             }
             accepted.add(replica.name());
             acceptedAtNanos = System.nanoTime();
             sent = sent.and("sent.trace-id", traceId)
-                    .and("sent.span." + replica.name(), spanId + " accepted " + reply.serverTime().map(Object::toString).orElse("(no Date)") + " (collector's clock)");
+                    .and(
+                            "sent.span." + replica.name(),
+                            spanId + " accepted "
+                                    + reply.serverTime().map(Object::toString).orElse("(no Date)")
+                                    + " (collector's clock)");
         }
         return null;
     }
@@ -128,12 +141,16 @@ public final class OtlpSpanRoundTripProbe implements Probe {
     private static String refusalHint(HttpReply reply) {
         String message = reply.body().strip().startsWith("{") ? Json.text(reply.json(), "message") : reply.excerpt();
         return switch (reply.code()) {
-            case 404 -> "no OTLP/HTTP traces receiver answers on /v1/traces: the collector registers it only when a traces pipeline uses the otlp receiver";
+            case 404 ->
+                "no OTLP/HTTP traces receiver answers on /v1/traces: the collector registers it only when a traces pipeline uses the otlp receiver";
             case 405 -> "the receiver takes POST only";
             case 415 -> "the receiver takes application/json or application/x-protobuf only (" + message + ")";
-            case 503 -> "the collector refuses data for now (" + message + "): the memory_limiter is over its limit or an exporter's queue is full;"
-                    + " check the collector's memory and its Tempo exporter";
-            case 429 -> "the collector is throttling (" + message + "): a pipeline component reports resources exhausted";
+            case 503 ->
+                "the collector refuses data for now (" + message
+                        + "): the memory_limiter is over its limit or an exporter's queue is full;"
+                        + " check the collector's memory and its Tempo exporter";
+            case 429 ->
+                "the collector is throttling (" + message + "): a pipeline component reports resources exhausted";
             case 400 -> "the collector could not decode the span (" + message + "): a bug in the probe's OTLP/JSON";
             default -> "the collector's traces pipeline fails (" + message + "): check the collector logs";
         };
@@ -147,7 +164,9 @@ public final class OtlpSpanRoundTripProbe implements Probe {
         attribute(resourceSpans.putObject("resource").putArray("attributes"), "service.name", SERVICE_NAME);
         ObjectNode scopeSpans = resourceSpans.putArray("scopeSpans").addObject();
         scopeSpans.putObject("scope").put("name", "obs-bootstrap");
-        ObjectNode span = scopeSpans.putArray("spans").addObject()
+        ObjectNode span = scopeSpans
+                .putArray("spans")
+                .addObject()
                 .put("traceId", traceId)
                 .put("spanId", spanId)
                 .put("name", SPAN_NAME)
@@ -168,14 +187,19 @@ public final class OtlpSpanRoundTripProbe implements Probe {
     private ProbeAttempt readBack(ProbeContext context, String traceId) throws InterruptedException {
         reads++;
         HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "tempo", "/api/v2/traces/" + traceId));
-        String sentText = spanIds.size() + " span(s) of trace " + traceId + " accepted by the collector replicas " + spanIds.keySet();
+        String sentText = spanIds.size() + " span(s) of trace " + traceId + " accepted by the collector replicas "
+                + spanIds.keySet();
         if (!reply.answered()) {
-            return ProbeAttempt.fail(sentText + ", but Tempo did not answer: " + reply.describe(),
-                    "Tempo's query API (port 3200) is not reachable: is the tempo pod running?", sent);
+            return ProbeAttempt.fail(
+                    sentText + ", but Tempo did not answer: " + reply.describe(),
+                    "Tempo's query API (port 3200) is not reachable: is the tempo pod running?",
+                    sent);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail(sentText + ", but Tempo's trace lookup failed: " + reply.describe(),
-                    "Tempo's query frontend or querier fails: check the tempo pod's logs (storage, querier)", sent);
+            return ProbeAttempt.fail(
+                    sentText + ", but Tempo's trace lookup failed: " + reply.describe(),
+                    "Tempo's query frontend or querier fails: check the tempo pod's logs (storage, querier)",
+                    sent);
         }
         Set<String> found = spansIn(reply.json());
         List<String> missing = new ArrayList<>();
@@ -187,18 +211,29 @@ public final class OtlpSpanRoundTripProbe implements Probe {
         String readsText = " after " + reads + (reads == 1 ? " read" : " reads");
         if (missing.isEmpty()) {
             Duration latency = Duration.ofNanos(System.nanoTime() - acceptedAtNanos);
-            return ProbeAttempt.pass("trace " + traceId + " read back from Tempo with the span of every collector replica " + spanIds.keySet() + readsText,
-                    sent.and("found.tempo", "GET /api/v2/traces/" + traceId + " at " + reply.serverTime().map(Object::toString).orElse("?")
-                            + " (Tempo's clock), " + found.size() + " span(s)").latency(latency));
+            return ProbeAttempt.pass(
+                    "trace " + traceId + " read back from Tempo with the span of every collector replica "
+                            + spanIds.keySet() + readsText,
+                    sent.and(
+                                    "found.tempo",
+                                    "GET /api/v2/traces/" + traceId + " at "
+                                            + reply.serverTime()
+                                                    .map(Object::toString)
+                                                    .orElse("?") + " (Tempo's clock), " + found.size() + " span(s)")
+                            .latency(latency));
         }
         if (found.isEmpty()) {
-            return ProbeAttempt.fail(sentText + ", but Tempo has no such trace" + readsText + " (200 with an empty trace)",
+            return ProbeAttempt.fail(
+                    sentText + ", but Tempo has no such trace" + readsText + " (200 with an empty trace)",
                     "the collector accepted the spans but they never reached Tempo: the collector's otlp_grpc exporter must point at the"
                             + " topology's Tempo OTLP endpoint (tempo-otlp-grpc) with tls insecure, and Tempo's distributor must enable the"
-                            + " otlp receiver; look for export errors in the collector logs", sent);
+                            + " otlp receiver; look for export errors in the collector logs",
+                    sent);
         }
-        return ProbeAttempt.fail(sentText + ", but Tempo's trace lacks the span(s) of replica(s) " + missing + readsText,
-                "those collector replicas accept spans but do not deliver them to Tempo: compare their logs and config with the replicas that do", sent);
+        return ProbeAttempt.fail(
+                sentText + ", but Tempo's trace lacks the span(s) of replica(s) " + missing + readsText,
+                "those collector replicas accept spans but do not deliver them to Tempo: compare their logs and config with the replicas that do",
+                sent);
     }
 
     /** Span ids (hex) in Tempo's JSON, where jsonpb writes them base64. */

@@ -4,12 +4,11 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
-import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.secret.StackSecret;
+import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,20 +55,40 @@ public final class TracesPhase implements Phase {
         Duration deadline = config.profile().probeDeadline();
         OtlpSpanRoundTripProbe spans = new OtlpSpanRoundTripProbe(deadline);
         List<Probe> probes = new ArrayList<>(List.of(
-                new HttpReadyProbe("otel-collector-health", "Every collector replica's health_check extension reports the process available.",
-                        deadline, "otel-collector-health", "/", "OpenTelemetry Collector",
-                        // the legacy health_check extension reports process readiness only: it stays 200 while an exporter
-                        // fails, and a pipeline that fails to start makes the collector exit instead of answering 503
-                        "the collector process is starting or shutting down (the extension answers 503 only then): check the pod's"
-                                + " restarts and logs; exporter failures do not show here but in otlp-span-round-trip").everyReplica(),
-                new HttpReadyProbe("tempo-ready", "Tempo answers /ready: its ingester has joined the ring and it can take traces.",
-                        deadline, "tempo", "/ready", "Tempo",
+                new HttpReadyProbe(
+                                "otel-collector-health",
+                                "Every collector replica's health_check extension reports the process available.",
+                                deadline,
+                                "otel-collector-health",
+                                "/",
+                                "OpenTelemetry Collector",
+                                // the legacy health_check extension reports process readiness only: it stays 200 while
+                                // an exporter
+                                // fails, and a pipeline that fails to start makes the collector exit instead of
+                                // answering 503
+                                "the collector process is starting or shutting down (the extension answers 503 only then): check the pod's"
+                                        + " restarts and logs; exporter failures do not show here but in otlp-span-round-trip")
+                        .everyReplica(),
+                new HttpReadyProbe(
+                        "tempo-ready",
+                        "Tempo answers /ready: its ingester has joined the ring and it can take traces.",
+                        deadline,
+                        "tempo",
+                        "/ready",
+                        "Tempo",
                         "Tempo waits a few seconds after start before reporting ready; if it stays unready check its logs for storage and ring errors"),
                 spans,
                 new TraceQlSearchProbe(deadline, spans),
-                new GrafanaQueryProbe("grafana-tempo-trace-query",
+                new GrafanaQueryProbe(
+                        "grafana-tempo-trace-query",
                         "Grafana's provisioned Tempo datasource returns the run's trace by id (POST /api/ds/query), as Explore does.",
-                        deadline, "grafana", "tempo", "tempo", "Tempo", new GrafanaTraceQuery(), spans::acceptedAtNanos,
+                        deadline,
+                        "grafana",
+                        "tempo",
+                        "tempo",
+                        "Tempo",
+                        new GrafanaTraceQuery(),
+                        spans::acceptedAtNanos,
                         "Grafana reads another Tempo than the collector writes to, or none: the provisioned datasource URL must be the"
                                 + " topology's Tempo query Service (port 3200)")));
         // the collector carries every signal: one pipeline and one probe each, where the signal's store is installed
@@ -80,10 +99,13 @@ public final class TracesPhase implements Phase {
             probes.add(new OtlpLogRoundTripProbe(deadline));
         }
         if (config.phaseEnabled("metrics")) {
-            probes.add(new ScrapePoolsProbe("prometheus-scrapes-traces-stack",
-                    "Prometheus scrapes Tempo and every collector replica (their ServiceMonitors), so failed exports and dropped spans show in metrics.",
-                    deadline, TracesPhase::ownPools,
-                    "the tempo and opentelemetry-collector values must enable serviceMonitor (and the collector's metrics port)"));
+            probes.add(
+                    new ScrapePoolsProbe(
+                            "prometheus-scrapes-traces-stack",
+                            "Prometheus scrapes Tempo and every collector replica (their ServiceMonitors), so failed exports and dropped spans show in metrics.",
+                            deadline,
+                            TracesPhase::ownPools,
+                            "the tempo and opentelemetry-collector values must enable serviceMonitor (and the collector's metrics port)"));
         }
         return List.copyOf(probes);
     }
@@ -96,8 +118,15 @@ public final class TracesPhase implements Phase {
      */
     static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
         return List.of(
-                new ScrapePoolsProbe.Pool("tempo", topology.namespace(), topology.component("tempo").fullname(), "0"),
-                ScrapePoolsProbe.Pool.serviceMonitor("otel-collector", topology.namespace(), topology.component("opentelemetry-collector").fullname()));
+                new ScrapePoolsProbe.Pool(
+                        "tempo",
+                        topology.namespace(),
+                        topology.component("tempo").fullname(),
+                        "0"),
+                ScrapePoolsProbe.Pool.serviceMonitor(
+                        "otel-collector",
+                        topology.namespace(),
+                        topology.component("opentelemetry-collector").fullname()));
     }
 
     @Override

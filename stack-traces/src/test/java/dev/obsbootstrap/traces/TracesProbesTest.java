@@ -1,22 +1,28 @@
 package dev.obsbootstrap.traces;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
-import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.RunIds;
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakeLoki;
-import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.FakeOtelCollector;
+import dev.obsbootstrap.core.testing.FakePrometheus;
 import dev.obsbootstrap.core.testing.FakeTempo;
 import dev.obsbootstrap.core.testing.LocalProcess;
 import dev.obsbootstrap.core.testing.PortForwardingApiServer;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import dev.obsbootstrap.core.testing.TestConfigs;
+import dev.obsbootstrap.metrics.grafana.DatasourceHealthProbe;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -26,13 +32,6 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The traces phase probes against collector, Tempo and Grafana fakes that behave as the pinned upstream versions
  * (see each fake's comment for the upstream files): the collector forwards accepted spans to Tempo, Grafana's Tempo
@@ -41,11 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TracesProbesTest {
     private static final Duration PASS = Duration.ofSeconds(5);
     private static final Duration FAIL = Duration.ofMillis(600);
-    private static final Map<String, String> ADMIN = Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "tempo-test-pw");
+    private static final Map<String, String> ADMIN =
+            Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "tempo-test-pw");
 
     private final FakeTempo tempo = new FakeTempo();
     private final FakeOtelCollector collector = new FakeOtelCollector(tempo);
-    private final FakeGrafana grafana = new FakeGrafana("admin", "tempo-test-pw").datasource("obs-tempo", "tempo", tempo.url(), Map.of());
+    private final FakeGrafana grafana =
+            new FakeGrafana("admin", "tempo-test-pw").datasource("obs-tempo", "tempo", tempo.url(), Map.of());
     private final FakePrometheus prometheus = new FakePrometheus();
     private final FakeLoki loki = new FakeLoki();
 
@@ -87,17 +88,28 @@ class TracesProbesTest {
     }
 
     /** Runs the named probes of one phase instance in order, in one context, as a phase would; returns the last. */
-    private ProbeResult runInOrder(Duration deadline, EndpointProbeContext context, String... names) throws InterruptedException {
+    private ProbeResult runInOrder(Duration deadline, EndpointProbeContext context, String... names)
+            throws InterruptedException {
         List<Probe> phase = phase(deadline);
-        List<Probe> chosen = java.util.Arrays.stream(names).map(n -> probe(phase, n)).toList();
+        List<Probe> chosen =
+                java.util.Arrays.stream(names).map(n -> probe(phase, n)).toList();
         List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole()).run("traces", chosen, context);
         return results.get(results.size() - 1);
     }
 
     @Test
     void phaseProbesInOrder() {
-        assertThat(phase(PASS)).extracting(Probe::name).containsExactly("otel-collector-health", "tempo-ready", "otlp-span-round-trip",
-                "tempo-traceql-search", "grafana-tempo-trace-query", "otlp-metric-round-trip", "otlp-log-round-trip", "prometheus-scrapes-traces-stack");
+        assertThat(phase(PASS))
+                .extracting(Probe::name)
+                .containsExactly(
+                        "otel-collector-health",
+                        "tempo-ready",
+                        "otlp-span-round-trip",
+                        "tempo-traceql-search",
+                        "grafana-tempo-trace-query",
+                        "otlp-metric-round-trip",
+                        "otlp-log-round-trip",
+                        "prometheus-scrapes-traces-stack");
     }
 
     // otel-collector-health
@@ -107,7 +119,9 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(PASS), "otel-collector-health"));
 
         assertThat(result.passed()).isTrue();
-        assertThat(result.lastObserved()).contains("OpenTelemetry Collector ready").contains("Server available");
+        assertThat(result.lastObserved())
+                .contains("OpenTelemetry Collector ready")
+                .contains("Server available");
     }
 
     @Test
@@ -117,8 +131,14 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(FAIL), "otel-collector-health"));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("is not ready").contains("503").contains("Server not available");
-        assertThat(result.hint()).contains("process").contains("exporter failures do not show here").doesNotContain("a pipeline failed to start");
+        assertThat(result.lastObserved())
+                .contains("is not ready")
+                .contains("503")
+                .contains("Server not available");
+        assertThat(result.hint())
+                .contains("process")
+                .contains("exporter failures do not show here")
+                .doesNotContain("a pipeline failed to start");
     }
 
     // tempo-ready
@@ -158,11 +178,18 @@ class TracesProbesTest {
         assertThat(result.lastObserved()).contains("read back from Tempo").contains("after 4 reads");
         assertThat(collector.requestLines()).containsExactly("POST /v1/traces");
         assertThat(tempo.hasTrace(traceId)).isTrue();
-        assertThat(tempo.requestLines()).filteredOn(l -> l.startsWith("GET /api/v2/traces/" + traceId)).hasSize(4);
-        assertThat(result.evidence().facts()).containsEntry("sent.trace-id", traceId).containsKey("sent.span.explicit URL")
-                .containsKey("found.tempo").containsKey("route.tempo");
+        assertThat(tempo.requestLines())
+                .filteredOn(l -> l.startsWith("GET /api/v2/traces/" + traceId))
+                .hasSize(4);
+        assertThat(result.evidence().facts())
+                .containsEntry("sent.trace-id", traceId)
+                .containsKey("sent.span.explicit URL")
+                .containsKey("found.tempo")
+                .containsKey("route.tempo");
         assertThat(result.evidence().measured()).isTrue();
-        System.out.printf("otlp-span-round-trip write-to-read latency against the fakes: %d ms%n", result.evidence().writeToRead().toMillis());
+        System.out.printf(
+                "otlp-span-round-trip write-to-read latency against the fakes: %d ms%n",
+                result.evidence().writeToRead().toMillis());
     }
 
     @Test
@@ -184,7 +211,10 @@ class TracesProbesTest {
         ProbeResult result = run(probe(phase(FAIL), "otlp-span-round-trip"));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).contains("refused the span").contains("503").contains("data refused due to high memory usage");
+        assertThat(result.lastObserved())
+                .contains("refused the span")
+                .contains("503")
+                .contains("data refused due to high memory usage");
         assertThat(result.hint()).contains("memory_limiter");
         assertThat(tempo.requestLines()).isEmpty();
     }
@@ -220,7 +250,9 @@ class TracesProbesTest {
         ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-span-round-trip"), context(endpoints, Map.of()));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.lastObserved()).startsWith("collector replica explicit URL did not answer the span: POST " + closed + "v1/traces -> no answer");
+        assertThat(result.lastObserved())
+                .startsWith("collector replica explicit URL did not answer the span: POST " + closed
+                        + "v1/traces -> no answer");
         assertThat(result.hint()).contains("4318");
     }
 
@@ -238,11 +270,16 @@ class TracesProbesTest {
 
     @Test
     void theCollectorFakeRefusesAWrongContentTypeWithTextPlainAsTheReceiverDoes() throws Exception {
-        try (Response response = new OkHttpClient().newCall(new Request.Builder().url(collector.otlpUrl().resolve("/v1/traces"))
-                .post(RequestBody.create("x", MediaType.get("text/plain"))).build()).execute()) {
+        try (Response response = new OkHttpClient()
+                .newCall(new Request.Builder()
+                        .url(collector.otlpUrl().resolve("/v1/traces"))
+                        .post(RequestBody.create("x", MediaType.get("text/plain")))
+                        .build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(415);
             assertThat(response.header("Content-Type")).startsWith("text/plain");
-            assertThat(response.body().string()).isEqualTo("415 unsupported media type, supported: [application/json, application/x-protobuf]");
+            assertThat(response.body().string())
+                    .isEqualTo("415 unsupported media type, supported: [application/json, application/x-protobuf]");
         }
     }
 
@@ -256,8 +293,11 @@ class TracesProbesTest {
         ProbeResult result = runInOrder(PASS, context, "otlp-span-round-trip", "tempo-traceql-search");
 
         assertThat(result.passed()).as(result.toString()).isTrue();
-        assertThat(result.lastObserved()).contains("found trace " + RunIds.traceId(context.runId())).contains("after 3 searches");
-        assertThat(result.evidence().facts()).containsEntry("sent.traceql", "{ span.obs_bootstrap.run = \"" + context.runId() + "\" }");
+        assertThat(result.lastObserved())
+                .contains("found trace " + RunIds.traceId(context.runId()))
+                .contains("after 3 searches");
+        assertThat(result.evidence().facts())
+                .containsEntry("sent.traceql", "{ span.obs_bootstrap.run = \"" + context.runId() + "\" }");
         assertThat(result.evidence().measured()).isTrue();
     }
 
@@ -265,7 +305,8 @@ class TracesProbesTest {
     void traceQlSearchFailsWhenSearchFindsNothingWhileReadsByIdWork() throws Exception {
         tempo.searchBroken(true);
 
-        ProbeResult result = runInOrder(PASS, context(endpoints(), ADMIN), "otlp-span-round-trip", "tempo-traceql-search");
+        ProbeResult result =
+                runInOrder(PASS, context(endpoints(), ADMIN), "otlp-span-round-trip", "tempo-traceql-search");
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("found no trace");
@@ -288,7 +329,8 @@ class TracesProbesTest {
 
     @Test
     void grafanaTraceQueryFailsWhenTheTraceIsNotInTheTempoGrafanaReads() throws Exception {
-        ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "grafana-tempo-trace-query"), context(endpoints(), ADMIN));
+        ProbeResult result =
+                ProbeTesting.run(probe(phase(FAIL), "grafana-tempo-trace-query"), context(endpoints(), ADMIN));
 
         assertThat(result.passed()).isFalse();
         assertThat(result.lastObserved()).contains("failed the query").contains("400");
@@ -297,9 +339,11 @@ class TracesProbesTest {
 
     @Test
     void grafanaTraceQueryFailsWhenTheDatasourcePointsNowhere() throws Exception {
-        grafana.datasource("obs-tempo", "tempo", HttpUrl.get("http://127.0.0.1:" + LocalProcess.freePort() + "/"), Map.of());
+        grafana.datasource(
+                "obs-tempo", "tempo", HttpUrl.get("http://127.0.0.1:" + LocalProcess.freePort() + "/"), Map.of());
 
-        ProbeResult result = runInOrder(FAIL, context(endpoints(), ADMIN), "otlp-span-round-trip", "grafana-tempo-trace-query");
+        ProbeResult result =
+                runInOrder(FAIL, context(endpoints(), ADMIN), "otlp-span-round-trip", "grafana-tempo-trace-query");
 
         assertThat(result.passed()).isFalse();
         assertThat(result.hint()).contains("dial tcp");
@@ -307,7 +351,8 @@ class TracesProbesTest {
 
     @Test
     void grafanaTraceQueryStopsAfterOneRefusedLoginSoTheAdminIsNotLockedOut() throws Exception {
-        ProbeResult result = ProbeTesting.run(probe(phase(PASS), "grafana-tempo-trace-query"),
+        ProbeResult result = ProbeTesting.run(
+                probe(phase(PASS), "grafana-tempo-trace-query"),
                 context(endpoints(), Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "wrong")));
 
         assertThat(result.passed()).isFalse();
@@ -320,7 +365,8 @@ class TracesProbesTest {
     @Test
     void grafanasCoreTempoDatasourceHasNoHealthCheckSoAHealthProbeCouldNeverPass() throws Exception {
         // finding 1: what the former grafana-datasource-tempo probe asked
-        DatasourceHealthProbe health = new DatasourceHealthProbe("grafana-datasource-tempo", FAIL, "grafana", "tempo", "Tempo", "");
+        DatasourceHealthProbe health =
+                new DatasourceHealthProbe("grafana-datasource-tempo", FAIL, "grafana", "tempo", "Tempo", "");
 
         ProbeResult result = run(health);
 
@@ -331,11 +377,13 @@ class TracesProbesTest {
 
     @Test
     void theDecoupledTempoPluginsHealthCheckOnlyEchoesSoTheQueryIsWhatProvesTempoEitherWay() throws Exception {
-        // which Tempo datasource Grafana 13.2 runs could not be read from the pinned tag: the trace query passes with either
+        // which Tempo datasource Grafana 13.2 runs could not be read from the pinned tag: the trace query passes with
+        // either
         grafana.tempoHealth(FakeGrafana.TempoDatasource.DECOUPLED_PLUGIN);
         EndpointProbeContext context = context(endpoints(), ADMIN);
 
-        ProbeResult health = ProbeTesting.run(new DatasourceHealthProbe("grafana-datasource-tempo", FAIL, "grafana", "tempo", "Tempo", ""), context);
+        ProbeResult health = ProbeTesting.run(
+                new DatasourceHealthProbe("grafana-datasource-tempo", FAIL, "grafana", "tempo", "Tempo", ""), context);
         ProbeResult query = runInOrder(PASS, context, "otlp-span-round-trip", "grafana-tempo-trace-query");
 
         assertThat(health.passed()).isTrue();
@@ -404,9 +452,13 @@ class TracesProbesTest {
     void logRoundTripReadsLokiWithTheTenantHeaderTheConfigImplies() throws Exception {
         loki.requireTenant(true);
         collector.exportLogsTo(body -> loki.receiveOtlp("team-a", body));
-        BootstrapConfig config = TestConfigs.builder().probeDeadline(PASS).endpointHeader("loki", "X-Scope-OrgID", "team-a").build();
+        BootstrapConfig config = TestConfigs.builder()
+                .probeDeadline(PASS)
+                .endpointHeader("loki", "X-Scope-OrgID", "team-a")
+                .build();
 
-        ProbeResult result = ProbeTesting.run(probe(new TracesPhase().probes(config), "otlp-log-round-trip"),
+        ProbeResult result = ProbeTesting.run(
+                probe(new TracesPhase().probes(config), "otlp-log-round-trip"),
                 ProbeTesting.context(config, endpoints(), ADMIN));
 
         // the record is stored for team-a only, and a query without the header is refused: passing proves the header
@@ -447,13 +499,16 @@ class TracesProbesTest {
 
     @Test
     void theTracesStackIsScrapedByPrometheus() throws Exception {
-        prometheus.target("serviceMonitor/monitoring/obs-tempo/0", "up", "")
+        prometheus
+                .target("serviceMonitor/monitoring/obs-tempo/0", "up", "")
                 .target("serviceMonitor/monitoring/obs-otel-collector/0", "up", "")
                 .target("serviceMonitor/other-team/obs-otel-collector/0", "down", "connection refused");
 
         ProbeResult result = run(probe(phase(PASS), "prometheus-scrapes-traces-stack"));
 
-        assertThat(result.passed()).as("another team's monitor of the same name, down, does not count").isTrue();
+        assertThat(result.passed())
+                .as("another team's monitor of the same name, down, does not count")
+                .isTrue();
     }
 
     @Test
@@ -470,35 +525,64 @@ class TracesProbesTest {
     // every collector replica, through the API server's pod proxy
 
     /** A cluster with two collector pods behind obs-otel-collector, each mapped to its own fake, and Tempo/Prometheus by URL. */
-    private ClusterProbeContext twoReplicas(PortForwardingApiServer api, FakeOtelCollector second, io.fabric8.kubernetes.client.KubernetesClient client) {
+    private ClusterProbeContext twoReplicas(
+            PortForwardingApiServer api,
+            FakeOtelCollector second,
+            io.fabric8.kubernetes.client.KubernetesClient client) {
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "opentelemetry-collector");
-        api.put(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("obs-otel-collector").withNamespace("monitoring").endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withName("otlp-http").withPort(4318)
-                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(4318)).endPort().endSpec().build());
+        api.put(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("obs-otel-collector")
+                .withNamespace("monitoring")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(labels)
+                .addNewPort()
+                .withName("otlp-http")
+                .withPort(4318)
+                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(4318))
+                .endPort()
+                .endSpec()
+                .build());
         FakeOtelCollector[] backends = {collector, second};
         for (int i = 0; i < 2; i++) {
             String pod = "obs-otel-collector-" + i;
-            api.put(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod).withNamespace("monitoring").withLabels(labels).endMetadata()
-                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+            api.put(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata()
+                    .withName(pod)
+                    .withNamespace("monitoring")
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withNewStatus()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
+                    .build());
             api.forward("monitoring", pod, 4318, backends[i].otlpUrl());
         }
         BootstrapConfig config = TestConfigs.config();
         return ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
-                .endpointOverrides(Map.of("tempo", tempo.url(), "prometheus", prometheus.url(), "loki", loki.url())).build();
+                .endpointOverrides(Map.of("tempo", tempo.url(), "prometheus", prometheus.url(), "loki", loki.url()))
+                .build();
     }
 
     @Test
     void spanRoundTripFailsNamingTheOneReplicaWhoseSpansNeverReachTempo() throws Exception {
         try (PortForwardingApiServer api = new PortForwardingApiServer();
-             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
-             FakeOtelCollector broken = new FakeOtelCollector(tempo).dropSpans(true);
-             ClusterProbeContext context = twoReplicas(api, broken, client)) {
+                io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+                FakeOtelCollector broken = new FakeOtelCollector(tempo).dropSpans(true);
+                ClusterProbeContext context = twoReplicas(api, broken, client)) {
             ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-span-round-trip"), context);
 
             assertThat(result.passed()).isFalse();
             assertThat(result.lastObserved()).contains("lacks the span(s) of replica(s) [obs-otel-collector-1]");
-            assertThat(result.evidence().facts()).containsKeys("sent.span.obs-otel-collector-0", "sent.span.obs-otel-collector-1");
-            assertThat(result.evidence().facts().get("route.otel-collector")).endsWith("every ready pod through the pod proxy");
+            assertThat(result.evidence().facts())
+                    .containsKeys("sent.span.obs-otel-collector-0", "sent.span.obs-otel-collector-1");
+            assertThat(result.evidence().facts().get("route.otel-collector"))
+                    .endsWith("every ready pod through the pod proxy");
         }
     }
 
@@ -506,9 +590,9 @@ class TracesProbesTest {
     void metricRoundTripFailsNamingTheOneReplicaWithoutAMetricsPipelineExport() throws Exception {
         collector.exportMetricsTo(prometheus::export);
         try (PortForwardingApiServer api = new PortForwardingApiServer();
-             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
-             FakeOtelCollector lossy = new FakeOtelCollector(tempo).exportMetricsTo(body -> { });
-             ClusterProbeContext context = twoReplicas(api, lossy, client)) {
+                io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+                FakeOtelCollector lossy = new FakeOtelCollector(tempo).exportMetricsTo(body -> {});
+                ClusterProbeContext context = twoReplicas(api, lossy, client)) {
             ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-metric-round-trip"), context);
 
             assertThat(result.passed()).isFalse();
@@ -520,14 +604,22 @@ class TracesProbesTest {
     void everyPipelinePassesThroughTwoHealthyReplicas() throws Exception {
         collector.exportMetricsTo(prometheus::export).exportLogsTo(body -> loki.receiveOtlp("fake", body));
         try (PortForwardingApiServer api = new PortForwardingApiServer();
-             io.fabric8.kubernetes.client.KubernetesClient client = api.client();
-             FakeOtelCollector second = new FakeOtelCollector(tempo).exportMetricsTo(prometheus::export)
-                     .exportLogsTo(body -> loki.receiveOtlp("fake", body));
-             ClusterProbeContext context = twoReplicas(api, second, client)) {
-            List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(probe(phase(PASS), "otlp-span-round-trip"),
-                    probe(phase(PASS), "otlp-metric-round-trip"), probe(phase(PASS), "otlp-log-round-trip")), context);
+                io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+                FakeOtelCollector second = new FakeOtelCollector(tempo)
+                        .exportMetricsTo(prometheus::export)
+                        .exportLogsTo(body -> loki.receiveOtlp("fake", body));
+                ClusterProbeContext context = twoReplicas(api, second, client)) {
+            List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole())
+                    .run(
+                            "traces",
+                            List.of(
+                                    probe(phase(PASS), "otlp-span-round-trip"),
+                                    probe(phase(PASS), "otlp-metric-round-trip"),
+                                    probe(phase(PASS), "otlp-log-round-trip")),
+                            context);
 
-            assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+            assertThat(results)
+                    .allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
             assertThat(results.get(0).lastObserved()).contains("[obs-otel-collector-0, obs-otel-collector-1]");
         }
     }

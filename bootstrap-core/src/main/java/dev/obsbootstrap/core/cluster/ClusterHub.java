@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.api.model.Cluster;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +45,7 @@ import java.util.stream.Collectors;
 public final class ClusterHub implements AutoCloseable {
     /** The context name reported when running inside a pod without a kubeconfig. */
     public static final String IN_CLUSTER_CONTEXT = "in-cluster";
+
     static final Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
     private static final int VERSION_CONNECT_TIMEOUT_MS = 3_000;
     private static final int VERSION_REQUEST_TIMEOUT_MS = 5_000;
@@ -62,8 +62,8 @@ public final class ClusterHub implements AutoCloseable {
     private KubernetesClient probeClient;
     private boolean closed;
 
-    private record Resolved(String contextName, String serverUrl, String kubeconfigYaml, Config config, String source) {
-    }
+    private record Resolved(
+            String contextName, String serverUrl, String kubeconfigYaml, Config config, String source) {}
 
     ClusterHub(Path explicitKubeconfig, String context, Map<String, String> environment, Path serviceAccountDir) {
         this.explicitKubeconfig = explicitKubeconfig;
@@ -79,7 +79,8 @@ public final class ClusterHub implements AutoCloseable {
      * @param environment the process environment (HOME, KUBECONFIG, ...), {@code System.getenv()} in the CLI
      */
     public static ClusterHub forKubeconfig(Path kubeconfig, String context, Map<String, String> environment) {
-        return new ClusterHub(Objects.requireNonNull(kubeconfig, "kubeconfig"), context, environment, SERVICE_ACCOUNT_DIR);
+        return new ClusterHub(
+                Objects.requireNonNull(kubeconfig, "kubeconfig"), context, environment, SERVICE_ACCOUNT_DIR);
     }
 
     /**
@@ -120,11 +121,13 @@ public final class ClusterHub implements AutoCloseable {
         ensureOpen();
         if (client == null) {
             target();
-            client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(resolve().config())
-                    .withConnectionTimeout(CONNECT_TIMEOUT_MS)
-                    .withRequestRetryBackoffLimit(3)
-                    .withRequestRetryBackoffInterval(500)
-                    .build()).build();
+            client = new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder(resolve().config())
+                            .withConnectionTimeout(CONNECT_TIMEOUT_MS)
+                            .withRequestRetryBackoffLimit(3)
+                            .withRequestRetryBackoffInterval(500)
+                            .build())
+                    .build();
         }
         return client;
     }
@@ -137,10 +140,12 @@ public final class ClusterHub implements AutoCloseable {
         ensureOpen();
         if (probeClient == null) {
             target();
-            probeClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(resolve().config())
-                    .withConnectionTimeout(CONNECT_TIMEOUT_MS)
-                    .withRequestRetryBackoffLimit(0)
-                    .build()).build();
+            probeClient = new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder(resolve().config())
+                            .withConnectionTimeout(CONNECT_TIMEOUT_MS)
+                            .withRequestRetryBackoffLimit(0)
+                            .build())
+                    .build();
         }
         return probeClient;
     }
@@ -187,7 +192,8 @@ public final class ClusterHub implements AutoCloseable {
     private List<Path> kubeconfigFiles() {
         if (explicitKubeconfig != null) {
             if (!Files.isRegularFile(explicitKubeconfig)) {
-                throw new ConfigException("kubeconfig " + explicitKubeconfig + " does not exist or is not a file (--kubeconfig)");
+                throw new ConfigException(
+                        "kubeconfig " + explicitKubeconfig + " does not exist or is not a file (--kubeconfig)");
             }
             return List.of(explicitKubeconfig);
         }
@@ -229,11 +235,13 @@ public final class ClusterHub implements AutoCloseable {
         String contextName = context.isEmpty() ? currentContext : context;
         String known = contexts.isEmpty() ? "it defines none" : "contexts: " + String.join(", ", contexts.keySet());
         if (contextName.isEmpty()) {
-            throw new ConfigException("kubeconfig " + source + " has no current-context: pass --context NAME (" + known + ")");
+            throw new ConfigException(
+                    "kubeconfig " + source + " has no current-context: pass --context NAME (" + known + ")");
         }
         Origin<NamedContext> namedContext = contexts.get(contextName);
         if (namedContext == null || namedContext.value().getContext() == null) {
-            throw new ConfigException("context '" + contextName + "' is not defined in kubeconfig " + source + " (" + known + ")");
+            throw new ConfigException(
+                    "context '" + contextName + "' is not defined in kubeconfig " + source + " (" + known + ")");
         }
         String clusterName = namedContext.value().getContext().getCluster();
         Origin<NamedCluster> namedCluster = clusterName == null ? null : clusters.get(clusterName);
@@ -243,7 +251,8 @@ public final class ClusterHub implements AutoCloseable {
         }
         String serverUrl = namedCluster.value().getCluster().getServer();
         if (serverUrl == null || serverUrl.isBlank()) {
-            throw new ConfigException("cluster '" + clusterName + "' in kubeconfig " + namedCluster.file() + " has no server URL");
+            throw new ConfigException(
+                    "cluster '" + clusterName + "' in kubeconfig " + namedCluster.file() + " has no server URL");
         }
         String userName = namedContext.value().getContext().getUser();
         Origin<NamedAuthInfo> namedUser = userName == null || userName.isEmpty() ? null : users.get(userName);
@@ -264,7 +273,8 @@ public final class ClusterHub implements AutoCloseable {
         try {
             config = Config.fromKubeconfig(yaml);
         } catch (KubernetesClientException e) {
-            throw new ConfigException("cannot use context '" + contextName + "' of kubeconfig " + source + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot use context '" + contextName + "' of kubeconfig " + source + ": " + e.getMessage(), e);
         }
         return new Resolved(contextName, serverUrl, yaml, config, source);
     }
@@ -274,17 +284,20 @@ public final class ClusterHub implements AutoCloseable {
         String port = environment.getOrDefault("KUBERNETES_SERVICE_PORT", "");
         Path token = serviceAccountDir.resolve("token");
         if (host.isEmpty() || port.isEmpty() || !Files.isRegularFile(token)) {
-            throw new ConfigException("no kubeconfig found: pass --kubeconfig FILE, set KUBECONFIG or create ~/.kube/config "
-                    + "(inside a pod obs-bootstrap uses its service account instead)");
+            throw new ConfigException(
+                    "no kubeconfig found: pass --kubeconfig FILE, set KUBECONFIG or create ~/.kube/config "
+                            + "(inside a pod obs-bootstrap uses its service account instead)");
         }
         if (!context.isEmpty() && !context.equals(IN_CLUSTER_CONTEXT)) {
-            throw new ConfigException("context '" + context + "' was asked for, but there is no kubeconfig, only the pod's "
-                    + "service account: pass --kubeconfig FILE");
+            throw new ConfigException(
+                    "context '" + context + "' was asked for, but there is no kubeconfig, only the pod's "
+                            + "service account: pass --kubeconfig FILE");
         }
         String serverUrl = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         Path ca = serviceAccountDir.resolve("ca.crt");
         String namespace = readOr(serviceAccountDir.resolve("namespace"), "default");
-        String yaml = """
+        String yaml =
+                """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -317,7 +330,8 @@ public final class ClusterHub implements AutoCloseable {
     private static io.fabric8.kubernetes.api.model.Config parse(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            io.fabric8.kubernetes.api.model.Config kubeconfig = Serialization.unmarshal(text, io.fabric8.kubernetes.api.model.Config.class);
+            io.fabric8.kubernetes.api.model.Config kubeconfig =
+                    Serialization.unmarshal(text, io.fabric8.kubernetes.api.model.Config.class);
             if (kubeconfig == null) {
                 throw new ConfigException("kubeconfig " + file + " is empty");
             }
@@ -328,12 +342,12 @@ public final class ClusterHub implements AutoCloseable {
             if (e instanceof ConfigException config) {
                 throw config;
             }
-            throw new ConfigException("kubeconfig " + file + " is not a valid kubeconfig: " + firstLine(e.getMessage()), e);
+            throw new ConfigException(
+                    "kubeconfig " + file + " is not a valid kubeconfig: " + firstLine(e.getMessage()), e);
         }
     }
 
-    private record Origin<T>(T value, Path file) {
-    }
+    private record Origin<T>(T value, Path file) {}
 
     private static <T> void collect(List<T> entries, Function<T, String> name, Path file, Map<String, Origin<T>> into) {
         if (entries != null) {
@@ -355,7 +369,9 @@ public final class ClusterHub implements AutoCloseable {
             user.setClientCertificate(absolute(origin.file(), user.getClientCertificate()));
             user.setClientKey(absolute(origin.file(), user.getClientKey()));
             user.setTokenFile(absolute(origin.file(), user.getTokenFile()));
-            if (user.getExec() != null && user.getExec().getCommand() != null && user.getExec().getCommand().contains("/")) {
+            if (user.getExec() != null
+                    && user.getExec().getCommand() != null
+                    && user.getExec().getCommand().contains("/")) {
                 user.getExec().setCommand(absolute(origin.file(), user.getExec().getCommand()));
             }
         }
@@ -381,7 +397,8 @@ public final class ClusterHub implements AutoCloseable {
                 .withRequestRetryBackoffLimit(0)
                 .build();
         long started = System.nanoTime();
-        try (KubernetesClient versionClient = new KubernetesClientBuilder().withConfig(fast).build()) {
+        try (KubernetesClient versionClient =
+                new KubernetesClientBuilder().withConfig(fast).build()) {
             VersionInfo version = versionClient.getKubernetesVersion();
             if (version == null || (isBlank(version.getGitVersion()) && isBlank(version.getMajor()))) {
                 throw notKubernetes(r, "GET /version gave no Kubernetes version");
@@ -400,7 +417,10 @@ public final class ClusterHub implements AutoCloseable {
                 throw cluster;
             }
             // an answer fabric8 cannot read as a version: HTML, a proxy's error page
-            throw notKubernetes(r, "its answer to GET /version is not a Kubernetes version (" + firstLine(String.valueOf(e.getMessage())) + ")");
+            throw notKubernetes(
+                    r,
+                    "its answer to GET /version is not a Kubernetes version ("
+                            + firstLine(String.valueOf(e.getMessage())) + ")");
         }
     }
 
@@ -409,35 +429,47 @@ public final class ClusterHub implements AutoCloseable {
     }
 
     private ClusterException notKubernetes(Resolved r, String what) {
-        return new ClusterException("the server at " + r.serverUrl() + " (context '" + r.contextName() + "' from " + r.source()
-                + ") answers, but is not a Kubernetes API server: " + what + ". Check the server URL of the cluster in the "
-                + "kubeconfig (a proxy, a load balancer or a wrong port answers like this)");
+        return new ClusterException(
+                "the server at " + r.serverUrl() + " (context '" + r.contextName() + "' from " + r.source()
+                        + ") answers, but is not a Kubernetes API server: " + what
+                        + ". Check the server URL of the cluster in the "
+                        + "kubeconfig (a proxy, a load balancer or a wrong port answers like this)");
     }
 
     private ClusterException unreachable(Resolved r, KubernetesClientException e, java.time.Duration took) {
-        String where = "the Kubernetes API server at " + r.serverUrl() + " (context '" + r.contextName() + "' from " + r.source() + ")";
+        String where = "the Kubernetes API server at " + r.serverUrl() + " (context '" + r.contextName() + "' from "
+                + r.source() + ")";
         if (e.getCode() == 401) {
-            return new ClusterException(where + " rejected the credentials (401 Unauthorized): log in again or refresh the "
-                    + "token of this context", e);
+            return new ClusterException(
+                    where + " rejected the credentials (401 Unauthorized): log in again or refresh the "
+                            + "token of this context",
+                    e);
         }
         if (e.getCode() == 403) {
-            return new ClusterException(where + " refused to tell its version (403 Forbidden): check the RBAC of the user of "
-                    + "this context", e);
+            return new ClusterException(
+                    where + " refused to tell its version (403 Forbidden): check the RBAC of the user of "
+                            + "this context",
+                    e);
         }
         String cause = rootCauseMessage(e, took);
-        return new ClusterException("cannot reach " + where + ": " + cause + ". Check that the cluster is running and reachable "
-                + "from here (VPN, proxy, firewall) and that --kubeconfig/--context select the cluster you mean.", e);
+        return new ClusterException(
+                "cannot reach " + where + ": " + cause + ". Check that the cluster is running and reachable "
+                        + "from here (VPN, proxy, firewall) and that --kubeconfig/--context select the cluster you mean.",
+                e);
     }
 
     private static String rootCauseMessage(Throwable e, java.time.Duration took) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
+            if (cause instanceof ConnectException
+                    || cause instanceof UnknownHostException
+                    || cause instanceof NoRouteToHostException) {
                 return (cause instanceof UnknownHostException ? "unknown host " : "") + firstLine(cause.getMessage());
             }
             if (cause instanceof javax.net.ssl.SSLException) {
-                return "TLS failed (" + firstLine(cause.getMessage()) + "; check the certificate-authority of the cluster in the kubeconfig)";
+                return "TLS failed (" + firstLine(cause.getMessage())
+                        + "; check the certificate-authority of the cluster in the kubeconfig)";
             }
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return "no answer within " + Math.max(1, Math.round(took.toMillis() / 1000.0)) + "s";
@@ -456,7 +488,9 @@ public final class ClusterHub implements AutoCloseable {
 
     private static String readOr(Path file, String fallback) {
         try {
-            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : fallback;
+            return Files.isRegularFile(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).trim()
+                    : fallback;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,9 +1,8 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.error.BootstrapException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.util.Optional;
 
 /**
@@ -12,8 +11,7 @@ import java.util.Optional;
  * The hub asks with a short connect timeout and no retries.
  */
 public final class ClusterKubeVersion {
-    private ClusterKubeVersion() {
-    }
+    private ClusterKubeVersion() {}
 
     public static Optional<String> read(ClusterHub hub, Console console) {
         try {

@@ -1,12 +1,11 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.error.ClusterException;
+import dev.obsbootstrap.core.manifest.Manifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,18 +56,29 @@ public final class CrdApplier {
             crd.getMetadata().setResourceVersion(null);
             crd.setStatus(null);
             try {
-                client.apiextensions().v1().customResourceDefinitions().resource(crd)
-                        .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .fieldManager(FIELD_MANAGER)
+                        .forceConflicts()
+                        .serverSideApply();
             } catch (KubernetesClientException e) {
-                throw new ClusterException("cannot apply CustomResourceDefinition " + name + ": " + e.getMessage()
-                        + (e.getCode() == 403 ? " (applying CRDs needs cluster-admin-like rights: create/patch on"
-                        + " customresourcedefinitions.apiextensions.k8s.io)" : ""), e);
+                throw new ClusterException(
+                        "cannot apply CustomResourceDefinition " + name + ": " + e.getMessage()
+                                + (e.getCode() == 403
+                                        ? " (applying CRDs needs cluster-admin-like rights: create/patch on"
+                                                + " customresourcedefinitions.apiextensions.k8s.io)"
+                                        : ""),
+                        e);
             }
             names.add(name);
         }
         for (String name : names) {
             Duration remaining = Duration.between(Instant.now(), deadline);
-            waiter.until(ResourceRef.crd(name), CrdApplier::established,
+            waiter.until(
+                    ResourceRef.crd(name),
+                    CrdApplier::established,
                     remaining.isNegative() ? Duration.ofMillis(1) : remaining);
         }
         return List.copyOf(names);

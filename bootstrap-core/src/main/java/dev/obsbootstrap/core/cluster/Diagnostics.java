@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -54,8 +53,17 @@ public final class Diagnostics {
      * @param image     the container's image, "" when not about a container
      * @param logLines  last log lines of a crashing container (redacted), else empty
      */
-    public record PodProblem(ResourceRef workload, String namespace, String pod, String phase, String container,
-                             String reason, String message, String image, int restarts, List<String> logLines) {
+    public record PodProblem(
+            ResourceRef workload,
+            String namespace,
+            String pod,
+            String phase,
+            String container,
+            String reason,
+            String message,
+            String image,
+            int restarts,
+            List<String> logLines) {
         public PodProblem {
             Objects.requireNonNull(workload, "workload");
             logLines = List.copyOf(logLines);
@@ -63,8 +71,8 @@ public final class Diagnostics {
     }
 
     /** A Warning event: {@code object} is Kind/name of what it is about. */
-    public record WarningEvent(String namespace, String object, String reason, String message, int count, String lastSeen) {
-    }
+    public record WarningEvent(
+            String namespace, String object, String reason, String message, int count, String lastSeen) {}
 
     /** What was found; {@code notes} say what could not be read. */
     public record Report(List<PodProblem> pods, List<WarningEvent> events, List<String> notes) {
@@ -87,8 +95,13 @@ public final class Diagnostics {
             if (!pods.isEmpty()) {
                 text.append("Pods not ready:\n");
                 for (PodProblem problem : pods) {
-                    text.append("  ").append(problem.namespace()).append('/').append(problem.pod())
-                            .append(" (").append(problem.workload().describe()).append("): ");
+                    text.append("  ")
+                            .append(problem.namespace())
+                            .append('/')
+                            .append(problem.pod())
+                            .append(" (")
+                            .append(problem.workload().describe())
+                            .append("): ");
                     if (!problem.container().isEmpty()) {
                         text.append("container ").append(problem.container()).append(' ');
                     }
@@ -104,16 +117,26 @@ public final class Diagnostics {
                     }
                     text.append('\n');
                     if (!problem.logLines().isEmpty()) {
-                        text.append("    last ").append(problem.logLines().size()).append(" log lines:\n");
-                        problem.logLines().forEach(line -> text.append("      | ").append(line).append('\n'));
+                        text.append("    last ")
+                                .append(problem.logLines().size())
+                                .append(" log lines:\n");
+                        problem.logLines()
+                                .forEach(line ->
+                                        text.append("      | ").append(line).append('\n'));
                     }
                 }
             }
             if (!events.isEmpty()) {
                 text.append("Recent warning events:\n");
                 for (WarningEvent event : events) {
-                    text.append("  ").append(event.namespace()).append(' ').append(event.object()).append(' ')
-                            .append(event.reason()).append(": ").append(event.message());
+                    text.append("  ")
+                            .append(event.namespace())
+                            .append(' ')
+                            .append(event.object())
+                            .append(' ')
+                            .append(event.reason())
+                            .append(": ")
+                            .append(event.message());
                     if (event.count() > 1) {
                         text.append(" (x").append(event.count()).append(')');
                     }
@@ -142,7 +165,11 @@ public final class Diagnostics {
                     notes.add(workload.describe() + " does not exist");
                     continue;
                 }
-                for (Pod pod : client.pods().inNamespace(workload.namespace()).withLabels(selector.get()).list().getItems()) {
+                for (Pod pod : client.pods()
+                        .inNamespace(workload.namespace())
+                        .withLabels(selector.get())
+                        .list()
+                        .getItems()) {
                     problems.addAll(problemsOf(workload, pod, notes));
                 }
             } catch (KubernetesClientException e) {
@@ -170,7 +197,11 @@ public final class Diagnostics {
         if (selector.isEmpty()) {
             return List.of();
         }
-        return client.pods().inNamespace(workload.namespace()).withLabels(selector.get()).list().getItems();
+        return client.pods()
+                .inNamespace(workload.namespace())
+                .withLabels(selector.get())
+                .list()
+                .getItems();
     }
 
     private Optional<Map<String, String>> selectorOf(ResourceRef workload) {
@@ -180,22 +211,39 @@ public final class Diagnostics {
         LabelSelector selector;
         switch (workload.kind()) {
             case "Deployment" -> {
-                var d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+                var d = client.apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get();
                 object = d;
                 selector = d == null || d.getSpec() == null ? null : d.getSpec().getSelector();
             }
             case "StatefulSet" -> {
-                var s = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+                var s = client.apps()
+                        .statefulSets()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get();
                 object = s;
                 selector = s == null || s.getSpec() == null ? null : s.getSpec().getSelector();
             }
             case "DaemonSet" -> {
-                var d = client.apps().daemonSets().inNamespace(namespace).withName(name).get();
+                var d = client.apps()
+                        .daemonSets()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get();
                 object = d;
                 selector = d == null || d.getSpec() == null ? null : d.getSpec().getSelector();
             }
             case "Job" -> {
-                var j = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+                var j = client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get();
                 if (j == null) {
                     return Optional.empty();
                 }
@@ -203,7 +251,10 @@ public final class Diagnostics {
             }
             case "Pod" -> {
                 var p = client.pods().inNamespace(namespace).withName(name).get();
-                return p == null ? Optional.empty() : Optional.of(Optional.ofNullable(p.getMetadata().getLabels()).orElse(Map.of()));
+                return p == null
+                        ? Optional.empty()
+                        : Optional.of(
+                                Optional.ofNullable(p.getMetadata().getLabels()).orElse(Map.of()));
             }
             default -> {
                 return Optional.empty();
@@ -212,22 +263,35 @@ public final class Diagnostics {
         if (object == null) {
             return Optional.empty();
         }
-        return Optional.of(selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels());
+        return Optional.of(
+                selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels());
     }
 
     private List<PodProblem> problemsOf(ResourceRef workload, Pod pod, List<String> notes) {
-        if (pod.getStatus() == null || "Succeeded".equals(pod.getStatus().getPhase()) || ReadinessChecks.isPodReady(pod)) {
+        if (pod.getStatus() == null
+                || "Succeeded".equals(pod.getStatus().getPhase())
+                || ReadinessChecks.isPodReady(pod)) {
             return List.of();
         }
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         String phase = Optional.ofNullable(pod.getStatus().getPhase()).orElse("Unknown");
         Optional<PodCondition> unscheduled = conditions(pod).stream()
-                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())).findFirst();
+                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+                .findFirst();
         if (unscheduled.isPresent()) {
-            return List.of(new PodProblem(workload, namespace, name, phase, "",
+            return List.of(new PodProblem(
+                    workload,
+                    namespace,
+                    name,
+                    phase,
+                    "",
                     Optional.ofNullable(unscheduled.get().getReason()).orElse("Unschedulable"),
-                    REDACTOR.redact(Optional.ofNullable(unscheduled.get().getMessage()).orElse("")), "", 0, List.of()));
+                    REDACTOR.redact(
+                            Optional.ofNullable(unscheduled.get().getMessage()).orElse("")),
+                    "",
+                    0,
+                    List.of()));
         }
         Map<String, String> images = new LinkedHashMap<>();
         pod.getSpec().getContainers().forEach(c -> images.put(c.getName(), c.getImage()));
@@ -240,31 +304,73 @@ public final class Diagnostics {
         List<PodProblem> problems = new ArrayList<>();
         for (ContainerStatus status : statuses) {
             String container = status.getName();
-            String image = Optional.ofNullable(status.getImage()).filter(i -> !i.isEmpty()).orElse(images.getOrDefault(container, ""));
+            String image = Optional.ofNullable(status.getImage())
+                    .filter(i -> !i.isEmpty())
+                    .orElse(images.getOrDefault(container, ""));
             int restarts = Optional.ofNullable(status.getRestartCount()).orElse(0);
             var state = status.getState();
-            if (state != null && state.getWaiting() != null && state.getWaiting().getReason() != null) {
+            if (state != null
+                    && state.getWaiting() != null
+                    && state.getWaiting().getReason() != null) {
                 String reason = state.getWaiting().getReason();
                 boolean crashing = reason.equals("CrashLoopBackOff") || restarts > 0;
-                problems.add(new PodProblem(workload, namespace, name, phase, container, reason,
-                        REDACTOR.redact(Optional.ofNullable(state.getWaiting().getMessage()).orElse("")), image, restarts,
+                problems.add(new PodProblem(
+                        workload,
+                        namespace,
+                        name,
+                        phase,
+                        container,
+                        reason,
+                        REDACTOR.redact(Optional.ofNullable(state.getWaiting().getMessage())
+                                .orElse("")),
+                        image,
+                        restarts,
                         crashing ? lastLogLines(namespace, name, container, notes) : List.of()));
-            } else if (state != null && state.getTerminated() != null
+            } else if (state != null
+                    && state.getTerminated() != null
                     && !Integer.valueOf(0).equals(state.getTerminated().getExitCode())) {
-                problems.add(new PodProblem(workload, namespace, name, phase, container,
+                problems.add(new PodProblem(
+                        workload,
+                        namespace,
+                        name,
+                        phase,
+                        container,
                         Optional.ofNullable(state.getTerminated().getReason()).orElse("Terminated"),
-                        "exit code " + state.getTerminated().getExitCode(), image, restarts,
+                        "exit code " + state.getTerminated().getExitCode(),
+                        image,
+                        restarts,
                         lastLogLines(namespace, name, container, notes)));
             } else if (!Boolean.TRUE.equals(status.getReady()) && state != null && state.getRunning() != null) {
-                problems.add(new PodProblem(workload, namespace, name, phase, container, "NotReady",
-                        "running but not ready (is its readiness probe failing?)", image, restarts, List.of()));
+                problems.add(new PodProblem(
+                        workload,
+                        namespace,
+                        name,
+                        phase,
+                        container,
+                        "NotReady",
+                        "running but not ready (is its readiness probe failing?)",
+                        image,
+                        restarts,
+                        List.of()));
             }
         }
         if (problems.isEmpty()) {
-            String message = conditions(pod).stream().filter(c -> "Ready".equals(c.getType())).findFirst()
-                    .map(PodCondition::getMessage).orElse("");
-            problems.add(new PodProblem(workload, namespace, name, phase, "", phase, REDACTOR.redact(message == null ? "" : message),
-                    "", 0, List.of()));
+            String message = conditions(pod).stream()
+                    .filter(c -> "Ready".equals(c.getType()))
+                    .findFirst()
+                    .map(PodCondition::getMessage)
+                    .orElse("");
+            problems.add(new PodProblem(
+                    workload,
+                    namespace,
+                    name,
+                    phase,
+                    "",
+                    phase,
+                    REDACTOR.redact(message == null ? "" : message),
+                    "",
+                    0,
+                    List.of()));
         }
         return problems;
     }
@@ -276,12 +382,24 @@ public final class Diagnostics {
         }
         String log;
         try {
-            log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).terminated().tailingLines(logLines).getLog();
+            log = client.pods()
+                    .inNamespace(namespace)
+                    .withName(pod)
+                    .inContainer(container)
+                    .terminated()
+                    .tailingLines(logLines)
+                    .getLog();
         } catch (KubernetesClientException previousUnavailable) {
             try {
-                log = client.pods().inNamespace(namespace).withName(pod).inContainer(container).tailingLines(logLines).getLog();
+                log = client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod)
+                        .inContainer(container)
+                        .tailingLines(logLines)
+                        .getLog();
             } catch (KubernetesClientException e) {
-                notes.add("logs of " + namespace + "/" + pod + " container " + container + ": " + REDACTOR.redact(e.getMessage()));
+                notes.add("logs of " + namespace + "/" + pod + " container " + container + ": "
+                        + REDACTOR.redact(e.getMessage()));
                 return List.of();
             }
         }
@@ -297,10 +415,16 @@ public final class Diagnostics {
                 .filter(e -> "Warning".equals(e.getType()))
                 .sorted(Comparator.comparing(Diagnostics::lastSeen).reversed())
                 .limit(MAX_EVENTS)
-                .map(e -> new WarningEvent(namespace,
-                        e.getInvolvedObject() == null ? "" : e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName(),
-                        Optional.ofNullable(e.getReason()).orElse(""), REDACTOR.redact(Optional.ofNullable(e.getMessage()).orElse("")),
-                        Optional.ofNullable(e.getCount()).orElse(1), lastSeen(e)))
+                .map(e -> new WarningEvent(
+                        namespace,
+                        e.getInvolvedObject() == null
+                                ? ""
+                                : e.getInvolvedObject().getKind() + "/"
+                                        + e.getInvolvedObject().getName(),
+                        Optional.ofNullable(e.getReason()).orElse(""),
+                        REDACTOR.redact(Optional.ofNullable(e.getMessage()).orElse("")),
+                        Optional.ofNullable(e.getCount()).orElse(1),
+                        lastSeen(e)))
                 .toList();
     }
 
@@ -318,6 +442,8 @@ public final class Diagnostics {
     }
 
     private static List<PodCondition> conditions(Pod pod) {
-        return pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions();
+        return pod.getStatus().getConditions() == null
+                ? List.of()
+                : pod.getStatus().getConditions();
     }
 }

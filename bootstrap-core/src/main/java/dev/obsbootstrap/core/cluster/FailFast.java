@@ -17,10 +17,20 @@ import java.util.Objects;
  * @param configError   how long CreateContainerConfigError may last (a Secret created a moment later fixes it)
  * @param unschedulable how long a pod may stay unschedulable without the autoscaler adding a node
  */
-public record FailFast(Duration poll, int crashRestarts, Duration crashLoop, Duration imagePull, Duration configError,
-                       Duration unschedulable) {
-    public static final FailFast DEFAULT = new FailFast(Duration.ofSeconds(2), 4, Duration.ofSeconds(45), Duration.ofSeconds(20),
-            Duration.ofSeconds(20), Duration.ofSeconds(45));
+public record FailFast(
+        Duration poll,
+        int crashRestarts,
+        Duration crashLoop,
+        Duration imagePull,
+        Duration configError,
+        Duration unschedulable) {
+    public static final FailFast DEFAULT = new FailFast(
+            Duration.ofSeconds(2),
+            4,
+            Duration.ofSeconds(45),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(45));
 
     public FailFast {
         Objects.requireNonNull(poll, "poll");

@@ -5,10 +5,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Helm's record of one release revision, the Secret {@code sh.helm.release.v1.<name>.v<revision>} of Helm's default
@@ -55,12 +54,14 @@ public final class HelmReleaseRecords {
     public boolean markFailed(String namespace, String release, int revision, String description) {
         String name = secretName(release, revision);
         try {
-            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+            Secret secret =
+                    client.secrets().inNamespace(namespace).withName(name).get();
             if (secret == null || secret.getData() == null || !secret.getData().containsKey("release")) {
-                throw new ClusterException("Helm's record " + namespace + "/" + name + " of " + release + " revision " + revision
-                        + " was not found (is HELM_DRIVER something other than secret?)");
+                throw new ClusterException("Helm's record " + namespace + "/" + name + " of " + release + " revision "
+                        + revision + " was not found (is HELM_DRIVER something other than secret?)");
             }
-            String encoded = new String(Base64.getDecoder().decode(secret.getData().get("release")), StandardCharsets.UTF_8);
+            String encoded =
+                    new String(Base64.getDecoder().decode(secret.getData().get("release")), StandardCharsets.UTF_8);
             ObjectNode record = (ObjectNode) JSON.readTree(decode(encoded));
             JsonNode info = record.path("info");
             String status = info.path("status").asString("");
@@ -69,18 +70,28 @@ public final class HelmReleaseRecords {
             }
             ObjectNode editedInfo = ((ObjectNode) info).put("status", "failed").put("description", description);
             record.set("info", editedInfo);
-            Map<String, String> labels = new HashMap<>(secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels());
+            Map<String, String> labels = new HashMap<>(
+                    secret.getMetadata().getLabels() == null
+                            ? Map.of()
+                            : secret.getMetadata().getLabels());
             labels.put("status", "failed");
             labels.put("modifiedAt", Long.toString(Instant.now().getEpochSecond()));
-            String reencoded = Base64.getEncoder().encodeToString(encode(JSON.writeValueAsBytes(record)).getBytes(StandardCharsets.UTF_8));
-            Secret updated = new SecretBuilder(secret).editMetadata().withLabels(labels).endMetadata()
-                    .addToData("release", reencoded).build();
+            String reencoded = Base64.getEncoder()
+                    .encodeToString(encode(JSON.writeValueAsBytes(record)).getBytes(StandardCharsets.UTF_8));
+            Secret updated = new SecretBuilder(secret)
+                    .editMetadata()
+                    .withLabels(labels)
+                    .endMetadata()
+                    .addToData("release", reencoded)
+                    .build();
             client.secrets().inNamespace(namespace).resource(updated).update();
             return true;
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot mark " + release + " revision " + revision + " failed (Secret " + namespace + "/" + name
-                    + "): " + KubeErrors.describe(client, e)
-                    + KubeErrors.accessHint(e, "your user needs get and update on secrets in " + namespace), e);
+            throw new ClusterException(
+                    "cannot mark " + release + " revision " + revision + " failed (Secret " + namespace + "/" + name
+                            + "): " + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(e, "your user needs get and update on secrets in " + namespace),
+                    e);
         }
     }
 

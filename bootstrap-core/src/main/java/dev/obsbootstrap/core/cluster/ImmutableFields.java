@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,30 +35,40 @@ public final class ImmutableFields {
                 continue;
             }
             Map<String, Object> metadata = Manifests.map(document, "metadata");
-            String namespace = Manifests.text(metadata, "namespace").isEmpty() ? defaultNamespace : Manifests.text(metadata, "namespace");
+            String namespace = Manifests.text(metadata, "namespace").isEmpty()
+                    ? defaultNamespace
+                    : Manifests.text(metadata, "namespace");
             String name = Manifests.text(metadata, "name");
             GenericKubernetesResource live;
             try {
-                live = client.genericKubernetesResources("apps/v1", kind).inNamespace(namespace).withName(name).get();
+                live = client.genericKubernetesResources("apps/v1", kind)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get();
             } catch (KubernetesClientException e) {
-                problems.add("cannot read " + kind + " " + namespace + "/" + name + " to compare it with the new values: "
-                        + KubeErrors.describe(client, e));
+                problems.add("cannot read " + kind + " " + namespace + "/" + name
+                        + " to compare it with the new values: " + KubeErrors.describe(client, e));
                 continue;
             }
             if (live == null) {
                 continue;
             }
             Map<String, Object> wanted = Manifests.map(document, "spec");
-            Map<String, Object> current = live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? cast(spec) : Map.of();
+            Map<String, Object> current =
+                    live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? cast(spec) : Map.of();
             List<String> changed = new ArrayList<>();
             if (!Objects.equals(normalized(wanted.get("selector")), normalized(current.get("selector")))) {
                 changed.add("spec.selector");
             }
             if (kind.equals("StatefulSet")) {
                 compare(changed, "spec.serviceName", wanted.get("serviceName"), current.get("serviceName"));
-                compare(changed, "spec.podManagementPolicy", wanted.getOrDefault("podManagementPolicy", "OrderedReady"),
+                compare(
+                        changed,
+                        "spec.podManagementPolicy",
+                        wanted.getOrDefault("podManagementPolicy", "OrderedReady"),
                         current.getOrDefault("podManagementPolicy", "OrderedReady"));
-                changed.addAll(claimTemplateChanges(list(wanted.get("volumeClaimTemplates")), list(current.get("volumeClaimTemplates"))));
+                changed.addAll(claimTemplateChanges(
+                        list(wanted.get("volumeClaimTemplates")), list(current.get("volumeClaimTemplates"))));
             }
             if (changed.isEmpty()) {
                 continue;
@@ -67,26 +76,34 @@ public final class ImmutableFields {
             String object = kind + " " + namespace + "/" + name;
             problems.add(object + " (release " + release + "): the new values change " + String.join(", ", changed)
                     + ", which Kubernetes does not allow on an existing " + kind + ". To apply it, delete the " + kind
-                    + " but keep its pods and volumes: kubectl -n " + namespace + " delete " + kind.toLowerCase(java.util.Locale.ROOT)
+                    + " but keep its pods and volumes: kubectl -n " + namespace + " delete "
+                    + kind.toLowerCase(java.util.Locale.ROOT)
                     + " " + name + " --cascade=orphan, then run up again (Helm creates it anew); or run down first");
         }
         return problems;
     }
 
     private static void compare(List<String> changed, String field, Object wanted, Object current) {
-        if (!Objects.equals(wanted == null ? null : String.valueOf(wanted), current == null ? null : String.valueOf(current))) {
+        if (!Objects.equals(
+                wanted == null ? null : String.valueOf(wanted), current == null ? null : String.valueOf(current))) {
             changed.add(field + " (" + current + " -> " + wanted + ")");
         }
     }
 
     /** Claim templates by name: added or removed ones, and changed size, access modes or storage class. */
-    private static List<String> claimTemplateChanges(List<Map<String, Object>> wanted, List<Map<String, Object>> current) {
+    private static List<String> claimTemplateChanges(
+            List<Map<String, Object>> wanted, List<Map<String, Object>> current) {
         List<String> changed = new ArrayList<>();
-        List<String> wantedNames = wanted.stream().map(t -> Manifests.text(Manifests.map(t, "metadata"), "name")).toList();
-        List<String> currentNames = current.stream().map(t -> Manifests.text(Manifests.map(t, "metadata"), "name")).toList();
+        List<String> wantedNames = wanted.stream()
+                .map(t -> Manifests.text(Manifests.map(t, "metadata"), "name"))
+                .toList();
+        List<String> currentNames = current.stream()
+                .map(t -> Manifests.text(Manifests.map(t, "metadata"), "name"))
+                .toList();
         if (!wantedNames.equals(currentNames)) {
-            changed.add("spec.volumeClaimTemplates (" + (currentNames.isEmpty() ? "none" : String.join(", ", currentNames)) + " -> "
-                    + (wantedNames.isEmpty() ? "none" : String.join(", ", wantedNames)) + ")");
+            changed.add(
+                    "spec.volumeClaimTemplates (" + (currentNames.isEmpty() ? "none" : String.join(", ", currentNames))
+                            + " -> " + (wantedNames.isEmpty() ? "none" : String.join(", ", wantedNames)) + ")");
             return changed;
         }
         for (int i = 0; i < wanted.size(); i++) {
@@ -96,14 +113,19 @@ public final class ImmutableFields {
             String field = "spec.volumeClaimTemplates[" + name + "]";
             Object wantSize = storage(want);
             Object haveSize = storage(have);
-            if (wantSize != null && haveSize != null && !new Quantity(String.valueOf(wantSize)).equals(new Quantity(String.valueOf(haveSize)))) {
+            if (wantSize != null
+                    && haveSize != null
+                    && !new Quantity(String.valueOf(wantSize)).equals(new Quantity(String.valueOf(haveSize)))) {
                 changed.add(field + " storage (" + haveSize + " -> " + wantSize + ")");
             }
             if (want.get("accessModes") != null && !Objects.equals(want.get("accessModes"), have.get("accessModes"))) {
-                changed.add(field + " accessModes (" + have.get("accessModes") + " -> " + want.get("accessModes") + ")");
+                changed.add(
+                        field + " accessModes (" + have.get("accessModes") + " -> " + want.get("accessModes") + ")");
             }
-            if (want.get("storageClassName") != null && !Objects.equals(want.get("storageClassName"), have.get("storageClassName"))) {
-                changed.add(field + " storageClassName (" + have.get("storageClassName") + " -> " + want.get("storageClassName") + ")");
+            if (want.get("storageClassName") != null
+                    && !Objects.equals(want.get("storageClassName"), have.get("storageClassName"))) {
+                changed.add(field + " storageClassName (" + have.get("storageClassName") + " -> "
+                        + want.get("storageClassName") + ")");
             }
         }
         return changed;
@@ -138,6 +160,9 @@ public final class ImmutableFields {
         if (!(value instanceof List<?> items)) {
             return List.of();
         }
-        return items.stream().filter(Map.class::isInstance).map(item -> (Map<String, Object>) item).toList();
+        return items.stream()
+                .filter(Map.class::isInstance)
+                .map(item -> (Map<String, Object>) item)
+                .toList();
     }
 }

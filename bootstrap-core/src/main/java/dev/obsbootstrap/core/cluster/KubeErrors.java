@@ -3,7 +3,6 @@ package dev.obsbootstrap.core.cluster;
 import dev.obsbootstrap.core.console.Redactor;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -24,23 +23,27 @@ import java.util.concurrent.TimeoutException;
 public final class KubeErrors {
     private static final Redactor REDACTOR = Redactor.standard();
 
-    private KubeErrors() {
-    }
+    private KubeErrors() {}
 
     public static String describe(KubernetesClient client, KubernetesClientException e) {
         Optional<String> network = networkCause(e);
         if (network.isPresent()) {
             return "lost the Kubernetes API server at " + masterUrl(client) + ": " + network.get();
         }
-        if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
-            return "HTTP " + e.getCode() + ": " + REDACTOR.redact(firstLine(e.getStatus().getMessage()));
+        if (e.getStatus() != null
+                && e.getStatus().getMessage() != null
+                && !e.getStatus().getMessage().isBlank()) {
+            return "HTTP " + e.getCode() + ": "
+                    + REDACTOR.redact(firstLine(e.getStatus().getMessage()));
         }
         if (e.getCode() > 0) {
             return "HTTP " + e.getCode() + ": " + REDACTOR.redact(firstLine(e.getMessage()));
         }
         Throwable root = rootCause(e);
-        String reason = root == e ? firstLine(e.getMessage()) : firstLine(e.getMessage()) + " (" + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
+        String reason = root == e
+                ? firstLine(e.getMessage())
+                : firstLine(e.getMessage()) + " (" + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
         return REDACTOR.redact(reason);
     }
 
@@ -68,9 +71,11 @@ public final class KubeErrors {
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return Optional.of("no answer in time");
             }
-            if (cause instanceof ClosedChannelException || cause instanceof EOFException
+            if (cause instanceof ClosedChannelException
+                    || cause instanceof EOFException
                     || (cause instanceof SocketException && cause.getMessage() != null)) {
-                return Optional.of("the connection was closed (" + cause.getClass().getSimpleName() + detail(cause) + ")");
+                return Optional.of(
+                        "the connection was closed (" + cause.getClass().getSimpleName() + detail(cause) + ")");
             }
             if (cause instanceof InterruptedIOException || cause instanceof InterruptedException) {
                 return Optional.empty();

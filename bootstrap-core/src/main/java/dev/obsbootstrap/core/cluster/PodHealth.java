@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,13 +29,16 @@ public final class PodHealth {
 
     /** Why a workload is broken; each has its own advice. */
     public enum Cause {
-        CRASH_LOOP("the container keeps crashing: its last log lines above say why. Fix the cause (config, resources, a "
-                + "dependency) and run up again; more time will not help"),
+        CRASH_LOOP(
+                "the container keeps crashing: its last log lines above say why. Fix the cause (config, resources, a "
+                        + "dependency) and run up again; more time will not help"),
         IMAGE_PULL("the image cannot be pulled: check its name and tag, that the nodes can reach the registry, and the "
                 + "imagePullSecrets (air-gapped: mirror it and set the registry in the values)"),
-        CONFIG_ERROR("the pod refers to a Secret or ConfigMap (or a key of one) that does not exist: create it, or fix the reference"),
-        UNSCHEDULABLE("no node can take the pod (the scheduler's message says why): lower its requests in the profile or "
-                + "values, free or add nodes, or fix its node selector and tolerations"),
+        CONFIG_ERROR(
+                "the pod refers to a Secret or ConfigMap (or a key of one) that does not exist: create it, or fix the reference"),
+        UNSCHEDULABLE(
+                "no node can take the pod (the scheduler's message says why): lower its requests in the profile or "
+                        + "values, free or add nodes, or fix its node selector and tolerations"),
         JOB_FAILED("the Job failed: its pods' logs above say why");
 
         private final String advice;
@@ -51,15 +53,16 @@ public final class PodHealth {
     }
 
     /** A broken pod: what, where, and since when it has been so. */
-    public record Finding(Cause cause, ResourceRef workload, String pod, String container, String reason, String message) {
+    public record Finding(
+            Cause cause, ResourceRef workload, String pod, String container, String reason, String message) {
         public Finding {
             Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(workload, "workload");
         }
 
         public String describe() {
-            return workload.describe() + ": pod " + pod + (container.isEmpty() ? "" : " container " + container) + " " + reason
-                    + (message.isEmpty() ? "" : ": " + message);
+            return workload.describe() + ": pod " + pod + (container.isEmpty() ? "" : " container " + container) + " "
+                    + reason + (message.isEmpty() ? "" : ": " + message);
         }
     }
 
@@ -110,8 +113,11 @@ public final class PodHealth {
 
     private boolean isFatal(Finding finding, Pod pod, Duration lasting) {
         return switch (finding.cause()) {
-            case CRASH_LOOP -> restarts(pod, finding.container()) >= policy.crashRestarts() || lasting.compareTo(policy.crashLoop()) >= 0;
-            case IMAGE_PULL -> finding.reason().equals("InvalidImageName") || lasting.compareTo(policy.imagePull()) >= 0;
+            case CRASH_LOOP ->
+                restarts(pod, finding.container()) >= policy.crashRestarts()
+                        || lasting.compareTo(policy.crashLoop()) >= 0;
+            case IMAGE_PULL ->
+                finding.reason().equals("InvalidImageName") || lasting.compareTo(policy.imagePull()) >= 0;
             case CONFIG_ERROR -> lasting.compareTo(policy.configError()) >= 0;
             case UNSCHEDULABLE -> lasting.compareTo(policy.unschedulable()) >= 0 && !autoscalerAddsNode(pod);
             case JOB_FAILED -> true;
@@ -121,21 +127,33 @@ public final class PodHealth {
     private List<Finding> findings(ResourceRef workload, Pod pod) {
         List<Finding> findings = new ArrayList<>();
         String name = pod.getMetadata().getName();
-        List<PodCondition> conditions = Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of());
-        conditions.stream().filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+        List<PodCondition> conditions =
+                Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of());
+        conditions.stream()
+                .filter(c -> "PodScheduled".equals(c.getType())
+                        && "False".equals(c.getStatus())
                         && "Unschedulable".equals(c.getReason()))
                 .findFirst()
-                .ifPresent(c -> findings.add(new Finding(Cause.UNSCHEDULABLE, workload, name, "", "Unschedulable",
+                .ifPresent(c -> findings.add(new Finding(
+                        Cause.UNSCHEDULABLE,
+                        workload,
+                        name,
+                        "",
+                        "Unschedulable",
                         REDACTOR.redact(Optional.ofNullable(c.getMessage()).orElse("")))));
         List<ContainerStatus> statuses = new ArrayList<>();
         Optional.ofNullable(pod.getStatus().getInitContainerStatuses()).ifPresent(statuses::addAll);
         Optional.ofNullable(pod.getStatus().getContainerStatuses()).ifPresent(statuses::addAll);
         for (ContainerStatus status : statuses) {
-            if (status.getState() == null || status.getState().getWaiting() == null || status.getState().getWaiting().getReason() == null) {
+            if (status.getState() == null
+                    || status.getState().getWaiting() == null
+                    || status.getState().getWaiting().getReason() == null) {
                 continue;
             }
             String reason = status.getState().getWaiting().getReason();
-            String message = REDACTOR.redact(Optional.ofNullable(status.getState().getWaiting().getMessage()).orElse(""));
+            String message = REDACTOR.redact(
+                    Optional.ofNullable(status.getState().getWaiting().getMessage())
+                            .orElse(""));
             Cause cause = switch (reason) {
                 case "CrashLoopBackOff", "RunContainerError" -> Cause.CRASH_LOOP;
                 case "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull" -> Cause.IMAGE_PULL;
@@ -154,27 +172,49 @@ public final class PodHealth {
         List<ContainerStatus> statuses = new ArrayList<>();
         Optional.ofNullable(pod.getStatus().getInitContainerStatuses()).ifPresent(statuses::addAll);
         Optional.ofNullable(pod.getStatus().getContainerStatuses()).ifPresent(statuses::addAll);
-        return statuses.stream().filter(s -> container.equals(s.getName())).mapToInt(s -> Optional.ofNullable(s.getRestartCount()).orElse(0))
-                .max().orElse(0);
+        return statuses.stream()
+                .filter(s -> container.equals(s.getName()))
+                .mapToInt(s -> Optional.ofNullable(s.getRestartCount()).orElse(0))
+                .max()
+                .orElse(0);
     }
 
     /** The cluster autoscaler posts TriggeredScaleUp on a pod it is adding a node for: then waiting is right. */
     private boolean autoscalerAddsNode(Pod pod) {
-        List<Event> events = client.v1().events().inNamespace(pod.getMetadata().getNamespace())
-                .withField("involvedObject.name", pod.getMetadata().getName()).list().getItems();
-        return events.stream().anyMatch(e -> "TriggeredScaleUp".equals(e.getReason()) && e.getInvolvedObject() != null
-                && pod.getMetadata().getName().equals(e.getInvolvedObject().getName()));
+        List<Event> events = client.v1()
+                .events()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withField("involvedObject.name", pod.getMetadata().getName())
+                .list()
+                .getItems();
+        return events.stream()
+                .anyMatch(e -> "TriggeredScaleUp".equals(e.getReason())
+                        && e.getInvolvedObject() != null
+                        && pod.getMetadata()
+                                .getName()
+                                .equals(e.getInvolvedObject().getName()));
     }
 
     private Optional<Finding> failedJob(ResourceRef workload) {
-        Job job = client.batch().v1().jobs().inNamespace(workload.namespace()).withName(workload.name()).get();
+        Job job = client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(workload.namespace())
+                .withName(workload.name())
+                .get();
         if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
             return Optional.empty();
         }
         for (JobCondition condition : job.getStatus().getConditions()) {
             if ("Failed".equals(condition.getType()) && "True".equals(condition.getStatus())) {
-                return Optional.of(new Finding(Cause.JOB_FAILED, workload, "", "", Optional.ofNullable(condition.getReason()).orElse("Failed"),
-                        REDACTOR.redact(Optional.ofNullable(condition.getMessage()).orElse(""))));
+                return Optional.of(new Finding(
+                        Cause.JOB_FAILED,
+                        workload,
+                        "",
+                        "",
+                        Optional.ofNullable(condition.getReason()).orElse("Failed"),
+                        REDACTOR.redact(
+                                Optional.ofNullable(condition.getMessage()).orElse(""))));
             }
         }
         return Optional.empty();

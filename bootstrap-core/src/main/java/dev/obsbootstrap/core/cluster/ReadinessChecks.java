@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,8 +36,7 @@ public final class ReadinessChecks {
     public static final List<String> KNOWN_KINDS =
             List.of("Deployment", "StatefulSet", "DaemonSet", "Job", "Pod", "CustomResourceDefinition");
 
-    private ReadinessChecks() {
-    }
+    private ReadinessChecks() {}
 
     public static boolean isDeploymentReady(Deployment deployment) {
         return whyDeploymentNotReady(deployment).isEmpty();
@@ -131,7 +129,8 @@ public final class ReadinessChecks {
         }
         if (status.getConditions() != null) {
             for (DeploymentCondition condition : status.getConditions()) {
-                if ("Progressing".equals(condition.getType()) && "ProgressDeadlineExceeded".equals(condition.getReason())) {
+                if ("Progressing".equals(condition.getType())
+                        && "ProgressDeadlineExceeded".equals(condition.getReason())) {
                     return Optional.of("rollout failed: " + orEmpty(condition.getMessage()));
                 }
             }
@@ -182,12 +181,15 @@ public final class ReadinessChecks {
         boolean rolling = strategy == null || strategy.getType() == null || "RollingUpdate".equals(strategy.getType());
         if (rolling) {
             int partition = strategy == null || strategy.getRollingUpdate() == null
-                    ? 0 : orDefault(strategy.getRollingUpdate().getPartition(), 0);
+                    ? 0
+                    : orDefault(strategy.getRollingUpdate().getPartition(), 0);
             int updated = orDefault(status.getUpdatedReplicas(), 0);
             if (updated < desired - partition) {
                 return Optional.of("updatedReplicas " + updated + " of " + (desired - partition));
             }
-            if (partition == 0 && status.getUpdateRevision() != null && status.getCurrentRevision() != null
+            if (partition == 0
+                    && status.getUpdateRevision() != null
+                    && status.getCurrentRevision() != null
                     && !status.getUpdateRevision().equals(status.getCurrentRevision())) {
                 return Optional.of("rolling update to revision " + status.getUpdateRevision() + " not finished");
             }
@@ -242,7 +244,8 @@ public final class ReadinessChecks {
         if (status.getConditions() != null) {
             for (JobCondition condition : status.getConditions()) {
                 if ("Failed".equals(condition.getType()) && "True".equals(condition.getStatus())) {
-                    return Optional.of("failed: " + orEmpty(condition.getReason()) + " " + orEmpty(condition.getMessage()));
+                    return Optional.of(
+                            "failed: " + orEmpty(condition.getReason()) + " " + orEmpty(condition.getMessage()));
                 }
             }
             for (JobCondition condition : status.getConditions()) {

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-
 import java.util.Objects;
 
 /**
@@ -22,7 +21,10 @@ public record ResourceRef(String apiVersion, String kind, String namespace, Stri
 
     public static ResourceRef of(HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
-        return new ResourceRef(object.getApiVersion(), object.getKind(), namespace == null ? "" : namespace,
+        return new ResourceRef(
+                object.getApiVersion(),
+                object.getKind(),
+                namespace == null ? "" : namespace,
                 object.getMetadata().getName());
     }
 
@@ -57,7 +59,8 @@ public record ResourceRef(String apiVersion, String kind, String namespace, Stri
         if (parts.length != 4 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new ResourceRef(parts[0], parts[1], parts[2].equals("-") ? "" : parts[2], parts[3]));
+        return java.util.Optional.of(
+                new ResourceRef(parts[0], parts[1], parts[2].equals("-") ? "" : parts[2], parts[3]));
     }
 
     /** For messages: "Deployment obs/store-gateway", "CustomResourceDefinition widgets.example.com". */

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -56,15 +55,25 @@ public final class StackSecrets {
             if (client.namespaces().withName(namespace).get() != null) {
                 return false;
             }
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .addToLabels(MANAGED_BY, MANAGER).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .addToLabels(MANAGED_BY, MANAGER)
+                            .endMetadata()
+                            .build())
+                    .create();
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return false;
             }
-            throw new ClusterException("cannot create namespace " + namespace + ": " + KubeErrors.describe(client, e)
-                    + KubeErrors.accessHint(e, "your user may not create namespaces: create it yourself or use one that exists"), e);
+            throw new ClusterException(
+                    "cannot create namespace " + namespace + ": " + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(
+                                    e,
+                                    "your user may not create namespaces: create it yourself or use one that exists"),
+                    e);
         }
     }
 
@@ -113,12 +122,20 @@ public final class StackSecrets {
         String namespace = declared.namespace();
         if (declared.isUserProvided()) {
             checkUserProvided(declared);
-            return new Outcome(namespace, declared.name(), declared.keys().stream().map(StackSecret.Key::key).toList(), "present (yours)");
+            return new Outcome(
+                    namespace,
+                    declared.name(),
+                    declared.keys().stream().map(StackSecret.Key::key).toList(),
+                    "present (yours)");
         }
         ensureNamespace(namespace);
         try {
-            Secret existing = client.secrets().inNamespace(namespace).withName(declared.name()).get();
-            Map<String, String> current = existing == null || existing.getData() == null ? Map.of() : existing.getData();
+            Secret existing = client.secrets()
+                    .inNamespace(namespace)
+                    .withName(declared.name())
+                    .get();
+            Map<String, String> current =
+                    existing == null || existing.getData() == null ? Map.of() : existing.getData();
             Map<String, String> data = new TreeMap<>();
             for (StackSecret.Key key : declared.keys()) {
                 if (!declared.replace() && current.containsKey(key.key())) {
@@ -132,7 +149,10 @@ public final class StackSecrets {
             }
             List<String> keys = List.copyOf(data.keySet());
             if (existing == null) {
-                client.secrets().inNamespace(namespace).resource(secret(namespace, declared.name(), data)).create();
+                client.secrets()
+                        .inNamespace(namespace)
+                        .resource(secret(namespace, declared.name(), data))
+                        .create();
                 return new Outcome(namespace, declared.name(), keys, "created");
             }
             if (data.equals(current)) {
@@ -151,17 +171,23 @@ public final class StackSecrets {
         String namespace = declared.namespace();
         List<String> keys = declared.keys().stream().map(StackSecret.Key::key).toList();
         String create = "kubectl -n " + namespace + " create secret generic " + declared.name() + " "
-                + String.join(" ", keys.stream().map(k -> "--from-literal=" + k + "=...").toList());
+                + String.join(
+                        " ",
+                        keys.stream().map(k -> "--from-literal=" + k + "=...").toList());
         Secret secret = read(namespace, declared.name(), declared.purpose());
         if (secret == null) {
             throw new ConfigException(declared.purpose() + ": Secret " + namespace + "/" + declared.name()
                     + " does not exist; you create it (obs-bootstrap never writes it): " + create);
         }
-        List<String> missing = keys.stream().filter(k -> (secret.getData() == null || !secret.getData().containsKey(k))
-                && (secret.getStringData() == null || !secret.getStringData().containsKey(k))).toList();
+        List<String> missing = keys.stream()
+                .filter(k -> (secret.getData() == null || !secret.getData().containsKey(k))
+                        && (secret.getStringData() == null
+                                || !secret.getStringData().containsKey(k)))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new ConfigException(declared.purpose() + ": Secret " + namespace + "/" + declared.name() + " has no key "
-                    + String.join(", ", missing) + " (it needs " + String.join(", ", keys) + "): " + create);
+            throw new ConfigException(
+                    declared.purpose() + ": Secret " + namespace + "/" + declared.name() + " has no key "
+                            + String.join(", ", missing) + " (it needs " + String.join(", ", keys) + "): " + create);
         }
     }
 
@@ -169,15 +195,19 @@ public final class StackSecrets {
         try {
             return client.secrets().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read Secret " + namespace + "/" + name + " (" + purpose + "): "
-                    + KubeErrors.describe(client, e) + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace), e);
+            throw new ClusterException(
+                    "cannot read Secret " + namespace + "/" + name + " (" + purpose + "): "
+                            + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace),
+                    e);
         }
     }
 
     /** The base64 value of one key; the plain value never leaves this method. */
     private String resolve(StackSecret declared, StackSecret.Key key) {
         String namespace = declared.namespace();
-        String what = declared.purpose() + " (Secret " + namespace + "/" + declared.name() + " key '" + key.key() + "')";
+        String what =
+                declared.purpose() + " (Secret " + namespace + "/" + declared.name() + " key '" + key.key() + "')";
         if (key instanceof StackSecret.Key.Literal literal) {
             return encode(literal.value());
         }
@@ -199,31 +229,43 @@ public final class StackSecrets {
         StackSecret.Key.FromSecret fromSecret = (StackSecret.Key.FromSecret) key;
         Secret source;
         try {
-            source = client.secrets().inNamespace(namespace).withName(fromSecret.secretName()).get();
+            source = client.secrets()
+                    .inNamespace(namespace)
+                    .withName(fromSecret.secretName())
+                    .get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read Secret " + namespace + "/" + fromSecret.secretName() + " for " + what
-                    + ": " + KubeErrors.describe(client, e) + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace), e);
+            throw new ClusterException(
+                    "cannot read Secret " + namespace + "/" + fromSecret.secretName() + " for " + what + ": "
+                            + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(e, "your user may not get secrets in " + namespace),
+                    e);
         }
-        String hint = ": create it, for example kubectl -n " + namespace + " create secret generic " + fromSecret.secretName()
-                + " --from-literal=" + fromSecret.secretKey() + "=...";
+        String hint = ": create it, for example kubectl -n " + namespace + " create secret generic "
+                + fromSecret.secretName() + " --from-literal=" + fromSecret.secretKey() + "=...";
         if (source == null) {
             throw new ConfigException(what + " refers to Secret " + namespace + "/" + fromSecret.secretName()
                     + ", which does not exist" + hint);
         }
         String data = source.getData() == null ? null : source.getData().get(fromSecret.secretKey());
-        if (data == null && source.getStringData() != null && source.getStringData().containsKey(fromSecret.secretKey())) {
+        if (data == null
+                && source.getStringData() != null
+                && source.getStringData().containsKey(fromSecret.secretKey())) {
             data = encode(source.getStringData().get(fromSecret.secretKey()));
         }
         if (data == null) {
-            throw new ConfigException(what + " refers to key '" + fromSecret.secretKey() + "' of Secret " + namespace + "/"
-                    + fromSecret.secretName() + ", which has no such key" + hint);
+            throw new ConfigException(what + " refers to key '" + fromSecret.secretKey() + "' of Secret " + namespace
+                    + "/" + fromSecret.secretName() + ", which has no such key" + hint);
         }
         return data;
     }
 
     private static Secret secret(String namespace, String name, Map<String, String> data) {
         return new SecretBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(MANAGED_BY, MANAGER).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .addToLabels(MANAGED_BY, MANAGER)
+                .endMetadata()
                 .withType("Opaque")
                 .withData(data)
                 .build();
@@ -242,7 +284,9 @@ public final class StackSecrets {
     }
 
     private ClusterException writeFailed(String namespace, String name, KubernetesClientException e) {
-        return new ClusterException("cannot write Secret " + namespace + "/" + name + ": " + KubeErrors.describe(client, e)
-                + KubeErrors.accessHint(e, "your user may not create or update secrets in " + namespace), e);
+        return new ClusterException(
+                "cannot write Secret " + namespace + "/" + name + ": " + KubeErrors.describe(client, e)
+                        + KubeErrors.accessHint(e, "your user may not create or update secrets in " + namespace),
+                e);
     }
 }

@@ -1,15 +1,14 @@
 package dev.obsbootstrap.core.cluster;
 
-import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.manifest.Manifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +35,7 @@ import java.util.regex.Pattern;
 public final class Waiter {
     /** Kinds a release manifest is searched for: the ones that run pods. */
     public static final List<String> WORKLOAD_KINDS = List.of("Deployment", "StatefulSet", "DaemonSet", "Job");
+
     private static final Pattern EQUALITY_SELECTOR =
             Pattern.compile("^[A-Za-z0-9._/-]+(?:=|==)[A-Za-z0-9._-]*(?:,[A-Za-z0-9._/-]+(?:=|==)[A-Za-z0-9._-]*)*$");
 
@@ -56,12 +56,10 @@ public final class Waiter {
         static Progress none() {
             return new Progress() {
                 @Override
-                public void update(int ready, int total, List<ResourceRef> pending) {
-                }
+                public void update(int ready, int total, List<ResourceRef> pending) {}
 
                 @Override
-                public void trouble(String message) {
-                }
+                public void trouble(String message) {}
             };
         }
     }
@@ -72,14 +70,17 @@ public final class Waiter {
      * @return the object as it was when the condition held
      * @throws ClusterException on timeout, naming the object and what is still wrong, or when it cannot be watched
      */
-    public HasMetadata until(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout) throws InterruptedException {
+    public HasMetadata until(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout)
+            throws InterruptedException {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(condition, "condition");
         try {
             return await(ref, condition, timeout);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ClusterException("timed out after " + Durations.format(timeout) + " waiting for " + ref.describe()
-                    + ": " + stillWrong(ref, condition) + ". " + hint(List.of(ref)), e);
+            throw new ClusterException(
+                    "timed out after " + Durations.format(timeout) + " waiting for " + ref.describe() + ": "
+                            + stillWrong(ref, condition) + ". " + hint(List.of(ref)),
+                    e);
         }
     }
 
@@ -98,7 +99,8 @@ public final class Waiter {
      * @throws WorkloadFailedException  when a pod is crash-looping, cannot pull its image, misses a Secret, fits no node, or a Job failed
      * @throws ClusterException         on timeout, listing every object that is not ready and why
      */
-    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress, FailFast failFast) throws InterruptedException {
+    public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress, FailFast failFast)
+            throws InterruptedException {
         List<ResourceRef> unique = List.copyOf(new LinkedHashSet<>(refs));
         unique.forEach(ref -> ReadinessChecks.forKind(ref.kind(), false));
         Instant deadline = Instant.now().plus(timeout);
@@ -141,13 +143,15 @@ public final class Waiter {
                         }
                     } catch (KubernetesClientException e) {
                         if (Thread.currentThread().isInterrupted()) {
-                            throw new InterruptedException("interrupted while waiting for " + pending.get(0).describe());
+                            throw new InterruptedException("interrupted while waiting for "
+                                    + pending.get(0).describe());
                         }
                         if (unreachableSince == null) {
                             unreachableSince = now;
                         }
                         progress.trouble("cannot read the pods: " + KubeErrors.describe(client, e) + " (for "
-                                + Durations.format(Duration.between(unreachableSince, now)) + "; still waiting until the phase's time is up)");
+                                + Durations.format(Duration.between(unreachableSince, now))
+                                + "; still waiting until the phase's time is up)");
                     }
                 }
                 Duration slice = Duration.between(now, earliest(deadline, nextHealthCheck, now.plusSeconds(1)));
@@ -181,7 +185,8 @@ public final class Waiter {
         } catch (CompletionException | CancellationException e) {
             cause = e.getCause() == null ? e : e.getCause();
         }
-        String reason = cause instanceof KubernetesClientException k ? KubeErrors.describe(client, k) + accessHint(k, ref)
+        String reason = cause instanceof KubernetesClientException k
+                ? KubeErrors.describe(client, k) + accessHint(k, ref)
                 : String.valueOf(cause);
         return new ClusterException("cannot watch " + ref.describe() + ": " + reason, cause);
     }
@@ -197,9 +202,12 @@ public final class Waiter {
     }
 
     private WorkloadFailedException failed(PodHealth.Finding finding, List<ResourceRef> all) {
-        String diagnosis = new Diagnostics(client).diagnose(List.of(finding.workload())).render();
-        return new WorkloadFailedException(finding.cause(), finding.describe() + "\n" + diagnosis + "\nWhat to do: "
-                + finding.cause().advice() + ". " + hint(all));
+        String diagnosis =
+                new Diagnostics(client).diagnose(List.of(finding.workload())).render();
+        return new WorkloadFailedException(
+                finding.cause(),
+                finding.describe() + "\n" + diagnosis + "\nWhat to do: "
+                        + finding.cause().advice() + ". " + hint(all));
     }
 
     /**
@@ -215,8 +223,11 @@ public final class Waiter {
             }
             Map<String, Object> metadata = Manifests.map(document, "metadata");
             String namespace = Manifests.text(metadata, "namespace");
-            refs.add(new ResourceRef(Manifests.text(document, "apiVersion"), kind,
-                    namespace.isEmpty() ? defaultNamespace : namespace, Manifests.text(metadata, "name")));
+            refs.add(new ResourceRef(
+                    Manifests.text(document, "apiVersion"),
+                    kind,
+                    namespace.isEmpty() ? defaultNamespace : namespace,
+                    Manifests.text(metadata, "name")));
         }
         return refs;
     }
@@ -253,37 +264,73 @@ public final class Waiter {
     /** The Deployments, StatefulSets and DaemonSets the label selector matches now (no waiting). */
     public List<ResourceRef> matching(String namespace, String selector) {
         List<ResourceRef> refs = new ArrayList<>();
-        client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                .forEach(o -> refs.add(ResourceRef.deployment(namespace, o.getMetadata().getName())));
-        client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                .forEach(o -> refs.add(ResourceRef.statefulSet(namespace, o.getMetadata().getName())));
-        client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems()
-                .forEach(o -> refs.add(ResourceRef.daemonSet(namespace, o.getMetadata().getName())));
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withLabelSelector(selector)
+                .list()
+                .getItems()
+                .forEach(o -> refs.add(
+                        ResourceRef.deployment(namespace, o.getMetadata().getName())));
+        client.apps()
+                .statefulSets()
+                .inNamespace(namespace)
+                .withLabelSelector(selector)
+                .list()
+                .getItems()
+                .forEach(o -> refs.add(
+                        ResourceRef.statefulSet(namespace, o.getMetadata().getName())));
+        client.apps()
+                .daemonSets()
+                .inNamespace(namespace)
+                .withLabelSelector(selector)
+                .list()
+                .getItems()
+                .forEach(o -> refs.add(
+                        ResourceRef.daemonSet(namespace, o.getMetadata().getName())));
         return refs;
     }
 
     private void awaitAnyMatching(String namespace, String selector, Duration remaining, Duration timeout)
             throws InterruptedException {
         List<CompletableFuture<?>> watches = List.of(
-                client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()),
-                client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()),
-                client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).informOnCondition(l -> !l.isEmpty()));
+                client.apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withLabelSelector(selector)
+                        .informOnCondition(l -> !l.isEmpty()),
+                client.apps()
+                        .statefulSets()
+                        .inNamespace(namespace)
+                        .withLabelSelector(selector)
+                        .informOnCondition(l -> !l.isEmpty()),
+                client.apps()
+                        .daemonSets()
+                        .inNamespace(namespace)
+                        .withLabelSelector(selector)
+                        .informOnCondition(l -> !l.isEmpty()));
         try {
             CompletableFuture.anyOf(watches.toArray(CompletableFuture[]::new))
                     .get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ClusterException("no workload labelled " + selector + " appeared in namespace " + namespace + " within "
-                    + Durations.format(timeout) + ": the operator that creates it may not be running or may be failing; "
-                    + "check its pods and logs (kubectl -n " + namespace + " get pods)", e);
+            throw new ClusterException(
+                    "no workload labelled " + selector + " appeared in namespace " + namespace + " within "
+                            + Durations.format(timeout)
+                            + ": the operator that creates it may not be running or may be failing; "
+                            + "check its pods and logs (kubectl -n " + namespace + " get pods)",
+                    e);
         } catch (ExecutionException | CancellationException e) {
-            throw new ClusterException("cannot watch workloads labelled " + selector + " in namespace " + namespace + ": "
-                    + e.getMessage(), e);
+            throw new ClusterException(
+                    "cannot watch workloads labelled " + selector + " in namespace " + namespace + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             watches.forEach(w -> w.cancel(true));
         }
     }
 
-    private HasMetadata await(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout) throws InterruptedException {
+    private HasMetadata await(ResourceRef ref, Predicate<HasMetadata> condition, Duration timeout)
+            throws InterruptedException {
         try {
             return waitOn(resource(ref), condition, timeout);
         } catch (KubernetesClientTimeoutException e) {
@@ -292,11 +339,13 @@ public final class Waiter {
             if (Thread.interrupted() || e.getCause() instanceof InterruptedException) {
                 throw new InterruptedException("interrupted while waiting for " + ref.describe());
             }
-            throw new ClusterException("cannot watch " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
+            throw new ClusterException(
+                    "cannot watch " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
         }
     }
 
-    private static <T extends HasMetadata> T waitOn(Resource<T> resource, Predicate<HasMetadata> condition, Duration timeout) {
+    private static <T extends HasMetadata> T waitOn(
+            Resource<T> resource, Predicate<HasMetadata> condition, Duration timeout) {
         return resource.waitUntilCondition(condition::test, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     }
 
@@ -304,22 +353,31 @@ public final class Waiter {
         try {
             return resource(ref).get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
+            throw new ClusterException(
+                    "cannot read " + ref.describe() + ": " + KubeErrors.describe(client, e) + accessHint(e, ref), e);
         }
     }
 
     private Resource<? extends HasMetadata> resource(ResourceRef ref) {
         String namespace = ref.namespace();
         return switch (ref.kind()) {
-            case "Deployment" -> client.apps().deployments().inNamespace(namespace).withName(ref.name());
-            case "StatefulSet" -> client.apps().statefulSets().inNamespace(namespace).withName(ref.name());
-            case "DaemonSet" -> client.apps().daemonSets().inNamespace(namespace).withName(ref.name());
+            case "Deployment" ->
+                client.apps().deployments().inNamespace(namespace).withName(ref.name());
+            case "StatefulSet" ->
+                client.apps().statefulSets().inNamespace(namespace).withName(ref.name());
+            case "DaemonSet" ->
+                client.apps().daemonSets().inNamespace(namespace).withName(ref.name());
             case "Job" -> client.batch().v1().jobs().inNamespace(namespace).withName(ref.name());
             case "Pod" -> client.pods().inNamespace(namespace).withName(ref.name());
-            case "CustomResourceDefinition" -> client.apiextensions().v1().customResourceDefinitions().withName(ref.name());
-            default -> namespace.isEmpty()
-                    ? client.genericKubernetesResources(ref.apiVersion(), ref.kind()).withName(ref.name())
-                    : client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(namespace).withName(ref.name());
+            case "CustomResourceDefinition" ->
+                client.apiextensions().v1().customResourceDefinitions().withName(ref.name());
+            default ->
+                namespace.isEmpty()
+                        ? client.genericKubernetesResources(ref.apiVersion(), ref.kind())
+                                .withName(ref.name())
+                        : client.genericKubernetesResources(ref.apiVersion(), ref.kind())
+                                .inNamespace(namespace)
+                                .withName(ref.name());
         };
     }
 
@@ -330,7 +388,8 @@ public final class Waiter {
             return "it does not exist";
         }
         if (ReadinessChecks.isKnownKind(ref.kind())) {
-            return ReadinessChecks.whyNotReady(current).orElse(condition.test(current) ? "ready now" : "the condition was not met");
+            return ReadinessChecks.whyNotReady(current)
+                    .orElse(condition.test(current) ? "ready now" : "the condition was not met");
         }
         return condition.test(current) ? "ready now" : "the condition was not met";
     }
@@ -339,12 +398,16 @@ public final class Waiter {
         Set<String> namespaces = new LinkedHashSet<>();
         refs.stream().map(ResourceRef::namespace).filter(ns -> !ns.isEmpty()).forEach(namespaces::add);
         if (namespaces.isEmpty()) {
-            return "Check with: kubectl get " + refs.get(0).kind().toLowerCase(java.util.Locale.ROOT) + " " + refs.get(0).name() + " -o yaml";
+            return "Check with: kubectl get " + refs.get(0).kind().toLowerCase(java.util.Locale.ROOT) + " "
+                    + refs.get(0).name() + " -o yaml";
         }
         return "Check the pods and events: kubectl -n " + String.join(",", namespaces) + " get pods,events";
     }
 
     private static String accessHint(KubernetesClientException e, ResourceRef ref) {
-        return KubeErrors.accessHint(e, "your user may not get/watch " + ref.kind() + " objects" + (ref.namespace().isEmpty() ? "" : " in " + ref.namespace()));
+        return KubeErrors.accessHint(
+                e,
+                "your user may not get/watch " + ref.kind() + " objects"
+                        + (ref.namespace().isEmpty() ? "" : " in " + ref.namespace()));
     }
 }

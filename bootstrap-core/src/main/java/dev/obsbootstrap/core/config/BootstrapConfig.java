@@ -38,8 +38,11 @@ public record BootstrapConfig(
      * A phase's own part of the config ({@link ConfigSection}), read and checked: its settings, what templates see of
      * it, its warnings and the headers it implies for probe requests.
      */
-    public record Section(Object settings, Map<String, Object> templateView, List<String> warnings,
-                          Map<String, Map<String, String>> endpointHeaders) {
+    public record Section(
+            Object settings,
+            Map<String, Object> templateView,
+            List<String> warnings,
+            Map<String, Map<String, String>> endpointHeaders) {
         public Section {
             Objects.requireNonNull(settings, "settings");
             templateView = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(templateView));
@@ -50,7 +53,10 @@ public record BootstrapConfig(
         /** Everything a section says about settings it read. */
         public static <T> Section of(ConfigSection<T> section, Object settings, String source) {
             T typed = section.type().cast(settings);
-            return new Section(typed, section.templateView(typed), section.warnings(typed, source),
+            return new Section(
+                    typed,
+                    section.templateView(typed),
+                    section.warnings(typed, source),
                     section.endpointHeaders(typed));
         }
     }
@@ -85,7 +91,8 @@ public record BootstrapConfig(
      */
     public Map<String, String> endpointHeaders(String endpointName) {
         Map<String, String> headers = new java.util.TreeMap<>();
-        sections.values().forEach(section -> headers.putAll(section.endpointHeaders().getOrDefault(endpointName, Map.of())));
+        sections.values()
+                .forEach(section -> headers.putAll(section.endpointHeaders().getOrDefault(endpointName, Map.of())));
         return java.util.Collections.unmodifiableMap(headers);
     }
 
@@ -102,8 +109,8 @@ public record BootstrapConfig(
     public ChartRef chart(String componentId) {
         ChartRef chart = charts.get(componentId);
         if (chart == null) {
-            throw new dev.obsbootstrap.core.error.ConfigException(
-                    "no chart is known for component '" + componentId + "' (known: " + charts.keySet().stream().sorted().toList() + ")");
+            throw new dev.obsbootstrap.core.error.ConfigException("no chart is known for component '" + componentId
+                    + "' (known: " + charts.keySet().stream().sorted().toList() + ")");
         }
         return chart;
     }
@@ -118,7 +125,8 @@ public record BootstrapConfig(
      * @param protectedContexts  exact context names refused without --yes
      * @param protectedPatterns  regular expressions; a matching context is refused without --yes
      */
-    public record ClusterSettings(String context, String namespace, List<String> protectedContexts, List<String> protectedPatterns) {
+    public record ClusterSettings(
+            String context, String namespace, List<String> protectedContexts, List<String> protectedPatterns) {
         public ClusterSettings {
             Objects.requireNonNull(context, "context");
             Objects.requireNonNull(namespace, "namespace");
@@ -129,7 +137,8 @@ public record BootstrapConfig(
         /** True when {@code contextName} is listed, or a pattern matches all of it: `up`/`down` then need --yes. */
         public boolean isProtected(String contextName) {
             return protectedContexts.contains(contextName)
-                    || protectedPatterns.stream().anyMatch(pattern -> java.util.regex.Pattern.matches(pattern, contextName));
+                    || protectedPatterns.stream()
+                            .anyMatch(pattern -> java.util.regex.Pattern.matches(pattern, contextName));
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.regex.PatternSyntaxException;
 /** The value rules the config, the catalog and the profiles share. Each returns what is wrong, or nothing. */
 public final class Checks {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     // SemVer 2.0.0, exact (no 'v', no ranges): a pin must name one chart build
     private static final Pattern SEMVER = Pattern.compile(
             "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
@@ -17,8 +18,7 @@ public final class Checks {
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    private Checks() {
-    }
+    private Checks() {}
 
     public static Optional<String> dnsLabel(String value) {
         if (value.length() <= 63 && DNS_LABEL.matcher(value).matches()) {
@@ -40,9 +40,10 @@ public final class Checks {
         if (SEMVER.matcher(value).matches()) {
             return Optional.empty();
         }
-        String hint = value.startsWith("v") && SEMVER.matcher(value.substring(1)).matches()
-                ? "; drop the leading 'v': " + value.substring(1)
-                : "; write an exact version like 18.11.0";
+        String hint =
+                value.startsWith("v") && SEMVER.matcher(value.substring(1)).matches()
+                        ? "; drop the leading 'v': " + value.substring(1)
+                        : "; write an exact version like 18.11.0";
         return Optional.of("'" + NodeReader.echo(value) + "' is not an exact semantic version" + hint);
     }
 
@@ -50,7 +51,8 @@ public final class Checks {
         if (DNS_LABEL.matcher(value).matches()) {
             return Optional.empty();
         }
-        return Optional.of("'" + NodeReader.echo(value) + "' is not a chart name: use lowercase letters, digits and '-'");
+        return Optional.of(
+                "'" + NodeReader.echo(value) + "' is not a chart name: use lowercase letters, digits and '-'");
     }
 
     /** A Helm repository: an https:// URL, or an oci:// registry path. */
@@ -79,8 +81,8 @@ public final class Checks {
             Pattern.compile(value);
             return Optional.empty();
         } catch (PatternSyntaxException e) {
-            return Optional.of("'" + NodeReader.echo(value) + "' is not a valid regular expression: " + e.getDescription()
-                    + " near index " + e.getIndex());
+            return Optional.of("'" + NodeReader.echo(value) + "' is not a valid regular expression: "
+                    + e.getDescription() + " near index " + e.getIndex());
         }
     }
 
@@ -100,7 +102,6 @@ public final class Checks {
                 + "not starting with a digit (or '...' to group by every label)");
     }
 
-
     /** host:port, for SMTP smarthosts. */
     public static Optional<String> hostPort(String value) {
         int colon = value.lastIndexOf(':');
@@ -119,7 +120,8 @@ public final class Checks {
             String trimmed = address.trim();
             int at = trimmed.lastIndexOf('@');
             if (at <= 0 || at == trimmed.length() - 1) {
-                return Optional.of("'" + NodeReader.echo(trimmed) + "' is not an email address; write it like ops@example.com");
+                return Optional.of(
+                        "'" + NodeReader.echo(trimmed) + "' is not an email address; write it like ops@example.com");
             }
         }
         return Optional.empty();

@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.config.YamlTree.Entry;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +26,8 @@ public final class ComponentCatalog {
 
     private static final List<String> TOP_KEYS =
             List.of("components", "endpoints", "datasources", "operatorResources", "profileSettings");
-    private static final java.util.regex.Pattern GROUP_KIND = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
+    private static final java.util.regex.Pattern GROUP_KIND =
+            java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
             List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
@@ -61,9 +61,13 @@ public final class ComponentCatalog {
         }
     }
 
-    private ComponentCatalog(String source, Map<String, ComponentSpec> components, Map<String, Endpoint> endpoints,
-                             Map<String, String> datasourceUids, java.util.Set<String> operatorResources,
-                             List<String> profileSettings) {
+    private ComponentCatalog(
+            String source,
+            Map<String, ComponentSpec> components,
+            Map<String, Endpoint> endpoints,
+            Map<String, String> datasourceUids,
+            java.util.Set<String> operatorResources,
+            List<String> profileSettings) {
         this.source = source;
         this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
@@ -109,11 +113,13 @@ public final class ComponentCatalog {
         fragments.forEach((sourceName, yaml) -> {
             Optional<Node> root = YamlTree.parse(yaml, sourceName, Optional.empty(), problems);
             if (root.isPresent()) {
-                MapNode top = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
+                MapNode top = reader.asMap(root.get(), "")
+                        .orElse(MapNode.empty(root.get().location()));
                 reader.allowOnly(top, "", TOP_KEYS);
                 tops.put(sourceName, top);
             } else if (problems.isEmpty()) {
-                throw new ConfigException(sourceName + ": the catalog is empty; it needs components, endpoints and datasources");
+                throw new ConfigException(
+                        sourceName + ": the catalog is empty; it needs components, endpoints and datasources");
             }
         });
         problems.throwIfAny();
@@ -122,7 +128,8 @@ public final class ComponentCatalog {
         // components first, from every fragment: an endpoint may name a component of another fragment
         tops.forEach((sourceName, top) -> {
             Optional<MapNode> map = fragments.size() == 1
-                    ? reader.required(top, "", "components", "list the installable components").flatMap(n -> reader.asMap(n, "components"))
+                    ? reader.required(top, "", "components", "list the installable components")
+                            .flatMap(n -> reader.asMap(n, "components"))
                     : reader.mapField(top, "", "components");
             map.ifPresent(entries -> entries.entries().values().forEach(entry -> {
                 if (once(reader, definedIn, "components", entry, sourceName)) {
@@ -138,51 +145,73 @@ public final class ComponentCatalog {
         java.util.Set<String> operatorResources = new java.util.TreeSet<>();
         java.util.Set<String> profileSettings = new java.util.LinkedHashSet<>();
         tops.forEach((sourceName, top) -> {
-            reader.stringsField(top, "", "profileSettings").ifPresent(resources -> resources.forEach(resource -> {
-                if (!resource.endsWith(".yaml") || resource.startsWith("/") || !profileSettings.add(resource)) {
-                    reader.problem(top.entries().get("profileSettings").value(), "profileSettings", "'" + NodeReader.echo(resource)
-                            + "' is listed twice or is not a classpath resource path ending in .yaml (like obs-bootstrap/settings/mychart.yaml)");
-                }
-            }));
-            reader.mapField(top, "", "endpoints").ifPresent(map -> map.entries().values().forEach(entry -> {
-                if (once(reader, definedIn, "endpoints", entry, sourceName)) {
-                    endpoint(reader, entry, components).ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint));
-                }
-            }));
-            reader.mapField(top, "", "datasources").ifPresent(map -> map.entries().values().forEach(entry -> {
-                String path = "datasources." + entry.key();
-                if (!once(reader, definedIn, "datasources", entry, sourceName)) {
-                    return;
-                }
-                reader.asString(entry.value(), path).ifPresent(uid -> {
-                    if (uid.matches("[a-zA-Z0-9_-]{1,40}")) {
-                        datasources.put(entry.key(), uid);
-                    } else {
-                        reader.problem(entry.value(), path, "'" + NodeReader.echo(uid)
-                                + "' is not a datasource UID: use up to 40 letters, digits, '-' and '_'");
-                    }
-                });
-            }));
-            reader.stringsField(top, "", "operatorResources").ifPresent(kinds -> kinds.forEach(kind -> {
-                if (GROUP_KIND.matcher(kind).matches()) {
-                    operatorResources.add(kind);
-                } else {
-                    reader.problem(top.entries().get("operatorResources").value(), "operatorResources", "'" + NodeReader.echo(kind)
-                            + "' is not GROUP/Kind (like example.com/Widget)");
-                }
-            }));
+            reader.stringsField(top, "", "profileSettings")
+                    .ifPresent(resources -> resources.forEach(resource -> {
+                        if (!resource.endsWith(".yaml") || resource.startsWith("/") || !profileSettings.add(resource)) {
+                            reader.problem(
+                                    top.entries().get("profileSettings").value(),
+                                    "profileSettings",
+                                    "'" + NodeReader.echo(resource)
+                                            + "' is listed twice or is not a classpath resource path ending in .yaml (like obs-bootstrap/settings/mychart.yaml)");
+                        }
+                    }));
+            reader.mapField(top, "", "endpoints")
+                    .ifPresent(map -> map.entries().values().forEach(entry -> {
+                        if (once(reader, definedIn, "endpoints", entry, sourceName)) {
+                            endpoint(reader, entry, components)
+                                    .ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint));
+                        }
+                    }));
+            reader.mapField(top, "", "datasources")
+                    .ifPresent(map -> map.entries().values().forEach(entry -> {
+                        String path = "datasources." + entry.key();
+                        if (!once(reader, definedIn, "datasources", entry, sourceName)) {
+                            return;
+                        }
+                        reader.asString(entry.value(), path).ifPresent(uid -> {
+                            if (uid.matches("[a-zA-Z0-9_-]{1,40}")) {
+                                datasources.put(entry.key(), uid);
+                            } else {
+                                reader.problem(
+                                        entry.value(),
+                                        path,
+                                        "'" + NodeReader.echo(uid)
+                                                + "' is not a datasource UID: use up to 40 letters, digits, '-' and '_'");
+                            }
+                        });
+                    }));
+            reader.stringsField(top, "", "operatorResources")
+                    .ifPresent(kinds -> kinds.forEach(kind -> {
+                        if (GROUP_KIND.matcher(kind).matches()) {
+                            operatorResources.add(kind);
+                        } else {
+                            reader.problem(
+                                    top.entries().get("operatorResources").value(),
+                                    "operatorResources",
+                                    "'" + NodeReader.echo(kind) + "' is not GROUP/Kind (like example.com/Widget)");
+                        }
+                    }));
         });
         problems.throwIfAny();
-        return new ComponentCatalog(String.join(", ", fragments.keySet()), components, endpoints, datasources, operatorResources,
+        return new ComponentCatalog(
+                String.join(", ", fragments.keySet()),
+                components,
+                endpoints,
+                datasources,
+                operatorResources,
                 List.copyOf(profileSettings));
     }
 
     /** True the first time a key of a section is seen across fragments; a second definition is a problem naming both. */
-    private static boolean once(NodeReader reader, Map<String, String> definedIn, String section, Entry entry, String sourceName) {
+    private static boolean once(
+            NodeReader reader, Map<String, String> definedIn, String section, Entry entry, String sourceName) {
         String previous = definedIn.putIfAbsent(section + "." + entry.key(), sourceName);
         if (previous != null) {
-            reader.problem(entry.keyLocation(), section + "." + entry.key(), "also defined in " + previous
-                    + "; each " + section.substring(0, section.length() - 1) + " must come from one catalog");
+            reader.problem(
+                    entry.keyLocation(),
+                    section + "." + entry.key(),
+                    "also defined in " + previous + "; each " + section.substring(0, section.length() - 1)
+                            + " must come from one catalog");
             return false;
         }
         return true;
@@ -201,7 +230,8 @@ public final class ComponentCatalog {
         }
         MapNode spec = map.get();
         reader.allowOnly(spec, path, COMPONENT_KEYS);
-        Optional<ChartRef> chart = reader.required(spec, path, "chart", "write {repository: ..., name: ..., version: ...}")
+        Optional<ChartRef> chart = reader.required(
+                        spec, path, "chart", "write {repository: ..., name: ..., version: ...}")
                 .flatMap(node -> reader.asMap(node, path + ".chart"))
                 .flatMap(chartMap -> chart(reader, chartMap, path + ".chart"));
         Optional<String> release = checked(reader, spec, path, "release", Checks::dnsLabel);
@@ -213,16 +243,20 @@ public final class ComponentCatalog {
         if (install.isPresent()) {
             mode = INSTALL_MODES.get(install.get());
             if (mode == null) {
-                reader.problem(installNode.get(), path + ".install", "unknown install mode '" + NodeReader.echo(install.get())
-                        + "'; " + DidYouMean.hint(install.get(), List.of("helm-release", "apply-crds")));
+                reader.problem(
+                        installNode.get(),
+                        path + ".install",
+                        "unknown install mode '" + NodeReader.echo(install.get()) + "'; "
+                                + DidYouMean.hint(install.get(), List.of("helm-release", "apply-crds")));
             }
         }
-        List<String> operatorWorkloads = reader.stringsField(spec, path, "operatorWorkloads").orElse(List.of());
+        List<String> operatorWorkloads =
+                reader.stringsField(spec, path, "operatorWorkloads").orElse(List.of());
         if (chart.isEmpty() || release.isEmpty() || fullname.isEmpty() || values.isEmpty() || mode == null) {
             return Optional.empty();
         }
-        return Optional.of(new ComponentSpec(id, chart.get(), release.get(), fullname.get(), values.get(), mode,
-                operatorWorkloads));
+        return Optional.of(new ComponentSpec(
+                id, chart.get(), release.get(), fullname.get(), values.get(), mode, operatorWorkloads));
     }
 
     private static Optional<ChartRef> chart(NodeReader reader, MapNode chart, String path) {
@@ -233,11 +267,12 @@ public final class ComponentCatalog {
         if (repository.isEmpty() || name.isEmpty() || version.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ChartRef(ConfigReader.normalizeOci(repository.get(), name.get()), name.get(), version.get()));
+        return Optional.of(
+                new ChartRef(ConfigReader.normalizeOci(repository.get(), name.get()), name.get(), version.get()));
     }
 
-    private static Optional<String> checked(NodeReader reader, MapNode map, String path, String key,
-                                            Function<String, Optional<String>> check) {
+    private static Optional<String> checked(
+            NodeReader reader, MapNode map, String path, String key, Function<String, Optional<String>> check) {
         Optional<Node> node = reader.required(map, path, key, "the catalog must give it");
         Optional<String> text = node.flatMap(n -> reader.asString(n, path + "." + key));
         Optional<String> wrong = text.flatMap(check);
@@ -259,8 +294,11 @@ public final class ComponentCatalog {
         Optional<Node> componentNode = reader.required(spec, path, "component", "name the component that serves it");
         Optional<String> component = componentNode.flatMap(node -> reader.asString(node, path + ".component"));
         if (component.isPresent() && !components.containsKey(component.get())) {
-            reader.problem(componentNode.get(), path + ".component", "unknown component '" + NodeReader.echo(component.get())
-                    + "'; " + DidYouMean.hint(component.get(), components.keySet()));
+            reader.problem(
+                    componentNode.get(),
+                    path + ".component",
+                    "unknown component '" + NodeReader.echo(component.get()) + "'; "
+                            + DidYouMean.hint(component.get(), components.keySet()));
             component = Optional.empty();
         }
         Optional<String> service = checked(reader, spec, path, "service", Checks::dnsLabel);
@@ -271,7 +309,8 @@ public final class ComponentCatalog {
             port = Optional.empty();
         }
         Optional<Node> pathNode = reader.field(spec, "path");
-        String urlPath = pathNode.flatMap(node -> reader.asString(node, path + ".path")).orElse("");
+        String urlPath =
+                pathNode.flatMap(node -> reader.asString(node, path + ".path")).orElse("");
         if (!urlPath.isEmpty() && !urlPath.startsWith("/")) {
             reader.problem(pathNode.get(), path + ".path", "must start with '/'");
         }
@@ -294,7 +333,8 @@ public final class ComponentCatalog {
     public ComponentSpec component(String id) {
         ComponentSpec spec = components.get(id);
         if (spec == null) {
-            throw new ConfigException(source + ": unknown component '" + id + "'; " + DidYouMean.hint(id, components.keySet()));
+            throw new ConfigException(
+                    source + ": unknown component '" + id + "'; " + DidYouMean.hint(id, components.keySet()));
         }
         return spec;
     }
@@ -331,7 +371,8 @@ public final class ComponentCatalog {
      */
     public StackTopology topology(BootstrapConfig config) {
         Map<String, ComponentSpec> chosen = new LinkedHashMap<>();
-        components.forEach((id, spec) -> chosen.put(id, config.charts().containsKey(id) ? spec.withChart(config.chart(id)) : spec));
+        components.forEach((id, spec) ->
+                chosen.put(id, config.charts().containsKey(id) ? spec.withChart(config.chart(id)) : spec));
         Map<String, ServiceEndpoint> placed = new LinkedHashMap<>();
         endpoints.forEach((name, endpoint) -> placed.put(name, endpoint.in(config.namespace())));
         return new StackTopology(config.namespace(), chosen, placed, datasourceUids);

@@ -3,7 +3,6 @@ package dev.obsbootstrap.core.config;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +56,11 @@ public final class ConfigLoader {
      * Like {@link #load(Optional, Optional, List)}, plus dedicated command-line options that set one key each
      * (for example {@code SetOverride.forOption("--namespace", "cluster.namespace", ns)}), applied after every --set.
      */
-    public BootstrapConfig load(Optional<Path> file, Optional<String> profileOverride, List<String> sets,
-                                List<SetOverride> optionOverrides) {
+    public BootstrapConfig load(
+            Optional<Path> file,
+            Optional<String> profileOverride,
+            List<String> sets,
+            List<SetOverride> optionOverrides) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(profileOverride, "profileOverride");
         Objects.requireNonNull(sets, "sets");
@@ -67,8 +69,9 @@ public final class ConfigLoader {
         if (file.isPresent()) {
             Path resolved = workingDirectory.resolve(file.get());
             if (!Files.exists(resolved)) {
-                throw new ConfigException(file.get() + ": config file not found; check the -f path, or leave -f out to use ./"
-                        + DEFAULT_FILE_NAME + " or the built-in defaults");
+                throw new ConfigException(
+                        file.get() + ": config file not found; check the -f path, or leave -f out to use ./"
+                                + DEFAULT_FILE_NAME + " or the built-in defaults");
             }
             return parse(Resources.fileText(resolved), file.get().toString(), overrides);
         }
@@ -94,8 +97,8 @@ public final class ConfigLoader {
     }
 
     /** --profile first, then each --set (a malformed one fails here, before the file is read), then the options. */
-    private static List<SetOverride> overrides(Optional<String> profileOverride, List<String> sets,
-                                               List<SetOverride> optionOverrides) {
+    private static List<SetOverride> overrides(
+            Optional<String> profileOverride, List<String> sets, List<SetOverride> optionOverrides) {
         List<SetOverride> overrides = new ArrayList<>();
         profileOverride.ifPresent(profile -> overrides.add(SetOverride.forOption("--profile", "profile", profile)));
         for (String set : sets) {
@@ -120,8 +123,8 @@ public final class ConfigLoader {
         return build(Optional.of(map), sourceName, overrides, problems);
     }
 
-    private BootstrapConfig build(Optional<MapNode> fileRoot, String source, List<SetOverride> overrides,
-                                  ConfigProblems problems) {
+    private BootstrapConfig build(
+            Optional<MapNode> fileRoot, String source, List<SetOverride> overrides, ConfigProblems problems) {
         MapNode root = fileRoot.orElseGet(() -> MapNode.empty(SourceLocation.of(source)));
         for (SetOverride override : overrides) {
             root = override.applyTo(root, problems);

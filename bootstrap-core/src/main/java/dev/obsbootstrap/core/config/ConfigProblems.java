@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.config;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,8 +55,7 @@ public final class ConfigProblems {
         if (problems.size() == 1) {
             throw new ConfigException(problems.get(0).render(sensitiveSources));
         }
-        StringBuilder message = new StringBuilder()
-                .append(problems.size()).append(" problems in the configuration:");
+        StringBuilder message = new StringBuilder().append(problems.size()).append(" problems in the configuration:");
         problems.stream().limit(MAX_SHOWN).forEach(p -> message.append("\n  ").append(p.render(sensitiveSources)));
         if (problems.size() > MAX_SHOWN) {
             message.append("\n  ... and ").append(problems.size() - MAX_SHOWN).append(" more");

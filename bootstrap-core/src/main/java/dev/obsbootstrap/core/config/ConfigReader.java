@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.config.BootstrapConfig.ClusterSettings;
 import dev.obsbootstrap.core.config.YamlTree.Entry;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.Optional;
 final class ConfigReader {
     /** Core's keys; every other top-level key belongs to a phase's {@link ConfigSection}. */
     static final List<String> FIXED_KEYS = List.of("apiVersion", "profile", "cluster", "phases", "charts", "values");
+
     private static final List<String> CLUSTER_KEYS =
             List.of("context", "namespace", "protectedContexts", "protectedPatterns");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
@@ -60,18 +60,23 @@ final class ConfigReader {
         }
         problems.throwIfAny();
         Map<String, BootstrapConfig.Section> sections = new LinkedHashMap<>();
-        settings.forEach((section, read) -> sections.put(section.key(), BootstrapConfig.Section.of(section, read, source)));
+        settings.forEach(
+                (section, read) -> sections.put(section.key(), BootstrapConfig.Section.of(section, read, source)));
         return new BootstrapConfig(source, profile.orElseThrow(), cluster, phases, charts, values, sections);
     }
 
     private void apiVersion(MapNode root, boolean required) {
         Optional<Node> node = required
-                ? reader.required(root, "", "apiVersion", "add 'apiVersion: " + ConfigLoader.API_VERSION + "' as the first line")
+                ? reader.required(
+                        root, "", "apiVersion", "add 'apiVersion: " + ConfigLoader.API_VERSION + "' as the first line")
                 : reader.field(root, "apiVersion");
         node.flatMap(n -> reader.asString(n, "apiVersion"))
                 .filter(version -> !version.equals(ConfigLoader.API_VERSION))
-                .ifPresent(version -> reader.problem(node.get(), "apiVersion", "'" + NodeReader.echo(version)
-                        + "' is not supported; this obs-bootstrap reads '" + ConfigLoader.API_VERSION + "'"));
+                .ifPresent(version -> reader.problem(
+                        node.get(),
+                        "apiVersion",
+                        "'" + NodeReader.echo(version) + "' is not supported; this obs-bootstrap reads '"
+                                + ConfigLoader.API_VERSION + "'"));
     }
 
     private Optional<Profile> profile(MapNode root) {
@@ -85,8 +90,11 @@ final class ConfigReader {
         }
         Optional<Profile> profile = profiles.find(name.get());
         if (profile.isEmpty()) {
-            reader.problem(node.get(), "profile", "unknown profile '" + NodeReader.echo(name.get()) + "'; "
-                    + DidYouMean.hint(name.get(), profiles.names()));
+            reader.problem(
+                    node.get(),
+                    "profile",
+                    "unknown profile '" + NodeReader.echo(name.get()) + "'; "
+                            + DidYouMean.hint(name.get(), profiles.names()));
         }
         return profile;
     }
@@ -95,7 +103,8 @@ final class ConfigReader {
         String path = "cluster";
         Optional<MapNode> cluster = reader.mapField(root, "", path);
         cluster.ifPresent(map -> reader.allowOnly(map, path, CLUSTER_KEYS));
-        String context = cluster.flatMap(map -> reader.stringField(map, path, "context")).orElse("");
+        String context =
+                cluster.flatMap(map -> reader.stringField(map, path, "context")).orElse("");
         String namespace = DEFAULT_NAMESPACE;
         Optional<Node> namespaceNode = cluster.flatMap(map -> reader.field(map, "namespace"));
         Optional<String> namespaceText = namespaceNode.flatMap(node -> reader.asString(node, path + ".namespace"));
@@ -109,7 +118,8 @@ final class ConfigReader {
         List<String> protectedPatterns = List.of();
         Optional<Node> patternsNode = cluster.flatMap(map -> reader.field(map, "protectedPatterns"));
         if (patternsNode.isPresent()) {
-            protectedPatterns = reader.asStrings(patternsNode.get(), path + ".protectedPatterns").orElse(List.of());
+            protectedPatterns = reader.asStrings(patternsNode.get(), path + ".protectedPatterns")
+                    .orElse(List.of());
             List<Node> items = patternsNode.get() instanceof YamlTree.ListNode list ? list.items() : List.of();
             for (int i = 0; i < items.size() && i < protectedPatterns.size(); i++) {
                 String itemPath = NodeReader.index(path + ".protectedPatterns", i);
@@ -122,7 +132,8 @@ final class ConfigReader {
 
     /** The profile's phase switches, overridden by the config's. */
     private Map<String, Boolean> phases(MapNode root, Optional<Profile> profile) {
-        Map<String, Boolean> phases = new LinkedHashMap<>(profile.map(Profile::phases).orElse(Map.of()));
+        Map<String, Boolean> phases =
+                new LinkedHashMap<>(profile.map(Profile::phases).orElse(Map.of()));
         reader.mapField(root, "", "phases").ifPresent(map -> {
             reader.allowOnly(map, "phases", phaseIds, "phase");
             for (Entry entry : map.entries().values()) {
@@ -152,9 +163,12 @@ final class ConfigReader {
                 String path = "charts." + entry.key();
                 reader.asMap(entry.value(), path).ifPresent(override -> {
                     reader.allowOnly(override, path, CHART_KEYS);
-                    String repository = chartField(override, path, "repository", Checks::repository).orElse(pinned.repository());
-                    String name = chartField(override, path, "name", Checks::chartName).orElse(pinned.name());
-                    String version = chartField(override, path, "version", Checks::semver).orElse(pinned.version());
+                    String repository = chartField(override, path, "repository", Checks::repository)
+                            .orElse(pinned.repository());
+                    String name = chartField(override, path, "name", Checks::chartName)
+                            .orElse(pinned.name());
+                    String version = chartField(override, path, "version", Checks::semver)
+                            .orElse(pinned.version());
                     charts.put(entry.key(), new ChartRef(normalizeOci(repository, name), name, version));
                 });
             }
@@ -162,8 +176,8 @@ final class ConfigReader {
         return charts;
     }
 
-    private Optional<String> chartField(MapNode map, String path, String key,
-                                        java.util.function.Function<String, Optional<String>> check) {
+    private Optional<String> chartField(
+            MapNode map, String path, String key, java.util.function.Function<String, Optional<String>> check) {
         Optional<Node> node = reader.field(map, key);
         Optional<String> text = node.flatMap(n -> reader.asString(n, path + "." + key));
         if (text.isPresent()) {
@@ -196,8 +210,8 @@ final class ConfigReader {
                 if (!catalog.components().containsKey(entry.key())) {
                     continue;
                 }
-                reader.asMap(entry.value(), "values." + entry.key()).ifPresent(componentValues ->
-                        values.put(entry.key(), YamlTree.freeForm(componentValues)));
+                reader.asMap(entry.value(), "values." + entry.key())
+                        .ifPresent(componentValues -> values.put(entry.key(), YamlTree.freeForm(componentValues)));
             }
         });
         return values;

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.config;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +20,9 @@ public record ConfigSchema(List<String> phaseIds, List<ConfigSection<?>> section
         for (ConfigSection<?> section : sections) {
             Objects.requireNonNull(section, "section");
             if (ConfigReader.FIXED_KEYS.contains(section.key()) || !keys.add(section.key())) {
-                throw new ConfigException("two phases claim the config key '" + section.key() + "' (or it is one of core's: "
-                        + ConfigReader.FIXED_KEYS + "); a phase's section key must be its own");
+                throw new ConfigException(
+                        "two phases claim the config key '" + section.key() + "' (or it is one of core's: "
+                                + ConfigReader.FIXED_KEYS + "); a phase's section key must be its own");
             }
         }
     }

@@ -9,8 +9,7 @@ import java.util.Optional;
  * transpositions, so {@code namesapce} is one edit from {@code namespace}).
  */
 public final class DidYouMean {
-    private DidYouMean() {
-    }
+    private DidYouMean() {}
 
     /** The closest candidate, when it is close enough to be what the user meant. Case is ignored. */
     public static Optional<String> closest(String input, Collection<String> candidates) {

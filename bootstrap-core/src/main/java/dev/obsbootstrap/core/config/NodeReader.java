@@ -7,7 +7,6 @@ import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.config.YamlTree.Scalar;
 import dev.obsbootstrap.core.config.YamlTree.ScalarType;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,7 +56,9 @@ public final class NodeReader {
     public void allowOnly(MapNode map, String path, Collection<String> known, String what) {
         for (Entry entry : map.entries().values()) {
             if (!known.contains(entry.key())) {
-                problems.add(entry.keyLocation(), child(path, entry.key()),
+                problems.add(
+                        entry.keyLocation(),
+                        child(path, entry.key()),
                         "unknown " + what + "; " + DidYouMean.hint(entry.key(), known));
             }
         }
@@ -76,7 +77,9 @@ public final class NodeReader {
     public Optional<Node> required(MapNode map, String path, String key, String whatToWrite) {
         Optional<Node> value = field(map, key);
         if (value.isEmpty()) {
-            problems.add(map.entry(key).map(Entry::keyLocation).orElse(map.location()), child(path, key),
+            problems.add(
+                    map.entry(key).map(Entry::keyLocation).orElse(map.location()),
+                    child(path, key),
                     "missing; " + whatToWrite);
         }
         return value;
@@ -115,8 +118,10 @@ public final class NodeReader {
                     return Optional.empty();
                 }
                 case BOOL -> {
-                    problems.add(node.location(), path, "expected a string, got true/false; quote it if you mean the text '"
-                            + scalar.text() + "'");
+                    problems.add(
+                            node.location(),
+                            path,
+                            "expected a string, got true/false; quote it if you mean the text '" + scalar.text() + "'");
                     return Optional.empty();
                 }
             }
@@ -166,7 +171,10 @@ public final class NodeReader {
             }
             return Optional.of(duration);
         } catch (ConfigException e) {
-            problems.add(node.location(), path, "'" + echo(text.get()) + "' is not a duration; write it like 90s, 10m or 1h30m");
+            problems.add(
+                    node.location(),
+                    path,
+                    "'" + echo(text.get()) + "' is not a duration; write it like 90s, 10m or 1h30m");
             return Optional.empty();
         }
     }

@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.config.YamlTree.Entry;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,9 @@ public final class ProfileCatalog {
     public static ProfileCatalog fromDirectory(Path directory, Collection<String> phaseIds) {
         List<Path> files;
         try (Stream<Path> listing = Files.list(directory)) {
-            files = listing.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            files = listing.filter(file -> file.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new ConfigException(directory + ": cannot list profiles: " + e.getMessage(), e);
         }
@@ -82,12 +83,13 @@ public final class ProfileCatalog {
         List<Profile> loaded = new ArrayList<>();
         for (Path file : files) {
             String fileName = file.getFileName().toString();
-            loaded.add(parse(Resources.fileText(file), file.toString(), fileName.substring(0, fileName.length() - 5),
-                    phaseIds));
+            loaded.add(parse(
+                    Resources.fileText(file), file.toString(), fileName.substring(0, fileName.length() - 5), phaseIds));
         }
         // built-in names first, in their usual order, then any others
-        loaded.sort(java.util.Comparator.comparingInt((Profile p) -> BUILT_IN.contains(p.name())
-                ? BUILT_IN.indexOf(p.name()) : BUILT_IN.size()).thenComparing(Profile::name));
+        loaded.sort(java.util.Comparator.comparingInt(
+                        (Profile p) -> BUILT_IN.contains(p.name()) ? BUILT_IN.indexOf(p.name()) : BUILT_IN.size())
+                .thenComparing(Profile::name));
         return of(loaded);
     }
 
@@ -122,17 +124,22 @@ public final class ProfileCatalog {
             throw new ConfigException(sourceName + ": the profile is empty; it needs at least name and description");
         }
         NodeReader reader = new NodeReader(problems);
-        MapNode map = reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
+        MapNode map =
+                reader.asMap(root.get(), "").orElse(MapNode.empty(root.get().location()));
         reader.allowOnly(map, "", KEYS);
         Optional<Node> nameNode = reader.required(map, "", "name", "write the profile's name");
         Optional<String> name = nameNode.flatMap(node -> reader.asString(node, "name"));
         if (name.isPresent() && expectedName != null && !name.get().equals(expectedName)) {
-            reader.problem(nameNode.get(), "name", "'" + NodeReader.echo(name.get()) + "' does not match the file name; write '"
-                    + expectedName + "'");
+            reader.problem(
+                    nameNode.get(),
+                    "name",
+                    "'" + NodeReader.echo(name.get()) + "' does not match the file name; write '" + expectedName + "'");
         }
         name.flatMap(Checks::dnsLabel).ifPresent(message -> reader.problem(nameNode.get(), "name", message));
-        Optional<String> description = reader.requiredString(map, "", "description", "say in one line what the profile is for");
-        boolean requireMemoryLimits = reader.boolField(map, "", "requireMemoryLimits").orElse(false);
+        Optional<String> description =
+                reader.requiredString(map, "", "description", "say in one line what the profile is for");
+        boolean requireMemoryLimits =
+                reader.boolField(map, "", "requireMemoryLimits").orElse(false);
         Duration probeDeadline = reader.durationField(map, "", "probeDeadline").orElse(DEFAULT_PROBE_DEADLINE);
 
         Map<String, Boolean> phases = new LinkedHashMap<>();
@@ -152,19 +159,28 @@ public final class ProfileCatalog {
             checkPhaseIds(reader, timeoutMap, "timeouts", phaseIds);
             for (Entry entry : timeoutMap.entries().values()) {
                 if (phaseIds.isEmpty() || phaseIds.contains(entry.key())) {
-                    reader.asDuration(entry.value(), "timeouts." + entry.key()).ifPresent(d -> timeouts.put(entry.key(), d));
+                    reader.asDuration(entry.value(), "timeouts." + entry.key())
+                            .ifPresent(d -> timeouts.put(entry.key(), d));
                 }
             }
         });
         Optional<MapNode> settingsMap = reader.mapField(map, "", "settings");
         settingsMap.ifPresent(settingsNode -> settingsNode.entries().values().stream()
                 .filter(entry -> NodeReader.isNull(entry.value()))
-                .forEach(entry -> reader.problem(entry.keyLocation(), "settings." + entry.key(),
+                .forEach(entry -> reader.problem(
+                        entry.keyLocation(),
+                        "settings." + entry.key(),
                         "a top-level setting needs a value; remove the key or give it one")));
         Map<String, Object> settings = settingsMap.map(YamlTree::freeForm).orElse(Map.of());
         problems.throwIfAny();
-        return new Profile(name.orElseThrow(), description.orElseThrow(), timeouts, probeDeadline, requireMemoryLimits,
-                phases, settings);
+        return new Profile(
+                name.orElseThrow(),
+                description.orElseThrow(),
+                timeouts,
+                probeDeadline,
+                requireMemoryLimits,
+                phases,
+                settings);
     }
 
     private static void checkPhaseIds(NodeReader reader, MapNode map, String path, Collection<String> phaseIds) {
@@ -197,52 +213,74 @@ public final class ProfileCatalog {
         Map<String, Map<String, Object>> added = new LinkedHashMap<>();
         profiles.keySet().forEach(name -> added.put(name, new LinkedHashMap<>()));
         Map<String, String> keySource = new java.util.HashMap<>();
-        profiles.values().forEach(profile -> profile.settings().keySet()
-                .forEach(key -> keySource.putIfAbsent(key, "profile " + profile.name() + "'s own settings")));
+        profiles.values()
+                .forEach(profile -> profile.settings()
+                        .keySet()
+                        .forEach(key -> keySource.putIfAbsent(key, "profile " + profile.name() + "'s own settings")));
         fragments.forEach((source, yaml) -> {
             Optional<Node> root = YamlTree.parse(yaml, source, Optional.empty(), problems);
             if (root.isEmpty()) {
                 return;
             }
-            reader.asMap(root.get(), "").ifPresent(map -> map.entries().values().forEach(entry -> {
-                String key = entry.key();
-                String previous = keySource.putIfAbsent(key, source);
-                if (previous != null) {
-                    reader.problem(entry.keyLocation(), key, "also set in " + previous + "; a settings key must come from one place");
-                    return;
-                }
-                reader.asMap(entry.value(), key).ifPresent(perProfile -> {
-                    reader.allowOnly(perProfile, key, profiles.keySet(), "profile");
-                    for (String profile : profiles.keySet()) {
-                        Entry value = perProfile.entries().get(profile);
-                        if (value == null) {
-                            reader.problem(entry.keyLocation(), key, "no value for profile '" + profile
-                                    + "'; every profile needs one (templates read profile.settings." + key + " strictly)");
-                        } else if (NodeReader.isNull(value.value())) {
-                            reader.problem(value.value(), key + "." + profile, "a setting needs a value; give the profile one");
-                        } else {
-                            added.get(profile).put(key, YamlTree.toJava(value.value()));
+            reader.asMap(root.get(), "")
+                    .ifPresent(map -> map.entries().values().forEach(entry -> {
+                        String key = entry.key();
+                        String previous = keySource.putIfAbsent(key, source);
+                        if (previous != null) {
+                            reader.problem(
+                                    entry.keyLocation(),
+                                    key,
+                                    "also set in " + previous + "; a settings key must come from one place");
+                            return;
                         }
-                    }
-                });
-            }));
+                        reader.asMap(entry.value(), key).ifPresent(perProfile -> {
+                            reader.allowOnly(perProfile, key, profiles.keySet(), "profile");
+                            for (String profile : profiles.keySet()) {
+                                Entry value = perProfile.entries().get(profile);
+                                if (value == null) {
+                                    reader.problem(
+                                            entry.keyLocation(),
+                                            key,
+                                            "no value for profile '" + profile
+                                                    + "'; every profile needs one (templates read profile.settings."
+                                                    + key + " strictly)");
+                                } else if (NodeReader.isNull(value.value())) {
+                                    reader.problem(
+                                            value.value(),
+                                            key + "." + profile,
+                                            "a setting needs a value; give the profile one");
+                                } else {
+                                    added.get(profile).put(key, YamlTree.toJava(value.value()));
+                                }
+                            }
+                        });
+                    }));
         });
         problems.throwIfAny();
         List<Profile> merged = new ArrayList<>();
         for (Profile profile : profiles.values()) {
             Map<String, Object> settings = new LinkedHashMap<>(profile.settings());
             settings.putAll(added.get(profile.name()));
-            merged.add(new Profile(profile.name(), profile.description(), profile.phaseTimeouts(), profile.probeDeadline(),
-                    profile.requireMemoryLimits(), profile.phases(), settings));
+            merged.add(new Profile(
+                    profile.name(),
+                    profile.description(),
+                    profile.phaseTimeouts(),
+                    profile.probeDeadline(),
+                    profile.requireMemoryLimits(),
+                    profile.phases(),
+                    settings));
         }
         return of(merged);
     }
 
     /** The profile, or bad input naming the known ones. */
     public Profile profile(String name) {
-        return find(name).orElseThrow(() -> new ConfigException("unknown profile '" + name + "'; "
-                + DidYouMean.hint(name, names()) + (DidYouMean.closest(name, names()).isPresent()
-                ? " (known: " + String.join(", ", names()) + ")" : "")));
+        return find(name)
+                .orElseThrow(() -> new ConfigException("unknown profile '" + name + "'; "
+                        + DidYouMean.hint(name, names())
+                        + (DidYouMean.closest(name, names()).isPresent()
+                                ? " (known: " + String.join(", ", names()) + ")"
+                                : "")));
     }
 
     public Optional<Profile> find(String name) {

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.config;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -13,8 +12,7 @@ import java.util.Optional;
 
 /** Reads config, catalog and profile text from files and the classpath, as UTF-8, with messages users can act on. */
 final class Resources {
-    private Resources() {
-    }
+    private Resources() {}
 
     static String fileText(Path file) {
         if (Files.isDirectory(file)) {
@@ -42,13 +40,15 @@ final class Resources {
     }
 
     static String classpathText(ClassLoader loader, String resource) {
-        return classpathTextIfPresent(loader, resource).orElseThrow(() -> new ConfigException(resource
-                + ": not on the classpath; the charts-values jar must be packaged with obs-bootstrap (rebuild it)"));
+        return classpathTextIfPresent(loader, resource)
+                .orElseThrow(
+                        () -> new ConfigException(
+                                resource
+                                        + ": not on the classpath; the charts-values jar must be packaged with obs-bootstrap (rebuild it)"));
     }
 
     /** One resource found on the classpath: its text, and a name for messages that says which jar it came from. */
-    record Found(String name, String text) {
-    }
+    record Found(String name, String text) {}
 
     /**
      * Every copy of a resource on the classpath (one per jar that ships it), in a stable order (by where they are).
@@ -78,7 +78,9 @@ final class Resources {
     private static String container(java.net.URL url, String resource) {
         String text = url.toString();
         int bang = text.indexOf("!/");
-        String base = bang >= 0 ? text.substring(0, bang) : text.substring(0, Math.max(0, text.length() - resource.length() - 1));
+        String base = bang >= 0
+                ? text.substring(0, bang)
+                : text.substring(0, Math.max(0, text.length() - resource.length() - 1));
         String[] parts = base.split("/");
         int from = Math.max(0, parts.length - (base.endsWith(".jar") ? 1 : 3));
         return String.join("/", java.util.Arrays.copyOfRange(parts, from, parts.length));
@@ -86,7 +88,10 @@ final class Resources {
 
     private static String decode(byte[] bytes, String name) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(name + ": is not UTF-8 text; save it as UTF-8");
         }

@@ -5,7 +5,6 @@ import dev.obsbootstrap.core.config.YamlTree.ListNode;
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +32,7 @@ public record SetOverride(SourceLocation location, List<Segment> path, String va
             }
         }
 
-        record Index(int index) implements Segment {
-        }
+        record Index(int index) implements Segment {}
     }
 
     public SetOverride {
@@ -90,7 +88,8 @@ public record SetOverride(SourceLocation location, List<Segment> path, String va
             throw malformed(argument, "expected PATH=VALUE, for example --set phases.traces=false");
         }
         if (segments.isEmpty() && key.length() == 0) {
-            throw malformed(argument, "the path before '=' is empty; write PATH=VALUE, for example --set phases.traces=false");
+            throw malformed(
+                    argument, "the path before '=' is empty; write PATH=VALUE, for example --set phases.traces=false");
         }
         if (keyPending) {
             endKey(argument, segments, key, true);
@@ -115,7 +114,8 @@ public record SetOverride(SourceLocation location, List<Segment> path, String va
             return;
         }
         if (key.length() == 0) {
-            throw malformed(argument, "the path has an empty key; write keys separated by single dots, like cluster.namespace");
+            throw malformed(
+                    argument, "the path has an empty key; write keys separated by single dots, like cluster.namespace");
         }
         segments.add(new Segment.Key(key.toString()));
         key.setLength(0);
@@ -179,8 +179,11 @@ public record SetOverride(SourceLocation location, List<Segment> path, String va
         boolean absent = current == null || NodeReader.isNull(current);
         if (segment instanceof Segment.Key key) {
             if (!absent && !(current instanceof MapNode)) {
-                problems.add(location, pathText(depth), "is " + current.kind() + ", so '" + key.name()
-                        + "' cannot be set inside it; set " + pathText(depth) + " itself instead");
+                problems.add(
+                        location,
+                        pathText(depth),
+                        "is " + current.kind() + ", so '" + key.name() + "' cannot be set inside it; set "
+                                + pathText(depth) + " itself instead");
                 return null;
             }
             MapNode map = absent ? MapNode.empty(location) : (MapNode) current;
@@ -190,19 +193,26 @@ public record SetOverride(SourceLocation location, List<Segment> path, String va
                 return null;
             }
             // the last key is the user's --set, whatever was there: messages about it must name the argument
-            SourceLocation keyLocation = depth + 1 == path.size() ? location
+            SourceLocation keyLocation = depth + 1 == path.size()
+                    ? location
                     : existing.map(Entry::keyLocation).orElse(location);
             return map.with(new Entry(key.name(), keyLocation, updated));
         }
         int index = ((Segment.Index) segment).index();
         if (!absent && !(current instanceof ListNode)) {
-            problems.add(location, pathText(depth), "is " + current.kind() + ", not a list, so it has no item [" + index + "]");
+            problems.add(
+                    location,
+                    pathText(depth),
+                    "is " + current.kind() + ", not a list, so it has no item [" + index + "]");
             return null;
         }
         ListNode list = absent ? new ListNode(location, List.of()) : (ListNode) current;
         if (index > list.items().size()) {
-            problems.add(location, pathText(depth + 1), "the list has " + list.items().size()
-                    + " items; set an existing index or [" + list.items().size() + "] to append one");
+            problems.add(
+                    location,
+                    pathText(depth + 1),
+                    "the list has " + list.items().size() + " items; set an existing index or ["
+                            + list.items().size() + "] to append one");
             return null;
         }
         Node existing = index < list.items().size() ? list.items().get(index) : null;

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.config;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,7 +25,8 @@ public record StackTopology(
     public ServiceEndpoint endpoint(String name) {
         ServiceEndpoint endpoint = endpoints.get(name);
         if (endpoint == null) {
-            throw new ConfigException("unknown endpoint '" + name + "' (known: " + endpoints.keySet().stream().sorted().toList() + ")");
+            throw new ConfigException("unknown endpoint '" + name + "' (known: "
+                    + endpoints.keySet().stream().sorted().toList() + ")");
         }
         return endpoint;
     }
@@ -34,7 +34,8 @@ public record StackTopology(
     public ComponentSpec component(String id) {
         ComponentSpec component = components.get(id);
         if (component == null) {
-            throw new ConfigException("unknown component '" + id + "' (known: " + components.keySet().stream().sorted().toList() + ")");
+            throw new ConfigException("unknown component '" + id + "' (known: "
+                    + components.keySet().stream().sorted().toList() + ")");
         }
         return component;
     }
@@ -42,7 +43,8 @@ public record StackTopology(
     public String datasourceUid(String name) {
         String uid = datasourceUids.get(name);
         if (uid == null) {
-            throw new ConfigException("unknown datasource '" + name + "' (known: " + datasourceUids.keySet().stream().sorted().toList() + ")");
+            throw new ConfigException("unknown datasource '" + name + "' (known: "
+                    + datasourceUids.keySet().stream().sorted().toList() + ")");
         }
         return uid;
     }

@@ -1,6 +1,16 @@
 package dev.obsbootstrap.core.config;
 
 import dev.obsbootstrap.core.error.ConfigException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -14,25 +24,13 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-
 /**
  * YAML as obs-bootstrap validates it: SnakeYAML's composed node graph turned into a small immutable tree where every
  * node and every key knows its {@link SourceLocation}. Aliases are expanded and merge keys ({@code <<}) applied, so
  * validators see plain maps, lists and scalars. {@code --set} edits produce new trees ({@link MapNode#with}).
  */
 public final class YamlTree {
-    private YamlTree() {
-    }
+    private YamlTree() {}
 
     public sealed interface Node permits MapNode, ListNode, Scalar {
         SourceLocation location();
@@ -102,7 +100,14 @@ public final class YamlTree {
     }
 
     /** How YAML 1.1 resolved a scalar (plain {@code false} is a boolean, {@code "false"} a string). */
-    enum ScalarType { STRING, INT, FLOAT, BOOL, NULL, OTHER }
+    enum ScalarType {
+        STRING,
+        INT,
+        FLOAT,
+        BOOL,
+        NULL,
+        OTHER
+    }
 
     /**
      * A scalar: its text as written and its resolved type; {@code raw} is SnakeYAML's node, kept to construct the
@@ -117,7 +122,10 @@ public final class YamlTree {
         }
 
         public static Scalar string(SourceLocation location, String text) {
-            return new Scalar(location, text, ScalarType.STRING,
+            return new Scalar(
+                    location,
+                    text,
+                    ScalarType.STRING,
                     new ScalarNode(Tag.STR, text, null, null, DumperOptions.ScalarStyle.DOUBLE_QUOTED));
         }
 
@@ -143,8 +151,8 @@ public final class YamlTree {
      *
      * @param fixedLocation when present, every node gets this location (a --set value has no lines of its own)
      */
-    static Optional<Node> parse(String text, String sourceName, Optional<SourceLocation> fixedLocation,
-                                ConfigProblems problems) {
+    static Optional<Node> parse(
+            String text, String sourceName, Optional<SourceLocation> fixedLocation, ConfigProblems problems) {
         org.yaml.snakeyaml.nodes.Node document;
         try {
             document = yaml().compose(new StringReader(text));
@@ -156,7 +164,8 @@ public final class YamlTree {
             problems.add(where, "", "YAML syntax error: " + syntaxProblem(e) + hint);
             return Optional.empty();
         } catch (YAMLException e) {
-            problems.add(fixedLocation.orElse(SourceLocation.of(sourceName)), "", "cannot read YAML: " + e.getMessage());
+            problems.add(
+                    fixedLocation.orElse(SourceLocation.of(sourceName)), "", "cannot read YAML: " + e.getMessage());
             return Optional.empty();
         }
         if (document == null) {
@@ -173,7 +182,8 @@ public final class YamlTree {
     }
 
     private static String syntaxProblem(MarkedYAMLException e) {
-        String problem = Optional.ofNullable(e.getProblem()).orElse("malformed YAML").trim();
+        String problem =
+                Optional.ofNullable(e.getProblem()).orElse("malformed YAML").trim();
         Mark contextMark = e.getContextMark();
         if (e.getContext() != null && contextMark != null) {
             problem += " (" + e.getContext().trim() + " started at line " + (contextMark.getLine() + 1) + ")";
@@ -193,7 +203,8 @@ public final class YamlTree {
         private final Optional<SourceLocation> fixedLocation;
         private final ConfigProblems problems;
         // nodes being converted right now: meeting one again means an alias refers to its own ancestor
-        private final Set<org.yaml.snakeyaml.nodes.Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<org.yaml.snakeyaml.nodes.Node> inProgress =
+                Collections.newSetFromMap(new IdentityHashMap<>());
 
         public Converter(String sourceName, Optional<SourceLocation> fixedLocation, ConfigProblems problems) {
             this.sourceName = sourceName;
@@ -242,8 +253,10 @@ public final class YamlTree {
                 String key = scalarKey.getValue();
                 Entry previous = entries.get(key);
                 if (previous != null) {
-                    problems.add(keyLocation, key, "duplicate key (first written at " + previous.keyLocation()
-                            + "); keep one of them");
+                    problems.add(
+                            keyLocation,
+                            key,
+                            "duplicate key (first written at " + previous.keyLocation() + "); keep one of them");
                     continue;
                 }
                 entries.put(key, new Entry(key, keyLocation, convert(tuple.getValueNode())));
@@ -271,7 +284,10 @@ public final class YamlTree {
     }
 
     private static Scalar nullScalar(SourceLocation location) {
-        return new Scalar(location, "", ScalarType.NULL,
+        return new Scalar(
+                location,
+                "",
+                ScalarType.NULL,
                 new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN));
     }
 
@@ -337,8 +353,11 @@ public final class YamlTree {
             try {
                 return constructDocument(scalar.raw());
             } catch (RuntimeException e) {
-                throw new ConfigException(scalar.location() + ": '" + scalar.text() + "' is not a valid "
-                        + scalar.type().name().toLowerCase(java.util.Locale.ROOT) + "; quote it to keep it as text", e);
+                throw new ConfigException(
+                        scalar.location() + ": '" + scalar.text() + "' is not a valid "
+                                + scalar.type().name().toLowerCase(java.util.Locale.ROOT)
+                                + "; quote it to keep it as text",
+                        e);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.obsbootstrap.core.console;
 
-
 import java.util.Collection;
 import java.util.List;
 

@@ -30,8 +30,9 @@ public final class Redactor {
     static final int MIN_LITERAL_LENGTH = 4;
 
     /** Keys whose value is a secret, with any prefix: adminPassword, client_secret, x-api-key, auth_password. */
-    private static final String SECRET_KEY = "[a-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key"
-            + "|routing[_-]?key|credentials?)";
+    private static final String SECRET_KEY =
+            "[a-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key"
+                    + "|routing[_-]?key|credentials?)";
     /**
      * {@code =}, or a colon followed by a space or quote (YAML, headers, JSON), so that the reference
      * {@code secret:ui-admin/password}, which names a secret rather than holding one, survives. The key may be quoted.
@@ -40,20 +41,34 @@ public final class Redactor {
 
     private static final List<Rule> RULES = List.of(
             // -----BEGIN RSA PRIVATE KEY----- ... -----END RSA PRIVATE KEY----- (a truncated excerpt too)
-            new Rule(Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----|.*)", Pattern.DOTALL),
+            new Rule(
+                    Pattern.compile(
+                            "-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----|.*)",
+                            Pattern.DOTALL),
                     MASK),
             // scheme://user:password@host and scheme://token@host
-            new Rule(Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s:@\"']+):([^/\\s@\"']+)@"), "$1$2:" + MASK + "@"),
+            new Rule(
+                    Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s:@\"']+):([^/\\s@\"']+)@"),
+                    "$1$2:" + MASK + "@"),
             new Rule(Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s:@\"']+)@"), "$1" + MASK + "@"),
-            // header lines and header-like map entries: the scheme word goes too, so "Basic" does not hint at the encoding
-            new Rule(Pattern.compile("(?i)\\b((?:proxy-)?authorization)([\"']?\\s*(?:=|:)\\s*[\"']?)(?:[A-Za-z]+\\s+)?[^\\s\"',;]+"),
+            // header lines and header-like map entries: the scheme word goes too, so "Basic" does not hint at the
+            // encoding
+            new Rule(
+                    Pattern.compile(
+                            "(?i)\\b((?:proxy-)?authorization)([\"']?\\s*(?:=|:)\\s*[\"']?)(?:[A-Za-z]+\\s+)?[^\\s\"',;]+"),
                     "$1$2" + MASK),
             // a cookie list runs to the end of the line ("a=1; b=2")
-            new Rule(Pattern.compile("(?i)\\b(set-cookie|cookie)([\"']?\\s*(?:=|:)\\s*[\"']?)[^\"'\\r\\n]+"), "$1$2" + MASK),
+            new Rule(
+                    Pattern.compile("(?i)\\b(set-cookie|cookie)([\"']?\\s*(?:=|:)\\s*[\"']?)[^\"'\\r\\n]+"),
+                    "$1$2" + MASK),
             // a token needs a digit or a symbol, so "bearer authentication" in prose stays readable
-            new Rule(Pattern.compile("(?i)\\b(bearer)\\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}"), "$1 " + MASK),
+            new Rule(
+                    Pattern.compile("(?i)\\b(bearer)\\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}"),
+                    "$1 " + MASK),
             new Rule(Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*"), MASK),
-            new Rule(Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})"),
+            new Rule(
+                    Pattern.compile(
+                            "\\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})"),
                     MASK),
             new Rule(Pattern.compile("(?i)(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]+"), "$1" + MASK),
             // key=value, key: value, "key": "value". A colon must be followed by a space or quote, so that
@@ -91,7 +106,8 @@ public final class Redactor {
 
     private static Rule quotedSecretValue(char quote) {
         String q = Pattern.quote(String.valueOf(quote));
-        return new Rule(Pattern.compile("(?i)(" + SECRET_KEY + ")(" + SEPARATOR + ")" + q + "[^" + quote + "\\r\\n]*" + q),
+        return new Rule(
+                Pattern.compile("(?i)(" + SECRET_KEY + ")(" + SEPARATOR + ")" + q + "[^" + quote + "\\r\\n]*" + q),
                 "$1$2" + Matcher.quoteReplacement(quote + MASK + quote));
     }
 

@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.helm;
 
 import com.marcnuri.helm.jni.ShowOptions;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +23,19 @@ record ChartMetadata(String name, String version) {
             try {
                 text = Files.readString(chartYaml);
             } catch (IOException e) {
-                throw new ConfigException(chart + " is not a Helm chart: cannot read " + chartYaml + " (" + e.getMessage() + ")", e);
+                throw new ConfigException(
+                        chart + " is not a Helm chart: cannot read " + chartYaml + " (" + e.getMessage() + ")", e);
             }
         } else {
             try {
                 String path = chart.toAbsolutePath().toString();
-                text = HelmLibrary.call(lib -> lib.Show(new ShowOptions(path, "chart", null, null, null, null, 0, 0, 0)));
+                text = HelmLibrary.call(
+                        lib -> lib.Show(new ShowOptions(path, "chart", null, null, null, null, 0, 0, 0)));
             } catch (IllegalStateException e) {
-                throw new ConfigException(chart + " is not a loadable Helm chart archive: " + e.getMessage().strip(), e);
+                throw new ConfigException(
+                        chart + " is not a loadable Helm chart archive: "
+                                + e.getMessage().strip(),
+                        e);
             }
         }
         return parse(text, chart);

@@ -1,14 +1,6 @@
 package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +19,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Downloads a pinned chart archive, the way {@code helm pull} does (helm-java 0.0.21 has no pull):
@@ -77,18 +76,21 @@ public final class ChartRepositoryClient {
         }
         Map<?, ?> entry = findEntry(index, ref);
         if (!(entry.get("urls") instanceof List<?> urls) || urls.isEmpty()) {
-            throw new IOException("index.yaml of " + ref.repository() + " lists " + ref.coordinate() + " without a download URL");
+            throw new IOException(
+                    "index.yaml of " + ref.repository() + " lists " + ref.coordinate() + " without a download URL");
         }
         HttpUrl url = baseUrl.resolve(String.valueOf(urls.get(0)));
         if (url == null) {
-            throw new IOException("index.yaml of " + ref.repository() + " gives " + ref.coordinate() + " an unusable URL: " + urls.get(0));
+            throw new IOException("index.yaml of " + ref.repository() + " gives " + ref.coordinate()
+                    + " an unusable URL: " + urls.get(0));
         }
         String digest = entry.get("digest") == null ? "" : String.valueOf(entry.get("digest"));
         fetchTo(new Request.Builder().url(url).build(), target, digest);
     }
 
     private Map<?, ?> fetchIndex(HttpUrl url) throws IOException {
-        try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+        try (Response response =
+                http.newCall(new Request.Builder().url(url).build()).execute()) {
             if (!response.isSuccessful()) {
                 throw new IOException("GET " + url + " answered HTTP " + response.code());
             }
@@ -122,7 +124,8 @@ public final class ChartRepositoryClient {
         String reference = ref.repository().substring("oci://".length());
         int slash = reference.indexOf('/');
         if (slash <= 0) {
-            throw new IOException("'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
+            throw new IOException(
+                    "'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
         }
         String host = reference.substring(0, slash);
         String repository = reference.substring(slash + 1);
@@ -135,7 +138,10 @@ public final class ChartRepositoryClient {
             throw new IOException("'" + host + "' is not a registry host");
         }
         HttpUrl manifestUrl = registry.resolve("v2/" + repository + "/manifests/" + ref.version());
-        Request manifestRequest = new Request.Builder().url(manifestUrl).header("Accept", OCI_MANIFEST).build();
+        Request manifestRequest = new Request.Builder()
+                .url(manifestUrl)
+                .header("Accept", OCI_MANIFEST)
+                .build();
         String authorization = "";
         JsonNode manifest = null;
         try (Response response = http.newCall(manifestRequest).execute()) {
@@ -146,7 +152,11 @@ public final class ChartRepositoryClient {
             }
         }
         if (manifest == null) {
-            try (Response response = http.newCall(manifestRequest.newBuilder().header("Authorization", authorization).build()).execute()) {
+            try (Response response = http.newCall(manifestRequest
+                            .newBuilder()
+                            .header("Authorization", authorization)
+                            .build())
+                    .execute()) {
                 manifest = readManifest(response, manifestUrl, ref);
             }
         }
@@ -161,7 +171,8 @@ public final class ChartRepositoryClient {
 
     private JsonNode readManifest(Response response, HttpUrl url, ChartRef ref) throws IOException {
         if (response.code() == 404) {
-            throw new IOException("the registry has no " + ref.name() + " version " + ref.version() + " (GET " + url + " answered 404)");
+            throw new IOException("the registry has no " + ref.name() + " version " + ref.version() + " (GET " + url
+                    + " answered 404)");
         }
         if (!response.isSuccessful()) {
             throw new IOException("GET " + url + " answered HTTP " + response.code());
@@ -169,11 +180,14 @@ public final class ChartRepositoryClient {
         return json.readTree(response.body().string());
     }
 
-    private void fetchLayer(HttpUrl registry, String repository, JsonNode manifest, String authorization, Path target, ChartRef ref) throws IOException {
+    private void fetchLayer(
+            HttpUrl registry, String repository, JsonNode manifest, String authorization, Path target, ChartRef ref)
+            throws IOException {
         for (JsonNode layer : manifest.path("layers")) {
             if (HELM_CHART_LAYER.equals(layer.path("mediaType").asString(""))) {
                 String digest = layer.path("digest").asString("");
-                Request.Builder blob = new Request.Builder().url(registry.resolve("v2/" + repository + "/blobs/" + digest));
+                Request.Builder blob =
+                        new Request.Builder().url(registry.resolve("v2/" + repository + "/blobs/" + digest));
                 if (!authorization.isEmpty()) {
                     blob.header("Authorization", authorization);
                 }
@@ -181,14 +195,15 @@ public final class ChartRepositoryClient {
                 return;
             }
         }
-        throw new IOException("the OCI artifact " + ref.repository() + ":" + ref.version() + " has no Helm chart layer (" + HELM_CHART_LAYER + ")");
+        throw new IOException("the OCI artifact " + ref.repository() + ":" + ref.version()
+                + " has no Helm chart layer (" + HELM_CHART_LAYER + ")");
     }
 
     /** The registry's Bearer challenge, answered anonymously: the token endpoint gives pull tokens for public charts. */
     private String anonymousToken(String challenge, String repository) throws IOException {
         if (!challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new IOException("the registry wants credentials (" + (challenge.isEmpty() ? "no challenge" : challenge)
-                    + "); obs-bootstrap pulls public charts only");
+            throw new IOException("the registry wants credentials ("
+                    + (challenge.isEmpty() ? "no challenge" : challenge) + "); obs-bootstrap pulls public charts only");
         }
         Map<String, String> params = new HashMap<>();
         Matcher matcher = CHALLENGE_PARAM.matcher(challenge);
@@ -204,9 +219,12 @@ public final class ChartRepositoryClient {
         if (params.containsKey("service")) {
             tokenUrl.addQueryParameter("service", params.get("service"));
         }
-        try (Response response = http.newCall(new Request.Builder().url(tokenUrl.build()).build()).execute()) {
+        try (Response response = http.newCall(
+                        new Request.Builder().url(tokenUrl.build()).build())
+                .execute()) {
             if (!response.isSuccessful()) {
-                throw new IOException("the registry refused an anonymous pull token (HTTP " + response.code() + "); the chart may not be public");
+                throw new IOException("the registry refused an anonymous pull token (HTTP " + response.code()
+                        + "); the chart may not be public");
             }
             JsonNode body = json.readTree(response.body().string());
             String token = body.path("token").asString(body.path("access_token").asString(""));
@@ -220,7 +238,8 @@ public final class ChartRepositoryClient {
     /** Streams the body to a temporary file beside target, checks the sha256 when one is expected, then moves it into place. */
     private void fetchTo(Request request, Path target, String expectedDigest) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
-        Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString(), ".partial");
+        Path partial = Files.createTempFile(
+                target.toAbsolutePath().getParent(), target.getFileName().toString(), ".partial");
         try {
             String actual;
             try (Response response = http.newCall(request).execute()) {
@@ -230,14 +249,15 @@ public final class ChartRepositoryClient {
                 ResponseBody body = response.body();
                 MessageDigest sha256 = sha256();
                 try (InputStream in = new DigestInputStream(body.byteStream(), sha256);
-                     OutputStream out = Files.newOutputStream(partial)) {
+                        OutputStream out = Files.newOutputStream(partial)) {
                     in.transferTo(out);
                 }
                 actual = HexFormat.of().formatHex(sha256.digest());
             }
             String expected = expectedDigest.startsWith("sha256:") ? expectedDigest.substring(7) : expectedDigest;
             if (!expected.isEmpty() && !expected.equalsIgnoreCase(actual)) {
-                throw new IOException("the download from " + request.url() + " is corrupt: sha256 " + actual + ", expected " + expected);
+                throw new IOException("the download from " + request.url() + " is corrupt: sha256 " + actual
+                        + ", expected " + expected);
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -1,9 +1,8 @@
 package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
-import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.console.Console;
-
+import dev.obsbootstrap.core.error.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,8 @@ public final class ChartResolver {
     public static ChartResolver standard(List<Path> chartsDirs, Console console) {
         for (Path dir : chartsDirs) {
             if (!Files.isDirectory(dir)) {
-                throw new ConfigException("--charts-dir " + dir + " is not a directory; give a directory holding <name>/ or <name>-<version>.tgz charts");
+                throw new ConfigException("--charts-dir " + dir
+                        + " is not a directory; give a directory holding <name>/ or <name>-<version>.tgz charts");
             }
         }
         return new ChartResolver(chartsDirs, defaultCacheDir(System.getenv()), ChartRepositoryClient.create(), console);
@@ -81,7 +81,8 @@ public final class ChartResolver {
         if (!metadata.name().equals(ref.name()) || !metadata.version().equals(ref.version())) {
             quietlyDelete(target);
             throw new ConfigException(ref.repository() + " served " + metadata.name() + "@" + metadata.version()
-                    + " when asked for " + ref.coordinate() + "; the repository is inconsistent: provide the chart with --charts-dir");
+                    + " when asked for " + ref.coordinate()
+                    + "; the repository is inconsistent: provide the chart with --charts-dir");
         }
         return new ResolvedChart(ref, target, ChartOrigin.DOWNLOADED);
     }
@@ -121,8 +122,9 @@ public final class ChartResolver {
                     + "': put the " + ref.coordinate() + " chart there");
         }
         if (!metadata.version().equals(ref.version())) {
-            throw new ConfigException(chart + " holds " + ref.name() + " version " + metadata.version() + " but the pinned version is "
-                    + ref.version() + ": replace it with " + ref.coordinate() + ", or change the pin to " + metadata.version());
+            throw new ConfigException(chart + " holds " + ref.name() + " version " + metadata.version()
+                    + " but the pinned version is " + ref.version() + ": replace it with " + ref.coordinate()
+                    + ", or change the pin to " + metadata.version());
         }
         return chart;
     }

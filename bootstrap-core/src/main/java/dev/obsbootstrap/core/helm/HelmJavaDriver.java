@@ -15,7 +15,6 @@ import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,7 +49,8 @@ public final class HelmJavaDriver implements HelmDriver {
     /** How messages name the values file, which is a temporary file gone by the time the user reads them. */
     private static final String VALUES_FILE_NAME = "the rendered values";
     /** Helm's "name-version" chart spelling; the version is the first '-' followed by something semver-shaped. */
-    private static final Pattern CHART_NAME_VERSION = Pattern.compile("^(.+?)-(v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]*)?)$");
+    private static final Pattern CHART_NAME_VERSION =
+            Pattern.compile("^(.+?)-(v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]*)?)$");
     /** Helm's words when another operation holds the release's lock (a pending-* status). */
     private static final String PENDING_LOCK = "another operation (install/upgrade/rollback) is in progress";
     /** Messages Helm gives when the chart or values are at fault; anything else comes from the cluster. */
@@ -104,10 +104,11 @@ public final class HelmJavaDriver implements HelmDriver {
             String message = helmMessage(e).replace(values.toString(), VALUES_FILE_NAME);
             String hint = message.contains("error calling lookup")
                     ? " (the chart looked up a live object while rendering; set the value that makes the lookup unnecessary,"
-                      + " like an existing Secret for an admin login, or lookup switches the chart offers)"
+                            + " like an existing Secret for an admin login, or lookup switches the chart offers)"
                     : "";
-            throw new ConfigException("Helm cannot render " + spec.describe() + " for Kubernetes " + kubeVersion + ": "
-                    + message + hint, e);
+            throw new ConfigException(
+                    "Helm cannot render " + spec.describe() + " for Kubernetes " + kubeVersion + ": " + message + hint,
+                    e);
         } finally {
             deleteQuietly(values);
         }
@@ -116,18 +117,31 @@ public final class HelmJavaDriver implements HelmDriver {
     @Override
     public HelmRelease upgradeInstall(ReleaseSpec spec, String kubeVersion, String description) {
         if (spec.mode() == InstallMode.APPLY_CRDS) {
-            throw new IllegalArgumentException(spec.describe() + " is installed by applying its CRDs server-side (from template()), not by Helm");
+            throw new IllegalArgumentException(
+                    spec.describe() + " is installed by applying its CRDs server-side (from template()), not by Helm");
         }
         String what = "helm upgrade --install of " + spec.describe();
         Path values = writeValues(spec.valuesYaml());
         try {
-            Release release = cluster(what, () -> releaseExists(spec.releaseName(), spec.namespace())
-                    ? kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
-                            .withName(spec.releaseName()).withNamespace(spec.namespace()).withKubeVersion(kubeVersion)
-                            .withTimeout(seconds(spec.timeout())).withValuesFile(values).withDescription(description).call()
-                    : kube(new InstallCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
-                            .withName(spec.releaseName()).withNamespace(spec.namespace()).withKubeVersion(kubeVersion)
-                            .withTimeout(seconds(spec.timeout())).withValuesFile(values).withDescription(description).call(),
+            Release release = cluster(
+                    what,
+                    () -> releaseExists(spec.releaseName(), spec.namespace())
+                            ? kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
+                                    .withName(spec.releaseName())
+                                    .withNamespace(spec.namespace())
+                                    .withKubeVersion(kubeVersion)
+                                    .withTimeout(seconds(spec.timeout()))
+                                    .withValuesFile(values)
+                                    .withDescription(description)
+                                    .call()
+                            : kube(new InstallCommand(HelmLibrary.get(), chartArgument(spec.chartPath())))
+                                    .withName(spec.releaseName())
+                                    .withNamespace(spec.namespace())
+                                    .withKubeVersion(kubeVersion)
+                                    .withTimeout(seconds(spec.timeout()))
+                                    .withValuesFile(values)
+                                    .withDescription(description)
+                                    .call(),
                     message -> message.replace(values.toString(), VALUES_FILE_NAME));
             return toHelmRelease(release, description);
         } finally {
@@ -137,8 +151,12 @@ public final class HelmJavaDriver implements HelmDriver {
 
     @Override
     public void uninstall(String releaseName, String namespace) {
-        cluster("helm uninstall of release " + releaseName + " in namespace " + namespace,
-                () -> kube(new UninstallCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).ignoreNotFound().call(),
+        cluster(
+                "helm uninstall of release " + releaseName + " in namespace " + namespace,
+                () -> kube(new UninstallCommand(HelmLibrary.get(), releaseName))
+                        .withNamespace(namespace)
+                        .ignoreNotFound()
+                        .call(),
                 message -> message);
     }
 
@@ -146,21 +164,35 @@ public final class HelmJavaDriver implements HelmDriver {
     public HelmRelease rollback(String releaseName, String namespace, int revision, String description) {
         String what = "rollback of release " + releaseName + " in namespace " + namespace + " to revision " + revision;
         List<HelmRelease> history = history(releaseName, namespace);
-        HelmRelease target = history.stream().filter(h -> h.revision() == revision).findFirst()
-                .orElseThrow(() -> new ConfigException("release " + releaseName + " in namespace " + namespace + " has no revision "
-                        + revision + " (it has " + history.stream().map(HelmRelease::revision).toList() + ")"));
+        HelmRelease target = history.stream()
+                .filter(h -> h.revision() == revision)
+                .findFirst()
+                .orElseThrow(() -> new ConfigException("release " + releaseName + " in namespace " + namespace
+                        + " has no revision " + revision + " (it has "
+                        + history.stream().map(HelmRelease::revision).toList() + ")"));
         ChartRef chart = parseChart(target.chart(), what);
-        ResolvedChart local = charts.findLocal(chart).orElseThrow(() -> new ConfigException(
-                "cannot roll back " + releaseName + ": revision " + revision + " used chart " + chart.coordinate()
+        ResolvedChart local = charts.findLocal(chart)
+                .orElseThrow(() -> new ConfigException("cannot roll back " + releaseName + ": revision " + revision
+                        + " used chart " + chart.coordinate()
                         + ", which is neither under --charts-dir nor in the chart cache " + charts.cacheDir()
-                        + "; provide it with --charts-dir DIR holding " + chart.name() + "/ or " + chart.name() + "-" + chart.version() + ".tgz"));
-        String valuesYaml = cluster(what, () -> HelmLibrary.call(lib -> lib.GetValues(new GetValuesOptions(
-                releaseName, 0, revision, namespace, kubeconfigPath(), kubeconfigContents()))), message -> message);
+                        + "; provide it with --charts-dir DIR holding " + chart.name() + "/ or " + chart.name() + "-"
+                        + chart.version() + ".tgz"));
+        String valuesYaml = cluster(
+                what,
+                () -> HelmLibrary.call(lib -> lib.GetValues(new GetValuesOptions(
+                        releaseName, 0, revision, namespace, kubeconfigPath(), kubeconfigContents()))),
+                message -> message);
         Path values = writeValues(valuesYaml);
         try {
-            Release release = cluster(what, () -> kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(local.path())))
-                            .withName(releaseName).withNamespace(namespace).withTimeout(seconds(Duration.ofMinutes(5)))
-                            .withValuesFile(values).withDescription(description).call(),
+            Release release = cluster(
+                    what,
+                    () -> kube(new UpgradeCommand(HelmLibrary.get(), chartArgument(local.path())))
+                            .withName(releaseName)
+                            .withNamespace(namespace)
+                            .withTimeout(seconds(Duration.ofMinutes(5)))
+                            .withValuesFile(values)
+                            .withDescription(description)
+                            .call(),
                     message -> message.replace(values.toString(), VALUES_FILE_NAME));
             return toHelmRelease(release, description);
         } finally {
@@ -171,11 +203,16 @@ public final class HelmJavaDriver implements HelmDriver {
     @Override
     public Optional<HelmRelease> status(String releaseName, String namespace) {
         try {
-            Release release = cluster("helm status of release " + releaseName + " in namespace " + namespace,
-                    () -> kube(new StatusCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).call(), message -> message);
+            Release release = cluster(
+                    "helm status of release " + releaseName + " in namespace " + namespace,
+                    () -> kube(new StatusCommand(HelmLibrary.get(), releaseName))
+                            .withNamespace(namespace)
+                            .call(),
+                    message -> message);
             return Optional.of(toHelmRelease(release, ""));
         } catch (ClusterException e) {
-            if (e.getCause() instanceof IllegalStateException helm && helmMessage(helm).contains("release: not found")) {
+            if (e.getCause() instanceof IllegalStateException helm
+                    && helmMessage(helm).contains("release: not found")) {
                 return Optional.empty();
             }
             throw e;
@@ -185,16 +222,27 @@ public final class HelmJavaDriver implements HelmDriver {
     @Override
     public List<HelmRelease> history(String releaseName, String namespace) {
         try {
-            List<ReleaseHistory> history = cluster("helm history of release " + releaseName + " in namespace " + namespace,
-                    () -> kube(new HistoryCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).call(), message -> message);
+            List<ReleaseHistory> history = cluster(
+                    "helm history of release " + releaseName + " in namespace " + namespace,
+                    () -> kube(new HistoryCommand(HelmLibrary.get(), releaseName))
+                            .withNamespace(namespace)
+                            .call(),
+                    message -> message);
             return history.stream()
-                    .map(h -> new HelmRelease(releaseName, namespace, Objects.requireNonNullElse(h.getChart(), ""),
-                            Objects.requireNonNullElse(h.getAppVersion(), ""), h.getRevision(), HelmStatus.of(h.getStatus()),
-                            Objects.requireNonNullElse(h.getDescription(), ""), ""))
+                    .map(h -> new HelmRelease(
+                            releaseName,
+                            namespace,
+                            Objects.requireNonNullElse(h.getChart(), ""),
+                            Objects.requireNonNullElse(h.getAppVersion(), ""),
+                            h.getRevision(),
+                            HelmStatus.of(h.getStatus()),
+                            Objects.requireNonNullElse(h.getDescription(), ""),
+                            ""))
                     .sorted(Comparator.comparingInt(HelmRelease::revision))
                     .toList();
         } catch (ClusterException e) {
-            if (e.getCause() instanceof IllegalStateException helm && helmMessage(helm).contains("release: not found")) {
+            if (e.getCause() instanceof IllegalStateException helm
+                    && helmMessage(helm).contains("release: not found")) {
                 return List.of();
             }
             throw e;
@@ -204,7 +252,11 @@ public final class HelmJavaDriver implements HelmDriver {
     /** What {@code helm upgrade --install} asks first: does the release have any history at all. */
     private boolean releaseExists(String releaseName, String namespace) {
         try {
-            return !kube(new HistoryCommand(HelmLibrary.get(), releaseName)).withNamespace(namespace).withMax(1).call().isEmpty();
+            return !kube(new HistoryCommand(HelmLibrary.get(), releaseName))
+                    .withNamespace(namespace)
+                    .withMax(1)
+                    .call()
+                    .isEmpty();
         } catch (IllegalStateException e) {
             if (helmMessage(e).contains("release: not found")) {
                 return false;
@@ -215,35 +267,52 @@ public final class HelmJavaDriver implements HelmDriver {
 
     @Override
     public List<HelmRelease> list(String namespace) {
-        List<Release> releases = cluster("helm list in namespace " + namespace,
-                () -> kube(new ListCommand(HelmLibrary.get())).all().withNamespace(namespace).call(), message -> message);
+        List<Release> releases = cluster(
+                "helm list in namespace " + namespace,
+                () -> kube(new ListCommand(HelmLibrary.get()))
+                        .all()
+                        .withNamespace(namespace)
+                        .call(),
+                message -> message);
         return releases.stream().map(release -> toHelmRelease(release, "")).toList();
     }
 
     // ---- the cluster connection -------------------------------------------------------------------------------------
 
     private InstallCommand kube(InstallCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private UpgradeCommand kube(UpgradeCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private UninstallCommand kube(UninstallCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private StatusCommand kube(StatusCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private HistoryCommand kube(HistoryCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private ListCommand kube(ListCommand command) {
-        return kubeconfigContents() != null ? command.withKubeConfigContents(kubeconfigContents()) : command.withKubeConfig(requirePath());
+        return kubeconfigContents() != null
+                ? command.withKubeConfigContents(kubeconfigContents())
+                : command.withKubeConfig(requirePath());
     }
 
     private String kubeconfigContents() {
@@ -251,7 +320,9 @@ public final class HelmJavaDriver implements HelmDriver {
     }
 
     private String kubeconfigPath() {
-        return access instanceof KubeAccess.KubeconfigFile file ? file.path().toAbsolutePath().toString() : null;
+        return access instanceof KubeAccess.KubeconfigFile file
+                ? file.path().toAbsolutePath().toString()
+                : null;
     }
 
     private Path requirePath() {
@@ -286,8 +357,10 @@ public final class HelmJavaDriver implements HelmDriver {
             }
         }
         if (lower.contains(PENDING_LOCK)) {
-            return new HelmLockedException(what + " failed: " + message
-                    + " (the release is pending: an earlier install or upgrade of it did not finish)", e);
+            return new HelmLockedException(
+                    what + " failed: " + message
+                            + " (the release is pending: an earlier install or upgrade of it did not finish)",
+                    e);
         }
         return new ClusterException(what + " failed: " + message, e);
     }
@@ -300,7 +373,8 @@ public final class HelmJavaDriver implements HelmDriver {
     static ChartRef parseChart(String nameVersion, String what) {
         Matcher matcher = CHART_NAME_VERSION.matcher(nameVersion);
         if (!matcher.matches()) {
-            throw new ClusterException(what + ": Helm recorded the chart as '" + nameVersion + "', which is not name-version");
+            throw new ClusterException(
+                    what + ": Helm recorded the chart as '" + nameVersion + "', which is not name-version");
         }
         return new ChartRef("", matcher.group(1), matcher.group(2));
     }
@@ -308,7 +382,8 @@ public final class HelmJavaDriver implements HelmDriver {
     private static HelmRelease toHelmRelease(Release release, String description) {
         int revision;
         try {
-            revision = Integer.parseInt(Objects.requireNonNullElse(release.getRevision(), "0").strip());
+            revision = Integer.parseInt(
+                    Objects.requireNonNullElse(release.getRevision(), "0").strip());
         } catch (NumberFormatException e) {
             revision = 0;
         }

@@ -4,7 +4,6 @@ import com.marcnuri.helm.jni.HelmLib;
 import com.marcnuri.helm.jni.NativeLibrary;
 import com.marcnuri.helm.jni.Result;
 import com.sun.jna.Native;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +35,7 @@ public final class HelmLibrary {
     private static final Object LOCK = new Object();
     private static volatile HelmLib library;
 
-    private HelmLibrary() {
-    }
+    private HelmLibrary() {}
 
     /** The loaded library (loaded on first use). */
     public static HelmLib get() {
@@ -47,8 +45,11 @@ public final class HelmLibrary {
         }
         synchronized (LOCK) {
             if (library == null) {
-                Path file = unpack(NativeLibrary.getInstance(), ChartResolver.cacheRoot(System.getenv()).resolve("helm-native"));
-                library = NativeSignals.preserving(() -> Native.load(file.toAbsolutePath().toString(), HelmLib.class));
+                Path file = unpack(
+                        NativeLibrary.getInstance(),
+                        ChartResolver.cacheRoot(System.getenv()).resolve("helm-native"));
+                library = NativeSignals.preserving(
+                        () -> Native.load(file.toAbsolutePath().toString(), HelmLib.class));
             }
             return library;
         }
@@ -92,8 +93,8 @@ public final class HelmLibrary {
      */
     static Path unpack(NativeLibrary platform, Path cacheDir) {
         String name = platform.getBinaryName();
-        URL resource = Objects.requireNonNull(platform.getClass().getResource("/" + name),
-                () -> "helm-java's platform jar has no " + name);
+        URL resource = Objects.requireNonNull(
+                platform.getClass().getResource("/" + name), () -> "helm-java's platform jar has no " + name);
         try {
             Path target = cacheDir.resolve(fingerprint(resource)).resolve(name);
             if (Files.isRegularFile(target)) {
@@ -143,7 +144,8 @@ public final class HelmLibrary {
     private static void removeStalePartials(Path dir) {
         try (var files = Files.list(dir)) {
             long cutoff = System.currentTimeMillis() - java.util.concurrent.TimeUnit.MINUTES.toMillis(10);
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".partial")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".partial"))
+                    .toList()) {
                 if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
                     Files.deleteIfExists(file);
                 }

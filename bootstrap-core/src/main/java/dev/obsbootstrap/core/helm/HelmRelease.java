@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param manifest    the rendered manifests of this revision; "" when not known ({@link HelmDriver#status},
  *                    {@link HelmDriver#history} and {@link HelmDriver#list} report none)
  */
-public record HelmRelease(String name, String namespace, String chart, String appVersion, int revision, HelmStatus status,
-                          String description, String manifest) {
+public record HelmRelease(
+        String name,
+        String namespace,
+        String chart,
+        String appVersion,
+        int revision,
+        HelmStatus status,
+        String description,
+        String manifest) {
     public HelmRelease {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(namespace, "namespace");

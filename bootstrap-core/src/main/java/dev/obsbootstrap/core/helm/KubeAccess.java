@@ -29,8 +29,7 @@ public sealed interface KubeAccess {
     }
 
     /** No cluster: only {@link HelmDriver#template} works. */
-    record None() implements KubeAccess {
-    }
+    record None() implements KubeAccess {}
 
     static KubeAccess none() {
         return new None();

@@ -5,7 +5,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -32,6 +31,7 @@ public final class NativeSignals {
     private static final List<Integer> GUARDED = List.of(2, 15, 3);
     /** Larger than {@code struct sigaction} on every libc we run on (glibc x86_64: 152 bytes, macOS: 16). */
     private static final int SIGACTION_BYTES = 512;
+
     private static final Object LOCK = new Object();
     private static final LibC LIBC = loadLibC();
 
@@ -39,8 +39,7 @@ public final class NativeSignals {
         int sigaction(int signal, Pointer action, Pointer oldAction);
     }
 
-    private NativeSignals() {
-    }
+    private NativeSignals() {}
 
     /** Whether handlers are actually guarded on this platform. */
     public static boolean active() {

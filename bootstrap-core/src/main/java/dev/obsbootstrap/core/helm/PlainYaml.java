@@ -15,8 +15,7 @@ final class PlainYaml {
     /** index.yaml of a big repository is tens of megabytes; SnakeYAML's default limit is 3 MB. */
     private static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
 
-    private PlainYaml() {
-    }
+    private PlainYaml() {}
 
     static Yaml create() {
         LoaderOptions options = new LoaderOptions();

@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
-
 import java.nio.file.Path;
 import java.util.Objects;
 

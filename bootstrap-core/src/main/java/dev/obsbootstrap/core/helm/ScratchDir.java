@@ -19,13 +19,14 @@ import java.util.stream.Stream;
 public final class ScratchDir {
     private static Path dir;
 
-    private ScratchDir() {
-    }
+    private ScratchDir() {}
 
     /** This process's directory, made (and its dead siblings removed) on first use. */
     public static synchronized Path get() {
         if (dir == null) {
-            Path parent = Path.of(System.getProperty("java.io.tmpdir"), "obs-bootstrap-" + safe(System.getProperty("user.name", "user")));
+            Path parent = Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "obs-bootstrap-" + safe(System.getProperty("user.name", "user")));
             dir = create(parent, ProcessHandle.current().pid());
             Path mine = dir;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(mine), "obs-bootstrap-scratch-cleanup"));
@@ -60,7 +61,10 @@ public final class ScratchDir {
         try (Stream<Path> children = Files.list(parent)) {
             for (Path child : children.toList()) {
                 Optional<Long> pid = pidOf(child);
-                if (pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+                if (pid.isPresent()
+                        && ProcessHandle.of(pid.get())
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false)) {
                     continue;
                 }
                 if (pid.isPresent()) {
@@ -81,7 +85,8 @@ public final class ScratchDir {
     private static void createPrivate(Path directory) throws IOException {
         try {
             if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
                 Files.createDirectory(directory);
             }

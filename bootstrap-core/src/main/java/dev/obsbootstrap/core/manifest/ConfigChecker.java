@@ -35,7 +35,8 @@ public interface ConfigChecker {
     }
 
     /** Every ConfigMap data entry (key, text) among these objects for which {@code picks} says yes. */
-    static List<Config> configMapData(List<ManifestObject> objects, java.util.function.BiPredicate<String, String> picks) {
+    static List<Config> configMapData(
+            List<ManifestObject> objects, java.util.function.BiPredicate<String, String> picks) {
         List<Config> configs = new java.util.ArrayList<>();
         for (ManifestObject object : objects) {
             if (!"ConfigMap".equals(object.kind()) || !(object.body().get("data") instanceof Map<?, ?> data)) {

@@ -11,13 +11,27 @@ import java.util.Set;
  * A rendered Kubernetes object: a document with apiVersion, kind and metadata.name.
  * Read-only helpers tolerate any shape, so checks never throw on odd charts.
  */
-public record ManifestObject(String apiVersion, String kind, String name, String namespace, Map<?, ?> body, ManifestDocument document) {
+public record ManifestObject(
+        String apiVersion, String kind, String name, String namespace, Map<?, ?> body, ManifestDocument document) {
     /** Kinds that live outside namespaces, so messages do not invent one for them. */
     private static final Set<String> CLUSTER_SCOPED = Set.of(
-            "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
-            "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "APIService", "CSIDriver",
-            "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-            "ValidatingAdmissionPolicyBinding", "PodSecurityPolicy", "Node");
+            "Namespace",
+            "CustomResourceDefinition",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "PersistentVolume",
+            "StorageClass",
+            "PriorityClass",
+            "IngressClass",
+            "RuntimeClass",
+            "APIService",
+            "CSIDriver",
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "PodSecurityPolicy",
+            "Node");
 
     public ManifestObject {
         Objects.requireNonNull(apiVersion, "apiVersion");
@@ -70,8 +84,10 @@ public record ManifestObject(String apiVersion, String kind, String name, String
 
     /** Whether Helm runs this object as a hook (deleted by its policy), rather than keeping it as part of the release. */
     public boolean isHook() {
-        return at("metadata", "annotations").filter(Map.class::isInstance)
-                .map(annotations -> ((Map<?, ?>) annotations).containsKey("helm.sh/hook")).orElse(false);
+        return at("metadata", "annotations")
+                .filter(Map.class::isInstance)
+                .map(annotations -> ((Map<?, ?>) annotations).containsKey("helm.sh/hook"))
+                .orElse(false);
     }
 
     public String describe(String releaseNamespace) {

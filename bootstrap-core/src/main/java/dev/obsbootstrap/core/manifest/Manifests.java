@@ -2,6 +2,12 @@ package dev.obsbootstrap.core.manifest;
 
 import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -10,13 +16,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one reader of the multi-document YAML Helm renders (a release manifest, a chart's CRDs), for everything that
@@ -29,15 +28,13 @@ public final class Manifests {
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(?:#.*)?$");
     private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: (.+)$");
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /**
      * One non-blank document's text and the 1-based line of the stream it starts on (the line of its {@code ---}, or 1
      * for the first): what lets a finding name a line. Counted exactly as {@link #documents} numbers them.
      */
-    public record DocumentText(int firstLine, String text) {
-    }
+    public record DocumentText(int firstLine, String text) {}
 
     /** The non-blank documents of the stream, as text, in order. */
     public static List<DocumentText> documentTexts(String manifests) {
@@ -55,7 +52,11 @@ public final class Manifests {
             if (!found) {
                 return texts;
             }
-            line += (int) manifests.substring(start, separator.start()).chars().filter(c -> c == '\n').count();
+            line += (int) manifests
+                    .substring(start, separator.start())
+                    .chars()
+                    .filter(c -> c == '\n')
+                    .count();
             start = separator.end();
         }
     }
@@ -146,7 +147,12 @@ public final class Manifests {
         options.setCodePointLimit(CODE_POINT_LIMIT);
         options.setAllowDuplicateKeys(false);
         DumperOptions dumperOptions = new DumperOptions();
-        return new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options, new Yaml12Resolver());
+        return new Yaml(
+                new SafeConstructor(options),
+                new Representer(dumperOptions),
+                dumperOptions,
+                options,
+                new Yaml12Resolver());
     }
 
     private static boolean isBlank(String text) {

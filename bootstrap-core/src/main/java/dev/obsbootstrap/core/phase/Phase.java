@@ -1,13 +1,12 @@
 package dev.obsbootstrap.core.phase;
 
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.SecretCredentials;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

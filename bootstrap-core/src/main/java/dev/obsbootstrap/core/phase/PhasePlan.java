@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.phase;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,7 +26,8 @@ public final class PhasePlan {
             Phase previous = byId.putIfAbsent(phase.id(), phase);
             if (previous != null) {
                 throw new ConfigException("two phases share the id '" + phase.id() + "': "
-                        + previous.getClass().getName() + " and " + phase.getClass().getName()
+                        + previous.getClass().getName() + " and "
+                        + phase.getClass().getName()
                         + "; remove one of them from META-INF/services/" + Phase.class.getName());
             }
         }
@@ -50,9 +50,13 @@ public final class PhasePlan {
         return new PhasePlan(sorted);
     }
 
-    private enum Mark { VISITING, DONE }
+    private enum Mark {
+        VISITING,
+        DONE
+    }
 
-    private static void visit(Phase phase, Map<String, Phase> byId, Map<String, Mark> marks, List<Phase> sorted, List<String> path) {
+    private static void visit(
+            Phase phase, Map<String, Phase> byId, Map<String, Mark> marks, List<Phase> sorted, List<String> path) {
         Mark mark = marks.get(phase.id());
         if (mark == Mark.DONE) {
             return;
@@ -92,7 +96,8 @@ public final class PhasePlan {
     /** Every phase's config checkers, once per tool, in plan order. */
     public List<dev.obsbootstrap.core.manifest.ConfigChecker> configCheckers() {
         Map<String, dev.obsbootstrap.core.manifest.ConfigChecker> byTool = new LinkedHashMap<>();
-        ordered.forEach(phase -> phase.configCheckers().forEach(checker -> byTool.putIfAbsent(checker.tool(), checker)));
+        ordered.forEach(
+                phase -> phase.configCheckers().forEach(checker -> byTool.putIfAbsent(checker.tool(), checker)));
         return List.copyOf(byTool.values());
     }
 
@@ -106,9 +111,14 @@ public final class PhasePlan {
 
     /** The phase named by {@code option} (--from, --only, --phase; "" when none): an unknown name is bad input with a suggestion. */
     public Phase phase(String id, String option) {
-        return ordered.stream().filter(p -> p.id().equals(id)).findFirst()
-                .orElseThrow(() -> new ConfigException((option.isEmpty() ? "" : option + " " + id + ": ") + "unknown phase '" + id + "'; "
-                        + dev.obsbootstrap.core.config.DidYouMean.closest(id, ids()).map(m -> "did you mean '" + m + "'? ").orElse("")
-                        + "known: " + String.join(", ", ids())));
+        return ordered.stream()
+                .filter(p -> p.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        (option.isEmpty() ? "" : option + " " + id + ": ") + "unknown phase '" + id + "'; "
+                                + dev.obsbootstrap.core.config.DidYouMean.closest(id, ids())
+                                        .map(m -> "did you mean '" + m + "'? ")
+                                        .orElse("")
+                                + "known: " + String.join(", ", ids())));
     }
 }

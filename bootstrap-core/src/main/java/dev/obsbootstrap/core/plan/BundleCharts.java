@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,7 @@ import java.util.stream.Stream;
 public final class BundleCharts {
     public static final String DIRECTORY = "charts";
 
-    private BundleCharts() {
-    }
+    private BundleCharts() {}
 
     /** Copies the chart of every release of {@code bundle} into {@code out/charts}; a chart two releases share is copied once. */
     public static void copy(PlanBundle bundle, Path out) {
@@ -56,7 +54,8 @@ public final class BundleCharts {
             }
             return;
         }
-        Path destination = target.resolve(spec.chart().name() + "-" + spec.chart().version() + ".tgz");
+        Path destination =
+                target.resolve(spec.chart().name() + "-" + spec.chart().version() + ".tgz");
         if (!Files.exists(destination)) {
             Files.copy(source, destination);
         }

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +32,14 @@ public final class BundleDigests {
     /** The findings as SARIF, for code-scanning UIs. */
     public static final String SARIF = "findings.sarif";
 
-    private BundleDigests() {
-    }
+    private BundleDigests() {}
 
     /** Writes {@value #FILE} for every file under {@code bundle} (evidence excepted) and returns the bundle's identity. */
     public static String write(Path bundle) {
         StringBuilder lines = new StringBuilder();
-        files(bundle).forEach((relative, digest) -> lines.append(digest).append("  ").append(relative).append('\n'));
+        files(bundle)
+                .forEach((relative, digest) ->
+                        lines.append(digest).append("  ").append(relative).append('\n'));
         try {
             Files.writeString(bundle.resolve(FILE), lines.toString());
         } catch (IOException e) {
@@ -56,8 +56,9 @@ public final class BundleDigests {
     public static String verify(Path bundle) {
         Path listing = bundle.resolve(FILE);
         if (!Files.isRegularFile(listing)) {
-            throw new ConfigException(bundle + " is not a plan bundle with digests: it has no " + FILE
-                    + " (write one with `obs-bootstrap plan --out DIR`; bundles planned before digests existed must be planned again)");
+            throw new ConfigException(
+                    bundle + " is not a plan bundle with digests: it has no " + FILE
+                            + " (write one with `obs-bootstrap plan --out DIR`; bundles planned before digests existed must be planned again)");
         }
         String text;
         try {
@@ -72,7 +73,8 @@ public final class BundleDigests {
             }
             int gap = line.indexOf("  ");
             if (gap != 64) {
-                throw new ConfigException(listing + ": '" + line + "' is not a sha256sum line (64 hex digits, two spaces, a path)");
+                throw new ConfigException(
+                        listing + ": '" + line + "' is not a sha256sum line (64 hex digits, two spaces, a path)");
             }
             recorded.put(line.substring(gap + 2), line.substring(0, gap));
         }
@@ -83,14 +85,17 @@ public final class BundleDigests {
             if (now == null) {
                 problems.add(file + " is missing");
             } else if (!now.equals(digest)) {
-                problems.add(file + " changed (sha256 " + now.substring(0, 12) + "..., the plan recorded " + digest.substring(0, 12) + "...)");
+                problems.add(file + " changed (sha256 " + now.substring(0, 12) + "..., the plan recorded "
+                        + digest.substring(0, 12) + "...)");
             }
         });
-        actual.keySet().stream().filter(file -> !recorded.containsKey(file))
+        actual.keySet().stream()
+                .filter(file -> !recorded.containsKey(file))
                 .forEach(file -> problems.add(file + " was added after the plan"));
         if (!problems.isEmpty()) {
-            throw new ConfigException("the bundle " + bundle + " is not what was reviewed: " + String.join("; ", problems)
-                    + ". Restore the reviewed files, or plan again (`obs-bootstrap plan --out DIR`) and have the new bundle reviewed");
+            throw new ConfigException(
+                    "the bundle " + bundle + " is not what was reviewed: " + String.join("; ", problems)
+                            + ". Restore the reviewed files, or plan again (`obs-bootstrap plan --out DIR`) and have the new bundle reviewed");
         }
         return identity(text);
     }
@@ -133,6 +138,6 @@ public final class BundleDigests {
     }
 
     /** The files of an earlier bundle that a new plan replaces, beside the ones {@link PlanBundleWriter} writes itself. */
-    static final Set<String> SEALED_ENTRIES = Set.of(FILE, EVIDENCE_DIR, BundleCharts.DIRECTORY, BundleInputs.DIRECTORY,
-            CHECKS_REPORT, SARIF);
+    static final Set<String> SEALED_ENTRIES =
+            Set.of(FILE, EVIDENCE_DIR, BundleCharts.DIRECTORY, BundleInputs.DIRECTORY, CHECKS_REPORT, SARIF);
 }

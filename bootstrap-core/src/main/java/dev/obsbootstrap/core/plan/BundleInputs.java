@@ -1,10 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.error.ConfigException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a bundle was planned from, kept in it ({@code inputs/}) so that {@code up --bundle} installs it with the same
@@ -29,7 +28,8 @@ public record BundleInputs(String configYaml, String profile, List<String> sets,
     public static final String DIRECTORY = "inputs";
     public static final String CONFIG_FILE = DIRECTORY + "/obs-bootstrap.yaml";
     public static final String OPTIONS_FILE = DIRECTORY + "/plan.json";
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     public BundleInputs {
         Objects.requireNonNull(configYaml, "configYaml");
@@ -53,7 +53,8 @@ public record BundleInputs(String configYaml, String profile, List<String> sets,
             Files.writeString(bundle.resolve(CONFIG_FILE), configYaml.endsWith("\n") ? configYaml : configYaml + "\n");
             Files.writeString(bundle.resolve(OPTIONS_FILE), JSON.writeValueAsString(options) + "\n");
         } catch (IOException e) {
-            throw new ConfigException("cannot write the plan's inputs into " + bundle.resolve(DIRECTORY) + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot write the plan's inputs into " + bundle.resolve(DIRECTORY) + ": " + e.getMessage(), e);
         }
     }
 
@@ -63,11 +64,16 @@ public record BundleInputs(String configYaml, String profile, List<String> sets,
             JsonNode node = JSON.readTree(Files.readString(options));
             List<String> sets = new ArrayList<>();
             node.path("sets").forEach(set -> sets.add(set.asString()));
-            return new BundleInputs(Files.readString(bundle.resolve(CONFIG_FILE)), node.path("profile").asString(""), sets,
+            return new BundleInputs(
+                    Files.readString(bundle.resolve(CONFIG_FILE)),
+                    node.path("profile").asString(""),
+                    sets,
                     node.path("kubeVersion").asString(""));
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read what the bundle was planned from (" + options + "): " + e.getMessage()
-                    + "; plan the bundle again with this version of obs-bootstrap", e);
+            throw new ConfigException(
+                    "cannot read what the bundle was planned from (" + options + "): " + e.getMessage()
+                            + "; plan the bundle again with this version of obs-bootstrap",
+                    e);
         }
     }
 }

@@ -13,9 +13,6 @@ import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A reviewed plan bundle opened for {@code up --bundle}: its digests checked first, then its values and charts served
@@ -34,7 +33,8 @@ import java.util.Objects;
  */
 public final class BundleInstall {
     /** One release of the bundle, as its summary.json lists it. */
-    public record Release(String component, String release, String namespace, String chart, String valuesFile, String manifestsFile) {
+    public record Release(
+            String component, String release, String namespace, String chart, String valuesFile, String manifestsFile) {
         public Release {
             Objects.requireNonNull(component, "component");
             Objects.requireNonNull(release, "release");
@@ -51,7 +51,8 @@ public final class BundleInstall {
     private final String profile;
     private final Map<String, Release> releases;
 
-    private BundleInstall(Path directory, String digest, BundleInputs inputs, String profile, Map<String, Release> releases) {
+    private BundleInstall(
+            Path directory, String digest, BundleInputs inputs, String profile, Map<String, Release> releases) {
         this.directory = directory;
         this.digest = digest;
         this.inputs = inputs;
@@ -66,7 +67,8 @@ public final class BundleInstall {
      */
     public static BundleInstall open(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new ConfigException("--bundle " + directory + " is not a directory; give the --out directory of `obs-bootstrap plan`");
+            throw new ConfigException(
+                    "--bundle " + directory + " is not a directory; give the --out directory of `obs-bootstrap plan`");
         }
         String digest = BundleDigests.verify(directory);
         BundleInputs inputs = BundleInputs.read(directory);
@@ -78,9 +80,13 @@ public final class BundleInstall {
             profile = root.path("profile").asString("");
             for (JsonNode phase : root.path("phases")) {
                 for (JsonNode release : phase.path("releases")) {
-                    Release entry = new Release(release.path("component").asString(""), release.path("release").asString(""),
-                            release.path("namespace").asString(""), release.path("chart").asString(""),
-                            release.path("values").asString(""), release.path("manifests").asString(""));
+                    Release entry = new Release(
+                            release.path("component").asString(""),
+                            release.path("release").asString(""),
+                            release.path("namespace").asString(""),
+                            release.path("chart").asString(""),
+                            release.path("values").asString(""),
+                            release.path("manifests").asString(""));
                     releases.put(entry.component(), entry);
                 }
             }
@@ -141,8 +147,13 @@ public final class BundleInstall {
      *
      * @throws ConfigException listing every difference
      */
-    public void checkRendering(PhasePlan phases, BootstrapConfig config, StackTopology topology, ReleaseRenderer renderer,
-                               HelmDriver helm, String kubeVersion) {
+    public void checkRendering(
+            PhasePlan phases,
+            BootstrapConfig config,
+            StackTopology topology,
+            ReleaseRenderer renderer,
+            HelmDriver helm,
+            String kubeVersion) {
         List<String> problems = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
@@ -153,29 +164,39 @@ public final class BundleInstall {
                 seen.add(componentId);
                 Release release = releases.get(componentId);
                 if (release == null) {
-                    problems.add("the config enables " + componentId + " (phase " + phase.id() + "), which the bundle does not hold");
+                    problems.add("the config enables " + componentId + " (phase " + phase.id()
+                            + "), which the bundle does not hold");
                     continue;
                 }
-                ChartRef chart = config.charts().getOrDefault(componentId, topology.component(componentId).chart());
+                ChartRef chart = config.charts()
+                        .getOrDefault(
+                                componentId, topology.component(componentId).chart());
                 if (!chart.coordinate().equals(release.chart())) {
-                    problems.add(release.release() + ": the config pins " + chart.coordinate() + ", the bundle holds " + release.chart());
+                    problems.add(release.release() + ": the config pins " + chart.coordinate() + ", the bundle holds "
+                            + release.chart());
                     continue;
                 }
-                ReleaseSpec spec = renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                ReleaseSpec spec =
+                        renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
                 String rendered = helm.template(spec, kubeVersion);
                 String reviewed = manifestsWithoutHeader(read(release.manifestsFile()));
                 if (!normalized(rendered).equals(normalized(reviewed))) {
-                    problems.add(release.release() + ": Helm renders it for Kubernetes " + kubeVersion + " differently from the reviewed "
-                            + release.manifestsFile() + " (first difference at line " + firstDifference(normalized(reviewed), normalized(rendered))
+                    problems.add(release.release() + ": Helm renders it for Kubernetes " + kubeVersion
+                            + " differently from the reviewed "
+                            + release.manifestsFile() + " (first difference at line "
+                            + firstDifference(normalized(reviewed), normalized(rendered))
                             + "; the bundle was rendered for Kubernetes " + inputs.kubeVersion() + ")");
                 }
             }
         }
-        releases.keySet().stream().filter(component -> !seen.contains(component))
-                .forEach(component -> problems.add("the bundle holds " + releases.get(component).release() + ", which the config does not enable"));
+        releases.keySet().stream()
+                .filter(component -> !seen.contains(component))
+                .forEach(component -> problems.add("the bundle holds "
+                        + releases.get(component).release() + ", which the config does not enable"));
         if (!problems.isEmpty()) {
-            throw new ConfigException("the bundle " + directory + " cannot be installed exactly as reviewed: " + String.join("; ", problems)
-                    + ". Plan again for this cluster (`obs-bootstrap plan --kube-version " + kubeVersion + " --out DIR`) and review that bundle");
+            throw new ConfigException("the bundle " + directory + " cannot be installed exactly as reviewed: "
+                    + String.join("; ", problems) + ". Plan again for this cluster (`obs-bootstrap plan --kube-version "
+                    + kubeVersion + " --out DIR`) and review that bundle");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,6 +16,7 @@ import java.util.regex.Pattern;
 public record KubeVersionChoice(String version, String source) {
     /** Used when neither --kube-version nor a reachable cluster says otherwise: a version every pinned chart accepts. */
     public static final String DEFAULT_VERSION = "1.31.0";
+
     private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
     public KubeVersionChoice {
@@ -35,7 +35,8 @@ public record KubeVersionChoice(String version, String source) {
         if (!flag.isBlank()) {
             return new KubeVersionChoice(checked(flag), "--kube-version");
         }
-        return cluster.get().map(version -> new KubeVersionChoice(checked(version), "cluster"))
+        return cluster.get()
+                .map(version -> new KubeVersionChoice(checked(version), "cluster"))
                 .orElseGet(() -> new KubeVersionChoice(DEFAULT_VERSION, "default"));
     }
 

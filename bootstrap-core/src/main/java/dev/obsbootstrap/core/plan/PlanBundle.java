@@ -12,8 +12,13 @@ import java.util.Objects;
  * @param generator         "obs-bootstrap 0.1.0 (helm 3.21.0)", for the bundle's README and summary
  * @param secrets           Secrets install.sh creates before the first release
  */
-public record PlanBundle(String profile, String kubeVersion, String kubeVersionSource, String generator,
-                         List<PlannedPhase> phases, List<StackSecret> secrets) {
+public record PlanBundle(
+        String profile,
+        String kubeVersion,
+        String kubeVersionSource,
+        String generator,
+        List<PlannedPhase> phases,
+        List<StackSecret> secrets) {
     public PlanBundle {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(kubeVersion, "kubeVersion");

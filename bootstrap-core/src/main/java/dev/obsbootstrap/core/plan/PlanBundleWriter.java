@@ -1,17 +1,12 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +21,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a plan bundle a person can review, diff and run elsewhere:
@@ -51,7 +49,8 @@ public final class PlanBundleWriter {
 
     private static final Pattern PHASE_DIRECTORY = Pattern.compile("\\d\\d-[a-z0-9-]+");
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@=+-]+");
-    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final JsonMapper json =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** Writes the bundle and its findings into {@code out}; returns the bundle-relative paths written, in order. */
     public List<String> write(PlanBundle bundle, List<Finding> findings, Path out) {
@@ -104,7 +103,8 @@ public final class PlanBundleWriter {
                 String name = entry.getFileName().toString();
                 if (Set.of(README, SUMMARY_MD, SUMMARY_JSON, FINDINGS, INSTALL).contains(name)
                         || BundleDigests.SEALED_ENTRIES.contains(name)
-                        || (Files.isDirectory(entry) && PHASE_DIRECTORY.matcher(name).matches())) {
+                        || (Files.isDirectory(entry)
+                                && PHASE_DIRECTORY.matcher(name).matches())) {
                     deleteRecursively(entry);
                 }
             }
@@ -145,16 +145,18 @@ public final class PlanBundleWriter {
 
     private static String valuesFile(PlanBundle bundle, RenderedRelease release) {
         ReleaseSpec spec = release.spec();
-        String header = "# Values of release " + spec.releaseName() + " (" + spec.chart().coordinate() + ") in namespace "
-                + spec.namespace() + ", profile " + bundle.profile() + ".\n";
+        String header = "# Values of release " + spec.releaseName() + " ("
+                + spec.chart().coordinate() + ") in namespace " + spec.namespace() + ", profile " + bundle.profile()
+                + ".\n";
         return header + ensureNewline(spec.valuesYaml());
     }
 
     /** The text of a release's manifests file in the bundle, exactly as written: what the static checks read, line for line. */
     public static String manifestsFile(PlanBundle bundle, RenderedRelease release) {
         ReleaseSpec spec = release.spec();
-        String header = "# Manifests of release " + spec.releaseName() + " (" + spec.chart().coordinate() + ") in namespace "
-                + spec.namespace() + ", rendered for Kubernetes " + bundle.kubeVersion() + " (Helm hooks not included: see README.md).\n";
+        String header = "# Manifests of release " + spec.releaseName() + " ("
+                + spec.chart().coordinate() + ") in namespace " + spec.namespace() + ", rendered for Kubernetes "
+                + bundle.kubeVersion() + " (Helm hooks not included: see README.md).\n";
         return header + ensureNewline(release.manifests());
     }
 
@@ -167,8 +169,15 @@ public final class PlanBundleWriter {
     String summaryMarkdown(PlanBundle bundle, List<Finding> findings) {
         StringBuilder md = new StringBuilder();
         md.append("# obs-bootstrap plan\n\n");
-        md.append("Profile `").append(bundle.profile()).append("`, rendered for Kubernetes ").append(bundle.kubeVersion())
-                .append(" (").append(bundle.kubeVersionSource()).append(") by ").append(bundle.generator()).append(".\n\n");
+        md.append("Profile `")
+                .append(bundle.profile())
+                .append("`, rendered for Kubernetes ")
+                .append(bundle.kubeVersion())
+                .append(" (")
+                .append(bundle.kubeVersionSource())
+                .append(") by ")
+                .append(bundle.generator())
+                .append(".\n\n");
         md.append("| phase | release | chart | namespace | install | resources |\n");
         md.append("|---|---|---|---|---|---|\n");
         Map<String, Set<String>> imageUsers = new LinkedHashMap<>();
@@ -181,9 +190,19 @@ public final class PlanBundleWriter {
             for (RenderedRelease release : phase.releases()) {
                 ReleaseSpec spec = release.spec();
                 ReleaseSummary summary = ReleaseSummary.of(release.manifests());
-                md.append("| ").append(phase.directory()).append(" | ").append(spec.releaseName()).append(" | ")
-                        .append(spec.chart().coordinate()).append(" | ").append(spec.namespace()).append(" | ")
-                        .append(installWord(spec.mode())).append(" | ").append(summary.describeKinds()).append(" |\n");
+                md.append("| ")
+                        .append(phase.directory())
+                        .append(" | ")
+                        .append(spec.releaseName())
+                        .append(" | ")
+                        .append(spec.chart().coordinate())
+                        .append(" | ")
+                        .append(spec.namespace())
+                        .append(" | ")
+                        .append(installWord(spec.mode()))
+                        .append(" | ")
+                        .append(summary.describeKinds())
+                        .append(" |\n");
                 for (String image : summary.images()) {
                     imageUsers.computeIfAbsent(image, i -> new TreeSet<>()).add(spec.releaseName());
                 }
@@ -196,12 +215,20 @@ public final class PlanBundleWriter {
         if (imageUsers.isEmpty()) {
             md.append("None.\n");
         }
-        imageUsers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry ->
-                md.append("- `").append(entry.getKey()).append("` (").append(String.join(", ", entry.getValue())).append(")\n"));
+        imageUsers.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> md.append("- `")
+                        .append(entry.getKey())
+                        .append("` (")
+                        .append(String.join(", ", entry.getValue()))
+                        .append(")\n"));
         md.append("\n## Findings\n\n");
         long errors = findings.stream().filter(Finding::isError).count();
-        md.append(findings.isEmpty() ? "None: every static check passed.\n"
-                : errors + " error(s), " + (findings.size() - errors) + " warning(s): see `" + FINDINGS + "`.\n");
+        md.append(
+                findings.isEmpty()
+                        ? "None: every static check passed.\n"
+                        : errors + " error(s), " + (findings.size() - errors) + " warning(s): see `" + FINDINGS
+                                + "`.\n");
         return md.toString();
     }
 
@@ -243,16 +270,20 @@ public final class PlanBundleWriter {
         Map<String, Object> findingsJson = new LinkedHashMap<>();
         findingsJson.put("errors", findings.stream().filter(Finding::isError).count());
         findingsJson.put("warnings", findings.stream().filter(f -> !f.isError()).count());
-        findingsJson.put("items", findings.stream().map(f -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
-            item.put("file", f.file());
-            item.put("subject", f.subject());
-            item.put("message", f.message());
-            item.put("rule", f.rule());
-            item.put("line", f.line());
-            return item;
-        }).toList());
+        findingsJson.put(
+                "items",
+                findings.stream()
+                        .map(f -> {
+                            Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+                            item.put("file", f.file());
+                            item.put("subject", f.subject());
+                            item.put("message", f.message());
+                            item.put("rule", f.rule());
+                            item.put("line", f.line());
+                            return item;
+                        })
+                        .toList());
         root.put("findings", findingsJson);
         return json.writeValueAsString(root) + "\n";
     }
@@ -267,7 +298,10 @@ public final class PlanBundleWriter {
         }
         StringBuilder text = new StringBuilder();
         for (Finding finding : findings) {
-            text.append(finding.severity().name().toLowerCase(Locale.ROOT)).append(": ").append(finding).append('\n');
+            text.append(finding.severity().name().toLowerCase(Locale.ROOT))
+                    .append(": ")
+                    .append(finding)
+                    .append('\n');
         }
         return text.toString();
     }
@@ -277,7 +311,8 @@ public final class PlanBundleWriter {
     String installScript(PlanBundle bundle) {
         Map<String, String> aliases = repositoryAliases(bundle);
         Set<String> namespaces = new TreeSet<>();
-        bundle.phases().forEach(p -> p.releases().forEach(r -> namespaces.add(r.spec().namespace())));
+        bundle.phases()
+                .forEach(p -> p.releases().forEach(r -> namespaces.add(r.spec().namespace())));
         bundle.secrets().forEach(s -> namespaces.add(s.namespace()));
         List<String> environment = new ArrayList<>();
         for (StackSecret secret : bundle.secrets()) {
@@ -293,33 +328,48 @@ public final class PlanBundleWriter {
         }
         StringBuilder sh = new StringBuilder();
         sh.append("#!/usr/bin/env bash\n");
-        sh.append("# Installs what `obs-bootstrap plan` rendered (profile ").append(bundle.profile()).append(", Kubernetes ")
-                .append(bundle.kubeVersion()).append(") with helm and kubectl, phase by phase.\n");
-        sh.append("# Generated by ").append(bundle.generator()).append(". Review the files beside it first (README.md).\n");
+        sh.append("# Installs what `obs-bootstrap plan` rendered (profile ")
+                .append(bundle.profile())
+                .append(", Kubernetes ")
+                .append(bundle.kubeVersion())
+                .append(") with helm and kubectl, phase by phase.\n");
+        sh.append("# Generated by ")
+                .append(bundle.generator())
+                .append(". Review the files beside it first (README.md).\n");
         sh.append("# Needs helm 3, kubectl and openssl; installs into kubectl's current context.\n");
         sh.append("#\n# Environment:\n");
         environment.forEach(line -> sh.append(line).append('\n'));
-        sh.append("#   CHARTS_DIR  take charts from this directory (<name>/ or <name>-<version>.tgz) instead of their repositories\n");
+        sh.append(
+                "#   CHARTS_DIR  take charts from this directory (<name>/ or <name>-<version>.tgz) instead of their repositories\n");
         sh.append("set -euo pipefail\n");
         sh.append("cd \"$(dirname \"$0\")\"\n\n");
         sh.append("echo \"installing into kube context '$(kubectl config current-context)'\" >&2\n\n");
         sh.append("# chart NAME VERSION REFERENCE: the chart from $CHARTS_DIR when set, else REFERENCE\n");
         sh.append("chart() {\n");
         sh.append("  if [[ -n \"${CHARTS_DIR:-}\" ]]; then\n");
-        sh.append("    if [[ -d \"$CHARTS_DIR/$1\" ]]; then echo \"$CHARTS_DIR/$1\"; else echo \"$CHARTS_DIR/$1-$2.tgz\"; fi\n");
+        sh.append(
+                "    if [[ -d \"$CHARTS_DIR/$1\" ]]; then echo \"$CHARTS_DIR/$1\"; else echo \"$CHARTS_DIR/$1-$2.tgz\"; fi\n");
         sh.append("  else\n");
         sh.append("    echo \"$3\"\n");
         sh.append("  fi\n");
         sh.append("}\n\n");
         if (!aliases.isEmpty()) {
             sh.append("if [[ -z \"${CHARTS_DIR:-}\" ]]; then\n");
-            aliases.forEach((url, alias) -> sh.append("  helm repo add ").append(alias).append(' ').append(quote(url)).append(" --force-update\n"));
-            sh.append("  helm repo update ").append(String.join(" ", aliases.values())).append('\n');
+            aliases.forEach((url, alias) -> sh.append("  helm repo add ")
+                    .append(alias)
+                    .append(' ')
+                    .append(quote(url))
+                    .append(" --force-update\n"));
+            sh.append("  helm repo update ")
+                    .append(String.join(" ", aliases.values()))
+                    .append('\n');
             sh.append("fi\n\n");
         }
         sh.append("# namespaces\n");
         for (String namespace : namespaces) {
-            sh.append("kubectl create namespace ").append(quote(namespace)).append(" --dry-run=client -o yaml | kubectl apply -f -\n");
+            sh.append("kubectl create namespace ")
+                    .append(quote(namespace))
+                    .append(" --dry-run=client -o yaml | kubectl apply -f -\n");
         }
         sh.append('\n');
         for (StackSecret secret : bundle.secrets()) {
@@ -330,13 +380,19 @@ public final class PlanBundleWriter {
                 sh.append("# ").append(phase.directory()).append(": disabled\n\n");
                 continue;
             }
-            sh.append("# ").append(phase.directory()).append(": ").append(phase.description()).append('\n');
+            sh.append("# ")
+                    .append(phase.directory())
+                    .append(": ")
+                    .append(phase.description())
+                    .append('\n');
             for (RenderedRelease release : phase.releases()) {
                 appendRelease(sh, phase, release, aliases);
             }
             sh.append('\n');
         }
-        sh.append("echo \"installed; verify with: obs-bootstrap verify --profile ").append(bundle.profile()).append("\" >&2\n");
+        sh.append("echo \"installed; verify with: obs-bootstrap verify --profile ")
+                .append(bundle.profile())
+                .append("\" >&2\n");
         return sh.toString();
     }
 
@@ -345,48 +401,93 @@ public final class PlanBundleWriter {
         String namespace = quote(secret.namespace());
         if (secret.isUserProvided()) {
             List<String> keys = secret.keys().stream().map(StackSecret.Key::key).toList();
-            sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
+            sh.append("# Secret ")
+                    .append(secret.name())
+                    .append(": ")
+                    .append(secret.purpose())
                     .append(". You create it; this script only checks that it holds its keys.\n");
-            sh.append("for key in ").append(String.join(" ", keys.stream().map(PlanBundleWriter::quote).toList())).append("; do\n");
-            sh.append("  if [[ -z \"$(kubectl get secret ").append(name).append(" --namespace ").append(namespace)
+            sh.append("for key in ")
+                    .append(String.join(
+                            " ", keys.stream().map(PlanBundleWriter::quote).toList()))
+                    .append("; do\n");
+            sh.append("  if [[ -z \"$(kubectl get secret ")
+                    .append(name)
+                    .append(" --namespace ")
+                    .append(namespace)
                     .append(" -o \"jsonpath={.data.$key}\" 2>/dev/null)\" ]]; then\n");
-            sh.append("    echo \"Secret ").append(secret.namespace()).append('/').append(secret.name())
-                    .append(" needs key $key; create it: kubectl -n ").append(secret.namespace()).append(" create secret generic ")
-                    .append(secret.name()).append(' ').append(String.join(" ", keys.stream().map(k -> "--from-literal=" + k + "=...").toList()))
+            sh.append("    echo \"Secret ")
+                    .append(secret.namespace())
+                    .append('/')
+                    .append(secret.name())
+                    .append(" needs key $key; create it: kubectl -n ")
+                    .append(secret.namespace())
+                    .append(" create secret generic ")
+                    .append(secret.name())
+                    .append(' ')
+                    .append(String.join(
+                            " ",
+                            keys.stream()
+                                    .map(k -> "--from-literal=" + k + "=...")
+                                    .toList()))
                     .append("\" >&2\n");
             sh.append("    exit 1\n  fi\ndone\n\n");
             return;
         }
         String indent = secret.replace() ? "" : "  ";
-        sh.append("# Secret ").append(secret.name()).append(": ").append(secret.purpose())
+        sh.append("# Secret ")
+                .append(secret.name())
+                .append(": ")
+                .append(secret.purpose())
                 .append(secret.replace() ? ". Rewritten on every run" : ". Created once, never overwritten")
                 .append("; no value of it is in this bundle.\n");
         if (!secret.replace()) {
-            sh.append("if ! kubectl get secret ").append(name).append(" --namespace ").append(namespace).append(" >/dev/null 2>&1; then\n");
+            sh.append("if ! kubectl get secret ")
+                    .append(name)
+                    .append(" --namespace ")
+                    .append(namespace)
+                    .append(" >/dev/null 2>&1; then\n");
         }
         List<String> sources = new ArrayList<>();
         for (StackSecret.Key key : secret.keys()) {
             if (key instanceof StackSecret.Key.Literal literal) {
                 sources.add("--from-literal=" + quote(literal.key() + "=" + literal.value()));
             } else if (key instanceof StackSecret.Key.Generated generated) {
-                sh.append(indent).append(": \"${").append(generated.variable()).append(":=$(openssl rand -base64 24)}\"\n");
+                sh.append(indent)
+                        .append(": \"${")
+                        .append(generated.variable())
+                        .append(":=$(openssl rand -base64 24)}\"\n");
                 sources.add(fileFromVariable(key.key(), generated.variable()));
             } else if (key instanceof StackSecret.Key.FromEnv fromEnv) {
-                sh.append(indent).append(": \"${").append(fromEnv.variable()).append(":?set ").append(fromEnv.variable())
-                        .append(" to the ").append(key.key()).append(" of Secret ").append(secret.name()).append("}\"\n");
+                sh.append(indent)
+                        .append(": \"${")
+                        .append(fromEnv.variable())
+                        .append(":?set ")
+                        .append(fromEnv.variable())
+                        .append(" to the ")
+                        .append(key.key())
+                        .append(" of Secret ")
+                        .append(secret.name())
+                        .append("}\"\n");
                 sources.add(fileFromVariable(key.key(), fromEnv.variable()));
             } else if (key instanceof StackSecret.Key.FromSecret fromSecret) {
-                sources.add("--from-file=" + quote(key.key()) + "=<(kubectl get secret " + quote(fromSecret.secretName())
-                        + " --namespace " + namespace + " -o jsonpath=" + quote("{.data." + fromSecret.secretKey() + "}")
-                        + " | base64 -d)");
+                sources.add(
+                        "--from-file=" + quote(key.key()) + "=<(kubectl get secret " + quote(fromSecret.secretName())
+                                + " --namespace " + namespace + " -o jsonpath="
+                                + quote("{.data." + fromSecret.secretKey() + "}")
+                                + " | base64 -d)");
             }
         }
-        sh.append(indent).append("kubectl create secret generic ").append(name).append(" --namespace ").append(namespace);
+        sh.append(indent)
+                .append("kubectl create secret generic ")
+                .append(name)
+                .append(" --namespace ")
+                .append(namespace);
         for (String source : sources) {
             sh.append(" \\\n").append(indent).append("  ").append(source);
         }
         if (secret.replace()) {
-            sh.append(" \\\n  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n\n");
+            sh.append(
+                    " \\\n  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n\n");
         } else {
             sh.append("\nfi\n\n");
         }
@@ -397,28 +498,49 @@ public final class PlanBundleWriter {
         return "--from-file=" + quote(key) + "=<(printf '%s' \"$" + variable + "\")";
     }
 
-    private static void appendRelease(StringBuilder sh, PlannedPhase phase, RenderedRelease release, Map<String, String> aliases) {
+    private static void appendRelease(
+            StringBuilder sh, PlannedPhase phase, RenderedRelease release, Map<String, String> aliases) {
         ReleaseSpec spec = release.spec();
         String manifests = quote(phase.manifestsFile(release));
         if (spec.mode() == InstallMode.APPLY_CRDS) {
             // server-side: the operator's CRDs exceed the 256 KiB last-applied annotation of client-side apply
-            sh.append("kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f ").append(manifests).append('\n');
-            sh.append("kubectl wait --for condition=Established --timeout ").append(spec.timeout().toSeconds()).append("s -f ")
-                    .append(manifests).append('\n');
+            sh.append("kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f ")
+                    .append(manifests)
+                    .append('\n');
+            sh.append("kubectl wait --for condition=Established --timeout ")
+                    .append(spec.timeout().toSeconds())
+                    .append("s -f ")
+                    .append(manifests)
+                    .append('\n');
             return;
         }
         ChartRef chart = spec.chart();
-        sh.append("helm upgrade --install ").append(quote(spec.releaseName())).append(" \"$(chart ").append(quote(chart.name()))
-                .append(' ').append(quote(chart.version())).append(' ').append(quote(chartReference(chart, aliases))).append(")\" \\\n");
-        sh.append("  --version ").append(quote(chart.version())).append(" --namespace ").append(quote(spec.namespace()))
+        sh.append("helm upgrade --install ")
+                .append(quote(spec.releaseName()))
+                .append(" \"$(chart ")
+                .append(quote(chart.name()))
+                .append(' ')
+                .append(quote(chart.version()))
+                .append(' ')
+                .append(quote(chartReference(chart, aliases)))
+                .append(")\" \\\n");
+        sh.append("  --version ")
+                .append(quote(chart.version()))
+                .append(" --namespace ")
+                .append(quote(spec.namespace()))
                 .append(" --create-namespace \\\n");
-        sh.append("  -f ").append(quote(phase.valuesFile(release))).append(" --wait --timeout ")
-                .append(Durations.format(spec.timeout())).append('\n');
+        sh.append("  -f ")
+                .append(quote(phase.valuesFile(release)))
+                .append(" --wait --timeout ")
+                .append(Durations.format(spec.timeout()))
+                .append('\n');
     }
 
     private static String chartReference(ChartRef chart, Map<String, String> aliases) {
         if (chart.isOci()) {
-            return chart.repository().endsWith("/" + chart.name()) ? chart.repository() : chart.repository() + "/" + chart.name();
+            return chart.repository().endsWith("/" + chart.name())
+                    ? chart.repository()
+                    : chart.repository() + "/" + chart.name();
         }
         return aliases.get(chart.repository()) + "/" + chart.name();
     }
@@ -430,7 +552,9 @@ public final class PlanBundleWriter {
         for (PlannedPhase phase : bundle.phases()) {
             for (RenderedRelease release : phase.releases()) {
                 ChartRef chart = release.spec().chart();
-                if (chart.isOci() || release.spec().mode() == InstallMode.APPLY_CRDS || aliases.containsKey(chart.repository())) {
+                if (chart.isOci()
+                        || release.spec().mode() == InstallMode.APPLY_CRDS
+                        || aliases.containsKey(chart.repository())) {
                     continue;
                 }
                 String base = aliasBase(chart.repository());
@@ -471,63 +595,104 @@ public final class PlanBundleWriter {
     String readme(PlanBundle bundle) {
         StringBuilder md = new StringBuilder();
         md.append("# obs-bootstrap plan bundle\n\n");
-        md.append("What `obs-bootstrap up --profile ").append(bundle.profile()).append("` would install, rendered without a cluster by ")
-                .append(bundle.generator()).append(" for Kubernetes ").append(bundle.kubeVersion()).append(" (")
-                .append(bundle.kubeVersionSource()).append(").\n\n");
+        md.append("What `obs-bootstrap up --profile ")
+                .append(bundle.profile())
+                .append("` would install, rendered without a cluster by ")
+                .append(bundle.generator())
+                .append(" for Kubernetes ")
+                .append(bundle.kubeVersion())
+                .append(" (")
+                .append(bundle.kubeVersionSource())
+                .append(").\n\n");
         md.append("## Files\n\n");
-        md.append("- `summary.md` / `summary.json`: every phase in install order, its releases, charts, namespaces, resources by kind and images.\n");
-        md.append("- `findings.txt`: what the static checks found (unpinned images, missing memory requests/limits, Secret data, secret values, objects that are not Kubernetes objects). `plan` exits 2 when it lists an error.\n");
+        md.append(
+                "- `summary.md` / `summary.json`: every phase in install order, its releases, charts, namespaces, resources by kind and images.\n");
+        md.append(
+                "- `findings.txt`: what the static checks found (unpinned images, missing memory requests/limits, Secret data, secret values, objects that are not Kubernetes objects). `plan` exits 2 when it lists an error.\n");
         md.append("- `NN-phase/<release>.values.yaml`: the exact values Helm gets.\n");
         md.append("- `NN-phase/<release>.manifests.yaml`: what Helm renders from them (`helm template`).\n");
         md.append("- `install.sh`: the same installation as helm and kubectl commands, in phase order.\n\n");
         md.append("## Phases\n\n");
         for (PlannedPhase phase : bundle.phases()) {
-            md.append("- `").append(phase.directory()).append("`: ").append(phase.description())
-                    .append(phase.enabled() ? "" : " (disabled)").append('\n');
+            md.append("- `")
+                    .append(phase.directory())
+                    .append("`: ")
+                    .append(phase.description())
+                    .append(phase.enabled() ? "" : " (disabled)")
+                    .append('\n');
         }
-        md.append("\nEach phase starts only after the previous one is installed and ready. `obs-bootstrap up` also proves each\n");
-        md.append("phase works (metrics scraped, a log line and a trace round-tripped, an alert routed) before going on; `install.sh`\n");
+        md.append(
+                "\nEach phase starts only after the previous one is installed and ready. `obs-bootstrap up` also proves each\n");
+        md.append(
+                "phase works (metrics scraped, a log line and a trace round-tripped, an alert routed) before going on; `install.sh`\n");
         md.append("only waits for readiness (`helm --wait`), so run `obs-bootstrap verify` afterwards.\n\n");
         md.append("## Running install.sh\n\n");
-        md.append("```\nbash install.sh                    # kubectl's current context, charts from their repositories\n");
-        md.append("CHARTS_DIR=/charts bash install.sh # charts from a directory (<name>/ or <name>-<version>.tgz), offline\n```\n\n");
-        md.append("CustomResourceDefinitions are applied server-side (`kubectl apply --server-side`: they are too large for\n");
+        md.append(
+                "```\nbash install.sh                    # kubectl's current context, charts from their repositories\n");
+        md.append(
+                "CHARTS_DIR=/charts bash install.sh # charts from a directory (<name>/ or <name>-<version>.tgz), offline\n```\n\n");
+        md.append(
+                "CustomResourceDefinitions are applied server-side (`kubectl apply --server-side`: they are too large for\n");
         md.append("client-side apply) and waited on until Established before any release that uses them.\n\n");
         md.append("## Secrets\n\n");
         if (bundle.secrets().isEmpty()) {
             md.append("The bundle needs no Secrets.\n\n");
         } else {
-            md.append("No secret value is in this bundle. `install.sh` creates these Secrets once (never overwriting them), from\n");
+            md.append(
+                    "No secret value is in this bundle. `install.sh` creates these Secrets once (never overwriting them), from\n");
             md.append("environment variables or freshly generated values:\n\n");
             for (StackSecret secret : bundle.secrets()) {
-                md.append("- `").append(secret.namespace()).append('/').append(secret.name()).append("`: ").append(secret.purpose()).append('\n');
+                md.append("- `")
+                        .append(secret.namespace())
+                        .append('/')
+                        .append(secret.name())
+                        .append("`: ")
+                        .append(secret.purpose())
+                        .append('\n');
             }
             md.append('\n');
         }
         md.append("## Not in the manifests\n\n");
         md.append("- Helm hooks (test pods, pre-install jobs): Helm runs them during `helm upgrade --install`.\n");
-        md.append("- CRDs a chart keeps in its `crds/` directory: Helm installs those only when they are missing; the stack's\n");
+        md.append(
+                "- CRDs a chart keeps in its `crds/` directory: Helm installs those only when they are missing; the stack's\n");
         md.append("  operator CRDs come from the crds phase instead.\n");
         md.append("- Objects an operator creates later (StatefulSets an operator makes from a custom resource).\n\n");
-        md.append("The bundle is deterministic: plan the same config twice and the files are identical, so `diff -r` of two\n");
+        md.append(
+                "The bundle is deterministic: plan the same config twice and the files are identical, so `diff -r` of two\n");
         md.append("bundles shows exactly what a change would do.\n");
         md.append("\n## What was verified where\n\n");
         md.append("This bundle is meant to be reviewed once and then applied exactly as reviewed:\n\n");
-        md.append("1. **Here, without a cluster** (`plan`, again with `obs-bootstrap validate --path static --bundle DIR`): every object\n");
-        md.append("   against the Kubernetes ").append(bundle.kubeVersion()).append(" API (unknown fields, wrong types, missing required fields,\n");
-        md.append("   removed and deprecated APIs), every custom resource against its CRD's schema, the Pod Security level each workload\n");
-        md.append("   needs, pinned images, memory limits, no secret in the bundle, and the components' configs by their own tools\n");
-        md.append("   where they were on PATH. Results: `findings.txt`, `checks.md` (what ran, what was skipped), `findings.sarif`.\n");
-        md.append("   Static checks cannot prove that the stack starts, that admission webhooks and quotas accept it, or that data flows.\n");
-        md.append("2. **On a throwaway K3s node** (`obs-bootstrap smoke --bundle DIR`, where a Docker engine runs): this exact bundle\n");
-        md.append("   installed and every probe run (logs, traces, metrics and alerts proven to flow). It cannot prove what only your\n");
+        md.append(
+                "1. **Here, without a cluster** (`plan`, again with `obs-bootstrap validate --path static --bundle DIR`): every object\n");
+        md.append("   against the Kubernetes ")
+                .append(bundle.kubeVersion())
+                .append(" API (unknown fields, wrong types, missing required fields,\n");
+        md.append(
+                "   removed and deprecated APIs), every custom resource against its CRD's schema, the Pod Security level each workload\n");
+        md.append(
+                "   needs, pinned images, memory limits, no secret in the bundle, and the components' configs by their own tools\n");
+        md.append(
+                "   where they were on PATH. Results: `findings.txt`, `checks.md` (what ran, what was skipped), `findings.sarif`.\n");
+        md.append(
+                "   Static checks cannot prove that the stack starts, that admission webhooks and quotas accept it, or that data flows.\n");
+        md.append(
+                "2. **On a throwaway K3s node** (`obs-bootstrap smoke --bundle DIR`, where a Docker engine runs): this exact bundle\n");
+        md.append(
+                "   installed and every probe run (logs, traces, metrics and alerts proven to flow). It cannot prove what only your\n");
         md.append("   cluster has: its admission policies, storage classes, network policies, node sizes.\n");
-        md.append("3. **Against the target cluster without changing it** (`obs-bootstrap validate --path cluster --bundle DIR`): every\n");
-        md.append("   object sent with `--dry-run=server` (the cluster's own API, admission and quotas), and `verify` on what runs there now.\n\n");
-        md.append("Each of those runs writes its evidence (reports, cluster version, timings, this bundle's digest) into `evidence/`;\n");
-        md.append("`evidence/README.md` lists them. `digests.sha256` holds the SHA-256 of every other file (`sha256sum -c digests.sha256`\n");
-        md.append("checks it by hand). `obs-bootstrap up --bundle DIR` installs exactly these bytes — the values and the charts in\n");
-        md.append("`charts/`, with the config in `inputs/` — without rendering anything again, and refuses a bundle whose files no\n");
+        md.append(
+                "3. **Against the target cluster without changing it** (`obs-bootstrap validate --path cluster --bundle DIR`): every\n");
+        md.append(
+                "   object sent with `--dry-run=server` (the cluster's own API, admission and quotas), and `verify` on what runs there now.\n\n");
+        md.append(
+                "Each of those runs writes its evidence (reports, cluster version, timings, this bundle's digest) into `evidence/`;\n");
+        md.append(
+                "`evidence/README.md` lists them. `digests.sha256` holds the SHA-256 of every other file (`sha256sum -c digests.sha256`\n");
+        md.append(
+                "checks it by hand). `obs-bootstrap up --bundle DIR` installs exactly these bytes — the values and the charts in\n");
+        md.append(
+                "`charts/`, with the config in `inputs/` — without rendering anything again, and refuses a bundle whose files no\n");
         md.append("longer match their digests, or whose charts would render differently on the target cluster.\n");
         return md.toString();
     }

@@ -1,15 +1,14 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
-import dev.obsbootstrap.core.console.Console;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +28,13 @@ public final class Planner {
         this.console = Objects.requireNonNull(console, "console");
     }
 
-    public PlanBundle plan(PhasePlan phases, BootstrapConfig config, StackTopology topology, KubeVersionChoice kube,
-                           String generator, List<StackSecret> secrets) {
+    public PlanBundle plan(
+            PhasePlan phases,
+            BootstrapConfig config,
+            StackTopology topology,
+            KubeVersionChoice kube,
+            String generator,
+            List<StackSecret> secrets) {
         List<PlannedPhase> planned = new ArrayList<>();
         List<Phase> ordered = phases.ordered();
         for (int index = 0; index < ordered.size(); index++) {
@@ -43,8 +47,10 @@ public final class Planner {
             Console phaseConsole = console.forPhase(phase.id());
             List<RenderedRelease> releases = new ArrayList<>();
             for (String componentId : phase.components(config)) {
-                ReleaseSpec spec = renderer.releaseSpec(phase, topology.component(componentId), config, topology, kube.version());
-                phaseConsole.progress("rendering %s (%s)", spec.releaseName(), spec.chart().coordinate());
+                ReleaseSpec spec =
+                        renderer.releaseSpec(phase, topology.component(componentId), config, topology, kube.version());
+                phaseConsole.progress(
+                        "rendering %s (%s)", spec.releaseName(), spec.chart().coordinate());
                 releases.add(new RenderedRelease(spec, helm.template(spec, kube.version())));
             }
             planned.add(new PlannedPhase(index, phase.id(), phase.description(), true, releases));

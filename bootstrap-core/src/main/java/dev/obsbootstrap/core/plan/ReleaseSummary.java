@@ -1,7 +1,7 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.manifest.ManifestObject;
+import dev.obsbootstrap.core.manifest.Manifests;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,8 @@ public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String>
                 for (String list : List.of("initContainers", "containers")) {
                     if (pod.get(list) instanceof List<?> containers) {
                         for (Object container : containers) {
-                            if (container instanceof Map<?, ?> map && !ManifestObject.text(map.get("image")).isEmpty()) {
+                            if (container instanceof Map<?, ?> map
+                                    && !ManifestObject.text(map.get("image")).isEmpty()) {
                                 images.add(ManifestObject.text(map.get("image")));
                             }
                         }
@@ -35,7 +36,10 @@ public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String>
                 }
             });
             if (object.apiVersion().startsWith("monitoring.coreos.com/")) {
-                object.at("spec", "image").map(ManifestObject::text).filter(s -> !s.isEmpty()).ifPresent(images::add);
+                object.at("spec", "image")
+                        .map(ManifestObject::text)
+                        .filter(s -> !s.isEmpty())
+                        .ifPresent(images::add);
             }
         }
         return new ReleaseSummary(kinds, images);
@@ -48,7 +52,10 @@ public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String>
     /** "Deployment 1, Service 2". */
     public String describeKinds() {
         StringBuilder text = new StringBuilder();
-        kinds.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ", ").append(kind).append(' ').append(count));
+        kinds.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(kind)
+                .append(' ')
+                .append(count));
         return text.length() == 0 ? "nothing" : text.toString();
     }
 }

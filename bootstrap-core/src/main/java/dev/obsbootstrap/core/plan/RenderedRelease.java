@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-
 import java.util.Objects;
 
 /** A release as plan rendered it: the spec (with its values) and the manifests Helm produced for it. */

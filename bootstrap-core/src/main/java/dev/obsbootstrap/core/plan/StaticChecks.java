@@ -1,8 +1,8 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.manifest.Manifests;
-import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.ManifestDocument;
+import dev.obsbootstrap.core.manifest.ManifestObject;
+import dev.obsbootstrap.core.manifest.Manifests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +25,7 @@ import java.util.TreeSet;
 public final class StaticChecks {
     /** Shorter values would match by accident all over a bundle. */
     static final int MIN_SECRET_LENGTH = 4;
+
     private final boolean requireMemoryLimits;
     private final String profile;
     private final List<SecretValue> secretValues;
@@ -38,7 +39,9 @@ public final class StaticChecks {
     public StaticChecks(String profile, boolean requireMemoryLimits, List<SecretValue> secretValues) {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.requireMemoryLimits = requireMemoryLimits;
-        this.secretValues = secretValues.stream().filter(s -> s.value().length() >= MIN_SECRET_LENGTH).toList();
+        this.secretValues = secretValues.stream()
+                .filter(s -> s.value().length() >= MIN_SECRET_LENGTH)
+                .toList();
         this.operatorResources = Set.of();
     }
 
@@ -62,8 +65,10 @@ public final class StaticChecks {
         List<Finding> findings = new ArrayList<>();
         for (PlannedPhase phase : bundle.phases()) {
             for (RenderedRelease release : phase.releases()) {
-                findings.addAll(checkText(phase.valuesFile(release), release.spec().valuesYaml()));
-                findings.addAll(checkManifests(phase.manifestsFile(release), release.spec().namespace(), release.manifests()));
+                findings.addAll(
+                        checkText(phase.valuesFile(release), release.spec().valuesYaml()));
+                findings.addAll(checkManifests(
+                        phase.manifestsFile(release), release.spec().namespace(), release.manifests()));
             }
         }
         return List.copyOf(findings);
@@ -79,19 +84,31 @@ public final class StaticChecks {
         List<Finding> findings = new ArrayList<>(checkText(file, manifests));
         for (ManifestDocument document : Manifests.documents(manifests)) {
             if (!document.error().isEmpty()) {
-                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not valid YAML: " + document.error()));
+                findings.add(Finding.error(
+                        "not-a-kubernetes-object",
+                        file,
+                        document.describe(),
+                        "is not valid YAML: " + document.error()));
                 continue;
             }
             if (document.body() == null) {
                 continue;
             }
             if (!(document.body() instanceof Map<?, ?> map)) {
-                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not a Kubernetes object (not a YAML mapping)"));
+                findings.add(Finding.error(
+                        "not-a-kubernetes-object",
+                        file,
+                        document.describe(),
+                        "is not a Kubernetes object (not a YAML mapping)"));
                 continue;
             }
             String missing = ManifestObject.missingFields(map);
             if (!missing.isEmpty()) {
-                findings.add(Finding.error("not-a-kubernetes-object", file, document.describe(), "is not a Kubernetes object: no " + missing));
+                findings.add(Finding.error(
+                        "not-a-kubernetes-object",
+                        file,
+                        document.describe(),
+                        "is not a Kubernetes object: no " + missing));
                 continue;
             }
             for (ManifestObject object : Manifests.objects(document)) {
@@ -109,8 +126,12 @@ public final class StaticChecks {
             keys.addAll(keysOf(object.at("data").orElse(null)));
             keys.addAll(keysOf(object.at("stringData").orElse(null)));
             if (!keys.isEmpty()) {
-                findings.add(Finding.error("secret-in-bundle", file, subject, "carries secret data in the bundle (keys " + String.join(", ", keys)
-                        + "); have the chart use an existing Secret created outside the bundle instead"));
+                findings.add(Finding.error(
+                        "secret-in-bundle",
+                        file,
+                        subject,
+                        "carries secret data in the bundle (keys " + String.join(", ", keys)
+                                + "); have the chart use an existing Secret created outside the bundle instead"));
             }
         }
         object.podSpec().ifPresent(pod -> {
@@ -118,8 +139,9 @@ public final class StaticChecks {
                 if (pod.get(list) instanceof List<?> containers) {
                     for (Object entry : containers) {
                         if (entry instanceof Map<?, ?> container) {
-                            String who = subject + ("initContainers".equals(list) ? " init container '" : " container '")
-                                    + ManifestObject.text(container.get("name")) + "'";
+                            String who =
+                                    subject + ("initContainers".equals(list) ? " init container '" : " container '")
+                                            + ManifestObject.text(container.get("name")) + "'";
                             findings.addAll(checkImage(file, who, container.get("image")));
                             findings.addAll(checkMemory(file, who, container.get("resources")));
                         }
@@ -129,7 +151,8 @@ public final class StaticChecks {
         });
         if (operatorResources.contains(group(object.apiVersion()) + "/" + object.kind())) {
             object.at("spec", "image").ifPresent(image -> findings.addAll(checkImage(file, subject, image)));
-            findings.addAll(checkMemory(file, subject, object.at("spec", "resources").orElse(null)));
+            findings.addAll(
+                    checkMemory(file, subject, object.at("spec", "resources").orElse(null)));
         }
         return findings;
     }
@@ -178,20 +201,31 @@ public final class StaticChecks {
         if (request && limit) {
             return List.of();
         }
-        String missing = !request && !limit ? "no memory request and no memory limit" : !request ? "no memory request" : "no memory limit";
-        return List.of(Finding.error("memory-requests-and-limits", file, subject, missing + " (profile " + profile + " requires both on every container)"));
+        String missing = !request && !limit
+                ? "no memory request and no memory limit"
+                : !request ? "no memory request" : "no memory limit";
+        return List.of(Finding.error(
+                "memory-requests-and-limits",
+                file,
+                subject,
+                missing + " (profile " + profile + " requires both on every container)"));
     }
 
     private static boolean hasMemory(Object requestsOrLimits) {
-        return requestsOrLimits instanceof Map<?, ?> map && !ManifestObject.text(map.get("memory")).isEmpty();
+        return requestsOrLimits instanceof Map<?, ?> map
+                && !ManifestObject.text(map.get("memory")).isEmpty();
     }
 
     private List<Finding> checkText(String file, String text) {
         List<Finding> findings = new ArrayList<>();
         for (SecretValue secret : secretValues) {
             if (text.contains(secret.value())) {
-                findings.add(Finding.error("secret-in-bundle", file, "", "contains the value of " + secret.source()
-                        + "; a secret must reach the cluster through a Secret reference, never inline"));
+                findings.add(Finding.error(
+                        "secret-in-bundle",
+                        file,
+                        "",
+                        "contains the value of " + secret.source()
+                                + "; a secret must reach the cluster through a Secret reference, never inline"));
             }
         }
         return findings;

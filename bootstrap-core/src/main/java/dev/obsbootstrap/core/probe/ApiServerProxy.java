@@ -4,16 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import okhttp3.Request;
-import okio.Buffer;
-import tools.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import okhttp3.Request;
+import okio.Buffer;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Requests through the API server's service and pod proxies, sent with the kube client's own HTTP client (its TLS,
@@ -27,15 +26,15 @@ import java.util.concurrent.TimeoutException;
  * the backend's own answer, headers (Date) included.
  */
 final class ApiServerProxy {
-    private ApiServerProxy() {
-    }
+    private ApiServerProxy() {}
 
     static HttpReply send(KubernetesClient client, Request request) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("interrupted before " + request.method() + " " + request.url());
         }
         HttpClient http = client.getHttpClient();
-        HttpRequest.Builder builder = http.newHttpRequestBuilder().uri(request.url().uri())
+        HttpRequest.Builder builder = http.newHttpRequestBuilder()
+                .uri(request.url().uri())
                 .timeout(ProbeHttp.READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         request.headers().forEach(header -> builder.header(header.getFirst(), header.getSecond()));
         if (request.body() != null) {
@@ -43,16 +42,20 @@ final class ApiServerProxy {
             try {
                 request.body().writeTo(buffer);
             } catch (IOException e) {
-                return HttpReply.unanswered(request.method(), request.url(), "cannot encode the request body: " + e.getMessage());
+                return HttpReply.unanswered(
+                        request.method(), request.url(), "cannot encode the request body: " + e.getMessage());
             }
-            String type = request.body().contentType() == null ? "application/octet-stream" : request.body().contentType().toString();
+            String type = request.body().contentType() == null
+                    ? "application/octet-stream"
+                    : request.body().contentType().toString();
             builder.method(request.method(), type, buffer.readUtf8());
         } else if (!request.method().equals("GET")) {
             builder.method(request.method(), "text/plain", "");
         }
         CompletableFuture<HttpResponse<String>> future = http.sendAsync(builder.build(), String.class);
         try {
-            HttpResponse<String> response = future.get(ProbeHttp.READ_TIMEOUT.plus(ProbeHttp.CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<String> response = future.get(
+                    ProbeHttp.READ_TIMEOUT.plus(ProbeHttp.CONNECT_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
             String date = response.header("Date");
             String body = response.body() == null ? "" : response.body();
             return HttpReply.answered(request.method(), request.url(), response.code(), body, date == null ? "" : date);
@@ -61,12 +64,19 @@ final class ApiServerProxy {
             throw e;
         } catch (TimeoutException e) {
             future.cancel(true);
-            return HttpReply.unanswered(request.method(), request.url(), "no answer from the API server within "
-                    + ProbeHttp.READ_TIMEOUT.plus(ProbeHttp.CONNECT_TIMEOUT).toSeconds() + "s");
+            return HttpReply.unanswered(
+                    request.method(),
+                    request.url(),
+                    "no answer from the API server within "
+                            + ProbeHttp.READ_TIMEOUT
+                                    .plus(ProbeHttp.CONNECT_TIMEOUT)
+                                    .toSeconds() + "s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return HttpReply.unanswered(request.method(), request.url(), cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            return HttpReply.unanswered(
+                    request.method(),
+                    request.url(),
+                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
     }
 
@@ -75,7 +85,8 @@ final class ApiServerProxy {
         if (!reply.is(403)) {
             return Optional.empty();
         }
-        return status(reply).filter(s -> "Forbidden".equals(Json.text(s, "reason")))
+        return status(reply)
+                .filter(s -> "Forbidden".equals(Json.text(s, "reason")))
                 .filter(s -> Json.text(s, "message").contains("proxy"))
                 .map(s -> Json.text(s, "message"));
     }
@@ -89,8 +100,10 @@ final class ApiServerProxy {
         if (!reply.is(503)) {
             return Optional.empty();
         }
-        return status(reply).filter(s -> "ServiceUnavailable".equals(Json.text(s, "reason")))
-                .map(s -> HttpReply.unanswered(reply.method(), reply.url(), "API server proxy: " + Json.text(s, "message")));
+        return status(reply)
+                .filter(s -> "ServiceUnavailable".equals(Json.text(s, "reason")))
+                .map(s -> HttpReply.unanswered(
+                        reply.method(), reply.url(), "API server proxy: " + Json.text(s, "message")));
     }
 
     private static Optional<JsonNode> status(HttpReply reply) {
@@ -100,7 +113,9 @@ final class ApiServerProxy {
         }
         try {
             JsonNode node = reply.json();
-            return "Status".equals(Json.text(node, "kind")) && "v1".equals(Json.text(node, "apiVersion")) ? Optional.of(node) : Optional.empty();
+            return "Status".equals(Json.text(node, "kind")) && "v1".equals(Json.text(node, "apiVersion"))
+                    ? Optional.of(node)
+                    : Optional.empty();
         } catch (IllegalStateException e) {
             return Optional.empty();
         }

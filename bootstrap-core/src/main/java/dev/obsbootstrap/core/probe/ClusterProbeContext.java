@@ -1,9 +1,9 @@
 package dev.obsbootstrap.core.probe;
 
-import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.api.model.Container;
@@ -17,15 +17,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.readiness.Readiness;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-
-import okhttp3.Request;
-
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +30,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
 /**
  * Probes against the cluster, reaching each topology endpoint the way an in-cluster client does: through the API
@@ -77,6 +75,7 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     private final Map<String, ServiceEndpoint> proxyBases = new LinkedHashMap<>();
     /** Services found once: later tries go straight to the proxy, which answers 404 itself should one disappear. */
     private final Map<String, Boolean> servicesSeen = new HashMap<>();
+
     private final Map<String, BasicCredentials> credentialsRead = new HashMap<>();
     private final Redaction redaction = new Redaction();
 
@@ -89,7 +88,9 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         this.overrides = Map.copyOf(builder.overrides);
         this.secrets = Map.copyOf(builder.secrets);
         HttpUrl master = HttpUrl.get(client.getMasterUrl().toString());
-        this.apiServer = master.newBuilder().encodedPath(master.encodedPath().endsWith("/") ? master.encodedPath() : master.encodedPath() + "/").build();
+        this.apiServer = master.newBuilder()
+                .encodedPath(master.encodedPath().endsWith("/") ? master.encodedPath() : master.encodedPath() + "/")
+                .build();
     }
 
     public static Builder builder(BootstrapConfig config, StackTopology topology, KubernetesClient client) {
@@ -143,10 +144,14 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         if (!servicesSeen.containsKey(endpoint.namespace() + "/" + endpoint.service())) {
             requireService(endpoint);
         }
-        HttpUrl base = apiServer.newBuilder()
-                .addPathSegments("api/v1/namespaces").addPathSegment(endpoint.namespace())
-                .addPathSegment("services").addPathSegment(endpoint.service() + ":" + endpoint.port())
-                .addPathSegment("proxy").build();
+        HttpUrl base = apiServer
+                .newBuilder()
+                .addPathSegments("api/v1/namespaces")
+                .addPathSegment(endpoint.namespace())
+                .addPathSegment("services")
+                .addPathSegment(endpoint.service() + ":" + endpoint.port())
+                .addPathSegment("proxy")
+                .build();
         HttpUrl url = ProbeHttp.resolve(base, endpoint.path());
         proxyBases.put(base.toString(), endpoint);
         return url;
@@ -171,22 +176,36 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
                 if (usesPortForward(name)) {
                     String key = name + "@" + podName;
                     LocalPortForward forward = forwards.get(key);
-                    if (forward == null || !forward.isAlive() || !forward.getServerThrowables().isEmpty()) {
+                    if (forward == null
+                            || !forward.isAlive()
+                            || !forward.getServerThrowables().isEmpty()) {
                         if (forward != null) {
                             closeQuietly(forward);
                         }
-                        forward = client.pods().inNamespace(endpoint.namespace()).withName(podName)
+                        forward = client.pods()
+                                .inNamespace(endpoint.namespace())
+                                .withName(podName)
                                 .portForward(port, InetAddress.getLoopbackAddress(), 0);
                         forwards.put(key, forward);
                     }
-                    replicas.add(new Replica(podName, new HttpUrl.Builder().scheme("http").host(LOCALHOST).port(forward.getLocalPort())
-                            .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path()).build()));
+                    replicas.add(new Replica(
+                            podName,
+                            new HttpUrl.Builder()
+                                    .scheme("http")
+                                    .host(LOCALHOST)
+                                    .port(forward.getLocalPort())
+                                    .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path())
+                                    .build()));
                     continue;
                 }
-                HttpUrl base = apiServer.newBuilder()
-                        .addPathSegments("api/v1/namespaces").addPathSegment(endpoint.namespace())
-                        .addPathSegment("pods").addPathSegment(podName + ":" + port)
-                        .addPathSegment("proxy").build();
+                HttpUrl base = apiServer
+                        .newBuilder()
+                        .addPathSegments("api/v1/namespaces")
+                        .addPathSegment(endpoint.namespace())
+                        .addPathSegment("pods")
+                        .addPathSegment(podName + ":" + port)
+                        .addPathSegment("proxy")
+                        .build();
                 proxyBases.put(base.toString(), endpoint);
                 replicas.add(new Replica(podName, ProbeHttp.resolve(base, endpoint.path())));
             }
@@ -224,7 +243,10 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         ServiceEndpoint endpoint = proxied.get();
         proxyRefused.put(endpoint.name(), refusal.get());
         HttpUrl forwardedBase = forwardedUrl(endpoint.name(), endpoint);
-        String proxyBase = proxyBases.keySet().stream().filter(b -> request.url().toString().startsWith(b)).findFirst().orElseThrow();
+        String proxyBase = proxyBases.keySet().stream()
+                .filter(b -> request.url().toString().startsWith(b))
+                .findFirst()
+                .orElseThrow();
         String rest = request.url().toString().substring(proxyBase.length());
         String forwardRoot = forwardedBase.newBuilder().encodedPath("/").build().toString();
         HttpUrl rewritten = HttpUrl.get(forwardRoot + (rest.startsWith("/") ? rest.substring(1) : rest));
@@ -233,7 +255,10 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
 
     private Optional<ServiceEndpoint> proxiedEndpoint(HttpUrl url) {
         String text = url.toString();
-        return proxyBases.entrySet().stream().filter(e -> text.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst();
+        return proxyBases.entrySet().stream()
+                .filter(e -> text.startsWith(e.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     private boolean usesPortForward(String name) {
@@ -251,7 +276,8 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         try {
             return topology.endpoint(name);
         } catch (ConfigException e) {
-            throw new TerminalProbeFailure(e.getMessage(), "a probe asks for an endpoint the catalog does not define: a bug in obs-bootstrap");
+            throw new TerminalProbeFailure(
+                    e.getMessage(), "a probe asks for an endpoint the catalog does not define: a bug in obs-bootstrap");
         }
     }
 
@@ -259,32 +285,40 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         String where = endpoint.namespace() + "/" + endpoint.service();
         Service service;
         try {
-            service = client.services().inNamespace(endpoint.namespace()).withName(endpoint.service()).get();
+            service = client.services()
+                    .inNamespace(endpoint.namespace())
+                    .withName(endpoint.service())
+                    .get();
         } catch (KubernetesClientException e) {
             throw new ClusterException("cannot read Service " + where + ": " + e.getMessage(), e);
         }
         if (service == null) {
-            throw new ClusterException("Service " + where + " does not exist (endpoint '" + endpoint.name()
-                    + "' of " + endpoint.component() + "): is its release installed in namespace " + endpoint.namespace() + "?");
+            throw new ClusterException("Service " + where + " does not exist (endpoint '" + endpoint.name() + "' of "
+                    + endpoint.component() + "): is its release installed in namespace " + endpoint.namespace() + "?");
         }
         servicesSeen.put(where, true);
         return service;
     }
 
     private List<Pod> readyPods(Service service, ServiceEndpoint endpoint, String where) {
-        Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+        Map<String, String> selector =
+                service.getSpec() == null ? null : service.getSpec().getSelector();
         if (selector == null || selector.isEmpty()) {
             throw new ClusterException("Service " + where + " has no pod selector: its pods cannot be found");
         }
-        List<Pod> pods = client.pods().inNamespace(endpoint.namespace()).withLabels(selector).list().getItems();
+        List<Pod> pods = client.pods()
+                .inNamespace(endpoint.namespace())
+                .withLabels(selector)
+                .list()
+                .getItems();
         List<Pod> ready = pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .filter(Readiness::isPodReady)
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
                 .toList();
         if (ready.isEmpty()) {
-            throw new ClusterException("no ready pod behind Service " + where + " (selector " + selector
-                    + ", " + pods.size() + " pod(s): " + describe(pods) + ")");
+            throw new ClusterException("no ready pod behind Service " + where + " (selector " + selector + ", "
+                    + pods.size() + " pod(s): " + describe(pods) + ")");
         }
         return ready;
     }
@@ -293,7 +327,8 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         LocalPortForward forward = forwards.get(name);
         // errorOccurred() accumulates over every connection ever forwarded; only a dead listener or an error from the
         // API server side (pod gone, stream refused) means the next try needs a fresh forward to a ready pod
-        if (forward != null && (!forward.isAlive() || !forward.getServerThrowables().isEmpty())) {
+        if (forward != null
+                && (!forward.isAlive() || !forward.getServerThrowables().isEmpty())) {
             closeQuietly(forward);
             forwards.remove(name);
             forward = null;
@@ -302,8 +337,12 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             forward = open(endpoint);
             forwards.put(name, forward);
         }
-        return new HttpUrl.Builder().scheme("http").host(LOCALHOST).port(forward.getLocalPort())
-                .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path()).build();
+        return new HttpUrl.Builder()
+                .scheme("http")
+                .host(LOCALHOST)
+                .port(forward.getLocalPort())
+                .encodedPath(endpoint.path().isEmpty() ? "/" : endpoint.path())
+                .build();
     }
 
     private LocalPortForward open(ServiceEndpoint endpoint) {
@@ -313,7 +352,9 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             ServicePort servicePort = servicePort(service, endpoint.port(), where);
             Pod pod = readyPods(service, endpoint, where).get(0);
             int containerPort = containerPort(servicePort, pod, where);
-            return client.pods().inNamespace(endpoint.namespace()).withName(pod.getMetadata().getName())
+            return client.pods()
+                    .inNamespace(endpoint.namespace())
+                    .withName(pod.getMetadata().getName())
                     .portForward(containerPort, InetAddress.getLoopbackAddress(), 0);
         } catch (KubernetesClientException e) {
             throw new ClusterException("cannot port-forward to Service " + where + ": " + e.getMessage(), e);
@@ -321,8 +362,12 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     }
 
     private static ServicePort servicePort(Service service, int port, String where) {
-        List<ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
-        return ports.stream().filter(p -> p.getPort() != null && p.getPort() == port).findFirst()
+        List<ServicePort> ports = service.getSpec().getPorts() == null
+                ? List.of()
+                : service.getSpec().getPorts();
+        return ports.stream()
+                .filter(p -> p.getPort() != null && p.getPort() == port)
+                .findFirst()
                 .orElseThrow(() -> new ClusterException("Service " + where + " has no port " + port + " (ports: "
                         + ports.stream().map(ServicePort::getPort).toList() + "): the catalog and the chart disagree"));
     }
@@ -337,23 +382,32 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             return target.getIntVal();
         }
         String portName = target.getStrVal();
-        List<Container> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null ? List.of() : pod.getSpec().getContainers();
+        List<Container> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null
+                ? List.of()
+                : pod.getSpec().getContainers();
         return containers.stream()
                 .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
                 .filter(p -> portName.equals(p.getName()))
                 .map(ContainerPort::getContainerPort)
                 .findFirst()
-                .orElseThrow(() -> new ClusterException("Service " + where + " targets port '" + portName
-                        + "' but pod " + pod.getMetadata().getName() + " has no container port of that name"));
+                .orElseThrow(() -> new ClusterException("Service " + where + " targets port '" + portName + "' but pod "
+                        + pod.getMetadata().getName() + " has no container port of that name"));
     }
 
     private static String describe(List<Pod> pods) {
         if (pods.isEmpty()) {
             return "none";
         }
-        return String.join(", ", pods.stream().limit(5).map(p -> p.getMetadata().getName() + " "
-                + (p.getStatus() == null || p.getStatus().getPhase() == null ? "Unknown" : p.getStatus().getPhase())
-                + (Readiness.isPodReady(p) ? " ready" : " not ready")).toList());
+        return String.join(
+                ", ",
+                pods.stream()
+                        .limit(5)
+                        .map(p -> p.getMetadata().getName() + " "
+                                + (p.getStatus() == null || p.getStatus().getPhase() == null
+                                        ? "Unknown"
+                                        : p.getStatus().getPhase())
+                                + (Readiness.isPodReady(p) ? " ready" : " not ready"))
+                        .toList());
     }
 
     @Override
@@ -369,9 +423,13 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         String where = topology.namespace() + "/" + source.secretName();
         Secret secret;
         try {
-            secret = client.secrets().inNamespace(topology.namespace()).withName(source.secretName()).get();
+            secret = client.secrets()
+                    .inNamespace(topology.namespace())
+                    .withName(source.secretName())
+                    .get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read Secret " + where + " for the " + endpointName + " credentials: " + e.getMessage(), e);
+            throw new ClusterException(
+                    "cannot read Secret " + where + " for the " + endpointName + " credentials: " + e.getMessage(), e);
         }
         if (secret == null) {
             throw new ClusterException("Secret " + where + " with the " + endpointName + " credentials does not exist");
@@ -389,14 +447,16 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
         if (source == null) {
             return "no credentials configured for endpoint '" + endpointName + "'";
         }
-        return "Secret " + topology.namespace() + "/" + source.secretName() + " (keys " + source.userKey() + ", " + source.passwordKey() + ")";
+        return "Secret " + topology.namespace() + "/" + source.secretName() + " (keys " + source.userKey() + ", "
+                + source.passwordKey() + ")";
     }
 
     private static String decode(Secret secret, String key, String where) {
         Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
         String value = data.get(key);
         if (value == null) {
-            throw new ClusterException("Secret " + where + " has no key '" + key + "' (keys: " + data.keySet().stream().sorted().toList() + ")");
+            throw new ClusterException("Secret " + where + " has no key '" + key + "' (keys: "
+                    + data.keySet().stream().sorted().toList() + ")");
         }
         return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
     }

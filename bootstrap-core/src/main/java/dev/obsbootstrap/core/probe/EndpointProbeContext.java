@@ -1,14 +1,10 @@
 package dev.obsbootstrap.core.probe;
 
-import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
 /**
  * Probes against explicit URLs ({@code verify --endpoint NAME=URL}), without a cluster.
@@ -85,7 +84,8 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
     public HttpUrl endpoint(String name) {
         HttpUrl url = endpoints.get(name);
         if (url == null) {
-            throw new TerminalProbeFailure("no URL for endpoint '" + name + "' (given: " + new TreeSet<>(endpoints.keySet()) + ")",
+            throw new TerminalProbeFailure(
+                    "no URL for endpoint '" + name + "' (given: " + new TreeSet<>(endpoints.keySet()) + ")",
                     "pass --endpoint " + name + "=URL, or run verify against the cluster without --endpoint");
         }
         return url;
@@ -120,8 +120,8 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
             return Optional.empty();
         }
         if (user.isEmpty() || password.isEmpty()) {
-            throw new ConfigException("set both " + userVariable(endpointName) + " and " + passwordVariable(endpointName)
-                    + " for --endpoint " + endpointName + ", or neither");
+            throw new ConfigException("set both " + userVariable(endpointName) + " and "
+                    + passwordVariable(endpointName) + " for --endpoint " + endpointName + ", or neither");
         }
         redaction.remember(password);
         return Optional.of(new BasicCredentials(user, password));
@@ -130,7 +130,9 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
     @Override
     public String describeCredentials(String endpointName) {
         String where = "environment " + userVariable(endpointName) + "/" + passwordVariable(endpointName);
-        return credentialsFromEnvironment(endpointName).isPresent() ? where : "no credentials configured (set " + where + ")";
+        return credentialsFromEnvironment(endpointName).isPresent()
+                ? where
+                : "no credentials configured (set " + where + ")";
     }
 
     @Override
@@ -145,8 +147,7 @@ public final class EndpointProbeContext implements ProbeContext, AutoCloseable {
 
     /** Nothing is held open; here for symmetry with {@link ClusterProbeContext}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     public static final class Builder {
         private final BootstrapConfig config;

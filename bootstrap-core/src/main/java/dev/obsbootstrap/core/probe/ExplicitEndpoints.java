@@ -2,19 +2,17 @@ package dev.obsbootstrap.core.probe;
 
 import dev.obsbootstrap.core.console.Redaction;
 import dev.obsbootstrap.core.error.ConfigException;
-import okhttp3.HttpUrl;
-
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import okhttp3.HttpUrl;
 
 /** Parses {@code --endpoint NAME=URL} options: NAME is a topology endpoint name, URL an http(s) base URL. */
 public final class ExplicitEndpoints {
-    private ExplicitEndpoints() {
-    }
+    private ExplicitEndpoints() {}
 
     /**
      * @param specs      the option values, in command-line order
@@ -28,13 +26,15 @@ public final class ExplicitEndpoints {
         for (String spec : specs) {
             int equals = spec.indexOf('=');
             if (equals <= 0 || equals == spec.length() - 1) {
-                throw new ConfigException("--endpoint '" + spec + "': write it as NAME=URL, for example NAME=http://localhost:9090"
-                        + " (names: " + String.join(", ", known) + ")");
+                throw new ConfigException(
+                        "--endpoint '" + spec + "': write it as NAME=URL, for example NAME=http://localhost:9090"
+                                + " (names: " + String.join(", ", known) + ")");
             }
             String name = spec.substring(0, equals).trim();
             String url = spec.substring(equals + 1).trim();
             if (!known.contains(name)) {
-                throw new ConfigException("--endpoint '" + spec + "': unknown endpoint name '" + name + "' (names: " + String.join(", ", known) + ")");
+                throw new ConfigException("--endpoint '" + spec + "': unknown endpoint name '" + name + "' (names: "
+                        + String.join(", ", known) + ")");
             }
             HttpUrl parsed = HttpUrl.parse(url);
             if (parsed == null) {

@@ -1,11 +1,10 @@
 package dev.obsbootstrap.core.probe;
 
-import okhttp3.HttpUrl;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 
 /**
  * A component's readiness endpoint answers 200 ({@code /-/ready}, {@code /ready}, a health extension's {@code /}).
@@ -27,7 +26,14 @@ public final class HttpReadyProbe implements Probe {
      * @param component    how users know the component, for messages (the name its own docs use)
      * @param notReadyHint the likely causes when it answers but is not ready, in the stack's terms
      */
-    public HttpReadyProbe(String name, String proves, Duration deadline, String endpoint, String path, String component, String notReadyHint) {
+    public HttpReadyProbe(
+            String name,
+            String proves,
+            Duration deadline,
+            String endpoint,
+            String path,
+            String component,
+            String notReadyHint) {
         this.name = Objects.requireNonNull(name, "name");
         this.proves = Objects.requireNonNull(proves, "proves");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
@@ -77,26 +83,44 @@ public final class HttpReadyProbe implements Probe {
         List<ProbeContext.Replica> replicas = context.replicas(endpoint);
         if (replicas.size() == 1) {
             ProbeAttempt one = check(context, ProbeHttp.resolve(replicas.get(0).url(), path), component);
-            return new ProbeAttempt(one.passed(), one.observed(), one.hint(), Evidence.of("replicas", "1: " + replicas.get(0).name()));
+            return new ProbeAttempt(
+                    one.passed(),
+                    one.observed(),
+                    one.hint(),
+                    Evidence.of("replicas", "1: " + replicas.get(0).name()));
         }
         List<String> ready = new ArrayList<>();
         for (ProbeContext.Replica replica : replicas) {
-            ProbeAttempt one = check(context, ProbeHttp.resolve(replica.url(), path), component + " replica " + replica.name());
+            ProbeAttempt one =
+                    check(context, ProbeHttp.resolve(replica.url(), path), component + " replica " + replica.name());
             if (!one.passed()) {
-                return ProbeAttempt.fail(one.observed() + (ready.isEmpty() ? "" : " (ready: " + String.join(", ", ready) + ")"), one.hint(),
-                        Evidence.of("replicas", replicas.size() + ": " + String.join(", ", replicas.stream().map(ProbeContext.Replica::name).toList())));
+                return ProbeAttempt.fail(
+                        one.observed() + (ready.isEmpty() ? "" : " (ready: " + String.join(", ", ready) + ")"),
+                        one.hint(),
+                        Evidence.of(
+                                "replicas",
+                                replicas.size() + ": "
+                                        + String.join(
+                                                ", ",
+                                                replicas.stream()
+                                                        .map(ProbeContext.Replica::name)
+                                                        .toList())));
             }
             ready.add(replica.name());
         }
-        return ProbeAttempt.pass(component + ": all " + replicas.size() + " ready replica(s) answer " + path + " with 200: " + String.join(", ", ready),
+        return ProbeAttempt.pass(
+                component + ": all " + replicas.size() + " ready replica(s) answer " + path + " with 200: "
+                        + String.join(", ", ready),
                 Evidence.of("replicas", replicas.size() + ": " + String.join(", ", ready)));
     }
 
     private ProbeAttempt check(ProbeContext context, HttpUrl url, String component) throws InterruptedException {
         HttpReply reply = ProbeHttp.get(context, url);
         if (!reply.answered()) {
-            return ProbeAttempt.fail(component + " did not answer: " + reply.describe(),
-                    component + " is not reachable at endpoint '" + endpoint + "': is its pod running and its Service selecting it? " + notReadyHint);
+            return ProbeAttempt.fail(
+                    component + " did not answer: " + reply.describe(),
+                    component + " is not reachable at endpoint '" + endpoint
+                            + "': is its pod running and its Service selecting it? " + notReadyHint);
         }
         if (reply.is(200)) {
             return ProbeAttempt.pass(component + " ready: " + reply.describe());

@@ -1,14 +1,13 @@
 package dev.obsbootstrap.core.probe;
 
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One HTTP exchange as a probe sees it: either an answer (status code and body) or a transport failure (connection
@@ -41,7 +40,8 @@ public record HttpReply(String method, HttpUrl url, int code, String body, Strin
             return Optional.empty();
         }
         try {
-            return Optional.of(ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return Optional.of(ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

@@ -1,21 +1,19 @@
 package dev.obsbootstrap.core.probe;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Supplier;
-
 /** Small JSON helpers for probes, on the Jackson 3 that fabric8 already brings. Missing paths read as empty, never null. */
 public final class Json {
     private static final JsonMapper MAPPER = JsonMapper.shared();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static JsonNode parse(String text, Supplier<String> where) {
         try {

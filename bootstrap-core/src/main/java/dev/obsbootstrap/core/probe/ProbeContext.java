@@ -3,14 +3,13 @@ package dev.obsbootstrap.core.probe;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What a probe may use. Endpoints are resolved here (explicit --endpoint, the API server's service proxy, or a

@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.probe;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
 import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -9,10 +12,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The HTTP side of probes: one client configuration and a few request helpers that resolve a topology endpoint
@@ -24,10 +23,10 @@ public final class ProbeHttp {
 
     /** Connect quickly or not at all: the probe's polling retries, not the client. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
-    private ProbeHttp() {
-    }
+    private ProbeHttp() {}
 
     /** The probe client: no OkHttp-level retries, short timeouts, no cookies or cache. */
     public static OkHttpClient newClient() {
@@ -66,19 +65,34 @@ public final class ProbeHttp {
     }
 
     public static HttpReply get(ProbeContext context, HttpUrl url, Headers headers) throws InterruptedException {
-        return execute(context, new Request.Builder().url(url).headers(headers).get().build());
+        return execute(
+                context, new Request.Builder().url(url).headers(headers).get().build());
     }
 
     public static HttpReply get(ProbeContext context, HttpUrl url) throws InterruptedException {
         return get(context, url, Headers.EMPTY);
     }
 
-    public static HttpReply post(ProbeContext context, HttpUrl url, String body, MediaType type, Headers headers) throws InterruptedException {
-        return execute(context, new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, type)).build());
+    public static HttpReply post(ProbeContext context, HttpUrl url, String body, MediaType type, Headers headers)
+            throws InterruptedException {
+        return execute(
+                context,
+                new Request.Builder()
+                        .url(url)
+                        .headers(headers)
+                        .post(RequestBody.create(body, type))
+                        .build());
     }
 
-    public static HttpReply postJson(ProbeContext context, HttpUrl url, String json, Headers headers) throws InterruptedException {
-        return execute(context, new Request.Builder().url(url).headers(headers).post(RequestBody.create(json, JSON)).build());
+    public static HttpReply postJson(ProbeContext context, HttpUrl url, String json, Headers headers)
+            throws InterruptedException {
+        return execute(
+                context,
+                new Request.Builder()
+                        .url(url)
+                        .headers(headers)
+                        .post(RequestBody.create(json, JSON))
+                        .build());
     }
 
     /** A Basic Authorization header from the context's credentials for the endpoint; no headers when it has none. */
@@ -101,10 +115,12 @@ public final class ProbeHttp {
         try (Response response = client.newCall(request).execute()) {
             ResponseBody body = response.body();
             String date = response.header("Date");
-            return HttpReply.answered(request.method(), request.url(), response.code(), body.string(), date == null ? "" : date);
+            return HttpReply.answered(
+                    request.method(), request.url(), response.code(), body.string(), date == null ? "" : date);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
-                InterruptedException interrupted = new InterruptedException("interrupted during " + request.method() + " " + request.url());
+                InterruptedException interrupted =
+                        new InterruptedException("interrupted during " + request.method() + " " + request.url());
                 interrupted.initCause(e);
                 throw interrupted;
             }

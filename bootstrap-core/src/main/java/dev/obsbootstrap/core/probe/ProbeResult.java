@@ -31,8 +31,16 @@ public record ProbeResult(
     }
 
     /** A result without evidence (probes that write nothing, hand-built results in tests and other runners). */
-    public ProbeResult(String phase, String probe, String proves, boolean passed, int attempts, Duration duration,
-                       String lastObserved, String lastError, String hint) {
+    public ProbeResult(
+            String phase,
+            String probe,
+            String proves,
+            boolean passed,
+            int attempts,
+            Duration duration,
+            String lastObserved,
+            String lastError,
+            String hint) {
         this(phase, probe, proves, passed, attempts, duration, lastObserved, lastError, hint, Evidence.none());
     }
 }

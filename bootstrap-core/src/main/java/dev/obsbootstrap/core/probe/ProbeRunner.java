@@ -2,16 +2,15 @@ package dev.obsbootstrap.core.probe;
 
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.console.Console;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
-import org.awaitility.pollinterval.PollInterval;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.awaitility.pollinterval.PollInterval;
 
 /**
  * Runs a phase's probes in order. Each probe is polled with Awaitility until a try passes or its deadline passes;
@@ -51,7 +50,8 @@ public final class ProbeRunner {
             Objects.requireNonNull(first, "first");
             Objects.requireNonNull(max, "max");
             if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-                throw new IllegalArgumentException("polling needs 0 < first <= max, got first=" + first + " max=" + max);
+                throw new IllegalArgumentException(
+                        "polling needs 0 < first <= max, got first=" + first + " max=" + max);
             }
         }
 
@@ -69,7 +69,8 @@ public final class ProbeRunner {
      *
      * @throws InterruptedException when the thread is interrupted; results so far are dropped with it
      */
-    public List<ProbeResult> run(String phaseId, List<? extends Probe> probes, ProbeContext context) throws InterruptedException {
+    public List<ProbeResult> run(String phaseId, List<? extends Probe> probes, ProbeContext context)
+            throws InterruptedException {
         Objects.requireNonNull(phaseId, "phaseId");
         Objects.requireNonNull(context, "context");
         Console phaseConsole = console.forPhase(phaseId);
@@ -80,11 +81,21 @@ public final class ProbeRunner {
                     ? poll(phaseId, probe, context, phaseConsole)
                     : tryOnce(phaseId, probe, context, phaseConsole, firstFailure);
             if (result.passed()) {
-                phaseConsole.info("probe %s passed after %d %s (%s): %s", probe.name(), result.attempts(),
-                        result.attempts() == 1 ? "try" : "tries", Durations.format(result.duration()), result.lastObserved());
+                phaseConsole.info(
+                        "probe %s passed after %d %s (%s): %s",
+                        probe.name(),
+                        result.attempts(),
+                        result.attempts() == 1 ? "try" : "tries",
+                        Durations.format(result.duration()),
+                        result.lastObserved());
             } else {
-                phaseConsole.warn("probe %s FAILED after %d %s (%s): %s", probe.name(), result.attempts(),
-                        result.attempts() == 1 ? "try" : "tries", Durations.format(result.duration()), result.lastObserved());
+                phaseConsole.warn(
+                        "probe %s FAILED after %d %s (%s): %s",
+                        probe.name(),
+                        result.attempts(),
+                        result.attempts() == 1 ? "try" : "tries",
+                        Durations.format(result.duration()),
+                        result.lastObserved());
                 if (firstFailure.isEmpty()) {
                     firstFailure = probe.name();
                 }
@@ -107,7 +118,8 @@ public final class ProbeRunner {
     }
 
     /** Polls one probe until it passes or its deadline passes. */
-    public ProbeResult poll(String phaseId, Probe probe, ProbeContext context, Console phaseConsole) throws InterruptedException {
+    public ProbeResult poll(String phaseId, Probe probe, ProbeContext context, Console phaseConsole)
+            throws InterruptedException {
         if (probe.deadline().isNegative() || probe.deadline().isZero()) {
             return tryOnce(phaseId, probe, context, phaseConsole, "");
         }
@@ -133,7 +145,8 @@ public final class ProbeRunner {
         return tries.result(phaseId);
     }
 
-    private ProbeResult tryOnce(String phaseId, Probe probe, ProbeContext context, Console phaseConsole, String blockedBy)
+    private ProbeResult tryOnce(
+            String phaseId, Probe probe, ProbeContext context, Console phaseConsole, String blockedBy)
             throws InterruptedException {
         Tries tries = new Tries(probe, context, phaseConsole);
         try {
@@ -209,8 +222,9 @@ public final class ProbeRunner {
                 observed = "the try threw " + error;
                 hint = "";
             }
-            console.progress("%s: try %d, %s: %s", probe.name(), count, Durations.format(elapsed()),
-                    passed ? "passed" : context.redact(observed));
+            console.progress(
+                    "%s: try %d, %s: %s",
+                    probe.name(), count, Durations.format(elapsed()), passed ? "passed" : context.redact(observed));
             return passed;
         }
 
@@ -239,8 +253,17 @@ public final class ProbeRunner {
             for (Map.Entry<String, String> fact : all.facts().entrySet()) {
                 redacted = redacted.and(fact.getKey(), context.redact(fact.getValue()));
             }
-            return new ProbeResult(phaseId, probe.name(), probe.proves(), passed, count, elapsed(),
-                    context.redact(observed), context.redact(error), context.redact(hint), redacted);
+            return new ProbeResult(
+                    phaseId,
+                    probe.name(),
+                    probe.proves(),
+                    passed,
+                    count,
+                    elapsed(),
+                    context.redact(observed),
+                    context.redact(error),
+                    context.redact(hint),
+                    redacted);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.probe;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,7 @@ import java.util.Map;
 public final class ProbeSettings {
     public static final String KEY = "probes";
 
-    private ProbeSettings() {
-    }
+    private ProbeSettings() {}
 
     /**
      * {@code settings.probes.<key>} as a map of strings to strings; empty when absent (an opt-in probe stays off).
@@ -32,12 +30,14 @@ public final class ProbeSettings {
             return Map.of();
         }
         if (!(map.get(key) instanceof Map<?, ?> value)) {
-            throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key + " must be a map, got " + map.get(key));
+            throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key
+                    + " must be a map, got " + map.get(key));
         }
         java.util.TreeMap<String, String> strings = new java.util.TreeMap<>();
         value.forEach((k, v) -> {
             if (!(v instanceof String text) || text.isBlank()) {
-                throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key + "." + k + " must be a non-empty string");
+                throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + "." + key + "."
+                        + k + " must be a non-empty string");
             }
             strings.put(String.valueOf(k), text);
         });
@@ -51,7 +51,8 @@ public final class ProbeSettings {
             return fallback;
         }
         if (!(probes instanceof Map<?, ?> map)) {
-            throw new ConfigException("profile '" + config.profile().name() + "': settings." + KEY + " must be a map, got " + probes);
+            throw new ConfigException(
+                    "profile '" + config.profile().name() + "': settings." + KEY + " must be a map, got " + probes);
         }
         Object value = map.get(key);
         if (value == null) {

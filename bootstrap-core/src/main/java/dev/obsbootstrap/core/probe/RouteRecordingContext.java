@@ -3,15 +3,14 @@ package dev.obsbootstrap.core.probe;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
 /**
  * The context one probe sees: the run's context, remembering which endpoints the probe resolved, so its result can
@@ -29,8 +28,10 @@ final class RouteRecordingContext implements ProbeContext {
     Evidence routes() {
         Evidence routes = Evidence.none();
         for (Map.Entry<String, Boolean> endpoint : touched.entrySet()) {
-            routes = routes.and("route." + endpoint.getKey(), delegate.route(endpoint.getKey())
-                    + (endpoint.getValue() ? ", every ready pod through the pod proxy" : ""));
+            routes = routes.and(
+                    "route." + endpoint.getKey(),
+                    delegate.route(endpoint.getKey())
+                            + (endpoint.getValue() ? ", every ready pod through the pod proxy" : ""));
         }
         return routes;
     }

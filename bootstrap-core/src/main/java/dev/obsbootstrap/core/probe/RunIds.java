@@ -11,8 +11,7 @@ import java.util.HexFormat;
 public final class RunIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RunIds() {
-    }
+    private RunIds() {}
 
     /** {@code obs-} plus 12 hex digits, e.g. {@code obs-3f9c0a1b2d4e}. */
     public static String next() {
@@ -35,7 +34,8 @@ public final class RunIds {
      */
     public static String traceId(String runId) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("obs-bootstrap trace " + runId).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("obs-bootstrap trace " + runId).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -8,7 +8,6 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.helm.ResolvedChart;
 import dev.obsbootstrap.core.phase.Phase;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,11 +41,20 @@ public final class ReleaseRenderer {
     }
 
     /** The release spec of one component: its values rendered, its chart resolved (the user's pin wins over the catalog's). */
-    public ReleaseSpec releaseSpec(Phase phase, ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+    public ReleaseSpec releaseSpec(
+            Phase phase, ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ChartRef chart = config.charts().getOrDefault(component.id(), component.chart());
         ComponentValues rendered = values.render(component, kubeVersion);
         ResolvedChart resolved = charts.resolve(chart);
-        return new ReleaseSpec(component.id(), component.release(), topology.namespace(), chart, resolved.path(),
-                rendered.values(), rendered.yaml(), component.mode(), config.profile().timeoutFor(phase.id()));
+        return new ReleaseSpec(
+                component.id(),
+                component.release(),
+                topology.namespace(),
+                chart,
+                resolved.path(),
+                rendered.values(),
+                rendered.yaml(),
+                component.mode(),
+                config.profile().timeoutFor(phase.id()));
     }
 }

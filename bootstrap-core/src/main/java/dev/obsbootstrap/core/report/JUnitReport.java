@@ -1,16 +1,12 @@
 package dev.obsbootstrap.core.report;
 
 import dev.obsbootstrap.core.console.Redactor;
+import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.ReleaseOutcome;
-import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
-
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /**
  * The CI report: JUnit XML as Jenkins, GitLab and GitHub test reporters read it. One {@code <testsuite>} per
@@ -112,8 +111,14 @@ public final class JUnitReport implements ReportWriter {
     private Suite runSuite(RunReport report, RunFailure failure) {
         String classname = CLASSNAME_PREFIX + "run";
         String message = text(failure.message());
-        Case testcase = new Case(classname, text(report.command()), report.duration(), Kind.ERROR, failureType(failure.code()),
-                orDefault(firstLine(message), failure.code().name()), message + "\nexit code " + failure.code().code());
+        Case testcase = new Case(
+                classname,
+                text(report.command()),
+                report.duration(),
+                Kind.ERROR,
+                failureType(failure.code()),
+                orDefault(firstLine(message), failure.code().name()),
+                message + "\nexit code " + failure.code().code());
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("exitCode", Integer.toString(failure.code().code()));
         properties.put("command", text(report.command()));
@@ -148,16 +153,34 @@ public final class JUnitReport implements ReportWriter {
         for (ProbeResult probe : phase.probes()) {
             probeTime = probeTime.plus(probe.duration());
         }
-        Duration installTime = phase.duration().minus(probeTime).isNegative() ? Duration.ZERO : phase.duration().minus(probeTime);
+        Duration installTime = phase.duration().minus(probeTime).isNegative()
+                ? Duration.ZERO
+                : phase.duration().minus(probeTime);
 
         switch (phase.status()) {
-            case INSTALL_FAILED -> cases.add(new Case(classname, "install", installTime, Kind.ERROR, "InstallFailed",
-                    orDefault(detail, "install failed"), releasesText(phase)));
-            case SKIPPED -> cases.add(new Case(classname, "phase", Duration.ZERO, Kind.SKIPPED, "",
-                    orDefault(detail, "skipped"), ""));
-            case DISABLED -> cases.add(new Case(classname, "phase", Duration.ZERO, Kind.SKIPPED, "",
-                    orDefault(detail, "disabled in the config or profile"), ""));
-            case REMOVED -> cases.add(new Case(classname, "uninstall", phase.duration(), Kind.PASSED, "", "", releasesText(phase)));
+            case INSTALL_FAILED ->
+                cases.add(new Case(
+                        classname,
+                        "install",
+                        installTime,
+                        Kind.ERROR,
+                        "InstallFailed",
+                        orDefault(detail, "install failed"),
+                        releasesText(phase)));
+            case SKIPPED ->
+                cases.add(new Case(
+                        classname, "phase", Duration.ZERO, Kind.SKIPPED, "", orDefault(detail, "skipped"), ""));
+            case DISABLED ->
+                cases.add(new Case(
+                        classname,
+                        "phase",
+                        Duration.ZERO,
+                        Kind.SKIPPED,
+                        "",
+                        orDefault(detail, "disabled in the config or profile"),
+                        ""));
+            case REMOVED ->
+                cases.add(new Case(classname, "uninstall", phase.duration(), Kind.PASSED, "", "", releasesText(phase)));
             default -> {
                 if (hasRelease) {
                     cases.add(new Case(classname, "install", installTime, Kind.PASSED, "", "", releasesText(phase)));
@@ -167,25 +190,52 @@ public final class JUnitReport implements ReportWriter {
         boolean probeFailed = false;
         for (ProbeResult probe : phase.probes()) {
             if (probe.passed()) {
-                cases.add(new Case(classname, text(probe.probe()), probe.duration(), Kind.PASSED, "", "", evidenceText(probe)));
+                cases.add(new Case(
+                        classname, text(probe.probe()), probe.duration(), Kind.PASSED, "", "", evidenceText(probe)));
             } else {
                 probeFailed = true;
-                cases.add(new Case(classname, text(probe.probe()), probe.duration(), Kind.FAILURE, "ProbeFailed",
-                        failureMessage(probe), failureBody(probe)));
+                cases.add(new Case(
+                        classname,
+                        text(probe.probe()),
+                        probe.duration(),
+                        Kind.FAILURE,
+                        "ProbeFailed",
+                        failureMessage(probe),
+                        failureBody(probe)));
             }
         }
         // every suite says why it has the status it has, also when no probe shows it
         switch (phase.status()) {
             case VERIFY_FAILED -> {
                 if (!probeFailed) {
-                    cases.add(new Case(classname, "phase", Duration.ZERO, Kind.FAILURE, "VerifyFailed",
-                            orDefault(detail, "verification failed"), detail));
+                    cases.add(new Case(
+                            classname,
+                            "phase",
+                            Duration.ZERO,
+                            Kind.FAILURE,
+                            "VerifyFailed",
+                            orDefault(detail, "verification failed"),
+                            detail));
                 }
             }
-            case INTERRUPTED -> cases.add(new Case(classname, "phase", Duration.ZERO, Kind.ERROR, "Interrupted",
-                    orDefault(detail, "interrupted"), detail));
-            case UNVERIFIED -> cases.add(new Case(classname, "phase", Duration.ZERO, Kind.SKIPPED, "",
-                    orDefault(detail, "probes skipped on request"), ""));
+            case INTERRUPTED ->
+                cases.add(new Case(
+                        classname,
+                        "phase",
+                        Duration.ZERO,
+                        Kind.ERROR,
+                        "Interrupted",
+                        orDefault(detail, "interrupted"),
+                        detail));
+            case UNVERIFIED ->
+                cases.add(new Case(
+                        classname,
+                        "phase",
+                        Duration.ZERO,
+                        Kind.SKIPPED,
+                        "",
+                        orDefault(detail, "probes skipped on request"),
+                        ""));
             case VERIFIED -> {
                 if (cases.isEmpty()) {
                     cases.add(new Case(classname, "phase", phase.duration(), Kind.PASSED, "", "", ""));
@@ -241,11 +291,20 @@ public final class JUnitReport implements ReportWriter {
     private String releasesText(PhaseOutcome phase) {
         StringBuilder body = new StringBuilder();
         for (ReleaseOutcome release : phase.releases()) {
-            body.append(text(release.component())).append(": release ").append(text(release.release()))
-                    .append(", chart ").append(text(release.chart()))
-                    .append(", revision ").append(release.revision())
-                    .append(", ").append(text(release.action().label()))
-                    .append(", ").append(release.ready()).append('/').append(release.total()).append(" ready\n");
+            body.append(text(release.component()))
+                    .append(": release ")
+                    .append(text(release.release()))
+                    .append(", chart ")
+                    .append(text(release.chart()))
+                    .append(", revision ")
+                    .append(release.revision())
+                    .append(", ")
+                    .append(text(release.action().label()))
+                    .append(", ")
+                    .append(release.ready())
+                    .append('/')
+                    .append(release.total())
+                    .append(" ready\n");
         }
         if (!phase.detail().isBlank()) {
             line(body, "detail", text(phase.detail()));
@@ -349,7 +408,8 @@ public final class JUnitReport implements ReportWriter {
 
     private static String timestamp(RunReport report) {
         // the Ant JUnit schema's timestamp has no zone: it is UTC here
-        return TIMESTAMP.format(LocalDateTime.ofInstant(report.startedAt().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC));
+        return TIMESTAMP.format(
+                LocalDateTime.ofInstant(report.startedAt().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC));
     }
 
     private static int sum(List<Suite> suites, Kind kind) {
@@ -360,10 +420,16 @@ public final class JUnitReport implements ReportWriter {
         return total;
     }
 
-    private enum Kind { ANY, PASSED, FAILURE, ERROR, SKIPPED }
-
-    private record Case(String classname, String name, Duration time, Kind kind, String type, String message, String body) {
+    private enum Kind {
+        ANY,
+        PASSED,
+        FAILURE,
+        ERROR,
+        SKIPPED
     }
+
+    private record Case(
+            String classname, String name, Duration time, Kind kind, String type, String message, String body) {}
 
     private record Suite(String name, Duration time, Map<String, String> properties, List<Case> cases) {
         int count(Kind kind) {

@@ -5,6 +5,12 @@ import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.ReleaseOutcome;
 import dev.obsbootstrap.core.run.RunReport;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -13,13 +19,6 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
-
-import java.io.IOException;
-import java.io.Writer;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The machine report: one JSON document, schema version {@value #SCHEMA_VERSION}, documented in docs/reports.md.
@@ -31,7 +30,8 @@ public final class JsonReport implements ReportWriter {
     public static final int SCHEMA_VERSION = 1;
 
     // the stream belongs to the caller (it may be stdout): never close it
-    private static final JsonFactory FACTORY = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     private final Redactor redactor;
 
@@ -47,14 +47,19 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("command", clean(report.command()));
             json.writeStringProperty("runId", clean(report.runId()));
             json.writeStringProperty("profile", clean(report.profile()));
-            json.writeStringProperty("startedAt", DateTimeFormatter.ISO_INSTANT.format(report.startedAt().truncatedTo(ChronoUnit.MILLIS)));
+            json.writeStringProperty(
+                    "startedAt",
+                    DateTimeFormatter.ISO_INSTANT.format(report.startedAt().truncatedTo(ChronoUnit.MILLIS)));
             json.writeNumberProperty("durationMs", report.duration().toMillis());
             json.writeNumberProperty("exitCode", report.exitCode().code());
             // always present, like every key: an empty kind and message when the run ended in its phases
             json.writeObjectPropertyStart("error");
-            json.writeStringProperty("kind", report.failure().map(f -> f.code().name()).orElse(""));
-            json.writeNumberProperty("exitCode", report.failure().map(f -> f.code().code()).orElse(0));
-            json.writeStringProperty("message", clean(report.failure().map(f -> f.message()).orElse("")));
+            json.writeStringProperty(
+                    "kind", report.failure().map(f -> f.code().name()).orElse(""));
+            json.writeNumberProperty(
+                    "exitCode", report.failure().map(f -> f.code().code()).orElse(0));
+            json.writeStringProperty(
+                    "message", clean(report.failure().map(f -> f.message()).orElse("")));
             json.writeEndObject();
             json.writeArrayPropertyStart("phases");
             for (PhaseOutcome phase : report.phases()) {
@@ -99,7 +104,9 @@ public final class JsonReport implements ReportWriter {
             json.writeStringProperty("lastObserved", clean(probe.lastObserved()));
             json.writeStringProperty("lastError", clean(probe.lastError()));
             json.writeStringProperty("hint", clean(probe.hint()));
-            json.writeNumberProperty("writeToReadMs", probe.evidence().measured() ? probe.evidence().writeToRead().toMillis() : -1);
+            json.writeNumberProperty(
+                    "writeToReadMs",
+                    probe.evidence().measured() ? probe.evidence().writeToRead().toMillis() : -1);
             json.writeObjectPropertyStart("evidence");
             for (Map.Entry<String, String> fact : probe.evidence().facts().entrySet()) {
                 json.writeStringProperty(clean(fact.getKey()), clean(fact.getValue()));
@@ -119,8 +126,8 @@ public final class JsonReport implements ReportWriter {
     private static final class Pretty extends ObjectWriteContext.Base {
         @Override
         public PrettyPrinter getPrettyPrinter() {
-            return new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectNameValueSpacing(Separators.Spacing.AFTER))
+            return new DefaultPrettyPrinter(
+                            Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER))
                     .withObjectIndenter(new tools.jackson.core.util.DefaultIndenter("  ", "\n"))
                     .withArrayIndenter(new tools.jackson.core.util.DefaultIndenter("  ", "\n"));
         }

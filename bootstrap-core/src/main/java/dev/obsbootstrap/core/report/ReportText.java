@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Small text helpers shared by the report writers. */
 final class ReportText {
-    private ReportText() {
-    }
+    private ReportText() {}
 
     /**
      * Control characters (other than newline and tab), lone surrogates and the non-characters U+FFFE/U+FFFF shown
@@ -30,7 +29,9 @@ final class ReportText {
             } else if (Character.isLowSurrogate(c)) {
                 ok = false;
             } else {
-                ok = c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && c != 0xfffe && c != 0xffff);
+                ok = c == '\n'
+                        || c == '\t'
+                        || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && c != 0xfffe && c != 0xffff);
             }
             if (ok) {
                 if (out != null) {

@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.report;
 
 import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.run.RunReport;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

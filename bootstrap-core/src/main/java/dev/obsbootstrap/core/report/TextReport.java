@@ -7,7 +7,6 @@ import dev.obsbootstrap.core.run.PhaseOutcome;
 import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.ReleaseOutcome;
 import dev.obsbootstrap.core.run.RunReport;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.Charset;
@@ -56,11 +55,16 @@ public final class TextReport implements ReportWriter {
     @Override
     public void write(RunReport report, Writer out) throws IOException {
         StringBuilder text = new StringBuilder();
-        text.append("obs-bootstrap ").append(clean(report.command()))
-                .append("  run ").append(clean(report.runId()))
-                .append("  profile ").append(clean(report.profile()))
-                .append("  started ").append(report.startedAt().truncatedTo(ChronoUnit.SECONDS))
-                .append("  took ").append(ReportText.human(report.duration()))
+        text.append("obs-bootstrap ")
+                .append(clean(report.command()))
+                .append("  run ")
+                .append(clean(report.runId()))
+                .append("  profile ")
+                .append(clean(report.profile()))
+                .append("  started ")
+                .append(report.startedAt().truncatedTo(ChronoUnit.SECONDS))
+                .append("  took ")
+                .append(ReportText.human(report.duration()))
                 .append('\n');
         if (report.phases().isEmpty()) {
             text.append("\nno phases ran\n");
@@ -85,7 +89,10 @@ public final class TextReport implements ReportWriter {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("PHASE", "STATUS", "TIME", "DETAIL"));
         for (PhaseOutcome phase : phases) {
-            rows.add(List.of(clean(phase.phase()), phase.status().name(), ReportText.human(phase.duration()),
+            rows.add(List.of(
+                    clean(phase.phase()),
+                    phase.status().name(),
+                    ReportText.human(phase.duration()),
                     ReportText.oneLine(clean(phase.detail()))));
         }
         table(rows, "", text);
@@ -96,9 +103,13 @@ public final class TextReport implements ReportWriter {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("COMPONENT", "RELEASE", "CHART", "REV", "ACTION", "READY"));
         for (ReleaseOutcome release : phase.releases()) {
-            rows.add(List.of(clean(release.component()), clean(release.release()), clean(release.chart()),
+            rows.add(List.of(
+                    clean(release.component()),
+                    clean(release.release()),
+                    clean(release.chart()),
                     release.revision() > 0 ? Integer.toString(release.revision()) : "-",
-                    clean(release.action().label()), release.ready() + "/" + release.total()));
+                    clean(release.action().label()),
+                    release.ready() + "/" + release.total()));
         }
         table(rows, "  ", text);
     }
@@ -113,9 +124,12 @@ public final class TextReport implements ReportWriter {
         }
         int markWidth = Math.max(glyphs.pass.length(), glyphs.fail.length());
         for (ProbeResult probe : phase.probes()) {
-            text.append("  ").append(pad(probe.passed() ? glyphs.pass : glyphs.fail, markWidth))
-                    .append(' ').append(pad(clean(probe.probe()), nameWidth))
-                    .append("  ").append(pad(attempts(probe), attemptsWidth + 2))
+            text.append("  ")
+                    .append(pad(probe.passed() ? glyphs.pass : glyphs.fail, markWidth))
+                    .append(' ')
+                    .append(pad(clean(probe.probe()), nameWidth))
+                    .append("  ")
+                    .append(pad(attempts(probe), attemptsWidth + 2))
                     .append(ReportText.human(probe.duration()))
                     .append('\n');
             String indent = " ".repeat(2 + markWidth + 1 + 2);
@@ -132,7 +146,11 @@ public final class TextReport implements ReportWriter {
     /** The write-to-read latency and the ids and timestamps the probe sent and found, one line each. */
     private void evidence(String indent, ProbeResult probe, StringBuilder text) {
         if (probe.evidence().measured()) {
-            field(indent, "latency", "write-to-read " + ReportText.human(probe.evidence().writeToRead()), text);
+            field(
+                    indent,
+                    "latency",
+                    "write-to-read " + ReportText.human(probe.evidence().writeToRead()),
+                    text);
         }
         List<String> facts = new ArrayList<>();
         probe.evidence().facts().forEach((key, value) -> facts.add(key + "=" + value));
@@ -151,7 +169,10 @@ public final class TextReport implements ReportWriter {
             return;
         }
         String continuation = "\n" + indent + " ".repeat(10);
-        text.append(indent).append(pad(label, 10)).append(cleaned.replaceAll("\\r?\\n", continuation)).append('\n');
+        text.append(indent)
+                .append(pad(label, 10))
+                .append(cleaned.replaceAll("\\r?\\n", continuation))
+                .append('\n');
     }
 
     /** "Result: verification failed (exit 1), 1 verify failed, 4 skipped; alerting VERIFY_FAILED". */
@@ -175,11 +196,24 @@ public final class TextReport implements ReportWriter {
             case TERMINATED -> "terminated";
         };
         List<String> tally = new ArrayList<>();
-        counts.forEach((status, count) -> tally.add(count + " " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        counts.forEach((status, count) ->
+                tally.add(count + " " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         if (report.failure().isPresent()) {
-            notOk.add(0, "run: " + clean(report.failure().get().message().lines().findFirst().orElse("")));
+            notOk.add(
+                    0,
+                    "run: "
+                            + clean(report.failure()
+                                    .get()
+                                    .message()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("")));
         }
-        StringBuilder line = new StringBuilder("Result: ").append(verdict).append(" (exit ").append(exit.code()).append("), ")
+        StringBuilder line = new StringBuilder("Result: ")
+                .append(verdict)
+                .append(" (exit ")
+                .append(exit.code())
+                .append("), ")
                 .append(tally.isEmpty() ? "no phases" : String.join(", ", tally));
         if (!notOk.isEmpty()) {
             line.append("; ").append(String.join(", ", notOk));

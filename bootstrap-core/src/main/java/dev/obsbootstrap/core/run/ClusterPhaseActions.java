@@ -15,25 +15,24 @@ import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.Durations;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
-import dev.obsbootstrap.core.render.ReleaseRenderer;
+import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
-import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.render.ReleaseRenderer;
+import dev.obsbootstrap.core.secret.StackSecret;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,17 +82,28 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<ReleaseSpec, String> templates = new HashMap<>();
 
     /** One Helm write of this run: whether the release existed before it, and which revision was deployed then. */
-    private record ReleaseChange(String release, String namespace, boolean existedBefore, Optional<Integer> deployedBefore) {
-    }
+    private record ReleaseChange(
+            String release, String namespace, boolean existedBefore, Optional<Integer> deployedBefore) {}
 
     /**
      * @param probes          runs with the root console: it tags lines with the phase itself
      * @param timeoutOverride --timeout, which wins over the profile's per-phase timeouts
      * @param runId           recorded in the description of every Helm revision this run writes
      */
-    public ClusterPhaseActions(BootstrapConfig config, StackTopology topology, KubernetesClient client, HelmDriver helm,
-                               ReleaseRenderer renderer, StackSecrets secrets, ProbeRunner probes, ProbeContext probeContext,
-                               String kubeVersion, Optional<Duration> timeoutOverride, String runId, FailFast failFast, Console console) {
+    public ClusterPhaseActions(
+            BootstrapConfig config,
+            StackTopology topology,
+            KubernetesClient client,
+            HelmDriver helm,
+            ReleaseRenderer renderer,
+            StackSecrets secrets,
+            ProbeRunner probes,
+            ProbeContext probeContext,
+            String kubeVersion,
+            Optional<Duration> timeoutOverride,
+            String runId,
+            FailFast failFast,
+            Console console) {
         this.config = Objects.requireNonNull(config, "config");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.client = Objects.requireNonNull(client, "client");
@@ -117,7 +127,8 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<String> problems = new ArrayList<>();
         for (String componentId : phase.components(config)) {
             try {
-                ReleaseSpec spec = renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                ReleaseSpec spec =
+                        renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
                 specs.add(spec);
                 releases.put(spec.releaseName(), spec.chart().coordinate());
                 components.put(spec.releaseName(), spec.componentId());
@@ -132,20 +143,28 @@ public final class ClusterPhaseActions implements PhaseActions {
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
         Map<String, String> releaseHashes = new LinkedHashMap<>();
-        specs.forEach(spec -> releaseHashes.put(spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
-        return new PreparedPhase(phase.id(), releases, PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared),
-                components, releaseHashes);
+        specs.forEach(spec ->
+                releaseHashes.put(spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
+        return new PreparedPhase(
+                phase.id(),
+                releases,
+                PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared),
+                components,
+                releaseHashes);
     }
 
-    // ---- before the first write --------------------------------------------------------------------------------------
+    // ---- before the first write
+    // --------------------------------------------------------------------------------------
 
     @Override
-    public List<Problem> check(List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
+    public List<Problem> check(
+            List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
             throws InterruptedException {
         List<Problem> problems = new ArrayList<>();
         for (PreparedPhase phase : phases) {
             for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
-                secrets.problems(declared).forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+                secrets.problems(declared)
+                        .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
             }
             for (ReleaseSpec spec : specs(phase)) {
                 checkInterrupt();
@@ -153,8 +172,10 @@ public final class ClusterPhaseActions implements PhaseActions {
                     continue;
                 }
                 List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
-                Optional<HelmRelease> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-                if (latest.isPresent() && latest.get().status().isPending()
+                Optional<HelmRelease> latest =
+                        history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+                if (latest.isPresent()
+                        && latest.get().status().isPending()
                         && !Integer.valueOf(latest.get().revision()).equals(deadRunWrites.get(spec.releaseName()))) {
                     problems.add(Problem.cluster(unexplainedPending(spec, latest.get(), history)));
                 }
@@ -163,8 +184,10 @@ public final class ClusterPhaseActions implements PhaseActions {
                     try {
                         String manifest = template(spec);
                         if (!history.isEmpty()) {
-                            new ImmutableFields(client).problems(spec.releaseName(), manifest, spec.namespace())
-                                    .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
+                            new ImmutableFields(client)
+                                    .problems(spec.releaseName(), manifest, spec.namespace())
+                                    .forEach(message ->
+                                            problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
                         }
                     } catch (ConfigException e) {
                         problems.add(Problem.badInput("[" + phase.phaseId() + "] " + e.getMessage()));
@@ -178,16 +201,20 @@ public final class ClusterPhaseActions implements PhaseActions {
     /** A pending release no run of ours explains: someone else's helm command, maybe still running. Left alone. */
     private static String unexplainedPending(ReleaseSpec spec, HelmRelease latest, List<HelmRelease> history) {
         Optional<HelmRelease> lastGood = lastDeployed(history, latest.revision());
-        String recover = lastGood.map(good -> "helm -n " + spec.namespace() + " rollback " + spec.releaseName() + " " + good.revision())
+        String recover = lastGood.map(good ->
+                        "helm -n " + spec.namespace() + " rollback " + spec.releaseName() + " " + good.revision())
                 .orElse("helm -n " + spec.namespace() + " uninstall " + spec.releaseName());
-        return "release " + spec.releaseName() + " in namespace " + spec.namespace() + " is " + latest.status() + " at revision "
-                + latest.revision() + " (\"" + latest.description() + "\"), and no obs-bootstrap run explains it: another helm command "
+        return "release " + spec.releaseName() + " in namespace " + spec.namespace() + " is " + latest.status()
+                + " at revision "
+                + latest.revision() + " (\"" + latest.description()
+                + "\"), and no obs-bootstrap run explains it: another helm command "
                 + "started it and may still be running, so obs-bootstrap leaves it alone. If nothing is running on it any more, "
                 + "recover it with: " + recover;
     }
 
     @Override
-    public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) throws InterruptedException {
+    public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites)
+            throws InterruptedException {
         List<String> done = new ArrayList<>();
         HelmReleaseRecords records = new HelmReleaseRecords(client);
         for (PreparedPhase phase : phases) {
@@ -198,12 +225,17 @@ public final class ClusterPhaseActions implements PhaseActions {
                     continue;
                 }
                 List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
-                Optional<HelmRelease> pending = history.stream().filter(h -> h.revision() == revision && h.status().isPending()).findFirst();
+                Optional<HelmRelease> pending = history.stream()
+                        .filter(h -> h.revision() == revision && h.status().isPending())
+                        .findFirst();
                 if (pending.isEmpty()) {
                     continue; // the dead run's write finished after all
                 }
                 String release = spec.releaseName();
-                records.markFailed(spec.namespace(), release, revision,
+                records.markFailed(
+                        spec.namespace(),
+                        release,
+                        revision,
                         "obs-bootstrap run " + runId + ": the run that wrote this revision died before it finished");
                 Optional<HelmRelease> lastGood = lastDeployed(history, revision);
                 if (lastGood.isEmpty()) {
@@ -213,13 +245,19 @@ public final class ClusterPhaseActions implements PhaseActions {
                     continue;
                 }
                 try {
-                    HelmRelease back = helm.rollback(release, spec.namespace(), lastGood.get().revision(),
-                            "obs-bootstrap run " + runId + ": back to revision " + lastGood.get().revision() + " after a dead run's upgrade");
-                    done.add(release + " was left " + pending.get().status() + " at revision " + revision + " by the dead run: marked "
-                            + "failed and rolled back to revision " + lastGood.get().revision() + " (now revision " + back.revision() + ")");
+                    HelmRelease back = helm.rollback(
+                            release,
+                            spec.namespace(),
+                            lastGood.get().revision(),
+                            "obs-bootstrap run " + runId + ": back to revision "
+                                    + lastGood.get().revision() + " after a dead run's upgrade");
+                    done.add(release + " was left " + pending.get().status() + " at revision " + revision
+                            + " by the dead run: marked " + "failed and rolled back to revision "
+                            + lastGood.get().revision() + " (now revision " + back.revision() + ")");
                 } catch (ConfigException chartMissing) {
-                    done.add(release + " was left " + pending.get().status() + " at revision " + revision + " by the dead run: marked "
-                            + "failed (revision " + lastGood.get().revision() + " stays deployed; " + chartMissing.getMessage() + ")");
+                    done.add(release + " was left " + pending.get().status() + " at revision " + revision
+                            + " by the dead run: marked " + "failed (revision "
+                            + lastGood.get().revision() + " stays deployed; " + chartMissing.getMessage() + ")");
                 }
             }
         }
@@ -227,11 +265,13 @@ public final class ClusterPhaseActions implements PhaseActions {
     }
 
     private static Optional<HelmRelease> lastDeployed(List<HelmRelease> history, int before) {
-        return history.stream().filter(h -> h.revision() < before && h.status().wasDeployed())
+        return history.stream()
+                .filter(h -> h.revision() < before && h.status().wasDeployed())
                 .reduce((first, second) -> second);
     }
 
-    // ---- state ----------------------------------------------------------------------------------------------------------
+    // ---- state
+    // ----------------------------------------------------------------------------------------------------------
 
     @Override
     public Map<String, Integer> deployedRevisions(PreparedPhase phase) throws InterruptedException {
@@ -255,15 +295,21 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
         try {
             for (CustomResourceDefinition crd : crds) {
-                CustomResourceDefinition live = client.apiextensions().v1().customResourceDefinitions()
-                        .withName(crd.getMetadata().getName()).get();
+                CustomResourceDefinition live = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(crd.getMetadata().getName())
+                        .get();
                 if (live == null || !ReadinessChecks.isCrdEstablished(live)) {
                     return false;
                 }
             }
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read CustomResourceDefinitions: " + KubeErrors.describe(client, e)
-                    + KubeErrors.accessHint(e, "your user needs get on customresourcedefinitions.apiextensions.k8s.io"), e);
+            throw new ClusterException(
+                    "cannot read CustomResourceDefinitions: " + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(
+                                    e, "your user needs get on customresourcedefinitions.apiextensions.k8s.io"),
+                    e);
         }
         return !crds.isEmpty();
     }
@@ -273,8 +319,12 @@ public final class ClusterPhaseActions implements PhaseActions {
         Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
         for (List<String> keys : entry.objects().values()) {
             for (String key : keys) {
-                ResourceRef.parse(key).ifPresent(ref -> byCollection
-                        .computeIfAbsent(ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(), k -> new ArrayList<>()).add(ref));
+                ResourceRef.parse(key)
+                        .ifPresent(ref -> byCollection
+                                .computeIfAbsent(
+                                        ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(),
+                                        k -> new ArrayList<>())
+                                .add(ref));
             }
         }
         List<String> missing = new ArrayList<>();
@@ -284,13 +334,16 @@ public final class ClusterPhaseActions implements PhaseActions {
             Set<String> present = new java.util.HashSet<>();
             try {
                 var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
-                List<GenericKubernetesResource> items = first.namespace().isEmpty() ? collection.list().getItems()
+                List<GenericKubernetesResource> items = first.namespace().isEmpty()
+                        ? collection.list().getItems()
                         : collection.inNamespace(first.namespace()).list().getItems();
                 items.forEach(item -> present.add(item.getMetadata().getName()));
             } catch (KubernetesClientException | IllegalArgumentException e) {
                 if (e instanceof KubernetesClientException k && KubeErrors.isNetwork(k)) {
-                    throw new ClusterException("cannot check that the objects of phase " + phase.phaseId() + " exist: "
-                            + KubeErrors.describe(client, k), e);
+                    throw new ClusterException(
+                            "cannot check that the objects of phase " + phase.phaseId() + " exist: "
+                                    + KubeErrors.describe(client, k),
+                            e);
                 }
                 continue; // a kind this user may not list, or the API no longer serves: not a reason to reinstall
             }
@@ -303,7 +356,11 @@ public final class ClusterPhaseActions implements PhaseActions {
     public Map<String, List<String>> inventory(PreparedPhase phase) {
         Map<String, List<String>> objects = new LinkedHashMap<>();
         for (ReleaseSpec spec : specs(phase)) {
-            objects.put(spec.releaseName(), objectsIn(template(spec), spec.namespace()).stream().map(ResourceRef::key).toList());
+            objects.put(
+                    spec.releaseName(),
+                    objectsIn(template(spec), spec.namespace()).stream()
+                            .map(ResourceRef::key)
+                            .toList());
         }
         return objects;
     }
@@ -315,7 +372,8 @@ public final class ClusterPhaseActions implements PhaseActions {
             if (object.isHook() || object.name().isEmpty()) {
                 continue;
             }
-            String objectNamespace = object.namespace().isEmpty() && !object.clusterScoped() ? namespace : object.namespace();
+            String objectNamespace =
+                    object.namespace().isEmpty() && !object.clusterScoped() ? namespace : object.namespace();
             refs.add(new ResourceRef(object.apiVersion(), object.kind(), objectNamespace, object.name()));
         }
         return refs;
@@ -324,7 +382,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     // ---- install and wait -------------------------------------------------------------------------------------------
 
     @Override
-    public List<ReleaseOutcome> install(PreparedPhase phase, Set<String> unchanged, Console phaseConsole, WriteLog writes)
+    public List<ReleaseOutcome> install(
+            PreparedPhase phase, Set<String> unchanged, Console phaseConsole, WriteLog writes)
             throws InterruptedException {
         // --timeout (else the profile's) limits the whole phase, however many releases and waits it has
         Duration timeout = timeout(phase);
@@ -335,24 +394,50 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<ReleaseChange> done = changes.computeIfAbsent(phase.phaseId(), k -> new ArrayList<>());
         for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
             StackSecrets.Outcome outcome = secrets.ensure(declared);
-            phaseConsole.info("Secret %s/%s %s (%s: %s)", outcome.namespace(), outcome.name(), outcome.action(),
-                    declared.purpose(), String.join(", ", outcome.keys()));
+            phaseConsole.info(
+                    "Secret %s/%s %s (%s: %s)",
+                    outcome.namespace(),
+                    outcome.name(),
+                    outcome.action(),
+                    declared.purpose(),
+                    String.join(", ", outcome.keys()));
         }
         for (ReleaseSpec spec : specs(phase)) {
             checkInterrupt();
             secrets.ensureNamespace(spec.namespace());
             if (spec.mode() == InstallMode.APPLY_CRDS) {
-                List<String> applied = withinLimit(phase.phaseId(), timeout, deadline,
+                List<String> applied = withinLimit(
+                        phase.phaseId(),
+                        timeout,
+                        deadline,
                         () -> new CrdApplier(client, new Waiter(client)).apply(template(spec), remaining(deadline)));
-                phaseConsole.info("%d CRDs server-side applied and Established (%s)", applied.size(), spec.chart().coordinate());
-                outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), CRDS_PRESENT,
-                        ReleaseAction.APPLIED, applied.size(), applied.size()));
+                phaseConsole.info(
+                        "%d CRDs server-side applied and Established (%s)",
+                        applied.size(), spec.chart().coordinate());
+                outcomes.add(new ReleaseOutcome(
+                        spec.componentId(),
+                        spec.releaseName(),
+                        spec.chart().coordinate(),
+                        CRDS_PRESENT,
+                        ReleaseAction.APPLIED,
+                        applied.size(),
+                        applied.size()));
                 continue;
             }
             if (unchanged.contains(spec.releaseName())) {
-                // another release of the phase changed, this one did not: awaited, not upgraded to an identical revision
-                outcomes.add(awaitRelease(phase, spec, ReleaseAction.UNCHANGED, helm.status(spec.releaseName(), spec.namespace())
-                        .map(HelmRelease::revision).orElse(0), workloads, timeout, deadline, phaseConsole));
+                // another release of the phase changed, this one did not: awaited, not upgraded to an identical
+                // revision
+                outcomes.add(awaitRelease(
+                        phase,
+                        spec,
+                        ReleaseAction.UNCHANGED,
+                        helm.status(spec.releaseName(), spec.namespace())
+                                .map(HelmRelease::revision)
+                                .orElse(0),
+                        workloads,
+                        timeout,
+                        deadline,
+                        phaseConsole));
                 phaseConsole.info("%s unchanged (same values, chart and revision): no upgrade", spec.releaseName());
                 continue;
             }
@@ -361,24 +446,36 @@ public final class ClusterPhaseActions implements PhaseActions {
             int next = existed ? history.get(history.size() - 1).revision() + 1 : 1;
             phaseConsole.info("%s %s", existed ? "upgrading" : "installing", spec.describe());
             writes.writing(spec.releaseName(), next);
-            done.add(new ReleaseChange(spec.releaseName(), spec.namespace(), existed, lastDeployed(history, next).map(HelmRelease::revision)));
+            done.add(new ReleaseChange(
+                    spec.releaseName(),
+                    spec.namespace(),
+                    existed,
+                    lastDeployed(history, next).map(HelmRelease::revision)));
             HelmRelease release = helm.upgradeInstall(spec, kubeVersion, "obs-bootstrap run " + runId);
             checkInterrupt();
-            List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+            List<ResourceRef> releaseWorkloads =
+                    new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
             releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
             workloads.addAll(releaseWorkloads);
             int total = releaseWorkloads.size();
             awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
-            phaseConsole.info("%s revision %d: %d/%d workloads ready", spec.releaseName(), release.revision(), total, total);
-            outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), release.revision(),
-                    existed ? ReleaseAction.UPGRADED : ReleaseAction.INSTALLED, total, total));
+            phaseConsole.info(
+                    "%s revision %d: %d/%d workloads ready", spec.releaseName(), release.revision(), total, total);
+            outcomes.add(new ReleaseOutcome(
+                    spec.componentId(),
+                    spec.releaseName(),
+                    spec.chart().coordinate(),
+                    release.revision(),
+                    existed ? ReleaseAction.UPGRADED : ReleaseAction.INSTALLED,
+                    total,
+                    total));
         }
         return outcomes;
     }
 
     @Override
-    public List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console phaseConsole)
-            throws InterruptedException {
+    public List<ReleaseOutcome> awaitUnchanged(
+            PreparedPhase phase, Map<String, Integer> revisions, Console phaseConsole) throws InterruptedException {
         Duration timeout = timeout(phase);
         Instant deadline = Instant.now().plus(timeout);
         List<ReleaseOutcome> outcomes = new ArrayList<>();
@@ -389,47 +486,94 @@ public final class ClusterPhaseActions implements PhaseActions {
             int revision = revisions.getOrDefault(spec.releaseName(), 0);
             if (spec.mode() == InstallMode.APPLY_CRDS) {
                 int count = CrdApplier.crdsIn(template(spec)).size();
-                outcomes.add(new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision,
-                        ReleaseAction.UNCHANGED, count, count));
+                outcomes.add(new ReleaseOutcome(
+                        spec.componentId(),
+                        spec.releaseName(),
+                        spec.chart().coordinate(),
+                        revision,
+                        ReleaseAction.UNCHANGED,
+                        count,
+                        count));
                 continue;
             }
-            outcomes.add(awaitRelease(phase, spec, ReleaseAction.UNCHANGED, revision, workloads, timeout, deadline, phaseConsole));
+            outcomes.add(awaitRelease(
+                    phase, spec, ReleaseAction.UNCHANGED, revision, workloads, timeout, deadline, phaseConsole));
         }
         return outcomes;
     }
 
     /** Waits for one release's workloads (those in its manifest and those its operator made) and reports them. */
-    private ReleaseOutcome awaitRelease(PreparedPhase phase, ReleaseSpec spec, ReleaseAction action, int revision, List<ResourceRef> phaseWorkloads,
-                                        Duration timeout, Instant deadline, Console phaseConsole) throws InterruptedException {
-        List<ResourceRef> releaseWorkloads = new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+    private ReleaseOutcome awaitRelease(
+            PreparedPhase phase,
+            ReleaseSpec spec,
+            ReleaseAction action,
+            int revision,
+            List<ResourceRef> phaseWorkloads,
+            Duration timeout,
+            Instant deadline,
+            Console phaseConsole)
+            throws InterruptedException {
+        List<ResourceRef> releaseWorkloads =
+                new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
         releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
         phaseWorkloads.addAll(releaseWorkloads);
         awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);
-        return new ReleaseOutcome(spec.componentId(), spec.releaseName(), spec.chart().coordinate(), revision, action,
-                releaseWorkloads.size(), releaseWorkloads.size());
+        return new ReleaseOutcome(
+                spec.componentId(),
+                spec.releaseName(),
+                spec.chart().coordinate(),
+                revision,
+                action,
+                releaseWorkloads.size(),
+                releaseWorkloads.size());
     }
 
     /** The workloads the component's operator creates after Helm returns, not counted twice when also in the manifest. */
-    private List<ResourceRef> operatorWorkloads(PreparedPhase phase, ReleaseSpec spec, List<ResourceRef> inManifest, Duration timeout,
-                                                Instant deadline) throws InterruptedException {
+    private List<ResourceRef> operatorWorkloads(
+            PreparedPhase phase, ReleaseSpec spec, List<ResourceRef> inManifest, Duration timeout, Instant deadline)
+            throws InterruptedException {
         ComponentSpec component = topology.component(spec.componentId());
         if (component.operatorWorkloads().isEmpty()) {
             return List.of();
         }
         Waiter waiter = new Waiter(client);
-        return withinLimit(phase.phaseId(), timeout, deadline,
-                () -> waiter.operatorWorkloads(spec.namespace(), component.operatorWorkloads(), remaining(deadline))).stream()
-                .filter(ref -> !inManifest.contains(ref)).toList();
+        return withinLimit(
+                        phase.phaseId(),
+                        timeout,
+                        deadline,
+                        () -> waiter.operatorWorkloads(
+                                spec.namespace(), component.operatorWorkloads(), remaining(deadline)))
+                .stream()
+                .filter(ref -> !inManifest.contains(ref))
+                .toList();
     }
 
-    private void awaitReady(String phaseId, String release, List<ResourceRef> workloads, Duration timeout, Instant deadline,
-                            Console phaseConsole) throws InterruptedException {
+    private void awaitReady(
+            String phaseId,
+            String release,
+            List<ResourceRef> workloads,
+            Duration timeout,
+            Instant deadline,
+            Console phaseConsole)
+            throws InterruptedException {
         Waiter.Progress progress = new Waiter.Progress() {
             @Override
             public void update(int ready, int total, List<ResourceRef> pending) {
-                phaseConsole.progress("%s: %d/%d workloads ready%s", release, ready, total, pending.isEmpty() ? ""
-                        : "; waiting for " + String.join(", ", pending.stream().map(ResourceRef::describe).limit(3).toList())
-                        + (pending.size() > 3 ? " and " + (pending.size() - 3) + " more" : ""));
+                phaseConsole.progress(
+                        "%s: %d/%d workloads ready%s",
+                        release,
+                        ready,
+                        total,
+                        pending.isEmpty()
+                                ? ""
+                                : "; waiting for "
+                                        + String.join(
+                                                ", ",
+                                                pending.stream()
+                                                        .map(ResourceRef::describe)
+                                                        .limit(3)
+                                                        .toList())
+                                        + (pending.size() > 3 ? " and " + (pending.size() - 3) + " more" : ""));
             }
 
             @Override
@@ -467,7 +611,8 @@ public final class ClusterPhaseActions implements PhaseActions {
             Diagnostics.Report report = new Diagnostics(client).diagnose(List.copyOf(workloads));
             return report.isEmpty() ? "" : report.render();
         } catch (RuntimeException e) {
-            return "diagnostics unavailable: " + (e instanceof KubernetesClientException k ? KubeErrors.describe(client, k) : e.getMessage());
+            return "diagnostics unavailable: "
+                    + (e instanceof KubernetesClientException k ? KubeErrors.describe(client, k) : e.getMessage());
         }
     }
 
@@ -484,7 +629,8 @@ public final class ClusterPhaseActions implements PhaseActions {
                 continue;
             }
             if (change.deployedBefore().isEmpty()) {
-                undone.add(change.release() + " left as it is: it had no deployed revision before this run to go back to");
+                undone.add(
+                        change.release() + " left as it is: it had no deployed revision before this run to go back to");
                 continue;
             }
             int before = change.deployedBefore().get();
@@ -492,9 +638,13 @@ public final class ClusterPhaseActions implements PhaseActions {
             if (now.isPresent() && now.get().deployed() && now.get().revision() == before) {
                 continue; // the upgrade never got written
             }
-            HelmRelease back = helm.rollback(change.release(), change.namespace(), before,
+            HelmRelease back = helm.rollback(
+                    change.release(),
+                    change.namespace(),
+                    before,
                     "obs-bootstrap run " + runId + ": rolled back to revision " + before + " after a failed phase");
-            undone.add(change.release() + " rolled back to revision " + before + " (now revision " + back.revision() + ")");
+            undone.add(change.release() + " rolled back to revision " + before + " (now revision " + back.revision()
+                    + ")");
         }
         changes.remove(phase.phaseId());
         return undone;
@@ -513,12 +663,31 @@ public final class ClusterPhaseActions implements PhaseActions {
                     ReleaseSpec spec = renderer.releaseSpec(phase, component, config, topology, kubeVersion);
                     List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
                     for (CustomResourceDefinition crd : crds) {
-                        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).delete();
+                        client.apiextensions()
+                                .v1()
+                                .customResourceDefinitions()
+                                .withName(crd.getMetadata().getName())
+                                .delete();
                     }
-                    removed.add(new ReleaseOutcome(componentId, component.release(), spec.chart().coordinate(), 0, ReleaseAction.PURGED, 0, crds.size()));
+                    removed.add(new ReleaseOutcome(
+                            componentId,
+                            component.release(),
+                            spec.chart().coordinate(),
+                            0,
+                            ReleaseAction.PURGED,
+                            0,
+                            crds.size()));
                 } else {
-                    console.forPhase(phase.id()).info("CRDs kept (custom resources of other tools may use them); --purge removes them");
-                    removed.add(new ReleaseOutcome(componentId, component.release(), component.chart().coordinate(), 0, ReleaseAction.KEPT, 0, 0));
+                    console.forPhase(phase.id())
+                            .info("CRDs kept (custom resources of other tools may use them); --purge removes them");
+                    removed.add(new ReleaseOutcome(
+                            componentId,
+                            component.release(),
+                            component.chart().coordinate(),
+                            0,
+                            ReleaseAction.KEPT,
+                            0,
+                            0));
                 }
                 continue;
             }
@@ -528,11 +697,19 @@ public final class ClusterPhaseActions implements PhaseActions {
             }
             helm.uninstall(component.release(), topology.namespace());
             if (purge) {
-                client.persistentVolumeClaims().inNamespace(topology.namespace())
-                        .withLabel("app.kubernetes.io/instance", component.release()).delete();
+                client.persistentVolumeClaims()
+                        .inNamespace(topology.namespace())
+                        .withLabel("app.kubernetes.io/instance", component.release())
+                        .delete();
             }
-            removed.add(new ReleaseOutcome(componentId, component.release(), release.get().chart(), release.get().revision(),
-                    purge ? ReleaseAction.UNINSTALLED_PURGED : ReleaseAction.UNINSTALLED, 0, 0));
+            removed.add(new ReleaseOutcome(
+                    componentId,
+                    component.release(),
+                    release.get().chart(),
+                    release.get().revision(),
+                    purge ? ReleaseAction.UNINSTALLED_PURGED : ReleaseAction.UNINSTALLED,
+                    0,
+                    0));
         }
         return removed;
     }
@@ -566,7 +743,8 @@ public final class ClusterPhaseActions implements PhaseActions {
      * Runs a wait; when it fails because the phase's time is up, the message says what the limit was and where it is
      * set. A workload found broken ({@code WorkloadFailedException}) is not a matter of time and is passed on as it is.
      */
-    private static <T> T withinLimit(String phaseId, Duration limit, Instant deadline, Wait<T> wait) throws InterruptedException {
+    private static <T> T withinLimit(String phaseId, Duration limit, Instant deadline, Wait<T> wait)
+            throws InterruptedException {
         try {
             return wait.run();
         } catch (dev.obsbootstrap.core.cluster.WorkloadFailedException e) {
@@ -575,9 +753,12 @@ public final class ClusterPhaseActions implements PhaseActions {
             if (Instant.now().isBefore(deadline)) {
                 throw e;
             }
-            throw new ClusterException(e.getMessage() + "\nPhase " + phaseId + " has " + Durations.format(limit)
-                    + " in all (--timeout, else the profile's timeouts." + phaseId + "): if it is only slow (large images, "
-                    + "volumes being provisioned), give it more.", e);
+            throw new ClusterException(
+                    e.getMessage() + "\nPhase " + phaseId + " has " + Durations.format(limit)
+                            + " in all (--timeout, else the profile's timeouts." + phaseId
+                            + "): if it is only slow (large images, "
+                            + "volumes being provisioned), give it more.",
+                    e);
         }
     }
 

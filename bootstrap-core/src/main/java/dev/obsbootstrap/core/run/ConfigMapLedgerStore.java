@@ -6,18 +6,17 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.representer.Representer;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * The ledger as the ConfigMap {@value #NAME} in the stack namespace: one key per phase ({@code phase.<id>}) and
@@ -35,6 +34,7 @@ public final class ConfigMapLedgerStore implements LedgerStore {
      * PUT instead of a GET of the namespace, a GET and a PUT: a run writes the ledger after every phase.
      */
     private ConfigMap known;
+
     private boolean namespaceExists;
 
     public ConfigMapLedgerStore(KubernetesClient client, String namespace) {
@@ -46,10 +46,13 @@ public final class ConfigMapLedgerStore implements LedgerStore {
     public LedgerState read() {
         ConfigMap configMap;
         try {
-            configMap = client.configMaps().inNamespace(namespace).withName(NAME).get();
+            configMap =
+                    client.configMaps().inNamespace(namespace).withName(NAME).get();
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot read the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
-                    + " (check that your user may get configmaps in " + namespace + ")", e);
+            throw new ClusterException(
+                    "cannot read the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
+                            + " (check that your user may get configmaps in " + namespace + ")",
+                    e);
         }
         known = configMap;
         namespaceExists = namespaceExists || configMap != null;
@@ -72,11 +75,19 @@ public final class ConfigMapLedgerStore implements LedgerStore {
         try {
             if (!namespaceExists) {
                 if (client.namespaces().withName(namespace).get() == null) {
-                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+                    client.namespaces()
+                            .resource(new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(namespace)
+                                    .endMetadata()
+                                    .build())
+                            .create();
                 }
                 namespaceExists = true;
             }
-            ConfigMap base = known != null ? known : client.configMaps().inNamespace(namespace).withName(NAME).get();
+            ConfigMap base = known != null
+                    ? known
+                    : client.configMaps().inNamespace(namespace).withName(NAME).get();
             try {
                 known = base == null ? create(configMap) : replaceData(base, configMap);
             } catch (KubernetesClientException stale) {
@@ -84,12 +95,17 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                     throw stale;
                 }
                 // changed or deleted since this store saw it (another run, a person): write over what is there now
-                ConfigMap current = client.configMaps().inNamespace(namespace).withName(NAME).get();
+                ConfigMap current = client.configMaps()
+                        .inNamespace(namespace)
+                        .withName(NAME)
+                        .get();
                 known = current == null ? create(configMap) : replaceData(current, configMap);
             }
         } catch (KubernetesClientException e) {
-            throw new ClusterException("cannot write the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
-                    + " (check that your user may create and update configmaps in " + namespace + ")", e);
+            throw new ClusterException(
+                    "cannot write the ledger ConfigMap " + namespace + "/" + NAME + ": " + e.getMessage()
+                            + " (check that your user may create and update configmaps in " + namespace + ")",
+                    e);
         }
     }
 
@@ -99,7 +115,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
 
     /** The data replaced wholesale: a merge would keep keys of phases the ledger has dropped. */
     private ConfigMap replaceData(ConfigMap existing, ConfigMap wanted) {
-        ConfigMap next = new ConfigMapBuilder(existing).withData(wanted.getData()).build();
+        ConfigMap next =
+                new ConfigMapBuilder(existing).withData(wanted.getData()).build();
         return client.configMaps().inNamespace(namespace).resource(next).update();
     }
 
@@ -152,8 +169,13 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             }
             Map<String, Object> map = (Map<String, Object>) doc;
             if (item.getKey().equals(LAST_RUN)) {
-                lastRun = new LedgerState.LastRun(text(map, "runId"), RunState.of(text(map, "state")), text(map, "stoppedAt"),
-                        instant(map), text(map, "holder"), integers(map.get("inFlight")));
+                lastRun = new LedgerState.LastRun(
+                        text(map, "runId"),
+                        RunState.of(text(map, "state")),
+                        text(map, "stoppedAt"),
+                        instant(map),
+                        text(map, "holder"),
+                        integers(map.get("inFlight")));
             } else if (item.getKey().startsWith(PHASE_PREFIX)) {
                 String phaseId = item.getKey().substring(PHASE_PREFIX.length());
                 PhaseStatus verdict;
@@ -170,7 +192,9 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 if (map.get("objects") instanceof Map<?, ?> o) {
                     o.forEach((release, keys) -> {
                         if (keys instanceof List<?> list) {
-                            objects.put(String.valueOf(release), list.stream().map(String::valueOf).toList());
+                            objects.put(
+                                    String.valueOf(release),
+                                    list.stream().map(String::valueOf).toList());
                         }
                     });
                 }
@@ -178,8 +202,18 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 if (map.get("releaseHashes") instanceof Map<?, ?> h) {
                     h.forEach((k, v) -> releaseHashes.put(String.valueOf(k), String.valueOf(v)));
                 }
-                phases.put(phaseId, new LedgerEntry(phaseId, text(map, "configHash"), charts, integers(map.get("revisions")), verdict,
-                        instant(map), text(map, "runId"), objects, releaseHashes));
+                phases.put(
+                        phaseId,
+                        new LedgerEntry(
+                                phaseId,
+                                text(map, "configHash"),
+                                charts,
+                                integers(map.get("revisions")),
+                                verdict,
+                                instant(map),
+                                text(map, "runId"),
+                                objects,
+                                releaseHashes));
             }
         }
         return new LedgerState(phases, lastRun);

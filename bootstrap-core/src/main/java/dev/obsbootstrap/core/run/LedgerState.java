@@ -47,7 +47,8 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
      * @param inFlight  release -> the revision this run asked Helm to write and has not seen finish: a release left
      *                  pending at exactly that revision was left by this run, and nobody else
      */
-    public record LastRun(String runId, RunState state, String stoppedAt, Instant at, String holder, Map<String, Integer> inFlight) {
+    public record LastRun(
+            String runId, RunState state, String stoppedAt, Instant at, String holder, Map<String, Integer> inFlight) {
         public LastRun {
             Objects.requireNonNull(runId, "runId");
             Objects.requireNonNull(state, "state");

@@ -1,9 +1,8 @@
 package dev.obsbootstrap.core.run;
 
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.ProbeResult;
-import dev.obsbootstrap.core.console.Console;
-
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +40,12 @@ public interface PhaseActions {
      * Install or upgrade every release of the phase but those in {@code unchanged} (their values, chart and revision
      * match the ledger: only awaited), telling {@code writes} before each Helm write, then wait until its workloads are ready.
      */
-    List<ReleaseOutcome> install(PreparedPhase phase, java.util.Set<String> unchanged, Console console, WriteLog writes) throws InterruptedException;
+    List<ReleaseOutcome> install(PreparedPhase phase, java.util.Set<String> unchanged, Console console, WriteLog writes)
+            throws InterruptedException;
 
     /** For a phase nothing changed in: wait until its workloads are ready (restarted pods may not be yet) and report them. */
-    List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console) throws InterruptedException;
+    List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console)
+            throws InterruptedException;
 
     /** The objects each release of the phase consists of ({@code ResourceRef.key()}), from what this run rendered. */
     Map<String, List<String>> inventory(PreparedPhase phase);

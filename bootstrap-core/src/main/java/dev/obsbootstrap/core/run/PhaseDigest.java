@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.secret.StackSecret;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,11 +18,16 @@ import java.util.Objects;
  * values alone: neither needs the chart on disk.
  */
 public final class PhaseDigest {
-    private PhaseDigest() {
-    }
+    private PhaseDigest() {}
 
     /** What the hash reads of one release. */
-    public record Release(String componentId, String releaseName, String namespace, ChartRef chart, InstallMode mode, String valuesYaml) {
+    public record Release(
+            String componentId,
+            String releaseName,
+            String namespace,
+            ChartRef chart,
+            InstallMode mode,
+            String valuesYaml) {
         public Release {
             Objects.requireNonNull(componentId, "componentId");
             Objects.requireNonNull(releaseName, "releaseName");
@@ -34,7 +38,13 @@ public final class PhaseDigest {
         }
 
         public static Release of(ReleaseSpec spec) {
-            return new Release(spec.componentId(), spec.releaseName(), spec.namespace(), spec.chart(), spec.mode(), spec.valuesYaml());
+            return new Release(
+                    spec.componentId(),
+                    spec.releaseName(),
+                    spec.namespace(),
+                    spec.chart(),
+                    spec.mode(),
+                    spec.valuesYaml());
         }
     }
 
@@ -42,11 +52,23 @@ public final class PhaseDigest {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Release release : releases) {
-                update(digest, release.componentId(), release.releaseName(), release.namespace(), release.chart().repository(),
-                        release.chart().coordinate(), release.mode().name(), release.valuesYaml());
+                update(
+                        digest,
+                        release.componentId(),
+                        release.releaseName(),
+                        release.namespace(),
+                        release.chart().repository(),
+                        release.chart().coordinate(),
+                        release.mode().name(),
+                        release.valuesYaml());
             }
             for (StackSecret secret : declared) {
-                update(digest, secret.namespace(), secret.name(), String.valueOf(secret.replace()), secret.keys().toString());
+                update(
+                        digest,
+                        secret.namespace(),
+                        secret.name(),
+                        String.valueOf(secret.replace()),
+                        secret.keys().toString());
             }
             return "sha256:" + HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.probe.ProbeResult;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param releaseHashes release name -> the digest of that release alone (and the phase's Secrets): a release whose
  *                      digest and revision match the ledger is not upgraded even when another release of its phase is
  */
-public record PreparedPhase(String phaseId, Map<String, String> releases, String configHash, Map<String, String> components,
-                            Map<String, String> releaseHashes) {
+public record PreparedPhase(
+        String phaseId,
+        Map<String, String> releases,
+        String configHash,
+        Map<String, String> components,
+        Map<String, String> releaseHashes) {
     public PreparedPhase {
         Objects.requireNonNull(phaseId, "phaseId");
         releases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(releases));

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.error.ExitCode;
-
 import java.util.Objects;
 
 /**

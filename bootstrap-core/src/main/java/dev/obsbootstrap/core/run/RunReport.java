@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.error.ExitCode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +29,13 @@ public record RunReport(
         Objects.requireNonNull(failure, "failure");
     }
 
-    public RunReport(String command, String runId, String profile, Instant startedAt, Duration duration, List<PhaseOutcome> phases) {
+    public RunReport(
+            String command,
+            String runId,
+            String profile,
+            Instant startedAt,
+            Duration duration,
+            List<PhaseOutcome> phases) {
         this(command, runId, profile, startedAt, duration, phases, Optional.empty());
     }
 
@@ -44,7 +49,8 @@ public record RunReport(
 
     /** The same report with the run's own failure set (a later one replaces an earlier one only when it is worse). */
     public RunReport withFailure(RunFailure next) {
-        RunFailure kept = failure.filter(f -> f.code().worst(next.code()) == f.code() && f.code() != next.code()).orElse(next);
+        RunFailure kept = failure.filter(f -> f.code().worst(next.code()) == f.code() && f.code() != next.code())
+                .orElse(next);
         return new RunReport(command, runId, profile, startedAt, duration, phases, Optional.of(kept));
     }
 }

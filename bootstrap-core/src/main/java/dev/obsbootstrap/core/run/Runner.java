@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
@@ -13,8 +14,6 @@ import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ProbeResult;
-import dev.obsbootstrap.core.console.Console;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +47,14 @@ public final class Runner {
     private final Console console;
     private final Clock clock;
 
-    public Runner(PhasePlan plan, BootstrapConfig config, PhaseActions actions, LedgerStore ledger, RunLock lock, Console console, Clock clock) {
+    public Runner(
+            PhasePlan plan,
+            BootstrapConfig config,
+            PhaseActions actions,
+            LedgerStore ledger,
+            RunLock lock,
+            Console console,
+            Clock clock) {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.config = Objects.requireNonNull(config, "config");
         this.actions = Objects.requireNonNull(actions, "actions");
@@ -80,29 +86,42 @@ public final class Runner {
         }
 
         try (RunLock.Held held = lock.acquire(me)) {
-            held.tookOverFrom().ifPresent(previous -> console.warn("took over the run lock from %s: it stopped renewing it "
-                    + "(killed, or its machine is gone)", previous.describe(clock.instant())));
+            held.tookOverFrom()
+                    .ifPresent(previous -> console.warn(
+                            "took over the run lock from %s: it stopped renewing it "
+                                    + "(killed, or its machine is gone)",
+                            previous.describe(clock.instant())));
             state = ledger.read(); // what the run before us recorded last, now that nobody else can write it
             state = takeOverDeadRun(state, runId, prepared);
-            state = state.withLastRun(new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of()));
+            state = state.withLastRun(
+                    new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of()));
             ledger.write(state);
             return walk(me, options, prepared, state, started, held);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return notStarted("up", runId, started, "the run was stopped while repairing what an earlier run left; "
-                    + "the next `up` continues");
+            return notStarted(
+                    "up",
+                    runId,
+                    started,
+                    "the run was stopped while repairing what an earlier run left; " + "the next `up` continues");
         }
     }
 
-    private RunReport walk(RunIdentity me, RunOptions options, Map<String, PreparedPhase> prepared, LedgerState initial,
-                           Instant started, RunLock.Held held) {
+    private RunReport walk(
+            RunIdentity me,
+            RunOptions options,
+            Map<String, PreparedPhase> prepared,
+            LedgerState initial,
+            Instant started,
+            RunLock.Held held) {
         String runId = me.runId();
         LedgerState[] state = {initial};
         String[] current = {""};
         WriteLog writes = (release, revision) -> {
             LedgerState.LastRun last = state[0].lastRun().writing(release, revision);
             state[0] = state[0].withLastRun(last.with(RunState.RUNNING, current[0], last.at()));
-            ledger.write(state[0]); // must reach the ledger before Helm writes, or a kill during the write is unexplained
+            ledger.write(
+                    state[0]); // must reach the ledger before Helm writes, or a kill during the write is unexplained
         };
         List<PhaseOutcome> outcomes = new ArrayList<>();
         Set<String> satisfied = new HashSet<>();
@@ -113,7 +132,8 @@ public final class Runner {
             for (Phase phase : plan.ordered()) {
                 String id = phase.id();
                 if (!phase.enabled(config)) {
-                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.DISABLED, "switched off in the config or profile"));
+                    outcomes.add(
+                            PhaseOutcome.skipped(id, PhaseStatus.DISABLED, "switched off in the config or profile"));
                     satisfied.add(id);
                     continue;
                 }
@@ -123,18 +143,27 @@ public final class Runner {
                 }
                 if (!selected(plan, id, options)) {
                     // Left out by --from/--only: it still gates later phases through what the ledger says of it.
-                    boolean verified = state[0].entry(id).map(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED).orElse(false);
-                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED,
+                    boolean verified = state[0].entry(id)
+                            .map(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED)
+                            .orElse(false);
+                    outcomes.add(PhaseOutcome.skipped(
+                            id,
+                            PhaseStatus.SKIPPED,
                             options.only().isPresent() ? "not selected by --only" : "before --from"));
                     if (verified) {
                         satisfied.add(id);
                     }
                     continue;
                 }
-                List<String> unmet = phase.dependsOn().stream().filter(d -> !satisfied.contains(d)).toList();
+                List<String> unmet = phase.dependsOn().stream()
+                        .filter(d -> !satisfied.contains(d))
+                        .toList();
                 if (!unmet.isEmpty()) {
-                    outcomes.add(PhaseOutcome.skipped(id, PhaseStatus.SKIPPED, "needs " + String.join(", ", unmet)
-                            + " verified first (run `up` without --from/--only, or verify them)"));
+                    outcomes.add(PhaseOutcome.skipped(
+                            id,
+                            PhaseStatus.SKIPPED,
+                            "needs " + String.join(", ", unmet)
+                                    + " verified first (run `up` without --from/--only, or verify them)"));
                     blockedBy = unmet.get(0);
                     continue;
                 }
@@ -153,7 +182,10 @@ public final class Runner {
                 if (outcome.status() == PhaseStatus.INTERRUPTED) {
                     finalState = RunState.INTERRUPTED;
                     // Nothing after an interrupt may touch the cluster: record the rest and stop.
-                    for (Phase rest : plan.ordered().subList(plan.ordered().indexOf(phase) + 1, plan.ordered().size())) {
+                    for (Phase rest : plan.ordered()
+                            .subList(
+                                    plan.ordered().indexOf(phase) + 1,
+                                    plan.ordered().size())) {
                         outcomes.add(PhaseOutcome.skipped(rest.id(), PhaseStatus.SKIPPED, "run interrupted in " + id));
                     }
                     break;
@@ -165,11 +197,12 @@ public final class Runner {
             }
         } finally {
             // Whatever happened, the ledger must not say "running" once this run is over.
-            LedgerState last = state[0].withLastRun(new LedgerState.LastRun(runId, finalState, stoppedAt, clock.instant(),
-                    me.describe(), Map.of()));
+            LedgerState last = state[0].withLastRun(
+                    new LedgerState.LastRun(runId, finalState, stoppedAt, clock.instant(), me.describe(), Map.of()));
             writeQuietly(last);
         }
-        return new RunReport("up", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
+        return new RunReport(
+                "up", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
     }
 
     /**
@@ -189,7 +222,8 @@ public final class Runner {
             LedgerState state = ledger.read();
             for (Phase phase : plan.reversed()) {
                 if (!stoppedBy.isEmpty()) {
-                    outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "kept: removing " + stoppedBy + " did not finish"));
+                    outcomes.add(PhaseOutcome.skipped(
+                            phase.id(), PhaseStatus.SKIPPED, "kept: removing " + stoppedBy + " did not finish"));
                     continue;
                 }
                 Console phaseConsole = console.forPhase(phase.id());
@@ -197,32 +231,59 @@ public final class Runner {
                 try {
                     held.checkHeld();
                     List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
-                    phaseConsole.info("%s", removed.isEmpty() ? "nothing to remove (not installed)"
-                            : String.join("; ", removed.stream().map(r -> r.release() + " " + r.action().label()).toList()));
-                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
+                    phaseConsole.info(
+                            "%s",
+                            removed.isEmpty()
+                                    ? "nothing to remove (not installed)"
+                                    : String.join(
+                                            "; ",
+                                            removed.stream()
+                                                    .map(r -> r.release() + " "
+                                                            + r.action().label())
+                                                    .toList()));
+                    outcomes.add(new PhaseOutcome(
+                            phase.id(), PhaseStatus.REMOVED, since(phaseStart), removed, List.of(), ""));
                     state = state.without(phase.id());
                     writeQuietly(state);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), List.of(), List.of(), "interrupted"));
+                    outcomes.add(new PhaseOutcome(
+                            phase.id(),
+                            PhaseStatus.INTERRUPTED,
+                            since(phaseStart),
+                            List.of(),
+                            List.of(),
+                            "interrupted"));
                     stoppedBy = phase.id();
                 } catch (ConfigException e) {
                     throw e;
                 } catch (BootstrapException e) {
                     phaseConsole.error("%s", e.getMessage());
-                    outcomes.add(new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), List.of(), List.of(), e.getMessage()));
+                    outcomes.add(new PhaseOutcome(
+                            phase.id(),
+                            PhaseStatus.INSTALL_FAILED,
+                            since(phaseStart),
+                            List.of(),
+                            List.of(),
+                            e.getMessage()));
                     stoppedBy = phase.id();
                 }
             }
             Collections.reverse(outcomes);
-            RunState end = stoppedBy.isEmpty() ? RunState.REMOVED
-                    : outcomes.stream().anyMatch(o -> o.status() == PhaseStatus.INTERRUPTED) ? RunState.INTERRUPTED : RunState.FAILED;
-            writeQuietly(state.withLastRun(new LedgerState.LastRun(runId, end, stoppedBy, clock.instant(), me.describe(), Map.of())));
+            RunState end = stoppedBy.isEmpty()
+                    ? RunState.REMOVED
+                    : outcomes.stream().anyMatch(o -> o.status() == PhaseStatus.INTERRUPTED)
+                            ? RunState.INTERRUPTED
+                            : RunState.FAILED;
+            writeQuietly(state.withLastRun(
+                    new LedgerState.LastRun(runId, end, stoppedBy, clock.instant(), me.describe(), Map.of())));
         }
-        return new RunReport("down", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
+        return new RunReport(
+                "down", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);
     }
 
-    // ---- before the first write ---------------------------------------------------------------------------------------
+    // ---- before the first write
+    // ---------------------------------------------------------------------------------------
 
     /** Another live run holds the lock: refuse before reading or rendering anything more. */
     private void refuseIfLocked(RunIdentity me) {
@@ -253,7 +314,8 @@ public final class Runner {
     }
 
     /** What only the cluster can tell, read before the first write. */
-    private void preflight(Map<String, PreparedPhase> prepared, LedgerState state, String runId) throws InterruptedException {
+    private void preflight(Map<String, PreparedPhase> prepared, LedgerState state, String runId)
+            throws InterruptedException {
         List<PreparedPhase> changing = new ArrayList<>();
         for (PreparedPhase phase : prepared.values()) {
             if (!unchanged(phase, actions.deployedRevisions(phase), state)) {
@@ -278,10 +340,13 @@ public final class Runner {
     }
 
     /** A run that still says "running" while we hold the lock is dead: say so, record it, and repair what it left. */
-    private LedgerState takeOverDeadRun(LedgerState state, String runId, Map<String, PreparedPhase> prepared) throws InterruptedException {
+    private LedgerState takeOverDeadRun(LedgerState state, String runId, Map<String, PreparedPhase> prepared)
+            throws InterruptedException {
         LedgerState.LastRun last = state.lastRun();
         if (last.state() == RunState.RUNNING && !last.runId().equals(runId)) {
-            console.warn("the previous run %s%s died%s without finishing: recorded as interrupted", last.runId(),
+            console.warn(
+                    "the previous run %s%s died%s without finishing: recorded as interrupted",
+                    last.runId(),
                     last.holder().isEmpty() ? "" : " (" + last.holder() + ")",
                     last.stoppedAt().isEmpty() ? "" : " in phase '" + last.stoppedAt() + "'");
             for (String repair : actions.recover(List.copyOf(prepared.values()), last.inFlight())) {
@@ -292,8 +357,11 @@ public final class Runner {
             return marked;
         }
         if (last.state() == RunState.INTERRUPTED || last.state() == RunState.FAILED) {
-            console.info("the last run (%s) %s in phase '%s': continuing from there", last.runId(),
-                    last.state() == RunState.INTERRUPTED ? "was interrupted" : "failed", last.stoppedAt());
+            console.info(
+                    "the last run (%s) %s in phase '%s': continuing from there",
+                    last.runId(),
+                    last.state() == RunState.INTERRUPTED ? "was interrupted" : "failed",
+                    last.stoppedAt());
         }
         return state;
     }
@@ -303,7 +371,9 @@ public final class Runner {
             return problems.get(0) + "\n(" + outcome + ")";
         }
         return problems.size() + " problems, found before anything was changed (" + outcome + "):\n  - "
-                + String.join("\n  - ", problems.stream().map(p -> p.replace("\n", "\n    ")).toList());
+                + String.join(
+                        "\n  - ",
+                        problems.stream().map(p -> p.replace("\n", "\n    ")).toList());
     }
 
     private RunReport notStarted(String command, String runId, Instant started, String why) {
@@ -314,17 +384,29 @@ public final class Runner {
         if (command.equals("down")) {
             Collections.reverse(outcomes);
         }
-        return new RunReport(command, runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes,
+        return new RunReport(
+                command,
+                runId,
+                config.profile().name(),
+                started,
+                Duration.between(started, clock.instant()),
+                outcomes,
                 Optional.of(new RunFailure(ExitCode.INTERRUPTED, why)));
     }
 
-    // ---- one phase ----------------------------------------------------------------------------------------------------
+    // ---- one phase
+    // ----------------------------------------------------------------------------------------------------
 
     /** A phase's outcome plus the objects its releases consist of (empty when it never got that far). */
-    private record PhaseRun(PhaseOutcome outcome, Map<String, List<String>> objects) {
-    }
+    private record PhaseRun(PhaseOutcome outcome, Map<String, List<String>> objects) {}
 
-    private PhaseRun execute(Phase phase, PreparedPhase prepared, LedgerState state, RunOptions options, WriteLog writes, RunLock.Held held) {
+    private PhaseRun execute(
+            Phase phase,
+            PreparedPhase prepared,
+            LedgerState state,
+            RunOptions options,
+            WriteLog writes,
+            RunLock.Held held) {
         Console phaseConsole = console.forPhase(phase.id());
         Instant phaseStart = clock.instant();
         List<ReleaseOutcome> releases = List.of();
@@ -336,42 +418,78 @@ public final class Runner {
             boolean same = unchanged(prepared, revisions, state);
             List<String> missing = same ? actions.missingObjects(prepared, entry.orElseThrow()) : List.of();
             if (same && missing.isEmpty()) {
-                phaseConsole.info("unchanged since run %s (same values, charts and revisions): no upgrade", entry.get().runId());
+                phaseConsole.info(
+                        "unchanged since run %s (same values, charts and revisions): no upgrade",
+                        entry.get().runId());
                 releases = actions.awaitUnchanged(prepared, revisions, phaseConsole);
-                objects = entry.get().objects().isEmpty() ? actions.inventory(prepared) : entry.get().objects();
+                objects = entry.get().objects().isEmpty()
+                        ? actions.inventory(prepared)
+                        : entry.get().objects();
             } else {
                 if (!missing.isEmpty()) {
-                    phaseConsole.warn("%d object%s of this phase %s deleted outside obs-bootstrap (%s): installing the phase again",
-                            missing.size(), missing.size() == 1 ? "" : "s", missing.size() == 1 ? "was" : "were",
-                            String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : ""));
+                    phaseConsole.warn(
+                            "%d object%s of this phase %s deleted outside obs-bootstrap (%s): installing the phase again",
+                            missing.size(),
+                            missing.size() == 1 ? "" : "s",
+                            missing.size() == 1 ? "was" : "were",
+                            String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+                                    + (missing.size() > 5 ? ", ..." : ""));
                 }
-                releases = actions.install(prepared, missing.isEmpty() ? unchangedReleases(prepared, revisions, entry) : java.util.Set.of(),
-                        phaseConsole, writes);
+                releases = actions.install(
+                        prepared,
+                        missing.isEmpty() ? unchangedReleases(prepared, revisions, entry) : java.util.Set.of(),
+                        phaseConsole,
+                        writes);
                 if (!missing.isEmpty()) {
-                    releases = releases.stream().map(r -> r.action() == ReleaseAction.UPGRADED
-                            ? new ReleaseOutcome(r.component(), r.release(), r.chart(), r.revision(), ReleaseAction.REPAIRED, r.ready(), r.total())
-                            : r).toList();
+                    releases = releases.stream()
+                            .map(r -> r.action() == ReleaseAction.UPGRADED
+                                    ? new ReleaseOutcome(
+                                            r.component(),
+                                            r.release(),
+                                            r.chart(),
+                                            r.revision(),
+                                            ReleaseAction.REPAIRED,
+                                            r.ready(),
+                                            r.total())
+                                    : r)
+                            .toList();
                 }
                 objects = actions.inventory(prepared);
             }
             if (options.skipVerify()) {
                 phaseConsole.warn("probes skipped (--skip-verify): this phase is installed but UNVERIFIED");
-                return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.UNVERIFIED, since(phaseStart), releases, List.of(),
-                        "probes skipped on request (--skip-verify)"), objects);
+                return new PhaseRun(
+                        new PhaseOutcome(
+                                phase.id(),
+                                PhaseStatus.UNVERIFIED,
+                                since(phaseStart),
+                                releases,
+                                List.of(),
+                                "probes skipped on request (--skip-verify)"),
+                        objects);
             }
             List<ProbeResult> probes = actions.verify(phase, phaseConsole);
             List<ProbeResult> failed = probes.stream().filter(p -> !p.passed()).toList();
             if (failed.isEmpty()) {
-                return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, since(phaseStart), releases, probes, ""), objects);
+                return new PhaseRun(
+                        new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, since(phaseStart), releases, probes, ""),
+                        objects);
             }
-            String detail = "probe " + failed.get(0).probe() + " failed: " + failed.get(0).lastObserved()
+            String detail = "probe " + failed.get(0).probe() + " failed: "
+                    + failed.get(0).lastObserved()
                     + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "");
             phaseConsole.error("%s", detail);
             String diagnosis = actions.diagnose(prepared);
-            phaseConsole.error("%s", diagnosis.isEmpty()
-                    ? "diagnostics: every workload of the phase is ready; the failure is in what it does (see the probe above)" : diagnosis);
+            phaseConsole.error(
+                    "%s",
+                    diagnosis.isEmpty()
+                            ? "diagnostics: every workload of the phase is ready; the failure is in what it does (see the probe above)"
+                            : diagnosis);
             applyFailurePolicy(prepared, options, phaseConsole);
-            return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.VERIFY_FAILED, since(phaseStart), releases, probes, detail), objects);
+            return new PhaseRun(
+                    new PhaseOutcome(
+                            phase.id(), PhaseStatus.VERIFY_FAILED, since(phaseStart), releases, probes, detail),
+                    objects);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new PhaseRun(interrupted(phase, phaseStart, releases, phaseConsole), Map.of());
@@ -389,27 +507,42 @@ public final class Runner {
                 }
                 applyFailurePolicy(prepared, options, phaseConsole);
             }
-            return new PhaseRun(new PhaseOutcome(phase.id(), PhaseStatus.INSTALL_FAILED, since(phaseStart), releases, List.of(),
-                    e.getMessage()), Map.of());
+            return new PhaseRun(
+                    new PhaseOutcome(
+                            phase.id(),
+                            PhaseStatus.INSTALL_FAILED,
+                            since(phaseStart),
+                            releases,
+                            List.of(),
+                            e.getMessage()),
+                    Map.of());
         }
     }
 
-    private PhaseOutcome interrupted(Phase phase, Instant phaseStart, List<ReleaseOutcome> releases, Console phaseConsole) {
-        phaseConsole.warn("interrupted: stopping before anything else changes; the next `up` continues from '%s'", phase.id());
-        return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
+    private PhaseOutcome interrupted(
+            Phase phase, Instant phaseStart, List<ReleaseOutcome> releases, Console phaseConsole) {
+        phaseConsole.warn(
+                "interrupted: stopping before anything else changes; the next `up` continues from '%s'", phase.id());
+        return new PhaseOutcome(
+                phase.id(), PhaseStatus.INTERRUPTED, since(phaseStart), releases, List.of(), "interrupted");
     }
 
     /** Releases of a changed phase that did not change themselves: same digest and revision as the ledger recorded. */
-    private static java.util.Set<String> unchangedReleases(PreparedPhase prepared, Map<String, Integer> deployed, Optional<LedgerEntry> entry) {
-        if (entry.isEmpty() || !(entry.get().verdict() == PhaseStatus.VERIFIED || entry.get().verdict() == PhaseStatus.UNVERIFIED
-                || entry.get().verdict() == PhaseStatus.VERIFY_FAILED)) {
+    private static java.util.Set<String> unchangedReleases(
+            PreparedPhase prepared, Map<String, Integer> deployed, Optional<LedgerEntry> entry) {
+        if (entry.isEmpty()
+                || !(entry.get().verdict() == PhaseStatus.VERIFIED
+                        || entry.get().verdict() == PhaseStatus.UNVERIFIED
+                        || entry.get().verdict() == PhaseStatus.VERIFY_FAILED)) {
             return java.util.Set.of();
         }
         java.util.Set<String> same = new java.util.HashSet<>();
         for (String release : prepared.releaseNames()) {
             String hash = prepared.releaseHashes().get(release);
-            if (hash != null && hash.equals(entry.get().releaseHashes().get(release))
-                    && deployed.containsKey(release) && deployed.get(release).equals(entry.get().revisions().get(release))) {
+            if (hash != null
+                    && hash.equals(entry.get().releaseHashes().get(release))
+                    && deployed.containsKey(release)
+                    && deployed.get(release).equals(entry.get().revisions().get(release))) {
                 same.add(release);
             }
         }
@@ -419,7 +552,8 @@ public final class Runner {
     private boolean unchanged(PreparedPhase prepared, Map<String, Integer> deployed, LedgerState state) {
         // The install itself succeeded in these three; a failed or interrupted install must be redone.
         return state.entry(prepared.phaseId())
-                .filter(e -> e.verdict() == PhaseStatus.VERIFIED || e.verdict() == PhaseStatus.UNVERIFIED
+                .filter(e -> e.verdict() == PhaseStatus.VERIFIED
+                        || e.verdict() == PhaseStatus.UNVERIFIED
                         || e.verdict() == PhaseStatus.VERIFY_FAILED)
                 .filter(e -> e.configHash().equals(prepared.configHash()))
                 .filter(e -> e.revisions().equals(deployed))
@@ -435,8 +569,11 @@ public final class Runner {
         try {
             List<String> undone = actions.rollback(prepared);
             undone.forEach(line -> phaseConsole.info("%s", line));
-            phaseConsole.info("%s", undone.isEmpty() ? "nothing to roll back: this run changed no release of the phase"
-                    : "rolled back what this run changed (--on-failure rollback)");
+            phaseConsole.info(
+                    "%s",
+                    undone.isEmpty()
+                            ? "nothing to roll back: this run changed no release of the phase"
+                            : "rolled back what this run changed (--on-failure rollback)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (BootstrapException e) {
@@ -455,8 +592,16 @@ public final class Runner {
             revisions.put(release.release(), release.revision());
             charts.put(release.release(), release.chart());
         }
-        LedgerState next = state.with(new LedgerEntry(outcome.phase(), prepared.configHash(), charts, revisions, outcome.status(),
-                clock.instant(), runId, run.objects(), prepared.releaseHashes()));
+        LedgerState next = state.with(new LedgerEntry(
+                outcome.phase(),
+                prepared.configHash(),
+                charts,
+                revisions,
+                outcome.status(),
+                clock.instant(),
+                runId,
+                run.objects(),
+                prepared.releaseHashes()));
         writeQuietly(next);
         return next;
     }
@@ -488,7 +633,8 @@ public final class Runner {
         options.from().ifPresent(id -> plan.phase(id, "--from"));
         options.only().ifPresent(id -> plan.phase(id, "--only"));
         if (options.from().isPresent() && options.only().isPresent()) {
-            throw new ConfigException("--from and --only cannot be combined: --from runs a phase and all after it, --only runs one");
+            throw new ConfigException(
+                    "--from and --only cannot be combined: --from runs a phase and all after it, --only runs one");
         }
     }
 
@@ -496,7 +642,9 @@ public final class Runner {
         if (options.only().isPresent()) {
             return options.only().get().equals(id);
         }
-        return options.from().map(from -> plan.ids().indexOf(id) >= plan.ids().indexOf(from)).orElse(true);
+        return options.from()
+                .map(from -> plan.ids().indexOf(id) >= plan.ids().indexOf(from))
+                .orElse(true);
     }
 
     /**
@@ -508,18 +656,23 @@ public final class Runner {
         if (options.from().isEmpty() && options.only().isEmpty()) {
             return;
         }
-        String option = options.only().map(id -> "--only " + id).orElseGet(() -> "--from " + options.from().get());
+        String option = options.only()
+                .map(id -> "--only " + id)
+                .orElseGet(() -> "--from " + options.from().get());
         for (Phase phase : plan.ordered()) {
             if (!selected(plan, phase.id(), options) || !phase.enabled(config)) {
                 continue;
             }
             for (String dependency : phase.dependsOn()) {
-                if (selected(plan, dependency, options) || !plan.phase(dependency).enabled(config)) {
+                if (selected(plan, dependency, options)
+                        || !plan.phase(dependency).enabled(config)) {
                     continue;
                 }
-                PhaseStatus verdict = state.entry(dependency).map(LedgerEntry::verdict).orElse(null);
+                PhaseStatus verdict =
+                        state.entry(dependency).map(LedgerEntry::verdict).orElse(null);
                 if (verdict != PhaseStatus.VERIFIED && verdict != PhaseStatus.UNVERIFIED) {
-                    throw new ConfigException(option + ": phase " + phase.id() + " needs " + dependency + " verified first, and the ledger has it "
+                    throw new ConfigException(option + ": phase " + phase.id() + " needs " + dependency
+                            + " verified first, and the ledger has it "
                             + (verdict == null ? "never run" : verdict.name())
                             + ": run `up` without --from/--only, or `up --from " + dependency + "`");
                 }

@@ -16,7 +16,6 @@ import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +53,16 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
      * @param verdict  the ledger's last verdict for the phase; empty when it never ran
      * @param drift    why {@code up} would change the release; empty list: no drift; empty Optional: unknown (never run)
      */
-    public record Release(String phase, boolean enabled, Optional<String> release, String chart, InstallMode mode,
-                          Optional<HelmRelease> helm, Optional<Readiness> ready, Optional<LedgerEntry> verdict,
-                          Optional<List<String>> drift) {
+    public record Release(
+            String phase,
+            boolean enabled,
+            Optional<String> release,
+            String chart,
+            InstallMode mode,
+            Optional<HelmRelease> helm,
+            Optional<Readiness> ready,
+            Optional<LedgerEntry> verdict,
+            Optional<List<String>> drift) {
         public Release {
             Objects.requireNonNull(phase, "phase");
             Objects.requireNonNull(release, "release");
@@ -79,11 +85,14 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
             return "last run: none";
         }
         String state = lastRun.state().word();
-        boolean alive = lock.filter(h -> h.identity().runId().equals(lastRun.runId()) && !h.expired(at)).isPresent();
+        boolean alive = lock.filter(h -> h.identity().runId().equals(lastRun.runId()) && !h.expired(at))
+                .isPresent();
         if (lastRun.state() == RunState.RUNNING && !alive) {
-            state = "died while running (it no longer holds the lock; the next up records it as interrupted and repairs what it left)";
+            state =
+                    "died while running (it no longer holds the lock; the next up records it as interrupted and repairs what it left)";
         }
-        return "last run: " + lastRun.runId() + " " + state + (lastRun.stoppedAt().isEmpty() ? "" : " in phase " + lastRun.stoppedAt())
+        return "last run: " + lastRun.runId() + " " + state
+                + (lastRun.stoppedAt().isEmpty() ? "" : " in phase " + lastRun.stoppedAt())
                 + (lastRun.holder().isEmpty() ? "" : " (" + lastRun.holder() + ")");
     }
 
@@ -103,14 +112,27 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
      *
      * @param kubeVersion the version values are rendered for when computing drift (the cluster's)
      */
-    public static StackStatus read(KubernetesClient client, HelmDriver helm, PhasePlan plan, BootstrapConfig config,
-                                   StackTopology topology, String kubeVersion) {
+    public static StackStatus read(
+            KubernetesClient client,
+            HelmDriver helm,
+            PhasePlan plan,
+            BootstrapConfig config,
+            StackTopology topology,
+            String kubeVersion) {
         LedgerState ledger = new ConfigMapLedgerStore(client, config.namespace()).read();
         List<Release> rows = new ArrayList<>();
         for (Phase phase : plan.ordered()) {
             if (!phase.enabled(config)) {
-                rows.add(new Release(phase.id(), false, Optional.empty(), "", InstallMode.HELM_RELEASE, Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty()));
+                rows.add(new Release(
+                        phase.id(),
+                        false,
+                        Optional.empty(),
+                        "",
+                        InstallMode.HELM_RELEASE,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()));
                 continue;
             }
             Optional<LedgerEntry> entry = ledger.entry(phase.id());
@@ -119,19 +141,40 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                 ComponentSpec component = topology.component(componentId);
                 // per release when the ledger has per-release digests, else per phase (ledgers written before them)
                 boolean configChanged = entry.map(e -> e.releaseHashes().isEmpty()
-                        ? !e.configHash().equals(hashes.get(PHASE_HASH))
-                        : !hashes.get(component.release()).equals(e.releaseHashes().get(component.release()))).orElse(false);
-                String chart = config.charts().getOrDefault(componentId, component.chart()).coordinate();
+                                ? !e.configHash().equals(hashes.get(PHASE_HASH))
+                                : !hashes.get(component.release())
+                                        .equals(e.releaseHashes().get(component.release())))
+                        .orElse(false);
+                String chart = config.charts()
+                        .getOrDefault(componentId, component.chart())
+                        .coordinate();
                 if (component.mode() == InstallMode.APPLY_CRDS) {
-                    rows.add(new Release(phase.id(), true, Optional.of(component.release()), chart, component.mode(), Optional.empty(),
-                            Optional.empty(), entry, entry.map(e -> drift(configChanged, List.of()))));
+                    rows.add(new Release(
+                            phase.id(),
+                            true,
+                            Optional.of(component.release()),
+                            chart,
+                            component.mode(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            entry,
+                            entry.map(e -> drift(configChanged, List.of()))));
                     continue;
                 }
                 Optional<HelmRelease> release = helm.status(component.release(), config.namespace());
-                List<String> outside = entry.map(e -> changedOutside(e, component.release(), release)).orElse(List.of());
-                rows.add(new Release(phase.id(), true, Optional.of(component.release()),
-                        release.map(HelmRelease::chart).filter(c -> !c.isEmpty()).orElse(chart), component.mode(), release,
-                        release.map(r -> readiness(client, config.namespace(), component)), entry,
+                List<String> outside = entry.map(e -> changedOutside(e, component.release(), release))
+                        .orElse(List.of());
+                rows.add(new Release(
+                        phase.id(),
+                        true,
+                        Optional.of(component.release()),
+                        release.map(HelmRelease::chart)
+                                .filter(c -> !c.isEmpty())
+                                .orElse(chart),
+                        component.mode(),
+                        release,
+                        release.map(r -> readiness(client, config.namespace(), component)),
+                        entry,
                         entry.map(e -> drift(configChanged, outside))));
             }
         }
@@ -161,7 +204,8 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
             return List.of("release gone (up installed revision " + recorded + ")");
         }
         if (!live.get().deployed() || live.get().revision() != recorded) {
-            return List.of("now revision " + live.get().revision() + " " + live.get().status() + ", up installed " + recorded);
+            return List.of(
+                    "now revision " + live.get().revision() + " " + live.get().status() + ", up installed " + recorded);
         }
         return List.of();
     }
@@ -177,12 +221,29 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         selectors.addAll(component.operatorWorkloads());
         for (String selector : selectors) {
             List<HasMetadata> found = new ArrayList<>();
-            found.addAll(client.apps().deployments().inNamespace(namespace).withLabelSelector(selector).list().getItems());
-            found.addAll(client.apps().statefulSets().inNamespace(namespace).withLabelSelector(selector).list().getItems());
-            found.addAll(client.apps().daemonSets().inNamespace(namespace).withLabelSelector(selector).list().getItems());
-            found.forEach(w -> workloads.putIfAbsent(w.getClass().getSimpleName() + "/" + w.getMetadata().getName(), w));
+            found.addAll(client.apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withLabelSelector(selector)
+                    .list()
+                    .getItems());
+            found.addAll(client.apps()
+                    .statefulSets()
+                    .inNamespace(namespace)
+                    .withLabelSelector(selector)
+                    .list()
+                    .getItems());
+            found.addAll(client.apps()
+                    .daemonSets()
+                    .inNamespace(namespace)
+                    .withLabelSelector(selector)
+                    .list()
+                    .getItems());
+            found.forEach(w -> workloads.putIfAbsent(
+                    w.getClass().getSimpleName() + "/" + w.getMetadata().getName(), w));
         }
-        long ready = workloads.values().stream().filter(ReadinessChecks::isReady).count();
+        long ready =
+                workloads.values().stream().filter(ReadinessChecks::isReady).count();
         return new Readiness(ready, workloads.size());
     }
 
@@ -193,7 +254,8 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
      * The digests `up` would record now: per release, and the phase's under "". Values are rendered, charts are not
      * fetched (the digests do not read them).
      */
-    private static Map<String, String> currentHashes(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+    private static Map<String, String> currentHashes(
+            Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ValuesRenderer values = new ValuesRenderer();
         List<PhaseDigest.Release> releases = new ArrayList<>();
         List<StackSecret> declared = phase.secrets(config, topology);
@@ -201,8 +263,13 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         for (String componentId : phase.components(config)) {
             ComponentSpec component = topology.component(componentId);
             RenderedValues rendered = values.render(component, config, topology, kubeVersion);
-            PhaseDigest.Release release = new PhaseDigest.Release(componentId, component.release(), topology.namespace(),
-                    config.charts().getOrDefault(componentId, component.chart()), component.mode(), rendered.yaml());
+            PhaseDigest.Release release = new PhaseDigest.Release(
+                    componentId,
+                    component.release(),
+                    topology.namespace(),
+                    config.charts().getOrDefault(componentId, component.chart()),
+                    component.mode(),
+                    rendered.yaml());
             releases.add(release);
             hashes.put(component.release(), PhaseDigest.of(List.of(release), declared));
         }

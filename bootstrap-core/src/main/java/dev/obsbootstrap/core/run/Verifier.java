@@ -9,7 +9,6 @@ import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,7 +55,8 @@ public final class Verifier {
         }
     }
 
-    public List<PhaseOutcome> verify(PhasePlan plan, Selection selection, BootstrapConfig config, ProbeContext context) {
+    public List<PhaseOutcome> verify(
+            PhasePlan plan, Selection selection, BootstrapConfig config, ProbeContext context) {
         List<PhaseOutcome> outcomes = new ArrayList<>();
         ProbeRunner runner = new ProbeRunner(console);
         boolean interrupted = false;
@@ -64,14 +64,20 @@ public final class Verifier {
             if (interrupted) {
                 outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED, "not run: the run was interrupted"));
             } else if (!selection.phaseIds().contains(phase.id())) {
-                outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.SKIPPED,
+                outcomes.add(PhaseOutcome.skipped(
+                        phase.id(),
+                        PhaseStatus.SKIPPED,
                         "not selected (--phase " + String.join(" --phase ", selection.named()) + ")"));
             } else if (selection.named().isEmpty() && !phase.enabled(config)) {
-                outcomes.add(PhaseOutcome.skipped(phase.id(), PhaseStatus.DISABLED,
-                        "switched off in the config (" + config.source() + ", profile " + config.profile().name() + ")"));
+                outcomes.add(PhaseOutcome.skipped(
+                        phase.id(),
+                        PhaseStatus.DISABLED,
+                        "switched off in the config (" + config.source() + ", profile "
+                                + config.profile().name() + ")"));
             } else {
                 if (!phase.enabled(config)) {
-                    console.forPhase(phase.id()).info("switched off in the config, verified anyway because --phase names it");
+                    console.forPhase(phase.id())
+                            .info("switched off in the config, verified anyway because --phase names it");
                 }
                 PhaseOutcome outcome = verify(phase, config, context, runner);
                 interrupted = outcome.status() == PhaseStatus.INTERRUPTED;
@@ -87,7 +93,8 @@ public final class Verifier {
         List<Probe> probes = capDeadlines(phase.probes(config));
         if (probes.isEmpty()) {
             phaseConsole.warn("this phase has no probes: nothing to verify");
-            return new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, Duration.ZERO, List.of(), List.of(), "no probes to run");
+            return new PhaseOutcome(
+                    phase.id(), PhaseStatus.VERIFIED, Duration.ZERO, List.of(), List.of(), "no probes to run");
         }
         phaseConsole.info("running %d %s", probes.size(), probes.size() == 1 ? "probe" : "probes");
         List<ProbeResult> results;
@@ -95,15 +102,28 @@ public final class Verifier {
             results = runner.run(phase.id(), probes, context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PhaseOutcome(phase.id(), PhaseStatus.INTERRUPTED, Duration.ofNanos(System.nanoTime() - started),
-                    List.of(), List.of(), "interrupted while probing");
+            return new PhaseOutcome(
+                    phase.id(),
+                    PhaseStatus.INTERRUPTED,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    List.of(),
+                    List.of(),
+                    "interrupted while probing");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        List<String> failed = results.stream().filter(r -> !r.passed()).map(ProbeResult::probe).toList();
+        List<String> failed = results.stream()
+                .filter(r -> !r.passed())
+                .map(ProbeResult::probe)
+                .toList();
         if (failed.isEmpty()) {
             return new PhaseOutcome(phase.id(), PhaseStatus.VERIFIED, took, List.of(), results, "");
         }
-        return new PhaseOutcome(phase.id(), PhaseStatus.VERIFY_FAILED, took, List.of(), results,
+        return new PhaseOutcome(
+                phase.id(),
+                PhaseStatus.VERIFY_FAILED,
+                took,
+                List.of(),
+                results,
                 failed.size() + " of " + results.size() + " probes failed: " + String.join(", ", failed));
     }
 
@@ -112,7 +132,9 @@ public final class Verifier {
             return probes;
         }
         Duration cap = deadlineCap.get();
-        return probes.stream().map(probe -> probe.deadline().compareTo(cap) > 0 ? (Probe) new CappedProbe(probe, cap) : probe).toList();
+        return probes.stream()
+                .map(probe -> probe.deadline().compareTo(cap) > 0 ? (Probe) new CappedProbe(probe, cap) : probe)
+                .toList();
     }
 
     /** A probe with a shorter deadline; everything else is the original's. */

@@ -10,7 +10,6 @@ public interface WriteLog {
     void writing(String release, int revision);
 
     static WriteLog none() {
-        return (release, revision) -> {
-        };
+        return (release, revision) -> {};
     }
 }

@@ -23,7 +23,12 @@ public record StackSecret(String namespace, String name, String purpose, boolean
 
     /** A Secret the user creates (object storage credentials, say), checked to hold {@code keys} before anything is written. */
     public static StackSecret userProvided(String namespace, String name, String purpose, List<String> keys) {
-        return new StackSecret(namespace, name, purpose, false, keys.stream().map(k -> (Key) new Key.Required(k)).toList());
+        return new StackSecret(
+                namespace,
+                name,
+                purpose,
+                false,
+                keys.stream().map(k -> (Key) new Key.Required(k)).toList());
     }
 
     /** Whether the user creates this Secret and obs-bootstrap only checks it. */

@@ -2,7 +2,6 @@ package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.plan.BundleDigests;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,8 @@ import java.util.Objects;
  * Evidence is not part of the reviewed bytes (digests.sha256 leaves it out): adding it never invalidates the bundle.
  */
 public final class BundleEvidence {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /**
      * One run's evidence.
@@ -32,8 +32,15 @@ public final class BundleEvidence {
      * @param verdict  "passed" or what failed, one line
      * @param files    file name to content (reports)
      */
-    public record Run(String path, Instant startedAt, long durationMs, String digest, String where, String verdict, int exitCode,
-                      Map<String, String> files) {
+    public record Run(
+            String path,
+            Instant startedAt,
+            long durationMs,
+            String digest,
+            String where,
+            String verdict,
+            int exitCode,
+            Map<String, String> files) {
         public Run {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(startedAt, "startedAt");
@@ -44,8 +51,7 @@ public final class BundleEvidence {
         }
     }
 
-    private BundleEvidence() {
-    }
+    private BundleEvidence() {}
 
     /** Writes the run's directory and its line in evidence/README.md; returns the directory. */
     public static Path record(Path bundle, Run run) {
@@ -60,17 +66,26 @@ public final class BundleEvidence {
                 Files.writeString(dir.resolve(file.getKey()), file.getValue());
             }
             Files.copy(bundle.resolve(BundleDigests.FILE), dir.resolve(BundleDigests.FILE));
-            Files.writeString(dir.resolve("run.txt"), "path: " + run.path() + "\nbundle: " + run.digest() + "\nran against: " + run.where()
-                    + "\nstarted: " + run.startedAt() + "\nduration: " + run.durationMs() + " ms\nexit code: " + run.exitCode()
-                    + "\nverdict: " + run.verdict() + "\n");
+            Files.writeString(
+                    dir.resolve("run.txt"),
+                    "path: " + run.path() + "\nbundle: " + run.digest() + "\nran against: " + run.where()
+                            + "\nstarted: " + run.startedAt() + "\nduration: " + run.durationMs() + " ms\nexit code: "
+                            + run.exitCode()
+                            + "\nverdict: " + run.verdict() + "\n");
             Path index = evidence.resolve("README.md");
             if (!Files.exists(index)) {
-                Files.writeString(index, "# Evidence\n\nEach line is one verification of this bundle; its directory holds the reports.\n"
-                        + "Only runs whose bundle digest equals the SHA-256 of `../digests.sha256` verified these exact bytes.\n\n"
-                        + "| when (UTC) | path | ran against | verdict | exit | bundle | reports |\n|---|---|---|---|---|---|---|\n");
+                Files.writeString(
+                        index,
+                        "# Evidence\n\nEach line is one verification of this bundle; its directory holds the reports.\n"
+                                + "Only runs whose bundle digest equals the SHA-256 of `../digests.sha256` verified these exact bytes.\n\n"
+                                + "| when (UTC) | path | ran against | verdict | exit | bundle | reports |\n|---|---|---|---|---|---|---|\n");
             }
-            Files.writeString(index, "| " + run.startedAt() + " | " + run.path() + " | " + run.where().replace("|", "/") + " | "
-                    + run.verdict().replace("|", "/") + " | " + run.exitCode() + " | `" + run.digest() + "` | `" + dir.getFileName() + "/` |\n",
+            Files.writeString(
+                    index,
+                    "| " + run.startedAt() + " | " + run.path() + " | "
+                            + run.where().replace("|", "/") + " | "
+                            + run.verdict().replace("|", "/") + " | " + run.exitCode() + " | `" + run.digest() + "` | `"
+                            + dir.getFileName() + "/` |\n",
                     StandardOpenOption.APPEND);
             return dir;
         } catch (IOException e) {

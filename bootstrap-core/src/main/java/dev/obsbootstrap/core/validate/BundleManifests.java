@@ -5,26 +5,26 @@ import dev.obsbootstrap.core.plan.PlanBundle;
 import dev.obsbootstrap.core.plan.PlanBundleWriter;
 import dev.obsbootstrap.core.plan.PlannedPhase;
 import dev.obsbootstrap.core.plan.RenderedRelease;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The manifest files of a bundle, as the static checks read them: from a fresh plan, or from a bundle on disk. */
 public final class BundleManifests {
-    private BundleManifests() {
-    }
+    private BundleManifests() {}
 
     /** Every release's manifests file text exactly as {@link PlanBundleWriter} writes it, so lines match the bundle's. */
     public static List<ManifestFile> of(PlanBundle bundle) {
         List<ManifestFile> files = new ArrayList<>();
         for (PlannedPhase phase : bundle.phases()) {
             for (RenderedRelease release : phase.releases()) {
-                files.add(new ManifestFile(phase.manifestsFile(release), release.spec().namespace(),
+                files.add(new ManifestFile(
+                        phase.manifestsFile(release),
+                        release.spec().namespace(),
                         PlanBundleWriter.manifestsFile(bundle, release)));
             }
         }
@@ -40,12 +40,14 @@ public final class BundleManifests {
             for (JsonNode phase : root.path("phases")) {
                 for (JsonNode release : phase.path("releases")) {
                     String path = release.path("manifests").asString("");
-                    files.add(new ManifestFile(path, release.path("namespace").asString(""), Files.readString(bundle.resolve(path))));
+                    files.add(new ManifestFile(
+                            path, release.path("namespace").asString(""), Files.readString(bundle.resolve(path))));
                 }
             }
             return files;
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot read the bundle's manifests listed in " + summary + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot read the bundle's manifests listed in " + summary + ": " + e.getMessage(), e);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.obsbootstrap.core.validate;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.plan.BundleDigests;
 import dev.obsbootstrap.core.plan.Finding;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,7 @@ import java.util.List;
  * and {@value BundleDigests#SARIF}.
  */
 public final class ChecksReport {
-    private ChecksReport() {
-    }
+    private ChecksReport() {}
 
     /** Writes both files into {@code dir}; {@code findings} are all of them (the plan's own checks too). */
     public static void write(Path dir, StaticReport report, List<Finding> findings, String toolVersion) {
@@ -31,16 +29,28 @@ public final class ChecksReport {
     public static String markdown(StaticReport report, List<Finding> findings) {
         StringBuilder md = new StringBuilder();
         md.append("# Static checks\n\n");
-        md.append("Every object was checked against the Kubernetes ").append(report.kubernetesApi()).append(" API (unknown fields, wrong types, ")
-                .append("missing required fields, kinds it does not serve, removed and deprecated API versions), every custom resource ")
-                .append("against its CustomResourceDefinition's schema in this bundle, and every workload for the Pod Security level ")
+        md.append("Every object was checked against the Kubernetes ")
+                .append(report.kubernetesApi())
+                .append(" API (unknown fields, wrong types, ")
+                .append(
+                        "missing required fields, kinds it does not serve, removed and deprecated API versions), every custom resource ")
+                .append(
+                        "against its CustomResourceDefinition's schema in this bundle, and every workload for the Pod Security level ")
                 .append("it needs.\n\n");
         long errors = findings.stream().filter(Finding::isError).count();
         md.append("## Findings\n\n");
-        md.append(findings.isEmpty() ? "None.\n" : errors + " error(s), " + (findings.size() - errors) + " warning(s):\n\n");
+        md.append(
+                findings.isEmpty()
+                        ? "None.\n"
+                        : errors + " error(s), " + (findings.size() - errors) + " warning(s):\n\n");
         for (Finding finding : findings) {
-            md.append("- ").append(finding.isError() ? "error" : "warning").append(" `").append(finding.rule()).append("` ")
-                    .append(finding).append('\n');
+            md.append("- ")
+                    .append(finding.isError() ? "error" : "warning")
+                    .append(" `")
+                    .append(finding.rule())
+                    .append("` ")
+                    .append(finding)
+                    .append('\n');
         }
         md.append("\n## Pod Security\n\n");
         if (report.workloads().isEmpty()) {
@@ -48,9 +58,17 @@ public final class ChecksReport {
         } else {
             md.append("| workload | file | needs | namespace enforces | privileges |\n|---|---|---|---|---|\n");
             for (StaticReport.Workload workload : report.workloads()) {
-                md.append("| ").append(workload.subject()).append(" | ").append(workload.file()).append(" | ").append(workload.needed().label())
-                        .append(" | ").append(workload.namespaceLevel().isEmpty() ? "not known" : workload.namespaceLevel()).append(" | ")
-                        .append(workload.privileges().isEmpty() ? "-" : String.join("; ", workload.privileges())).append(" |\n");
+                md.append("| ")
+                        .append(workload.subject())
+                        .append(" | ")
+                        .append(workload.file())
+                        .append(" | ")
+                        .append(workload.needed().label())
+                        .append(" | ")
+                        .append(workload.namespaceLevel().isEmpty() ? "not known" : workload.namespaceLevel())
+                        .append(" | ")
+                        .append(workload.privileges().isEmpty() ? "-" : String.join("; ", workload.privileges()))
+                        .append(" |\n");
             }
         }
         md.append("\n## Component tools\n\n");
@@ -58,15 +76,22 @@ public final class ChecksReport {
             md.append("No config in this bundle is one a component tool checks.\n");
         }
         for (ConfigTools.ToolRun run : report.tools()) {
-            md.append("- `").append(run.tool()).append("`: ").append(run.summary()).append('\n');
+            md.append("- `")
+                    .append(run.tool())
+                    .append("`: ")
+                    .append(run.summary())
+                    .append('\n');
         }
         md.append("\n## Not checked here\n\n");
         for (String note : report.notes()) {
             md.append("- ").append(note).append('\n');
         }
-        md.append("- Without a cluster nothing proves that the workloads start, that the cluster's admission webhooks, quotas ")
-                .append("and policies accept the objects, or that logs, traces, metrics and alerts flow: `obs-bootstrap smoke` ")
-                .append("(a throwaway K3s node) and `obs-bootstrap validate --path cluster` (server-side dry run and verify) do.\n");
+        md.append(
+                        "- Without a cluster nothing proves that the workloads start, that the cluster's admission webhooks, quotas ")
+                .append(
+                        "and policies accept the objects, or that logs, traces, metrics and alerts flow: `obs-bootstrap smoke` ")
+                .append(
+                        "(a throwaway K3s node) and `obs-bootstrap validate --path cluster` (server-side dry run and verify) do.\n");
         return md.toString();
     }
 }

@@ -3,7 +3,6 @@ package dev.obsbootstrap.core.validate;
 import dev.obsbootstrap.core.helm.ScratchDir;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,7 @@ public final class ConfigTools {
     }
 
     /** A config a tool refused. */
-    public record Refusal(ManifestObject object, String key, String tool, String output) {
-    }
+    public record Refusal(ManifestObject object, String key, String tool, String output) {}
 
     private final Function<String, Optional<Path>> path;
     private final List<ConfigChecker> checkers;
@@ -62,15 +60,17 @@ public final class ConfigTools {
     /** These checkers' tools, looked up on this process's PATH. */
     public static ConfigTools onPath(List<ConfigChecker> checkers) {
         String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "");
-        return new ConfigTools(name -> {
-            for (String dir : searchPath.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.empty();
-        }, checkers);
+        return new ConfigTools(
+                name -> {
+                    for (String dir : searchPath.split(File.pathSeparator)) {
+                        Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+                        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                            return Optional.of(candidate);
+                        }
+                    }
+                    return Optional.empty();
+                },
+                checkers);
     }
 
     public List<ToolRun> runs() {
@@ -95,10 +95,14 @@ public final class ConfigTools {
         String tool = checker.tool();
         List<String> binaries = checker.binaries();
         String what = checker.what();
-        Optional<Path> binary = binaries.stream().map(path).flatMap(Optional::stream).findFirst();
+        Optional<Path> binary =
+                binaries.stream().map(path).flatMap(Optional::stream).findFirst();
         if (binary.isEmpty()) {
-            runs.add(new ToolRun(tool, false, "skipped: " + String.join(" / ", binaries) + " is not on PATH, so " + configs.size() + " "
-                    + what + (configs.size() == 1 ? " was" : "s were") + " not checked"));
+            runs.add(new ToolRun(
+                    tool,
+                    false,
+                    "skipped: " + String.join(" / ", binaries) + " is not on PATH, so " + configs.size() + " " + what
+                            + (configs.size() == 1 ? " was" : "s were") + " not checked"));
             return;
         }
         int refused = 0;
@@ -106,14 +110,20 @@ public final class ConfigTools {
             Path file = ScratchDir.newFile(binaries.get(0) + "-", checker.suffix());
             try {
                 Files.writeString(file, config.text());
-                Outcome outcome = execute(checker.command(binary.get().toString(), file.toString()), checker.environment());
+                Outcome outcome =
+                        execute(checker.command(binary.get().toString(), file.toString()), checker.environment());
                 if (!outcome.ok()) {
                     refused++;
-                    refusals.add(new Refusal(config.object(), config.key(), tool, outcome.output().replace(file.toString(), config.key())));
+                    refusals.add(new Refusal(
+                            config.object(),
+                            config.key(),
+                            tool,
+                            outcome.output().replace(file.toString(), config.key())));
                 }
             } catch (IOException e) {
                 refused++;
-                refusals.add(new Refusal(config.object(), config.key(), tool, "could not run " + binary.get() + ": " + e.getMessage()));
+                refusals.add(new Refusal(
+                        config.object(), config.key(), tool, "could not run " + binary.get() + ": " + e.getMessage()));
             } finally {
                 try {
                     Files.deleteIfExists(file);
@@ -122,12 +132,14 @@ public final class ConfigTools {
                 }
             }
         }
-        runs.add(new ToolRun(tool, true, binary.get() + ": " + configs.size() + " " + what
-                + (configs.size() == 1 ? "" : "s") + " checked, " + (refused == 0 ? "all accepted" : refused + " refused")));
+        runs.add(new ToolRun(
+                tool,
+                true,
+                binary.get() + ": " + configs.size() + " " + what + (configs.size() == 1 ? "" : "s") + " checked, "
+                        + (refused == 0 ? "all accepted" : refused + " refused")));
     }
 
-    private record Outcome(boolean ok, String output) {
-    }
+    private record Outcome(boolean ok, String output) {}
 
     private static Outcome execute(List<String> command, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -138,7 +150,8 @@ public final class ConfigTools {
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return new Outcome(false, String.join(" ", command) + " did not finish within " + TIMEOUT.toSeconds() + " s");
+                return new Outcome(
+                        false, String.join(" ", command) + " did not finish within " + TIMEOUT.toSeconds() + " s");
             }
             return new Outcome(process.exitValue() == 0, new String(output, StandardCharsets.UTF_8).strip());
         } catch (InterruptedException e) {

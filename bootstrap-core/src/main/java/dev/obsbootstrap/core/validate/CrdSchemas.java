@@ -1,17 +1,16 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.manifest.ManifestObject;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The custom resources' schemas, taken from the CustomResourceDefinitions in the bundle (the CRD chart's own
@@ -27,8 +26,21 @@ public final class CrdSchemas {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Keywords of the CRD schema that JSON Schema draft 7 reads the same way. */
-    private static final Set<String> SAME_KEYWORDS = Set.of("type", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength",
-            "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "multipleOf", "required");
+    private static final Set<String> SAME_KEYWORDS = Set.of(
+            "type",
+            "enum",
+            "pattern",
+            "minimum",
+            "maximum",
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "minProperties",
+            "maxProperties",
+            "multipleOf",
+            "required");
 
     private final Map<String, JsonNode> schemas = new LinkedHashMap<>();
     private final Map<String, JsonSchemaCheck> checks = new LinkedHashMap<>();
@@ -37,7 +49,8 @@ public final class CrdSchemas {
     public static CrdSchemas of(List<ManifestObject> objects) {
         CrdSchemas crds = new CrdSchemas();
         for (ManifestObject object : objects) {
-            if ("CustomResourceDefinition".equals(object.kind()) && object.apiVersion().startsWith("apiextensions.k8s.io/")) {
+            if ("CustomResourceDefinition".equals(object.kind())
+                    && object.apiVersion().startsWith("apiextensions.k8s.io/")) {
                 crds.add(object);
             }
         }
@@ -45,7 +58,8 @@ public final class CrdSchemas {
     }
 
     private void add(ManifestObject crd) {
-        JsonNode spec = JSON.valueToTree(JsonSchemaCheck.withoutNulls(crd.body())).path("spec");
+        JsonNode spec =
+                JSON.valueToTree(JsonSchemaCheck.withoutNulls(crd.body())).path("spec");
         String group = spec.path("group").asString("");
         String kind = spec.path("names").path("kind").asString("");
         for (JsonNode version : spec.path("versions")) {
@@ -65,7 +79,10 @@ public final class CrdSchemas {
     public Optional<String> groupOf(String apiVersion) {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        return schemas.keySet().stream().filter(key -> key.startsWith(group + "/")).findFirst().map(key -> group);
+        return schemas.keySet().stream()
+                .filter(key -> key.startsWith(group + "/"))
+                .findFirst()
+                .map(key -> group);
     }
 
     public int size() {

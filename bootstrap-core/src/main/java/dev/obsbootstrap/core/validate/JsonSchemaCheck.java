@@ -7,10 +7,6 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import dev.obsbootstrap.core.config.DidYouMean;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One JSON Schema (draft 7) and the objects checked against it, through networknt's json-schema-validator. Errors
@@ -65,8 +64,12 @@ final class JsonSchemaCheck {
                 String field = error.getProperty() == null ? "?" : error.getProperty();
                 List<Object> fieldPath = new ArrayList<>(path);
                 fieldPath.add(field);
-                return new SchemaViolation(fieldPath, "unknown field '" + field + "'"
-                        + DidYouMean.closest(field, knownProperties(error)).map(match -> "; did you mean '" + match + "'?").orElse(""));
+                return new SchemaViolation(
+                        fieldPath,
+                        "unknown field '" + field + "'"
+                                + DidYouMean.closest(field, knownProperties(error))
+                                        .map(match -> "; did you mean '" + match + "'?")
+                                        .orElse(""));
             }
             case "required" -> {
                 String field = error.getProperty() == null ? "?" : error.getProperty();
@@ -74,10 +77,12 @@ final class JsonSchemaCheck {
             }
             case "type" -> {
                 JsonNode expected = error.getSchemaNode();
-                return new SchemaViolation(path, "is " + describe(error.getInstanceNode()) + ", must be " + describeType(expected));
+                return new SchemaViolation(
+                        path, "is " + describe(error.getInstanceNode()) + ", must be " + describeType(expected));
             }
             case "enum" -> {
-                return new SchemaViolation(path, "is " + describe(error.getInstanceNode()) + ", must be one of " + error.getSchemaNode());
+                return new SchemaViolation(
+                        path, "is " + describe(error.getInstanceNode()) + ", must be one of " + error.getSchemaNode());
             }
             default -> {
                 return new SchemaViolation(path, error.getMessage().replaceFirst("^\\$[^:]*: ", ""));
@@ -88,7 +93,9 @@ final class JsonSchemaCheck {
     /** The property names the schema around an additionalProperties:false knows, for the did-you-mean. */
     private Set<String> knownProperties(Error error) {
         Set<String> names = new TreeSet<>();
-        NodePath fragment = error.getSchemaLocation() == null ? null : error.getSchemaLocation().getFragment();
+        NodePath fragment = error.getSchemaLocation() == null
+                ? null
+                : error.getSchemaLocation().getFragment();
         if (fragment == null || fragment.getNameCount() == 0) {
             return names;
         }

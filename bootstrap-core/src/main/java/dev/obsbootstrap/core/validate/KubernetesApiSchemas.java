@@ -1,12 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The built-in API of one Kubernetes minor release, from the OpenAPI document that release publishes (compacted by
@@ -31,6 +30,7 @@ import java.util.zip.GZIPInputStream;
 public final class KubernetesApiSchemas {
     /** Minor releases whose API data ships with obs-bootstrap (resources obs-bootstrap/kubernetes-api/). */
     static final List<String> SHIPPED = List.of("1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
+
     private static final String RESOURCE = "/obs-bootstrap/kubernetes-api/%s.json.gz";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -42,7 +42,8 @@ public final class KubernetesApiSchemas {
     private final ObjectNode definitions;
     private final Map<String, JsonSchemaCheck> checks = new HashMap<>();
 
-    private KubernetesApiSchemas(String targetVersion, String servedMinor, Map<String, String> kinds, ObjectNode definitions) {
+    private KubernetesApiSchemas(
+            String targetVersion, String servedMinor, Map<String, String> kinds, ObjectNode definitions) {
         this.targetVersion = targetVersion;
         this.servedMinor = servedMinor;
         this.kinds = kinds;
@@ -81,7 +82,8 @@ public final class KubernetesApiSchemas {
             return Optional.empty();
         }
         return Optional.of("no API data for Kubernetes " + target + " ships with this version of obs-bootstrap (it has "
-                + SHIPPED.get(0) + " to " + SHIPPED.get(SHIPPED.size() - 1) + "): objects were checked against " + servedMinor + "'s API");
+                + SHIPPED.get(0) + " to " + SHIPPED.get(SHIPPED.size() - 1) + "): objects were checked against "
+                + servedMinor + "'s API");
     }
 
     /** Whether this release serves the kind at this apiVersion ("apps/v1", "Deployment"). */
@@ -104,8 +106,11 @@ public final class KubernetesApiSchemas {
 
     /** The apiVersions this release serves the kind at ({@code ["autoscaling/v1", "autoscaling/v2"]}). */
     public List<String> apiVersionsOf(String kind) {
-        return kinds.keySet().stream().filter(key -> key.endsWith("/" + kind))
-                .map(key -> key.substring(0, key.length() - kind.length() - 1)).sorted().toList();
+        return kinds.keySet().stream()
+                .filter(key -> key.endsWith("/" + kind))
+                .map(key -> key.substring(0, key.length() - kind.length() - 1))
+                .sorted()
+                .toList();
     }
 
     /** The object against its kind's schema; empty when the kind is not served (ask {@link #serves} first). */
@@ -133,9 +138,13 @@ public final class KubernetesApiSchemas {
             Objects.requireNonNull(raw, () -> "the Kubernetes API data " + resource + " is missing from the jar");
             JsonNode data = JSON.readTree(new GZIPInputStream(raw));
             Map<String, String> kinds = new HashMap<>();
-            data.get("kinds").properties().forEach(entry -> kinds.put(entry.getKey(), entry.getValue().asString()));
+            data.get("kinds")
+                    .properties()
+                    .forEach(entry -> kinds.put(entry.getKey(), entry.getValue().asString()));
             ObjectNode definitions = NODES.objectNode();
-            data.get("definitions").properties().forEach(entry -> definitions.set(entry.getKey(), definition(entry.getKey(), entry.getValue())));
+            data.get("definitions")
+                    .properties()
+                    .forEach(entry -> definitions.set(entry.getKey(), definition(entry.getKey(), entry.getValue())));
             return new KubernetesApiSchemas(minor + ".0", minor, Map.copyOf(kinds), definitions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Kubernetes API data " + resource, e);
@@ -150,7 +159,8 @@ public final class KubernetesApiSchemas {
         if (name.endsWith(".Quantity")) {
             return types("string", "number");
         }
-        if (name.endsWith(".RawExtension") || name.endsWith("apiextensions.v1.JSON")
+        if (name.endsWith(".RawExtension")
+                || name.endsWith("apiextensions.v1.JSON")
                 || name.contains("apiextensions.v1.JSONSchemaPropsOr")) {
             return NODES.objectNode();
         }
@@ -164,7 +174,8 @@ public final class KubernetesApiSchemas {
             return schema;
         }
         String type = openApi.path("type").asString("");
-        if ("string".equals(type) && "int-or-string".equals(openApi.path("format").asString(""))) {
+        if ("string".equals(type)
+                && "int-or-string".equals(openApi.path("format").asString(""))) {
             return types("integer", "string");
         }
         if (!type.isEmpty()) {
@@ -175,7 +186,9 @@ public final class KubernetesApiSchemas {
         }
         if (openApi.has("properties")) {
             ObjectNode properties = NODES.objectNode();
-            openApi.get("properties").properties().forEach(entry -> properties.set(entry.getKey(), schema(entry.getValue())));
+            openApi.get("properties")
+                    .properties()
+                    .forEach(entry -> properties.set(entry.getKey(), schema(entry.getValue())));
             schema.set("properties", properties);
             if (!openApi.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
                 schema.put("additionalProperties", false);

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.manifest.ManifestObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,37 @@ import java.util.Set;
  */
 public final class PodSecurity {
     /** Capabilities baseline allows a container to add. */
-    private static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
-            "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
-    private static final Set<String> SELINUX_TYPES = Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+    private static final Set<String> BASELINE_CAPABILITIES = Set.of(
+            "AUDIT_WRITE",
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "FOWNER",
+            "FSETID",
+            "KILL",
+            "MKNOD",
+            "NET_BIND_SERVICE",
+            "SETFCAP",
+            "SETGID",
+            "SETPCAP",
+            "SETUID",
+            "SYS_CHROOT");
+
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> SELINUX_TYPES =
+            Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
     /** The only volume types restricted allows. */
-    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-            "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> RESTRICTED_VOLUMES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
 
     /**
      * What one workload needs.
@@ -41,8 +61,7 @@ public final class PodSecurity {
         }
     }
 
-    private PodSecurity() {
-    }
+    private PodSecurity() {}
 
     public static Assessment assess(ManifestObject workload, Map<?, ?> pod) {
         List<String> privileges = new ArrayList<>();
@@ -58,11 +77,15 @@ public final class PodSecurity {
                 Map<?, ?> volume = map(entry);
                 String name = ManifestObject.text(volume.get("name"));
                 if (volume.get("hostPath") instanceof Map<?, ?> hostPath) {
-                    privileges.add("hostPath volume '" + name + "' (" + ManifestObject.text(hostPath.get("path")) + ")");
+                    privileges.add(
+                            "hostPath volume '" + name + "' (" + ManifestObject.text(hostPath.get("path")) + ")");
                     continue;
                 }
-                volume.keySet().stream().map(String::valueOf).filter(type -> !type.equals("name") && !RESTRICTED_VOLUMES.contains(type))
-                        .findFirst().ifPresent(type -> hardening.add(type + " volume '" + name + "'"));
+                volume.keySet().stream()
+                        .map(String::valueOf)
+                        .filter(type -> !type.equals("name") && !RESTRICTED_VOLUMES.contains(type))
+                        .findFirst()
+                        .ifPresent(type -> hardening.add(type + " volume '" + name + "'"));
             }
         }
         if (podContext.get("sysctls") instanceof List<?> sysctls) {
@@ -74,18 +97,23 @@ public final class PodSecurity {
             }
         }
         checkProfiles(podContext, "the pod", privileges);
-        String podSeccomp = ManifestObject.text(map(podContext.get("seccompProfile")).get("type"));
+        String podSeccomp =
+                ManifestObject.text(map(podContext.get("seccompProfile")).get("type"));
         boolean podRunsAsNonRoot = Boolean.TRUE.equals(podContext.get("runAsNonRoot"));
         if (isZero(podContext.get("runAsUser"))) {
             hardening.add("the pod runs as user 0");
         }
-        Map<?, ?> annotations = map(map(map(workload.kind().equals("Pod") ? workload.body() : templateOf(workload)).get("metadata")).get("annotations"));
+        Map<?, ?> annotations = map(map(map(workload.kind().equals("Pod") ? workload.body() : templateOf(workload))
+                        .get("metadata"))
+                .get("annotations"));
         annotations.forEach((key, value) -> {
             String annotation = String.valueOf(key);
             String profile = ManifestObject.text(value);
             if (annotation.startsWith("container.apparmor.security.beta.kubernetes.io/")
-                    && !profile.equals("runtime/default") && !profile.startsWith("localhost/")) {
-                privileges.add("AppArmor profile '" + profile + "' for " + annotation.substring(annotation.indexOf('/') + 1));
+                    && !profile.equals("runtime/default")
+                    && !profile.startsWith("localhost/")) {
+                privileges.add(
+                        "AppArmor profile '" + profile + "' for " + annotation.substring(annotation.indexOf('/') + 1));
             }
         });
         for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
@@ -101,7 +129,8 @@ public final class PodSecurity {
                 }
                 Map<?, ?> capabilities = map(context.get("capabilities"));
                 List<String> added = strings(capabilities.get("add"));
-                added.stream().filter(c -> !BASELINE_CAPABILITIES.contains(c.replaceFirst("^CAP_", "")))
+                added.stream()
+                        .filter(c -> !BASELINE_CAPABILITIES.contains(c.replaceFirst("^CAP_", "")))
                         .forEach(c -> privileges.add(who + " adds capability " + c));
                 if (added.stream().anyMatch(c -> !c.replaceFirst("^CAP_", "").equals("NET_BIND_SERVICE"))) {
                     hardening.add(who + " adds capabilities other than NET_BIND_SERVICE");
@@ -131,36 +160,45 @@ public final class PodSecurity {
                 if (isZero(context.get("runAsUser"))) {
                     hardening.add(who + " runs as user 0");
                 }
-                String seccomp = ManifestObject.text(map(context.get("seccompProfile")).get("type"));
+                String seccomp =
+                        ManifestObject.text(map(context.get("seccompProfile")).get("type"));
                 String effective = seccomp.isEmpty() ? podSeccomp : seccomp;
                 if (!effective.equals("RuntimeDefault") && !effective.equals("Localhost")) {
-                    hardening.add(who + (effective.isEmpty() ? " has no seccomp profile (RuntimeDefault or Localhost)" : " uses seccomp " + effective));
+                    hardening.add(who
+                            + (effective.isEmpty()
+                                    ? " has no seccomp profile (RuntimeDefault or Localhost)"
+                                    : " uses seccomp " + effective));
                 }
             }
         }
-        PodSecurityLevel needed = !privileges.isEmpty() ? PodSecurityLevel.PRIVILEGED
+        PodSecurityLevel needed = !privileges.isEmpty()
+                ? PodSecurityLevel.PRIVILEGED
                 : !hardening.isEmpty() ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED;
         return new Assessment(needed, privileges, hardening);
     }
 
     private static Object templateOf(ManifestObject workload) {
         return switch (workload.kind()) {
-            case "CronJob" -> workload.at("spec", "jobTemplate", "spec", "template").orElse(Map.of());
+            case "CronJob" ->
+                workload.at("spec", "jobTemplate", "spec", "template").orElse(Map.of());
             default -> workload.at("spec", "template").orElse(Map.of());
         };
     }
 
     /** Seccomp Unconfined, an AppArmor profile other than the runtime's, a SELinux type or user/role of its own: baseline forbids them. */
     private static void checkProfiles(Map<?, ?> context, String who, List<String> privileges) {
-        if ("Unconfined".equals(ManifestObject.text(map(context.get("seccompProfile")).get("type")))) {
+        if ("Unconfined"
+                .equals(ManifestObject.text(map(context.get("seccompProfile")).get("type")))) {
             privileges.add(who + " runs with seccomp Unconfined");
         }
-        if ("Unconfined".equals(ManifestObject.text(map(context.get("appArmorProfile")).get("type")))) {
+        if ("Unconfined"
+                .equals(ManifestObject.text(map(context.get("appArmorProfile")).get("type")))) {
             privileges.add(who + " runs with AppArmor Unconfined");
         }
         Map<?, ?> seLinux = map(context.get("seLinuxOptions"));
         if (!SELINUX_TYPES.contains(ManifestObject.text(seLinux.get("type")))
-                || !ManifestObject.text(seLinux.get("user")).isEmpty() || !ManifestObject.text(seLinux.get("role")).isEmpty()) {
+                || !ManifestObject.text(seLinux.get("user")).isEmpty()
+                || !ManifestObject.text(seLinux.get("role")).isEmpty()) {
             privileges.add(who + " sets its own SELinux options");
         }
         if (Boolean.TRUE.equals(map(context.get("windowsOptions")).get("hostProcess"))) {

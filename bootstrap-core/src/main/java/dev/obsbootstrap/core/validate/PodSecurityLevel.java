@@ -1,12 +1,13 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.Locale;
 
 /** The Pod Security Standards' levels, least to most restrictive, as the {@code pod-security.kubernetes.io/enforce} label names them. */
 public enum PodSecurityLevel {
-    PRIVILEGED, BASELINE, RESTRICTED;
+    PRIVILEGED,
+    BASELINE,
+    RESTRICTED;
 
     /** The namespace label that sets the level Kubernetes enforces. */
     public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
@@ -15,7 +16,8 @@ public enum PodSecurityLevel {
         try {
             return valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": '" + text + "' is not a Pod Security level; use privileged, baseline or restricted");
+            throw new ConfigException(
+                    where + ": '" + text + "' is not a Pod Security level; use privileged, baseline or restricted");
         }
     }
 

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,10 +57,17 @@ public final class ServerDryRun {
         for (ManifestObject object : all) {
             ManifestFile file = fileOf.get(object);
             String subject = object.describe(file.releaseNamespace());
-            String namespace = object.clusterScoped() ? "" : object.namespace().isEmpty() ? file.releaseNamespace() : object.namespace();
+            String namespace = object.clusterScoped()
+                    ? ""
+                    : object.namespace().isEmpty() ? file.releaseNamespace() : object.namespace();
             if (!namespace.isEmpty() && !namespaces.computeIfAbsent(namespace, this::namespaceExists)) {
-                verdicts.add(new Verdict(file.path(), subject, false, false, "namespace " + namespace
-                        + " does not exist on this cluster yet, and a dry run cannot create it"));
+                verdicts.add(new Verdict(
+                        file.path(),
+                        subject,
+                        false,
+                        false,
+                        "namespace " + namespace
+                                + " does not exist on this cluster yet, and a dry run cannot create it"));
                 continue;
             }
             verdicts.add(dryRun(file.path(), subject, object, namespace, bundleCrds));
@@ -73,23 +79,37 @@ public final class ServerDryRun {
         return client.namespaces().withName(namespace).get() != null;
     }
 
-    private Verdict dryRun(String file, String subject, ManifestObject object, String namespace, CrdSchemas bundleCrds) {
+    private Verdict dryRun(
+            String file, String subject, ManifestObject object, String namespace, CrdSchemas bundleCrds) {
         GenericKubernetesResource resource = Serialization.jsonMapper()
                 .convertValue(JsonSchemaCheck.withoutNulls(object.body()), GenericKubernetesResource.class);
         try {
             try {
-                (namespace.isEmpty() ? client.resource(resource) : client.resource(resource).inNamespace(namespace)).dryRun().create();
+                (namespace.isEmpty()
+                                ? client.resource(resource)
+                                : client.resource(resource).inNamespace(namespace))
+                        .dryRun()
+                        .create();
             } catch (KubernetesClientException created) {
                 if (created.getCode() != 409) {
                     throw created;
                 }
-                (namespace.isEmpty() ? client.resource(resource) : client.resource(resource).inNamespace(namespace)).dryRun().update();
+                (namespace.isEmpty()
+                                ? client.resource(resource)
+                                : client.resource(resource).inNamespace(namespace))
+                        .dryRun()
+                        .update();
             }
             return new Verdict(file, subject, true, true, "accepted");
         } catch (KubernetesClientException refused) {
             if (refused.getCode() == 404 && bundleCrds.defines(object.apiVersion(), object.kind())) {
-                return new Verdict(file, subject, false, false, object.apiVersion() + " " + object.kind()
-                        + " is not served yet: its CustomResourceDefinition comes with this bundle (the static CRD-schema check covered it)");
+                return new Verdict(
+                        file,
+                        subject,
+                        false,
+                        false,
+                        object.apiVersion() + " " + object.kind()
+                                + " is not served yet: its CustomResourceDefinition comes with this bundle (the static CRD-schema check covered it)");
             }
             return new Verdict(file, subject, true, false, KubeErrors.describe(client, refused));
         } catch (RuntimeException unexpected) {
@@ -104,15 +124,37 @@ public final class ServerDryRun {
         List<Verdict> unchecked = verdicts.stream().filter(v -> !v.checked()).toList();
         for (Verdict verdict : verdicts) {
             if (verdict.checked() && !verdict.accepted()) {
-                results.add(new ProbeResult(phase, "dry-run " + verdict.subject(), "the cluster accepts " + verdict.subject()
-                        + " (" + verdict.file() + ")", false, 1, Duration.ZERO, "", verdict.message(),
-                        "the cluster's API server or an admission webhook refused it: fix the values that produce it, or the cluster policy"));
+                results.add(
+                        new ProbeResult(
+                                phase,
+                                "dry-run " + verdict.subject(),
+                                "the cluster accepts " + verdict.subject() + " (" + verdict.file() + ")",
+                                false,
+                                1,
+                                Duration.ZERO,
+                                "",
+                                verdict.message(),
+                                "the cluster's API server or an admission webhook refused it: fix the values that produce it, or the cluster policy"));
             }
         }
-        StringBuilder observed = new StringBuilder(accepted + " of " + verdicts.size() + " objects accepted with --dry-run=server");
-        unchecked.forEach(v -> observed.append("\nnot judged: ").append(v.subject()).append(": ").append(v.message()));
-        results.add(0, new ProbeResult(phase, "server-dry-run", "the target cluster's API server and admission accept every object",
-                verdicts.stream().noneMatch(v -> v.checked() && !v.accepted()), 1, took, observed.toString(), "", ""));
+        StringBuilder observed =
+                new StringBuilder(accepted + " of " + verdicts.size() + " objects accepted with --dry-run=server");
+        unchecked.forEach(v -> observed.append("\nnot judged: ")
+                .append(v.subject())
+                .append(": ")
+                .append(v.message()));
+        results.add(
+                0,
+                new ProbeResult(
+                        phase,
+                        "server-dry-run",
+                        "the target cluster's API server and admission accept every object",
+                        verdicts.stream().noneMatch(v -> v.checked() && !v.accepted()),
+                        1,
+                        took,
+                        observed.toString(),
+                        "",
+                        ""));
         return results;
     }
 }

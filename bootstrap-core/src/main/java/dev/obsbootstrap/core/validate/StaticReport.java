@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.plan.Finding;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -14,8 +13,12 @@ import java.util.Objects;
  * @param tools         what each component tool did, or why it was skipped
  * @param notes         limits of this run ("no schema for cert-manager.io/v1 Certificate: its CRD is not in the bundle")
  */
-public record StaticReport(String kubernetesApi, List<Finding> findings, List<Workload> workloads, List<ConfigTools.ToolRun> tools,
-                           List<String> notes) {
+public record StaticReport(
+        String kubernetesApi,
+        List<Finding> findings,
+        List<Workload> workloads,
+        List<ConfigTools.ToolRun> tools,
+        List<String> notes) {
     public StaticReport {
         Objects.requireNonNull(kubernetesApi, "kubernetesApi");
         findings = List.copyOf(findings);
@@ -29,8 +32,13 @@ public record StaticReport(String kubernetesApi, List<Finding> findings, List<Wo
      *
      * @param namespaceLevel what its namespace enforces, "" when not known
      */
-    public record Workload(String file, String subject, String namespace, PodSecurityLevel needed, List<String> privileges,
-                           String namespaceLevel) {
+    public record Workload(
+            String file,
+            String subject,
+            String namespace,
+            PodSecurityLevel needed,
+            List<String> privileges,
+            String namespaceLevel) {
         public Workload {
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(subject, "subject");

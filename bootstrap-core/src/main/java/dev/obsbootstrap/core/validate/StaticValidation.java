@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.plan.Finding;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -70,75 +69,135 @@ public final class StaticValidation {
             String subject = object.describe(file.releaseNamespace());
             int objectLine = fileLines.line(object.document().number(), List.of());
             Optional<ApiLifecycle.Entry> lifecycle = ApiLifecycle.of(object.apiVersion(), object.kind());
-            boolean removed = lifecycle.filter(entry -> ApiLifecycle.reached(kubeVersion, entry.removedIn())).isPresent();
+            boolean removed = lifecycle
+                    .filter(entry -> ApiLifecycle.reached(kubeVersion, entry.removedIn()))
+                    .isPresent();
             if (removed) {
                 ApiLifecycle.Entry entry = lifecycle.get();
-                findings.add(Finding.error("removed-api", file.path(), subject, object.apiVersion() + " " + object.kind()
-                        + " was removed in Kubernetes " + entry.removedIn() + " (the target is " + kubeVersion + "): use "
-                        + entry.replacement()).atLine(objectLine));
-            } else if (lifecycle.filter(entry -> ApiLifecycle.reached(kubeVersion, entry.deprecatedIn())).isPresent()) {
+                findings.add(Finding.error(
+                                "removed-api",
+                                file.path(),
+                                subject,
+                                object.apiVersion() + " " + object.kind()
+                                        + " was removed in Kubernetes " + entry.removedIn() + " (the target is "
+                                        + kubeVersion + "): use "
+                                        + entry.replacement())
+                        .atLine(objectLine));
+            } else if (lifecycle
+                    .filter(entry -> ApiLifecycle.reached(kubeVersion, entry.deprecatedIn()))
+                    .isPresent()) {
                 ApiLifecycle.Entry entry = lifecycle.get();
-                findings.add(Finding.warning("deprecated-api", file.path(), subject, object.apiVersion() + " " + object.kind()
-                        + " is deprecated since Kubernetes " + entry.deprecatedIn()
-                        + (entry.removedIn().isEmpty() ? "" : " and removed in " + entry.removedIn()) + ": use " + entry.replacement())
+                findings.add(Finding.warning(
+                                "deprecated-api",
+                                file.path(),
+                                subject,
+                                object.apiVersion() + " " + object.kind()
+                                        + " is deprecated since Kubernetes " + entry.deprecatedIn()
+                                        + (entry.removedIn().isEmpty() ? "" : " and removed in " + entry.removedIn())
+                                        + ": use " + entry.replacement())
                         .atLine(objectLine));
             }
             if (api.serves(object.apiVersion(), object.kind())) {
                 if (object.apiVersion().matches(".*/v\\d+alpha\\d+")) {
-                    findings.add(Finding.warning("alpha-api", file.path(), subject, object.apiVersion()
-                            + " is an alpha API: Kubernetes serves it only when the cluster switches its feature gate on").atLine(objectLine));
+                    findings.add(Finding.warning(
+                                    "alpha-api",
+                                    file.path(),
+                                    subject,
+                                    object.apiVersion()
+                                            + " is an alpha API: Kubernetes serves it only when the cluster switches its feature gate on")
+                            .atLine(objectLine));
                 }
                 for (SchemaViolation violation : api.validate(object.apiVersion(), object.kind(), object.body())) {
-                    findings.add(Finding.error("kubernetes-schema", file.path(), subject, violation.describePath() + ": "
-                                    + violation.message() + " (Kubernetes " + api.servedMinor() + " API)")
+                    findings.add(Finding.error(
+                                    "kubernetes-schema",
+                                    file.path(),
+                                    subject,
+                                    violation.describePath() + ": " + violation.message() + " (Kubernetes "
+                                            + api.servedMinor() + " API)")
                             .atLine(fileLines.line(object.document().number(), violation.path())));
                 }
             } else if (crds.defines(object.apiVersion(), object.kind())) {
                 for (SchemaViolation violation : crds.validate(object.apiVersion(), object.kind(), object.body())) {
-                    findings.add(Finding.error("crd-schema", file.path(), subject, violation.describePath() + ": "
-                                    + violation.message() + " (schema of its CustomResourceDefinition in the bundle)")
+                    findings.add(Finding.error(
+                                    "crd-schema",
+                                    file.path(),
+                                    subject,
+                                    violation.describePath() + ": " + violation.message()
+                                            + " (schema of its CustomResourceDefinition in the bundle)")
                             .atLine(fileLines.line(object.document().number(), violation.path())));
                 }
             } else if (KubernetesApiSchemas.isBuiltInGroup(object.apiVersion()) && !removed) {
                 List<String> served = api.apiVersionsOf(object.kind());
-                findings.add(Finding.error("unknown-api", file.path(), subject, "Kubernetes " + api.servedMinor() + " serves no "
-                        + object.kind() + " at " + object.apiVersion()
-                        + (served.isEmpty() ? "" : ": use " + String.join(" or ", served))).atLine(objectLine));
+                findings.add(Finding.error(
+                                "unknown-api",
+                                file.path(),
+                                subject,
+                                "Kubernetes " + api.servedMinor() + " serves no "
+                                        + object.kind() + " at " + object.apiVersion()
+                                        + (served.isEmpty() ? "" : ": use " + String.join(" or ", served)))
+                        .atLine(objectLine));
             } else if (crds.groupOf(object.apiVersion()).isPresent()) {
-                findings.add(Finding.error("crd-schema", file.path(), subject, "the CustomResourceDefinitions in the bundle define no "
-                        + object.kind() + " at " + object.apiVersion()).atLine(objectLine));
+                findings.add(Finding.error(
+                                "crd-schema",
+                                file.path(),
+                                subject,
+                                "the CustomResourceDefinitions in the bundle define no " + object.kind() + " at "
+                                        + object.apiVersion())
+                        .atLine(objectLine));
             } else {
                 unchecked.add(object.apiVersion() + " " + object.kind());
             }
             object.podSpec().ifPresent(pod -> {
                 PodSecurity.Assessment assessment = PodSecurity.assess(object, pod);
                 String namespace = object.namespace().isEmpty() ? file.releaseNamespace() : object.namespace();
-                Optional<PodSecurityLevel> enforced = Optional.ofNullable(namespaceLevels.get(namespace)).or(() -> stackNamespaceLevel);
-                workloads.add(new StaticReport.Workload(file.path(), subject, namespace, assessment.needed(), assessment.privileges(),
+                Optional<PodSecurityLevel> enforced =
+                        Optional.ofNullable(namespaceLevels.get(namespace)).or(() -> stackNamespaceLevel);
+                workloads.add(new StaticReport.Workload(
+                        file.path(),
+                        subject,
+                        namespace,
+                        assessment.needed(),
+                        assessment.privileges(),
                         enforced.map(PodSecurityLevel::label).orElse("")));
                 if (enforced.isPresent() && !enforced.get().admits(assessment.needed())) {
-                    List<String> reasons = assessment.needed() == PodSecurityLevel.PRIVILEGED ? assessment.privileges() : assessment.hardening();
-                    findings.add(Finding.error("pod-security", file.path(), subject, "needs Pod Security level " + assessment.needed().label()
-                            + " (" + String.join("; ", reasons) + ") but namespace " + namespace + " enforces " + enforced.get().label()
-                            + ": its pods would be refused. Run the stack in a namespace labelled "
-                            + PodSecurityLevel.ENFORCE_LABEL + "=" + assessment.needed().label() + ", or change the values that ask for it")
+                    List<String> reasons = assessment.needed() == PodSecurityLevel.PRIVILEGED
+                            ? assessment.privileges()
+                            : assessment.hardening();
+                    findings.add(Finding.error(
+                                    "pod-security",
+                                    file.path(),
+                                    subject,
+                                    "needs Pod Security level "
+                                            + assessment.needed().label()
+                                            + " (" + String.join("; ", reasons) + ") but namespace " + namespace
+                                            + " enforces " + enforced.get().label()
+                                            + ": its pods would be refused. Run the stack in a namespace labelled "
+                                            + PodSecurityLevel.ENFORCE_LABEL + "="
+                                            + assessment.needed().label() + ", or change the values that ask for it")
                             .atLine(objectLine));
                 }
             });
         }
         for (String kind : unchecked) {
-            notes.add("no schema for " + kind + ": its CustomResourceDefinition is not in the bundle, so its fields were not checked");
+            notes.add("no schema for " + kind
+                    + ": its CustomResourceDefinition is not in the bundle, so its fields were not checked");
         }
         if (stackNamespaceLevel.isEmpty() && namespaceLevels.isEmpty()) {
-            notes.add("the namespaces' Pod Security level is not known offline: each workload's needed level is listed; "
-                    + "give --pod-security LEVEL (what the namespace enforces) to check against it");
+            notes.add(
+                    "the namespaces' Pod Security level is not known offline: each workload's needed level is listed; "
+                            + "give --pod-security LEVEL (what the namespace enforces) to check against it");
         }
         tools.check(all);
         for (ConfigTools.Refusal refusal : tools.refusals()) {
             ManifestFile file = fileOf.get(refusal.object());
-            int line = lines.get(file.path()).line(refusal.object().document().number(), List.of("data", refusal.key()));
-            findings.add(Finding.error("component-config", file.path(), refusal.object().describe(file.releaseNamespace()) + " key '"
-                    + refusal.key() + "'", refusal.tool() + " refuses it: " + abbreviate(refusal.output())).atLine(line));
+            int line =
+                    lines.get(file.path()).line(refusal.object().document().number(), List.of("data", refusal.key()));
+            findings.add(Finding.error(
+                            "component-config",
+                            file.path(),
+                            refusal.object().describe(file.releaseNamespace()) + " key '" + refusal.key() + "'",
+                            refusal.tool() + " refuses it: " + abbreviate(refusal.output()))
+                    .atLine(line));
         }
         findings.sort(Comparator.comparing(Finding::file).thenComparingInt(Finding::line));
         return new StaticReport(api.servedMinor(), findings, workloads, tools.runs(), notes);
@@ -149,9 +208,11 @@ public final class StaticValidation {
         Map<String, PodSecurityLevel> levels = new HashMap<>();
         for (ManifestObject object : objects) {
             if ("Namespace".equals(object.kind()) && "v1".equals(object.apiVersion())) {
-                object.at("metadata", "labels", PodSecurityLevel.ENFORCE_LABEL).map(ManifestObject::text)
+                object.at("metadata", "labels", PodSecurityLevel.ENFORCE_LABEL)
+                        .map(ManifestObject::text)
                         .filter(text -> !text.isEmpty())
-                        .ifPresent(text -> levels.put(object.name(), PodSecurityLevel.parse(text, "Namespace " + object.name())));
+                        .ifPresent(text ->
+                                levels.put(object.name(), PodSecurityLevel.parse(text, "Namespace " + object.name())));
             }
         }
         return levels;

@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.validate;
 
+import dev.obsbootstrap.core.manifest.Manifests;
+import java.io.StringReader;
+import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -7,11 +10,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-
-import java.io.StringReader;
-import dev.obsbootstrap.core.manifest.Manifests;
-
-import java.util.List;
 
 /**
  * Line numbers in a multi-document YAML file, so a finding can say {@code file:line}: where document N starts, and
@@ -47,13 +45,16 @@ final class YamlLines {
             Node next = null;
             if (node instanceof MappingNode map && step instanceof String key) {
                 for (NodeTuple tuple : map.getValue()) {
-                    if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+                    if (tuple.getKeyNode() instanceof ScalarNode scalar
+                            && scalar.getValue().equals(key)) {
                         line = tuple.getKeyNode().getStartMark().getLine();
                         next = tuple.getValueNode();
                         break;
                     }
                 }
-            } else if (node instanceof SequenceNode list && step instanceof Integer index && index < list.getValue().size()) {
+            } else if (node instanceof SequenceNode list
+                    && step instanceof Integer index
+                    && index < list.getValue().size()) {
                 next = list.getValue().get(index);
                 line = next.getStartMark().getLine();
             }

@@ -3,7 +3,6 @@ package dev.obsbootstrap.core.values;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
-
 import java.util.Map;
 import java.util.Set;
 

@@ -6,14 +6,13 @@ import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import jinjava.javax.el.CompositeELResolver;
-import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
-
 import java.beans.FeatureDescriptor;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELResolver;
 
 /**
  * jinjava's failOnUnknownTokens only fails an expression whose whole result is null: {@code x.missing | tojson}
@@ -25,8 +24,7 @@ final class StrictLookups {
     /** Jinja literals jinjava resolves as variables. */
     private static final Set<String> LITERALS = Set.of("none", "None", "null", "true", "True", "false", "False");
 
-    private StrictLookups() {
-    }
+    private StrictLookups() {}
 
     /** Resolves properties like jinjava's read-only default, but a map without the key is an error, not null. */
     static ELResolver resolver() {

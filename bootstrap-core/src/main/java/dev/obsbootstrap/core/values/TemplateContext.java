@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,10 +29,10 @@ import java.util.TreeSet;
  * sorted, so renders are stable.
  */
 final class TemplateContext {
-    private TemplateContext() {
-    }
+    private TemplateContext() {}
 
-    static Map<String, Object> of(ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+    static Map<String, Object> of(
+            ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("config", config(config));
         context.put("profile", profile(config));

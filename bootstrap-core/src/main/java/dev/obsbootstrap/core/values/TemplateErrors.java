@@ -4,7 +4,6 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorType;
 import com.hubspot.jinjava.interpret.UnknownTokenException;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,10 +21,10 @@ final class TemplateErrors {
     private static final String SEGMENT = "(?:\\.[A-Za-z_]\\w*|\\[\\s*'[^']*'\\s*]|\\[\\s*\"[^\"]*\"\\s*]|\\[\\d+])";
     private static final Pattern PATH = Pattern.compile("[A-Za-z_]\\w*" + SEGMENT + "*");
     private static final Pattern WHOLE_PATH = Pattern.compile("^" + PATH.pattern() + "$");
-    private static final Pattern PATH_PART = Pattern.compile("^[A-Za-z_]\\w*|\\.([A-Za-z_]\\w*)|\\[\\s*'([^']*)'\\s*]|\\[\\s*\"([^\"]*)\"\\s*]|\\[(\\d+)]");
+    private static final Pattern PATH_PART = Pattern.compile(
+            "^[A-Za-z_]\\w*|\\.([A-Za-z_]\\w*)|\\[\\s*'([^']*)'\\s*]|\\[\\s*\"([^\"]*)\"\\s*]|\\[(\\d+)]");
 
-    private TemplateErrors() {
-    }
+    private TemplateErrors() {}
 
     static ConfigException toException(String resource, List<TemplateError> errors, Map<String, Object> bindings) {
         List<TemplateError> sorted = new ArrayList<>(errors);
@@ -52,9 +51,11 @@ final class TemplateErrors {
                     ? unknownLookup(expression.group(1).strip(), unknownVariable.get(), bindings)
                     : "unknown variable '" + name + "'";
         }
-        Optional<StrictContext.UnknownNameException> unknownName = causeOf(error.getException(), StrictContext.UnknownNameException.class);
+        Optional<StrictContext.UnknownNameException> unknownName =
+                causeOf(error.getException(), StrictContext.UnknownNameException.class);
         if (unknownName.isPresent()) {
-            return "unknown " + unknownName.get().kind() + " '" + unknownName.get().name() + "'";
+            return "unknown " + unknownName.get().kind() + " '"
+                    + unknownName.get().name() + "'";
         }
         Matcher name = UNKNOWN_NAME.matcher(text);
         if (name.find()) {
@@ -64,7 +65,8 @@ final class TemplateErrors {
         if (function.find()) {
             return "unknown function '" + function.group(1) + "'";
         }
-        Optional<String> token = causeOf(error.getException(), UnknownTokenException.class).map(UnknownTokenException::getToken);
+        Optional<String> token =
+                causeOf(error.getException(), UnknownTokenException.class).map(UnknownTokenException::getToken);
         if (token.isEmpty()) {
             Matcher unknown = UNKNOWN_TOKEN.matcher(text);
             if (unknown.find()) {
@@ -103,7 +105,8 @@ final class TemplateErrors {
      * A lookup failed while {@code expression} was evaluated: name the path it failed on. Paths rooted in the context
      * are walked to say what is there instead; paths through loop or set variables are named as written.
      */
-    private static String unknownLookup(String expression, StrictLookups.UnknownVariableException unknown, Map<String, Object> bindings) {
+    private static String unknownLookup(
+            String expression, StrictLookups.UnknownVariableException unknown, Map<String, Object> bindings) {
         List<String> candidates = new ArrayList<>();
         Matcher paths = PATH.matcher(expression);
         while (paths.find()) {
@@ -130,7 +133,9 @@ final class TemplateErrors {
         for (String candidate : candidates) {
             Matcher parts = PATH_PART.matcher(candidate);
             while (parts.find()) {
-                String key = parts.group(1) != null ? parts.group(1) : parts.group(2) != null ? parts.group(2) : parts.group(3);
+                String key = parts.group(1) != null
+                        ? parts.group(1)
+                        : parts.group(2) != null ? parts.group(2) : parts.group(3);
                 if (name.equals(key)) {
                     return "unknown variable '" + candidate.substring(0, parts.end()) + "'";
                 }
@@ -145,22 +150,30 @@ final class TemplateErrors {
         Object current = bindings;
         StringBuilder walked = new StringBuilder();
         while (parts.find()) {
-            String key = parts.group(1) != null ? parts.group(1)
-                    : parts.group(2) != null ? parts.group(2)
-                    : parts.group(3) != null ? parts.group(3)
-                    : parts.group(4) != null ? parts.group(4)
-                    : parts.group();
+            String key = parts.group(1) != null
+                    ? parts.group(1)
+                    : parts.group(2) != null
+                            ? parts.group(2)
+                            : parts.group(3) != null
+                                    ? parts.group(3)
+                                    : parts.group(4) != null ? parts.group(4) : parts.group();
             if (current instanceof Map<?, ?> map) {
                 if (!map.containsKey(key)) {
                     String known = walked.length() == 0 ? "the context" : walked.toString();
                     return Optional.of("unknown variable '" + path + "' (" + known + " has: "
-                            + String.join(", ", map.keySet().stream().map(String::valueOf).sorted().toList()) + ")");
+                            + String.join(
+                                    ", ",
+                                    map.keySet().stream()
+                                            .map(String::valueOf)
+                                            .sorted()
+                                            .toList()) + ")");
                 }
                 current = map.get(key);
             } else if (current instanceof List<?> list && key.chars().allMatch(Character::isDigit)) {
                 int index = Integer.parseInt(key);
                 if (index >= list.size()) {
-                    return Optional.of("unknown variable '" + path + "' (" + walked + " has " + list.size() + " items)");
+                    return Optional.of(
+                            "unknown variable '" + path + "' (" + walked + " has " + list.size() + " items)");
                 }
                 current = list.get(index);
             } else if (current == null) {

@@ -11,7 +11,6 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +49,8 @@ public final class ValuesRenderer {
                 .withInterperterFactory(StrictLookups.interpreterFactory())
                 // a value that happens to contain {{ }} stays text
                 .withNestedInterpretationEnabled(false)
-                // a tag on its own line leaves an empty line, which YAML ignores; jinjava's trimBlocks would drop it but
+                // a tag on its own line leaves an empty line, which YAML ignores; jinjava's trimBlocks would drop it
+                // but
                 // then reports every later error one line too early per trimmed tag
                 .withTrimBlocks(false)
                 .withLstripBlocks(true)
@@ -66,7 +66,8 @@ public final class ValuesRenderer {
      * @return the merged values and their YAML
      * @throws ConfigException when the template is missing, fails to render or renders invalid YAML
      */
-    public RenderedValues render(ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+    public RenderedValues render(
+            ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topology, "topology");
@@ -93,11 +94,13 @@ public final class ValuesRenderer {
     }
 
     private String renderTemplate(String resource, String template, Map<String, Object> context) {
-        StrictContext strictContext = new StrictContext(jinjava.getGlobalContextCopy(), context, jinjavaConfig.getDisabled());
+        StrictContext strictContext =
+                new StrictContext(jinjava.getGlobalContextCopy(), context, jinjavaConfig.getDisabled());
         JinjavaInterpreter interpreter = new StrictLookups.Interpreter(jinjava, strictContext, jinjavaConfig);
         String output = "";
         List<TemplateError> errors = new ArrayList<>();
-        try (AutoCloseableImpl<JinjavaInterpreter> ignored = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+        try (AutoCloseableImpl<JinjavaInterpreter> ignored =
+                JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
             output = interpreter.render(template);
         } catch (TemplateSyntaxException e) {
             // some syntax errors (a tag without its expression) are thrown instead of collected

@@ -1,6 +1,11 @@
 package dev.obsbootstrap.core.values;
 
 import dev.obsbootstrap.core.error.ConfigException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -13,18 +18,11 @@ import org.yaml.snakeyaml.representer.Represent;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 /** Parsing rendered templates, merging user overrides and writing values as YAML. */
 final class ValuesYaml {
     private static final Pattern EXPRESSION = Pattern.compile("\\{\\{.*?}}");
 
-    private ValuesYaml() {
-    }
+    private ValuesYaml() {}
 
     /**
      * Parses the rendered text of {@code resource}. A YAML error is reported at the template line that produced the
@@ -37,8 +35,10 @@ final class ValuesYaml {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new ConfigException(location(resource, template, rendered, mark) + ": the rendered values are not valid YAML: "
-                    + problem.trim() + renderedLineHint(rendered, mark), e);
+            throw new ConfigException(
+                    location(resource, template, rendered, mark) + ": the rendered values are not valid YAML: "
+                            + problem.trim() + renderedLineHint(rendered, mark),
+                    e);
         } catch (YAMLException e) {
             throw new ConfigException(resource + ": the rendered values are not valid YAML: " + e.getMessage(), e);
         }
@@ -101,8 +101,12 @@ final class ValuesYaml {
         dumperOptions.setIndicatorIndent(2);
         dumperOptions.setIndentWithIndicator(true);
         dumperOptions.setSplitLines(false);
-        return new Yaml(new SafeConstructor(loaderOptions), new ValuesRepresenter(dumperOptions), dumperOptions,
-                loaderOptions, resolver);
+        return new Yaml(
+                new SafeConstructor(loaderOptions),
+                new ValuesRepresenter(dumperOptions),
+                dumperOptions,
+                loaderOptions,
+                resolver);
     }
 
     private static String location(String resource, String template, String rendered, Mark mark) {
@@ -162,7 +166,8 @@ final class ValuesYaml {
         var matcher = EXPRESSION.matcher(templateLine);
         int end = 0;
         while (matcher.find()) {
-            regex.append(Pattern.quote(templateLine.substring(end, matcher.start()))).append(".*");
+            regex.append(Pattern.quote(templateLine.substring(end, matcher.start())))
+                    .append(".*");
             end = matcher.end();
         }
         regex.append(Pattern.quote(templateLine.substring(end)));

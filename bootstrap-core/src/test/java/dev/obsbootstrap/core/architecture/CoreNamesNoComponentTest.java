@@ -1,8 +1,8 @@
 package dev.obsbootstrap.core.architecture;
 
-import dev.obsbootstrap.core.config.ComponentCatalog;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.obsbootstrap.core.config.ComponentCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * bootstrap-core knows no component: not in code, messages, resources or comments. Whatever names a server (Loki's
@@ -23,10 +22,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * catalog (read from the checkout, so a new component is covered without editing this test) and the products they are.
  */
 class CoreNamesNoComponentTest {
-    private static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-    private static final Path CATALOG = MODULE.getParent().resolve("charts-values/src/main/resources/obs-bootstrap/catalog.yaml");
-    private static final List<String> PRODUCTS = List.of("Prometheus", "Grafana", "Loki", "Alloy", "Promtail", "Tempo",
-            "OpenTelemetry", "otel", "Alertmanager", "Thanos", "ThanosRuler", "Pyroscope", "Mimir", "Jaeger", "TraceQL", "LogQL", "PromQL");
+    private static final Path MODULE =
+            Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    private static final Path CATALOG =
+            MODULE.getParent().resolve("charts-values/src/main/resources/obs-bootstrap/catalog.yaml");
+    private static final List<String> PRODUCTS = List.of(
+            "Prometheus",
+            "Grafana",
+            "Loki",
+            "Alloy",
+            "Promtail",
+            "Tempo",
+            "OpenTelemetry",
+            "otel",
+            "Alertmanager",
+            "Thanos",
+            "ThanosRuler",
+            "Pyroscope",
+            "Mimir",
+            "Jaeger",
+            "TraceQL",
+            "LogQL",
+            "PromQL");
 
     static Set<String> names() {
         ComponentCatalog catalog = ComponentCatalog.fromFile(CATALOG);
@@ -42,7 +59,8 @@ class CoreNamesNoComponentTest {
         List<String> quoted = new ArrayList<>();
         names.stream().sorted((a, b) -> b.length() - a.length()).forEach(name -> quoted.add(Pattern.quote(name)));
         // a name as a whole word: "tempo" but not "temporary", "otel" but not "hotel"
-        return Pattern.compile("(?<![A-Za-z0-9])(" + String.join("|", quoted) + ")(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE);
+        return Pattern.compile(
+                "(?<![A-Za-z0-9])(" + String.join("|", quoted) + ")(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE);
     }
 
     @Test
@@ -55,20 +73,24 @@ class CoreNamesNoComponentTest {
                 for (int i = 0; i < lines.size(); i++) {
                     Matcher matcher = names.matcher(lines.get(i));
                     if (matcher.find()) {
-                        hits.add(MODULE.relativize(file) + ":" + (i + 1) + ": '" + matcher.group(1) + "' in: " + lines.get(i).strip());
+                        hits.add(MODULE.relativize(file) + ":" + (i + 1) + ": '" + matcher.group(1) + "' in: "
+                                + lines.get(i).strip());
                     }
                 }
             }
         }
-        assertThat(hits).as("component names in bootstrap-core/src/main: move that knowledge to the stack module that "
-                + "installs the component, or use a neutral example").isEmpty();
+        assertThat(hits)
+                .as("component names in bootstrap-core/src/main: move that knowledge to the stack module that "
+                        + "installs the component, or use a neutral example")
+                .isEmpty();
     }
 
     /** A file's text; compressed data (the Kubernetes API schemas) is read uncompressed, so it is checked too. */
     private static String text(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         if (file.getFileName().toString().endsWith(".gz")) {
-            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            try (java.util.zip.GZIPInputStream in =
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
                 bytes = in.readAllBytes();
             }
         }
@@ -79,9 +101,13 @@ class CoreNamesNoComponentTest {
     @Test
     void theCheckFindsNamesAsWordsOnly() {
         Pattern names = pattern(names());
-        assertThat(names.matcher("String header = \"X-Scope-OrgID\"; // Loki's tenant").find()).isTrue();
+        assertThat(names.matcher("String header = \"X-Scope-OrgID\"; // Loki's tenant")
+                        .find())
+                .isTrue();
         assertThat(names.matcher("endpoint(\"otel-collector\")").find()).isTrue();
         assertThat(names.matcher("kube-prometheus-stack").find()).isTrue();
-        assertThat(names.matcher("Files.createTempFile(temporary); hotel; alloyed").find()).isFalse();
+        assertThat(names.matcher("Files.createTempFile(temporary); hotel; alloyed")
+                        .find())
+                .isFalse();
     }
 }

@@ -1,23 +1,22 @@
 package dev.obsbootstrap.core.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterHubTest {
@@ -26,12 +25,17 @@ class ClusterHubTest {
 
     @Test
     void talksToTheClusterOfTheKubeconfigAndReportsItsVersion() {
-        try (FakeCluster cluster = FakeCluster.builder().contextName("fake-ci").kubernetesVersion("1.29.4").start();
-             ClusterHub hub = ClusterHub.forKubeconfig(cluster.writeKubeconfig(tmp.resolve("kubeconfig")), "", Map.of())) {
+        try (FakeCluster cluster = FakeCluster.builder()
+                        .contextName("fake-ci")
+                        .kubernetesVersion("1.29.4")
+                        .start();
+                ClusterHub hub =
+                        ClusterHub.forKubeconfig(cluster.writeKubeconfig(tmp.resolve("kubeconfig")), "", Map.of())) {
             ClusterTarget target = hub.target();
 
             assertThat(target).isEqualTo(new ClusterTarget("fake-ci", cluster.serverUrl(), "v1.29.4"));
-            assertThat(target.describe()).isEqualTo("context fake-ci (" + cluster.serverUrl() + ", Kubernetes v1.29.4)");
+            assertThat(target.describe())
+                    .isEqualTo("context fake-ci (" + cluster.serverUrl() + ", Kubernetes v1.29.4)");
             assertThat(hub.client().namespaces().withName("kube-system").get()).isNotNull();
             assertThat(hub.client()).isSameAs(hub.client());
             assertThat(hub.probeClient().namespaces().withName("default").get()).isNotNull();
@@ -51,7 +55,8 @@ class ClusterHubTest {
             assertThat(hub.serverUrl()).isEqualTo(server);
             assertThatThrownBy(hub::target)
                     .isInstanceOf(ClusterException.class)
-                    .satisfies(e -> assertThat(((ClusterException) e).exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE))
+                    .satisfies(
+                            e -> assertThat(((ClusterException) e).exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE))
                     .hasMessageContaining("cannot reach the Kubernetes API server at " + server)
                     .hasMessageContaining("context 'offline'")
                     .hasMessageContaining("Check that the cluster is running");
@@ -71,7 +76,8 @@ class ClusterHubTest {
     @Test
     void anUnknownContextNamesTheContextAndTheKnownOnes() throws IOException {
         Path kubeconfig = write("kubeconfig", kubeconfig("https://127.0.0.1:6443", "kind-dev", "kind-dev"));
-        assertThatThrownBy(() -> ClusterHub.forKubeconfig(kubeconfig, "prod", Map.of()).target())
+        assertThatThrownBy(() ->
+                        ClusterHub.forKubeconfig(kubeconfig, "prod", Map.of()).target())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("context 'prod' is not defined in kubeconfig " + kubeconfig)
                 .hasMessageContaining("contexts: kind-dev");
@@ -80,15 +86,18 @@ class ClusterHubTest {
     @Test
     void aBrokenKubeconfigNamesTheFile() throws IOException {
         Path kubeconfig = write("broken", "clusters: [ {name: x\n");
-        assertThatThrownBy(() -> ClusterHub.forKubeconfig(kubeconfig, "", Map.of()).contextName())
+        assertThatThrownBy(
+                        () -> ClusterHub.forKubeconfig(kubeconfig, "", Map.of()).contextName())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("kubeconfig " + kubeconfig + " is not a valid kubeconfig");
     }
 
     @Test
     void noCurrentContextAsksForOne() throws IOException {
-        Path kubeconfig = write("kubeconfig", kubeconfig("https://127.0.0.1:6443", "a", "").replace("current-context: \n", ""));
-        assertThatThrownBy(() -> ClusterHub.forKubeconfig(kubeconfig, "", Map.of()).contextName())
+        Path kubeconfig = write(
+                "kubeconfig", kubeconfig("https://127.0.0.1:6443", "a", "").replace("current-context: \n", ""));
+        assertThatThrownBy(
+                        () -> ClusterHub.forKubeconfig(kubeconfig, "", Map.of()).contextName())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("has no current-context: pass --context NAME (contexts: a)");
     }
@@ -120,13 +129,19 @@ class ClusterHubTest {
         try (ClusterHub hub = ClusterHub.forKubeconfig(kubeconfig, "staging", Map.of())) {
             assertThat(hub.contextName()).isEqualTo("staging");
             assertThat(hub.serverUrl()).isEqualTo("https://staging.example:6443");
-            var effective = Serialization.unmarshal(hub.kubeconfigContents(), io.fabric8.kubernetes.api.model.Config.class);
+            var effective =
+                    Serialization.unmarshal(hub.kubeconfigContents(), io.fabric8.kubernetes.api.model.Config.class);
             assertThat(effective.getCurrentContext()).isEqualTo("staging");
-            assertThat(effective.getContexts()).singleElement().satisfies(c -> assertThat(c.getName()).isEqualTo("staging"));
-            assertThat(effective.getClusters()).singleElement().satisfies(c ->
-                    assertThat(c.getCluster().getCertificateAuthority()).isEqualTo(dir.resolve("certs/ca.crt").toString()));
+            assertThat(effective.getContexts())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.getName()).isEqualTo("staging"));
+            assertThat(effective.getClusters())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.getCluster().getCertificateAuthority())
+                            .isEqualTo(dir.resolve("certs/ca.crt").toString()));
             assertThat(effective.getUsers()).singleElement().satisfies(u -> {
-                assertThat(u.getUser().getClientCertificate()).isEqualTo(dir.resolve("certs/client.crt").toString());
+                assertThat(u.getUser().getClientCertificate())
+                        .isEqualTo(dir.resolve("certs/client.crt").toString());
                 assertThat(u.getUser().getClientKey()).isEqualTo("/abs/client.key");
             });
             assertThat(hub.kubeconfigContents()).doesNotContain("dev-token");
@@ -139,10 +154,20 @@ class ClusterHubTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         write("home/.kube/config", kubeconfig("https://home.example:6443", "home", "home"));
 
-        assertThat(ClusterHub.discover("", Map.of("KUBECONFIG", tmp.resolve("absent") + java.io.File.pathSeparator + fromVariable,
-                "HOME", home.toString())).contextName()).isEqualTo("var");
-        assertThat(ClusterHub.discover("", Map.of("HOME", home.toString())).contextName()).isEqualTo("home");
-        assertThatThrownBy(() -> ClusterHub.discover("", Map.of("KUBECONFIG", tmp.resolve("absent").toString())).contextName())
+        assertThat(ClusterHub.discover(
+                                "",
+                                Map.of(
+                                        "KUBECONFIG",
+                                        tmp.resolve("absent") + java.io.File.pathSeparator + fromVariable,
+                                        "HOME",
+                                        home.toString()))
+                        .contextName())
+                .isEqualTo("var");
+        assertThat(ClusterHub.discover("", Map.of("HOME", home.toString())).contextName())
+                .isEqualTo("home");
+        assertThatThrownBy(() -> ClusterHub.discover(
+                                "", Map.of("KUBECONFIG", tmp.resolve("absent").toString()))
+                        .contextName())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("KUBECONFIG is set to " + tmp.resolve("absent"));
     }
@@ -152,7 +177,8 @@ class ClusterHubTest {
         ClusterHub hub = new ClusterHub(null, "", Map.of("HOME", tmp.toString()), tmp.resolve("no-service-account"));
         assertThatThrownBy(hub::contextName)
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("no kubeconfig found: pass --kubeconfig FILE, set KUBECONFIG or create ~/.kube/config");
+                .hasMessageContaining(
+                        "no kubeconfig found: pass --kubeconfig FILE, set KUBECONFIG or create ~/.kube/config");
     }
 
     @Test
@@ -161,14 +187,18 @@ class ClusterHubTest {
         Files.writeString(serviceAccount.resolve("token"), "secret-sa-token");
         Files.writeString(serviceAccount.resolve("ca.crt"), "not really a certificate");
         Files.writeString(serviceAccount.resolve("namespace"), "observability\n");
-        Map<String, String> env = Map.of("HOME", tmp.toString(), "KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443");
+        Map<String, String> env = Map.of(
+                "HOME", tmp.toString(), "KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443");
 
         try (ClusterHub hub = new ClusterHub(null, "", env, serviceAccount)) {
             assertThat(hub.contextName()).isEqualTo(ClusterHub.IN_CLUSTER_CONTEXT);
             assertThat(hub.serverUrl()).isEqualTo("https://10.96.0.1:443");
-            var effective = Serialization.unmarshal(hub.kubeconfigContents(), io.fabric8.kubernetes.api.model.Config.class);
-            assertThat(effective.getUsers().get(0).getUser().getTokenFile()).isEqualTo(serviceAccount.resolve("token").toString());
-            assertThat(effective.getContexts().get(0).getContext().getNamespace()).isEqualTo("observability");
+            var effective =
+                    Serialization.unmarshal(hub.kubeconfigContents(), io.fabric8.kubernetes.api.model.Config.class);
+            assertThat(effective.getUsers().get(0).getUser().getTokenFile())
+                    .isEqualTo(serviceAccount.resolve("token").toString());
+            assertThat(effective.getContexts().get(0).getContext().getNamespace())
+                    .isEqualTo("observability");
             assertThat(hub.kubeconfigContents()).doesNotContain("secret-sa-token");
         }
         assertThatThrownBy(() -> new ClusterHub(null, "prod", env, serviceAccount).contextName())

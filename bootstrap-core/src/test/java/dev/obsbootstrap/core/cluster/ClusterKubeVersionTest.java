@@ -1,18 +1,17 @@
 package dev.obsbootstrap.core.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.testing.FakeCluster;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class ClusterKubeVersionTest {
@@ -21,10 +20,13 @@ class ClusterKubeVersionTest {
 
     @Test
     void readsTheVersionTheApiServerReports() {
-        try (FakeCluster cluster = FakeCluster.builder().kubernetesVersion("1.32.3").start();
-             ClusterHub hub = ClusterHub.forKubeconfig(cluster.writeKubeconfig(tmp.resolve("kubeconfig")), "", Map.of())) {
+        try (FakeCluster cluster =
+                        FakeCluster.builder().kubernetesVersion("1.32.3").start();
+                ClusterHub hub =
+                        ClusterHub.forKubeconfig(cluster.writeKubeconfig(tmp.resolve("kubeconfig")), "", Map.of())) {
 
-            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE)).hasValueSatisfying(v -> assertThat(v).contains("1.32.3"));
+            assertThat(ClusterKubeVersion.read(hub, SilentConsole.INSTANCE))
+                    .hasValueSatisfying(v -> assertThat(v).contains("1.32.3"));
         }
     }
 

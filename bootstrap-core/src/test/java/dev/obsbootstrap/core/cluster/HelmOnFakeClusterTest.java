@@ -1,18 +1,14 @@
 package dev.obsbootstrap.core.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import dev.obsbootstrap.core.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real Helm (helm-java) against the simulated cluster: the fixture chart installs, the Waiter sees its workloads turn
@@ -35,13 +34,15 @@ class HelmOnFakeClusterTest {
 
     @TempDir
     static Path tmp;
+
     static FakeCluster cluster;
     static Path chart;
     static Path monitoredChart;
 
     @BeforeAll
     static void startCluster() {
-        cluster = FakeCluster.builder().namespaces("obs", "mon", "hooks", "waits").start();
+        cluster =
+                FakeCluster.builder().namespaces("obs", "mon", "hooks", "waits").start();
         chart = Fixtures.chart("workloads", tmp);
         monitoredChart = Fixtures.chart("monitored", tmp);
     }
@@ -56,25 +57,56 @@ class HelmOnFakeClusterTest {
         String kubeconfig = cluster.kubeconfigYaml();
         Waiter waiter = new Waiter(cluster.client());
 
-        Release installed = timed("helm install", () -> call(new Helm(chart).install().withName("demo").withNamespace("obs")
-                .withKubeConfigContents(kubeconfig)));
+        Release installed = timed(
+                "helm install",
+                () -> call(new Helm(chart)
+                        .install()
+                        .withName("demo")
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)));
         assertThat(installed.getStatus()).isEqualTo("deployed");
         assertThat(installed.getRevision()).isEqualTo("1");
 
-        String manifest = new Helm(chart).template().withName("demo").withNamespace("obs").withKubeVersion("1.31.0").call();
+        String manifest = new Helm(chart)
+                .template()
+                .withName("demo")
+                .withNamespace("obs")
+                .withKubeVersion("1.31.0")
+                .call();
         List<ResourceRef> workloads = Waiter.workloadsInManifest(manifest, "obs");
-        assertThat(workloads).containsExactlyInAnyOrder(
-                ResourceRef.deployment("obs", "demo-web"), ResourceRef.statefulSet("obs", "demo-db"),
-                ResourceRef.daemonSet("obs", "demo-agent"));
+        assertThat(workloads)
+                .containsExactlyInAnyOrder(
+                        ResourceRef.deployment("obs", "demo-web"),
+                        ResourceRef.statefulSet("obs", "demo-db"),
+                        ResourceRef.daemonSet("obs", "demo-agent"));
         List<String> progress = new ArrayList<>();
         waiter.waitAllReady(workloads, WAIT, ProgressLog.into(progress));
         assertThat(progress).startsWith("0/3").endsWith("3/3");
-        assertThat(cluster.client().services().inNamespace("obs").withName("demo-web").get().getSpec().getClusterIP()).isNotBlank();
+        assertThat(cluster.client()
+                        .services()
+                        .inNamespace("obs")
+                        .withName("demo-web")
+                        .get()
+                        .getSpec()
+                        .getClusterIP())
+                .isNotBlank();
 
-        Release upgraded = timed("helm upgrade", () -> call(new Helm(chart).upgrade().withName("demo").withNamespace("obs")
-                .set("image.tag", "2.0.0").set("message", "changed").withKubeConfigContents(kubeconfig)));
+        Release upgraded = timed(
+                "helm upgrade",
+                () -> call(new Helm(chart)
+                        .upgrade()
+                        .withName("demo")
+                        .withNamespace("obs")
+                        .set("image.tag", "2.0.0")
+                        .set("message", "changed")
+                        .withKubeConfigContents(kubeconfig)));
         assertThat(upgraded.getRevision()).isEqualTo("2");
-        Deployment web = cluster.client().apps().deployments().inNamespace("obs").withName("demo-web").get();
+        Deployment web = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("obs")
+                .withName("demo-web")
+                .get();
         assertThat(web.getSpec().getTemplate().getSpec().getContainers())
                 .as("a strategic merge keeps one container per name")
                 .singleElement()
@@ -84,45 +116,120 @@ class HelmOnFakeClusterTest {
                 });
         assertThat(web.getMetadata().getGeneration()).isEqualTo(2L);
         waiter.waitAllReady(workloads, WAIT, Waiter.Progress.none());
-        assertThat(cluster.client().apps().deployments().inNamespace("obs").withName("demo-web").get().getStatus().getObservedGeneration())
+        assertThat(cluster.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace("obs")
+                        .withName("demo-web")
+                        .get()
+                        .getStatus()
+                        .getObservedGeneration())
                 .isEqualTo(2L);
 
-        List<Release> releases = timed("helm list", () -> call(Helm.list().withNamespace("obs").withKubeConfigContents(kubeconfig)));
+        List<Release> releases =
+                timed("helm list", () -> call(Helm.list().withNamespace("obs").withKubeConfigContents(kubeconfig)));
         assertThat(releases).singleElement().satisfies(r -> {
             assertThat(r.getName()).isEqualTo("demo");
             assertThat(r.getRevision()).isEqualTo("2");
             assertThat(r.getStatus()).isEqualTo("deployed");
         });
-        assertThat(Helm.status("demo").withNamespace("obs").withKubeConfigContents(kubeconfig).call().getStatus()).isEqualTo("deployed");
-        assertThat(Helm.get("demo").values().withNamespace("obs").withKubeConfigContents(kubeconfig).call())
-                .contains("tag: 2.0.0").contains("message: changed");
-        assertThat(Helm.history("demo").withNamespace("obs").withKubeConfigContents(kubeconfig).call()).hasSize(2);
-        assertThat(Helm.status("demo").withRevision(1).withNamespace("obs").withKubeConfigContents(kubeconfig).call().getStatus())
+        assertThat(Helm.status("demo")
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call()
+                        .getStatus())
+                .isEqualTo("deployed");
+        assertThat(Helm.get("demo")
+                        .values()
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call())
+                .contains("tag: 2.0.0")
+                .contains("message: changed");
+        assertThat(Helm.history("demo")
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call())
+                .hasSize(2);
+        assertThat(Helm.status("demo")
+                        .withRevision(1)
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call()
+                        .getStatus())
                 .isEqualTo("superseded");
 
-        Release rolledBack = timed("helm rollback (upgrade back to revision 1's values)", () -> call(new Helm(chart).upgrade()
-                .withName("demo").withNamespace("obs").resetValues().withKubeConfigContents(kubeconfig)));
+        Release rolledBack = timed(
+                "helm rollback (upgrade back to revision 1's values)",
+                () -> call(new Helm(chart)
+                        .upgrade()
+                        .withName("demo")
+                        .withNamespace("obs")
+                        .resetValues()
+                        .withKubeConfigContents(kubeconfig)));
         assertThat(rolledBack.getRevision()).isEqualTo("3");
-        assertThat(Helm.get("demo").values().withRevision(1).withNamespace("obs").withKubeConfigContents(kubeconfig).call())
+        assertThat(Helm.get("demo")
+                        .values()
+                        .withRevision(1)
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call())
                 .doesNotContain("2.0.0");
-        assertThat(cluster.client().apps().deployments().inNamespace("obs").withName("demo-web").get()
-                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/fixture/app:1.0.0");
+        assertThat(cluster.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace("obs")
+                        .withName("demo-web")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("registry.example/fixture/app:1.0.0");
         waiter.waitAllReady(workloads, WAIT, Waiter.Progress.none());
 
-        timed("helm uninstall", () -> call(Helm.uninstall("demo").withNamespace("obs").withKubeConfigContents(kubeconfig)));
-        assertThat(Helm.list().withNamespace("obs").withKubeConfigContents(kubeconfig).call()).isEmpty();
-        assertThat(cluster.client().apps().deployments().inNamespace("obs").withName("demo-web").get()).isNull();
+        timed(
+                "helm uninstall",
+                () -> call(Helm.uninstall("demo").withNamespace("obs").withKubeConfigContents(kubeconfig)));
+        assertThat(Helm.list()
+                        .withNamespace("obs")
+                        .withKubeConfigContents(kubeconfig)
+                        .call())
+                .isEmpty();
+        assertThat(cluster.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace("obs")
+                        .withName("demo-web")
+                        .get())
+                .isNull();
         waiter.until(ResourceRef.statefulSet("obs", "demo-db"), Objects::isNull, WAIT);
         // a deletion is awaited by polling: the mock's watches ignore resourceVersion and can miss it
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client().pods().inNamespace("obs")
-                .withLabel("app.kubernetes.io/instance", "demo").list().getItems().isEmpty());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.client()
+                        .pods()
+                        .inNamespace("obs")
+                        .withLabel("app.kubernetes.io/instance", "demo")
+                        .list()
+                        .getItems()
+                        .isEmpty());
         assertThat(cluster.kubelet().errors()).isEmpty();
     }
 
     @Test
     void helmsOwnWaitPassesOnTheSimulatedStatus() throws Exception {
-        Release installed = timed("helm install --wait", () -> call(new Helm(chart).install().withName("waited").withNamespace("waits")
-                .waitReady().withTimeout(60).withKubeConfigContents(cluster.kubeconfigYaml())));
+        Release installed = timed(
+                "helm install --wait",
+                () -> call(new Helm(chart)
+                        .install()
+                        .withName("waited")
+                        .withNamespace("waits")
+                        .waitReady()
+                        .withTimeout(60)
+                        .withKubeConfigContents(cluster.kubeconfigYaml())));
         assertThat(installed.getStatus()).isEqualTo("deployed");
         call(Helm.uninstall("waited").withNamespace("waits").withKubeConfigContents(cluster.kubeconfigYaml()));
     }
@@ -130,8 +237,12 @@ class HelmOnFakeClusterTest {
     @Test
     void aChartWithCustomResourcesInstallsOnlyOnceTheirCrdsAreEstablished() throws Exception {
         String kubeconfig = cluster.kubeconfigYaml();
-        assertThatThrownBy(() -> new Helm(monitoredChart).install().withName("early").withNamespace("mon")
-                .withKubeConfigContents(kubeconfig).call())
+        assertThatThrownBy(() -> new Helm(monitoredChart)
+                        .install()
+                        .withName("early")
+                        .withNamespace("mon")
+                        .withKubeConfigContents(kubeconfig)
+                        .call())
                 .hasMessageContaining("no matches for kind")
                 .hasMessageContaining("monitoring.coreos.com/v1");
 
@@ -139,11 +250,20 @@ class HelmOnFakeClusterTest {
                 .apply(Fixtures.text("crds/monitoring-crds.yaml"), WAIT);
         assertThat(applied).contains("servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com");
 
-        Release installed = call(new Helm(monitoredChart).install().withName("late").withNamespace("mon").withKubeConfigContents(kubeconfig));
+        Release installed = call(new Helm(monitoredChart)
+                .install()
+                .withName("late")
+                .withNamespace("mon")
+                .withKubeConfigContents(kubeconfig));
         assertThat(installed.getStatus()).isEqualTo("deployed");
-        assertThat(cluster.client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
-                .inNamespace("mon").withName("late-exporter").get()).isNotNull();
-        new Waiter(cluster.client()).waitAllReady(List.of(ResourceRef.deployment("mon", "late-exporter")), WAIT, Waiter.Progress.none());
+        assertThat(cluster.client()
+                        .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                        .inNamespace("mon")
+                        .withName("late-exporter")
+                        .get())
+                .isNotNull();
+        new Waiter(cluster.client())
+                .waitAllReady(List.of(ResourceRef.deployment("mon", "late-exporter")), WAIT, Waiter.Progress.none());
     }
 
     @Test
@@ -167,19 +287,33 @@ class HelmOnFakeClusterTest {
                           image: registry.example/fixture/migrate:1
                 """);
 
-        Release installed = timed("helm install with a post-install hook Job", () -> call(new Helm(hooked).install()
-                .withName("hooked").withNamespace("hooks").withTimeout(60).withKubeConfigContents(cluster.kubeconfigYaml())));
+        Release installed = timed(
+                "helm install with a post-install hook Job",
+                () -> call(new Helm(hooked)
+                        .install()
+                        .withName("hooked")
+                        .withNamespace("hooks")
+                        .withTimeout(60)
+                        .withKubeConfigContents(cluster.kubeconfigYaml())));
 
         assertThat(installed.getStatus()).isEqualTo("deployed");
-        assertThat(ReadinessChecks.isJobComplete(cluster.client().batch().v1().jobs().inNamespace("hooks").withName("hooked-migrate").get()))
+        assertThat(ReadinessChecks.isJobComplete(cluster.client()
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace("hooks")
+                        .withName("hooked-migrate")
+                        .get()))
                 .isTrue();
     }
 
     @Test
     void aHelmFailureIsNotHiddenByTheWaiter() {
         Waiter waiter = new Waiter(cluster.client());
-        assertThatThrownBy(() -> waiter.waitAllReady(List.of(ResourceRef.deployment("obs", "never-installed")),
-                Duration.ofMillis(300), Waiter.Progress.none()))
+        assertThatThrownBy(() -> waiter.waitAllReady(
+                        List.of(ResourceRef.deployment("obs", "never-installed")),
+                        Duration.ofMillis(300),
+                        Waiter.Progress.none()))
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining("Deployment obs/never-installed: it does not exist");
     }

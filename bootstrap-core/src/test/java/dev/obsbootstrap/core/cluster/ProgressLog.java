@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Test helper: records each distinct ready/total a wait reports (it reports the same count every second too). */
 final class ProgressLog {
-    private ProgressLog() {
-    }
+    private ProgressLog() {}
 
     static Waiter.Progress into(List<String> progress) {
         return new Waiter.Progress() {
@@ -18,8 +17,7 @@ final class ProgressLog {
             }
 
             @Override
-            public void trouble(String message) {
-            }
+            public void trouble(String message) {}
         };
     }
 }

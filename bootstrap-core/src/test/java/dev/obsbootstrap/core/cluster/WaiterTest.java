@@ -1,24 +1,23 @@
 package dev.obsbootstrap.core.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WaiterTest {
@@ -67,11 +66,12 @@ class WaiterTest {
                 metadata: {name: migrate}
                 ---
                 """;
-        assertThat(Waiter.workloadsInManifest(manifest, "obs")).containsExactly(
-                ResourceRef.deployment("obs", "gateway"),
-                ResourceRef.statefulSet("storage", "store"),
-                ResourceRef.daemonSet("obs", "collector"),
-                ResourceRef.job("obs", "migrate"));
+        assertThat(Waiter.workloadsInManifest(manifest, "obs"))
+                .containsExactly(
+                        ResourceRef.deployment("obs", "gateway"),
+                        ResourceRef.statefulSet("storage", "store"),
+                        ResourceRef.daemonSet("obs", "collector"),
+                        ResourceRef.job("obs", "migrate"));
         assertThat(Waiter.workloadsInManifest("", "obs")).isEmpty();
     }
 
@@ -86,13 +86,23 @@ class WaiterTest {
     void waitsForAnObjectToAppearWithAnExistsOnlyCheck() throws Exception {
         Thread creator = new Thread(() -> {
             sleep(300);
-            cluster.client().configMaps().inNamespace("obs").resource(new ConfigMapBuilder()
-                    .withNewMetadata().withName("late").endMetadata().build()).create();
+            cluster.client()
+                    .configMaps()
+                    .inNamespace("obs")
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("late")
+                            .endMetadata()
+                            .build())
+                    .create();
         });
         creator.start();
 
-        var found = new Waiter(cluster.client()).until(new ResourceRef("v1", "ConfigMap", "obs", "late"),
-                ReadinessChecks.forKind("ConfigMap", true), Duration.ofSeconds(10));
+        var found = new Waiter(cluster.client())
+                .until(
+                        new ResourceRef("v1", "ConfigMap", "obs", "late"),
+                        ReadinessChecks.forKind("ConfigMap", true),
+                        Duration.ofSeconds(10));
 
         assertThat(found.getMetadata().getName()).isEqualTo("late");
         creator.join();
@@ -100,17 +110,22 @@ class WaiterTest {
 
     @Test
     void aTimeoutOnAnExistsOnlyObjectSaysItDoesNotExist() {
-        assertThatThrownBy(() -> new Waiter(cluster.client()).until(new ResourceRef("v1", "ConfigMap", "obs", "never"),
-                Objects::nonNull, Duration.ofMillis(200)))
+        assertThatThrownBy(() -> new Waiter(cluster.client())
+                        .until(
+                                new ResourceRef("v1", "ConfigMap", "obs", "never"),
+                                Objects::nonNull,
+                                Duration.ofMillis(200)))
                 .isInstanceOf(ClusterException.class)
                 .hasMessageStartingWith("timed out after 200ms waiting for ConfigMap obs/never: it does not exist");
     }
 
     @Test
     void waitingForAKindWithoutReadinessIsRefusedUpFront() {
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(
-                List.of(new ResourceRef("monitoring.coreos.com/v1", "Prometheus", "obs", "k8s")), Duration.ofSeconds(1),
-                Waiter.Progress.none()))
+        assertThatThrownBy(() -> new Waiter(cluster.client())
+                        .waitAllReady(
+                                List.of(new ResourceRef("monitoring.coreos.com/v1", "Prometheus", "obs", "k8s")),
+                                Duration.ofSeconds(1),
+                                Waiter.Progress.none()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Prometheus");
     }
@@ -119,13 +134,20 @@ class WaiterTest {
     void findsOperatorWorkloadsOnceTheOperatorCreatesThem() throws Exception {
         Thread operator = new Thread(() -> {
             sleep(300);
-            cluster.client().apps().statefulSets().inNamespace("obs").resource(statefulSet("prometheus-k8s",
-                    Map.of("app.kubernetes.io/name", "prometheus", "operator.prometheus.io/name", "k8s"))).create();
+            cluster.client()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace("obs")
+                    .resource(statefulSet(
+                            "prometheus-k8s",
+                            Map.of("app.kubernetes.io/name", "prometheus", "operator.prometheus.io/name", "k8s")))
+                    .create();
         });
         operator.start();
         Waiter waiter = new Waiter(cluster.client());
 
-        List<ResourceRef> found = waiter.operatorWorkloads("obs", List.of("app.kubernetes.io/name=prometheus"), Duration.ofSeconds(10));
+        List<ResourceRef> found =
+                waiter.operatorWorkloads("obs", List.of("app.kubernetes.io/name=prometheus"), Duration.ofSeconds(10));
 
         assertThat(found).containsExactly(ResourceRef.statefulSet("obs", "prometheus-k8s"));
         waiter.waitAllReady(found, Duration.ofSeconds(20), Waiter.Progress.none());
@@ -134,21 +156,41 @@ class WaiterTest {
 
     @Test
     void anOperatorThatCreatesNothingTimesOutWithAHint() {
-        assertThatThrownBy(() -> new Waiter(cluster.client()).operatorWorkloads("obs", List.of("app.kubernetes.io/name=alertmanager"),
-                Duration.ofMillis(300)))
+        assertThatThrownBy(() -> new Waiter(cluster.client())
+                        .operatorWorkloads(
+                                "obs", List.of("app.kubernetes.io/name=alertmanager"), Duration.ofMillis(300)))
                 .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("no workload labelled app.kubernetes.io/name=alertmanager appeared in namespace obs within 300ms");
-        assertThatThrownBy(() -> new Waiter(cluster.client()).operatorWorkloads("obs", List.of("app in (a,b)"), Duration.ofMillis(300)))
+                .hasMessageContaining(
+                        "no workload labelled app.kubernetes.io/name=alertmanager appeared in namespace obs within 300ms");
+        assertThatThrownBy(() -> new Waiter(cluster.client())
+                        .operatorWorkloads("obs", List.of("app in (a,b)"), Duration.ofMillis(300)))
                 .isInstanceOf(ConfigException.class);
     }
 
     private static StatefulSet statefulSet(String name, Map<String, String> labels) {
         return new StatefulSetBuilder()
-                .withNewMetadata().withName(name).withNamespace("obs").withLabels(labels).endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("prometheus").withImage("quay.io/prometheus/prometheus:v3").endContainer().endSpec()
-                .endTemplate().endSpec()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("obs")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("prometheus")
+                .withImage("quay.io/prometheus/prometheus:v3")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
                 .build();
     }
 

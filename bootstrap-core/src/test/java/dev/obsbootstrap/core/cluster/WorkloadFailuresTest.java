@@ -1,25 +1,24 @@
 package dev.obsbootstrap.core.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.marcnuri.helm.Helm;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import dev.obsbootstrap.core.testing.Fixtures;
 import dev.obsbootstrap.core.testing.WorkloadBehaviour;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Broken workloads, the way the kubelet simulator breaks them: the wait times out naming what is wrong, and
@@ -32,22 +31,32 @@ class WorkloadFailuresTest {
     /** A phase limit no test here should reach: broken pods must end the wait long before. */
     private static final Duration LONG = Duration.ofSeconds(60);
     /** The default rules with grace periods a test can wait for. */
-    private static final FailFast QUICK = new FailFast(Duration.ofMillis(200), 4, Duration.ofMillis(600), Duration.ofMillis(600),
-            Duration.ofMillis(600), Duration.ofMillis(600));
+    private static final FailFast QUICK = new FailFast(
+            Duration.ofMillis(200),
+            4,
+            Duration.ofMillis(600),
+            Duration.ofMillis(600),
+            Duration.ofMillis(600),
+            Duration.ofMillis(600));
 
     @TempDir
     static Path tmp;
+
     static FakeCluster cluster;
     static Path chart;
 
     @BeforeAll
     static void startCluster() {
-        cluster = FakeCluster.builder().namespaces("crash", "pull", "pend", "slow").start();
+        cluster = FakeCluster.builder()
+                .namespaces("crash", "pull", "pend", "slow")
+                .start();
         cluster.kubelet()
-                .behave("crashy-web", WorkloadBehaviour.crashLoop(
-                        "level=info msg=starting",
-                        "level=error msg=\"login failed\" password=hunter2",
-                        "panic: cannot reach the database"))
+                .behave(
+                        "crashy-web",
+                        WorkloadBehaviour.crashLoop(
+                                "level=info msg=starting",
+                                "level=error msg=\"login failed\" password=hunter2",
+                                "panic: cannot reach the database"))
                 .behave("pully-db", WorkloadBehaviour.imagePull())
                 .behave("pendy-agent", WorkloadBehaviour.pending())
                 .behave("slowy-*", WorkloadBehaviour.slow(Duration.ofSeconds(3)));
@@ -68,14 +77,17 @@ class WorkloadFailuresTest {
         // the simulated pod already has 5 restarts: at least FailFast's 4, so no grace period applies
         assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none()))
                 .isInstanceOf(WorkloadFailedException.class)
-                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.CRASH_LOOP))
+                .satisfies(e ->
+                        assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.CRASH_LOOP))
                 .satisfies(e -> assertThat(((ClusterException) e).exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE))
                 .hasMessageContaining("Deployment crash/crashy-web: pod crashy-web-")
                 .hasMessageContaining("container web CrashLoopBackOff")
                 .hasMessageContaining("| panic: cannot reach the database")
                 .hasMessageContaining("more time will not help")
                 .hasMessageNotContaining("hunter2");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 60s limit").isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("well before the 60s limit")
+                .isLessThan(Duration.ofSeconds(15));
 
         Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(workloads);
         assertThat(report.pods()).singleElement().satisfies(problem -> {
@@ -84,10 +96,11 @@ class WorkloadFailuresTest {
             assertThat(problem.container()).isEqualTo("web");
             assertThat(problem.reason()).isEqualTo("CrashLoopBackOff");
             assertThat(problem.restarts()).isPositive();
-            assertThat(problem.logLines()).containsExactly(
-                    "level=info msg=starting",
-                    "level=error msg=\"login failed\" password=<redacted>",
-                    "panic: cannot reach the database");
+            assertThat(problem.logLines())
+                    .containsExactly(
+                            "level=info msg=starting",
+                            "level=error msg=\"login failed\" password=<redacted>",
+                            "panic: cannot reach the database");
         });
         assertThat(report.events()).anySatisfy(event -> {
             assertThat(event.reason()).isEqualTo("BackOff");
@@ -104,9 +117,11 @@ class WorkloadFailuresTest {
         List<ResourceRef> workloads = install("pully", "pull");
         awaitWarningEvent("pull");
 
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
+        assertThatThrownBy(
+                        () -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
                 .isInstanceOf(WorkloadFailedException.class)
-                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.IMAGE_PULL))
+                .satisfies(e ->
+                        assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.IMAGE_PULL))
                 .hasMessageContaining("StatefulSet pull/pully-db: pod pully-db-0 container db ImagePullBackOff")
                 .hasMessageContaining("image registry.example/fixture/app:1.0.0")
                 .hasMessageContaining("the image cannot be pulled");
@@ -127,9 +142,11 @@ class WorkloadFailuresTest {
         List<ResourceRef> workloads = install("pendy", "pend");
         awaitWarningEvent("pend");
 
-        assertThatThrownBy(() -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
+        assertThatThrownBy(
+                        () -> new Waiter(cluster.client()).waitAllReady(workloads, LONG, Waiter.Progress.none(), QUICK))
                 .isInstanceOf(WorkloadFailedException.class)
-                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause()).isEqualTo(PodHealth.Cause.UNSCHEDULABLE))
+                .satisfies(e -> assertThat(((WorkloadFailedException) e).failureCause())
+                        .isEqualTo(PodHealth.Cause.UNSCHEDULABLE))
                 .hasMessageContaining("DaemonSet pend/pendy-agent: pod pendy-agent-")
                 .hasMessageContaining("Unschedulable: 0/1 nodes are available: insufficient memory")
                 .hasMessageContaining("no node can take the pod");
@@ -150,12 +167,16 @@ class WorkloadFailuresTest {
     void aSlowWorkloadIsNotReadyAtFirstAndReadyLater() throws Exception {
         List<ResourceRef> workloads = install("slowy", "slow");
         Waiter waiter = new Waiter(cluster.client());
-        waiter.until(ResourceRef.deployment("slow", "slowy-web"),
-                d -> d != null && ((io.fabric8.kubernetes.api.model.apps.Deployment) d).getStatus() != null, Duration.ofSeconds(20));
+        waiter.until(
+                ResourceRef.deployment("slow", "slowy-web"),
+                d -> d != null && ((io.fabric8.kubernetes.api.model.apps.Deployment) d).getStatus() != null,
+                Duration.ofSeconds(20));
 
-        assertThatThrownBy(() -> waiter.until(ResourceRef.deployment("slow", "slowy-web"), ReadinessChecks::isReady, Duration.ofMillis(200)))
+        assertThatThrownBy(() -> waiter.until(
+                        ResourceRef.deployment("slow", "slowy-web"), ReadinessChecks::isReady, Duration.ofMillis(200)))
                 .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("timed out after 200ms waiting for Deployment slow/slowy-web: readyReplicas 0 of 1");
+                .hasMessageContaining(
+                        "timed out after 200ms waiting for Deployment slow/slowy-web: readyReplicas 0 of 1");
 
         // slow but not broken: even the quickest fail-fast rules keep waiting
         List<String> progress = new ArrayList<>();
@@ -166,21 +187,35 @@ class WorkloadFailuresTest {
 
     @Test
     void readyWorkloadsHaveNothingToDiagnoseExceptWhatIsMissing() {
-        Diagnostics.Report report = new Diagnostics(cluster.client()).diagnose(List.of(ResourceRef.deployment("pull", "ghost")));
+        Diagnostics.Report report =
+                new Diagnostics(cluster.client()).diagnose(List.of(ResourceRef.deployment("pull", "ghost")));
         assertThat(report.pods()).isEmpty();
         assertThat(report.notes()).containsExactly("Deployment pull/ghost does not exist");
     }
 
     /** The simulator has acted on the broken workload once it recorded its Warning event. */
     private static void awaitWarningEvent(String namespace) throws Exception {
-        cluster.client().v1().events().inNamespace(namespace)
+        cluster.client()
+                .v1()
+                .events()
+                .inNamespace(namespace)
                 .informOnCondition(events -> events.stream().anyMatch(e -> "Warning".equals(e.getType())))
                 .get(30, TimeUnit.SECONDS);
     }
 
     private static List<ResourceRef> install(String release, String namespace) throws Exception {
-        new Helm(chart).install().withName(release).withNamespace(namespace).withKubeConfigContents(cluster.kubeconfigYaml()).call();
-        String manifest = new Helm(chart).template().withName(release).withNamespace(namespace).withKubeVersion("1.31.0").call();
+        new Helm(chart)
+                .install()
+                .withName(release)
+                .withNamespace(namespace)
+                .withKubeConfigContents(cluster.kubeconfigYaml())
+                .call();
+        String manifest = new Helm(chart)
+                .template()
+                .withName(release)
+                .withNamespace(namespace)
+                .withKubeVersion("1.31.0")
+                .call();
         return Waiter.workloadsInManifest(manifest, namespace);
     }
 }

@@ -1,18 +1,17 @@
 package dev.obsbootstrap.core.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ComponentCatalogTest {
     private static final String HEAD = "apiVersion: obs-bootstrap/v1\n";
@@ -21,15 +20,31 @@ class ComponentCatalogTest {
     void parsesComponentsEndpointsAndDatasources() {
         ComponentCatalog catalog = ConfigFixtures.catalog();
 
-        assertThat(catalog.components().keySet()).containsExactly("prometheus-operator-crds", "kube-prometheus-stack",
-                "loki", "alloy", "promtail", "tempo", "opentelemetry-collector", "alertmanager");
+        assertThat(catalog.components().keySet())
+                .containsExactly(
+                        "prometheus-operator-crds",
+                        "kube-prometheus-stack",
+                        "loki",
+                        "alloy",
+                        "promtail",
+                        "tempo",
+                        "opentelemetry-collector",
+                        "alertmanager");
         ComponentSpec crds = catalog.component("prometheus-operator-crds");
         assertThat(crds.mode()).isEqualTo(InstallMode.APPLY_CRDS);
         ComponentSpec kps = catalog.component("kube-prometheus-stack");
-        assertThat(kps).isEqualTo(new ComponentSpec("kube-prometheus-stack",
-                new ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "88.5.3"),
-                "obs-metrics", "obs", "obs-bootstrap/values/kube-prometheus-stack.yaml.j2", InstallMode.HELM_RELEASE,
-                List.of("app.kubernetes.io/name=prometheus")));
+        assertThat(kps)
+                .isEqualTo(new ComponentSpec(
+                        "kube-prometheus-stack",
+                        new ChartRef(
+                                "https://prometheus-community.github.io/helm-charts",
+                                "kube-prometheus-stack",
+                                "88.5.3"),
+                        "obs-metrics",
+                        "obs",
+                        "obs-bootstrap/values/kube-prometheus-stack.yaml.j2",
+                        InstallMode.HELM_RELEASE,
+                        List.of("app.kubernetes.io/name=prometheus")));
         assertThat(catalog.endpoints().get("loki-push"))
                 .isEqualTo(new ComponentCatalog.Endpoint("loki-push", "loki", "obs-loki", 3100, "/loki/api/v1/push"));
         assertThat(catalog.datasourceUids()).containsEntry("tempo", "obs-tempo").hasSize(4);
@@ -61,15 +76,18 @@ class ComponentCatalogTest {
 
     @Test
     void aComponentTwoFragmentsDefineIsAnErrorNamingBoth() {
-        String store = "components:\n  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, "
-                + "release: obs-store, fullname: obs-store, values: v/store.yaml.j2}\n";
+        String store =
+                "components:\n  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, "
+                        + "release: obs-store, fullname: obs-store, values: v/store.yaml.j2}\n";
         java.util.Map<String, String> fragments = new java.util.LinkedHashMap<>();
         fragments.put("base.yaml", store);
         fragments.put("plugin.yaml", store);
 
         assertThatThrownBy(() -> ComponentCatalog.parse(fragments))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
-                .hasMessage("plugin.yaml:2:3: components.store: also defined in base.yaml; each component must come from one catalog");
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessage(
+                        "plugin.yaml:2:3: components.store: also defined in base.yaml; each component must come from one catalog");
     }
 
     @Test
@@ -88,10 +106,12 @@ class ComponentCatalogTest {
 
         assertThat(topology.namespace()).isEqualTo("observability");
         assertThat(topology.endpoint("loki").clusterUrl()).isEqualTo("http://obs-loki.observability.svc:3100");
-        assertThat(topology.endpoint("loki-push").clusterUrl()).isEqualTo("http://obs-loki.observability.svc:3100/loki/api/v1/push");
+        assertThat(topology.endpoint("loki-push").clusterUrl())
+                .isEqualTo("http://obs-loki.observability.svc:3100/loki/api/v1/push");
         assertThat(topology.endpoint("tempo-otlp-grpc").hostPort()).isEqualTo("obs-tempo.observability.svc:4317");
         assertThat(topology.datasourceUid("loki")).isEqualTo("obs-loki");
-        assertThat(topology.component("loki").chart()).isEqualTo(ConfigFixtures.catalog().component("loki").chart());
+        assertThat(topology.component("loki").chart())
+                .isEqualTo(ConfigFixtures.catalog().component("loki").chart());
         assertThat(topology.components()).hasSize(8);
     }
 
@@ -110,7 +130,9 @@ class ComponentCatalogTest {
         assertThat(topology.component("loki").chart())
                 .isEqualTo(new ChartRef("https://grafana-community.github.io/helm-charts", "loki", "18.12.0"));
         ComponentSpec kps = topology.component("kube-prometheus-stack");
-        assertThat(kps.chart()).isEqualTo(new ChartRef("oci://ghcr.io/prometheus-community/charts", "kube-prometheus-stack", "88.5.3"));
+        assertThat(kps.chart())
+                .isEqualTo(
+                        new ChartRef("oci://ghcr.io/prometheus-community/charts", "kube-prometheus-stack", "88.5.3"));
         assertThat(kps.chart().isOci()).isTrue();
         // only the chart changes: release, fullname and template stay the catalog's
         assertThat(kps.release()).isEqualTo("obs-metrics");
@@ -136,23 +158,32 @@ class ComponentCatalogTest {
 
     static Stream<Arguments> badCatalogs() {
         return Stream.of(
-                arguments(COMPONENT.replace("version: 18.11.0", "version: latest"),
+                arguments(
+                        COMPONENT.replace("version: 18.11.0", "version: latest"),
                         "cat.yaml:3:95: components.loki.chart.version: 'latest' is not an exact semantic version; write an "
                                 + "exact version like 18.11.0"),
-                arguments(COMPONENT.replace("    release: obs-loki\n", ""),
+                arguments(
+                        COMPONENT.replace("    release: obs-loki\n", ""),
                         "cat.yaml:3:5: components.loki.release: missing; the catalog must give it"),
-                arguments(COMPONENT + "    install: apply-crd\n",
+                arguments(
+                        COMPONENT + "    install: apply-crd\n",
                         "cat.yaml:7:14: components.loki.install: unknown install mode 'apply-crd'; did you mean 'apply-crds'?"),
-                arguments(COMPONENT + "endpoints:\n  loki: {component: lokii, service: obs-loki, port: 3100}\n",
+                arguments(
+                        COMPONENT + "endpoints:\n  loki: {component: lokii, service: obs-loki, port: 3100}\n",
                         "cat.yaml:8:21: endpoints.loki.component: unknown component 'lokii'; did you mean 'loki'?"),
-                arguments(COMPONENT + "endpoints:\n  loki: {component: loki, service: obs-loki, port: 70000}\n",
+                arguments(
+                        COMPONENT + "endpoints:\n  loki: {component: loki, service: obs-loki, port: 70000}\n",
                         "cat.yaml:8:52: endpoints.loki.port: 70000 is not a port (1-65535)"),
-                arguments(COMPONENT + "endpoints:\n  loki: {component: loki, service: obs-loki, port: 3100, path: ready}\n",
+                arguments(
+                        COMPONENT
+                                + "endpoints:\n  loki: {component: loki, service: obs-loki, port: 3100, path: ready}\n",
                         "cat.yaml:8:64: endpoints.loki.path: must start with '/'"),
-                arguments(COMPONENT + "datasources: {loki: 'obs loki'}\n",
+                arguments(
+                        COMPONENT + "datasources: {loki: 'obs loki'}\n",
                         "cat.yaml:7:21: datasources.loki: 'obs loki' is not a datasource UID: use up to 40 "
                                 + "letters, digits, '-' and '_'"),
-                arguments(COMPONENT + "endpoint: {}\n",
+                arguments(
+                        COMPONENT + "endpoint: {}\n",
                         "cat.yaml:7:1: endpoint: unknown key; did you mean 'endpoints'?"));
     }
 
@@ -160,7 +191,8 @@ class ComponentCatalogTest {
     @MethodSource("badCatalogs")
     void badCatalogIsBadInputWithItsLocation(String yaml, String expected) {
         assertThatThrownBy(() -> ComponentCatalog.parse(yaml, "cat.yaml"))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
                 .hasMessage(expected);
     }
 

@@ -14,8 +14,7 @@ import java.util.Optional;
 public final class ConfigFixtures {
     private static final String ROOT = "fixtures/config";
 
-    private ConfigFixtures() {
-    }
+    private ConfigFixtures() {}
 
     /** The test catalog: the real catalog's shape, with a {@code loki-push} endpoint that has a path. */
     public static ComponentCatalog catalog() {

@@ -1,13 +1,13 @@
 package dev.obsbootstrap.core.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class DidYouMeanTest {
-    private static final List<String> CLUSTER_KEYS = List.of("context", "namespace", "protectedContexts", "protectedPatterns");
+    private static final List<String> CLUSTER_KEYS =
+            List.of("context", "namespace", "protectedContexts", "protectedPatterns");
 
     @Test
     void distanceCountsAnAdjacentSwapAsOneEdit() {
@@ -22,7 +22,8 @@ class DidYouMeanTest {
         assertThat(DidYouMean.closest("namesapce", CLUSTER_KEYS)).contains("namespace");
         assertThat(DidYouMean.closest("Namespace", CLUSTER_KEYS)).contains("namespace");
         assertThat(DidYouMean.closest("protectedContext", CLUSTER_KEYS)).contains("protectedContexts");
-        assertThat(DidYouMean.closest("prometheus-stack", List.of("loki", "kube-prometheus-stack"))).contains("kube-prometheus-stack");
+        assertThat(DidYouMean.closest("prometheus-stack", List.of("loki", "kube-prometheus-stack")))
+                .contains("kube-prometheus-stack");
         assertThat(DidYouMean.closest("zone", CLUSTER_KEYS)).isEmpty();
         // a one-letter word is never "a typo" of a two-letter one
         assertThat(DidYouMean.closest("a", List.of("ci"))).isEmpty();

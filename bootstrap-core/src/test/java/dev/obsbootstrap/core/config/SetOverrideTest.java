@@ -1,10 +1,10 @@
 package dev.obsbootstrap.core.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.SetOverride.Segment.Index;
 import dev.obsbootstrap.core.config.SetOverride.Segment.Key;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SetOverrideTest {
     @Test
@@ -19,12 +19,15 @@ class SetOverrideTest {
     @Test
     void readsListIndexesAndEscapedDots() {
         SetOverride set = SetOverride.parse("alerting.receivers[2].url.fromEnv=X");
-        assertThat(set.path()).containsExactly(new Key("alerting"), new Key("receivers"), new Index(2), new Key("url"), new Key("fromEnv"));
+        assertThat(set.path())
+                .containsExactly(
+                        new Key("alerting"), new Key("receivers"), new Index(2), new Key("url"), new Key("fromEnv"));
         assertThat(set.pathText()).isEqualTo("alerting.receivers[2].url.fromEnv");
 
         SetOverride escaped = SetOverride.parse("values.loki.podLabels.app\\.kubernetes\\.io/name=obs");
-        assertThat(escaped.path()).containsExactly(new Key("values"), new Key("loki"), new Key("podLabels"),
-                new Key("app.kubernetes.io/name"));
+        assertThat(escaped.path())
+                .containsExactly(
+                        new Key("values"), new Key("loki"), new Key("podLabels"), new Key("app.kubernetes.io/name"));
 
         SetOverride nested = SetOverride.parse("a[0][1]=x");
         assertThat(nested.path()).containsExactly(new Key("a"), new Index(0), new Index(1));
@@ -37,7 +40,10 @@ class SetOverrideTest {
 
     @Test
     void redactedLocationHidesTheValue() {
-        assertThat(SetOverride.parse("alerting.receivers[0].url=https://secret").location().redacted().toString())
+        assertThat(SetOverride.parse("alerting.receivers[0].url=https://secret")
+                        .location()
+                        .redacted()
+                        .toString())
                 .isEqualTo("--set alerting.receivers[0].url=<redacted>");
         assertThat(new SourceLocation("f.yaml", 3, 4).redacted().toString()).isEqualTo("f.yaml:3:4");
     }

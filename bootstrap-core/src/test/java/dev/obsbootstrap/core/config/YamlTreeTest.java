@@ -1,21 +1,21 @@
 package dev.obsbootstrap.core.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.config.YamlTree.MapNode;
 import dev.obsbootstrap.core.config.YamlTree.Node;
 import dev.obsbootstrap.core.config.YamlTree.ScalarType;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class YamlTreeTest {
     private static MapNode parse(String yaml, ConfigProblems problems) {
-        return (MapNode) YamlTree.parse(yaml, "t.yaml", Optional.empty(), problems).orElseThrow();
+        return (MapNode)
+                YamlTree.parse(yaml, "t.yaml", Optional.empty(), problems).orElseThrow();
     }
 
     @Test
@@ -30,15 +30,20 @@ class YamlTreeTest {
 
     @Test
     void scalarsResolveAsYaml11() {
-        MapNode root = parse("s: 'true'\nb: yes\ni: 0x1F\nf: 1.5\nn: ~\nt: 2026-01-01\nbig: 123456789012345678901234\n",
+        MapNode root = parse(
+                "s: 'true'\nb: yes\ni: 0x1F\nf: 1.5\nn: ~\nt: 2026-01-01\nbig: 123456789012345678901234\n",
                 new ConfigProblems());
         assertThat(type(root, "s")).isEqualTo(ScalarType.STRING);
         assertThat(type(root, "b")).isEqualTo(ScalarType.BOOL);
         assertThat(type(root, "i")).isEqualTo(ScalarType.INT);
         assertThat(type(root, "n")).isEqualTo(ScalarType.NULL);
         Map<String, Object> values = YamlTree.freeForm(root);
-        assertThat(values).containsEntry("s", "true").containsEntry("b", true).containsEntry("i", 31)
-                .containsEntry("f", 1.5).containsEntry("n", null)
+        assertThat(values)
+                .containsEntry("s", "true")
+                .containsEntry("b", true)
+                .containsEntry("i", 31)
+                .containsEntry("f", 1.5)
+                .containsEntry("n", null)
                 // timestamps stay text: Helm values carry them as strings
                 .containsEntry("t", "2026-01-01")
                 .containsEntry("big", new BigInteger("123456789012345678901234"));
@@ -55,23 +60,28 @@ class YamlTreeTest {
     void duplicateAndNonStringKeysAreProblems() {
         ConfigProblems problems = new ConfigProblems();
         parse("a: 1\n? [x]\n: 2\na: 3\n", problems);
-        assertThat(problems.problems()).extracting(p -> p.location() + " " + p.path() + " " + p.message()).containsExactly(
-                "t.yaml:2:3  a key must be a plain string, not a map or list",
-                "t.yaml:4:1 a duplicate key (first written at t.yaml:1:1); keep one of them");
+        assertThat(problems.problems())
+                .extracting(p -> p.location() + " " + p.path() + " " + p.message())
+                .containsExactly(
+                        "t.yaml:2:3  a key must be a plain string, not a map or list",
+                        "t.yaml:4:1 a duplicate key (first written at t.yaml:1:1); keep one of them");
     }
 
     @Test
     void mergeKeyNeedsMaps() {
         ConfigProblems problems = new ConfigProblems();
         parse("a: {<<: [1]}\n", problems);
-        assertThat(problems.problems()).singleElement()
-                .satisfies(p -> assertThat(p.message()).isEqualTo("a merge key needs a map or a list of maps, got a list"));
+        assertThat(problems.problems())
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(p.message()).isEqualTo("a merge key needs a map or a list of maps, got a list"));
     }
 
     @Test
     void setValueNodesAllCarryTheArgumentLocation() {
         SourceLocation location = SourceLocation.ofSet("x={a: [1]}");
-        Node node = YamlTree.parse("{a: [1]}", location.source(), Optional.of(location), new ConfigProblems()).orElseThrow();
+        Node node = YamlTree.parse("{a: [1]}", location.source(), Optional.of(location), new ConfigProblems())
+                .orElseThrow();
         MapNode map = (MapNode) node;
         assertThat(map.location()).isEqualTo(location);
         assertThat(map.entry("a").orElseThrow().value().location()).isEqualTo(location);
@@ -79,7 +89,8 @@ class YamlTreeTest {
 
     @Test
     void commentOnlyDocumentIsEmpty() {
-        assertThat(YamlTree.parse("# nothing\n", "t.yaml", Optional.empty(), new ConfigProblems())).isEmpty();
+        assertThat(YamlTree.parse("# nothing\n", "t.yaml", Optional.empty(), new ConfigProblems()))
+                .isEmpty();
     }
 
     private static ScalarType type(MapNode map, String key) {

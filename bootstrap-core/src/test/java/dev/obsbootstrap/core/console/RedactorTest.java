@@ -1,13 +1,12 @@
 package dev.obsbootstrap.core.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RedactorTest {
     private final Redactor redactor = Redactor.standard();
@@ -48,16 +47,17 @@ class RedactorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "3 of 5 targets up",
-            "receiver credentials come from secret:alertmanager-slack/url",
-            "bearer authentication is required by Grafana",
-            "max_tokens 5, tokens: 7",
-            "GET http://127.0.0.1:9093/api/v2/alerts?filter=alertname%3DWatchdog answered 200",
-            "Prometheus at http://prometheus.obs.svc:9090 answered {\"status\":\"success\"}",
-            "Loki push of {app=\"obs-bootstrap-probe\"} returned 204",
-            "ünïcödé ✓ stays"
-    })
+    @ValueSource(
+            strings = {
+                "3 of 5 targets up",
+                "receiver credentials come from secret:alertmanager-slack/url",
+                "bearer authentication is required by Grafana",
+                "max_tokens 5, tokens: 7",
+                "GET http://127.0.0.1:9093/api/v2/alerts?filter=alertname%3DWatchdog answered 200",
+                "Prometheus at http://prometheus.obs.svc:9090 answered {\"status\":\"success\"}",
+                "Loki push of {app=\"obs-bootstrap-probe\"} returned 204",
+                "ünïcödé ✓ stays"
+            })
     void leavesOrdinaryTextAlone(String text) {
         assertThat(redactor.redact(text)).isEqualTo(text);
     }
@@ -68,7 +68,9 @@ class RedactorTest {
 
         assertThat(withSecrets.redact("login hunter2-and-more then hunter2 with abc"))
                 .isEqualTo("login <redacted> then <redacted> with abc");
-        assertThat(redactor.redact("hunter2")).as("the standard redactor knows no literals").isEqualTo("hunter2");
+        assertThat(redactor.redact("hunter2"))
+                .as("the standard redactor knows no literals")
+                .isEqualTo("hunter2");
     }
 
     @Test
@@ -79,21 +81,27 @@ class RedactorTest {
 
     @Test
     void blanksCredentialsInPodLogsAndEvents() {
-        assertThat(Redactor.standard().redact("login failed password=hunter2 user=bob")).isEqualTo("login failed password=<redacted> user=bob");
-        assertThat(Redactor.standard().redact("{\"api_key\": \"abc123\", \"n\": 1}")).isEqualTo("{\"api_key\": \"<redacted>\", \"n\": 1}");
+        assertThat(Redactor.standard().redact("login failed password=hunter2 user=bob"))
+                .isEqualTo("login failed password=<redacted> user=bob");
+        assertThat(Redactor.standard().redact("{\"api_key\": \"abc123\", \"n\": 1}"))
+                .isEqualTo("{\"api_key\": \"<redacted>\", \"n\": 1}");
         assertThat(Redactor.standard().redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig"))
                 .isEqualTo("Authorization: <redacted>");
-        assertThat(Redactor.standard().redact("GF_SECURITY_ADMIN_PASSWORD: s3cr3t")).isEqualTo("GF_SECURITY_ADMIN_PASSWORD: <redacted>");
-        assertThat(Redactor.standard().redact("dial https://admin:s3cr3t@grafana:3000/api")).isEqualTo("dial https://admin:<redacted>@grafana:3000/api");
+        assertThat(Redactor.standard().redact("GF_SECURITY_ADMIN_PASSWORD: s3cr3t"))
+                .isEqualTo("GF_SECURITY_ADMIN_PASSWORD: <redacted>");
+        assertThat(Redactor.standard().redact("dial https://admin:s3cr3t@grafana:3000/api"))
+                .isEqualTo("dial https://admin:<redacted>@grafana:3000/api");
         assertThat(Redactor.standard().redact("posting to https://hooks.slack.com/services/T000/B000/XXXX failed"))
                 .isEqualTo("posting to https://hooks.slack.com/services/<redacted> failed");
     }
 
     @Test
     void leavesOrdinaryLogLinesAlone() {
-        String line = "level=error msg=\"open /etc/app/config.yaml: no such file or directory\" ts=2026-01-01T00:00:00Z";
+        String line =
+                "level=error msg=\"open /etc/app/config.yaml: no such file or directory\" ts=2026-01-01T00:00:00Z";
         assertThat(Redactor.standard().redact(line)).isEqualTo(line);
         assertThat(Redactor.standard().redact(null)).isEmpty();
-        assertThat(Redactor.standard().redact(Redactor.standard().redact("token=abc"))).isEqualTo("token=<redacted>");
+        assertThat(Redactor.standard().redact(Redactor.standard().redact("token=abc")))
+                .isEqualTo("token=<redacted>");
     }
 }

@@ -1,8 +1,20 @@
 package dev.obsbootstrap.core.helm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.ChartRef;
-import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.console.SilentConsole;
+import dev.obsbootstrap.core.error.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -13,19 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(120)
 class ChartResolverTest {
@@ -44,7 +43,9 @@ class ChartResolverTest {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 requested.add(request.getTarget());
-                return routes.getOrDefault(request.getTarget(), new MockResponse.Builder().code(404).build());
+                return routes.getOrDefault(
+                        request.getTarget(),
+                        new MockResponse.Builder().code(404).build());
             }
         });
         repository.start();
@@ -78,7 +79,8 @@ class ChartResolverTest {
 
     @Test
     void usesAnArchiveFromTheChartsDir() {
-        Path archive = FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), chartsDir);
+        Path archive =
+                FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), chartsDir);
 
         ResolvedChart chart = resolver(List.of(chartsDir)).resolve(loki());
 
@@ -123,9 +125,12 @@ class ChartResolverTest {
 
     @Test
     void downloadsFromTheRepositoryIndexIntoTheCacheOnce() throws IOException {
-        byte[] archive = Files.readAllBytes(FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
+        byte[] archive = Files.readAllBytes(FixtureCharts.pack(
+                FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
         serveIndex("charts/loki-18.11.0.tgz", sha256(archive));
-        routes.put("/helm-charts/charts/loki-18.11.0.tgz", new MockResponse.Builder().body(new Buffer().write(archive)).build());
+        routes.put(
+                "/helm-charts/charts/loki-18.11.0.tgz",
+                new MockResponse.Builder().body(new Buffer().write(archive)).build());
 
         ResolvedChart first = resolver(List.of()).resolve(loki());
         ResolvedChart second = resolver(List.of()).resolve(loki());
@@ -135,15 +140,19 @@ class ChartResolverTest {
         assertThat(Files.readAllBytes(first.path())).isEqualTo(archive);
         assertThat(second.origin()).isEqualTo(ChartOrigin.CACHE);
         assertThat(requested).containsExactly("/helm-charts/index.yaml", "/helm-charts/charts/loki-18.11.0.tgz");
-        assertThat(HelmJavaDriver.templateOnly().template(HelmJavaDriverTemplateTest.spec("loki", first.path(), "obs-loki", ""), "1.31.0"))
+        assertThat(HelmJavaDriver.templateOnly()
+                        .template(HelmJavaDriverTemplateTest.spec("loki", first.path(), "obs-loki", ""), "1.31.0"))
                 .contains("kind: StatefulSet");
     }
 
     @Test
     void aDownloadThatDoesNotMatchTheIndexDigestIsRejectedAndNotCached() throws IOException {
-        byte[] archive = Files.readAllBytes(FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
+        byte[] archive = Files.readAllBytes(FixtureCharts.pack(
+                FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
         serveIndex("charts/loki-18.11.0.tgz", sha256("something else".getBytes()));
-        routes.put("/helm-charts/charts/loki-18.11.0.tgz", new MockResponse.Builder().body(new Buffer().write(archive)).build());
+        routes.put(
+                "/helm-charts/charts/loki-18.11.0.tgz",
+                new MockResponse.Builder().body(new Buffer().write(archive)).build());
 
         assertThatThrownBy(() -> resolver(List.of()).resolve(loki()))
                 .isInstanceOf(ConfigException.class)
@@ -163,7 +172,8 @@ class ChartResolverTest {
                 .hasMessageContaining("chart loki version 18.11.0 is not available")
                 .hasMessageContaining(chartsDir.resolve("loki") + "/ and " + chartsDir.resolve("loki-18.11.0.tgz"))
                 .hasMessageContaining("the cache " + cache.resolve("loki-18.11.0.tgz"))
-                .hasMessageContaining("the download from " + loki().repository() + " failed: the repository has chart 'loki' but not version 18.11.0")
+                .hasMessageContaining("the download from " + loki().repository()
+                        + " failed: the repository has chart 'loki' but not version 18.11.0")
                 .hasMessageContaining("--charts-dir DIR holding loki/ (unpacked) or loki-18.11.0.tgz")
                 .hasMessageContaining("network access to " + loki().repository());
     }
@@ -182,7 +192,8 @@ class ChartResolverTest {
 
     @Test
     void pullsFromAnOciRegistryWithAnAnonymousToken() throws IOException {
-        byte[] archive = Files.readAllBytes(FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
+        byte[] archive = Files.readAllBytes(FixtureCharts.pack(
+                FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), tmp.resolve("packed")));
         String digest = "sha256:" + sha256(archive);
         String realm = repository.url("/token").toString();
         List<String> authorizations = new ArrayList<>();
@@ -192,22 +203,32 @@ class ChartResolverTest {
                 requested.add(request.getTarget());
                 String authorization = request.getHeaders().get("Authorization");
                 if (request.getTarget().startsWith("/token?")) {
-                    return new MockResponse.Builder().body("{\"token\":\"anon-123\"}").build();
+                    return new MockResponse.Builder()
+                            .body("{\"token\":\"anon-123\"}")
+                            .build();
                 }
                 if (!"Bearer anon-123".equals(authorization)) {
-                    return new MockResponse.Builder().code(401)
-                            .addHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"test-registry\",scope=\"repository:charts/loki:pull\"")
+                    return new MockResponse.Builder()
+                            .code(401)
+                            .addHeader(
+                                    "WWW-Authenticate",
+                                    "Bearer realm=\"" + realm
+                                            + "\",service=\"test-registry\",scope=\"repository:charts/loki:pull\"")
                             .build();
                 }
                 authorizations.add(request.getTarget());
                 if (request.getTarget().equals("/v2/charts/loki/manifests/18.11.0")) {
-                    return new MockResponse.Builder().body("""
+                    return new MockResponse.Builder()
+                            .body("""
                             {"schemaVersion":2,"config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"sha256:00","size":2},
                              "layers":[{"mediaType":"%s","digest":"%s","size":%d}]}
-                            """.formatted(ChartRepositoryClient.HELM_CHART_LAYER, digest, archive.length)).build();
+                            """.formatted(ChartRepositoryClient.HELM_CHART_LAYER, digest, archive.length))
+                            .build();
                 }
                 if (request.getTarget().equals("/v2/charts/loki/blobs/" + digest)) {
-                    return new MockResponse.Builder().body(new Buffer().write(archive)).build();
+                    return new MockResponse.Builder()
+                            .body(new Buffer().write(archive))
+                            .build();
                 }
                 return new MockResponse.Builder().code(404).build();
             }
@@ -218,19 +239,25 @@ class ChartResolverTest {
 
         assertThat(chart.origin()).isEqualTo(ChartOrigin.DOWNLOADED);
         assertThat(Files.readAllBytes(chart.path())).isEqualTo(archive);
-        assertThat(requested).anyMatch(target -> target.startsWith("/token?") && target.contains("service=test-registry"));
-        assertThat(authorizations).containsExactly("/v2/charts/loki/manifests/18.11.0", "/v2/charts/loki/blobs/" + digest);
+        assertThat(requested)
+                .anyMatch(target -> target.startsWith("/token?") && target.contains("service=test-registry"));
+        assertThat(authorizations)
+                .containsExactly("/v2/charts/loki/manifests/18.11.0", "/v2/charts/loki/blobs/" + digest);
     }
 
     @Test
     void theCacheFollowsTheEnvironment() {
-        assertThat(ChartResolver.defaultCacheDir(Map.of("OBS_BOOTSTRAP_CACHE", "/var/cache/obs"))).isEqualTo(Path.of("/var/cache/obs/charts"));
+        assertThat(ChartResolver.defaultCacheDir(Map.of("OBS_BOOTSTRAP_CACHE", "/var/cache/obs")))
+                .isEqualTo(Path.of("/var/cache/obs/charts"));
         assertThat(ChartResolver.defaultCacheDir(Map.of()))
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "obs-bootstrap", "charts"));
     }
 
     private void serveIndex(String url, String digest) {
-        routes.put("/helm-charts/index.yaml", new MockResponse.Builder().body("""
+        routes.put(
+                "/helm-charts/index.yaml",
+                new MockResponse.Builder()
+                        .body("""
                 apiVersion: v1
                 entries:
                   loki:
@@ -246,7 +273,8 @@ class ChartResolverTest {
                       version: 2.2.4
                       urls: [charts/tempo-2.2.4.tgz]
                 generated: "2026-11-01T00:00:00Z"
-                """.formatted(url.replaceAll(".*loki-(.*)\\.tgz", "$1"), digest, url)).build());
+                """.formatted(url.replaceAll(".*loki-(.*)\\.tgz", "$1"), digest, url))
+                        .build());
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.helm;
 
 import com.marcnuri.helm.Helm;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,8 +24,7 @@ public final class FixtureCharts {
     public static final String LOG_STORE = "log-store";
     public static final String NODE_AGENT = "node-agent";
 
-    private FixtureCharts() {
-    }
+    private FixtureCharts() {}
 
     /** The unpacked fixture chart: from the classpath directory, or unpacked from the test-jar (other modules). */
     public static Path path(String chart) {
@@ -53,7 +51,7 @@ public final class FixtureCharts {
         }
         Path target = Files.createTempDirectory("obs-bootstrap-fixture-charts");
         try (FileSystem jar = FileSystems.newFileSystem(chartYaml, Map.of());
-             Stream<Path> files = Files.walk(jar.getPath("/fixtures/charts"))) {
+                Stream<Path> files = Files.walk(jar.getPath("/fixtures/charts"))) {
             Path root = jar.getPath("/fixtures/charts");
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path copy = target.resolve(root.relativize(file).toString());

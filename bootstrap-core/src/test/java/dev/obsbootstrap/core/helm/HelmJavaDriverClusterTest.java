@@ -1,14 +1,13 @@
 package dev.obsbootstrap.core.helm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.console.SilentConsole;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,9 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cluster paths up to the API server: what is refused, and how failures are sorted. The fake cluster tests the rest. */
 @Timeout(120)
@@ -27,25 +26,34 @@ class HelmJavaDriverClusterTest {
     @Test
     void aTemplateOnlyDriverRefusesEveryClusterOperation() {
         HelmDriver helm = HelmJavaDriver.templateOnly();
-        ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
+        ReleaseSpec spec =
+                HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
 
-        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0", "test")).isInstanceOf(ClusterException.class).hasMessageContaining("obs-alloy");
+        assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0", "test"))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("obs-alloy");
         assertThatThrownBy(() -> helm.list("observability")).isInstanceOf(ClusterException.class);
         assertThatThrownBy(() -> helm.status("obs-alloy", "observability")).isInstanceOf(ClusterException.class);
         assertThatThrownBy(() -> helm.uninstall("obs-alloy", "observability")).isInstanceOf(ClusterException.class);
-        assertThatThrownBy(() -> helm.rollback("obs-alloy", "observability", 1, "test")).isInstanceOf(ClusterException.class);
+        assertThatThrownBy(() -> helm.rollback("obs-alloy", "observability", 1, "test"))
+                .isInstanceOf(ClusterException.class);
     }
 
     @Test
     void anUnreachableApiServerIsAClusterFailureNamingTheRelease(@TempDir Path tmp) throws IOException {
-        HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
-        ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
+        HelmDriver helm =
+                new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
+        ReleaseSpec spec =
+                HelmJavaDriverTemplateTest.spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", "");
 
         assertThatThrownBy(() -> helm.upgradeInstall(spec, "1.31.0", "test"))
                 .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("helm upgrade --install of release obs-alloy (node-agent@1.0.0) in namespace observability failed")
+                .hasMessageContaining(
+                        "helm upgrade --install of release obs-alloy (node-agent@1.0.0) in namespace observability failed")
                 .hasMessageContaining("connection refused");
-        assertThatThrownBy(() -> helm.list("observability")).isInstanceOf(ClusterException.class).hasMessageContaining("connection refused");
+        assertThatThrownBy(() -> helm.list("observability"))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("connection refused");
     }
 
     @Test
@@ -62,8 +70,10 @@ class HelmJavaDriverClusterTest {
     @Test
     void valuesTheChartRejectsAreBadInputFoundWithoutTheCluster(@TempDir Path tmp) throws IOException {
         // the engine templates every release it will change before its first write (ClusterPhaseActions.check)
-        HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
-        ReleaseSpec spec = HelmJavaDriverTemplateTest.spec("log-store", FixtureCharts.path("log-store"), "obs-loki", "workload: {replicas: 0}\n");
+        HelmDriver helm =
+                new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
+        ReleaseSpec spec = HelmJavaDriverTemplateTest.spec(
+                "log-store", FixtureCharts.path("log-store"), "obs-loki", "workload: {replicas: 0}\n");
 
         assertThatThrownBy(() -> helm.template(spec, "1.31.0"))
                 .isInstanceOf(ConfigException.class)
@@ -72,11 +82,22 @@ class HelmJavaDriverClusterTest {
 
     @Test
     void crdSpecsAreNotInstalledWithHelm(@TempDir Path tmp) throws IOException {
-        HelmDriver helm = new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
-        ReleaseSpec crds = new ReleaseSpec("crd-bundle", "obs-crds", "observability", new ChartRef("https://charts.example.test", "crd-bundle", "1.0.0"),
-                FixtureCharts.path("crd-bundle"), Map.of(), "", InstallMode.APPLY_CRDS, Duration.ofMinutes(2));
+        HelmDriver helm =
+                new HelmJavaDriver(new KubeAccess.KubeconfigFile(kubeconfigForClosedPort(tmp)), resolver(tmp));
+        ReleaseSpec crds = new ReleaseSpec(
+                "crd-bundle",
+                "obs-crds",
+                "observability",
+                new ChartRef("https://charts.example.test", "crd-bundle", "1.0.0"),
+                FixtureCharts.path("crd-bundle"),
+                Map.of(),
+                "",
+                InstallMode.APPLY_CRDS,
+                Duration.ofMinutes(2));
 
-        assertThatThrownBy(() -> helm.upgradeInstall(crds, "1.31.0", "test")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server-side");
+        assertThatThrownBy(() -> helm.upgradeInstall(crds, "1.31.0", "test"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("server-side");
     }
 
     @Test
@@ -94,24 +115,33 @@ class HelmJavaDriverClusterTest {
                 "secrets is forbidden: User \"dev\" cannot list resource \"secrets\" in API group \"\" in the namespace \"observability\"");
 
         for (String message : input) {
-            assertThat(HelmJavaDriver.translate("x", new IllegalStateException(message))).as(message).isInstanceOf(ConfigException.class);
+            assertThat(HelmJavaDriver.translate("x", new IllegalStateException(message)))
+                    .as(message)
+                    .isInstanceOf(ConfigException.class);
         }
         for (String message : cluster) {
-            assertThat(HelmJavaDriver.translate("x", new IllegalStateException(message))).as(message).isInstanceOf(ClusterException.class);
+            assertThat(HelmJavaDriver.translate("x", new IllegalStateException(message)))
+                    .as(message)
+                    .isInstanceOf(ClusterException.class);
         }
-        assertThat(HelmJavaDriver.translate("helm upgrade --install of release r", new IllegalStateException("boom\n\nUse --debug flag to render out invalid YAML")))
+        assertThat(HelmJavaDriver.translate(
+                        "helm upgrade --install of release r",
+                        new IllegalStateException("boom\n\nUse --debug flag to render out invalid YAML")))
                 .hasMessage("helm upgrade --install of release r failed: boom");
     }
 
     @Test
     void readsHelmsNameVersionSpellingOfACharts() {
-        assertThat(HelmJavaDriver.parseChart("prometheus-operator-crds-31.0.1", "x")).isEqualTo(new ChartRef("", "prometheus-operator-crds", "31.0.1"));
-        assertThat(HelmJavaDriver.parseChart("loki-18.11.0-rc.1", "x")).isEqualTo(new ChartRef("", "loki", "18.11.0-rc.1"));
+        assertThat(HelmJavaDriver.parseChart("prometheus-operator-crds-31.0.1", "x"))
+                .isEqualTo(new ChartRef("", "prometheus-operator-crds", "31.0.1"));
+        assertThat(HelmJavaDriver.parseChart("loki-18.11.0-rc.1", "x"))
+                .isEqualTo(new ChartRef("", "loki", "18.11.0-rc.1"));
         assertThatThrownBy(() -> HelmJavaDriver.parseChart("MISSING", "x")).isInstanceOf(ClusterException.class);
     }
 
     private static ChartResolver resolver(Path tmp) {
-        return new ChartResolver(List.of(), tmp.resolve("cache"), ChartRepositoryClient.create(), SilentConsole.INSTANCE);
+        return new ChartResolver(
+                List.of(), tmp.resolve("cache"), ChartRepositoryClient.create(), SilentConsole.INSTANCE);
     }
 
     /** A kubeconfig for a port nobody listens on: connections are refused at once. */

@@ -1,24 +1,23 @@
 package dev.obsbootstrap.core.helm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.groups.Tuple.tuple;
 
 /** The driver's cluster operations with real Helm against the simulated cluster: what a release looks like after each. */
 @Timeout(120)
@@ -34,9 +33,13 @@ class HelmJavaDriverFakeClusterTest {
     @BeforeEach
     void startCluster() {
         cluster = FakeCluster.builder().namespaces(NAMESPACE).start();
-        helm = new HelmJavaDriver(new KubeAccess.KubeconfigContents(cluster.kubeconfigYaml()),
-                new ChartResolver(List.of(FixtureCharts.path("web-operator").getParent()), tmp.resolve("cache"),
-                        ChartRepositoryClient.create(), SilentConsole.INSTANCE));
+        helm = new HelmJavaDriver(
+                new KubeAccess.KubeconfigContents(cluster.kubeconfigYaml()),
+                new ChartResolver(
+                        List.of(FixtureCharts.path("web-operator").getParent()),
+                        tmp.resolve("cache"),
+                        ChartRepositoryClient.create(),
+                        SilentConsole.INSTANCE));
     }
 
     @AfterEach
@@ -45,13 +48,25 @@ class HelmJavaDriverFakeClusterTest {
     }
 
     private static ReleaseSpec operator(int replicas) {
-        return new ReleaseSpec("web-operator", "obs-metrics", NAMESPACE, new ChartRef("https://charts.example.test", "web-operator", "2.3.0"),
-                FixtureCharts.path("web-operator"), Map.of(), "fullnameOverride: obs-operator\nworkload:\n  replicas: " + replicas + "\n",
-                InstallMode.HELM_RELEASE, Duration.ofMinutes(1));
+        return new ReleaseSpec(
+                "web-operator",
+                "obs-metrics",
+                NAMESPACE,
+                new ChartRef("https://charts.example.test", "web-operator", "2.3.0"),
+                FixtureCharts.path("web-operator"),
+                Map.of(),
+                "fullnameOverride: obs-operator\nworkload:\n  replicas: " + replicas + "\n",
+                InstallMode.HELM_RELEASE,
+                Duration.ofMinutes(1));
     }
 
     private int deployedReplicas() {
-        Deployment deployment = cluster.client().apps().deployments().inNamespace(NAMESPACE).withName("obs-operator").get();
+        Deployment deployment = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName("obs-operator")
+                .get();
         return deployment.getSpec().getReplicas();
     }
 
@@ -66,8 +81,11 @@ class HelmJavaDriverFakeClusterTest {
         assertThat(installed.appVersion()).isEqualTo("0.93.1");
         assertThat(upgraded.revision()).isEqualTo(2);
         assertThat(deployedReplicas()).isEqualTo(2);
-        assertThat(helm.history("obs-metrics", NAMESPACE)).extracting(HelmRelease::revision, HelmRelease::status, HelmRelease::description)
-                .containsExactly(tuple(1, HelmStatus.SUPERSEDED, "obs-bootstrap run test"), tuple(2, HelmStatus.DEPLOYED, "obs-bootstrap run test"));
+        assertThat(helm.history("obs-metrics", NAMESPACE))
+                .extracting(HelmRelease::revision, HelmRelease::status, HelmRelease::description)
+                .containsExactly(
+                        tuple(1, HelmStatus.SUPERSEDED, "obs-bootstrap run test"),
+                        tuple(2, HelmStatus.DEPLOYED, "obs-bootstrap run test"));
         assertThat(helm.history("obs-nothing", NAMESPACE)).isEmpty();
     }
 
@@ -81,7 +99,9 @@ class HelmJavaDriverFakeClusterTest {
             assertThat(release.namespace()).isEqualTo(NAMESPACE);
         });
         assertThat(helm.status("obs-nothing", NAMESPACE)).isEmpty();
-        assertThat(helm.list(NAMESPACE)).extracting(HelmRelease::name, HelmRelease::revision).containsExactly(tuple("obs-metrics", 1));
+        assertThat(helm.list(NAMESPACE))
+                .extracting(HelmRelease::name, HelmRelease::revision)
+                .containsExactly(tuple("obs-metrics", 1));
         assertThat(helm.list("default")).isEmpty();
     }
 
@@ -106,13 +126,21 @@ class HelmJavaDriverFakeClusterTest {
         helm.uninstall("obs-metrics", NAMESPACE);
 
         assertThat(helm.status("obs-metrics", NAMESPACE)).isEmpty();
-        assertThat(cluster.client().apps().deployments().inNamespace(NAMESPACE).withName("obs-operator").get()).isNull();
+        assertThat(cluster.client()
+                        .apps()
+                        .deployments()
+                        .inNamespace(NAMESPACE)
+                        .withName("obs-operator")
+                        .get())
+                .isNull();
     }
 
     @Test
     void aKubeconfigFileWorksLikeItsContents() {
-        HelmDriver fromFile = new HelmJavaDriver(new KubeAccess.KubeconfigFile(cluster.writeKubeconfig(tmp.resolve("kubeconfig"))),
-                new ChartResolver(List.of(), tmp.resolve("cache"), ChartRepositoryClient.create(), SilentConsole.INSTANCE));
+        HelmDriver fromFile = new HelmJavaDriver(
+                new KubeAccess.KubeconfigFile(cluster.writeKubeconfig(tmp.resolve("kubeconfig"))),
+                new ChartResolver(
+                        List.of(), tmp.resolve("cache"), ChartRepositoryClient.create(), SilentConsole.INSTANCE));
 
         fromFile.upgradeInstall(operator(1), "1.31.0", "obs-bootstrap run test");
 

@@ -1,18 +1,17 @@
 package dev.obsbootstrap.core.helm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ConfigException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
 class HelmJavaDriverTemplateTest {
@@ -21,8 +20,16 @@ class HelmJavaDriverTemplateTest {
     private final HelmDriver helm = HelmJavaDriver.templateOnly();
 
     static ReleaseSpec spec(String chart, Path chartPath, String release, String valuesYaml) {
-        return new ReleaseSpec(chart, release, "observability", new ChartRef("https://charts.example.test", chart, "1.0.0"),
-                chartPath, Map.of(), valuesYaml, InstallMode.HELM_RELEASE, Duration.ofMinutes(5));
+        return new ReleaseSpec(
+                chart,
+                release,
+                "observability",
+                new ChartRef("https://charts.example.test", chart, "1.0.0"),
+                chartPath,
+                Map.of(),
+                valuesYaml,
+                InstallMode.HELM_RELEASE,
+                Duration.ofMinutes(5));
     }
 
     @Test
@@ -34,7 +41,8 @@ class HelmJavaDriverTemplateTest {
                   image:
                     tag: v9.9.9
                 """;
-        String manifests = helm.template(spec("web-operator", FixtureCharts.path("web-operator"), "obs-metrics", values), DEFAULT_KUBE);
+        String manifests = helm.template(
+                spec("web-operator", FixtureCharts.path("web-operator"), "obs-metrics", values), DEFAULT_KUBE);
 
         assertThat(manifests)
                 .contains("kind: Deployment")
@@ -47,23 +55,28 @@ class HelmJavaDriverTemplateTest {
 
     @Test
     void keepsChartDefaultsForValuesNotGiven() {
-        String manifests = helm.template(spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", ""), DEFAULT_KUBE);
+        String manifests =
+                helm.template(spec("node-agent", FixtureCharts.path("node-agent"), "obs-alloy", ""), DEFAULT_KUBE);
 
         assertThat(manifests).contains("kind: DaemonSet").contains("registry.example.test/fixtures/node-agent:v1.18.1");
     }
 
     @Test
     void rendersCustomResourceDefinitionsFromTemplates() {
-        String manifests = helm.template(spec("crd-bundle", FixtureCharts.path("crd-bundle"), "obs-crds", ""), DEFAULT_KUBE);
+        String manifests =
+                helm.template(spec("crd-bundle", FixtureCharts.path("crd-bundle"), "obs-crds", ""), DEFAULT_KUBE);
 
-        assertThat(manifests).contains("name: widgets.fixtures.obs-bootstrap.dev").contains("name: gadgets.fixtures.obs-bootstrap.dev");
+        assertThat(manifests)
+                .contains("name: widgets.fixtures.obs-bootstrap.dev")
+                .contains("name: gadgets.fixtures.obs-bootstrap.dev");
     }
 
     @Test
     void rendersAPackagedChart(@TempDir Path tmp) {
         Path archive = FixtureCharts.pack(FixtureCharts.path("log-store"), tmp);
 
-        String manifests = helm.template(spec("log-store", archive, "obs-loki", "fullnameOverride: obs-loki\n"), DEFAULT_KUBE);
+        String manifests =
+                helm.template(spec("log-store", archive, "obs-loki", "fullnameOverride: obs-loki\n"), DEFAULT_KUBE);
 
         assertThat(archive.getFileName().toString()).isEqualTo("log-store-5.1.0.tgz");
         assertThat(manifests).contains("kind: StatefulSet").contains("name: obs-loki-headless");

@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.plan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.HelmDriver;
@@ -7,20 +10,16 @@ import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A sealed bundle opened for up --bundle: digests first, then the bundle's bytes instead of rendering, then the rendering check. */
 @Timeout(120)
@@ -36,7 +35,8 @@ class BundleInstallTest {
         dir = tmp.resolve("bundle");
         new PlanBundleWriter().write(bundle, List.of(), dir);
         BundleCharts.copy(bundle, dir);
-        new BundleInputs("apiVersion: obs-bootstrap/v1\n", "ci", List.of("cluster.namespace=observability"), "1.31.0").write(dir);
+        new BundleInputs("apiVersion: obs-bootstrap/v1\n", "ci", List.of("cluster.namespace=observability"), "1.31.0")
+                .write(dir);
         BundleDigests.write(dir);
     }
 
@@ -45,8 +45,12 @@ class BundleInstallTest {
         BundleInstall reviewed = BundleInstall.open(dir);
         ReleaseRenderer renderer = reviewed.renderer(SilentConsole.INSTANCE);
 
-        ReleaseSpec loki = renderer.releaseSpec(PlanFixtures.phases().phase("logs", "test"), PlanFixtures.topology().component("log-store"),
-                PlanFixtures.config(true, Map.of()), PlanFixtures.topology(), "1.31.0");
+        ReleaseSpec loki = renderer.releaseSpec(
+                PlanFixtures.phases().phase("logs", "test"),
+                PlanFixtures.topology().component("log-store"),
+                PlanFixtures.config(true, Map.of()),
+                PlanFixtures.topology(),
+                "1.31.0");
 
         String file = Files.readString(dir.resolve("02-logs/obs-loki.values.yaml"));
         assertThat(loki.valuesYaml()).isEqualTo(file.substring(file.indexOf('\n') + 1));
@@ -59,8 +63,13 @@ class BundleInstallTest {
     void everyReleaseRenderingAsReviewedPasses() {
         BundleInstall reviewed = BundleInstall.open(dir);
 
-        reviewed.checkRendering(PlanFixtures.phases(), PlanFixtures.config(true, Map.of()), PlanFixtures.topology(),
-                reviewed.renderer(SilentConsole.INSTANCE), HelmJavaDriver.templateOnly(), "1.31.0");
+        reviewed.checkRendering(
+                PlanFixtures.phases(),
+                PlanFixtures.config(true, Map.of()),
+                PlanFixtures.topology(),
+                reviewed.renderer(SilentConsole.INSTANCE),
+                HelmJavaDriver.templateOnly(),
+                "1.31.0");
     }
 
     @Test
@@ -68,13 +77,21 @@ class BundleInstallTest {
         BundleInstall reviewed = BundleInstall.open(dir);
         HelmDriver differentForLoki = new TemplateOnly((spec, version) -> {
             String rendered = HelmJavaDriver.templateOnly().template(spec, version);
-            return spec.releaseName().equals("obs-loki") ? rendered.replace("kind: StatefulSet", "kind: StatefulSet\n# rendered elsewhere") : rendered;
+            return spec.releaseName().equals("obs-loki")
+                    ? rendered.replace("kind: StatefulSet", "kind: StatefulSet\n# rendered elsewhere")
+                    : rendered;
         });
 
-        assertThatThrownBy(() -> reviewed.checkRendering(PlanFixtures.phases(), PlanFixtures.config(true, Map.of()), PlanFixtures.topology(),
-                reviewed.renderer(SilentConsole.INSTANCE), differentForLoki, "1.30.2"))
+        assertThatThrownBy(() -> reviewed.checkRendering(
+                        PlanFixtures.phases(),
+                        PlanFixtures.config(true, Map.of()),
+                        PlanFixtures.topology(),
+                        reviewed.renderer(SilentConsole.INSTANCE),
+                        differentForLoki,
+                        "1.30.2"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("obs-loki: Helm renders it for Kubernetes 1.30.2 differently from the reviewed 02-logs/obs-loki.manifests.yaml (first difference at line ")
+                .hasMessageContaining(
+                        "obs-loki: Helm renders it for Kubernetes 1.30.2 differently from the reviewed 02-logs/obs-loki.manifests.yaml (first difference at line ")
                 .hasMessageContaining("the bundle was rendered for Kubernetes 1.31.0")
                 .hasMessageContaining("plan --kube-version 1.30.2 --out DIR")
                 .hasMessageNotContaining("obs-alloy:");
@@ -83,11 +100,19 @@ class BundleInstallTest {
     @Test
     void aConfigPinningAnotherChartThanTheBundleHoldsIsRefused() {
         BundleInstall reviewed = BundleInstall.open(dir);
-        var otherPin = PlanFixtures.config(true, Map.of("log-store",
-                new dev.obsbootstrap.core.config.ChartRef(PlanFixtures.OTHER_REPO, "log-store", "5.2.0")));
+        var otherPin = PlanFixtures.config(
+                true,
+                Map.of(
+                        "log-store",
+                        new dev.obsbootstrap.core.config.ChartRef(PlanFixtures.OTHER_REPO, "log-store", "5.2.0")));
 
-        assertThatThrownBy(() -> reviewed.checkRendering(PlanFixtures.phases(), otherPin, PlanFixtures.topology(),
-                reviewed.renderer(SilentConsole.INSTANCE), HelmJavaDriver.templateOnly(), "1.31.0"))
+        assertThatThrownBy(() -> reviewed.checkRendering(
+                        PlanFixtures.phases(),
+                        otherPin,
+                        PlanFixtures.topology(),
+                        reviewed.renderer(SilentConsole.INSTANCE),
+                        HelmJavaDriver.templateOnly(),
+                        "1.31.0"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("obs-loki: the config pins log-store@5.2.0, the bundle holds log-store@5.1.0");
     }
@@ -96,12 +121,14 @@ class BundleInstallTest {
     void aChangedFileIsRefusedBeforeAnythingElse() throws IOException {
         Files.writeString(dir.resolve("install.sh"), "\n", java.nio.file.StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> BundleInstall.open(dir)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> BundleInstall.open(dir))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("install.sh changed (sha256 ");
     }
 
     /** Template only; a rendering-only driver for the check, which never installs. */
-    private record TemplateOnly(java.util.function.BiFunction<ReleaseSpec, String, String> template) implements HelmDriver {
+    private record TemplateOnly(java.util.function.BiFunction<ReleaseSpec, String, String> template)
+            implements HelmDriver {
         @Override
         public String template(ReleaseSpec spec, String kubeVersion) {
             return template.apply(spec, kubeVersion);

@@ -1,12 +1,11 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.error.ConfigException;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.obsbootstrap.core.error.ConfigException;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class KubeVersionChoiceTest {
     @Test
@@ -20,14 +19,17 @@ class KubeVersionChoiceTest {
 
     @Test
     void theClusterComesNextThenTheDefault() {
-        assertThat(KubeVersionChoice.choose("", () -> Optional.of("v1.32.3+k3s1"))).isEqualTo(new KubeVersionChoice("1.32.3", "cluster"));
+        assertThat(KubeVersionChoice.choose("", () -> Optional.of("v1.32.3+k3s1")))
+                .isEqualTo(new KubeVersionChoice("1.32.3", "cluster"));
         assertThat(KubeVersionChoice.choose("", Optional::empty)).isEqualTo(new KubeVersionChoice("1.31.0", "default"));
     }
 
     @Test
     void versionsAreNormalisedAndNonsenseIsBadInput() {
         assertThat(KubeVersionChoice.checked("v1.30.5-gke.1014001")).isEqualTo("1.30.5");
-        assertThatThrownBy(() -> KubeVersionChoice.checked("latest")).isInstanceOf(ConfigException.class).hasMessageContaining("like 1.31.0");
+        assertThatThrownBy(() -> KubeVersionChoice.checked("latest"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("like 1.31.0");
         assertThatThrownBy(() -> KubeVersionChoice.checked("1.31.0x")).isInstanceOf(ConfigException.class);
     }
 }

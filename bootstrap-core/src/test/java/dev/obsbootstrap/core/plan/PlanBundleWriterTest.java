@@ -1,17 +1,13 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.secret.StackSecret;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Timeout(120)
 class PlanBundleWriterTest {
@@ -45,15 +44,27 @@ class PlanBundleWriterTest {
     void writesValuesAndManifestsPerPhaseAndTheSummaryFiles() throws IOException {
         List<String> written = new PlanBundleWriter().write(bundle, findings, out);
 
-        assertThat(written).containsExactly("README.md", "summary.md", "summary.json", "findings.txt", "install.sh",
-                "00-crds/obs-crds.values.yaml", "00-crds/obs-crds.manifests.yaml",
-                "01-metrics/obs-metrics.values.yaml", "01-metrics/obs-metrics.manifests.yaml",
-                "02-logs/obs-loki.values.yaml", "02-logs/obs-loki.manifests.yaml",
-                "02-logs/obs-alloy.values.yaml", "02-logs/obs-alloy.manifests.yaml");
+        assertThat(written)
+                .containsExactly(
+                        "README.md",
+                        "summary.md",
+                        "summary.json",
+                        "findings.txt",
+                        "install.sh",
+                        "00-crds/obs-crds.values.yaml",
+                        "00-crds/obs-crds.manifests.yaml",
+                        "01-metrics/obs-metrics.values.yaml",
+                        "01-metrics/obs-metrics.manifests.yaml",
+                        "02-logs/obs-loki.values.yaml",
+                        "02-logs/obs-loki.manifests.yaml",
+                        "02-logs/obs-alloy.values.yaml",
+                        "02-logs/obs-alloy.manifests.yaml");
         assertThat(filesUnder(out)).containsExactlyInAnyOrderElementsOf(written);
-        assertThat(Files.readString(out.resolve("02-logs/obs-loki.values.yaml"))).endsWith("fullnameOverride: obs-loki\n");
+        assertThat(Files.readString(out.resolve("02-logs/obs-loki.values.yaml")))
+                .endsWith("fullnameOverride: obs-loki\n");
         assertThat(Files.readString(out.resolve("02-logs/obs-loki.manifests.yaml")))
-                .startsWith("# Manifests of release obs-loki (log-store@5.1.0) in namespace observability, rendered for Kubernetes 1.31.0")
+                .startsWith(
+                        "# Manifests of release obs-loki (log-store@5.1.0) in namespace observability, rendered for Kubernetes 1.31.0")
                 .contains("kind: StatefulSet");
     }
 
@@ -74,13 +85,22 @@ class PlanBundleWriterTest {
         assertThat(loki.path("resources").path("Service").asInt()).isEqualTo(2);
         assertThat(loki.path("resources").path("ConfigMap").asInt()).isEqualTo(1);
         assertThat(loki.path("images").get(0).asString()).isEqualTo("registry.example.test/fixtures/log-store:3.7.6");
-        assertThat(summary.path("phases").get(0).path("releases").get(0).path("resources").path("CustomResourceDefinition").asInt()).isEqualTo(2);
+        assertThat(summary.path("phases")
+                        .get(0)
+                        .path("releases")
+                        .get(0)
+                        .path("resources")
+                        .path("CustomResourceDefinition")
+                        .asInt())
+                .isEqualTo(2);
         assertThat(summary.path("phases").get(3).path("enabled").asBoolean()).isFalse();
         assertThat(summary.path("findings").path("errors").asInt()).isEqualTo(1);
 
         assertThat(Files.readString(out.resolve("summary.md")))
-                .contains("| 02-logs | obs-loki | log-store@5.1.0 | observability | helm | ConfigMap 1, Service 2, StatefulSet 1 |")
-                .contains("| 00-crds | obs-crds | crd-bundle@1.0.0 | observability | apply-crds | CustomResourceDefinition 2 |")
+                .contains(
+                        "| 02-logs | obs-loki | log-store@5.1.0 | observability | helm | ConfigMap 1, Service 2, StatefulSet 1 |")
+                .contains(
+                        "| 00-crds | obs-crds | crd-bundle@1.0.0 | observability | apply-crds | CustomResourceDefinition 2 |")
                 .contains("Disabled phases: traces.")
                 .contains("- `registry.example.test/fixtures/log-store:3.7.6` (obs-loki)")
                 .contains("1 error(s), 0 warning(s)");
@@ -90,9 +110,10 @@ class PlanBundleWriterTest {
     void findingsAreWrittenOneALine() throws IOException {
         new PlanBundleWriter().write(bundle, findings, out);
 
-        assertThat(Files.readAllLines(out.resolve("findings.txt"))).containsExactly(
-                "error: 02-logs/obs-alloy.manifests.yaml: DaemonSet observability/obs-alloy container 'node-agent': "
-                        + "no memory request and no memory limit (profile ci requires both on every container)");
+        assertThat(Files.readAllLines(out.resolve("findings.txt")))
+                .containsExactly(
+                        "error: 02-logs/obs-alloy.manifests.yaml: DaemonSet observability/obs-alloy container 'node-agent': "
+                                + "no memory request and no memory limit (profile ci requires both on every container)");
         new PlanBundleWriter().write(bundle, List.of(), out);
         assertThat(Files.readString(out.resolve("findings.txt"))).isEqualTo("no findings\n");
     }
@@ -108,17 +129,20 @@ class PlanBundleWriterTest {
                 .contains("helm repo add charts-example-test https://charts.example.test/stable --force-update")
                 .contains("helm repo add other-charts https://other-charts.github.io/helm-charts --force-update")
                 .contains("kubectl create namespace observability --dry-run=client -o yaml | kubectl apply -f -")
-                .contains("kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f 00-crds/obs-crds.manifests.yaml")
+                .contains(
+                        "kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f 00-crds/obs-crds.manifests.yaml")
                 .contains("kubectl wait --for condition=Established --timeout 120s -f 00-crds/obs-crds.manifests.yaml")
-                .contains("helm upgrade --install obs-metrics \"$(chart web-operator 2.3.0 charts-example-test/web-operator)\" \\\n"
-                        + "  --version 2.3.0 --namespace observability --create-namespace \\\n"
-                        + "  -f 01-metrics/obs-metrics.values.yaml --wait --timeout 10m\n")
+                .contains(
+                        "helm upgrade --install obs-metrics \"$(chart web-operator 2.3.0 charts-example-test/web-operator)\" \\\n"
+                                + "  --version 2.3.0 --namespace observability --create-namespace \\\n"
+                                + "  -f 01-metrics/obs-metrics.values.yaml --wait --timeout 10m\n")
                 .contains("helm upgrade --install obs-loki \"$(chart log-store 5.1.0 other-charts/log-store)\"")
                 .contains("# 03-traces: disabled")
                 .doesNotContain("repo add charts-example-test-2");
         assertThat(script.indexOf("obs-crds.manifests.yaml")).isLessThan(script.indexOf("obs-metrics.values.yaml"));
         assertThat(script.indexOf("obs-loki.values.yaml")).isLessThan(script.indexOf("obs-alloy.values.yaml"));
-        assertThat(Files.getPosixFilePermissions(out.resolve("install.sh"))).contains(PosixFilePermission.OWNER_EXECUTE);
+        assertThat(Files.getPosixFilePermissions(out.resolve("install.sh")))
+                .contains(PosixFilePermission.OWNER_EXECUTE);
     }
 
     @Test
@@ -134,7 +158,8 @@ class PlanBundleWriterTest {
                         + "    --from-file=admin-password=<(printf '%s' \"$GRAFANA_ADMIN_PASSWORD\")\n"
                         + "fi\n")
                 .contains("#   GRAFANA_ADMIN_PASSWORD  admin-password of Secret obs-grafana-admin");
-        assertThat(script.indexOf("create secret generic obs-grafana-admin")).isLessThan(script.indexOf("helm upgrade --install obs-metrics"));
+        assertThat(script.indexOf("create secret generic obs-grafana-admin"))
+                .isLessThan(script.indexOf("helm upgrade --install obs-metrics"));
     }
 
     @Test
@@ -146,45 +171,88 @@ class PlanBundleWriterTest {
 
     @Test
     void ociChartsAreInstalledByReferenceAndRequiredVariablesAreChecked() {
-        ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
-                "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
-        StackSecret webhook = new StackSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
-                List.of(new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+        ReleaseSpec spec = new ReleaseSpec(
+                "kps",
+                "obs-metrics",
+                "monitoring",
+                new ChartRef(
+                        "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
+                        "kube-prometheus-stack",
+                        "88.5.3"),
+                tmp,
+                Map.of(),
+                "",
+                InstallMode.HELM_RELEASE,
+                Duration.ofMinutes(10));
+        StackSecret webhook = new StackSecret(
+                "monitoring",
+                "obs-alertmanager-receivers",
+                "Alertmanager receiver credentials",
+                true,
+                List.of(
+                        new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
                         new StackSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
-        PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
-                new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))), List.of(webhook));
+        PlanBundle oci = new PlanBundle(
+                "prod",
+                "1.31.0",
+                "default",
+                "test",
+                List.of(new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))),
+                List.of(webhook));
 
         String script = new PlanBundleWriter().installScript(oci);
 
         assertThat(script)
-                .contains("\"$(chart kube-prometheus-stack 88.5.3 oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)\"")
+                .contains(
+                        "\"$(chart kube-prometheus-stack 88.5.3 oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)\"")
                 .doesNotContain("helm repo add")
-                .contains(": \"${SLACK_WEBHOOK_URL:?set SLACK_WEBHOOK_URL to the team-slack-apiUrl of Secret obs-alertmanager-receivers}\"\n"
-                        + "kubectl create secret generic obs-alertmanager-receivers --namespace monitoring \\\n"
-                        + "  --from-file=team-slack-apiUrl=<(printf '%s' \"$SLACK_WEBHOOK_URL\") \\\n"
-                        + "  --from-file=pager-routingKey=<(kubectl get secret pagerduty --namespace monitoring -o jsonpath='{.data.routing-key}' | base64 -d) \\\n"
-                        + "  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n");
+                .contains(
+                        ": \"${SLACK_WEBHOOK_URL:?set SLACK_WEBHOOK_URL to the team-slack-apiUrl of Secret obs-alertmanager-receivers}\"\n"
+                                + "kubectl create secret generic obs-alertmanager-receivers --namespace monitoring \\\n"
+                                + "  --from-file=team-slack-apiUrl=<(printf '%s' \"$SLACK_WEBHOOK_URL\") \\\n"
+                                + "  --from-file=pager-routingKey=<(kubectl get secret pagerduty --namespace monitoring -o jsonpath='{.data.routing-key}' | base64 -d) \\\n"
+                                + "  --dry-run=client -o yaml | kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f -\n");
     }
 
     @Test
     void installShWithEverySecretSourceIsValidBash() throws IOException, InterruptedException {
-        ReleaseSpec spec = new ReleaseSpec("kps", "obs-metrics", "monitoring", new ChartRef("oci://ghcr.io/prometheus-community/charts",
-                "kube-prometheus-stack", "88.5.3"), tmp, Map.of(), "", InstallMode.HELM_RELEASE, Duration.ofMinutes(10));
-        StackSecret receivers = new StackSecret("monitoring", "obs-alertmanager-receivers", "Alertmanager receiver credentials", true,
-                List.of(new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
+        ReleaseSpec spec = new ReleaseSpec(
+                "kps",
+                "obs-metrics",
+                "monitoring",
+                new ChartRef("oci://ghcr.io/prometheus-community/charts", "kube-prometheus-stack", "88.5.3"),
+                tmp,
+                Map.of(),
+                "",
+                InstallMode.HELM_RELEASE,
+                Duration.ofMinutes(10));
+        StackSecret receivers = new StackSecret(
+                "monitoring",
+                "obs-alertmanager-receivers",
+                "Alertmanager receiver credentials",
+                true,
+                List.of(
+                        new StackSecret.Key.FromEnv("team-slack-apiUrl", "SLACK_WEBHOOK_URL"),
                         new StackSecret.Key.FromSecret("pager-routingKey", "pagerduty", "routing-key")));
-        PlanBundle oci = new PlanBundle("prod", "1.31.0", "default", "test", List.of(
-                new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))),
+        PlanBundle oci = new PlanBundle(
+                "prod",
+                "1.31.0",
+                "default",
+                "test",
+                List.of(new PlannedPhase(0, "metrics", "metrics", true, List.of(new RenderedRelease(spec, "")))),
                 List.of(PlanFixtures.grafanaAdmin(), receivers));
         Path script = tmp.resolve("install.sh");
         Files.writeString(script, new PlanBundleWriter().installScript(oci));
 
-        assertThat(Files.readString(script)).contains("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)");
+        assertThat(Files.readString(script))
+                .contains("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack)");
         assertBashAccepts(script);
     }
 
     private static void assertBashAccepts(Path script) throws IOException, InterruptedException {
-        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        Process bash = new ProcessBuilder("bash", "-n", script.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(bash.getInputStream().readAllBytes())).isEmpty();
         assertThat(bash.exitValue()).isZero();
@@ -241,7 +309,10 @@ class PlanBundleWriterTest {
 
     private static List<String> filesUnder(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.render.ReleaseRenderer;
-import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.helm.ChartRepositoryClient;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.FixtureCharts;
@@ -15,8 +14,8 @@ import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.console.SilentConsole;
-
+import dev.obsbootstrap.core.render.ReleaseRenderer;
+import dev.obsbootstrap.core.secret.StackSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,8 +27,7 @@ final class PlanFixtures {
     static final String REPO = "https://charts.example.test/stable";
     static final String OTHER_REPO = "https://other-charts.github.io/helm-charts";
 
-    private PlanFixtures() {
-    }
+    private PlanFixtures() {}
 
     record TestPhase(String id, List<String> dependsOn, List<String> components) implements Phase {
         @Override
@@ -48,7 +46,8 @@ final class PlanFixtures {
         }
 
         @Override
-        public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
+        public List<dev.obsbootstrap.core.secret.StackSecret> secrets(
+                BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
             return List.of();
         }
 
@@ -68,24 +67,67 @@ final class PlanFixtures {
 
     static Map<String, ComponentSpec> components() {
         Map<String, ComponentSpec> components = new LinkedHashMap<>();
-        components.put("crd-bundle", new ComponentSpec("crd-bundle", new ChartRef(REPO, "crd-bundle", "1.0.0"), "obs-crds", "obs-crds",
-                "crd-bundle.yaml.j2", InstallMode.APPLY_CRDS, List.of()));
-        components.put("web-operator", new ComponentSpec("web-operator", new ChartRef(REPO, "web-operator", "2.3.0"), "obs-metrics", "obs",
-                "web-operator.yaml.j2", InstallMode.HELM_RELEASE, List.of()));
-        components.put("log-store", new ComponentSpec("log-store", new ChartRef(OTHER_REPO, "log-store", "5.1.0"), "obs-loki", "obs-loki",
-                "log-store.yaml.j2", InstallMode.HELM_RELEASE, List.of()));
-        components.put("node-agent", new ComponentSpec("node-agent", new ChartRef(OTHER_REPO, "node-agent", "0.5.0"), "obs-alloy", "obs-alloy",
-                "node-agent.yaml.j2", InstallMode.HELM_RELEASE, List.of()));
+        components.put(
+                "crd-bundle",
+                new ComponentSpec(
+                        "crd-bundle",
+                        new ChartRef(REPO, "crd-bundle", "1.0.0"),
+                        "obs-crds",
+                        "obs-crds",
+                        "crd-bundle.yaml.j2",
+                        InstallMode.APPLY_CRDS,
+                        List.of()));
+        components.put(
+                "web-operator",
+                new ComponentSpec(
+                        "web-operator",
+                        new ChartRef(REPO, "web-operator", "2.3.0"),
+                        "obs-metrics",
+                        "obs",
+                        "web-operator.yaml.j2",
+                        InstallMode.HELM_RELEASE,
+                        List.of()));
+        components.put(
+                "log-store",
+                new ComponentSpec(
+                        "log-store",
+                        new ChartRef(OTHER_REPO, "log-store", "5.1.0"),
+                        "obs-loki",
+                        "obs-loki",
+                        "log-store.yaml.j2",
+                        InstallMode.HELM_RELEASE,
+                        List.of()));
+        components.put(
+                "node-agent",
+                new ComponentSpec(
+                        "node-agent",
+                        new ChartRef(OTHER_REPO, "node-agent", "0.5.0"),
+                        "obs-alloy",
+                        "obs-alloy",
+                        "node-agent.yaml.j2",
+                        InstallMode.HELM_RELEASE,
+                        List.of()));
         return components;
     }
 
     static BootstrapConfig config(boolean requireMemoryLimits, Map<String, ChartRef> chartOverrides) {
         Map<String, Boolean> phases = Map.of("crds", true, "metrics", true, "logs", true, "traces", false);
-        Profile profile = new Profile(requireMemoryLimits ? "ci" : "dev", "fixture profile",
+        Profile profile = new Profile(
+                requireMemoryLimits ? "ci" : "dev",
+                "fixture profile",
                 Map.of("crds", Duration.ofMinutes(2), "metrics", Duration.ofMinutes(10), "logs", Duration.ofMinutes(8)),
-                Duration.ofMinutes(2), requireMemoryLimits, phases, Map.of());
-        return new BootstrapConfig("<test>", profile, new BootstrapConfig.ClusterSettings("", "observability", List.of(), List.of()),
-                phases, chartOverrides, Map.of(), Map.of());
+                Duration.ofMinutes(2),
+                requireMemoryLimits,
+                phases,
+                Map.of());
+        return new BootstrapConfig(
+                "<test>",
+                profile,
+                new BootstrapConfig.ClusterSettings("", "observability", List.of(), List.of()),
+                phases,
+                chartOverrides,
+                Map.of(),
+                Map.of());
     }
 
     static StackTopology topology() {
@@ -104,21 +146,39 @@ final class PlanFixtures {
     }
 
     static ChartResolver charts(Path cache) {
-        return new ChartResolver(List.of(FixtureCharts.path("crd-bundle").getParent()), cache, ChartRepositoryClient.create(), SilentConsole.INSTANCE);
+        return new ChartResolver(
+                List.of(FixtureCharts.path("crd-bundle").getParent()),
+                cache,
+                ChartRepositoryClient.create(),
+                SilentConsole.INSTANCE);
     }
 
     static Planner planner(Path cache) {
-        return new Planner(HelmJavaDriver.templateOnly(), new ReleaseRenderer(charts(cache), (component, kube) -> values(component)), SilentConsole.INSTANCE);
+        return new Planner(
+                HelmJavaDriver.templateOnly(),
+                new ReleaseRenderer(charts(cache), (component, kube) -> values(component)),
+                SilentConsole.INSTANCE);
     }
 
     static StackSecret grafanaAdmin() {
-        return new StackSecret("observability", "obs-grafana-admin", "Grafana admin login", false, List.of(
-                new StackSecret.Key.Literal("admin-user", "admin"),
-                new StackSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
+        return new StackSecret(
+                "observability",
+                "obs-grafana-admin",
+                "Grafana admin login",
+                false,
+                List.of(
+                        new StackSecret.Key.Literal("admin-user", "admin"),
+                        new StackSecret.Key.Generated("admin-password", "GRAFANA_ADMIN_PASSWORD")));
     }
 
     static PlanBundle bundle(Path cache) {
-        return planner(cache).plan(phases(), config(true, Map.of()), topology(), new KubeVersionChoice("1.31.0", "default"),
-                "obs-bootstrap test (helm 3.21.0)", List.of(grafanaAdmin()));
+        return planner(cache)
+                .plan(
+                        phases(),
+                        config(true, Map.of()),
+                        topology(),
+                        new KubeVersionChoice("1.31.0", "default"),
+                        "obs-bootstrap test (helm 3.21.0)",
+                        List.of(grafanaAdmin()));
     }
 }

@@ -1,24 +1,23 @@
 package dev.obsbootstrap.core.plan;
 
-import dev.obsbootstrap.core.render.ReleaseRenderer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.console.SilentConsole;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.FixtureCharts;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
-import dev.obsbootstrap.core.console.SilentConsole;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.obsbootstrap.core.render.ReleaseRenderer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
 class PlannerTest {
@@ -29,9 +28,13 @@ class PlannerTest {
     void rendersEveryEnabledPhaseInDependencyOrderAndRecordsDisabledOnes() {
         PlanBundle bundle = PlanFixtures.bundle(cache);
 
-        assertThat(bundle.phases()).extracting(PlannedPhase::directory).containsExactly("00-crds", "01-metrics", "02-logs", "03-traces");
+        assertThat(bundle.phases())
+                .extracting(PlannedPhase::directory)
+                .containsExactly("00-crds", "01-metrics", "02-logs", "03-traces");
         assertThat(bundle.phases()).extracting(PlannedPhase::enabled).containsExactly(true, true, true, false);
-        assertThat(bundle.phases().get(2).releases()).extracting(r -> r.spec().releaseName()).containsExactly("obs-loki", "obs-alloy");
+        assertThat(bundle.phases().get(2).releases())
+                .extracting(r -> r.spec().releaseName())
+                .containsExactly("obs-loki", "obs-alloy");
         assertThat(bundle.phases().get(3).releases()).isEmpty();
         assertThat(bundle.profile()).isEqualTo("ci");
         assertThat(bundle.kubeVersion()).isEqualTo("1.31.0");
@@ -39,7 +42,8 @@ class PlannerTest {
 
     @Test
     void eachReleaseSpecComesFromTopologyProfileAndChartsDir() {
-        ReleaseSpec loki = PlanFixtures.bundle(cache).phases().get(2).releases().get(0).spec();
+        ReleaseSpec loki =
+                PlanFixtures.bundle(cache).phases().get(2).releases().get(0).spec();
 
         assertThat(loki.componentId()).isEqualTo("log-store");
         assertThat(loki.namespace()).isEqualTo("observability");
@@ -52,37 +56,61 @@ class PlannerTest {
 
     @Test
     void theManifestsAreWhatHelmRendersFromTheValues() {
-        RenderedRelease loki = PlanFixtures.bundle(cache).phases().get(2).releases().get(0);
+        RenderedRelease loki =
+                PlanFixtures.bundle(cache).phases().get(2).releases().get(0);
 
-        assertThat(loki.manifests()).contains("kind: StatefulSet").contains("name: obs-loki-headless").contains("app.kubernetes.io/instance: obs-loki");
+        assertThat(loki.manifests())
+                .contains("kind: StatefulSet")
+                .contains("name: obs-loki-headless")
+                .contains("app.kubernetes.io/instance: obs-loki");
     }
 
     @Test
     void theUsersChartPinWinsOverTheCatalogs() {
         Map<String, ChartRef> pins = Map.of("log-store", new ChartRef(PlanFixtures.OTHER_REPO, "log-store", "5.2.0"));
 
-        assertThatThrownBy(() -> PlanFixtures.planner(cache).plan(PlanFixtures.phases(), PlanFixtures.config(true, pins), PlanFixtures.topology(),
-                new KubeVersionChoice("1.31.0", "default"), "test", List.of()))
+        assertThatThrownBy(() -> PlanFixtures.planner(cache)
+                        .plan(
+                                PlanFixtures.phases(),
+                                PlanFixtures.config(true, pins),
+                                PlanFixtures.topology(),
+                                new KubeVersionChoice("1.31.0", "default"),
+                                "test",
+                                List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("pinned version is 5.2.0");
     }
 
     @Test
     void aValuesErrorStopsThePlanWithItsMessage() {
-        Planner planner = new Planner(HelmJavaDriver.templateOnly(), new ReleaseRenderer(PlanFixtures.charts(cache), (component, kube) -> {
-            throw new ConfigException("log-store.yaml.j2:3: unknown variable 'topology.nope'");
-        }), SilentConsole.INSTANCE);
+        Planner planner = new Planner(
+                HelmJavaDriver.templateOnly(),
+                new ReleaseRenderer(PlanFixtures.charts(cache), (component, kube) -> {
+                    throw new ConfigException("log-store.yaml.j2:3: unknown variable 'topology.nope'");
+                }),
+                SilentConsole.INSTANCE);
 
-        assertThatThrownBy(() -> planner.plan(PlanFixtures.phases(), PlanFixtures.config(true, Map.of()), PlanFixtures.topology(),
-                new KubeVersionChoice("1.31.0", "default"), "test", List.of()))
+        assertThatThrownBy(() -> planner.plan(
+                        PlanFixtures.phases(),
+                        PlanFixtures.config(true, Map.of()),
+                        PlanFixtures.topology(),
+                        new KubeVersionChoice("1.31.0", "default"),
+                        "test",
+                        List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("log-store.yaml.j2:3: unknown variable 'topology.nope'");
     }
 
     @Test
     void aKubeVersionTheChartsRefuseIsBadInput() {
-        assertThatThrownBy(() -> PlanFixtures.planner(cache).plan(PlanFixtures.phases(), PlanFixtures.config(true, Map.of()), PlanFixtures.topology(),
-                new KubeVersionChoice("1.20.0", "--kube-version"), "test", List.of()))
+        assertThatThrownBy(() -> PlanFixtures.planner(cache)
+                        .plan(
+                                PlanFixtures.phases(),
+                                PlanFixtures.config(true, Map.of()),
+                                PlanFixtures.topology(),
+                                new KubeVersionChoice("1.20.0", "--kube-version"),
+                                "test",
+                                List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("release obs-metrics (web-operator@2.3.0)")
                 .hasMessageContaining("incompatible with Kubernetes v1.20.0");

@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.probe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.testing.FakeGrafana;
@@ -15,11 +18,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import okhttp3.HttpUrl;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +25,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * ClusterProbeContext against a fake API server that proxies (service and pod proxy) and port-forwards to fakes:
@@ -38,17 +37,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class ClusterProbeContextTest {
     private static final String NS = TestConfigs.NAMESPACE;
-    private static final Map<String, String> GRAFANA_LABELS = Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
-    private static final SecretCredentials ADMIN_SECRET = new SecretCredentials("obs-grafana-admin", "admin-user", "admin-password");
+    private static final Map<String, String> GRAFANA_LABELS =
+            Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
+    private static final SecretCredentials ADMIN_SECRET =
+            new SecretCredentials("obs-grafana-admin", "admin-user", "admin-password");
 
-    private static final Map<String, String> COLLECTOR_LABELS = Map.of("app.kubernetes.io/name", "opentelemetry-collector");
-    private final FakeGrafana grafana = new FakeGrafana("admin", "from-the-secret-42").datasource("obs-prometheus", "Prometheus");
+    private static final Map<String, String> COLLECTOR_LABELS =
+            Map.of("app.kubernetes.io/name", "opentelemetry-collector");
+    private final FakeGrafana grafana =
+            new FakeGrafana("admin", "from-the-secret-42").datasource("obs-prometheus", "Prometheus");
     private final FakeTempo tempo = new FakeTempo();
     private final FakeOtelCollector collectorA = new FakeOtelCollector(tempo);
     private final FakeOtelCollector collectorB = new FakeOtelCollector(tempo);
     private final PortForwardingApiServer api = new PortForwardingApiServer();
     private final KubernetesClient client = api.client();
-    private final BootstrapConfig config = TestConfigs.builder().probeDeadline(Duration.ofSeconds(5)).build();
+    private final BootstrapConfig config =
+            TestConfigs.builder().probeDeadline(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void stop() {
@@ -66,17 +70,49 @@ class ClusterProbeContextTest {
     }
 
     private void collectorService(boolean podIpOnly, String... pods) {
-        api.put(new ServiceBuilder().withNewMetadata().withName("obs-otel-collector").withNamespace(NS).endMetadata()
-                .withNewSpec().withSelector(COLLECTOR_LABELS)
-                .addNewPort().withName("health").withPort(13133).withTargetPort(new IntOrString(13133)).endPort()
-                .addNewPort().withName("otlp-http").withPort(4318).withTargetPort(new IntOrString("otlp-http")).endPort()
-                .endSpec().build());
+        api.put(new ServiceBuilder()
+                .withNewMetadata()
+                .withName("obs-otel-collector")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(COLLECTOR_LABELS)
+                .addNewPort()
+                .withName("health")
+                .withPort(13133)
+                .withTargetPort(new IntOrString(13133))
+                .endPort()
+                .addNewPort()
+                .withName("otlp-http")
+                .withPort(4318)
+                .withTargetPort(new IntOrString("otlp-http"))
+                .endPort()
+                .endSpec()
+                .build());
         FakeOtelCollector[] backends = {collectorA, collectorB};
         for (int i = 0; i < pods.length; i++) {
-            api.put(new PodBuilder().withNewMetadata().withName(pods[i]).withNamespace(NS).withLabels(COLLECTOR_LABELS).endMetadata()
-                    .withNewSpec().addNewContainer().withName("opentelemetry-collector")
-                    .addNewPort().withName("otlp-http").withContainerPort(4318).endPort().endContainer().endSpec()
-                    .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+            api.put(new PodBuilder()
+                    .withNewMetadata()
+                    .withName(pods[i])
+                    .withNamespace(NS)
+                    .withLabels(COLLECTOR_LABELS)
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("opentelemetry-collector")
+                    .addNewPort()
+                    .withName("otlp-http")
+                    .withContainerPort(4318)
+                    .endPort()
+                    .endContainer()
+                    .endSpec()
+                    .withNewStatus()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
                     .build());
             api.forward(NS, pods[i], 13133, backends[i].healthUrl()).forward(NS, pods[i], 4318, backends[i].otlpUrl());
             if (podIpOnly) {
@@ -86,26 +122,67 @@ class ClusterProbeContextTest {
     }
 
     private static HttpReadyProbe collectorHealth() {
-        return new HttpReadyProbe("otel-collector-health", "health", Duration.ofSeconds(3), "otel-collector-health", "/", "OpenTelemetry Collector", "");
+        return new HttpReadyProbe(
+                "otel-collector-health",
+                "health",
+                Duration.ofSeconds(3),
+                "otel-collector-health",
+                "/",
+                "OpenTelemetry Collector",
+                "");
     }
 
     private void grafanaService() {
-        api.put(new ServiceBuilder().withNewMetadata().withName("obs-grafana").withNamespace(NS).endMetadata()
-                .withNewSpec().withSelector(GRAFANA_LABELS)
-                .addNewPort().withName("http-web").withPort(80).withTargetPort(new IntOrString("grafana")).endPort()
-                .endSpec().build());
+        api.put(new ServiceBuilder()
+                .withNewMetadata()
+                .withName("obs-grafana")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(GRAFANA_LABELS)
+                .addNewPort()
+                .withName("http-web")
+                .withPort(80)
+                .withTargetPort(new IntOrString("grafana"))
+                .endPort()
+                .endSpec()
+                .build());
     }
 
     private static Pod grafanaPod(String name, boolean ready) {
-        return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).withLabels(GRAFANA_LABELS).endMetadata()
-                .withNewSpec().addNewContainer().withName("grafana").addNewPort().withName("grafana").withContainerPort(3000).endPort().endContainer().endSpec()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .withLabels(GRAFANA_LABELS)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("grafana")
+                .addNewPort()
+                .withName("grafana")
+                .withContainerPort(3000)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .endStatus()
                 .build();
     }
 
     private void adminSecret() {
-        api.put(new SecretBuilder().withNewMetadata().withName("obs-grafana-admin").withNamespace(NS).endMetadata()
-                .withData(Map.of("admin-user", b64("admin"), "admin-password", b64("from-the-secret-42"))).build());
+        api.put(new SecretBuilder()
+                .withNewMetadata()
+                .withName("obs-grafana-admin")
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(Map.of("admin-user", b64("admin"), "admin-password", b64("from-the-secret-42")))
+                .build());
     }
 
     private static String b64(String text) {
@@ -113,7 +190,9 @@ class ClusterProbeContextTest {
     }
 
     private ClusterProbeContext context() {
-        return ClusterProbeContext.builder(config, TestConfigs.topology(config), client).credentials("grafana", ADMIN_SECRET).build();
+        return ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
+                .credentials("grafana", ADMIN_SECRET)
+                .build();
     }
 
     private static Probe datasourceProbe() {
@@ -133,9 +212,13 @@ class ClusterProbeContextTest {
         @Override
         public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
             ProbeContext.BasicCredentials login = context.credentials("grafana").orElseThrow();
-            HttpReply reply = ProbeHttp.get(context, ProbeHttp.url(context, "grafana", "/api/datasources/uid/obs-prometheus/health"),
+            HttpReply reply = ProbeHttp.get(
+                    context,
+                    ProbeHttp.url(context, "grafana", "/api/datasources/uid/obs-prometheus/health"),
                     okhttp3.Headers.of("Authorization", okhttp3.Credentials.basic(login.username(), login.password())));
-            return reply.is(200) ? ProbeAttempt.pass("health: " + reply.body()) : ProbeAttempt.fail(reply.describe(), "");
+            return reply.is(200)
+                    ? ProbeAttempt.pass("health: " + reply.body())
+                    : ProbeAttempt.fail(reply.describe(), "");
         }
     }
 
@@ -147,19 +230,25 @@ class ClusterProbeContextTest {
         adminSecret();
 
         try (ClusterProbeContext context = context()) {
-            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("metrics", List.of(datasourceProbe()), context).get(0);
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .run("metrics", List.of(datasourceProbe()), context)
+                    .get(0);
 
             assertThat(result.passed()).as(result.toString()).isTrue();
             assertThat(context.endpoint("grafana").host()).isEqualTo("127.0.0.1");
             assertThat(context.kubernetes()).isPresent();
-            assertThat(context.describeCredentials("grafana")).isEqualTo("Secret monitoring/obs-grafana-admin (keys admin-user, admin-password)");
+            assertThat(context.describeCredentials("grafana"))
+                    .isEqualTo("Secret monitoring/obs-grafana-admin (keys admin-user, admin-password)");
             assertThat(context.redact("password from-the-secret-42")).isEqualTo("password <redacted>");
-            // basic auth cannot pass the API server's proxy (it strips Authorization): the report says why this one is forwarded
-            assertThat(result.evidence().facts().get("route.grafana")).startsWith("port-forward to a ready pod of Service monitoring/obs-grafana:80")
+            // basic auth cannot pass the API server's proxy (it strips Authorization): the report says why this one is
+            // forwarded
+            assertThat(result.evidence().facts().get("route.grafana"))
+                    .startsWith("port-forward to a ready pod of Service monitoring/obs-grafana:80")
                     .contains("drops the Authorization header");
         }
         // the ready pod, the named targetPort resolved to the container port
-        assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/pods/obs-grafana-1/portforward?ports=3000");
+        assertThat(api.requestLines())
+                .contains("GET /api/v1/namespaces/monitoring/pods/obs-grafana-1/portforward?ports=3000");
         assertThat(grafana.requestLines()).contains("GET /api/datasources/uid/obs-prometheus/health");
     }
 
@@ -168,15 +257,20 @@ class ClusterProbeContextTest {
         collectorService("obs-otel-collector-0");
 
         try (ClusterProbeContext context = context()) {
-            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(collectorHealth()), context).get(0);
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .run("traces", List.of(collectorHealth()), context)
+                    .get(0);
 
             assertThat(result.passed()).as(result.toString()).isTrue();
             assertThat(context.endpoint("otel-collector-health").toString())
                     .endsWith("/api/v1/namespaces/monitoring/services/obs-otel-collector:13133/proxy/");
-            assertThat(result.evidence().facts()).containsEntry("route.otel-collector-health",
-                    "service proxy of the API server to Service monitoring/obs-otel-collector:13133");
+            assertThat(result.evidence().facts())
+                    .containsEntry(
+                            "route.otel-collector-health",
+                            "service proxy of the API server to Service monitoring/obs-otel-collector:13133");
         }
-        assertThat(api.requestLines()).contains("GET /api/v1/namespaces/monitoring/services/obs-otel-collector:13133/proxy/")
+        assertThat(api.requestLines())
+                .contains("GET /api/v1/namespaces/monitoring/services/obs-otel-collector:13133/proxy/")
                 .noneMatch(line -> line.contains("portforward"));
     }
 
@@ -186,14 +280,19 @@ class ClusterProbeContextTest {
         api.forbidProxy(true);
 
         try (ClusterProbeContext context = context()) {
-            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).poll("traces", collectorHealth(), context, new RecordingConsole());
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .poll("traces", collectorHealth(), context, new RecordingConsole());
 
-            // the chart's default binding (pod IP only) cannot be reached by a port-forward: the fallback fails, saying so
+            // the chart's default binding (pod IP only) cannot be reached by a port-forward: the fallback fails, saying
+            // so
             assertThat(result.passed()).isFalse();
-            assertThat(context.route("otel-collector-health")).startsWith("port-forward to a ready pod of Service monitoring/obs-otel-collector:13133")
-                    .contains("the API server refused the service proxy").contains("services/proxy");
+            assertThat(context.route("otel-collector-health"))
+                    .startsWith("port-forward to a ready pod of Service monitoring/obs-otel-collector:13133")
+                    .contains("the API server refused the service proxy")
+                    .contains("services/proxy");
         }
-        assertThat(api.requestLines()).anyMatch(line -> line.contains("/pods/obs-otel-collector-0/portforward?ports=13133"));
+        assertThat(api.requestLines())
+                .anyMatch(line -> line.contains("/pods/obs-otel-collector-0/portforward?ports=13133"));
     }
 
     @Test
@@ -203,10 +302,13 @@ class ClusterProbeContextTest {
         api.forbidProxy(true);
 
         try (ClusterProbeContext context = context()) {
-            ProbeResult result = ProbeTesting.runner(new RecordingConsole()).run("traces", List.of(collectorHealth()), context).get(0);
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .run("traces", List.of(collectorHealth()), context)
+                    .get(0);
 
             assertThat(result.passed()).as(result.toString()).isTrue();
-            assertThat(result.evidence().facts().get("route.otel-collector-health")).startsWith("port-forward");
+            assertThat(result.evidence().facts().get("route.otel-collector-health"))
+                    .startsWith("port-forward");
         }
     }
 
@@ -218,8 +320,11 @@ class ClusterProbeContextTest {
         try (ClusterProbeContext context = context()) {
             List<ProbeContext.Replica> replicas = context.replicas("otel-collector-health");
 
-            assertThat(replicas).extracting(ProbeContext.Replica::name).containsExactly("obs-otel-collector-a", "obs-otel-collector-b");
-            assertThat(replicas.get(1).url().toString()).endsWith("/api/v1/namespaces/monitoring/pods/obs-otel-collector-b:13133/proxy/");
+            assertThat(replicas)
+                    .extracting(ProbeContext.Replica::name)
+                    .containsExactly("obs-otel-collector-a", "obs-otel-collector-b");
+            assertThat(replicas.get(1).url().toString())
+                    .endsWith("/api/v1/namespaces/monitoring/pods/obs-otel-collector-b:13133/proxy/");
             assertThat(ProbeHttp.get(context, replicas.get(0).url()).code()).isEqualTo(200);
             assertThat(ProbeHttp.get(context, replicas.get(1).url()).code()).isEqualTo(503);
         }
@@ -231,15 +336,20 @@ class ClusterProbeContextTest {
         collectorB.healthy(false);
 
         try (ClusterProbeContext context = context()) {
-            ProbeResult viaService = ProbeTesting.runner(new RecordingConsole()).poll("traces", collectorHealth(), context, new RecordingConsole());
+            ProbeResult viaService = ProbeTesting.runner(new RecordingConsole())
+                    .poll("traces", collectorHealth(), context, new RecordingConsole());
             ProbeResult everyReplica = ProbeTesting.runner(new RecordingConsole())
                     .poll("traces", collectorHealth().everyReplica(), context, new RecordingConsole());
 
-            assertThat(viaService.passed()).as("through the Service, one healthy replica is enough").isTrue();
+            assertThat(viaService.passed())
+                    .as("through the Service, one healthy replica is enough")
+                    .isTrue();
             assertThat(everyReplica.passed()).isFalse();
-            assertThat(everyReplica.lastObserved()).startsWith("OpenTelemetry Collector replica obs-otel-collector-b is not ready")
+            assertThat(everyReplica.lastObserved())
+                    .startsWith("OpenTelemetry Collector replica obs-otel-collector-b is not ready")
                     .contains("(ready: obs-otel-collector-a)");
-            assertThat(everyReplica.evidence().facts().get("route.otel-collector-health")).endsWith("every ready pod through the pod proxy");
+            assertThat(everyReplica.evidence().facts().get("route.otel-collector-health"))
+                    .endsWith("every ready pod through the pod proxy");
         }
     }
 
@@ -252,7 +362,8 @@ class ClusterProbeContextTest {
 
         try (ClusterProbeContext context = context()) {
             ProbeContext.Replica second = context.replicas("otel-collector").get(1);
-            HttpReply reply = ProbeHttp.postJson(context, ProbeHttp.resolve(second.url(), "/v1/traces"), span, okhttp3.Headers.EMPTY);
+            HttpReply reply = ProbeHttp.postJson(
+                    context, ProbeHttp.resolve(second.url(), "/v1/traces"), span, okhttp3.Headers.EMPTY);
 
             assertThat(reply.code()).as(reply.describe()).isEqualTo(200);
             assertThat(reply.body()).isEqualTo("{\"partialSuccess\":{}}");
@@ -270,7 +381,8 @@ class ClusterProbeContextTest {
             HttpReply reply = ProbeHttp.get(context, context.endpoint("otel-collector-health"));
 
             assertThat(reply.answered()).isFalse();
-            assertThat(reply.transportError()).isEqualTo("API server proxy: no endpoints available for service \"obs-otel-collector\"");
+            assertThat(reply.transportError())
+                    .isEqualTo("API server proxy: no endpoints available for service \"obs-otel-collector\"");
         }
     }
 
@@ -306,12 +418,16 @@ class ClusterProbeContextTest {
         int localPort;
         try (ClusterProbeContext context = context()) {
             localPort = context.endpoint("grafana").port();
-            assertThat(context.endpoint("grafana").port()).as("the forward stays open for the run").isEqualTo(localPort);
+            assertThat(context.endpoint("grafana").port())
+                    .as("the forward stays open for the run")
+                    .isEqualTo(localPort);
             new Socket("127.0.0.1", localPort).close();
         }
         // fabric8 stops its listener asynchronously: the port closes shortly after close() returns
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThatThrownBy(() -> new Socket("127.0.0.1", localPort).close()).isInstanceOf(IOException.class));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThatThrownBy(() -> new Socket("127.0.0.1", localPort).close())
+                        .isInstanceOf(IOException.class));
     }
 
     @Test
@@ -326,13 +442,20 @@ class ClusterProbeContextTest {
                     .hasMessageContaining("no ready pod behind Service monitoring/obs-grafana")
                     .hasMessageContaining("obs-grafana-0 Running not ready");
 
-            ProbeResult failed = ProbeTesting.runner(new RecordingConsole()).poll("metrics",
-                    new AuthenticatedGetProbe("ds", Duration.ofMillis(500)), context, new RecordingConsole());
+            ProbeResult failed = ProbeTesting.runner(new RecordingConsole())
+                    .poll(
+                            "metrics",
+                            new AuthenticatedGetProbe("ds", Duration.ofMillis(500)),
+                            context,
+                            new RecordingConsole());
             assertThat(failed.passed()).isFalse();
-            assertThat(failed.lastError()).startsWith("ClusterException: no ready pod behind Service monitoring/obs-grafana");
+            assertThat(failed.lastError())
+                    .startsWith("ClusterException: no ready pod behind Service monitoring/obs-grafana");
 
             api.put(grafanaPod("obs-grafana-0", true));
-            ProbeResult passed = ProbeTesting.runner(new RecordingConsole()).run("metrics", List.of(datasourceProbe()), context).get(0);
+            ProbeResult passed = ProbeTesting.runner(new RecordingConsole())
+                    .run("metrics", List.of(datasourceProbe()), context)
+                    .get(0);
             assertThat(passed.passed()).as(passed.toString()).isTrue();
         }
     }
@@ -342,14 +465,17 @@ class ClusterProbeContextTest {
         try (ClusterProbeContext context = context()) {
             assertThatThrownBy(() -> context.endpoint("loki"))
                     .isInstanceOf(ClusterException.class)
-                    .hasMessageContaining("Service monitoring/obs-loki-gateway does not exist (endpoint 'loki' of loki)");
+                    .hasMessageContaining(
+                            "Service monitoring/obs-loki-gateway does not exist (endpoint 'loki' of loki)");
         }
     }
 
     @Test
     void anEndpointTheCatalogDoesNotKnowIsTerminal() {
         try (ClusterProbeContext context = context()) {
-            assertThatThrownBy(() -> context.endpoint("jaeger")).isInstanceOf(TerminalProbeFailure.class).hasMessageContaining("unknown endpoint 'jaeger'");
+            assertThatThrownBy(() -> context.endpoint("jaeger"))
+                    .isInstanceOf(TerminalProbeFailure.class)
+                    .hasMessageContaining("unknown endpoint 'jaeger'");
         }
     }
 
@@ -357,7 +483,8 @@ class ClusterProbeContextTest {
     void explicitOverridesWinOverPortForwards() {
         HttpUrl override = HttpUrl.get("https://grafana.example.com/");
         try (ClusterProbeContext context = ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
-                .endpointOverrides(Map.of("grafana", override)).build()) {
+                .endpointOverrides(Map.of("grafana", override))
+                .build()) {
             assertThat(context.endpoint("grafana")).isEqualTo(override);
         }
         assertThat(api.requestLines()).isEmpty();
@@ -367,14 +494,22 @@ class ClusterProbeContextTest {
     void credentialProblemsNameTheSecretAndKey() {
         try (ClusterProbeContext context = context()) {
             assertThatThrownBy(() -> context.credentials("grafana"))
-                    .isInstanceOf(ClusterException.class).hasMessageContaining("Secret monitoring/obs-grafana-admin with the grafana credentials does not exist");
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageContaining(
+                            "Secret monitoring/obs-grafana-admin with the grafana credentials does not exist");
             assertThat(context.credentials("loki")).isEmpty();
         }
-        api.put(new SecretBuilder().withNewMetadata().withName("obs-grafana-admin").withNamespace(NS).endMetadata()
-                .withData(Map.of("admin-user", b64("admin"))).build());
+        api.put(new SecretBuilder()
+                .withNewMetadata()
+                .withName("obs-grafana-admin")
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(Map.of("admin-user", b64("admin")))
+                .build());
         try (ClusterProbeContext context = context()) {
             assertThatThrownBy(() -> context.credentials("grafana"))
-                    .isInstanceOf(ClusterException.class).hasMessageContaining("has no key 'admin-password' (keys: [admin-user])");
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("has no key 'admin-password' (keys: [admin-user])");
         }
     }
 }

@@ -1,14 +1,13 @@
 package dev.obsbootstrap.core.probe;
 
-import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.testing.TestConfigs;
-import okhttp3.HttpUrl;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.testing.TestConfigs;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.Test;
 
 class EndpointProbeContextTest {
     private static EndpointProbeContext context(Map<String, String> environment) {
@@ -24,7 +23,8 @@ class EndpointProbeContextTest {
 
         assertThat(context.credentials("grafana")).contains(new ProbeContext.BasicCredentials("admin", "pa55word"));
         assertThat(context.credentials("loki")).isEmpty();
-        assertThat(context.describeCredentials("grafana")).isEqualTo("environment OBS_GRAFANA_USER/OBS_GRAFANA_PASSWORD");
+        assertThat(context.describeCredentials("grafana"))
+                .isEqualTo("environment OBS_GRAFANA_USER/OBS_GRAFANA_PASSWORD");
         assertThat(context.redact("the password is pa55word")).isEqualTo("the password is <redacted>");
         assertThat(EndpointProbeContext.userVariable("otel-collector")).isEqualTo("OBS_OTEL_COLLECTOR_USER");
     }
@@ -33,7 +33,8 @@ class EndpointProbeContextTest {
     void onlyOneOfTheTwoVariablesIsBadInputWhenTheContextIsBuilt() {
         assertThatThrownBy(() -> context(Map.of("OBS_GRAFANA_USER", "admin")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("OBS_GRAFANA_USER").hasMessageContaining("OBS_GRAFANA_PASSWORD");
+                .hasMessageContaining("OBS_GRAFANA_USER")
+                .hasMessageContaining("OBS_GRAFANA_PASSWORD");
     }
 
     @Test
@@ -41,7 +42,9 @@ class EndpointProbeContextTest {
         EndpointProbeContext context = context(Map.of());
 
         assertThat(context.credentials("grafana")).isEmpty();
-        assertThat(context.describeCredentials("grafana")).contains("no credentials configured").contains("OBS_GRAFANA_PASSWORD");
+        assertThat(context.describeCredentials("grafana"))
+                .contains("no credentials configured")
+                .contains("OBS_GRAFANA_PASSWORD");
     }
 
     @Test
@@ -58,6 +61,8 @@ class EndpointProbeContextTest {
 
     @Test
     void eachContextHasItsOwnRunId() {
-        assertThat(context(Map.of()).runId()).startsWith("obs-").isNotEqualTo(context(Map.of()).runId());
+        assertThat(context(Map.of()).runId())
+                .startsWith("obs-")
+                .isNotEqualTo(context(Map.of()).runId());
     }
 }

@@ -1,13 +1,11 @@
 package dev.obsbootstrap.core.probe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import dev.obsbootstrap.core.testing.TestConfigs;
-import okhttp3.HttpUrl;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +13,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class ProbeRunnerTest {
     private final RecordingConsole console = new RecordingConsole();
     private final ProbeRunner runner = ProbeTesting.runner(console);
-    private final EndpointProbeContext context = ProbeTesting.context(TestConfigs.config(), Map.of(),
-            Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "s3cr3t-pa55"));
+    private final EndpointProbeContext context = ProbeTesting.context(
+            TestConfigs.config(), Map.of(), Map.of("OBS_GRAFANA_USER", "admin", "OBS_GRAFANA_PASSWORD", "s3cr3t-pa55"));
 
     @AfterEach
     void clearInterrupt() {
@@ -44,9 +43,20 @@ class ProbeRunnerTest {
             this.script = List.of(script);
         }
 
-        @Override public String name() { return name; }
-        @Override public String proves() { return name + " works."; }
-        @Override public Duration deadline() { return deadline; }
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String proves() {
+            return name + " works.";
+        }
+
+        @Override
+        public Duration deadline() {
+            return deadline;
+        }
 
         @Override
         public ProbeAttempt attempt(ProbeContext context) throws Exception {
@@ -60,8 +70,12 @@ class ProbeRunnerTest {
 
     @Test
     void pollsUntilATryPassesAndRecordsEveryTry() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("eventually", Duration.ofSeconds(10),
-                ProbeAttempt.fail("503 not ready", "wait"), ProbeAttempt.fail("503 not ready", "wait"), ProbeAttempt.pass("200 ready"));
+        ScriptedProbe probe = new ScriptedProbe(
+                "eventually",
+                Duration.ofSeconds(10),
+                ProbeAttempt.fail("503 not ready", "wait"),
+                ProbeAttempt.fail("503 not ready", "wait"),
+                ProbeAttempt.pass("200 ready"));
 
         ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
 
@@ -73,13 +87,17 @@ class ProbeRunnerTest {
         assertThat(result.lastObserved()).isEqualTo("200 ready");
         assertThat(result.hint()).isEmpty();
         assertThat(result.lastError()).isEmpty();
-        assertThat(console.lines()).anyMatch(l -> l.startsWith("PROGRESS [metrics] eventually: try 1,") && l.endsWith("503 not ready"));
+        assertThat(console.lines())
+                .anyMatch(l -> l.startsWith("PROGRESS [metrics] eventually: try 1,") && l.endsWith("503 not ready"));
         assertThat(console.lines()).anyMatch(l -> l.startsWith("INFO [metrics] probe eventually passed after 3 tries"));
     }
 
     @Test
     void failsAtTheDeadlineWithTheLastObservationAndHint() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("never", Duration.ofMillis(700), ProbeAttempt.fail("503 Ingester not ready", "the ingester is joining the ring"));
+        ScriptedProbe probe = new ScriptedProbe(
+                "never",
+                Duration.ofMillis(700),
+                ProbeAttempt.fail("503 Ingester not ready", "the ingester is joining the ring"));
 
         ProbeResult result = runner.run("logs", List.of(probe), context).get(0);
 
@@ -92,7 +110,8 @@ class ProbeRunnerTest {
 
     @Test
     void aTryThatThrowsIsRecordedAsTheLastError() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("throws", Duration.ofMillis(400), new IllegalStateException("expected JSON from GET /x"));
+        ScriptedProbe probe = new ScriptedProbe(
+                "throws", Duration.ofMillis(400), new IllegalStateException("expected JSON from GET /x"));
 
         ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
 
@@ -103,7 +122,8 @@ class ProbeRunnerTest {
 
     @Test
     void aPassAfterErrorsClearsTheError() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("recovers", Duration.ofSeconds(10), new IllegalStateException("boom"), ProbeAttempt.pass("ok"));
+        ScriptedProbe probe = new ScriptedProbe(
+                "recovers", Duration.ofSeconds(10), new IllegalStateException("boom"), ProbeAttempt.pass("ok"));
 
         ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
 
@@ -114,7 +134,9 @@ class ProbeRunnerTest {
 
     @Test
     void aTerminalFailureStopsPollingAtOnce() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("no-url", Duration.ofSeconds(30),
+        ScriptedProbe probe = new ScriptedProbe(
+                "no-url",
+                Duration.ofSeconds(30),
                 new TerminalProbeFailure("no URL for endpoint 'loki'", "pass --endpoint loki=URL"));
 
         ProbeResult result = runner.run("logs", List.of(probe), context).get(0);
@@ -127,7 +149,8 @@ class ProbeRunnerTest {
 
     @Test
     void missingEndpointInAnExplicitRunIsTerminal() throws Exception {
-        Probe probe = new HttpReadyProbe("loki-ready", "Loki is ready.", Duration.ofSeconds(30), "loki", "/ready", "Loki", "");
+        Probe probe = new HttpReadyProbe(
+                "loki-ready", "Loki is ready.", Duration.ofSeconds(30), "loki", "/ready", "Loki", "");
 
         ProbeResult result = runner.run("logs", List.of(probe), context).get(0);
 
@@ -139,8 +162,10 @@ class ProbeRunnerTest {
 
     @Test
     void afterAFailureTheLaterProbesGetOneTryEach() throws Exception {
-        ScriptedProbe failing = new ScriptedProbe("first", Duration.ofMillis(300), ProbeAttempt.fail("down", "start it"));
-        ScriptedProbe later = new ScriptedProbe("second", Duration.ofSeconds(30), ProbeAttempt.fail("also down", "x"), ProbeAttempt.pass("up"));
+        ScriptedProbe failing =
+                new ScriptedProbe("first", Duration.ofMillis(300), ProbeAttempt.fail("down", "start it"));
+        ScriptedProbe later = new ScriptedProbe(
+                "second", Duration.ofSeconds(30), ProbeAttempt.fail("also down", "x"), ProbeAttempt.pass("up"));
         ScriptedProbe passing = new ScriptedProbe("third", Duration.ofSeconds(30), ProbeAttempt.pass("fine"));
 
         List<ProbeResult> results = runner.run("metrics", List.of(failing, later, passing), context);
@@ -156,12 +181,19 @@ class ProbeRunnerTest {
     @Test
     void secretsNeverReachTheResult() throws Exception {
         context.credentials("grafana"); // the context hands the password out, so it knows to redact it
-        ScriptedProbe probe = new ScriptedProbe("leaky", Duration.ofMillis(300),
-                ProbeAttempt.fail("sent Authorization: Basic YWRtaW46czNjcjN0 with s3cr3t-pa55", "password=s3cr3t-pa55 was refused"));
+        ScriptedProbe probe = new ScriptedProbe(
+                "leaky",
+                Duration.ofMillis(300),
+                ProbeAttempt.fail(
+                        "sent Authorization: Basic YWRtaW46czNjcjN0 with s3cr3t-pa55",
+                        "password=s3cr3t-pa55 was refused"));
 
         ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
 
-        assertThat(result.lastObserved()).doesNotContain("s3cr3t-pa55").doesNotContain("YWRtaW46czNjcjN0").contains("<redacted>");
+        assertThat(result.lastObserved())
+                .doesNotContain("s3cr3t-pa55")
+                .doesNotContain("YWRtaW46czNjcjN0")
+                .contains("<redacted>");
         assertThat(result.hint()).doesNotContain("s3cr3t-pa55");
         assertThat(console.text()).doesNotContain("s3cr3t-pa55").doesNotContain("YWRtaW46czNjcjN0");
     }
@@ -190,7 +222,9 @@ class ProbeRunnerTest {
         worker.interrupt();
         worker.join(TimeUnit.SECONDS.toMillis(20));
 
-        assertThat(worker.isAlive()).as("the runner returned after the interrupt").isFalse();
+        assertThat(worker.isAlive())
+                .as("the runner returned after the interrupt")
+                .isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class).hasMessageContaining("blocking");
     }
 
@@ -232,17 +266,21 @@ class ProbeRunnerTest {
         ScriptedProbe probe = new ScriptedProbe("p", Duration.ofSeconds(5), ProbeAttempt.pass("ok"));
         Thread.currentThread().interrupt();
 
-        assertThatThrownBy(() -> runner.run("metrics", List.of(probe), context)).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> runner.run("metrics", List.of(probe), context))
+                .isInstanceOf(InterruptedException.class);
         assertThat(probe.calls.get()).isZero();
     }
 
     @Test
     void anInterruptDuringAnHttpCallPropagates() throws Exception {
         // a server that accepts and never answers: the call blocks in read until interrupted or timed out
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            EndpointProbeContext explicit = ProbeTesting.context(TestConfigs.config(),
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            EndpointProbeContext explicit = ProbeTesting.context(
+                    TestConfigs.config(),
                     Map.of("loki", HttpUrl.get("http://127.0.0.1:" + silent.getLocalPort() + "/")));
-            Probe probe = new HttpReadyProbe("loki-ready", "Loki is ready.", Duration.ofSeconds(60), "loki", "/ready", "Loki", "");
+            Probe probe = new HttpReadyProbe(
+                    "loki-ready", "Loki is ready.", Duration.ofSeconds(60), "loki", "/ready", "Loki", "");
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread worker = new Thread(() -> {
                 try {
@@ -263,7 +301,8 @@ class ProbeRunnerTest {
 
     @Test
     void aZeroDeadlineMeansExactlyOneTry() throws Exception {
-        ScriptedProbe probe = new ScriptedProbe("once", Duration.ZERO, ProbeAttempt.fail("no", "h"), ProbeAttempt.pass("yes"));
+        ScriptedProbe probe =
+                new ScriptedProbe("once", Duration.ZERO, ProbeAttempt.fail("no", "h"), ProbeAttempt.pass("yes"));
 
         ProbeResult result = runner.run("metrics", List.of(probe), context).get(0);
 

@@ -1,20 +1,19 @@
 package dev.obsbootstrap.core.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The ledger ConfigMap on the simulated cluster. A store remembers the ConfigMap it last read or wrote, so a run's
@@ -42,11 +41,19 @@ class ConfigMapLedgerStoreTest {
         store.write(state("run-1", "running"));
         int before = cluster.requests().size();
         store.write(state("run-1", "finished"));
-        List<String> requests = cluster.requests().subList(before, cluster.requests().size());
+        List<String> requests =
+                cluster.requests().subList(before, cluster.requests().size());
 
         assertThat(cluster.client().namespaces().withName("fresh").get()).isNotNull();
-        assertThat(new ConfigMapLedgerStore(cluster.client(), "fresh").read().lastRun().state()).isEqualTo(RunState.FINISHED);
-        assertThat(requests).singleElement().asString().contains("PUT /api/v1/namespaces/fresh/configmaps/" + ConfigMapLedgerStore.NAME);
+        assertThat(new ConfigMapLedgerStore(cluster.client(), "fresh")
+                        .read()
+                        .lastRun()
+                        .state())
+                .isEqualTo(RunState.FINISHED);
+        assertThat(requests)
+                .singleElement()
+                .asString()
+                .contains("PUT /api/v1/namespaces/fresh/configmaps/" + ConfigMapLedgerStore.NAME);
     }
 
     @Test
@@ -59,11 +66,17 @@ class ConfigMapLedgerStoreTest {
 
         int before = cluster.requests().size();
         mine.write(state("mine-1", "finished"));
-        List<String> requests = cluster.requests().subList(before, cluster.requests().size());
+        List<String> requests =
+                cluster.requests().subList(before, cluster.requests().size());
 
-        assertThat(requests).as("the stale write is refused, then retried on what is there now")
-                .anyMatch(line -> line.contains("PUT /api/v1/namespaces/existing/configmaps/") && line.endsWith("-> 409"))
-                .last().asString().contains("PUT").endsWith("-> 200");
+        assertThat(requests)
+                .as("the stale write is refused, then retried on what is there now")
+                .anyMatch(
+                        line -> line.contains("PUT /api/v1/namespaces/existing/configmaps/") && line.endsWith("-> 409"))
+                .last()
+                .asString()
+                .contains("PUT")
+                .endsWith("-> 200");
 
         LedgerState now = new ConfigMapLedgerStore(cluster.client(), "existing").read();
         assertThat(now.lastRun().runId()).isEqualTo("mine-1");
@@ -74,28 +87,65 @@ class ConfigMapLedgerStoreTest {
     void aWriteAfterTheConfigMapWasDeletedCreatesItAgain() {
         ConfigMapLedgerStore store = new ConfigMapLedgerStore(cluster.client(), "deleted");
         store.write(state("run-1", "running"));
-        cluster.client().configMaps().inNamespace("deleted").withName(ConfigMapLedgerStore.NAME).delete();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> cluster.client().configMaps().inNamespace("deleted").withName(ConfigMapLedgerStore.NAME).get() == null);
+        cluster.client()
+                .configMaps()
+                .inNamespace("deleted")
+                .withName(ConfigMapLedgerStore.NAME)
+                .delete();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> cluster.client()
+                                .configMaps()
+                                .inNamespace("deleted")
+                                .withName(ConfigMapLedgerStore.NAME)
+                                .get()
+                        == null);
 
         int before = cluster.requests().size();
         store.write(state("run-1", "finished").with(entry("crds")));
-        List<String> requests = cluster.requests().subList(before, cluster.requests().size());
+        List<String> requests =
+                cluster.requests().subList(before, cluster.requests().size());
 
-        assertThat(requests).anyMatch(line -> line.contains("PUT /api/v1/namespaces/deleted/configmaps/") && line.endsWith("-> 404"))
-                .last().asString().contains("POST /api/v1/namespaces/deleted/configmaps").endsWith("-> 201");
+        assertThat(requests)
+                .anyMatch(
+                        line -> line.contains("PUT /api/v1/namespaces/deleted/configmaps/") && line.endsWith("-> 404"))
+                .last()
+                .asString()
+                .contains("POST /api/v1/namespaces/deleted/configmaps")
+                .endsWith("-> 201");
 
-        ConfigMap configMap = cluster.client().configMaps().inNamespace("deleted").withName(ConfigMapLedgerStore.NAME).get();
+        ConfigMap configMap = cluster.client()
+                .configMaps()
+                .inNamespace("deleted")
+                .withName(ConfigMapLedgerStore.NAME)
+                .get();
         assertThat(configMap.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "obs-bootstrap");
-        assertThat(ConfigMapLedgerStore.decode(configMap.getData()).entry("crds")).isPresent();
+        assertThat(ConfigMapLedgerStore.decode(configMap.getData()).entry("crds"))
+                .isPresent();
     }
 
     private static LedgerState state(String runId, String runState) {
-        return LedgerState.empty().withLastRun(new LedgerState.LastRun(runId, RunState.of(runState), "", Instant.parse("2026-11-26T10:00:00Z"),
-                "tester@host pid 1", Map.of()));
+        return LedgerState.empty()
+                .withLastRun(new LedgerState.LastRun(
+                        runId,
+                        RunState.of(runState),
+                        "",
+                        Instant.parse("2026-11-26T10:00:00Z"),
+                        "tester@host pid 1",
+                        Map.of()));
     }
 
     private static LedgerEntry entry(String phase) {
-        return new LedgerEntry(phase, "sha256:1", Map.of(), Map.of(), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "r", Map.of(), Map.of());
+        return new LedgerEntry(
+                phase,
+                "sha256:1",
+                Map.of(),
+                Map.of(),
+                PhaseStatus.VERIFIED,
+                Instant.parse("2026-11-26T10:00:00Z"),
+                "r",
+                Map.of(),
+                Map.of());
     }
 }

@@ -1,22 +1,36 @@
 package dev.obsbootstrap.core.run;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LedgerEncodingTest {
     @Test
     void aLedgerSurvivesTheConfigMapRoundTrip() {
         LedgerState state = LedgerState.empty()
-                .with(new LedgerEntry("metrics", "sha256:abc", Map.of("obs-metrics", "kube-prometheus-stack@88.5.3"),
-                        Map.of("obs-metrics", 3), PhaseStatus.VERIFIED, Instant.parse("2026-11-26T10:00:00Z"), "run-7",
-                        Map.of("obs-metrics", java.util.List.of("apps/v1 Deployment observability obs-operator", "rbac.authorization.k8s.io/v1 ClusterRole - obs-operator")),
+                .with(new LedgerEntry(
+                        "metrics",
+                        "sha256:abc",
+                        Map.of("obs-metrics", "kube-prometheus-stack@88.5.3"),
+                        Map.of("obs-metrics", 3),
+                        PhaseStatus.VERIFIED,
+                        Instant.parse("2026-11-26T10:00:00Z"),
+                        "run-7",
+                        Map.of(
+                                "obs-metrics",
+                                java.util.List.of(
+                                        "apps/v1 Deployment observability obs-operator",
+                                        "rbac.authorization.k8s.io/v1 ClusterRole - obs-operator")),
                         Map.of("obs-metrics", "sha256:def")))
-                .withLastRun(new LedgerState.LastRun("run-7", RunState.RUNNING, "logs", Instant.parse("2026-11-26T10:05:00Z"),
-                        "ci@runner-3 pid 77", Map.of("obs-loki", 2)));
+                .withLastRun(new LedgerState.LastRun(
+                        "run-7",
+                        RunState.RUNNING,
+                        "logs",
+                        Instant.parse("2026-11-26T10:05:00Z"),
+                        "ci@runner-3 pid 77",
+                        Map.of("obs-loki", 2)));
 
         Map<String, String> data = ConfigMapLedgerStore.encode(state);
 

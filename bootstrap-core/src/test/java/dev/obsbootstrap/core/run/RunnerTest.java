@@ -1,23 +1,24 @@
 package dev.obsbootstrap.core.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.Profile;
+import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
-import dev.obsbootstrap.core.phase.Phase;
-import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.probe.Probe;
-import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.lock.LockHeldException;
 import dev.obsbootstrap.core.lock.LockHolder;
 import dev.obsbootstrap.core.lock.LockLostException;
 import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.lock.RunLock;
-import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.phase.Phase;
+import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.probe.Probe;
+import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.testing.RecordingConsole;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RunnerTest {
     private static final List<String> ORDER = List.of("crds", "metrics", "logs", "traces", "alerting");
@@ -57,7 +56,9 @@ class RunnerTest {
         for (String id : ORDER) {
             expected.addAll(List.of("revisions:" + id, "install:" + id, "verify:" + id));
         }
-        assertThat(actions.calls).as("every phase prepared and checked before the first install").containsExactlyElementsOf(expected);
+        assertThat(actions.calls)
+                .as("every phase prepared and checked before the first install")
+                .containsExactlyElementsOf(expected);
         assertThat(ledger.state.phases().keySet()).containsExactlyElementsOf(ORDER);
         assertThat(ledger.state.entry("logs").orElseThrow().verdict()).isEqualTo(PhaseStatus.VERIFIED);
         assertThat(ledger.state.entry("logs").orElseThrow().configHash()).isEqualTo("hash-logs-1");
@@ -71,8 +72,13 @@ class RunnerTest {
         RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE);
-        assertThat(statuses(report)).containsExactly(PhaseStatus.VERIFIED, PhaseStatus.VERIFIED, PhaseStatus.INSTALL_FAILED,
-                PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+        assertThat(statuses(report))
+                .containsExactly(
+                        PhaseStatus.VERIFIED,
+                        PhaseStatus.VERIFIED,
+                        PhaseStatus.INSTALL_FAILED,
+                        PhaseStatus.SKIPPED,
+                        PhaseStatus.SKIPPED);
         assertThat(report.phases().get(3).detail()).isEqualTo("blocked by logs");
         assertThat(actions.calls).noneMatch(c -> c.equals("install:traces") || c.equals("install:alerting"));
         assertThat(actions.calls).contains("diagnose:logs");
@@ -103,8 +109,13 @@ class RunnerTest {
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.calls).noneMatch(c -> c.startsWith("install:"));
         assertThat(actions.calls).filteredOn(c -> c.startsWith("verify:")).hasSize(5);
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("await:")).as("an unchanged phase is still awaited").hasSize(5);
-        assertThat(second.phases().get(1).releases()).extracting(ReleaseOutcome::action).containsOnly(ReleaseAction.UNCHANGED);
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("await:"))
+                .as("an unchanged phase is still awaited")
+                .hasSize(5);
+        assertThat(second.phases().get(1).releases())
+                .extracting(ReleaseOutcome::action)
+                .containsOnly(ReleaseAction.UNCHANGED);
     }
 
     @Test
@@ -117,7 +128,9 @@ class RunnerTest {
         RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:traces", "install:alerting");
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("install:"))
+                .containsExactly("install:traces", "install:alerting");
         assertThat(actions.calls).contains("verify:logs");
     }
 
@@ -125,12 +138,14 @@ class RunnerTest {
     void aChangedHashOrAForeignRevisionUpgradesThatPhaseOnly() {
         runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
-        actions.hashSuffix.put("logs", "2");          // values changed
-        actions.revisions.put("obs-tempo", 7);         // someone ran helm upgrade by hand
+        actions.hashSuffix.put("logs", "2"); // values changed
+        actions.revisions.put("obs-tempo", 7); // someone ran helm upgrade by hand
 
         runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs", "install:traces");
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("install:"))
+                .containsExactly("install:logs", "install:traces");
     }
 
     @Test
@@ -143,7 +158,8 @@ class RunnerTest {
         RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:"))
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("install:"))
                 .containsExactly("install:logs", "install:traces", "install:alerting");
         assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
     }
@@ -156,18 +172,26 @@ class RunnerTest {
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
         assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.INTERRUPTED);
-        assertThat(report.phases().subList(3, 5)).extracting(PhaseOutcome::detail).containsOnly("run interrupted in logs");
-        assertThat(actions.calls).noneMatch(c -> c.equals("install:traces") || c.equals("install:alerting") || c.equals("diagnose:logs"));
+        assertThat(report.phases().subList(3, 5))
+                .extracting(PhaseOutcome::detail)
+                .containsOnly("run interrupted in logs");
+        assertThat(actions.calls)
+                .noneMatch(
+                        c -> c.equals("install:traces") || c.equals("install:alerting") || c.equals("diagnose:logs"));
         assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.INTERRUPTED);
         assertThat(ledger.state.lastRun().stoppedAt()).isEqualTo("logs");
         assertThat(ledger.state.entry("logs")).isEmpty();
-        assertThat(Thread.interrupted()).as("the interrupt flag is kept for the caller").isTrue();
+        assertThat(Thread.interrupted())
+                .as("the interrupt flag is kept for the caller")
+                .isTrue();
 
         actions.interruptInstall.clear();
         actions.calls.clear();
         RunReport resumed = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
         assertThat(resumed.exitCode()).isEqualTo(ExitCode.OK);
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs", "install:traces", "install:alerting");
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("install:"))
+                .containsExactly("install:logs", "install:traces", "install:alerting");
     }
 
     @Test
@@ -186,21 +210,40 @@ class RunnerTest {
         actions.calls.clear();
         actions.hashSuffix.put("logs", "2");
 
-        RunReport report = runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP));
+        RunReport report = runner(config(Map.of()))
+                .up(
+                        me("run-2"),
+                        new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP));
 
-        assertThat(actions.calls).containsExactly("prepare:logs", "revisions:logs", "check:logs", "revisions:logs", "install:logs", "verify:logs");
-        assertThat(report.phases()).filteredOn(p -> !p.phase().equals("logs")).extracting(PhaseOutcome::detail).containsOnly("not selected by --only");
+        assertThat(actions.calls)
+                .containsExactly(
+                        "prepare:logs",
+                        "revisions:logs",
+                        "check:logs",
+                        "revisions:logs",
+                        "install:logs",
+                        "verify:logs");
+        assertThat(report.phases())
+                .filteredOn(p -> !p.phase().equals("logs"))
+                .extracting(PhaseOutcome::detail)
+                .containsOnly("not selected by --only");
     }
 
     @Test
     void onlyRefusesAPhaseWhoseParentWasNeverVerified() {
         // refused before anything runs, as bad input: a run that skipped the one phase it was asked for is no success
-        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
+        assertThatThrownBy(() -> runner(config(Map.of()))
+                        .up(
+                                me("run-1"),
+                                new RunOptions(
+                                        false, Optional.empty(), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--only logs: phase logs needs metrics verified first")
                 .hasMessageContaining("never run");
         assertThat(actions.calls).isEmpty();
-        assertThat(ledger.state.lastRun().state()).as("nothing recorded for a refused run").isEqualTo(RunState.NONE);
+        assertThat(ledger.state.lastRun().state())
+                .as("nothing recorded for a refused run")
+                .isEqualTo(RunState.NONE);
     }
 
     @Test
@@ -209,7 +252,11 @@ class RunnerTest {
         runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
 
-        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.of("logs"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
+        assertThatThrownBy(() -> runner(config(Map.of()))
+                        .up(
+                                me("run-2"),
+                                new RunOptions(
+                                        false, Optional.of("logs"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--from logs: phase logs needs metrics verified first")
                 .hasMessageContaining("INSTALL_FAILED");
@@ -223,9 +270,14 @@ class RunnerTest {
         actions.hashSuffix.put("traces", "2");
         actions.hashSuffix.put("alerting", "2");
 
-        runner(config(Map.of())).up(me("run-2"), new RunOptions(false, Optional.of("traces"), Optional.empty(), RunOptions.FailurePolicy.KEEP));
+        runner(config(Map.of()))
+                .up(
+                        me("run-2"),
+                        new RunOptions(false, Optional.of("traces"), Optional.empty(), RunOptions.FailurePolicy.KEEP));
 
-        assertThat(actions.calls).filteredOn(c -> c.startsWith("prepare:")).containsExactly("prepare:traces", "prepare:alerting");
+        assertThat(actions.calls)
+                .filteredOn(c -> c.startsWith("prepare:"))
+                .containsExactly("prepare:traces", "prepare:alerting");
     }
 
     // ---- issue 7: prepare everything before the first write, one run at a time, recovery, ledger never "running" ----
@@ -251,17 +303,21 @@ class RunnerTest {
 
         assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("HOOK_URL").hasMessageContaining("obs-loki-s3").hasMessageContaining("nothing was changed");
+                .hasMessageContaining("HOOK_URL")
+                .hasMessageContaining("obs-loki-s3")
+                .hasMessageContaining("nothing was changed");
         assertThat(actions.calls).noneMatch(c -> c.startsWith("install:"));
         assertThat(ledger.writes).isZero();
     }
 
     @Test
     void aReleaseSomeoneElseLeftPendingIsAClusterProblemNotBadInput() {
-        actions.problems.add(Problem.cluster("release obs-loki is pending-upgrade at revision 4, and no obs-bootstrap run explains it"));
+        actions.problems.add(Problem.cluster(
+                "release obs-loki is pending-upgrade at revision 4, and no obs-bootstrap run explains it"));
 
         assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
-                .isInstanceOf(ClusterException.class).isNotInstanceOf(ConfigException.class)
+                .isInstanceOf(ClusterException.class)
+                .isNotInstanceOf(ConfigException.class)
                 .hasMessageContaining("pending-upgrade");
         assertThat(ledger.writes).isZero();
     }
@@ -276,7 +332,8 @@ class RunnerTest {
 
             @Override
             public void checkFree(RunIdentity who) {
-                throw new LockHeldException("another obs-bootstrap run holds the lock on namespace observability: run obs-other");
+                throw new LockHeldException(
+                        "another obs-bootstrap run holds the lock on namespace observability: run obs-other");
             }
 
             @Override
@@ -286,24 +343,37 @@ class RunnerTest {
         };
 
         assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-2"), RunOptions.defaults()))
-                .isInstanceOf(LockHeldException.class).hasMessageContaining("run obs-other");
+                .isInstanceOf(LockHeldException.class)
+                .hasMessageContaining("run obs-other");
         assertThat(actions.calls).isEmpty();
         assertThat(ledger.writes).isZero();
     }
 
     @Test
     void aRunThatDiedIsMarkedInterruptedAndWhatItWasWritingIsRecovered() {
-        ledger.state = LedgerState.empty().withLastRun(new LedgerState.LastRun("run-dead", RunState.RUNNING, "logs",
-                java.time.Instant.parse("2026-12-01T10:00:00Z"), "ci@runner-1 pid 99", Map.of("obs-loki", 2)));
+        ledger.state = LedgerState.empty()
+                .withLastRun(new LedgerState.LastRun(
+                        "run-dead",
+                        RunState.RUNNING,
+                        "logs",
+                        java.time.Instant.parse("2026-12-01T10:00:00Z"),
+                        "ci@runner-1 pid 99",
+                        Map.of("obs-loki", 2)));
 
         RunReport report = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(actions.recovered).containsExactly(Map.of("obs-loki", 2));
-        assertThat(actions.calls.indexOf("recover")).as("recovered before the first install").isLessThan(actions.calls.indexOf("install:crds"));
-        assertThat(console.text()).contains("the previous run run-dead (ci@runner-1 pid 99) died in phase 'logs' without finishing",
-                "obs-loki recovered");
-        assertThat(ledger.history).anyMatch(state -> state.lastRun().runId().equals("run-dead") && state.lastRun().state() == RunState.INTERRUPTED);
+        assertThat(actions.calls.indexOf("recover"))
+                .as("recovered before the first install")
+                .isLessThan(actions.calls.indexOf("install:crds"));
+        assertThat(console.text())
+                .contains(
+                        "the previous run run-dead (ci@runner-1 pid 99) died in phase 'logs' without finishing",
+                        "obs-loki recovered");
+        assertThat(ledger.history)
+                .anyMatch(state -> state.lastRun().runId().equals("run-dead")
+                        && state.lastRun().state() == RunState.INTERRUPTED);
         assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
     }
 
@@ -315,14 +385,17 @@ class RunnerTest {
         assertThat(actions.lastRunAtInstall.get(2).state()).isEqualTo(RunState.RUNNING);
         assertThat(actions.lastRunAtInstall.get(2).inFlight()).containsEntry("obs-loki", 1);
         assertThat(actions.lastRunAtInstall.get(2).holder()).isEqualTo("tester@test-host pid 4242");
-        assertThat(ledger.state.lastRun().inFlight()).as("cleared when the run ends").isEmpty();
+        assertThat(ledger.state.lastRun().inFlight())
+                .as("cleared when the run ends")
+                .isEmpty();
     }
 
     @Test
     void theLedgerNeverStaysRunningEvenWhenSomethingUnexpectedBreaks() {
         actions.bug = new IllegalStateException("a bug");
 
-        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults())).hasMessage("a bug");
+        assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-1"), RunOptions.defaults()))
+                .hasMessage("a bug");
         assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FAILED);
         assertThat(ledger.state.lastRun().stoppedAt()).isEqualTo("crds");
     }
@@ -336,8 +409,12 @@ class RunnerTest {
         RunReport second = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
 
         assertThat(actions.calls).filteredOn(c -> c.startsWith("install:")).containsExactly("install:logs");
-        assertThat(second.phases().get(2).releases()).extracting(ReleaseOutcome::action).containsExactly(ReleaseAction.REPAIRED);
-        assertThat(console.text()).contains("1 object of this phase was deleted outside obs-bootstrap (Deployment observability/obs-loki-gateway)");
+        assertThat(second.phases().get(2).releases())
+                .extracting(ReleaseOutcome::action)
+                .containsExactly(ReleaseAction.REPAIRED);
+        assertThat(console.text())
+                .contains(
+                        "1 object of this phase was deleted outside obs-bootstrap (Deployment observability/obs-loki-gateway)");
     }
 
     @Test
@@ -350,8 +427,7 @@ class RunnerTest {
             }
 
             @Override
-            public void checkFree(RunIdentity who) {
-            }
+            public void checkFree(RunIdentity who) {}
 
             @Override
             public Held acquire(RunIdentity who) {
@@ -369,16 +445,20 @@ class RunnerTest {
                     }
 
                     @Override
-                    public void close() {
-                    }
+                    public void close() {}
                 };
             }
         };
 
         RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
-        assertThat(statuses(report)).containsExactly(PhaseStatus.VERIFIED, PhaseStatus.VERIFIED, PhaseStatus.INSTALL_FAILED,
-                PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+        assertThat(statuses(report))
+                .containsExactly(
+                        PhaseStatus.VERIFIED,
+                        PhaseStatus.VERIFIED,
+                        PhaseStatus.INSTALL_FAILED,
+                        PhaseStatus.SKIPPED,
+                        PhaseStatus.SKIPPED);
         assertThat(actions.calls).doesNotContain("install:logs", "rollback:logs", "diagnose:logs");
     }
 
@@ -389,7 +469,8 @@ class RunnerTest {
             RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
 
             assertThat(report.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
-            assertThat(report.failure()).hasValueSatisfying(f -> assertThat(f.message()).contains("nothing was changed"));
+            assertThat(report.failure())
+                    .hasValueSatisfying(f -> assertThat(f.message()).contains("nothing was changed"));
             assertThat(statuses(report)).containsOnly(PhaseStatus.SKIPPED);
             assertThat(actions.calls).isEmpty();
             assertThat(ledger.writes).isZero();
@@ -402,31 +483,53 @@ class RunnerTest {
     void rollbackLinesSayWhatWasUndone() {
         actions.failProbe.add("metrics");
 
-        runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
+        runner(config(Map.of()))
+                .up(
+                        me("run-1"),
+                        new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
 
         assertThat(console.text()).contains("obs-metrics rolled back", "rolled back what this run changed");
     }
 
     @Test
     void unknownOrCombinedSelectionsAreBadInput() {
-        assertThatThrownBy(() -> runner(config(Map.of())).up(me("r"), new RunOptions(false, Optional.of("tracse"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--from tracse: unknown phase 'tracse'; did you mean 'traces'?");
-        assertThatThrownBy(() -> runner(config(Map.of())).up(me("r"), new RunOptions(false, Optional.of("logs"), Optional.of("logs"), RunOptions.FailurePolicy.KEEP)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be combined");
+        assertThatThrownBy(() -> runner(config(Map.of()))
+                        .up(
+                                me("r"),
+                                new RunOptions(
+                                        false, Optional.of("tracse"), Optional.empty(), RunOptions.FailurePolicy.KEEP)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--from tracse: unknown phase 'tracse'; did you mean 'traces'?");
+        assertThatThrownBy(() -> runner(config(Map.of()))
+                        .up(
+                                me("r"),
+                                new RunOptions(
+                                        false,
+                                        Optional.of("logs"),
+                                        Optional.of("logs"),
+                                        RunOptions.FailurePolicy.KEEP)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot be combined");
     }
 
     @Test
     void rollbackPolicyPutsTheFailedPhaseBack() {
         actions.failProbe.add("metrics");
 
-        runner(config(Map.of())).up(me("run-1"), new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
+        runner(config(Map.of()))
+                .up(
+                        me("run-1"),
+                        new RunOptions(false, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.ROLLBACK));
 
         assertThat(actions.calls).contains("rollback:metrics");
     }
 
     @Test
     void skipVerifyLeavesPhasesUnverifiedAndRunsNoProbe() {
-        RunReport report = runner(config(Map.of())).up(me("run-1"), new RunOptions(true, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.KEEP));
+        RunReport report = runner(config(Map.of()))
+                .up(
+                        me("run-1"),
+                        new RunOptions(true, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.KEEP));
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(statuses(report)).containsOnly(PhaseStatus.UNVERIFIED);
@@ -440,7 +543,13 @@ class RunnerTest {
 
         RunReport report = runner(config(Map.of())).down(me("run-2"), false);
 
-        assertThat(actions.calls).containsExactly("uninstall:alerting", "uninstall:traces", "uninstall:logs", "uninstall:metrics", "uninstall:crds");
+        assertThat(actions.calls)
+                .containsExactly(
+                        "uninstall:alerting",
+                        "uninstall:traces",
+                        "uninstall:logs",
+                        "uninstall:metrics",
+                        "uninstall:crds");
         assertThat(report.phases()).extracting(PhaseOutcome::phase).containsExactlyElementsOf(ORDER);
         assertThat(statuses(report)).containsOnly(PhaseStatus.REMOVED);
         assertThat(ledger.state.phases()).isEmpty();
@@ -462,17 +571,42 @@ class RunnerTest {
 
     static BootstrapConfig config(Map<String, Boolean> phases) {
         Profile profile = new Profile("ci", "test", Map.of(), Duration.ofSeconds(5), false, Map.of(), Map.of());
-        return new BootstrapConfig("<test>", profile,
+        return new BootstrapConfig(
+                "<test>",
+                profile,
                 new BootstrapConfig.ClusterSettings("", "observability", List.of(), List.of()),
-                phases, Map.of(), Map.of(), Map.of());
+                phases,
+                Map.of(),
+                Map.of(),
+                Map.of());
     }
 
     record TestPhase(String id, List<String> dependsOn) implements Phase {
-        @Override public String description() { return id; }
-        @Override public boolean enabled(BootstrapConfig config) { return config.phaseEnabled(id); }
-        @Override public List<String> components(BootstrapConfig config) { return List.of(id); }
-        @Override public List<Probe> probes(BootstrapConfig config) { return List.of(); }
-        @Override public List<dev.obsbootstrap.core.secret.StackSecret> secrets(BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) { return List.of(); }
+        @Override
+        public String description() {
+            return id;
+        }
+
+        @Override
+        public boolean enabled(BootstrapConfig config) {
+            return config.phaseEnabled(id);
+        }
+
+        @Override
+        public List<String> components(BootstrapConfig config) {
+            return List.of(id);
+        }
+
+        @Override
+        public List<Probe> probes(BootstrapConfig config) {
+            return List.of();
+        }
+
+        @Override
+        public List<dev.obsbootstrap.core.secret.StackSecret> secrets(
+                BootstrapConfig config, dev.obsbootstrap.core.config.StackTopology topology) {
+            return List.of();
+        }
     }
 
     /** Records every call; its cluster is a map of release -> revision. */
@@ -485,7 +619,18 @@ class RunnerTest {
         final Set<String> interruptInstall = new HashSet<>();
 
         private static String release(String phaseId) {
-            return Map.of("crds", "obs-crds", "metrics", "obs-metrics", "logs", "obs-loki", "traces", "obs-tempo", "alerting", "obs-alertmanager").get(phaseId);
+            return Map.of(
+                            "crds",
+                            "obs-crds",
+                            "metrics",
+                            "obs-metrics",
+                            "logs",
+                            "obs-loki",
+                            "traces",
+                            "obs-tempo",
+                            "alerting",
+                            "obs-alertmanager")
+                    .get(phaseId);
         }
 
         @Override
@@ -494,7 +639,10 @@ class RunnerTest {
             if (failPrepare.contains(phase.id())) {
                 throw new ConfigException("chart of " + phase.id() + " is not available");
             }
-            return new PreparedPhase(phase.id(), Map.of(release(phase.id()), phase.id() + "@1.0.0"), "hash-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"));
+            return new PreparedPhase(
+                    phase.id(),
+                    Map.of(release(phase.id()), phase.id() + "@1.0.0"),
+                    "hash-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"));
         }
 
         @Override
@@ -513,8 +661,11 @@ class RunnerTest {
         RuntimeException bug;
 
         @Override
-        public List<Problem> check(List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites) {
-            calls.add("check:" + String.join(",", phases.stream().map(PreparedPhase::phaseId).toList()));
+        public List<Problem> check(
+                List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites) {
+            calls.add("check:"
+                    + String.join(
+                            ",", phases.stream().map(PreparedPhase::phaseId).toList()));
             return problems;
         }
 
@@ -522,7 +673,9 @@ class RunnerTest {
         public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) {
             calls.add("recover");
             recovered.add(deadRunWrites);
-            return deadRunWrites.keySet().stream().map(release -> release + " recovered").toList();
+            return deadRunWrites.keySet().stream()
+                    .map(release -> release + " recovered")
+                    .toList();
         }
 
         @Override
@@ -531,20 +684,30 @@ class RunnerTest {
         }
 
         @Override
-        public List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console) {
+        public List<ReleaseOutcome> awaitUnchanged(
+                PreparedPhase phase, Map<String, Integer> revisions, Console console) {
             calls.add("await:" + phase.phaseId());
             String release = release(phase.phaseId());
-            return List.of(new ReleaseOutcome(phase.phaseId(), release, phase.phaseId() + "@1.0.0", revisions.getOrDefault(release, 0),
-                    ReleaseAction.UNCHANGED, 1, 1));
+            return List.of(new ReleaseOutcome(
+                    phase.phaseId(),
+                    release,
+                    phase.phaseId() + "@1.0.0",
+                    revisions.getOrDefault(release, 0),
+                    ReleaseAction.UNCHANGED,
+                    1,
+                    1));
         }
 
         @Override
         public Map<String, List<String>> inventory(PreparedPhase phase) {
-            return Map.of(release(phase.phaseId()), List.of("apps/v1 Deployment observability " + release(phase.phaseId())));
+            return Map.of(
+                    release(phase.phaseId()), List.of("apps/v1 Deployment observability " + release(phase.phaseId())));
         }
 
         @Override
-        public List<ReleaseOutcome> install(PreparedPhase phase, Set<String> unchanged, Console console, WriteLog writes) throws InterruptedException {
+        public List<ReleaseOutcome> install(
+                PreparedPhase phase, Set<String> unchanged, Console console, WriteLog writes)
+                throws InterruptedException {
             calls.add("install:" + phase.phaseId());
             String written = release(phase.phaseId());
             writes.writing(written, revisions.getOrDefault(written, 0) + 1);
@@ -558,20 +721,35 @@ class RunnerTest {
                 throw new InterruptedException();
             }
             if (failInstall.contains(phase.phaseId())) {
-                throw new ClusterException("Deployment observability/" + release(phase.phaseId()) + " not ready: CrashLoopBackOff");
+                throw new ClusterException(
+                        "Deployment observability/" + release(phase.phaseId()) + " not ready: CrashLoopBackOff");
             }
             String release = release(phase.phaseId());
             int revision = revisions.merge(release, 1, Integer::sum);
-            return List.of(new ReleaseOutcome(phase.phaseId(), release, phase.phaseId() + "@1.0.0", revision,
-                    revision == 1 ? ReleaseAction.INSTALLED : ReleaseAction.UPGRADED, 1, 1));
+            return List.of(new ReleaseOutcome(
+                    phase.phaseId(),
+                    release,
+                    phase.phaseId() + "@1.0.0",
+                    revision,
+                    revision == 1 ? ReleaseAction.INSTALLED : ReleaseAction.UPGRADED,
+                    1,
+                    1));
         }
 
         @Override
         public List<ProbeResult> verify(Phase phase, Console console) {
             calls.add("verify:" + phase.id());
             boolean passed = !failProbe.contains(phase.id());
-            return List.of(new ProbeResult(phase.id(), "span-round-trip", "a span flows", passed, 3, Duration.ofSeconds(1),
-                    passed ? "found" : "404 trace not found", "", passed ? "" : "check the collector's exporter"));
+            return List.of(new ProbeResult(
+                    phase.id(),
+                    "span-round-trip",
+                    "a span flows",
+                    passed,
+                    3,
+                    Duration.ofSeconds(1),
+                    passed ? "found" : "404 trace not found",
+                    "",
+                    passed ? "" : "check the collector's exporter"));
         }
 
         @Override

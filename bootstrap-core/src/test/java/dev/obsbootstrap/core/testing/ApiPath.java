@@ -12,8 +12,16 @@ import java.util.Optional;
  * name web-0, subresource log, query {container=app}. Non-resource paths (/version, /openapi/v3, ...) parse with an
  * empty plural.
  */
-record ApiPath(String raw, String path, Map<String, String> query, String group, String version, String namespace,
-               String plural, String name, String subresource) {
+record ApiPath(
+        String raw,
+        String path,
+        Map<String, String> query,
+        String group,
+        String version,
+        String namespace,
+        String plural,
+        String name,
+        String subresource) {
 
     static ApiPath parse(String requestPath) {
         int q = requestPath.indexOf('?');

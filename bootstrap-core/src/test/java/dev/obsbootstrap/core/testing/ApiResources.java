@@ -29,7 +29,8 @@ final class ApiResources {
         }
     }
 
-    static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private static final List<Type> BUILT_IN = List.of(
             core("namespaces", "Namespace", false, "ns"),
@@ -68,14 +69,30 @@ final class ApiResources {
             of("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, "pc"),
             of("coordination.k8s.io", "v1", "leases", "Lease", true),
             of("events.k8s.io", "v1", "events", "Event", true, "ev"),
-            of("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, "crd", "crds"),
-            of("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false),
-            of("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false),
+            of(
+                    "apiextensions.k8s.io",
+                    "v1",
+                    "customresourcedefinitions",
+                    "CustomResourceDefinition",
+                    false,
+                    "crd",
+                    "crds"),
+            of(
+                    "admissionregistration.k8s.io",
+                    "v1",
+                    "validatingwebhookconfigurations",
+                    "ValidatingWebhookConfiguration",
+                    false),
+            of(
+                    "admissionregistration.k8s.io",
+                    "v1",
+                    "mutatingwebhookconfigurations",
+                    "MutatingWebhookConfiguration",
+                    false),
             of("apiregistration.k8s.io", "v1", "apiservices", "APIService", false),
             of("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false, "csr"));
 
-    private ApiResources() {
-    }
+    private ApiResources() {}
 
     static List<Type> builtIn() {
         return BUILT_IN;
@@ -87,7 +104,8 @@ final class ApiResources {
         List<Type> all = new ArrayList<>(BUILT_IN);
         all.addAll(custom);
         for (Type type : all) {
-            grouped.computeIfAbsent(type.groupVersion(), key -> new ArrayList<>()).add(type);
+            grouped.computeIfAbsent(type.groupVersion(), key -> new ArrayList<>())
+                    .add(type);
         }
         return grouped;
     }
@@ -96,7 +114,9 @@ final class ApiResources {
         List<Type> all = new ArrayList<>(BUILT_IN);
         all.addAll(custom);
         return all.stream()
-                .filter(t -> t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural))
+                .filter(t -> t.group().equals(group)
+                        && t.version().equals(version)
+                        && t.plural().equals(plural))
                 .findFirst();
     }
 
@@ -104,7 +124,8 @@ final class ApiResources {
         return new Type("", "v1", plural, kind, namespaced, List.of(shortNames));
     }
 
-    private static Type of(String group, String version, String plural, String kind, boolean namespaced, String... shortNames) {
+    private static Type of(
+            String group, String version, String plural, String kind, boolean namespaced, String... shortNames) {
         return new Type(group, version, plural, kind, namespaced, List.of(shortNames));
     }
 }

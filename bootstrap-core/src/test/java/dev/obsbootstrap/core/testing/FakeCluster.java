@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,9 +63,12 @@ public final class FakeCluster implements AutoCloseable {
         this.contextName = builder.contextName;
         this.defaultNamespace = builder.defaultNamespace;
         KubeletSimulator[] kubeletHolder = new KubeletSimulator[1];
-        this.api = new SimulatedApiServer(builder.kubernetesVersion,
-                (pod, container) -> kubeletHolder[0] == null ? Optional.empty() : kubeletHolder[0].logs(pod, container));
-        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(), api, false);
+        this.api = new SimulatedApiServer(
+                builder.kubernetesVersion,
+                (pod, container) ->
+                        kubeletHolder[0] == null ? Optional.empty() : kubeletHolder[0].logs(pod, container));
+        this.server = new KubernetesMockServer(
+                new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(), api, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api.serverAddress("127.0.0.1:" + server.getPort());
         Config config = new ConfigBuilder(Config.fromKubeconfig(kubeconfigYaml()))
@@ -172,21 +174,44 @@ public final class FakeCluster implements AutoCloseable {
         List<String> namespaces = new ArrayList<>(List.of("default", "kube-system"));
         builder.namespaces.stream().filter(ns -> !namespaces.contains(ns)).forEach(namespaces::add);
         for (String namespace : namespaces) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                    .withNewStatus().withPhase("Active").endStatus().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .endMetadata()
+                            .withNewStatus()
+                            .withPhase("Active")
+                            .endStatus()
+                            .build())
+                    .create();
         }
-        client.nodes().resource(new NodeBuilder()
-                .withNewMetadata().withName(KubeletSimulator.NODE_NAME)
-                .addToLabels("kubernetes.io/hostname", KubeletSimulator.NODE_NAME).addToLabels("kubernetes.io/os", "linux")
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
-                .withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110")))
-                .withNewNodeInfo().withKubeletVersion("v" + builder.kubernetesVersion).withOperatingSystem("linux")
-                .withArchitecture("amd64").withContainerRuntimeVersion("containerd://2.0.0").endNodeInfo()
-                .endStatus().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(KubeletSimulator.NODE_NAME)
+                        .addToLabels("kubernetes.io/hostname", KubeletSimulator.NODE_NAME)
+                        .addToLabels("kubernetes.io/os", "linux")
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("KubeletReady")
+                        .endCondition()
+                        .withAllocatable(Map.of(
+                                "cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110")))
+                        .withNewNodeInfo()
+                        .withKubeletVersion("v" + builder.kubernetesVersion)
+                        .withOperatingSystem("linux")
+                        .withArchitecture("amd64")
+                        .withContainerRuntimeVersion("containerd://2.0.0")
+                        .endNodeInfo()
+                        .endStatus()
+                        .build())
+                .create();
         for (String resource : builder.preloadedResources) {
-            try (InputStream in = Objects.requireNonNull(FakeCluster.class.getResourceAsStream(resource), "no test resource " + resource)) {
+            try (InputStream in = Objects.requireNonNull(
+                    FakeCluster.class.getResourceAsStream(resource), "no test resource " + resource)) {
                 for (HasMetadata object : client.load(in).items()) {
                     client.resource(object).create();
                 }
@@ -203,8 +228,7 @@ public final class FakeCluster implements AutoCloseable {
         private final List<String> namespaces = new ArrayList<>();
         private final List<String> preloadedResources = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** What /version reports, like 1.31.0 (charts check kubeVersion against it). */
         public Builder kubernetesVersion(String version) {

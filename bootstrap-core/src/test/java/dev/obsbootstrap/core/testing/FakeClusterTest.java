@@ -1,5 +1,7 @@
 package dev.obsbootstrap.core.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,12 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,18 +19,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The simulated API server and kubelet, checked through the same HTTP a real client sends. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeClusterTest {
     static FakeCluster cluster;
-    static HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
-        cluster = FakeCluster.builder().kubernetesVersion("1.30.2").namespaces("t").preload(Fixtures.resource("crds/monitoring-crds.yaml")).start();
+        cluster = FakeCluster.builder()
+                .kubernetesVersion("1.30.2")
+                .namespaces("t")
+                .preload(Fixtures.resource("crds/monitoring-crds.yaml"))
+                .start();
     }
 
     @AfterAll
@@ -46,8 +50,12 @@ class FakeClusterTest {
     void versionAndDiscoveryAnswerWhateverTheQueryString() throws Exception {
         assertThat(get("/version?timeout=32s").body()).contains("\"gitVersion\":\"v1.30.2\"");
         assertThat(get("/api?timeout=32s").body()).contains("\"versions\":[\"v1\"]");
-        assertThat(get("/apis?timeout=32s").body()).contains("\"name\":\"apps\"").contains("\"name\":\"monitoring.coreos.com\"");
-        assertThat(get("/apis/apps/v1?timeout=32s").body()).contains("\"kind\":\"Deployment\"").contains("\"name\":\"deployments/status\"");
+        assertThat(get("/apis?timeout=32s").body())
+                .contains("\"name\":\"apps\"")
+                .contains("\"name\":\"monitoring.coreos.com\"");
+        assertThat(get("/apis/apps/v1?timeout=32s").body())
+                .contains("\"kind\":\"Deployment\"")
+                .contains("\"name\":\"deployments/status\"");
         assertThat(get("/apis/monitoring.coreos.com/v1").body()).contains("\"kind\":\"ServiceMonitor\"");
         assertThat(get("/apis/nothing.example/v1").statusCode()).isEqualTo(404);
         assertThat(get("/openapi/v3").body()).contains("\"apis/apps/v1\"");
@@ -63,20 +71,34 @@ class FakeClusterTest {
 
     @Test
     void aChunkedWatchAnswersWithTheCurrentObjectsAndEnds() throws Exception {
-        cluster.client().configMaps().inNamespace("t").resource(configMap("watched", Map.of("a", "1"))).create();
+        cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .resource(configMap("watched", Map.of("a", "1")))
+                .create();
 
-        HttpResponse<String> watch = get("/api/v1/namespaces/t/configmaps?fieldSelector=metadata.name%3Dwatched&watch=true&timeoutSeconds=300");
+        HttpResponse<String> watch = get(
+                "/api/v1/namespaces/t/configmaps?fieldSelector=metadata.name%3Dwatched&watch=true&timeoutSeconds=300");
 
         assertThat(watch.statusCode()).isEqualTo(200);
-        assertThat(watch.body().lines()).singleElement().satisfies(line ->
-                assertThat(line).startsWith("{\"type\":\"ADDED\"").contains("\"name\":\"watched\""));
+        assertThat(watch.body().lines())
+                .singleElement()
+                .satisfies(line ->
+                        assertThat(line).startsWith("{\"type\":\"ADDED\"").contains("\"name\":\"watched\""));
     }
 
     @Test
     void mergePatchesReplaceListsAndDeleteNulls() {
-        cluster.client().configMaps().inNamespace("t").resource(configMap("merged", Map.of("keep", "1", "drop", "2"))).create();
+        cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .resource(configMap("merged", Map.of("keep", "1", "drop", "2")))
+                .create();
 
-        ConfigMap patched = cluster.client().configMaps().inNamespace("t").withName("merged")
+        ConfigMap patched = cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .withName("merged")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"drop\":null,\"add\":\"3\"}}");
 
         assertThat(patched.getData()).containsOnly(Map.entry("keep", "1"), Map.entry("add", "3"));
@@ -84,39 +106,81 @@ class FakeClusterTest {
 
     @Test
     void strategicMergePatchesMergeContainersByName() {
-        cluster.client().apps().deployments().inNamespace("t").resource(deployment("smp")).create();
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .resource(deployment("smp"))
+                .create();
 
-        Deployment patched = cluster.client().apps().deployments().inNamespace("t").withName("smp")
-                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        Deployment patched = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .withName("smp")
+                .patch(
+                        PatchContext.of(PatchType.STRATEGIC_MERGE),
                         "{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":[{\"name\":\"app\"},{\"name\":\"sidecar\"}],"
                                 + "\"containers\":[{\"name\":\"app\",\"image\":\"app:2\"},{\"name\":\"sidecar\",\"image\":\"proxy:1\"}]}}}}");
 
         var containers = patched.getSpec().getTemplate().getSpec().getContainers();
-        assertThat(containers).extracting(c -> c.getName() + "=" + c.getImage()).containsExactly("app=app:2", "sidecar=proxy:1");
-        assertThat(containers.get(0).getPorts()).as("fields of the patched container are kept").hasSize(1);
+        assertThat(containers)
+                .extracting(c -> c.getName() + "=" + c.getImage())
+                .containsExactly("app=app:2", "sidecar=proxy:1");
+        assertThat(containers.get(0).getPorts())
+                .as("fields of the patched container are kept")
+                .hasSize(1);
         assertThat(patched.getMetadata().getGeneration()).isEqualTo(2L);
     }
 
     @Test
     void serverSideApplyCreatesThenMerges() {
-        ConfigMap applied = cluster.client().configMaps().inNamespace("t").resource(configMap("applied", Map.of("a", "1")))
-                .fieldManager("obs-bootstrap").forceConflicts().serverSideApply();
+        ConfigMap applied = cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .resource(configMap("applied", Map.of("a", "1")))
+                .fieldManager("obs-bootstrap")
+                .forceConflicts()
+                .serverSideApply();
         assertThat(applied.getMetadata().getUid()).isNotBlank();
 
-        ConfigMap reapplied = cluster.client().configMaps().inNamespace("t").resource(configMap("applied", Map.of("b", "2")))
-                .fieldManager("obs-bootstrap").forceConflicts().serverSideApply();
+        ConfigMap reapplied = cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .resource(configMap("applied", Map.of("b", "2")))
+                .fieldManager("obs-bootstrap")
+                .forceConflicts()
+                .serverSideApply();
 
-        assertThat(reapplied.getMetadata().getUid()).isEqualTo(applied.getMetadata().getUid());
+        assertThat(reapplied.getMetadata().getUid())
+                .isEqualTo(applied.getMetadata().getUid());
         assertThat(reapplied.getData()).containsEntry("b", "2");
     }
 
     @Test
     void servicesGetAClusterIpAndCrdsAreEstablished() {
-        var service = cluster.client().services().inNamespace("t").resource(new ServiceBuilder().withNewMetadata().withName("svc").endMetadata()
-                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+        var service = cluster.client()
+                .services()
+                .inNamespace("t")
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("svc")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewPort()
+                        .withPort(80)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
         assertThat(service.getSpec().getClusterIP()).startsWith("10.96.");
 
-        var crd = cluster.client().apiextensions().v1().customResourceDefinitions().withName("servicemonitors.monitoring.coreos.com").get();
+        var crd = cluster.client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("servicemonitors.monitoring.coreos.com")
+                .get();
         assertThat(crd.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Established");
             assertThat(c.getStatus()).isEqualTo("True");
@@ -125,37 +189,75 @@ class FakeClusterTest {
 
     @Test
     void protobufSecretsAreStoredAsJson() {
-        // what client-go sends for a Secret {name: s1, labels {owner: helm}, type: helm.sh/release.v1, data {release: "abc"}}
-        byte[] meta = concat(field(1, "s1".getBytes()), field(11, concat(field(1, "owner".getBytes()), field(2, "helm".getBytes()))));
-        byte[] secret = concat(field(1, meta), field(2, concat(field(1, "release".getBytes()), field(2, "abc".getBytes()))),
+        // what client-go sends for a Secret {name: s1, labels {owner: helm}, type: helm.sh/release.v1, data {release:
+        // "abc"}}
+        byte[] meta = concat(
+                field(1, "s1".getBytes()),
+                field(11, concat(field(1, "owner".getBytes()), field(2, "helm".getBytes()))));
+        byte[] secret = concat(
+                field(1, meta),
+                field(2, concat(field(1, "release".getBytes()), field(2, "abc".getBytes()))),
                 field(3, "helm.sh/release.v1".getBytes()));
         byte[] typeMeta = concat(field(1, "v1".getBytes()), field(2, "Secret".getBytes()));
-        byte[] envelope = concat(new byte[]{'k', '8', 's', 0}, field(1, typeMeta), field(2, secret));
+        byte[] envelope = concat(new byte[] {'k', '8', 's', 0}, field(1, typeMeta), field(2, secret));
 
         var json = KubeProtobuf.toJson(envelope);
 
-        assertThat(Serialization.asJson(json)).isEqualTo("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s1\","
-                + "\"labels\":{\"owner\":\"helm\"}},\"data\":{\"release\":\"YWJj\"},\"type\":\"helm.sh/release.v1\"}");
+        assertThat(Serialization.asJson(json))
+                .isEqualTo(
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s1\","
+                                + "\"labels\":{\"owner\":\"helm\"}},\"data\":{\"release\":\"YWJj\"},\"type\":\"helm.sh/release.v1\"}");
     }
 
     @Test
     void theKubeletRunsPodsWithSelectorLabelsAndOwnersAndCollectsThemWithTheWorkload() throws Exception {
-        Deployment created = cluster.client().apps().deployments().inNamespace("t").resource(deployment("owned")).create();
+        Deployment created = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .resource(deployment("owned"))
+                .create();
 
-        List<Pod> pods = cluster.client().pods().inNamespace("t").withLabel("app", "owned")
-                .informOnCondition(list -> !list.isEmpty()).get(20, TimeUnit.SECONDS);
+        List<Pod> pods = cluster.client()
+                .pods()
+                .inNamespace("t")
+                .withLabel("app", "owned")
+                .informOnCondition(list -> !list.isEmpty())
+                .get(20, TimeUnit.SECONDS);
         Pod pod = pods.get(0);
         String replicaSet = pod.getMetadata().getOwnerReferences().get(0).getName();
-        assertThat(cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet).get()
-                .getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(created.getMetadata().getUid());
+        assertThat(cluster.client()
+                        .apps()
+                        .replicaSets()
+                        .inNamespace("t")
+                        .withName(replicaSet)
+                        .get()
+                        .getMetadata()
+                        .getOwnerReferences()
+                        .get(0)
+                        .getUid())
+                .isEqualTo(created.getMetadata().getUid());
         assertThat(pod.getSpec().getNodeName()).isEqualTo(KubeletSimulator.NODE_NAME);
 
         cluster.client().apps().deployments().inNamespace("t").withName("owned").delete();
 
         // polled, not watched: the mock's watches ignore resourceVersion and can miss a deletion
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                cluster.client().pods().inNamespace("t").withLabel("app", "owned").list().getItems().isEmpty()
-                        && cluster.client().apps().replicaSets().inNamespace("t").withName(replicaSet).get() == null);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.client()
+                                .pods()
+                                .inNamespace("t")
+                                .withLabel("app", "owned")
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && cluster.client()
+                                        .apps()
+                                        .replicaSets()
+                                        .inNamespace("t")
+                                        .withName(replicaSet)
+                                        .get()
+                                == null);
     }
 
     @Test
@@ -167,21 +269,49 @@ class FakeClusterTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(cluster.serverUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(cluster.serverUrl() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static ConfigMap configMap(String name, Map<String, String> data) {
-        return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("t").endMetadata().withData(data).build();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("t")
+                .endMetadata()
+                .withData(data)
+                .build();
     }
 
     private static Deployment deployment(String name) {
         return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace("t").endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("app:1").addNewPort().withContainerPort(8080).endPort().endContainer()
-                .endSpec().endTemplate().endSpec()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("t")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("app:1")
+                .addNewPort()
+                .withContainerPort(8080)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
                 .build();
     }
 

@@ -1,5 +1,12 @@
 package dev.obsbootstrap.core.testing;
 
+import static dev.obsbootstrap.core.testing.FakeServer.json;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Credentials;
@@ -10,14 +17,6 @@ import okhttp3.Response;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static dev.obsbootstrap.core.testing.FakeServer.json;
 
 /**
  * Grafana 13.2's HTTP API as the probes use it. Behaviours and where they come from (grafana/grafana; the pinned
@@ -50,17 +49,20 @@ public final class FakeGrafana implements AutoCloseable {
     public static final int LOCKOUT_AFTER = 5;
 
     /** Which Tempo datasource Grafana runs, for its health check. */
-    public enum TempoDatasource { CORE, DECOUPLED_PLUGIN }
-
-    private record Datasource(String type, HttpUrl backend, Map<String, String> headers) {
+    public enum TempoDatasource {
+        CORE,
+        DECOUPLED_PLUGIN
     }
+
+    private record Datasource(String type, HttpUrl backend, Map<String, String> headers) {}
 
     private final String user;
     private final String password;
     private final Map<String, Datasource> datasources = new ConcurrentHashMap<>();
     private final Map<String, String> datasourceErrors = new ConcurrentHashMap<>();
     private final AtomicInteger failedLogins = new AtomicInteger();
-    private final OkHttpClient backendClient = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    private final OkHttpClient backendClient =
+            new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
     private volatile boolean databaseOk = true;
     private volatile TempoDatasource tempoHealth = TempoDatasource.CORE;
     private volatile boolean anonymousAdmin;
@@ -141,15 +143,21 @@ public final class FakeGrafana implements AutoCloseable {
             authorization = Credentials.basic(user, password);
         }
         if (authorization == null) {
-            return json(401, "{\"message\":\"Unauthorized\",\"messageId\":\"auth.unauthorized\",\"statusCode\":401,\"traceID\":\"\"}");
+            return json(
+                    401,
+                    "{\"message\":\"Unauthorized\",\"messageId\":\"auth.unauthorized\",\"statusCode\":401,\"traceID\":\"\"}");
         }
         if (failedLogins.get() >= LOCKOUT_AFTER) {
-            return json(401, "{\"message\":\"Too many consecutive incorrect login attempts for user - login for user temporarily blocked\","
-                    + "\"messageId\":\"password-auth.failed\",\"statusCode\":401,\"traceID\":\"\"}");
+            return json(
+                    401,
+                    "{\"message\":\"Too many consecutive incorrect login attempts for user - login for user temporarily blocked\","
+                            + "\"messageId\":\"password-auth.failed\",\"statusCode\":401,\"traceID\":\"\"}");
         }
         if (!authorization.equals(Credentials.basic(user, password))) {
             failedLogins.incrementAndGet();
-            return json(401, "{\"message\":\"Invalid username or password\",\"messageId\":\"password-auth.failed\",\"statusCode\":401,\"traceID\":\"\"}");
+            return json(
+                    401,
+                    "{\"message\":\"Invalid username or password\",\"messageId\":\"password-auth.failed\",\"statusCode\":401,\"traceID\":\"\"}");
         }
         if (path.startsWith("/api/datasources/uid/") && path.endsWith("/health")) {
             return health(path.substring("/api/datasources/uid/".length(), path.length() - "/health".length()));
@@ -170,16 +178,24 @@ public final class FakeGrafana implements AutoCloseable {
         }
         String error = datasourceErrors.get(uid);
         if (error != null) {
-            return json(400, FakeServer.JSON.createObjectNode().put("message", error).put("status", "ERROR"));
+            return json(
+                    400,
+                    FakeServer.JSON.createObjectNode().put("message", error).put("status", "ERROR"));
         }
         return switch (datasource.type()) {
-            case "prometheus" -> json(200, "{\"message\":\"Successfully queried the Prometheus API.\",\"status\":\"OK\"}");
+            case "prometheus" ->
+                json(200, "{\"message\":\"Successfully queried the Prometheus API.\",\"status\":\"OK\"}");
             case "loki" -> json(200, "{\"message\":\"Data source successfully connected.\",\"status\":\"OK\"}");
-            case "tempo" -> tempoHealth == TempoDatasource.CORE
-                    ? json(404, "{\"message\":\"Method not implemented\",\"messageId\":\"plugin.notImplemented\",\"statusCode\":404,\"traceID\":\"\"}")
-                    : backendGet(datasource, "api/echo", Map.of()).code() == 200
-                    ? json(200, "{\"message\":\"Data source is working\",\"status\":\"OK\"}")
-                    : json(400, "{\"message\":\"Tempo echo endpoint returned status 503\",\"status\":\"ERROR\"}");
+            case "tempo" ->
+                tempoHealth == TempoDatasource.CORE
+                        ? json(
+                                404,
+                                "{\"message\":\"Method not implemented\",\"messageId\":\"plugin.notImplemented\",\"statusCode\":404,\"traceID\":\"\"}")
+                        : backendGet(datasource, "api/echo", Map.of()).code() == 200
+                                ? json(200, "{\"message\":\"Data source is working\",\"status\":\"OK\"}")
+                                : json(
+                                        400,
+                                        "{\"message\":\"Tempo echo endpoint returned status 503\",\"status\":\"ERROR\"}");
             default -> json(200, "{\"message\":\"ok\",\"status\":\"OK\"}");
         };
     }
@@ -225,7 +241,9 @@ public final class FakeGrafana implements AutoCloseable {
                 result.put("status", 200).set("frames", frames);
             } catch (BackendError e) {
                 failed = true;
-                result.put("error", e.getMessage()).put("errorSource", "downstream").put("status", 500);
+                result.put("error", e.getMessage())
+                        .put("errorSource", "downstream")
+                        .put("status", 500);
             }
         }
         return json(failed ? 400 : 200, response);
@@ -234,9 +252,20 @@ public final class FakeGrafana implements AutoCloseable {
     private ArrayNode lokiFrames(Datasource datasource, JsonNode query, JsonNode body) {
         long fromMs = Long.parseLong(body.path("from").asString("0"));
         long toMs = Long.parseLong(body.path("to").asString(Long.toString(System.currentTimeMillis())));
-        BackendReply reply = backendGet(datasource, "loki/api/v1/query_range", Map.of("query", query.path("expr").asString(""),
-                "start", Long.toString(fromMs * 1_000_000L), "end", Long.toString(toMs * 1_000_000L),
-                "limit", query.path("maxLines").asString("100"), "direction", "backward"));
+        BackendReply reply = backendGet(
+                datasource,
+                "loki/api/v1/query_range",
+                Map.of(
+                        "query",
+                        query.path("expr").asString(""),
+                        "start",
+                        Long.toString(fromMs * 1_000_000L),
+                        "end",
+                        Long.toString(toMs * 1_000_000L),
+                        "limit",
+                        query.path("maxLines").asString("100"),
+                        "direction",
+                        "backward"));
         if (reply.code() != 200) {
             throw new BackendError(reply.body().strip());
         }
@@ -246,7 +275,8 @@ public final class FakeGrafana implements AutoCloseable {
         ArrayNode times = columns.get(1);
         ArrayNode lines = columns.get(2);
         ArrayNode nanos = columns.get(3);
-        for (JsonNode stream : FakeServer.JSON.readTree(reply.body()).path("data").path("result")) {
+        for (JsonNode stream :
+                FakeServer.JSON.readTree(reply.body()).path("data").path("result")) {
             for (JsonNode value : stream.path("values")) {
                 labels.add(stream.path("stream"));
                 long ns = Long.parseLong(value.path(0).asString("0"));
@@ -265,7 +295,8 @@ public final class FakeGrafana implements AutoCloseable {
         }
         BackendReply reply = backendGet(datasource, "api/traces/" + traceId, Map.of());
         if (reply.code() != 200) {
-            throw new BackendError("failed to get trace with id: " + traceId + " Status: " + reply.code() + " Body: " + reply.body().strip());
+            throw new BackendError("failed to get trace with id: " + traceId + " Status: " + reply.code() + " Body: "
+                    + reply.body().strip());
         }
         ArrayNode frames = FakeServer.JSON.createArrayNode();
         List<ArrayNode> columns = frame(frames, "Trace", "traceID", "spanID", "operationName", "serviceName");
@@ -273,7 +304,8 @@ public final class FakeGrafana implements AutoCloseable {
         ArrayNode spanIds = columns.get(1);
         ArrayNode operations = columns.get(2);
         ArrayNode services = columns.get(3);
-        for (JsonNode resource : FakeServer.JSON.readTree(reply.body()).path("trace").path("resourceSpans")) {
+        for (JsonNode resource :
+                FakeServer.JSON.readTree(reply.body()).path("trace").path("resourceSpans")) {
             for (JsonNode scope : resource.path("scopeSpans")) {
                 for (JsonNode span : scope.path("spans")) {
                     traceIds.add(hex(span.path("traceId").asString("")));
@@ -287,8 +319,11 @@ public final class FakeGrafana implements AutoCloseable {
     }
 
     private ArrayNode prometheusFrames(Datasource datasource, JsonNode query) {
-        BackendReply reply = backendGet(datasource, "api/v1/query", Map.of("query", query.path("expr").asString("")));
-        JsonNode json = reply.body().strip().startsWith("{") ? FakeServer.JSON.readTree(reply.body()) : FakeServer.JSON.createObjectNode();
+        BackendReply reply = backendGet(
+                datasource, "api/v1/query", Map.of("query", query.path("expr").asString("")));
+        JsonNode json = reply.body().strip().startsWith("{")
+                ? FakeServer.JSON.readTree(reply.body())
+                : FakeServer.JSON.createObjectNode();
         if (reply.code() != 200) {
             throw new BackendError(json.path("error").asString(reply.body().strip()));
         }
@@ -300,7 +335,8 @@ public final class FakeGrafana implements AutoCloseable {
             fields.addObject().put("name", "Value").set("labels", series.path("metric"));
             ArrayNode values = frame.putObject("data").putArray("values");
             values.addArray().add((long) (series.path("value").path(0).asDouble() * 1000));
-            values.addArray().add(Double.parseDouble(series.path("value").path(1).asString("NaN")));
+            values.addArray()
+                    .add(Double.parseDouble(series.path("value").path(1).asString("NaN")));
         }
         return frames;
     }
@@ -320,14 +356,14 @@ public final class FakeGrafana implements AutoCloseable {
 
     private static String hex(String base64) {
         try {
-            return java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(base64));
+            return java.util.HexFormat.of()
+                    .formatHex(java.util.Base64.getDecoder().decode(base64));
         } catch (IllegalArgumentException e) {
             return base64;
         }
     }
 
-    private record BackendReply(int code, String body) {
-    }
+    private record BackendReply(int code, String body) {}
 
     private static final class BackendError extends RuntimeException {
         BackendError(String message) {

@@ -1,11 +1,7 @@
 package dev.obsbootstrap.core.testing;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import static dev.obsbootstrap.core.testing.FakeServer.json;
+import static dev.obsbootstrap.core.testing.FakeServer.text;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.obsbootstrap.core.testing.FakeServer.json;
-import static dev.obsbootstrap.core.testing.FakeServer.text;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Loki 3.7.6's HTTP API as the probes and Grafana use it, with state; each behaviour from grafana/loki at v3.7.6:
@@ -47,11 +46,11 @@ public final class FakeLoki implements AutoCloseable {
     private static final Duration CREATION_GRACE_PERIOD = Duration.ofMinutes(10);
     private static final Duration REJECT_OLD_SAMPLES_MAX_AGE = Duration.ofDays(7);
     private static final Pattern LINE_FILTER = Pattern.compile("\\|=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
+    private static final Pattern MATCHER =
+            Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
     private static final String NO_TENANT = "fake";
 
-    public record Entry(String tenant, Map<String, String> labels, long timestampNanos, String line) {
-    }
+    public record Entry(String tenant, Map<String, String> labels, long timestampNanos, String line) {}
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final AtomicInteger notReadyAnswers = new AtomicInteger();
@@ -144,13 +143,19 @@ public final class FakeLoki implements AutoCloseable {
             Map<String, String> labels = new LinkedHashMap<>();
             for (JsonNode attribute : resource.path("resource").path("attributes")) {
                 if ("service.name".equals(attribute.path("key").asString(""))) {
-                    labels.put("service_name", attribute.path("value").path("stringValue").asString(""));
+                    labels.put(
+                            "service_name",
+                            attribute.path("value").path("stringValue").asString(""));
                 }
             }
             for (JsonNode scope : resource.path("scopeLogs")) {
                 for (JsonNode record : scope.path("logRecords")) {
                     long nanos = Long.parseLong(record.path("timeUnixNano").asString("0"));
-                    entries.add(new Entry(tenant, Map.copyOf(labels), nanos, record.path("body").path("stringValue").asString("")));
+                    entries.add(new Entry(
+                            tenant,
+                            Map.copyOf(labels),
+                            nanos,
+                            record.path("body").path("stringValue").asString("")));
                 }
             }
         }
@@ -202,7 +207,9 @@ public final class FakeLoki implements AutoCloseable {
         List<Entry> received = new ArrayList<>();
         for (JsonNode stream : body.path("streams")) {
             Map<String, String> labels = new LinkedHashMap<>();
-            stream.path("stream").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+            stream.path("stream")
+                    .properties()
+                    .forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
             if (labels.isEmpty()) {
                 return text(400, "error at least one label pair is required per stream");
             }
@@ -218,15 +225,24 @@ public final class FakeLoki implements AutoCloseable {
                 }
                 Instant at = Instant.ofEpochSecond(0, ts);
                 Instant now = server.now();
-                String streamText = "{" + String.join(", ", labels.entrySet().stream().map(l -> l.getKey() + "=\"" + l.getValue() + "\"").toList()) + "}";
+                String streamText = "{"
+                        + String.join(
+                                ", ",
+                                labels.entrySet().stream()
+                                        .map(l -> l.getKey() + "=\"" + l.getValue() + "\"")
+                                        .toList())
+                        + "}";
                 if (at.isAfter(now.plus(CREATION_GRACE_PERIOD))) {
                     return text(400, "entry for stream '" + streamText + "' has timestamp too new: " + at);
                 }
                 if (at.isBefore(now.minus(REJECT_OLD_SAMPLES_MAX_AGE))) {
-                    return text(400, "entry for stream '" + streamText + "' has timestamp too old: " + at + ", oldest acceptable timestamp is: "
-                            + now.minus(REJECT_OLD_SAMPLES_MAX_AGE));
+                    return text(
+                            400,
+                            "entry for stream '" + streamText + "' has timestamp too old: " + at
+                                    + ", oldest acceptable timestamp is: " + now.minus(REJECT_OLD_SAMPLES_MAX_AGE));
                 }
-                received.add(new Entry(tenant, Map.copyOf(labels), ts, value.get(1).asString()));
+                received.add(
+                        new Entry(tenant, Map.copyOf(labels), ts, value.get(1).asString()));
             }
         }
         if (!dropPushes) {
@@ -253,7 +269,8 @@ public final class FakeLoki implements AutoCloseable {
             int position = 0;
             while (position < pipeline.length()) {
                 if (!filter.find(position) || filter.start() != position) {
-                    throw new IllegalArgumentException("the fake understands only |= \"text\" line filters: " + pipeline);
+                    throw new IllegalArgumentException(
+                            "the fake understands only |= \"text\" line filters: " + pipeline);
                 }
                 lineFilters.add(filter.group(1).replace("\\\"", "\""));
                 position = filter.end();
@@ -267,7 +284,8 @@ public final class FakeLoki implements AutoCloseable {
         long end = parseNanos(url.queryParameter("end"), System.currentTimeMillis() * 1_000_000L);
         long start = parseNanos(url.queryParameter("start"), end - 3_600_000_000_000L);
         Instant now = server.now();
-        if (!storeError.isEmpty() && start < (now.getEpochSecond() - Duration.ofHours(3).toSeconds()) * 1_000_000_000L) {
+        if (!storeError.isEmpty()
+                && start < (now.getEpochSecond() - Duration.ofHours(3).toSeconds()) * 1_000_000_000L) {
             return text(500, storeError);
         }
         int limit = url.queryParameter("limit") == null ? 100 : Integer.parseInt(url.queryParameter("limit"));
@@ -281,7 +299,8 @@ public final class FakeLoki implements AutoCloseable {
                 .filter(e -> lineFilters.stream().allMatch(e.line()::contains))
                 .sorted(Comparator.comparingLong(Entry::timestampNanos).reversed())
                 .limit(limit)
-                .forEach(e -> streams.computeIfAbsent(e.labels(), k -> new ArrayList<>()).add(e));
+                .forEach(e -> streams.computeIfAbsent(e.labels(), k -> new ArrayList<>())
+                        .add(e));
         ObjectNode response = FakeServer.JSON.createObjectNode().put("status", "success");
         ObjectNode data = response.putObject("data").put("resultType", "streams");
         ArrayNode result = data.putArray("result");
@@ -290,7 +309,8 @@ public final class FakeLoki implements AutoCloseable {
             ObjectNode streamLabels = stream.putObject("stream");
             labels.forEach(streamLabels::put);
             ArrayNode values = stream.putArray("values");
-            lines.forEach(e -> values.addArray().add(Long.toString(e.timestampNanos())).add(e.line()));
+            lines.forEach(e ->
+                    values.addArray().add(Long.toString(e.timestampNanos())).add(e.line()));
         });
         data.putObject("stats");
         // logged after it ran, as Loki does: a query never finds its own log line
@@ -305,7 +325,8 @@ public final class FakeLoki implements AutoCloseable {
         }
         Instant now = server.now();
         String line = "level=info ts=" + now + " caller=metrics.go:237 component=frontend org_id=" + tenant
-                + " latency=fast query=\"" + query.replace("\"", "\\\"") + "\" query_type=limited range_type=range status=200";
+                + " latency=fast query=\"" + query.replace("\"", "\\\"")
+                + "\" query_type=limited range_type=range status=200";
         entries.add(new Entry(ownLogTenant, ownLogLabels, now.getEpochSecond() * 1_000_000_000L + now.getNano(), line));
     }
 
@@ -327,7 +348,9 @@ public final class FakeLoki implements AutoCloseable {
             if (!matcher.find(position) || matcher.start() != position) {
                 throw new IllegalArgumentException("syntax error in selector " + query);
             }
-            matchers.put(matcher.group(1), new String[]{matcher.group(2), matcher.group(3).replace("\\\"", "\"")});
+            matchers.put(
+                    matcher.group(1),
+                    new String[] {matcher.group(2), matcher.group(3).replace("\\\"", "\"")});
             position = matcher.end();
             if (position < inner.length()) {
                 if (inner.charAt(position) != ',') {
@@ -336,9 +359,11 @@ public final class FakeLoki implements AutoCloseable {
                 position++;
             }
         }
-        if (matchers.values().stream().noneMatch(m -> m[0].equals("=") && !m[1].isEmpty()
-                || m[0].equals("=~") && !Pattern.matches(m[1], ""))) {
-            throw new IllegalArgumentException("queries require at least one regexp or equality matcher that does not have an empty-compatible value");
+        if (matchers.values().stream()
+                .noneMatch(
+                        m -> m[0].equals("=") && !m[1].isEmpty() || m[0].equals("=~") && !Pattern.matches(m[1], ""))) {
+            throw new IllegalArgumentException(
+                    "queries require at least one regexp or equality matcher that does not have an empty-compatible value");
         }
         return matchers;
     }

@@ -1,14 +1,13 @@
 package dev.obsbootstrap.core.testing;
 
+import static dev.obsbootstrap.core.testing.FakeServer.json;
+
+import java.util.List;
+import java.util.function.Consumer;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import tools.jackson.databind.JsonNode;
-
-import java.util.List;
-import java.util.function.Consumer;
-
-import static dev.obsbootstrap.core.testing.FakeServer.json;
 
 /**
  * The OpenTelemetry Collector 0.158.0 (otelcol-k8s) as the probes use it, on two servers like the real one, each
@@ -81,7 +80,8 @@ public final class FakeOtelCollector implements AutoCloseable {
 
     private FakeOtelCollector refuse(int httpCode, int grpcCode, String message) {
         this.refusalCode = httpCode;
-        this.refusalMessage = "{\"code\":" + grpcCode + ",\"message\":" + FakeServer.JSON.writeValueAsString(message) + "}";
+        this.refusalMessage =
+                "{\"code\":" + grpcCode + ",\"message\":" + FakeServer.JSON.writeValueAsString(message) + "}";
         return this;
     }
 
@@ -118,8 +118,12 @@ public final class FakeOtelCollector implements AutoCloseable {
             return FakeServer.text(404, "404 page not found\n");
         }
         return healthy
-                ? json(200, "{\"status\":\"Server available\",\"upSince\":\"2026-11-26T10:00:00Z\",\"uptime\":\"1m2s\"}")
-                : json(503, "{\"status\":\"Server not available\",\"upSince\":\"0001-01-01T00:00:00Z\",\"uptime\":\"\"}");
+                ? json(
+                        200,
+                        "{\"status\":\"Server available\",\"upSince\":\"2026-11-26T10:00:00Z\",\"uptime\":\"1m2s\"}")
+                : json(
+                        503,
+                        "{\"status\":\"Server not available\",\"upSince\":\"0001-01-01T00:00:00Z\",\"uptime\":\"\"}");
     }
 
     private MockResponse handleOtlp(RecordedRequest request) {
@@ -139,7 +143,8 @@ public final class FakeOtelCollector implements AutoCloseable {
         String contentType = request.getHeaders().get("Content-Type");
         String mediaType = contentType == null ? "" : contentType.split(";")[0].strip();
         if (!mediaType.equals("application/json") && !mediaType.equals("application/x-protobuf")) {
-            return FakeServer.text(415, "415 unsupported media type, supported: [application/json, application/x-protobuf]");
+            return FakeServer.text(
+                    415, "415 unsupported media type, supported: [application/json, application/x-protobuf]");
         }
         if (mediaType.equals("application/x-protobuf")) {
             return FakeServer.text(415, "the fake speaks OTLP/JSON only");
@@ -148,7 +153,12 @@ public final class FakeOtelCollector implements AutoCloseable {
         try {
             body = FakeServer.jsonBody(request);
         } catch (RuntimeException e) {
-            return json(400, FakeServer.JSON.createObjectNode().put("code", 3).put("message", "proto: syntax error: " + e.getMessage()));
+            return json(
+                    400,
+                    FakeServer.JSON
+                            .createObjectNode()
+                            .put("code", 3)
+                            .put("message", "proto: syntax error: " + e.getMessage()));
         }
         for (JsonNode resource : body.path("resourceSpans")) {
             for (JsonNode scope : resource.path("scopeSpans")) {
@@ -156,8 +166,12 @@ public final class FakeOtelCollector implements AutoCloseable {
                     String traceId = span.path("traceId").asString("");
                     String spanId = span.path("spanId").asString("");
                     if (!traceId.matches("[0-9a-fA-F]{32}") || !spanId.matches("[0-9a-fA-F]{16}")) {
-                        return json(400, FakeServer.JSON.createObjectNode().put("code", 3)
-                                .put("message", "proto: invalid trace or span id: " + traceId + "/" + spanId));
+                        return json(
+                                400,
+                                FakeServer.JSON
+                                        .createObjectNode()
+                                        .put("code", 3)
+                                        .put("message", "proto: invalid trace or span id: " + traceId + "/" + spanId));
                     }
                 }
             }
@@ -174,7 +188,12 @@ public final class FakeOtelCollector implements AutoCloseable {
             return;
         }
         for (JsonNode resource : body.path("resourceSpans")) {
-            String traceId = resource.path("scopeSpans").path(0).path("spans").path(0).path("traceId").asString("");
+            String traceId = resource.path("scopeSpans")
+                    .path(0)
+                    .path("spans")
+                    .path(0)
+                    .path("traceId")
+                    .asString("");
             tempo.receive(traceId, resource);
         }
     }

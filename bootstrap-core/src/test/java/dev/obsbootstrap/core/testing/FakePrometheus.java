@@ -1,11 +1,6 @@
 package dev.obsbootstrap.core.testing;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import static dev.obsbootstrap.core.testing.FakeServer.json;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +10,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.obsbootstrap.core.testing.FakeServer.json;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The parts of Prometheus v3.14.0 that the real 2.42 test binary cannot play, each from prometheus/prometheus at
@@ -38,8 +37,7 @@ public final class FakePrometheus implements AutoCloseable {
     private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"([^\"]*)\"\\s*,?");
     private static final Duration LOOKBACK = Duration.ofMinutes(5);
 
-    private record Sample(String name, Map<String, String> labels, Instant at, double value) {
-    }
+    private record Sample(String name, Map<String, String> labels, Instant at, double value) {}
 
     private final List<ObjectNode> targets = new CopyOnWriteArrayList<>();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
@@ -60,8 +58,13 @@ public final class FakePrometheus implements AutoCloseable {
 
     /** An active target of this pool (e.g. serviceMonitor/monitoring/obs-loki/0), "up" or "down" with its error. */
     public FakePrometheus target(String scrapePool, String health, String lastError) {
-        targets.add(FakeServer.JSON.createObjectNode().put("scrapePool", scrapePool).put("scrapeUrl", "http://10.42.0.7:3100/metrics")
-                .put("health", health).put("lastError", lastError).put("globalUrl", "http://10.42.0.7:3100/metrics"));
+        targets.add(FakeServer.JSON
+                .createObjectNode()
+                .put("scrapePool", scrapePool)
+                .put("scrapeUrl", "http://10.42.0.7:3100/metrics")
+                .put("health", health)
+                .put("lastError", lastError)
+                .put("globalUrl", "http://10.42.0.7:3100/metrics"));
         return this;
     }
 
@@ -111,10 +114,16 @@ public final class FakePrometheus implements AutoCloseable {
                         Map<String, String> labels = new LinkedHashMap<>();
                         labels.put("job", job);
                         for (JsonNode attribute : point.path("attributes")) {
-                            labels.put(attribute.path("key").asString("").replace('.', '_'), attribute.path("value").path("stringValue").asString(""));
+                            labels.put(
+                                    attribute.path("key").asString("").replace('.', '_'),
+                                    attribute.path("value").path("stringValue").asString(""));
                         }
                         long nanos = Long.parseLong(point.path("timeUnixNano").asString("0"));
-                        samples.add(new Sample(name, labels, Instant.ofEpochSecond(0, nanos), point.path("asDouble").asDouble()));
+                        samples.add(new Sample(
+                                name,
+                                labels,
+                                Instant.ofEpochSecond(0, nanos),
+                                point.path("asDouble").asDouble()));
                     }
                 }
             }
@@ -142,7 +151,9 @@ public final class FakePrometheus implements AutoCloseable {
     private MockResponse query(String query) {
         Matcher selector = query == null ? null : SELECTOR.matcher(query.strip());
         if (selector == null || !selector.matches()) {
-            return json(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"the fake understands only name{label=\\\"value\\\"}\"}");
+            return json(
+                    400,
+                    "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"the fake understands only name{label=\\\"value\\\"}\"}");
         }
         Map<String, String> wanted = new LinkedHashMap<>();
         Matcher matcher = MATCHER.matcher(selector.group(2));
@@ -155,8 +166,10 @@ public final class FakePrometheus implements AutoCloseable {
         ArrayNode result = data.putArray("result");
         Map<Map<String, String>, Sample> newest = new LinkedHashMap<>();
         for (Sample sample : samples) {
-            if (sample.name().equals(selector.group(1)) && sample.labels().entrySet().containsAll(wanted.entrySet())
-                    && !sample.at().isAfter(now) && !sample.at().isBefore(now.minus(LOOKBACK))) {
+            if (sample.name().equals(selector.group(1))
+                    && sample.labels().entrySet().containsAll(wanted.entrySet())
+                    && !sample.at().isAfter(now)
+                    && !sample.at().isBefore(now.minus(LOOKBACK))) {
                 newest.merge(sample.labels(), sample, (a, b) -> a.at().isAfter(b.at()) ? a : b);
             }
         }

@@ -1,13 +1,5 @@
 package dev.obsbootstrap.core.testing;
 
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,6 +12,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A MockWebServer on 127.0.0.1 answering through a function of the request (a Dispatcher, so fakes can keep
@@ -49,7 +48,9 @@ public final class FakeServer implements AutoCloseable {
                 if (response.getHeaders().get("Date") != null) {
                     return response;
                 }
-                return response.newBuilder().setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(now().atOffset(ZoneOffset.UTC))).build();
+                return response.newBuilder()
+                        .setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(now().atOffset(ZoneOffset.UTC)))
+                        .build();
             }
         });
         try {
@@ -85,11 +86,19 @@ public final class FakeServer implements AutoCloseable {
     }
 
     public static MockResponse text(int code, String body) {
-        return new MockResponse.Builder().code(code).setHeader("Content-Type", "text/plain; charset=utf-8").body(body).build();
+        return new MockResponse.Builder()
+                .code(code)
+                .setHeader("Content-Type", "text/plain; charset=utf-8")
+                .body(body)
+                .build();
     }
 
     public static MockResponse json(int code, String body) {
-        return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .code(code)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     public static MockResponse json(int code, JsonNode body) {

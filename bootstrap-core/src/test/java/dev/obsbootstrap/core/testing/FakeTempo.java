@@ -1,11 +1,7 @@
 package dev.obsbootstrap.core.testing;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import static dev.obsbootstrap.core.testing.FakeServer.json;
+import static dev.obsbootstrap.core.testing.FakeServer.text;
 
 import java.util.Base64;
 import java.util.HexFormat;
@@ -15,9 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.obsbootstrap.core.testing.FakeServer.json;
-import static dev.obsbootstrap.core.testing.FakeServer.text;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Tempo 2.10.8's query side as the probes and Grafana use it, each behaviour from grafana/tempo at v2.10.8:
@@ -42,7 +41,8 @@ import static dev.obsbootstrap.core.testing.FakeServer.text;
  * </ul>
  */
 public final class FakeTempo implements AutoCloseable {
-    private static final Pattern SPAN_ATTRIBUTE = Pattern.compile("^\\{\\s*span\\.([A-Za-z0-9_.]+)\\s*=\\s*\"([^\"]*)\"\\s*}$");
+    private static final Pattern SPAN_ATTRIBUTE =
+            Pattern.compile("^\\{\\s*span\\.([A-Za-z0-9_.]+)\\s*=\\s*\"([^\"]*)\"\\s*}$");
     private static final String METRICS = "{\"inspectedBytes\":\"0\",\"completedJobs\":1,\"totalJobs\":1}";
 
     private final Map<String, ObjectNode> traces = new ConcurrentHashMap<>();
@@ -199,10 +199,13 @@ public final class FakeTempo implements AutoCloseable {
                     for (JsonNode span : scope.path("spans")) {
                         if (hasAttribute(span, matcher.group(1), matcher.group(2))
                                 && searchesLeft.get(id).getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
-                            found.addObject().put("traceID", id.replaceFirst("^0+", ""))
+                            found.addObject()
+                                    .put("traceID", id.replaceFirst("^0+", ""))
                                     .put("rootServiceName", serviceName(resource))
                                     .put("rootTraceName", span.path("name").asString(""))
-                                    .put("startTimeUnixNano", span.path("startTimeUnixNano").asString(""))
+                                    .put(
+                                            "startTimeUnixNano",
+                                            span.path("startTimeUnixNano").asString(""))
                                     .put("durationMs", 0);
                             return;
                         }
@@ -215,7 +218,8 @@ public final class FakeTempo implements AutoCloseable {
 
     private static boolean hasAttribute(JsonNode span, String key, String value) {
         for (JsonNode attribute : span.path("attributes")) {
-            if (key.equals(attribute.path("key").asString("")) && value.equals(attribute.path("value").path("stringValue").asString(""))) {
+            if (key.equals(attribute.path("key").asString(""))
+                    && value.equals(attribute.path("value").path("stringValue").asString(""))) {
                 return true;
             }
         }

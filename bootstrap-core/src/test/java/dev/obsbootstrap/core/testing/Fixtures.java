@@ -24,8 +24,7 @@ import java.util.stream.Stream;
 public final class Fixtures {
     private static final String ROOT = "/fixtures/cluster/";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * Copies fixture chart {@code name} (charts/&lt;name&gt;) into {@code targetDir} and returns the chart directory.
@@ -38,7 +37,8 @@ public final class Fixtures {
 
     /** The text of a fixture file, for example {@code crds/monitoring-crds.yaml}. */
     public static String text(String relativePath) {
-        try (InputStream in = Objects.requireNonNull(Fixtures.class.getResourceAsStream(ROOT + relativePath), "no fixture " + relativePath)) {
+        try (InputStream in = Objects.requireNonNull(
+                Fixtures.class.getResourceAsStream(ROOT + relativePath), "no fixture " + relativePath)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -52,7 +52,8 @@ public final class Fixtures {
 
     /** Copies a classpath directory (from a directory or a jar, such as this test-jar) to {@code target}. */
     public static Path copyTree(String resourceDir, Path target) {
-        URL url = Objects.requireNonNull(Fixtures.class.getResource(resourceDir), "no fixture directory " + resourceDir);
+        URL url =
+                Objects.requireNonNull(Fixtures.class.getResource(resourceDir), "no fixture directory " + resourceDir);
         try {
             URI uri = url.toURI();
             if (uri.getScheme().equals("jar")) {

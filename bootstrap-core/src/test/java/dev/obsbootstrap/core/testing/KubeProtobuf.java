@@ -1,13 +1,12 @@
 package dev.obsbootstrap.core.testing;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns the protobuf bodies client-go sends for core objects into JSON. Helm stores releases as Secrets and client-go
@@ -19,8 +18,7 @@ final class KubeProtobuf {
     static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
     private static final byte[] MAGIC = {'k', '8', 's', 0};
 
-    private KubeProtobuf() {
-    }
+    private KubeProtobuf() {}
 
     static boolean isProtobuf(String contentType) {
         return contentType != null && contentType.startsWith(CONTENT_TYPE);
@@ -155,7 +153,9 @@ final class KubeProtobuf {
                 default -> in.skip(tag);
             }
         }
-        out.put(key, bytesValue ? Base64.getEncoder().encodeToString(value) : new String(value, StandardCharsets.UTF_8));
+        out.put(
+                key,
+                bytesValue ? Base64.getEncoder().encodeToString(value) : new String(value, StandardCharsets.UTF_8));
     }
 
     /** The protobuf wire format, only as far as the messages above need it. */

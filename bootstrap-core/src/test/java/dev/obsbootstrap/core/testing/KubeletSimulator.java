@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,18 +68,29 @@ import java.util.regex.Pattern;
 public final class KubeletSimulator implements AutoCloseable {
     /** The single simulated node. */
     public static final String NODE_NAME = "fake-node-1";
+
     private static final String HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final int MAX_ATTEMPTS = 50;
 
-    private enum Kind { DEPLOYMENT, STATEFULSET, DAEMONSET, JOB }
-
-    private enum PodState { READY, STARTING, CRASH_LOOP, IMAGE_PULL, PENDING, SUCCEEDED }
-
-    private record Rule(Pattern pattern, boolean qualified, WorkloadBehaviour behaviour) {
+    private enum Kind {
+        DEPLOYMENT,
+        STATEFULSET,
+        DAEMONSET,
+        JOB
     }
 
-    private record Rollout(String templateHash, Instant since) {
+    private enum PodState {
+        READY,
+        STARTING,
+        CRASH_LOOP,
+        IMAGE_PULL,
+        PENDING,
+        SUCCEEDED
     }
+
+    private record Rule(Pattern pattern, boolean qualified, WorkloadBehaviour behaviour) {}
+
+    private record Rollout(String templateHash, Instant since) {}
 
     private final KubernetesClient client;
     private final DelayQueue<Work> queue = new DelayQueue<>();
@@ -114,7 +124,12 @@ public final class KubeletSimulator implements AutoCloseable {
      */
     public KubeletSimulator behave(String namePattern, WorkloadBehaviour behaviour) {
         String regex = Pattern.quote(namePattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
-        rules.add(0, new Rule(Pattern.compile(regex), namePattern.contains("/"), Objects.requireNonNull(behaviour, "behaviour")));
+        rules.add(
+                0,
+                new Rule(
+                        Pattern.compile(regex),
+                        namePattern.contains("/"),
+                        Objects.requireNonNull(behaviour, "behaviour")));
         return this;
     }
 
@@ -167,7 +182,8 @@ public final class KubeletSimulator implements AutoCloseable {
                 String namespace = resource.getMetadata().getNamespace();
                 String name = resource.getMetadata().getName();
                 if (action == Action.DELETED) {
-                    queue.add(new Work(kind, namespace, name, resource.getMetadata().getUid(), System.nanoTime(), 0));
+                    queue.add(new Work(
+                            kind, namespace, name, resource.getMetadata().getUid(), System.nanoTime(), 0));
                 } else {
                     queue.add(new Work(kind, namespace, name, "", System.nanoTime(), 0));
                 }
@@ -223,14 +239,35 @@ public final class KubeletSimulator implements AutoCloseable {
 
     private void reconcile(Work work) {
         switch (work.kind()) {
-            case DEPLOYMENT -> Optional.ofNullable(client.apps().deployments().inNamespace(work.namespace()).withName(work.name()).get())
-                    .ifPresent(this::deployment);
-            case STATEFULSET -> Optional.ofNullable(client.apps().statefulSets().inNamespace(work.namespace()).withName(work.name()).get())
-                    .ifPresent(this::statefulSet);
-            case DAEMONSET -> Optional.ofNullable(client.apps().daemonSets().inNamespace(work.namespace()).withName(work.name()).get())
-                    .ifPresent(this::daemonSet);
-            case JOB -> Optional.ofNullable(client.batch().v1().jobs().inNamespace(work.namespace()).withName(work.name()).get())
-                    .ifPresent(this::job);
+            case DEPLOYMENT ->
+                Optional.ofNullable(client.apps()
+                                .deployments()
+                                .inNamespace(work.namespace())
+                                .withName(work.name())
+                                .get())
+                        .ifPresent(this::deployment);
+            case STATEFULSET ->
+                Optional.ofNullable(client.apps()
+                                .statefulSets()
+                                .inNamespace(work.namespace())
+                                .withName(work.name())
+                                .get())
+                        .ifPresent(this::statefulSet);
+            case DAEMONSET ->
+                Optional.ofNullable(client.apps()
+                                .daemonSets()
+                                .inNamespace(work.namespace())
+                                .withName(work.name())
+                                .get())
+                        .ifPresent(this::daemonSet);
+            case JOB ->
+                Optional.ofNullable(client.batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(work.namespace())
+                                .withName(work.name())
+                                .get())
+                        .ifPresent(this::job);
         }
     }
 
@@ -252,16 +289,30 @@ public final class KubeletSimulator implements AutoCloseable {
             if (!old.getMetadata().getName().equals(rsName)) {
                 deletePodsOwnedBy(namespace, old.getMetadata().getUid());
                 if (!Objects.equals(old.getSpec().getReplicas(), 0)) {
-                    client.apps().replicaSets().inNamespace(namespace).withName(old.getMetadata().getName())
-                            .edit(rs -> { rs.getSpec().setReplicas(0); return rs; });
+                    client.apps()
+                            .replicaSets()
+                            .inNamespace(namespace)
+                            .withName(old.getMetadata().getName())
+                            .edit(rs -> {
+                                rs.getSpec().setReplicas(0);
+                                return rs;
+                            });
                 }
             }
         }
-        ReplicaSet rs = owned.stream().filter(r -> r.getMetadata().getName().equals(rsName)).findFirst()
+        ReplicaSet rs = owned.stream()
+                .filter(r -> r.getMetadata().getName().equals(rsName))
+                .findFirst()
                 .orElseGet(() -> createReplicaSet(deployment, rsName, hash, replicas));
         if (!Objects.equals(rs.getSpec().getReplicas(), replicas)) {
-            rs = client.apps().replicaSets().inNamespace(namespace).withName(rsName)
-                    .edit(r -> { r.getSpec().setReplicas(replicas); return r; });
+            rs = client.apps()
+                    .replicaSets()
+                    .inNamespace(namespace)
+                    .withName(rsName)
+                    .edit(r -> {
+                        r.getSpec().setReplicas(replicas);
+                        return r;
+                    });
         }
         List<String> podNames = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
@@ -273,26 +324,48 @@ public final class KubeletSimulator implements AutoCloseable {
 
         int ready = state == PodState.READY ? replicas : 0;
         var rsStatus = new ReplicaSetStatusBuilder()
-                .withReplicas(replicas).withFullyLabeledReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready)
-                .withObservedGeneration(rs.getMetadata().getGeneration()).build();
-        updateStatusIfChanged(rsStatus, client.apps().replicaSets().inNamespace(namespace).withName(rsName).get(), fresh -> {
-            fresh.setStatus(rsStatus);
-            client.apps().replicaSets().resource(fresh).updateStatus();
-        });
+                .withReplicas(replicas)
+                .withFullyLabeledReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withObservedGeneration(rs.getMetadata().getGeneration())
+                .build();
+        updateStatusIfChanged(
+                rsStatus,
+                client.apps()
+                        .replicaSets()
+                        .inNamespace(namespace)
+                        .withName(rsName)
+                        .get(),
+                fresh -> {
+                    fresh.setStatus(rsStatus);
+                    client.apps().replicaSets().resource(fresh).updateStatus();
+                });
 
         boolean available = ready >= replicas;
         var status = new DeploymentStatusBuilder()
                 .withObservedGeneration(deployment.getMetadata().getGeneration())
-                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready)
+                .withReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
                 .withUnavailableReplicas(replicas - ready)
                 .withConditions(
-                        new DeploymentConditionBuilder().withType("Available").withStatus(available ? "True" : "False")
+                        new DeploymentConditionBuilder()
+                                .withType("Available")
+                                .withStatus(available ? "True" : "False")
                                 .withReason(available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
-                                .withMessage(available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.")
+                                .withMessage(
+                                        available
+                                                ? "Deployment has minimum availability."
+                                                : "Deployment does not have minimum availability.")
                                 .build(),
-                        new DeploymentConditionBuilder().withType("Progressing").withStatus("True")
+                        new DeploymentConditionBuilder()
+                                .withType("Progressing")
+                                .withStatus("True")
                                 .withReason(available ? "NewReplicaSetAvailable" : "ReplicaSetUpdated")
-                                .withMessage("ReplicaSet \"" + rsName + "\" " + (available ? "has successfully progressed." : "is progressing."))
+                                .withMessage("ReplicaSet \"" + rsName + "\" "
+                                        + (available ? "has successfully progressed." : "is progressing."))
                                 .build())
                 .build();
         updateStatusIfChanged(status, deployment, fresh -> {
@@ -309,16 +382,32 @@ public final class KubeletSimulator implements AutoCloseable {
             template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
         }
         template.getMetadata().setLabels(labels);
-        Map<String, String> selector = new LinkedHashMap<>(deployment.getSpec().getSelector() == null
-                || deployment.getSpec().getSelector().getMatchLabels() == null ? Map.of() : deployment.getSpec().getSelector().getMatchLabels());
+        Map<String, String> selector = new LinkedHashMap<>(
+                deployment.getSpec().getSelector() == null
+                                || deployment.getSpec().getSelector().getMatchLabels() == null
+                        ? Map.of()
+                        : deployment.getSpec().getSelector().getMatchLabels());
         selector.put("pod-template-hash", hash);
         ReplicaSet rs = new ReplicaSetBuilder()
-                .withNewMetadata().withName(rsName).withNamespace(deployment.getMetadata().getNamespace())
-                .withLabels(labels).withOwnerReferences(controllerRef(deployment)).endMetadata()
-                .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
-                .withTemplate(template).endSpec()
+                .withNewMetadata()
+                .withName(rsName)
+                .withNamespace(deployment.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(controllerRef(deployment))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withTemplate(template)
+                .endSpec()
                 .build();
-        return client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(rs).create();
+        return client.apps()
+                .replicaSets()
+                .inNamespace(rs.getMetadata().getNamespace())
+                .resource(rs)
+                .create();
     }
 
     private void statefulSet(StatefulSet sts) {
@@ -334,13 +423,25 @@ public final class KubeletSimulator implements AutoCloseable {
         }
         Map<String, String> podLabels = new LinkedHashMap<>(labels(sts.getSpec().getTemplate()));
         podLabels.put("controller-revision-hash", revision);
-        ensurePods(namespace, sts.getSpec().getTemplate(), podNames, podLabels, controllerRef(sts), state, behaviour(namespace, name));
+        ensurePods(
+                namespace,
+                sts.getSpec().getTemplate(),
+                podNames,
+                podLabels,
+                controllerRef(sts),
+                state,
+                behaviour(namespace, name));
         int ready = state == PodState.READY ? replicas : 0;
         var status = new StatefulSetStatusBuilder()
                 .withObservedGeneration(sts.getMetadata().getGeneration())
-                .withReplicas(replicas).withReadyReplicas(ready).withAvailableReplicas(ready)
-                .withCurrentReplicas(replicas).withUpdatedReplicas(replicas)
-                .withCurrentRevision(revision).withUpdateRevision(revision).withCollisionCount(0)
+                .withReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withCurrentReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withCurrentRevision(revision)
+                .withUpdateRevision(revision)
+                .withCollisionCount(0)
                 .build();
         updateStatusIfChanged(status, sts, fresh -> {
             fresh.setStatus(status);
@@ -356,13 +457,23 @@ public final class KubeletSimulator implements AutoCloseable {
         Map<String, String> podLabels = new LinkedHashMap<>(labels(ds.getSpec().getTemplate()));
         podLabels.put("controller-revision-hash", hash);
         podLabels.put("pod-template-generation", String.valueOf(ds.getMetadata().getGeneration()));
-        ensurePods(namespace, ds.getSpec().getTemplate(), List.of(name + "-" + suffix(name + hash, 5)), podLabels,
-                controllerRef(ds), state, behaviour(namespace, name));
+        ensurePods(
+                namespace,
+                ds.getSpec().getTemplate(),
+                List.of(name + "-" + suffix(name + hash, 5)),
+                podLabels,
+                controllerRef(ds),
+                state,
+                behaviour(namespace, name));
         int ready = state == PodState.READY ? 1 : 0;
         var status = new DaemonSetStatusBuilder()
                 .withObservedGeneration(ds.getMetadata().getGeneration())
-                .withDesiredNumberScheduled(1).withCurrentNumberScheduled(1).withNumberMisscheduled(0)
-                .withUpdatedNumberScheduled(1).withNumberReady(ready).withNumberAvailable(ready)
+                .withDesiredNumberScheduled(1)
+                .withCurrentNumberScheduled(1)
+                .withNumberMisscheduled(0)
+                .withUpdatedNumberScheduled(1)
+                .withNumberReady(ready)
+                .withNumberAvailable(ready)
                 .withNumberUnavailable(1 - ready)
                 .build();
         updateStatusIfChanged(status, ds, fresh -> {
@@ -380,17 +491,33 @@ public final class KubeletSimulator implements AutoCloseable {
         podLabels.put("job-name", name);
         podLabels.put("batch.kubernetes.io/job-name", name);
         podLabels.put("controller-uid", job.getMetadata().getUid());
-        ensurePods(namespace, job.getSpec().getTemplate(), List.of(name + "-" + suffix(name + hash, 5)), podLabels,
-                controllerRef(job), state, behaviour(namespace, name));
+        ensurePods(
+                namespace,
+                job.getSpec().getTemplate(),
+                List.of(name + "-" + suffix(name + hash, 5)),
+                podLabels,
+                controllerRef(job),
+                state,
+                behaviour(namespace, name));
         Rollout rollout = rollouts.get(key(Kind.JOB, namespace, name));
         String started = rollout.since().toString();
         JobStatusBuilder status = new JobStatusBuilder().withStartTime(started);
         if (state == PodState.SUCCEEDED) {
-            status.withSucceeded(Optional.ofNullable(job.getSpec().getCompletions()).orElse(1)).withActive(0)
+            status.withSucceeded(
+                            Optional.ofNullable(job.getSpec().getCompletions()).orElse(1))
+                    .withActive(0)
                     .withCompletionTime(started)
                     .withConditions(
-                            new JobConditionBuilder().withType("SuccessCriteriaMet").withStatus("True").withReason("CompletionsReached").build(),
-                            new JobConditionBuilder().withType("Complete").withStatus("True").withReason("CompletionsReached").build());
+                            new JobConditionBuilder()
+                                    .withType("SuccessCriteriaMet")
+                                    .withStatus("True")
+                                    .withReason("CompletionsReached")
+                                    .build(),
+                            new JobConditionBuilder()
+                                    .withType("Complete")
+                                    .withStatus("True")
+                                    .withReason("CompletionsReached")
+                                    .build());
         } else {
             status.withActive(1).withReady(0);
         }
@@ -406,8 +533,11 @@ public final class KubeletSimulator implements AutoCloseable {
         String namespace = workload.getMetadata().getNamespace();
         String name = workload.getMetadata().getName();
         String key = key(kind, namespace, name);
-        Rollout rollout = rollouts.compute(key, (k, seen) ->
-                seen != null && seen.templateHash().equals(templateHash) ? seen : new Rollout(templateHash, Instant.now()));
+        Rollout rollout = rollouts.compute(
+                key,
+                (k, seen) -> seen != null && seen.templateHash().equals(templateHash)
+                        ? seen
+                        : new Rollout(templateHash, Instant.now()));
         WorkloadBehaviour behaviour = behaviour(namespace, name);
         if (behaviour instanceof WorkloadBehaviour.Ready ready) {
             Instant readyAt = rollout.since().plus(ready.delay());
@@ -429,7 +559,9 @@ public final class KubeletSimulator implements AutoCloseable {
 
     private WorkloadBehaviour behaviour(String namespace, String name) {
         for (Rule rule : rules) {
-            if (rule.pattern().matcher(rule.qualified() ? namespace + "/" + name : name).matches()) {
+            if (rule.pattern()
+                    .matcher(rule.qualified() ? namespace + "/" + name : name)
+                    .matches()) {
                 return rule.behaviour();
             }
         }
@@ -438,8 +570,14 @@ public final class KubeletSimulator implements AutoCloseable {
 
     // ---- pods --------------------------------------------------------------------------------------------------
 
-    private void ensurePods(String namespace, PodTemplateSpec template, List<String> names, Map<String, String> labels,
-                            OwnerReference owner, PodState state, WorkloadBehaviour behaviour) {
+    private void ensurePods(
+            String namespace,
+            PodTemplateSpec template,
+            List<String> names,
+            Map<String, String> labels,
+            OwnerReference owner,
+            PodState state,
+            WorkloadBehaviour behaviour) {
         Map<String, Pod> existing = new HashMap<>();
         for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             if (isOwnedBy(pod, owner.getUid())) {
@@ -450,7 +588,10 @@ public final class KubeletSimulator implements AutoCloseable {
             boolean stale = !names.contains(pod.getMetadata().getName())
                     || !labels.equals(pod.getMetadata().getLabels());
             if (stale) {
-                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod.getMetadata().getName())
+                        .delete();
                 logs.remove(namespace + "/" + pod.getMetadata().getName());
                 existing.remove(pod.getMetadata().getName());
             }
@@ -464,11 +605,20 @@ public final class KubeletSimulator implements AutoCloseable {
             Pod current = existing.get(name);
             if (current == null) {
                 Pod pod = new PodBuilder()
-                        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                        .withAnnotations(template.getMetadata() == null || template.getMetadata().getAnnotations() == null
-                                ? Map.of() : template.getMetadata().getAnnotations())
-                        .withOwnerReferences(owner).endMetadata()
-                        .withSpec(spec).withStatus(status).build();
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .withLabels(labels)
+                        .withAnnotations(
+                                template.getMetadata() == null
+                                                || template.getMetadata().getAnnotations() == null
+                                        ? Map.of()
+                                        : template.getMetadata().getAnnotations())
+                        .withOwnerReferences(owner)
+                        .endMetadata()
+                        .withSpec(spec)
+                        .withStatus(status)
+                        .build();
                 current = client.pods().inNamespace(namespace).resource(pod).create();
             } else if (!sameJson(current.getStatus(), status)) {
                 current.setStatus(status);
@@ -478,7 +628,8 @@ public final class KubeletSimulator implements AutoCloseable {
         }
     }
 
-    private PodStatus podStatus(String podName, String namespace, PodSpec spec, PodState state, WorkloadBehaviour behaviour) {
+    private PodStatus podStatus(
+            String podName, String namespace, PodSpec spec, PodState state, WorkloadBehaviour behaviour) {
         PodStatusBuilder status = new PodStatusBuilder().withQosClass("BestEffort");
         if (state == PodState.PENDING) {
             String message = ((WorkloadBehaviour.Pending) behaviour).schedulerMessage();
@@ -489,9 +640,14 @@ public final class KubeletSimulator implements AutoCloseable {
         boolean ready = state == PodState.READY;
         List<ContainerStatus> containers = new ArrayList<>();
         for (int i = 0; i < spec.getContainers().size(); i++) {
-            containers.add(containerStatus(podName, namespace, spec.getContainers().get(i), i == 0 ? state : PodState.READY, behaviour));
+            containers.add(containerStatus(
+                    podName, namespace, spec.getContainers().get(i), i == 0 ? state : PodState.READY, behaviour));
         }
-        String notReady = containers.stream().filter(c -> !Boolean.TRUE.equals(c.getReady())).map(ContainerStatus::getName).toList().toString();
+        String notReady = containers.stream()
+                .filter(c -> !Boolean.TRUE.equals(c.getReady()))
+                .map(ContainerStatus::getName)
+                .toList()
+                .toString();
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition("PodScheduled", true, null, null));
         conditions.add(condition("Initialized", true, null, null));
@@ -499,8 +655,16 @@ public final class KubeletSimulator implements AutoCloseable {
             conditions.add(condition("ContainersReady", false, "PodCompleted", null));
             conditions.add(condition("Ready", false, "PodCompleted", null));
         } else {
-            conditions.add(condition("ContainersReady", ready, ready ? null : "ContainersNotReady", ready ? null : "containers with unready status: " + notReady));
-            conditions.add(condition("Ready", ready, ready ? null : "ContainersNotReady", ready ? null : "containers with unready status: " + notReady));
+            conditions.add(condition(
+                    "ContainersReady",
+                    ready,
+                    ready ? null : "ContainersNotReady",
+                    ready ? null : "containers with unready status: " + notReady));
+            conditions.add(condition(
+                    "Ready",
+                    ready,
+                    ready ? null : "ContainersNotReady",
+                    ready ? null : "containers with unready status: " + notReady));
         }
         String phase = switch (state) {
             case IMAGE_PULL -> "Pending";
@@ -508,36 +672,82 @@ public final class KubeletSimulator implements AutoCloseable {
             default -> "Running";
         };
         int ipSuffix = 2 + Math.floorMod(podName.hashCode(), 250);
-        return status.withPhase(phase).withConditions(conditions).withContainerStatuses(containers)
-                .withHostIP("172.18.0.2").withPodIP("10.244.0." + ipSuffix)
+        return status.withPhase(phase)
+                .withConditions(conditions)
+                .withContainerStatuses(containers)
+                .withHostIP("172.18.0.2")
+                .withPodIP("10.244.0." + ipSuffix)
                 .build();
     }
 
-    private static ContainerStatus containerStatus(String podName, String namespace, io.fabric8.kubernetes.api.model.Container container,
-                                                   PodState state, WorkloadBehaviour behaviour) {
+    private static ContainerStatus containerStatus(
+            String podName,
+            String namespace,
+            io.fabric8.kubernetes.api.model.Container container,
+            PodState state,
+            WorkloadBehaviour behaviour) {
         ContainerStatusBuilder status = new ContainerStatusBuilder()
-                .withName(container.getName()).withImage(container.getImage())
-                .withImageID("") .withContainerID("containerd://" + suffix(podName + container.getName(), 16));
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withImageID("")
+                .withContainerID("containerd://" + suffix(podName + container.getName(), 16));
         return switch (state) {
-            case READY, STARTING -> status.withReady(state == PodState.READY).withStarted(true).withRestartCount(0)
-                    .withState(new ContainerStateBuilder().withNewRunning().withStartedAt("2026-01-01T00:00:00Z").endRunning().build())
-                    .build();
-            case SUCCEEDED -> status.withReady(false).withStarted(false).withRestartCount(0)
-                    .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(0).withReason("Completed").endTerminated().build())
-                    .build();
-            case CRASH_LOOP -> status.withReady(false).withStarted(false).withRestartCount(5)
-                    .withState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff")
-                            .withMessage("back-off 2m40s restarting failed container=" + container.getName() + " pod=" + podName + "_" + namespace)
-                            .endWaiting().build())
-                    .withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(2).withReason("Error").endTerminated().build())
-                    .build();
+            case READY, STARTING ->
+                status.withReady(state == PodState.READY)
+                        .withStarted(true)
+                        .withRestartCount(0)
+                        .withState(new ContainerStateBuilder()
+                                .withNewRunning()
+                                .withStartedAt("2026-01-01T00:00:00Z")
+                                .endRunning()
+                                .build())
+                        .build();
+            case SUCCEEDED ->
+                status.withReady(false)
+                        .withStarted(false)
+                        .withRestartCount(0)
+                        .withState(new ContainerStateBuilder()
+                                .withNewTerminated()
+                                .withExitCode(0)
+                                .withReason("Completed")
+                                .endTerminated()
+                                .build())
+                        .build();
+            case CRASH_LOOP ->
+                status.withReady(false)
+                        .withStarted(false)
+                        .withRestartCount(5)
+                        .withState(new ContainerStateBuilder()
+                                .withNewWaiting()
+                                .withReason("CrashLoopBackOff")
+                                .withMessage("back-off 2m40s restarting failed container=" + container.getName()
+                                        + " pod=" + podName + "_" + namespace)
+                                .endWaiting()
+                                .build())
+                        .withLastState(new ContainerStateBuilder()
+                                .withNewTerminated()
+                                .withExitCode(2)
+                                .withReason("Error")
+                                .endTerminated()
+                                .build())
+                        .build();
             case IMAGE_PULL -> {
                 String reason = ((WorkloadBehaviour.ImagePull) behaviour).reason();
                 String message = reason.equals("ErrImagePull")
-                        ? "rpc error: code = NotFound desc = failed to pull and unpack image \"" + container.getImage() + "\": not found"
+                        ? "rpc error: code = NotFound desc = failed to pull and unpack image \"" + container.getImage()
+                                + "\": not found"
                         : "Back-off pulling image \"" + container.getImage() + "\"";
-                yield status.withReady(false).withStarted(false).withRestartCount(0).withImageID("").withContainerID(null)
-                        .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build())
+                yield status.withReady(false)
+                        .withStarted(false)
+                        .withRestartCount(0)
+                        .withImageID("")
+                        .withContainerID(null)
+                        .withState(new ContainerStateBuilder()
+                                .withNewWaiting()
+                                .withReason(reason)
+                                .withMessage(message)
+                                .endWaiting()
+                                .build())
                         .build();
             }
             case PENDING -> throw new IllegalStateException("a pending pod has no container statuses");
@@ -545,28 +755,53 @@ public final class KubeletSimulator implements AutoCloseable {
     }
 
     private static PodCondition condition(String type, boolean status, String reason, String message) {
-        return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False").withReason(reason).withMessage(message).build();
+        return new PodConditionBuilder()
+                .withType(type)
+                .withStatus(status ? "True" : "False")
+                .withReason(reason)
+                .withMessage(message)
+                .build();
     }
 
     /** Warning events and log lines, as kubelet and the scheduler would record them for a failing pod. */
     private void recordFailure(Pod pod, PodState state, WorkloadBehaviour behaviour) {
         String namespace = pod.getMetadata().getNamespace();
         String podName = pod.getMetadata().getName();
-        String container = pod.getSpec().getContainers().isEmpty() ? "" : pod.getSpec().getContainers().get(0).getName();
-        String image = pod.getSpec().getContainers().isEmpty() ? "" : pod.getSpec().getContainers().get(0).getImage();
+        String container = pod.getSpec().getContainers().isEmpty()
+                ? ""
+                : pod.getSpec().getContainers().get(0).getName();
+        String image = pod.getSpec().getContainers().isEmpty()
+                ? ""
+                : pod.getSpec().getContainers().get(0).getImage();
         switch (state) {
             case CRASH_LOOP -> {
-                logs.put(namespace + "/" + podName, Map.of(container, ((WorkloadBehaviour.CrashLoop) behaviour).logLines()));
-                warning(pod, "BackOff", "kubelet", "Back-off restarting failed container " + container + " in pod "
-                        + podName + "_" + namespace + "(" + pod.getMetadata().getUid() + ")");
+                logs.put(
+                        namespace + "/" + podName,
+                        Map.of(container, ((WorkloadBehaviour.CrashLoop) behaviour).logLines()));
+                warning(
+                        pod,
+                        "BackOff",
+                        "kubelet",
+                        "Back-off restarting failed container " + container + " in pod " + podName + "_" + namespace
+                                + "(" + pod.getMetadata().getUid() + ")");
             }
             case IMAGE_PULL -> {
-                warning(pod, "Failed", "kubelet", "Failed to pull image \"" + image + "\": rpc error: code = NotFound desc = "
-                        + "failed to pull and unpack image \"" + image + "\": not found");
+                warning(
+                        pod,
+                        "Failed",
+                        "kubelet",
+                        "Failed to pull image \"" + image + "\": rpc error: code = NotFound desc = "
+                                + "failed to pull and unpack image \"" + image + "\": not found");
                 warning(pod, "BackOff", "kubelet", "Back-off pulling image \"" + image + "\"");
             }
-            case PENDING -> warning(pod, "FailedScheduling", "default-scheduler", ((WorkloadBehaviour.Pending) behaviour).schedulerMessage());
-            default -> logs.putIfAbsent(namespace + "/" + podName, Map.of(container, List.of("level=info msg=\"started\"")));
+            case PENDING ->
+                warning(
+                        pod,
+                        "FailedScheduling",
+                        "default-scheduler",
+                        ((WorkloadBehaviour.Pending) behaviour).schedulerMessage());
+            default ->
+                logs.putIfAbsent(namespace + "/" + podName, Map.of(container, List.of("level=info msg=\"started\"")));
         }
     }
 
@@ -576,14 +811,30 @@ public final class KubeletSimulator implements AutoCloseable {
         if (client.v1().events().inNamespace(namespace).withName(name).get() != null) {
             return;
         }
-        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String now =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewInvolvedObject().withKind("Pod").withApiVersion("v1").withNamespace(namespace)
-                .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid()).endInvolvedObject()
-                .withType("Warning").withReason(reason).withMessage(message).withCount(1)
-                .withFirstTimestamp(now).withLastTimestamp(now)
-                .withNewSource().withComponent(component).withHost(NODE_NAME).endSource()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withApiVersion("v1")
+                .withNamespace(namespace)
+                .withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason(reason)
+                .withMessage(message)
+                .withCount(1)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withNewSource()
+                .withComponent(component)
+                .withHost(NODE_NAME)
+                .endSource()
                 .build();
         client.v1().events().inNamespace(namespace).resource(event).create();
     }
@@ -591,10 +842,15 @@ public final class KubeletSimulator implements AutoCloseable {
     // ---- garbage collection ------------------------------------------------------------------------------------
 
     private void collectGarbage(String namespace, String ownerUid) {
-        for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
+        for (ReplicaSet rs :
+                client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
             if (isOwnedBy(rs, ownerUid)) {
                 deletePodsOwnedBy(namespace, rs.getMetadata().getUid());
-                client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).delete();
+                client.apps()
+                        .replicaSets()
+                        .inNamespace(namespace)
+                        .withName(rs.getMetadata().getName())
+                        .delete();
             }
         }
         deletePodsOwnedBy(namespace, ownerUid);
@@ -603,7 +859,10 @@ public final class KubeletSimulator implements AutoCloseable {
     private void deletePodsOwnedBy(String namespace, String ownerUid) {
         for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             if (isOwnedBy(pod, ownerUid)) {
-                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(pod.getMetadata().getName())
+                        .delete();
                 logs.remove(namespace + "/" + pod.getMetadata().getName());
             }
         }
@@ -611,7 +870,8 @@ public final class KubeletSimulator implements AutoCloseable {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    private <S, T extends HasMetadata> void updateStatusIfChanged(S desired, T current, java.util.function.Consumer<T> write) {
+    private <S, T extends HasMetadata> void updateStatusIfChanged(
+            S desired, T current, java.util.function.Consumer<T> write) {
         if (current == null) {
             return;
         }
@@ -622,7 +882,9 @@ public final class KubeletSimulator implements AutoCloseable {
     }
 
     private static boolean sameJson(Object a, Object b) {
-        return Objects.equals(Serialization.jsonMapper().valueToTree(a), Serialization.jsonMapper().valueToTree(b));
+        return Objects.equals(
+                Serialization.jsonMapper().valueToTree(a),
+                Serialization.jsonMapper().valueToTree(b));
     }
 
     private static Map<String, String> labels(PodTemplateSpec template) {
@@ -639,9 +901,12 @@ public final class KubeletSimulator implements AutoCloseable {
 
     private static OwnerReference controllerRef(HasMetadata owner) {
         return new OwnerReferenceBuilder()
-                .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true)
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
                 .build();
     }
 
@@ -667,7 +932,8 @@ public final class KubeletSimulator implements AutoCloseable {
         return kind + "/" + namespace + "/" + name;
     }
 
-    private record Work(Kind kind, String namespace, String name, String deletedUid, long dueNanos, int attempt) implements Delayed {
+    private record Work(Kind kind, String namespace, String name, String deletedUid, long dueNanos, int attempt)
+            implements Delayed {
         String key() {
             return KubeletSimulator.key(kind, namespace, name);
         }

@@ -1,12 +1,11 @@
 package dev.obsbootstrap.core.testing;
 
-import okhttp3.HttpUrl;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import okhttp3.HttpUrl;
 
 /**
  * A real Alertmanager (Debian prometheus-alertmanager 0.25) on a free 127.0.0.1 port, clustering off, with the
@@ -35,12 +34,16 @@ public final class LocalAlertmanager implements AutoCloseable {
         }
         int port = LocalProcess.freePort();
         HttpUrl url = HttpUrl.get("http://127.0.0.1:" + port + "/");
-        LocalProcess process = LocalProcess.start("alertmanager-" + port, List.of(
-                binary.toString(),
-                "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address="), dir, url.resolve("/-/ready"));
+        LocalProcess process = LocalProcess.start(
+                "alertmanager-" + port,
+                List.of(
+                        binary.toString(),
+                        "--config.file=" + dir.resolve("alertmanager.yml"),
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="),
+                dir,
+                url.resolve("/-/ready"));
         return new LocalAlertmanager(process, url);
     }
 

@@ -1,12 +1,11 @@
 package dev.obsbootstrap.core.testing;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the Debian binaries the probe tests run for real (prometheus, prometheus-alertmanager). When one is
@@ -14,8 +13,7 @@ import java.util.Optional;
  * packages must be installed (.ci/run does).
  */
 public final class LocalBinaries {
-    private LocalBinaries() {
-    }
+    private LocalBinaries() {}
 
     public static Path require(String binary, String debianPackage) {
         return require(binary, debianPackage, "true".equalsIgnoreCase(System.getenv("CI")));

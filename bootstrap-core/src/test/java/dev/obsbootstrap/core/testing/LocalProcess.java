@@ -1,12 +1,5 @@
 package dev.obsbootstrap.core.testing;
 
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,6 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server process the tests start on 127.0.0.1 and always stop: output goes to a log file in its temp dir, start
@@ -25,7 +24,10 @@ import java.util.function.Predicate;
  */
 public final class LocalProcess implements AutoCloseable {
     private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-            .retryOnConnectionFailure(false).connectTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(2)).build();
+            .retryOnConnectionFailure(false)
+            .connectTimeout(Duration.ofSeconds(1))
+            .readTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final String name;
     private final Process process;
@@ -45,18 +47,25 @@ public final class LocalProcess implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         LocalProcess started = new LocalProcess(name, process, log);
         try {
-            Awaitility.with().pollInSameThread().dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(100))
+            Awaitility.with()
+                    .pollInSameThread()
+                    .dontCatchUncaughtExceptions()
+                    .pollInterval(Duration.ofMillis(100))
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> {
                         if (!process.isAlive()) {
-                            throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + started.logTail());
+                            throw new IllegalStateException(
+                                    name + " exited with " + process.exitValue() + ":\n" + started.logTail());
                         }
                         return answers200(ready);
                     });
@@ -70,23 +79,31 @@ public final class LocalProcess implements AutoCloseable {
     /** Waits up to 30s until {@code url} answers 200 with a body the predicate accepts; closes the process and fails otherwise. */
     public static void awaitBody(HttpUrl url, Predicate<String> accepted, LocalProcess process) {
         try {
-            Awaitility.with().pollInSameThread().dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(100))
+            Awaitility.with()
+                    .pollInSameThread()
+                    .dontCatchUncaughtExceptions()
+                    .pollInterval(Duration.ofMillis(100))
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> {
-                        try (Response response = HTTP.newCall(new Request.Builder().url(url).build()).execute()) {
-                            return response.code() == 200 && accepted.test(response.body().string());
+                        try (Response response = HTTP.newCall(
+                                        new Request.Builder().url(url).build())
+                                .execute()) {
+                            return response.code() == 200
+                                    && accepted.test(response.body().string());
                         } catch (IOException e) {
                             return false;
                         }
                     });
         } catch (ConditionTimeoutException e) {
             process.close();
-            throw new IllegalStateException(process.name + " never answered as expected at " + url + ":\n" + process.logTail(), e);
+            throw new IllegalStateException(
+                    process.name + " never answered as expected at " + url + ":\n" + process.logTail(), e);
         }
     }
 
     private static boolean answers200(HttpUrl url) {
-        try (Response response = HTTP.newCall(new Request.Builder().url(url).build()).execute()) {
+        try (Response response =
+                HTTP.newCall(new Request.Builder().url(url).build()).execute()) {
             return response.code() == 200;
         } catch (IOException e) {
             return false;

@@ -1,15 +1,13 @@
 package dev.obsbootstrap.core.testing;
 
-import okhttp3.HttpUrl;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import okhttp3.HttpUrl;
 
 /**
  * A real Prometheus (Debian prometheus 2.42) on a free 127.0.0.1 port: scrapes itself every second, evaluates
@@ -113,7 +111,9 @@ public final class LocalPrometheus implements AutoCloseable {
                       evaluation_interval: 1s
                     """);
             if (!alertmanager.isEmpty()) {
-                config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['").append(alertmanager).append("']\n");
+                config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['")
+                        .append(alertmanager)
+                        .append("']\n");
             }
             try {
                 Files.createDirectories(dir.resolve("data"));
@@ -127,23 +127,32 @@ public final class LocalPrometheus implements AutoCloseable {
                 }
                 config.append("scrape_configs:\n");
                 scrapeJobs.put("prometheus", "127.0.0.1:" + port);
-                jobs().forEach((job, target) -> config.append("  - job_name: ").append(job)
-                        .append("\n    static_configs:\n      - targets: ['").append(target).append("']\n"));
+                jobs().forEach((job, target) -> config.append("  - job_name: ")
+                        .append(job)
+                        .append("\n    static_configs:\n      - targets: ['")
+                        .append(target)
+                        .append("']\n"));
                 Files.writeString(dir.resolve("prometheus.yml"), config.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             HttpUrl url = HttpUrl.get("http://127.0.0.1:" + port + "/");
-            LocalProcess process = LocalProcess.start("prometheus-" + port, List.of(
-                    binary.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--rules.alert.resend-delay=1s"), dir, url.resolve("/-/ready"));
+            LocalProcess process = LocalProcess.start(
+                    "prometheus-" + port,
+                    List.of(
+                            binary.toString(),
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--rules.alert.resend-delay=1s"),
+                    dir,
+                    url.resolve("/-/ready"));
             // ready means config loaded; target discovery is asynchronous: wait until every job has its target
             // listed, so tests do not race it (scrapes may still be pending)
-            LocalProcess.awaitBody(url.resolve("/api/v1/targets"), body -> jobs().keySet().stream()
-                    .allMatch(job -> body.contains("\"scrapePool\":\"" + job + "\"")), process);
+            LocalProcess.awaitBody(
+                    url.resolve("/api/v1/targets"),
+                    body -> jobs().keySet().stream().allMatch(job -> body.contains("\"scrapePool\":\"" + job + "\"")),
+                    process);
             return new LocalPrometheus(process, url);
         }
     }

@@ -1,13 +1,12 @@
 package dev.obsbootstrap.core.testing;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * JSON merge patch (RFC 7386), optionally with the parts of Kubernetes' strategic merge patch that Helm upgrades and
@@ -32,8 +31,7 @@ final class MergePatch {
             Map.entry("ownerReferences", "uid"),
             Map.entry("topologySpreadConstraints", "topologyKey"));
 
-    private MergePatch() {
-    }
+    private MergePatch() {}
 
     static JsonNode apply(JsonNode target, JsonNode patch, boolean strategic) {
         return merge(target, patch, strategic);
@@ -48,7 +46,9 @@ final class MergePatch {
             replaced.remove("$patch");
             return replaced;
         }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : JsonNodeFactory.instance.objectNode();
+        ObjectNode result = target != null && target.isObject()
+                ? (ObjectNode) target.deepCopy()
+                : JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, JsonNode> field : patch.properties()) {
             String name = field.getKey();
             JsonNode value = field.getValue();
@@ -60,9 +60,16 @@ final class MergePatch {
             }
             if (value.isNull()) {
                 result.remove(name);
-            } else if (strategic && value.isArray() && result.path(name).isArray() && allObjectsWithKey(value, keyFor(name, value))) {
-                result.set(name, mergeList((ArrayNode) result.get(name), (ArrayNode) value, keyFor(name, value), strategic));
-            } else if (value.isObject() && strategic && "delete".equals(value.path("$patch").asString(""))) {
+            } else if (strategic
+                    && value.isArray()
+                    && result.path(name).isArray()
+                    && allObjectsWithKey(value, keyFor(name, value))) {
+                result.set(
+                        name,
+                        mergeList((ArrayNode) result.get(name), (ArrayNode) value, keyFor(name, value), strategic));
+            } else if (value.isObject()
+                    && strategic
+                    && "delete".equals(value.path("$patch").asString(""))) {
                 result.remove(name);
             } else {
                 result.set(name, merge(result.get(name), value, strategic));

@@ -3,11 +3,11 @@ package dev.obsbootstrap.core.testing;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -15,6 +15,16 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
@@ -26,17 +36,6 @@ import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import okio.ByteString;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Just enough of a Kubernetes API server for ClusterProbeContext: GET of Services, Secrets and Pods (by name and by
@@ -65,7 +64,8 @@ public final class PortForwardingApiServer implements AutoCloseable {
     private final Map<String, HttpUrl> backends = new ConcurrentHashMap<>();
     private final Set<String> podIpOnly = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private final OkHttpClient proxyClient = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    private final OkHttpClient proxyClient =
+            new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
     private volatile boolean proxyForbidden;
     private final FakeServer server;
 
@@ -75,7 +75,12 @@ public final class PortForwardingApiServer implements AutoCloseable {
 
     /** Adds or replaces a namespaced object (Service, Secret, Pod). */
     public PortForwardingApiServer put(HasMetadata object) {
-        objects.put(key(object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName()), object);
+        objects.put(
+                key(
+                        object.getKind(),
+                        object.getMetadata().getNamespace(),
+                        object.getMetadata().getName()),
+                object);
         return this;
     }
 
@@ -103,8 +108,13 @@ public final class PortForwardingApiServer implements AutoCloseable {
 
     /** A client for this server: no retries, so a test sees each request once. */
     public KubernetesClient client() {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url().toString()).withNamespace("default")
-                .withRequestRetryBackoffLimit(0).withRequestTimeout(5_000).withConnectionTimeout(2_000).build();
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url().toString())
+                .withNamespace("default")
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(5_000)
+                .withConnectionTimeout(2_000)
+                .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -113,7 +123,8 @@ public final class PortForwardingApiServer implements AutoCloseable {
     }
 
     private MockResponse handle(RecordedRequest request) {
-        String[] parts = FakeServer.path(request).replace("%3A", ":").replace("%3a", ":").split("/");
+        String[] parts =
+                FakeServer.path(request).replace("%3A", ":").replace("%3a", ":").split("/");
         // /api/v1/namespaces/<ns>/<plural>[/<name>[/portforward]]
         if (parts.length < 6 || !parts[1].equals("api") || !parts[3].equals("namespaces")) {
             return notFound("the fake serves only /api/v1/namespaces/...");
@@ -126,11 +137,14 @@ public final class PortForwardingApiServer implements AutoCloseable {
             default -> "";
         };
         if (parts.length == 6 && kind.equals("Pod")) {
-            return FakeServer.json(200, Serialization.asJson(pods(namespace, request.getUrl().queryParameter("labelSelector"))));
+            return FakeServer.json(
+                    200, Serialization.asJson(pods(namespace, request.getUrl().queryParameter("labelSelector"))));
         }
         if (parts.length == 7) {
             HasMetadata object = objects.get(key(kind, namespace, parts[6]));
-            return object == null ? notFound(parts[5] + " \"" + parts[6] + "\" not found") : FakeServer.json(200, Serialization.asJson(object));
+            return object == null
+                    ? notFound(parts[5] + " \"" + parts[6] + "\" not found")
+                    : FakeServer.json(200, Serialization.asJson(object));
         }
         if (parts.length >= 8 && parts[7].equals("proxy") && (kind.equals("Service") || kind.equals("Pod"))) {
             return proxy(request, namespace, kind, parts[6], parts);
@@ -142,17 +156,23 @@ public final class PortForwardingApiServer implements AutoCloseable {
                 return notFound("no backend for pod " + parts[6] + " port " + port);
             }
             boolean refused = podIpOnly.contains(namespace + "/" + parts[6] + ":" + port);
-            return new MockResponse.Builder().setHeader("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
-                    .webSocketUpgrade(new Tunnel(Integer.parseInt(port), refused ? null : backend)).build();
+            return new MockResponse.Builder()
+                    .setHeader("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
+                    .webSocketUpgrade(new Tunnel(Integer.parseInt(port), refused ? null : backend))
+                    .build();
         }
         return notFound("unsupported path " + FakeServer.path(request));
     }
 
-    private MockResponse proxy(RecordedRequest request, String namespace, String kind, String nameAndPort, String[] parts) {
+    private MockResponse proxy(
+            RecordedRequest request, String namespace, String kind, String nameAndPort, String[] parts) {
         String resource = kind.equals("Service") ? "services" : "pods";
         if (proxyForbidden) {
-            return status(403, "Forbidden", resource + " \"" + nameAndPort + "\" is forbidden: User \"probe\" cannot get resource \""
-                    + resource + "/proxy\" in API group \"\" in the namespace \"" + namespace + "\"");
+            return status(
+                    403,
+                    "Forbidden",
+                    resource + " \"" + nameAndPort + "\" is forbidden: User \"probe\" cannot get resource \"" + resource
+                            + "/proxy\" in API group \"\" in the namespace \"" + namespace + "\"");
         }
         int colon = nameAndPort.lastIndexOf(':');
         String name = colon < 0 ? nameAndPort : nameAndPort.substring(0, colon);
@@ -165,13 +185,16 @@ public final class PortForwardingApiServer implements AutoCloseable {
                 return status(404, "NotFound", "services \"" + name + "\" not found");
             }
             ServicePort servicePort = service.getSpec().getPorts().stream()
-                    .filter(p -> port.equals(String.valueOf(p.getPort())) || port.equals(p.getName())).findFirst().orElse(null);
+                    .filter(p -> port.equals(String.valueOf(p.getPort())) || port.equals(p.getName()))
+                    .findFirst()
+                    .orElse(null);
             if (servicePort == null) {
                 return status(503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"");
             }
             List<Pod> ready = pods(namespace, service.getSpec().getSelector()).getItems().stream()
                     .filter(p -> p.getMetadata().getDeletionTimestamp() == null && ready(p))
-                    .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
+                    .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+                    .toList();
             if (ready.isEmpty()) {
                 return status(503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"");
             }
@@ -187,30 +210,42 @@ public final class PortForwardingApiServer implements AutoCloseable {
         }
         HttpUrl backend = backends.get(namespace + "/" + podName + ":" + podPort);
         if (backend == null) {
-            return status(503, "ServiceUnavailable", "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": connect: connection refused");
+            return status(
+                    503,
+                    "ServiceUnavailable",
+                    "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": connect: connection refused");
         }
         String prefix = "/api/v1/namespaces/" + namespace + "/" + resource + "/" + nameAndPort + "/proxy";
         String requestTarget = request.getTarget().replace("%3A", ":").replace("%3a", ":");
         String rest = requestTarget.substring(requestTarget.indexOf(prefix) + prefix.length());
-        HttpUrl target = HttpUrl.get(backend.newBuilder().encodedPath("/").build() + (rest.startsWith("/") ? rest.substring(1) : rest));
+        HttpUrl target = HttpUrl.get(
+                backend.newBuilder().encodedPath("/").build() + (rest.startsWith("/") ? rest.substring(1) : rest));
         Request.Builder forwarded = new Request.Builder().url(target);
         request.getHeaders().forEach(h -> {
             String header = h.getFirst();
             // the API server authenticated the caller with this header and removed it before proxying
-            if (!header.equalsIgnoreCase("Authorization") && !header.equalsIgnoreCase("Host") && !header.equalsIgnoreCase("Content-Length")
-                    && !header.equalsIgnoreCase("Connection") && !header.equalsIgnoreCase("Accept-Encoding")) {
+            if (!header.equalsIgnoreCase("Authorization")
+                    && !header.equalsIgnoreCase("Host")
+                    && !header.equalsIgnoreCase("Content-Length")
+                    && !header.equalsIgnoreCase("Connection")
+                    && !header.equalsIgnoreCase("Accept-Encoding")) {
                 forwarded.addHeader(header, h.getSecond());
             }
         });
         String contentType = request.getHeaders().get("Content-Type");
-        byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
+        byte[] body =
+                request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
         if (request.getMethod().equals("GET")) {
             forwarded.get();
         } else {
-            forwarded.method(request.getMethod(), RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType)));
+            forwarded.method(
+                    request.getMethod(),
+                    RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType)));
         }
         try (Response response = proxyClient.newCall(forwarded.build()).execute()) {
-            MockResponse.Builder answer = new MockResponse.Builder().code(response.code()).body(response.body().string());
+            MockResponse.Builder answer = new MockResponse.Builder()
+                    .code(response.code())
+                    .body(response.body().string());
             for (String header : List.of("Content-Type", "Date", "Retry-After")) {
                 String value = response.header(header);
                 if (value != null) {
@@ -219,13 +254,18 @@ public final class PortForwardingApiServer implements AutoCloseable {
             }
             return answer.build();
         } catch (IOException e) {
-            return status(503, "ServiceUnavailable", "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": " + e.getMessage());
+            return status(
+                    503,
+                    "ServiceUnavailable",
+                    "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": " + e.getMessage());
         }
     }
 
     private static boolean ready(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static int targetPort(ServicePort servicePort, Pod pod) {
@@ -236,17 +276,31 @@ public final class PortForwardingApiServer implements AutoCloseable {
         if (target.getIntVal() != null) {
             return target.getIntVal();
         }
-        return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
-                .filter(p -> target.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+        return pod.getSpec().getContainers().stream()
+                .flatMap(c -> c.getPorts().stream())
+                .filter(p -> target.getStrVal().equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElse(-1);
     }
 
     private static MockResponse status(int code, String reason, String message) {
-        Status status = new StatusBuilder().withStatus("Failure").withMessage(message).withReason(reason).withCode(code).build();
+        Status status = new StatusBuilder()
+                .withStatus("Failure")
+                .withMessage(message)
+                .withReason(reason)
+                .withCode(code)
+                .build();
         return FakeServer.json(code, Serialization.asJson(status));
     }
 
     private PodList pods(String namespace, Map<String, String> selector) {
-        return pods(namespace, selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + "," + b).orElse(""));
+        return pods(
+                namespace,
+                selector.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .reduce((a, b) -> a + "," + b)
+                        .orElse(""));
     }
 
     private PodList pods(String namespace, String labelSelector) {
@@ -257,15 +311,24 @@ public final class PortForwardingApiServer implements AutoCloseable {
                 wanted.put(kv[0], kv[1]);
             }
         }
-        return new PodListBuilder().withItems(objects.values().stream()
-                .filter(o -> o instanceof Pod && namespace.equals(o.getMetadata().getNamespace()))
-                .map(o -> (Pod) o)
-                .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().entrySet().containsAll(wanted.entrySet()))
-                .toList()).build();
+        return new PodListBuilder()
+                .withItems(objects.values().stream()
+                        .filter(o -> o instanceof Pod
+                                && namespace.equals(o.getMetadata().getNamespace()))
+                        .map(o -> (Pod) o)
+                        .filter(p -> p.getMetadata().getLabels() != null
+                                && p.getMetadata().getLabels().entrySet().containsAll(wanted.entrySet()))
+                        .toList())
+                .build();
     }
 
     private static MockResponse notFound(String message) {
-        Status status = new StatusBuilder().withStatus("Failure").withMessage(message).withReason("NotFound").withCode(404).build();
+        Status status = new StatusBuilder()
+                .withStatus("Failure")
+                .withMessage(message)
+                .withReason("NotFound")
+                .withCode(404)
+                .build();
         return FakeServer.json(404, Serialization.asJson(status));
     }
 
@@ -288,8 +351,8 @@ public final class PortForwardingApiServer implements AutoCloseable {
             webSocket.send(ByteString.of(preface));
             if (backend == null) {
                 // what containerd's port-forward reports when nothing listens on localhost in the pod
-                webSocket.send(ByteString.encodeUtf8("\u0001error forwarding port " + port + " to pod: failed to connect to localhost:"
-                        + port + " inside namespace: connection refused"));
+                webSocket.send(ByteString.encodeUtf8("\u0001error forwarding port " + port
+                        + " to pod: failed to connect to localhost:" + port + " inside namespace: connection refused"));
                 webSocket.close(1011, "nothing listens on localhost:" + port + " in the pod");
                 return;
             }
@@ -300,20 +363,22 @@ public final class PortForwardingApiServer implements AutoCloseable {
                 webSocket.close(1011, "backend unreachable");
                 return;
             }
-            Thread pump = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                try (InputStream in = socket.getInputStream()) {
-                    int read;
-                    while ((read = in.read(buffer)) >= 0) {
-                        byte[] frame = new byte[read + 1];
-                        System.arraycopy(buffer, 0, frame, 1, read);
-                        webSocket.send(ByteString.of(frame));
-                    }
-                } catch (IOException e) {
-                    // the backend or the tunnel closed
-                }
-                webSocket.close(1000, "backend closed");
-            }, "port-forward-" + port);
+            Thread pump = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[8192];
+                        try (InputStream in = socket.getInputStream()) {
+                            int read;
+                            while ((read = in.read(buffer)) >= 0) {
+                                byte[] frame = new byte[read + 1];
+                                System.arraycopy(buffer, 0, frame, 1, read);
+                                webSocket.send(ByteString.of(frame));
+                            }
+                        } catch (IOException e) {
+                            // the backend or the tunnel closed
+                        }
+                        webSocket.close(1000, "backend closed");
+                    },
+                    "port-forward-" + port);
             pump.setDaemon(true);
             pump.start();
         }

@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.testing;
 
 import dev.obsbootstrap.core.console.Console;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +22,13 @@ import java.util.function.Predicate;
  * <p>Like the CLI's console, a message is formatted only when arguments are given, so "50%" alone is kept as is.
  */
 public final class RecordingConsole implements Console {
-    public enum Level { INFO, WARN, ERROR, DEBUG, PROGRESS }
+    public enum Level {
+        INFO,
+        WARN,
+        ERROR,
+        DEBUG,
+        PROGRESS
+    }
 
     /** One recorded line: its level, the phase tag ("" when untagged) and the formatted message. */
     public record Line(Level level, String phase, String message) {
@@ -55,11 +60,30 @@ public final class RecordingConsole implements Console {
         lines.add(new Line(level, phase, args.length == 0 ? format : String.format(format, args)));
     }
 
-    @Override public void info(String format, Object... args) { record(Level.INFO, format, args); }
-    @Override public void warn(String format, Object... args) { record(Level.WARN, format, args); }
-    @Override public void error(String format, Object... args) { record(Level.ERROR, format, args); }
-    @Override public void debug(String format, Object... args) { record(Level.DEBUG, format, args); }
-    @Override public void progress(String format, Object... args) { record(Level.PROGRESS, format, args); }
+    @Override
+    public void info(String format, Object... args) {
+        record(Level.INFO, format, args);
+    }
+
+    @Override
+    public void warn(String format, Object... args) {
+        record(Level.WARN, format, args);
+    }
+
+    @Override
+    public void error(String format, Object... args) {
+        record(Level.ERROR, format, args);
+    }
+
+    @Override
+    public void debug(String format, Object... args) {
+        record(Level.DEBUG, format, args);
+    }
+
+    @Override
+    public void progress(String format, Object... args) {
+        record(Level.PROGRESS, format, args);
+    }
 
     /** A nested forPhase keeps the innermost tag, as a phase's own console would. */
     @Override
@@ -86,7 +110,10 @@ public final class RecordingConsole implements Console {
 
     /** The messages of one level, in order. */
     public List<String> messages(Level level) {
-        return entries().stream().filter(line -> line.level() == level).map(Line::message).toList();
+        return entries().stream()
+                .filter(line -> line.level() == level)
+                .map(Line::message)
+                .toList();
     }
 
     /** Lines tagged with one phase. */

@@ -2,20 +2,12 @@ package dev.obsbootstrap.core.testing;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The dispatcher in front of fabric8's CRUD mock that makes real Helm (client-go) and fabric8 work against it
@@ -50,14 +49,15 @@ final class SimulatedApiServer extends Dispatcher {
     private final Deque<String> requestLog = new ArrayDeque<>();
     /** The name a POST creates (it is in the body, not the path): the request log shows it, so tests can see what was written when. */
     private static final ThreadLocal<String> CREATED_NAME = new ThreadLocal<>();
+
     private final long startNanos = System.nanoTime();
     private volatile String serverAddress = "127.0.0.1:0";
     /** Parsing every CRD (the Prometheus Operator's are megabytes) on each request is slow: recomputed after CRD writes. */
     private final java.util.concurrent.atomic.AtomicLong crdWrites = new java.util.concurrent.atomic.AtomicLong();
+
     private volatile CustomTypes customTypes = new CustomTypes(-1, List.of());
 
-    private record CustomTypes(long crdWrites, List<ApiResources.Type> types) {
-    }
+    private record CustomTypes(long crdWrites, List<ApiResources.Type> types) {}
 
     /**
      * @param kubernetesVersion what /version reports, like 1.31.0
@@ -111,8 +111,8 @@ final class SimulatedApiServer extends Dispatcher {
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         String created = CREATED_NAME.get();
         CREATED_NAME.remove();
-        record("+" + millis + "ms " + request.getMethod() + " " + request.getPath() + (created == null ? "" : " name=" + created)
-                + " -> " + response.code());
+        record("+" + millis + "ms " + request.getMethod() + " " + request.getPath()
+                + (created == null ? "" : " name=" + created) + " -> " + response.code());
         return response;
     }
 
@@ -137,7 +137,8 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private MockResponse handle(RecordedRequest request, ApiPath path) {
-        if ("All".equals(path.query().get("dryRun")) && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
+        if ("All".equals(path.query().get("dryRun"))
+                && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
             return dryRun(request, path);
         }
         return switch (request.method()) {
@@ -168,7 +169,10 @@ final class SimulatedApiServer extends Dispatcher {
             return json(200, apiGroups());
         }
         if (p.equals("/healthz") || p.equals("/readyz") || p.equals("/livez")) {
-            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody("ok");
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .setHeader("Content-Type", "text/plain")
+                    .setBody("ok");
         }
         if (p.startsWith("/openapi/v3")) {
             return openApiV3(p.substring("/openapi/v3".length()));
@@ -207,7 +211,8 @@ final class SimulatedApiServer extends Dispatcher {
         ObjectNode versions = JsonNodeFactory.instance.objectNode();
         versions.put("kind", "APIVersions");
         versions.withArrayProperty("versions").add("v1");
-        ObjectNode address = versions.withArrayProperty("serverAddressByClientCIDRs").addObject();
+        ObjectNode address =
+                versions.withArrayProperty("serverAddressByClientCIDRs").addObject();
         address.put("clientCIDR", "0.0.0.0/0");
         address.put("serverAddress", serverAddress);
         return versions;
@@ -244,7 +249,8 @@ final class SimulatedApiServer extends Dispatcher {
 
     /** /api/v1 and /apis/group/version: the APIResourceList client-go's REST mapper is built from. */
     private MockResponse resourceList(ApiPath path) {
-        List<ApiResources.Type> types = ApiResources.byGroupVersion(customTypes()).get(path.groupVersion());
+        List<ApiResources.Type> types =
+                ApiResources.byGroupVersion(customTypes()).get(path.groupVersion());
         if (path.version().isEmpty() || types == null) {
             return status(404, "NotFound", "the server could not find the requested resource " + path.path());
         }
@@ -284,12 +290,16 @@ final class SimulatedApiServer extends Dispatcher {
             ObjectNode paths = root.withObjectProperty("paths");
             for (String groupVersion : byGroupVersion.keySet()) {
                 String key = groupVersion.contains("/") ? "apis/" + groupVersion : "api/" + groupVersion;
-                paths.withObjectProperty(key).put("serverRelativeURL", "/openapi/v3/" + key + "?hash=" + Integer.toHexString(key.hashCode()));
+                paths.withObjectProperty(key)
+                        .put(
+                                "serverRelativeURL",
+                                "/openapi/v3/" + key + "?hash=" + Integer.toHexString(key.hashCode()));
             }
             return json(200, root);
         }
         String key = rest.substring(1);
-        String groupVersion = key.startsWith("apis/") ? key.substring(5) : key.startsWith("api/") ? key.substring(4) : key;
+        String groupVersion =
+                key.startsWith("apis/") ? key.substring(5) : key.startsWith("api/") ? key.substring(4) : key;
         List<ApiResources.Type> types = byGroupVersion.get(groupVersion);
         if (types == null) {
             return status(404, "NotFound", "no OpenAPI document for " + key);
@@ -300,7 +310,8 @@ final class SimulatedApiServer extends Dispatcher {
         ObjectNode paths = doc.withObjectProperty("paths");
         for (ApiResources.Type type : types) {
             String prefix = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.groupVersion();
-            String itemPath = prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
+            String itemPath =
+                    prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
             ObjectNode patch = paths.withObjectProperty(itemPath).withObjectProperty("patch");
             ObjectNode gvk = patch.withObjectProperty("x-kubernetes-group-version-kind");
             gvk.put("group", type.group());
@@ -323,7 +334,8 @@ final class SimulatedApiServer extends Dispatcher {
      */
     private static MockResponse openApiV2() {
         byte[] swagger20 = {0x0a, 0x03, '2', '.', '0'};
-        return new MockResponse().setResponseCode(200)
+        return new MockResponse()
+                .setResponseCode(200)
                 .setHeader("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
                 .setBody(swagger20);
     }
@@ -340,13 +352,19 @@ final class SimulatedApiServer extends Dispatcher {
         List<String> shown = all.subList(Math.max(0, all.size() - tail), all.size());
         StringBuilder text = new StringBuilder();
         shown.forEach(line -> text.append(line).append('\n'));
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text.toString());
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "text/plain")
+                .setBody(text.toString());
     }
 
     /** fabric8 watches over WebSocket (the mock handles those); client-go watches over a chunked HTTP response. */
     private static boolean isChunkedWatch(RecordedRequest request, ApiPath path) {
         String watch = path.query().getOrDefault("watch", "");
-        boolean upgrade = Optional.ofNullable(request.getHeader("Upgrade")).orElse("").toLowerCase(Locale.ROOT).contains("websocket");
+        boolean upgrade = Optional.ofNullable(request.getHeader("Upgrade"))
+                .orElse("")
+                .toLowerCase(Locale.ROOT)
+                .contains("websocket");
         return (watch.equals("true") || watch.equals("1")) && !upgrade;
     }
 
@@ -381,11 +399,16 @@ final class SimulatedApiServer extends Dispatcher {
             object.put("apiVersion", path.groupVersion());
             object.put("kind", kindOf(path).orElse(""));
             ObjectNode meta = object.withObjectProperty("metadata");
-            meta.put("resourceVersion", list.path("metadata").path("resourceVersion").asString("0"));
+            meta.put(
+                    "resourceVersion",
+                    list.path("metadata").path("resourceVersion").asString("0"));
             meta.withObjectProperty("annotations").put("k8s.io/initial-events-end", "true");
             events.append(Serialization.asJson(event)).append('\n');
         }
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", JSON).setBody(events.toString());
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", JSON)
+                .setBody(events.toString());
     }
 
     /** The mock answers every collection as kind List; client-go and Helm's storage want SecretList, DeploymentList, ... */
@@ -413,7 +436,9 @@ final class SimulatedApiServer extends Dispatcher {
      */
     private MockResponse dryRun(RecordedRequest request, ApiPath path) {
         ObjectNode object = bodyAsJson(request);
-        String name = request.method() == HttpMethod.POST ? object.path("metadata").path("name").asString("") : path.name();
+        String name = request.method() == HttpMethod.POST
+                ? object.path("metadata").path("name").asString("")
+                : path.name();
         if (!path.namespace().isEmpty() && !exists(request, "/api/v1/namespaces/" + path.namespace())) {
             return status(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found");
         }
@@ -430,7 +455,8 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private boolean exists(RecordedRequest original, String objectPath) {
-        RecordedRequest get = new RecordedRequest(original.getHttpVersion(), HttpMethod.GET, objectPath, original.getHeaders(), new Buffer());
+        RecordedRequest get = new RecordedRequest(
+                original.getHttpVersion(), HttpMethod.GET, objectPath, original.getHeaders(), new Buffer());
         synchronized (writeLock) {
             return crud.dispatch(get).code() == 200;
         }
@@ -441,7 +467,8 @@ final class SimulatedApiServer extends Dispatcher {
         CREATED_NAME.set(object.path("metadata").path("name").asString(""));
         prepareWrite(object, path);
         synchronized (writeLock) {
-            return withStatusBody(crud.dispatch(jsonRequest(request, HttpMethod.POST, request.getPath(), object)), path);
+            return withStatusBody(
+                    crud.dispatch(jsonRequest(request, HttpMethod.POST, request.getPath(), object)), path);
         }
     }
 
@@ -454,7 +481,9 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private MockResponse patch(RecordedRequest request, ApiPath path) {
-        String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        String contentType = Optional.ofNullable(request.getHeader("Content-Type"))
+                .orElse("")
+                .toLowerCase(Locale.ROOT);
         if (contentType.startsWith("application/json-patch+json")) {
             synchronized (writeLock) {
                 return withStatusBody(crud.dispatch(request), path);
@@ -466,7 +495,8 @@ final class SimulatedApiServer extends Dispatcher {
         if (contentType.startsWith("application/strategic-merge-patch+json")) {
             return mergePatch(request, path, true);
         }
-        if (contentType.startsWith("application/apply-patch+yaml") || contentType.startsWith("application/apply-patch+cbor")) {
+        if (contentType.startsWith("application/apply-patch+yaml")
+                || contentType.startsWith("application/apply-patch+cbor")) {
             return serverSideApply(request, path);
         }
         return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format: " + contentType);
@@ -496,7 +526,8 @@ final class SimulatedApiServer extends Dispatcher {
             if (current.code() != 200) {
                 applied.withObjectProperty("metadata").put("name", path.name());
                 prepareWrite(applied, path);
-                MockResponse created = crud.dispatch(jsonRequest(request, HttpMethod.POST, path.collectionPath(), applied));
+                MockResponse created =
+                        crud.dispatch(jsonRequest(request, HttpMethod.POST, path.collectionPath(), applied));
                 return withStatusBody(created, path);
             }
             ObjectNode merged = (ObjectNode) MergePatch.apply(read(current), applied, true);
@@ -508,11 +539,16 @@ final class SimulatedApiServer extends Dispatcher {
 
     /** What a real API server would fill in on every write that the mock does not. */
     private void prepareWrite(ObjectNode object, ApiPath path) {
-        Optional<ApiResources.Type> type = ApiResources.find(customTypes(), path.group(), path.version(), path.plural());
-        if (type.isPresent() && !type.get().namespaced() && object.path("metadata").isObject()) {
+        Optional<ApiResources.Type> type =
+                ApiResources.find(customTypes(), path.group(), path.version(), path.plural());
+        if (type.isPresent()
+                && !type.get().namespaced()
+                && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
-        if (path.group().isEmpty() && path.plural().equals("services") && !path.subresource().equals("status")) {
+        if (path.group().isEmpty()
+                && path.plural().equals("services")
+                && !path.subresource().equals("status")) {
             ObjectNode spec = object.withObjectProperty("spec");
             String clusterIp = spec.path("clusterIP").asString("");
             if (!"ExternalName".equals(spec.path("type").asString("")) && clusterIp.isEmpty()) {
@@ -533,12 +569,17 @@ final class SimulatedApiServer extends Dispatcher {
     private static void establish(ObjectNode crd) {
         ObjectNode status = crd.withObjectProperty("status");
         ArrayNode conditions = status.putArray("conditions");
-        for (String[] condition : new String[][]{{"NamesAccepted", "NoConflicts"}, {"Established", "InitialNamesAccepted"}}) {
+        for (String[] condition :
+                new String[][] {{"NamesAccepted", "NoConflicts"}, {"Established", "InitialNamesAccepted"}}) {
             ObjectNode c = conditions.addObject();
             c.put("type", condition[0]);
             c.put("status", "True");
             c.put("reason", condition[1]);
-            c.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            c.put(
+                    "lastTransitionTime",
+                    java.time.Instant.now()
+                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            .toString());
         }
         JsonNode names = crd.path("spec").path("names");
         if (names.isObject()) {
@@ -575,9 +616,13 @@ final class SimulatedApiServer extends Dispatcher {
             names.path("shortNames").forEach(n -> shortNames.add(n.asString("")));
             for (JsonNode version : spec.path("versions")) {
                 if (version.path("served").asBoolean(true)) {
-                    types.add(new ApiResources.Type(spec.path("group").asString(""), version.path("name").asString(""),
-                            names.path("plural").asString(""), names.path("kind").asString(""),
-                            !"Cluster".equals(spec.path("scope").asString("Namespaced")), shortNames));
+                    types.add(new ApiResources.Type(
+                            spec.path("group").asString(""),
+                            version.path("name").asString(""),
+                            names.path("plural").asString(""),
+                            names.path("kind").asString(""),
+                            !"Cluster".equals(spec.path("scope").asString("Namespaced")),
+                            shortNames));
                 }
             }
         }
@@ -585,7 +630,8 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private Optional<String> kindOf(ApiPath path) {
-        return ApiResources.find(customTypes(), path.group(), path.version(), path.plural()).map(ApiResources.Type::kind);
+        return ApiResources.find(customTypes(), path.group(), path.version(), path.plural())
+                .map(ApiResources.Type::kind);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
@@ -604,13 +650,22 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private static ObjectNode yamlOrJson(byte[] body) {
-        Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(body, StandardCharsets.UTF_8));
+        Object parsed =
+                new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(body, StandardCharsets.UTF_8));
         return Serialization.jsonMapper().valueToTree(parsed);
     }
 
-    private static RecordedRequest jsonRequest(RecordedRequest original, HttpMethod method, String path, JsonNode body) {
-        Headers headers = original.getHeaders().newBuilder().setHeader("Content-Type", JSON).build();
-        return new RecordedRequest(original.getHttpVersion(), method, path, headers,
+    private static RecordedRequest jsonRequest(
+            RecordedRequest original, HttpMethod method, String path, JsonNode body) {
+        Headers headers = original.getHeaders()
+                .newBuilder()
+                .setHeader("Content-Type", JSON)
+                .build();
+        return new RecordedRequest(
+                original.getHttpVersion(),
+                method,
+                path,
+                headers,
                 new Buffer(Serialization.asJson(body).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -622,12 +677,16 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     private static MockResponse json(int code, JsonNode body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", JSON).setBody(Serialization.asJson(body));
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", JSON)
+                .setBody(Serialization.asJson(body));
     }
 
     /** The mock answers some failures with an empty body; client-go and fabric8 read reason and message from a Status. */
     private MockResponse withStatusBody(MockResponse response, ApiPath path) {
-        if (response.code() == 404 && (response.getBody() == null || response.getBody().size() == 0)) {
+        if (response.code() == 404
+                && (response.getBody() == null || response.getBody().size() == 0)) {
             return notFound(path);
         }
         return response;

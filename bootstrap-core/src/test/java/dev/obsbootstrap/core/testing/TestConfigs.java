@@ -6,13 +6,12 @@ import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.ConfigProblems;
 import dev.obsbootstrap.core.config.ConfigSection;
-import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.phase.Phase;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,7 @@ import java.util.ServiceLoader;
 public final class TestConfigs {
     public static final String NAMESPACE = "monitoring";
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     /**
      * Defaults: namespace monitoring, probe deadline 5s, and every section of the phases on the test classpath at its
@@ -50,14 +48,70 @@ public final class TestConfigs {
     public static StackTopology topology(BootstrapConfig config) {
         String ns = config.namespace();
         Map<String, ComponentSpec> components = new LinkedHashMap<>();
-        component(components, "prometheus-operator-crds", "https://prometheus-community.github.io/helm-charts", "31.0.1", "obs-crds", "obs-crds", InstallMode.APPLY_CRDS);
-        component(components, "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts", "88.5.3", "obs-metrics", "obs", InstallMode.HELM_RELEASE);
-        component(components, "loki", "https://grafana-community.github.io/helm-charts", "18.11.0", "obs-loki", "obs-loki", InstallMode.HELM_RELEASE);
-        component(components, "alloy", "https://grafana.github.io/helm-charts", "1.11.1", "obs-alloy", "obs-alloy", InstallMode.HELM_RELEASE);
-        component(components, "promtail", "https://grafana.github.io/helm-charts", "6.17.1", "obs-promtail", "obs-promtail", InstallMode.HELM_RELEASE);
-        component(components, "tempo", "https://grafana-community.github.io/helm-charts", "2.2.4", "obs-tempo", "obs-tempo", InstallMode.HELM_RELEASE);
-        component(components, "opentelemetry-collector", "https://open-telemetry.github.io/opentelemetry-helm-charts", "0.170.0", "obs-otel", "obs-otel-collector", InstallMode.HELM_RELEASE);
-        component(components, "alertmanager", "https://prometheus-community.github.io/helm-charts", "1.42.0", "obs-alertmanager", "obs-alertmanager", InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "prometheus-operator-crds",
+                "https://prometheus-community.github.io/helm-charts",
+                "31.0.1",
+                "obs-crds",
+                "obs-crds",
+                InstallMode.APPLY_CRDS);
+        component(
+                components,
+                "kube-prometheus-stack",
+                "https://prometheus-community.github.io/helm-charts",
+                "88.5.3",
+                "obs-metrics",
+                "obs",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "loki",
+                "https://grafana-community.github.io/helm-charts",
+                "18.11.0",
+                "obs-loki",
+                "obs-loki",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "alloy",
+                "https://grafana.github.io/helm-charts",
+                "1.11.1",
+                "obs-alloy",
+                "obs-alloy",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "promtail",
+                "https://grafana.github.io/helm-charts",
+                "6.17.1",
+                "obs-promtail",
+                "obs-promtail",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "tempo",
+                "https://grafana-community.github.io/helm-charts",
+                "2.2.4",
+                "obs-tempo",
+                "obs-tempo",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "opentelemetry-collector",
+                "https://open-telemetry.github.io/opentelemetry-helm-charts",
+                "0.170.0",
+                "obs-otel",
+                "obs-otel-collector",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
+                "alertmanager",
+                "https://prometheus-community.github.io/helm-charts",
+                "1.42.0",
+                "obs-alertmanager",
+                "obs-alertmanager",
+                InstallMode.HELM_RELEASE);
         Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
         endpoint(endpoints, "prometheus", "kube-prometheus-stack", ns, "obs-prometheus", 9090);
         endpoint(endpoints, "grafana", "kube-prometheus-stack", ns, "obs-grafana", 80);
@@ -68,17 +122,44 @@ public final class TestConfigs {
         endpoint(endpoints, "otel-collector-health", "opentelemetry-collector", ns, "obs-otel-collector", 13133);
         endpoint(endpoints, "alertmanager", "alertmanager", ns, "obs-alertmanager", 9093);
         Map<String, String> datasources = Map.of(
-                "prometheus", "obs-prometheus", "loki", "obs-loki", "tempo", "obs-tempo", "alertmanager", "obs-alertmanager");
+                "prometheus",
+                "obs-prometheus",
+                "loki",
+                "obs-loki",
+                "tempo",
+                "obs-tempo",
+                "alertmanager",
+                "obs-alertmanager");
         return new StackTopology(ns, components, endpoints, datasources);
     }
 
-    private static void component(Map<String, ComponentSpec> components, String id, String repository, String version,
-                                  String release, String fullname, InstallMode mode) {
-        components.put(id, new ComponentSpec(id, new ChartRef(repository, id, version), release, fullname,
-                "obs-bootstrap/values/" + id + ".yaml.j2", mode, List.of()));
+    private static void component(
+            Map<String, ComponentSpec> components,
+            String id,
+            String repository,
+            String version,
+            String release,
+            String fullname,
+            InstallMode mode) {
+        components.put(
+                id,
+                new ComponentSpec(
+                        id,
+                        new ChartRef(repository, id, version),
+                        release,
+                        fullname,
+                        "obs-bootstrap/values/" + id + ".yaml.j2",
+                        mode,
+                        List.of()));
     }
 
-    private static void endpoint(Map<String, ServiceEndpoint> endpoints, String name, String component, String ns, String service, int port) {
+    private static void endpoint(
+            Map<String, ServiceEndpoint> endpoints,
+            String name,
+            String component,
+            String ns,
+            String service,
+            int port) {
         endpoints.put(name, new ServiceEndpoint(name, component, ns, service, port, ""));
     }
 
@@ -115,8 +196,10 @@ public final class TestConfigs {
          * logs.auth on), for modules whose tests do not have that phase on the classpath.
          */
         public Builder endpointHeader(String endpoint, String header, String value) {
-            sections.put("test-headers-" + endpoint, new BootstrapConfig.Section(Map.of(), Map.of(), List.of(),
-                    Map.of(endpoint, Map.of(header, value))));
+            sections.put(
+                    "test-headers-" + endpoint,
+                    new BootstrapConfig.Section(
+                            Map.of(), Map.of(), List.of(), Map.of(endpoint, Map.of(header, value))));
             return this;
         }
 
@@ -124,8 +207,14 @@ public final class TestConfigs {
             Profile profile = new Profile("test", "probe tests", Map.of(), probeDeadline, false, Map.of(), settings);
             Map<String, BootstrapConfig.Section> all = defaultSections();
             all.putAll(sections);
-            return new BootstrapConfig("<test>", profile, new ClusterSettings("", namespace, List.of(), List.of()),
-                    Map.of(), Map.of(), Map.of(), all);
+            return new BootstrapConfig(
+                    "<test>",
+                    profile,
+                    new ClusterSettings("", namespace, List.of(), List.of()),
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    all);
         }
     }
 

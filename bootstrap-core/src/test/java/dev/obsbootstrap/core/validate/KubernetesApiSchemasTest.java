@@ -1,12 +1,11 @@
 package dev.obsbootstrap.core.validate;
 
-import dev.obsbootstrap.core.manifest.Manifests;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.obsbootstrap.core.manifest.Manifests;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class KubernetesApiSchemasTest {
     private static final String DEPLOYMENT = """
@@ -50,24 +49,33 @@ class KubernetesApiSchemasTest {
 
     @Test
     void anUnknownFieldIsNamedWithItsPathAndTheNearestKnownName() {
-        String typo = DEPLOYMENT.replace("image: nginx:1.27.0", "image: nginx:1.27.0\n          imagePullPolcy: Always");
+        String typo =
+                DEPLOYMENT.replace("image: nginx:1.27.0", "image: nginx:1.27.0\n          imagePullPolcy: Always");
 
-        List<SchemaViolation> violations = KubernetesApiSchemas.forVersion("1.31.0").validate("apps/v1", "Deployment", object(typo));
+        List<SchemaViolation> violations =
+                KubernetesApiSchemas.forVersion("1.31.0").validate("apps/v1", "Deployment", object(typo));
 
-        assertThat(violations).extracting(SchemaViolation::describePath, SchemaViolation::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.template.spec.containers[0].imagePullPolcy",
+        assertThat(violations)
+                .extracting(SchemaViolation::describePath, SchemaViolation::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "spec.template.spec.containers[0].imagePullPolcy",
                         "unknown field 'imagePullPolcy'; did you mean 'imagePullPolicy'?"));
     }
 
     @Test
     void aWrongTypeAndAMissingRequiredFieldAreReported() {
-        String broken = DEPLOYMENT.replace("replicas: 2", "replicas: \"two\"").replace("- name: web\n          image: nginx:1.27.0", "- image: nginx:1.27.0");
+        String broken = DEPLOYMENT
+                .replace("replicas: 2", "replicas: \"two\"")
+                .replace("- name: web\n          image: nginx:1.27.0", "- image: nginx:1.27.0");
 
-        List<SchemaViolation> violations = KubernetesApiSchemas.forVersion("1.31.0").validate("apps/v1", "Deployment", object(broken));
+        List<SchemaViolation> violations =
+                KubernetesApiSchemas.forVersion("1.31.0").validate("apps/v1", "Deployment", object(broken));
 
-        assertThat(violations).extracting(v -> v.describePath() + ": " + v.message()).contains(
-                "spec.replicas: is the string \"two\", must be an integer",
-                "spec.template.spec.containers[0]: missing required field 'name'");
+        assertThat(violations)
+                .extracting(v -> v.describePath() + ": " + v.message())
+                .contains(
+                        "spec.replicas: is the string \"two\", must be an integer",
+                        "spec.template.spec.containers[0]: missing required field 'name'");
     }
 
     @Test
@@ -76,9 +84,11 @@ class KubernetesApiSchemasTest {
 
         assertThat(api.serves("policy/v1beta1", "PodSecurityPolicy")).isFalse();
         assertThat(api.serves("autoscaling/v2", "HorizontalPodAutoscaler")).isTrue();
-        assertThat(api.serves("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema")).isFalse();
+        assertThat(api.serves("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"))
+                .isFalse();
         assertThat(KubernetesApiSchemas.isBuiltInGroup("policy/v1beta1")).isTrue();
-        assertThat(KubernetesApiSchemas.isBuiltInGroup("monitoring.coreos.com/v1")).isFalse();
+        assertThat(KubernetesApiSchemas.isBuiltInGroup("monitoring.coreos.com/v1"))
+                .isFalse();
     }
 
     @Test
@@ -86,6 +96,7 @@ class KubernetesApiSchemasTest {
         KubernetesApiSchemas api = KubernetesApiSchemas.forVersion("1.26.3");
 
         assertThat(api.servedMinor()).isEqualTo("1.28");
-        assertThat(api.substitution()).hasValueSatisfying(note -> assertThat(note).contains("Kubernetes 1.26", "checked against 1.28"));
+        assertThat(api.substitution())
+                .hasValueSatisfying(note -> assertThat(note).contains("Kubernetes 1.26", "checked against 1.28"));
     }
 }

@@ -1,18 +1,16 @@
 package dev.obsbootstrap.core.validate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.plan.Finding;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Each static check passes the clean fixture and fails its own fixture (fixtures/validate/), naming file, line, resource and key. */
 class StaticValidationTest {
@@ -40,8 +38,10 @@ class StaticValidationTest {
 
         @Override
         public List<Config> configs(List<ManifestObject> objects) {
-            return objects.stream().filter(o -> o.kind().equals("PrometheusRule"))
-                    .map(o -> new Config(o, "spec", String.valueOf(o.at("spec").orElseThrow()))).toList();
+            return objects.stream()
+                    .filter(o -> o.kind().equals("PrometheusRule"))
+                    .map(o -> new Config(o, "spec", String.valueOf(o.at("spec").orElseThrow())))
+                    .toList();
         }
 
         @Override
@@ -49,18 +49,24 @@ class StaticValidationTest {
             return List.of(binary, "-c", "echo \"$1: parse error: unclosed left parenthesis\"; exit 1", "sh", file);
         }
     };
+
     private static final ConfigTools NO_TOOLS = new ConfigTools(name -> Optional.empty(), List.of(REFUSES_ALL));
 
     private static ManifestFile file(String name) {
         try (var in = StaticValidationTest.class.getResourceAsStream("/fixtures/validate/" + name)) {
-            return new ManifestFile(name, "observability", new String(java.util.Objects.requireNonNull(in, name).readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            return new ManifestFile(
+                    name,
+                    "observability",
+                    new String(
+                            java.util.Objects.requireNonNull(in, name).readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static StaticReport check(String kubeVersion, Optional<PodSecurityLevel> level, ConfigTools tools, String... names) {
+    private static StaticReport check(
+            String kubeVersion, Optional<PodSecurityLevel> level, ConfigTools tools, String... names) {
         List<ManifestFile> files = new ArrayList<>();
         for (String name : names) {
             files.add(file(name));
@@ -74,7 +80,8 @@ class StaticValidationTest {
 
     @Test
     void theCleanFixturePassesEveryCheckAndFitsRestricted() {
-        StaticReport report = check("1.31.0", Optional.of(PodSecurityLevel.RESTRICTED), NO_TOOLS, "clean.yaml", "crd.yaml");
+        StaticReport report =
+                check("1.31.0", Optional.of(PodSecurityLevel.RESTRICTED), NO_TOOLS, "clean.yaml", "crd.yaml");
 
         assertThat(report.findings()).isEmpty();
         assertThat(report.kubernetesApi()).isEqualTo("1.31");
@@ -92,8 +99,10 @@ class StaticValidationTest {
         assertThat(report.findings()).singleElement().satisfies(finding -> {
             assertThat(finding.isError()).isTrue();
             assertThat(finding.rule()).isEqualTo("kubernetes-schema");
-            assertThat(finding.toString()).isEqualTo("unknown-field.yaml:17: Deployment observability/web: "
-                    + "spec.template.spec.containers[0].imagePullPolcy: unknown field 'imagePullPolcy'; did you mean 'imagePullPolicy'? (Kubernetes 1.31 API)");
+            assertThat(finding.toString())
+                    .isEqualTo(
+                            "unknown-field.yaml:17: Deployment observability/web: "
+                                    + "spec.template.spec.containers[0].imagePullPolcy: unknown field 'imagePullPolcy'; did you mean 'imagePullPolicy'? (Kubernetes 1.31 API)");
         });
     }
 
@@ -104,11 +113,18 @@ class StaticValidationTest {
 
         assertThat(on131.findings()).singleElement().satisfies(finding -> {
             assertThat(finding.rule()).isEqualTo("removed-api");
-            assertThat(finding.toString()).isEqualTo("removed-api.yaml:3: PodDisruptionBudget observability/web: policy/v1beta1 "
-                    + "PodDisruptionBudget was removed in Kubernetes 1.25 (the target is 1.31.0): use policy/v1");
+            assertThat(finding.toString())
+                    .isEqualTo(
+                            "removed-api.yaml:3: PodDisruptionBudget observability/web: policy/v1beta1 "
+                                    + "PodDisruptionBudget was removed in Kubernetes 1.25 (the target is 1.31.0): use policy/v1");
         });
-        assertThat(on124.findings()).extracting(Finding::rule).contains("deprecated-api").doesNotContain("removed-api");
-        assertThat(on124.notes()).anySatisfy(note -> assertThat(note).contains("no API data for Kubernetes 1.24", "checked against 1.28"));
+        assertThat(on124.findings())
+                .extracting(Finding::rule)
+                .contains("deprecated-api")
+                .doesNotContain("removed-api");
+        assertThat(on124.notes())
+                .anySatisfy(
+                        note -> assertThat(note).contains("no API data for Kubernetes 1.24", "checked against 1.28"));
     }
 
     @Test
@@ -116,14 +132,16 @@ class StaticValidationTest {
         StaticReport report = check("crd.yaml", "crd-violation.yaml");
 
         assertThat(report.findings()).extracting(Finding::rule).containsOnly("crd-schema");
-        assertThat(report.findings()).extracting(Finding::toString).containsExactlyInAnyOrder(
-                "crd-violation.yaml:7: ServiceMonitor observability/web: spec: missing required field 'selector' "
-                        + "(schema of its CustomResourceDefinition in the bundle)",
-                "crd-violation.yaml:10: ServiceMonitor observability/web: spec.endpoints[0].interval: "
-                        + "does not match the regex pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$ "
-                        + "(schema of its CustomResourceDefinition in the bundle)",
-                "crd-violation.yaml:13: ServiceMonitor observability/web: spec.endpoints[1].intervall: unknown field 'intervall'; "
-                        + "did you mean 'interval'? (schema of its CustomResourceDefinition in the bundle)");
+        assertThat(report.findings())
+                .extracting(Finding::toString)
+                .containsExactlyInAnyOrder(
+                        "crd-violation.yaml:7: ServiceMonitor observability/web: spec: missing required field 'selector' "
+                                + "(schema of its CustomResourceDefinition in the bundle)",
+                        "crd-violation.yaml:10: ServiceMonitor observability/web: spec.endpoints[0].interval: "
+                                + "does not match the regex pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$ "
+                                + "(schema of its CustomResourceDefinition in the bundle)",
+                        "crd-violation.yaml:13: ServiceMonitor observability/web: spec.endpoints[1].intervall: unknown field 'intervall'; "
+                                + "did you mean 'interval'? (schema of its CustomResourceDefinition in the bundle)");
     }
 
     @Test
@@ -131,8 +149,9 @@ class StaticValidationTest {
         StaticReport report = check("crd-violation.yaml");
 
         assertThat(report.findings()).isEmpty();
-        assertThat(report.notes()).contains("no schema for monitoring.coreos.com/v1 ServiceMonitor: its CustomResourceDefinition is not "
-                + "in the bundle, so its fields were not checked");
+        assertThat(report.notes())
+                .contains("no schema for monitoring.coreos.com/v1 ServiceMonitor: its CustomResourceDefinition is not "
+                        + "in the bundle, so its fields were not checked");
     }
 
     @Test
@@ -142,12 +161,16 @@ class StaticValidationTest {
         assertThat(report.findings()).singleElement().satisfies(finding -> {
             assertThat(finding.rule()).isEqualTo("pod-security");
             assertThat(finding.line()).isEqualTo(10);
-            assertThat(finding.message()).startsWith("needs Pod Security level privileged (hostNetwork; hostPath volume 'varlog' (/var/log); "
-                    + "container 'agent' is privileged) but namespace locked-down enforces restricted: its pods would be refused");
+            assertThat(finding.message())
+                    .startsWith(
+                            "needs Pod Security level privileged (hostNetwork; hostPath volume 'varlog' (/var/log); "
+                                    + "container 'agent' is privileged) but namespace locked-down enforces restricted: its pods would be refused");
         });
         assertThat(report.workloads()).singleElement().satisfies(workload -> {
             assertThat(workload.subject()).isEqualTo("DaemonSet locked-down/node-agent");
-            assertThat(workload.privileges()).containsExactly("hostNetwork", "hostPath volume 'varlog' (/var/log)", "container 'agent' is privileged");
+            assertThat(workload.privileges())
+                    .containsExactly(
+                            "hostNetwork", "hostPath volume 'varlog' (/var/log)", "container 'agent' is privileged");
         });
     }
 
@@ -156,16 +179,21 @@ class StaticValidationTest {
         StaticReport baseline = check("1.31.0", Optional.of(PodSecurityLevel.BASELINE), NO_TOOLS, "unknown-field.yaml");
 
         assertThat(baseline.findings()).extracting(Finding::rule).containsExactly("kubernetes-schema");
-        StaticReport restricted = check("1.31.0", Optional.of(PodSecurityLevel.RESTRICTED), NO_TOOLS, "unknown-field.yaml");
+        StaticReport restricted =
+                check("1.31.0", Optional.of(PodSecurityLevel.RESTRICTED), NO_TOOLS, "unknown-field.yaml");
         assertThat(restricted.findings()).extracting(Finding::rule).contains("pod-security");
-        assertThat(restricted.findings()).filteredOn(f -> f.rule().equals("pod-security")).singleElement()
-                .satisfies(f -> assertThat(f.message()).contains("needs Pod Security level baseline", "does not set runAsNonRoot: true"));
+        assertThat(restricted.findings())
+                .filteredOn(f -> f.rule().equals("pod-security"))
+                .singleElement()
+                .satisfies(f -> assertThat(f.message())
+                        .contains("needs Pod Security level baseline", "does not set runAsNonRoot: true"));
     }
 
     @Test
     void aToolThatRefusesAConfigIsAnErrorAtTheObjectWithTheToolsWordsAndNoScratchPath() {
-        ConfigTools tools = new ConfigTools(name -> name.equals("fixture-check") ? Optional.of(java.nio.file.Path.of("/bin/sh"))
-                : Optional.empty(), List.of(REFUSES_ALL));
+        ConfigTools tools = new ConfigTools(
+                name -> name.equals("fixture-check") ? Optional.of(java.nio.file.Path.of("/bin/sh")) : Optional.empty(),
+                List.of(REFUSES_ALL));
 
         StaticReport report = check("1.31.0", Optional.empty(), tools, "broken-rule.yaml");
 
@@ -173,10 +201,12 @@ class StaticValidationTest {
             assertThat(finding.rule()).isEqualTo("component-config");
             assertThat(finding.subject()).isEqualTo("PrometheusRule observability/broken key 'spec'");
             // the scratch file's path is replaced by the key it holds: nothing of this machine leaks into the report
-            assertThat(finding.message()).isEqualTo("fixture-check refuses it: spec: parse error: unclosed left parenthesis");
+            assertThat(finding.message())
+                    .isEqualTo("fixture-check refuses it: spec: parse error: unclosed left parenthesis");
         });
-        assertThat(report.tools()).singleElement().satisfies(run -> assertThat(run.summary())
-                .isEqualTo("/bin/sh: 1 specs checked, 1 refused"));
+        assertThat(report.tools())
+                .singleElement()
+                .satisfies(run -> assertThat(run.summary()).isEqualTo("/bin/sh: 1 specs checked, 1 refused"));
     }
 
     @Test
@@ -203,10 +233,25 @@ class StaticValidationTest {
         JsonNode first = run.get("results").get(0);
         assertThat(first.get("ruleId").asString()).isEqualTo("crd-schema");
         assertThat(first.get("level").asString()).isEqualTo("error");
-        assertThat(first.get("locations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asString()).isEqualTo("crd-violation.yaml");
-        assertThat(first.get("locations").get(0).get("physicalLocation").get("region").get("startLine").asInt()).isEqualTo(7);
+        assertThat(first.get("locations")
+                        .get(0)
+                        .get("physicalLocation")
+                        .get("artifactLocation")
+                        .get("uri")
+                        .asString())
+                .isEqualTo("crd-violation.yaml");
+        assertThat(first.get("locations")
+                        .get(0)
+                        .get("physicalLocation")
+                        .get("region")
+                        .get("startLine")
+                        .asInt())
+                .isEqualTo(7);
         List<String> rules = new ArrayList<>();
-        run.get("tool").get("driver").get("rules").forEach(rule -> rules.add(rule.get("id").asString()));
+        run.get("tool")
+                .get("driver")
+                .get("rules")
+                .forEach(rule -> rules.add(rule.get("id").asString()));
         assertThat(rules).contains("crd-schema", "removed-api", "kubernetes-schema", "pod-security");
     }
 }

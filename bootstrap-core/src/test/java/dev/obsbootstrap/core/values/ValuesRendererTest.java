@@ -1,5 +1,8 @@
 package dev.obsbootstrap.core.values;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import dev.obsbootstrap.core.config.BootstrapConfig;
@@ -11,25 +14,28 @@ import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ValuesRendererTest {
     private static final String FIXTURES = "fixtures/values/";
 
     private final ValuesRenderer renderer = new ValuesRenderer();
-    private final Profile profile = ValuesTestConfigs.profile("ci", true, Map.of("store", Map.of(
-            "replicas", 2,
-            "resources", ordered("requests", Map.of("memory", "64Mi"), "limits", Map.of("memory", "128Mi")))));
+    private final Profile profile = ValuesTestConfigs.profile(
+            "ci",
+            true,
+            Map.of(
+                    "store",
+                    Map.of(
+                            "replicas",
+                            2,
+                            "resources",
+                            ordered("requests", Map.of("memory", "64Mi"), "limits", Map.of("memory", "128Mi")))));
     private final StackTopology topology = topology();
 
     @Test
@@ -38,7 +44,8 @@ class ValuesRendererTest {
 
         Map<String, Object> values = rendered.values();
         assertThat(rendered.componentId()).isEqualTo("store");
-        assertThat(values).containsEntry("namespace", "observability")
+        assertThat(values)
+                .containsEntry("namespace", "observability")
                 .containsEntry("profileName", "ci")
                 .containsEntry("profile", "ci")
                 .containsEntry("tracesOn", true)
@@ -52,7 +59,8 @@ class ValuesRendererTest {
                 .containsEntry("kubeVersion", "1.31.0")
                 .containsEntry("secret", "obs-alertmanager-receivers")
                 .containsEntry("config", "line one\nline two\n");
-        assertThat(values.get("resources")).isEqualTo(Map.of("requests", Map.of("memory", "64Mi"), "limits", Map.of("memory", "128Mi")));
+        assertThat(values.get("resources"))
+                .isEqualTo(Map.of("requests", Map.of("memory", "64Mi"), "limits", Map.of("memory", "128Mi")));
         assertThat(values.get("logs")).isEqualTo(Map.of("collector", "alloy", "authEnabled", true, "tenant", "obs"));
     }
 
@@ -60,11 +68,25 @@ class ValuesRendererTest {
     void aSectionsViewReachesTemplatesUnderItsKey() {
         RenderedValues rendered = render("context", ValuesTestConfigs.exampleConfig(profile, Map.of()));
 
-        assertThat(rendered.values().get("receivers")).isEqualTo(List.of(
-                Map.of("name", "team-slack", "type", "slack", "settings", Map.of("channel", "#alerts"),
-                        "credentials", List.of(Map.of("field", "apiUrl", "secretKey", "team-slack-apiUrl", "reference", "env:SLACK_WEBHOOK_URL")))));
-        assertThat(rendered.values().get("routes")).isEqualTo(List.of(
-                Map.of("matchers", List.of("severity=\"critical\""), "receiver", "team-slack", "continue", true)));
+        assertThat(rendered.values().get("receivers"))
+                .isEqualTo(List.of(Map.of(
+                        "name",
+                        "team-slack",
+                        "type",
+                        "slack",
+                        "settings",
+                        Map.of("channel", "#alerts"),
+                        "credentials",
+                        List.of(Map.of(
+                                "field",
+                                "apiUrl",
+                                "secretKey",
+                                "team-slack-apiUrl",
+                                "reference",
+                                "env:SLACK_WEBHOOK_URL")))));
+        assertThat(rendered.values().get("routes"))
+                .isEqualTo(List.of(Map.of(
+                        "matchers", List.of("severity=\"critical\""), "receiver", "team-slack", "continue", true)));
     }
 
     @Test
@@ -84,14 +106,17 @@ class ValuesRendererTest {
     void renderingTwiceGivesTheSameText() {
         BootstrapConfig config = ValuesTestConfigs.exampleConfig(profile, Map.of());
 
-        assertThat(render("context", config).yaml()).isEqualTo(render("context", config).yaml());
+        assertThat(render("context", config).yaml())
+                .isEqualTo(render("context", config).yaml());
     }
 
     @Test
     void anUnknownVariableIsAnErrorNamingTemplateLineAndPath() {
         assertThatThrownBy(() -> render("unknown-variable", ValuesTestConfigs.minimalConfig(profile)))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
-                .hasMessageStartingWith("fixtures/values/unknown-variable.yaml.j2:4: unknown variable 'profile.settings.stor.size'")
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+                .hasMessageStartingWith(
+                        "fixtures/values/unknown-variable.yaml.j2:4: unknown variable 'profile.settings.stor.size'")
                 .hasMessageContaining("(profile.settings has: store)");
     }
 
@@ -99,7 +124,8 @@ class ValuesRendererTest {
     void anUnknownVariableFailsEvenWhenAFilterWouldTurnItIntoText() {
         assertThatThrownBy(() -> render("unknown-variable-in-filter", ValuesTestConfigs.minimalConfig(profile)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("fixtures/values/unknown-variable-in-filter.yaml.j2:3: unknown variable 'profile.settings.store.resorces'")
+                .hasMessageStartingWith(
+                        "fixtures/values/unknown-variable-in-filter.yaml.j2:3: unknown variable 'profile.settings.store.resorces'")
                 .hasMessageContaining("(profile.settings.store has: replicas, resources)");
     }
 
@@ -115,7 +141,8 @@ class ValuesRendererTest {
     void aTypoInASetVariableIsNamed() {
         assertThatThrownBy(() -> render("unknown-set-variable", ValuesTestConfigs.minimalConfig(profile)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("fixtures/values/unknown-set-variable.yaml.j2:3: unknown variable 'stor.replicas'");
+                .hasMessageStartingWith(
+                        "fixtures/values/unknown-set-variable.yaml.j2:3: unknown variable 'stor.replicas'");
     }
 
     @Test
@@ -149,21 +176,25 @@ class ValuesRendererTest {
     /** The strictness lives in our configuration: stock jinjava renders the same templates to empty strings. */
     @Test
     void stockJinjavaWouldHaveRenderedEmptyStrings() {
-        Map<String, Object> context = TemplateContext.of(topology.component("store"), ValuesTestConfigs.minimalConfig(profile), topology, "1.31.0");
+        Map<String, Object> context = TemplateContext.of(
+                topology.component("store"), ValuesTestConfigs.minimalConfig(profile), topology, "1.31.0");
         Jinjava stock = new Jinjava();
 
         assertThat(stock.render(fixture("unknown-variable"), context)).contains("  size: \n");
         assertThat(stock.render(fixture("unknown-filter"), context)).contains("  name: quiet\n");
         // failOnUnknownTokens alone only checks an expression's final result
-        Jinjava failOnUnknownTokens = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
-        assertThat(failOnUnknownTokens.render(fixture("unknown-variable-in-filter"), context)).contains("  resources: null\n");
+        Jinjava failOnUnknownTokens = new Jinjava(
+                JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).build());
+        assertThat(failOnUnknownTokens.render(fixture("unknown-variable-in-filter"), context))
+                .contains("  resources: null\n");
     }
 
     @Test
     void invalidYamlIsReportedAtTheTemplateLineThatProducedIt() {
         assertThatThrownBy(() -> render("bad-yaml", ValuesTestConfigs.minimalConfig(profile)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("fixtures/values/bad-yaml.yaml.j2:5: the rendered values are not valid YAML: mapping values are not allowed here")
+                .hasMessageStartingWith(
+                        "fixtures/values/bad-yaml.yaml.j2:5: the rendered values are not valid YAML: mapping values are not allowed here")
                 .hasMessageContaining("(rendered line 5: \"name: obs-store: oops\")");
     }
 
@@ -172,7 +203,8 @@ class ValuesRendererTest {
     void aKeyWrittenTwiceIsAnError() {
         assertThatThrownBy(() -> render("duplicate-key", ValuesTestConfigs.minimalConfig(profile)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("fixtures/values/duplicate-key.yaml.j2:4: the rendered values are not valid YAML: found duplicate key replicas");
+                .hasMessageStartingWith(
+                        "fixtures/values/duplicate-key.yaml.j2:4: the rendered values are not valid YAML: found duplicate key replicas");
     }
 
     @Test
@@ -187,7 +219,8 @@ class ValuesRendererTest {
     void valuesMustBeAMapping() {
         assertThatThrownBy(() -> render("list-document", ValuesTestConfigs.minimalConfig(profile)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("fixtures/values/list-document.yaml.j2: the rendered values must be a YAML mapping");
+                .hasMessageStartingWith(
+                        "fixtures/values/list-document.yaml.j2: the rendered values must be a YAML mapping");
     }
 
     @Test
@@ -196,8 +229,9 @@ class ValuesRendererTest {
 
         assertThatThrownBy(() -> renderer.render(missing, ValuesTestConfigs.minimalConfig(profile), topology, "1.31.0"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("values template fixtures/values/ghost.yaml.j2 of component 'ghost' is not on the classpath: "
-                        + "check the component's 'values' entry in the catalog");
+                .hasMessage(
+                        "values template fixtures/values/ghost.yaml.j2 of component 'ghost' is not on the classpath: "
+                                + "check the component's 'values' entry in the catalog");
     }
 
     @Test
@@ -217,7 +251,8 @@ class ValuesRendererTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> merged = (Map<String, Object>) rendered.values().get("store");
         assertThat(merged.keySet()).containsExactly("replicas", "args", "resources", "sidecar", "image", "extra");
-        assertThat(merged).containsEntry("replicas", 3)
+        assertThat(merged)
+                .containsEntry("replicas", 3)
                 .containsEntry("args", List.of("--c"))
                 .containsEntry("sidecar", null)
                 .containsEntry("image", Map.of("tag", "1.0"))
@@ -231,11 +266,13 @@ class ValuesRendererTest {
 
     @Test
     void overridesOfOtherComponentsDoNotLeakIn() {
-        BootstrapConfig config = ValuesTestConfigs.exampleConfig(profile, Map.of("other", Map.of("store", Map.of("replicas", 9))));
+        BootstrapConfig config =
+                ValuesTestConfigs.exampleConfig(profile, Map.of("other", Map.of("store", Map.of("replicas", 9))));
 
         RenderedValues rendered = renderer.render(withTemplate("overrides"), config, topology, "1.31.0");
 
-        assertThat(rendered.values().get("store")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        assertThat(rendered.values().get("store"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("replicas", 1);
     }
 
@@ -262,12 +299,19 @@ class ValuesRendererTest {
 
     private ComponentSpec withTemplate(String fixture) {
         ComponentSpec store = topology.component("store");
-        return new ComponentSpec(store.id(), store.chart(), store.release(), store.fullname(), FIXTURES + fixture + ".yaml.j2",
-                store.mode(), store.operatorWorkloads());
+        return new ComponentSpec(
+                store.id(),
+                store.chart(),
+                store.release(),
+                store.fullname(),
+                FIXTURES + fixture + ".yaml.j2",
+                store.mode(),
+                store.operatorWorkloads());
     }
 
     private static String fixture(String name) {
-        try (InputStream in = ValuesRendererTest.class.getClassLoader().getResourceAsStream(FIXTURES + name + ".yaml.j2")) {
+        try (InputStream in =
+                ValuesRendererTest.class.getClassLoader().getResourceAsStream(FIXTURES + name + ".yaml.j2")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -277,13 +321,23 @@ class ValuesRendererTest {
     private static StackTopology topology() {
         String ns = ValuesTestConfigs.NAMESPACE;
         ComponentSpec store = ValuesTestConfigs.fixtureComponent("store", FIXTURES + "context.yaml.j2");
-        ComponentSpec collector = new ComponentSpec("opentelemetry-collector",
-                new ChartRef("https://charts.example.test", "opentelemetry-collector", "0.170.0"), "obs-otel", "obs-otel-collector",
-                "obs-bootstrap/values/opentelemetry-collector.yaml.j2", InstallMode.HELM_RELEASE, List.of());
-        return new StackTopology(ns,
+        ComponentSpec collector = new ComponentSpec(
+                "opentelemetry-collector",
+                new ChartRef("https://charts.example.test", "opentelemetry-collector", "0.170.0"),
+                "obs-otel",
+                "obs-otel-collector",
+                "obs-bootstrap/values/opentelemetry-collector.yaml.j2",
+                InstallMode.HELM_RELEASE,
+                List.of());
+        return new StackTopology(
+                ns,
                 Map.of("store", store, "opentelemetry-collector", collector),
-                Map.of("otel-collector", new ServiceEndpoint("otel-collector", "opentelemetry-collector", ns, "obs-otel-collector", 4318, ""),
-                        "tempo-otlp-grpc", new ServiceEndpoint("tempo-otlp-grpc", "tempo", ns, "obs-tempo", 4317, "")),
+                Map.of(
+                        "otel-collector",
+                        new ServiceEndpoint(
+                                "otel-collector", "opentelemetry-collector", ns, "obs-otel-collector", 4318, ""),
+                        "tempo-otlp-grpc",
+                        new ServiceEndpoint("tempo-otlp-grpc", "tempo", ns, "obs-tempo", 4317, "")),
                 Map.of("loki", "obs-loki", "tempo", "obs-tempo"));
     }
 }

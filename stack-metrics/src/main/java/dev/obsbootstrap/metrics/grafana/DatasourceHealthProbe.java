@@ -6,12 +6,11 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
+import java.time.Duration;
+import java.util.Objects;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import tools.jackson.databind.JsonNode;
-
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Grafana's provisioned datasource for a backend passes Grafana's own health check:
@@ -40,7 +39,13 @@ public final class DatasourceHealthProbe implements Probe {
      * @param backend         the backend as users know it ("Prometheus", "Loki", "Tempo")
      * @param errorHint       the likely causes when Grafana reports the datasource unhealthy, in the stack's terms
      */
-    public DatasourceHealthProbe(String name, Duration deadline, String grafanaEndpoint, String datasourceKey, String backend, String errorHint) {
+    public DatasourceHealthProbe(
+            String name,
+            Duration deadline,
+            String grafanaEndpoint,
+            String datasourceKey,
+            String backend,
+            String errorHint) {
         this.name = Objects.requireNonNull(name, "name");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.grafanaEndpoint = Objects.requireNonNull(grafanaEndpoint, "grafanaEndpoint");
@@ -56,7 +61,8 @@ public final class DatasourceHealthProbe implements Probe {
 
     @Override
     public String proves() {
-        return "Grafana's provisioned " + backend + " datasource passes Grafana's health check: its URL, auth and headers reach " + backend + ".";
+        return "Grafana's provisioned " + backend
+                + " datasource passes Grafana's health check: its URL, auth and headers reach " + backend + ".";
     }
 
     @Override
@@ -71,18 +77,24 @@ public final class DatasourceHealthProbe implements Probe {
         Headers auth = ProbeHttp.basicAuth(context, grafanaEndpoint);
         HttpReply reply = ProbeHttp.get(context, url, auth);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Grafana did not answer: " + reply.describe(),
-                    "Grafana is not reachable at endpoint '" + grafanaEndpoint + "': is the Grafana pod of the metrics phase running?");
+            return ProbeAttempt.fail(
+                    "Grafana did not answer: " + reply.describe(),
+                    "Grafana is not reachable at endpoint '" + grafanaEndpoint
+                            + "': is the Grafana pod of the metrics phase running?");
         }
         GrafanaLogin.requireAccepted(reply, context, grafanaEndpoint, auth);
         if (reply.is(404) && reply.body().contains("plugin.notImplemented")) {
-            return ProbeAttempt.fail(backend + " datasource " + uid + " has no health check in this Grafana: " + reply.describe(),
-                    "Grafana's core " + backend + " datasource has no backend health check (404 plugin.notImplemented): prove it with a query"
+            return ProbeAttempt.fail(
+                    backend + " datasource " + uid + " has no health check in this Grafana: " + reply.describe(),
+                    "Grafana's core " + backend
+                            + " datasource has no backend health check (404 plugin.notImplemented): prove it with a query"
                             + " through /api/ds/query instead");
         }
         if (reply.is(404)) {
-            return ProbeAttempt.fail("Grafana has no datasource with uid '" + uid + "': " + reply.describe(),
-                    "the " + backend + " datasource is not provisioned with uid '" + uid + "': Grafana's datasource provisioning and the topology's datasource UIDs disagree");
+            return ProbeAttempt.fail(
+                    "Grafana has no datasource with uid '" + uid + "': " + reply.describe(),
+                    "the " + backend + " datasource is not provisioned with uid '" + uid
+                            + "': Grafana's datasource provisioning and the topology's datasource UIDs disagree");
         }
         JsonNode body = reply.json();
         String status = Json.text(body, "status");
@@ -90,7 +102,10 @@ public final class DatasourceHealthProbe implements Probe {
         if (reply.is(200) && "OK".equalsIgnoreCase(status)) {
             return ProbeAttempt.pass(backend + " datasource " + uid + " is healthy: " + message);
         }
-        return ProbeAttempt.fail(backend + " datasource " + uid + " is unhealthy (" + (status.isEmpty() ? "no status" : status) + "): " + reply.describe(),
-                "Grafana reached its datasource API but could not query " + backend + (message.isEmpty() ? "" : " (" + message + ")") + ": " + errorHint);
+        return ProbeAttempt.fail(
+                backend + " datasource " + uid + " is unhealthy (" + (status.isEmpty() ? "no status" : status) + "): "
+                        + reply.describe(),
+                "Grafana reached its datasource API but could not query " + backend
+                        + (message.isEmpty() ? "" : " (" + message + ")") + ": " + errorHint);
     }
 }

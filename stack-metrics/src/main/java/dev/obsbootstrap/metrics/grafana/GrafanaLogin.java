@@ -13,8 +13,7 @@ import okhttp3.Headers;
  * second would lock the operator's admin account, so a refusal ends the probe after one try.
  */
 public final class GrafanaLogin {
-    private GrafanaLogin() {
-    }
+    private GrafanaLogin() {}
 
     /** @throws TerminalProbeFailure when Grafana refused the request (401/403) */
     public static void requireAccepted(HttpReply reply, ProbeContext context, String grafanaEndpoint, Headers auth) {
@@ -22,14 +21,18 @@ public final class GrafanaLogin {
             return;
         }
         String source = context.describeCredentials(grafanaEndpoint);
-        boolean locked = reply.body().toLowerCase().contains("too many") || reply.body().toLowerCase().contains("blocked");
-        throw new TerminalProbeFailure("Grafana refused the request (not retried, so the admin account is not locked out): " + reply.describe(),
+        boolean locked = reply.body().toLowerCase().contains("too many")
+                || reply.body().toLowerCase().contains("blocked");
+        throw new TerminalProbeFailure(
+                "Grafana refused the request (not retried, so the admin account is not locked out): "
+                        + reply.describe(),
                 auth.size() == 0
                         ? "Grafana needs basic auth for the datasource API and this run has none: " + source
                         : locked
-                        ? "Grafana has locked the admin user after repeated failed logins (brute-force protection, 5 failures in 5 minutes):"
-                        + " wait 5 minutes, then check the credentials from " + source
-                        : "Grafana refused the admin credentials from " + source + ": the Secret and Grafana's admin user disagree"
-                        + " (Grafana keeps the password of its first start in its database; reset it with grafana-cli or recreate Grafana's storage)");
+                                ? "Grafana has locked the admin user after repeated failed logins (brute-force protection, 5 failures in 5 minutes):"
+                                        + " wait 5 minutes, then check the credentials from " + source
+                                : "Grafana refused the admin credentials from " + source
+                                        + ": the Secret and Grafana's admin user disagree"
+                                        + " (Grafana keeps the password of its first start in its database; reset it with grafana-cli or recreate Grafana's storage)");
     }
 }

@@ -7,11 +7,6 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +14,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Grafana reads this run's data through its provisioned datasource: {@code POST /api/ds/query} with a query that
@@ -65,8 +64,17 @@ public final class GrafanaQueryProbe implements Probe {
      * @param writtenAtNanos when the data was acknowledged (System.nanoTime of an earlier probe of the run), 0 when unknown
      * @param notFoundHint   the likely causes when Grafana answers but the run's data is not in the frames
      */
-    public GrafanaQueryProbe(String name, String proves, Duration deadline, String grafanaEndpoint, String datasourceKey,
-                             String datasourceType, String backend, Query query, LongSupplier writtenAtNanos, String notFoundHint) {
+    public GrafanaQueryProbe(
+            String name,
+            String proves,
+            Duration deadline,
+            String grafanaEndpoint,
+            String datasourceKey,
+            String datasourceType,
+            String backend,
+            Query query,
+            LongSupplier writtenAtNanos,
+            String notFoundHint) {
         this.name = Objects.requireNonNull(name, "name");
         this.proves = Objects.requireNonNull(proves, "proves");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
@@ -98,11 +106,15 @@ public final class GrafanaQueryProbe implements Probe {
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
         queries++;
         String uid = context.topology().datasourceUid(datasourceKey);
-        Evidence evidence = Evidence.of("sent.grafana-query", backend + " datasource " + uid + ": " + query.describe(context));
+        Evidence evidence =
+                Evidence.of("sent.grafana-query", backend + " datasource " + uid + ": " + query.describe(context));
         HttpReply health = ProbeHttp.get(context, ProbeHttp.url(context, grafanaEndpoint, "/api/health"));
         if (!health.answered()) {
-            return ProbeAttempt.fail("Grafana did not answer: " + health.describe(),
-                    "Grafana is not reachable at endpoint '" + grafanaEndpoint + "': is the Grafana pod of the metrics phase running?", evidence);
+            return ProbeAttempt.fail(
+                    "Grafana did not answer: " + health.describe(),
+                    "Grafana is not reachable at endpoint '" + grafanaEndpoint
+                            + "': is the Grafana pod of the metrics phase running?",
+                    evidence);
         }
         Instant grafanaNow = health.serverTime().orElse(Instant.now());
         ObjectNode body = Json.object();
@@ -116,8 +128,10 @@ public final class GrafanaQueryProbe implements Probe {
         HttpUrl url = ProbeHttp.url(context, grafanaEndpoint, "/api/ds/query");
         HttpReply reply = ProbeHttp.postJson(context, url, Json.write(body), auth);
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Grafana did not answer the query: " + reply.describe(),
-                    "Grafana stopped answering between its health check and the query: check the Grafana pod", evidence);
+            return ProbeAttempt.fail(
+                    "Grafana did not answer the query: " + reply.describe(),
+                    "Grafana stopped answering between its health check and the query: check the Grafana pod",
+                    evidence);
         }
         GrafanaLogin.requireAccepted(reply, context, grafanaEndpoint, auth);
         JsonNode json = reply.body().strip().startsWith("{") ? reply.json() : Json.object();
@@ -125,25 +139,40 @@ public final class GrafanaQueryProbe implements Probe {
         String error = Json.text(result, "error");
         if (!reply.is(200) || !error.isEmpty()) {
             String message = error.isEmpty() ? Json.text(json, "message") : error;
-            return ProbeAttempt.fail("Grafana's " + backend + " datasource " + uid + " failed the query " + query.describe(context) + ": " + reply.describe(),
-                    reply.is(404) || message.toLowerCase().contains("not found") && message.toLowerCase().contains("data source")
-                            ? "Grafana has no datasource with uid '" + uid + "': the provisioned datasources and the topology's UIDs disagree"
-                            : "Grafana reached its datasource API but " + backend + " answered with an error (" + message + "): " + notFoundHint, evidence);
+            return ProbeAttempt.fail(
+                    "Grafana's " + backend + " datasource " + uid + " failed the query " + query.describe(context)
+                            + ": " + reply.describe(),
+                    reply.is(404)
+                                    || message.toLowerCase().contains("not found")
+                                            && message.toLowerCase().contains("data source")
+                            ? "Grafana has no datasource with uid '" + uid
+                                    + "': the provisioned datasources and the topology's UIDs disagree"
+                            : "Grafana reached its datasource API but " + backend + " answered with an error ("
+                                    + message + "): " + notFoundHint,
+                    evidence);
         }
         List<JsonNode> frames = Json.elements(result, "frames");
         Optional<String> found = query.found(frames, context);
         String tries = " after " + queries + (queries == 1 ? " query" : " queries");
         if (found.isPresent()) {
-            Evidence passed = evidence.and("found.grafana", found.get() + " at " + reply.serverTime().map(Object::toString).orElse(grafanaNow.toString())
-                    + " (Grafana's clock)");
+            Evidence passed = evidence.and(
+                    "found.grafana",
+                    found.get() + " at "
+                            + reply.serverTime().map(Object::toString).orElse(grafanaNow.toString())
+                            + " (Grafana's clock)");
             long written = writtenAtNanos.getAsLong();
             if (written != 0) {
                 passed = passed.latency(Duration.ofNanos(System.nanoTime() - written));
             }
-            return ProbeAttempt.pass("Grafana's " + backend + " datasource " + uid + " returned " + found.get() + tries, passed);
+            return ProbeAttempt.pass(
+                    "Grafana's " + backend + " datasource " + uid + " returned " + found.get() + tries, passed);
         }
-        return ProbeAttempt.fail("Grafana's " + backend + " datasource " + uid + " answered " + query.describe(context) + " with "
-                + frames.size() + " frame(s) and " + rows(frames) + " row(s), none holding what it looks for" + tries, notFoundHint, evidence);
+        return ProbeAttempt.fail(
+                "Grafana's " + backend + " datasource " + uid + " answered " + query.describe(context) + " with "
+                        + frames.size() + " frame(s) and " + rows(frames) + " row(s), none holding what it looks for"
+                        + tries,
+                notFoundHint,
+                evidence);
     }
 
     private static int rows(List<JsonNode> frames) {

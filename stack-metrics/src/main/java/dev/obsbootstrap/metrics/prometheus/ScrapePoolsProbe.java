@@ -1,5 +1,6 @@
 package dev.obsbootstrap.metrics.prometheus;
 
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.probe.Evidence;
 import dev.obsbootstrap.core.probe.HttpReply;
 import dev.obsbootstrap.core.probe.Json;
@@ -7,14 +8,12 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.probe.ProbeAttempt;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeHttp;
-import dev.obsbootstrap.core.config.StackTopology;
-import tools.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every expected scrape pool of the stack has targets on every Prometheus replica, and all of them are up
@@ -65,7 +64,9 @@ public final class ScrapePoolsProbe implements Probe {
 
         @Override
         public String toString() {
-            return namespace.isEmpty() ? monitor : namespace + "/" + monitor + (endpoint.isEmpty() ? "" : " endpoint " + endpoint);
+            return namespace.isEmpty()
+                    ? monitor
+                    : namespace + "/" + monitor + (endpoint.isEmpty() ? "" : " endpoint " + endpoint);
         }
     }
 
@@ -79,7 +80,12 @@ public final class ScrapePoolsProbe implements Probe {
      * @param pools       the expected pools, from the run's topology (monitor names derive from release fullnames)
      * @param missingHint what to check when a pool has no targets (which values enable the monitor)
      */
-    public ScrapePoolsProbe(String name, String proves, Duration deadline, Function<StackTopology, List<Pool>> pools, String missingHint) {
+    public ScrapePoolsProbe(
+            String name,
+            String proves,
+            Duration deadline,
+            Function<StackTopology, List<Pool>> pools,
+            String missingHint) {
         this.name = Objects.requireNonNull(name, "name");
         this.proves = Objects.requireNonNull(proves, "proves");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
@@ -110,26 +116,39 @@ public final class ScrapePoolsProbe implements Probe {
     public ProbeAttempt attempt(ProbeContext context) throws InterruptedException {
         List<Pool> pools = pools(context.topology());
         List<ProbeContext.Replica> replicas = context.replicas("prometheus");
-        Evidence evidence = Evidence.of("expected-pools", String.join(", ", pools.stream().map(Pool::toString).toList()));
+        Evidence evidence = Evidence.of(
+                "expected-pools",
+                String.join(", ", pools.stream().map(Pool::toString).toList()));
         List<String> passedOn = new ArrayList<>();
         for (ProbeContext.Replica replica : replicas) {
             ProbeAttempt one = check(context, replica, pools, evidence);
             if (!one.passed()) {
-                return replicas.size() == 1 ? one : ProbeAttempt.fail("Prometheus replica " + replica.name() + ": " + one.observed(), one.hint(), evidence);
+                return replicas.size() == 1
+                        ? one
+                        : ProbeAttempt.fail(
+                                "Prometheus replica " + replica.name() + ": " + one.observed(), one.hint(), evidence);
             }
             passedOn.add(replicas.size() == 1 ? one.observed() : replica.name() + ": " + one.observed());
         }
-        return ProbeAttempt.pass(String.join("; ", passedOn), evidence.and("replicas", Integer.toString(replicas.size())));
+        return ProbeAttempt.pass(
+                String.join("; ", passedOn), evidence.and("replicas", Integer.toString(replicas.size())));
     }
 
-    private ProbeAttempt check(ProbeContext context, ProbeContext.Replica replica, List<Pool> pools, Evidence evidence) throws InterruptedException {
-        HttpReply reply = ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/v1/targets", "state", "active"));
+    private ProbeAttempt check(ProbeContext context, ProbeContext.Replica replica, List<Pool> pools, Evidence evidence)
+            throws InterruptedException {
+        HttpReply reply =
+                ProbeHttp.get(context, ProbeHttp.resolve(replica.url(), "/api/v1/targets", "state", "active"));
         if (!reply.answered()) {
-            return ProbeAttempt.fail("Prometheus did not answer: " + reply.describe(),
-                    "Prometheus is not reachable: is the Prometheus StatefulSet the operator creates running?", evidence);
+            return ProbeAttempt.fail(
+                    "Prometheus did not answer: " + reply.describe(),
+                    "Prometheus is not reachable: is the Prometheus StatefulSet the operator creates running?",
+                    evidence);
         }
         if (!reply.is(200)) {
-            return ProbeAttempt.fail("Prometheus refused the targets query: " + reply.describe(), "Prometheus answers but not its API: is it still starting?", evidence);
+            return ProbeAttempt.fail(
+                    "Prometheus refused the targets query: " + reply.describe(),
+                    "Prometheus answers but not its API: is it still starting?",
+                    evidence);
         }
         List<JsonNode> targets = Json.elements(reply.json(), "data", "activeTargets");
         List<String> missing = new ArrayList<>();
@@ -137,17 +156,24 @@ public final class ScrapePoolsProbe implements Probe {
         List<String> pending = new ArrayList<>();
         List<String> up = new ArrayList<>();
         for (Pool expected : pools) {
-            List<JsonNode> matching = targets.stream().filter(t -> expected.matches(Json.text(t, "scrapePool"))).toList();
+            List<JsonNode> matching = targets.stream()
+                    .filter(t -> expected.matches(Json.text(t, "scrapePool")))
+                    .toList();
             if (matching.isEmpty()) {
                 missing.add(expected.label() + " (" + expected + ")");
                 continue;
             }
-            long upCount = matching.stream().filter(t -> "up".equals(Json.text(t, "health"))).count();
-            List<JsonNode> failing = matching.stream().filter(t -> "down".equals(Json.text(t, "health"))).toList();
+            long upCount = matching.stream()
+                    .filter(t -> "up".equals(Json.text(t, "health")))
+                    .count();
+            List<JsonNode> failing = matching.stream()
+                    .filter(t -> "down".equals(Json.text(t, "health")))
+                    .toList();
             String counts = expected.label() + " " + upCount + "/" + matching.size() + " up";
             if (!failing.isEmpty()) {
                 JsonNode first = failing.get(0);
-                down.add(counts + " (" + Json.text(first, "scrapePool") + " " + Json.text(first, "scrapeUrl") + ": " + Json.text(first, "lastError") + ")");
+                down.add(counts + " (" + Json.text(first, "scrapePool") + " " + Json.text(first, "scrapeUrl") + ": "
+                        + Json.text(first, "lastError") + ")");
             } else if (upCount < matching.size()) {
                 pending.add(counts + " (not scraped yet)");
             } else {
@@ -169,11 +195,13 @@ public final class ScrapePoolsProbe implements Probe {
         }
         String hint;
         if (!missing.isEmpty()) {
-            hint = "Prometheus has no targets from these monitors of the stack (matched exactly by namespace and name, never another team's): "
-                    + missingHint;
+            hint =
+                    "Prometheus has no targets from these monitors of the stack (matched exactly by namespace and name, never another team's): "
+                            + missingHint;
         } else if (!down.isEmpty()) {
-            hint = "the targets are discovered but their scrapes fail (lastError above): check the pod, the port/scheme of its"
-                    + " ServiceMonitor endpoint, TLS settings and NetworkPolicies between Prometheus and the target";
+            hint =
+                    "the targets are discovered but their scrapes fail (lastError above): check the pod, the port/scheme of its"
+                            + " ServiceMonitor endpoint, TLS settings and NetworkPolicies between Prometheus and the target";
         } else {
             hint = "targets were just discovered and not scraped yet: Prometheus scrapes every scrapeInterval";
         }
@@ -181,7 +209,11 @@ public final class ScrapePoolsProbe implements Probe {
     }
 
     private static String poolsSeen(List<JsonNode> targets) {
-        List<String> pools = targets.stream().map(t -> Json.text(t, "scrapePool")).distinct().sorted().toList();
+        List<String> pools = targets.stream()
+                .map(t -> Json.text(t, "scrapePool"))
+                .distinct()
+                .sorted()
+                .toList();
         return pools.isEmpty() ? "none" : String.join(", ", pools);
     }
 }

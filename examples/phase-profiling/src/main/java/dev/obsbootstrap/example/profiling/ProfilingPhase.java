@@ -6,7 +6,6 @@ import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.HttpReadyProbe;
 import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.secret.StackSecret;
-
 import java.util.List;
 
 /**
@@ -51,8 +50,13 @@ public final class ProfilingPhase implements Phase {
      */
     @Override
     public List<Probe> probes(BootstrapConfig config) {
-        return List.of(new HttpReadyProbe("pyroscope-ready", "Pyroscope answers /ready: it can take profiles.",
-                config.profile().probeDeadline(), "pyroscope", "/ready", "Pyroscope",
+        return List.of(new HttpReadyProbe(
+                "pyroscope-ready",
+                "Pyroscope answers /ready: it can take profiles.",
+                config.profile().probeDeadline(),
+                "pyroscope",
+                "/ready",
+                "Pyroscope",
                 "Pyroscope is starting or its ring is not ready: check the pyroscope pod's logs"));
     }
 }
