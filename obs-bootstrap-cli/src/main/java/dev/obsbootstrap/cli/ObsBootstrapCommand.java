@@ -72,6 +72,11 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
         return cli;
     }
 
+    /** Runs the command line as the jar does: options given before the subcommand are read as its own ({@link GlobalOptions}). */
+    static int execute(CommandLine cli, String... args) {
+        return cli.execute(GlobalOptions.reorder(cli, args));
+    }
+
     private static int exitCodeOf(Throwable error) {
         if (error instanceof BootstrapException bootstrap) {
             return bootstrap.exitCode().code();
@@ -115,7 +120,14 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
         CommandLine cli = error.getCommandLine();
         PrintWriter err = cli.getErr();
         err.println(cli.getColorScheme().errorText("error: " + error.getMessage()));
-        CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
+        if (error instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()
+                && GlobalOptions.meant(unmatched.getUnmatched().get(0)).isPresent()) {
+            err.println("Did you mean: " + cli.getCommandSpec().qualifiedName() + " "
+                    + GlobalOptions.meant(unmatched.getUnmatched().get(0)).get() + "?");
+        } else {
+            CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
+        }
         err.println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         // CI asked for a report (-o json, --junit): it gets one for a usage error too

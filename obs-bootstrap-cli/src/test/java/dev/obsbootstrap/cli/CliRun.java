@@ -32,7 +32,7 @@ final class CliRun {
             }
         }
         long started = System.nanoTime();
-        int code = cli.execute(args);
+        int code = ObsBootstrapCommand.execute(cli, args);
         return new Result(code, out.toString(), err.toString(), Duration.ofNanos(System.nanoTime() - started));
     }
 }

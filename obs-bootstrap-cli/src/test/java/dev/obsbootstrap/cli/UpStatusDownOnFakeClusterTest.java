@@ -593,11 +593,44 @@ class UpStatusDownOnFakeClusterTest {
                 .containsExactly(
                         Map.entry("obs-crds", "no"),
                         Map.entry("obs-metrics", "no"),
-                        Map.entry("obs-loki", "yes: config changed; run up"),
+                        Map.entry("obs-loki", "yes: values differ at loki.limits_config.retention_period; run up"),
                         Map.entry("obs-alloy", "no"),
                         Map.entry("obs-tempo", "no"),
                         Map.entry("obs-otel", "no"),
                         Map.entry("obs-alertmanager", "no"));
+
+        // without --profile, status compares with the profile the last run used (ci), not the default (dev)
+        CliRun.Result asInstalled =
+                CliRun.run(new ControlledProbes(), "status", "--kubeconfig", kubeconfig.toString(), "-n", ns);
+        assertThat(asInstalled.code()).as(asInstalled.err()).isZero();
+        assertThat(asInstalled.out()).contains("profile ci (from the last run)");
+        statusRows(asInstalled.out()).values().forEach(row -> assertThat(row).containsEntry("DRIFT", "no"));
+
+        // the same facts for scripts, options before the subcommand as helm and kubectl take them
+        CliRun.Result json = CliRun.run(
+                new ControlledProbes(),
+                "-o",
+                "json",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "status",
+                "-n",
+                ns,
+                "--set",
+                "values.loki.loki.limits_config.retention_period=48h");
+        assertThat(json.code()).as(json.err()).isZero();
+        tools.jackson.databind.JsonNode document =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
+        assertThat(document.get("profile").asString()).isEqualTo("ci");
+        assertThat(document.get("profileFrom").asString()).isEqualTo("the last run");
+        java.util.Map<String, tools.jackson.databind.JsonNode> byRelease = new LinkedHashMap<>();
+        document.get("releases")
+                .forEach(release -> byRelease.put(release.get("release").asString(), release));
+        assertThat(byRelease.get("obs-loki").get("drift").get(0).asString())
+                .isEqualTo("values differ at loki.limits_config.retention_period");
+        assertThat(byRelease.get("obs-loki").get("ready").get("ready").asInt()).isEqualTo(2);
+        assertThat(byRelease.get("obs-alloy").get("drift")).isEmpty();
+        assertThat(byRelease.get("obs-metrics").get("revision").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.JsonNode;
@@ -92,6 +93,29 @@ public final class HelmReleaseRecords {
                             + "): " + KubeErrors.describe(client, e)
                             + KubeErrors.accessHint(e, "your user needs get and update on secrets in " + namespace),
                     e);
+        }
+    }
+
+    /**
+     * The values a revision was installed with (Helm's {@code config}: what was passed, not the chart's defaults), or
+     * empty when the record is missing or unreadable. Read to say which keys {@code up} would change.
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> installedValues(String namespace, String release, int revision) {
+        try {
+            Secret secret = client.secrets()
+                    .inNamespace(namespace)
+                    .withName(secretName(release, revision))
+                    .get();
+            if (secret == null || secret.getData() == null || !secret.getData().containsKey("release")) {
+                return Optional.empty();
+            }
+            String encoded =
+                    new String(Base64.getDecoder().decode(secret.getData().get("release")), StandardCharsets.UTF_8);
+            JsonNode config = JSON.readTree(decode(encoded)).path("config");
+            return config.isObject() ? Optional.of(JSON.convertValue(config, Map.class)) : Optional.of(Map.of());
+        } catch (KubernetesClientException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            return Optional.empty();
         }
     }
 

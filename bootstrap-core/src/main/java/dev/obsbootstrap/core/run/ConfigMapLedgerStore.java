@@ -145,6 +145,10 @@ public final class ConfigMapLedgerStore implements LedgerStore {
         lastRun.put("stoppedAt", state.lastRun().stoppedAt());
         lastRun.put("at", state.lastRun().at().toString());
         lastRun.put("holder", state.lastRun().holder());
+        if (!state.lastRun().profile().isEmpty()) {
+            lastRun.put("profile", state.lastRun().profile());
+            lastRun.put("config", state.lastRun().config());
+        }
         if (!state.lastRun().inFlight().isEmpty()) {
             lastRun.put("inFlight", new TreeMap<>(state.lastRun().inFlight()));
         }
@@ -175,7 +179,9 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                         text(map, "stoppedAt"),
                         instant(map),
                         text(map, "holder"),
-                        integers(map.get("inFlight")));
+                        integers(map.get("inFlight")),
+                        text(map, "profile"),
+                        text(map, "config"));
             } else if (item.getKey().startsWith(PHASE_PREFIX)) {
                 String phaseId = item.getKey().substring(PHASE_PREFIX.length());
                 PhaseStatus verdict;

@@ -46,9 +46,18 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
      * @param holder    who ran it: "user@host pid N" ("" when not known)
      * @param inFlight  release -> the revision this run asked Helm to write and has not seen finish: a release left
      *                  pending at exactly that revision was left by this run, and nobody else
+     * @param profile   the profile it ran with ("" when not recorded: ledgers written before it was)
+     * @param config    where its config came from ("obs-bootstrap.yaml", "&lt;defaults&gt;"; "" when not recorded)
      */
     public record LastRun(
-            String runId, RunState state, String stoppedAt, Instant at, String holder, Map<String, Integer> inFlight) {
+            String runId,
+            RunState state,
+            String stoppedAt,
+            Instant at,
+            String holder,
+            Map<String, Integer> inFlight,
+            String profile,
+            String config) {
         public LastRun {
             Objects.requireNonNull(runId, "runId");
             Objects.requireNonNull(state, "state");
@@ -56,6 +65,18 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(holder, "holder");
             inFlight = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(inFlight));
+            Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(config, "config");
+        }
+
+        public LastRun(
+                String runId,
+                RunState state,
+                String stoppedAt,
+                Instant at,
+                String holder,
+                Map<String, Integer> inFlight) {
+            this(runId, state, stoppedAt, at, holder, inFlight, "", "");
         }
 
         public static LastRun none() {
@@ -64,14 +85,19 @@ public record LedgerState(Map<String, LedgerEntry> phases, LastRun lastRun) {
 
         /** The same run in another state; what was in flight stays recorded. */
         public LastRun with(RunState newState, String newStoppedAt, Instant newAt) {
-            return new LastRun(runId, newState, newStoppedAt, newAt, holder, inFlight);
+            return new LastRun(runId, newState, newStoppedAt, newAt, holder, inFlight, profile, config);
+        }
+
+        /** The same run, recorded as run with this profile and config. */
+        public LastRun ranWith(String profileName, String configSource) {
+            return new LastRun(runId, state, stoppedAt, at, holder, inFlight, profileName, configSource);
         }
 
         /** The same run, about to write {@code revision} of {@code release}. */
         public LastRun writing(String release, int revision) {
             Map<String, Integer> next = new java.util.TreeMap<>(inFlight);
             next.put(release, revision);
-            return new LastRun(runId, state, stoppedAt, at, holder, next);
+            return new LastRun(runId, state, stoppedAt, at, holder, next, profile, config);
         }
     }
 }

@@ -94,7 +94,8 @@ public final class Runner {
             state = ledger.read(); // what the run before us recorded last, now that nobody else can write it
             state = takeOverDeadRun(state, runId, prepared);
             state = state.withLastRun(
-                    new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of()));
+                    new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of())
+                            .ranWith(config.profile().name(), config.source()));
             ledger.write(state);
             return walk(me, options, prepared, state, started, held);
         } catch (InterruptedException e) {
@@ -198,7 +199,8 @@ public final class Runner {
         } finally {
             // Whatever happened, the ledger must not say "running" once this run is over.
             LedgerState last = state[0].withLastRun(
-                    new LedgerState.LastRun(runId, finalState, stoppedAt, clock.instant(), me.describe(), Map.of()));
+                    new LedgerState.LastRun(runId, finalState, stoppedAt, clock.instant(), me.describe(), Map.of())
+                            .ranWith(config.profile().name(), config.source()));
             writeQuietly(last);
         }
         return new RunReport(
@@ -276,7 +278,8 @@ public final class Runner {
                             ? RunState.INTERRUPTED
                             : RunState.FAILED;
             writeQuietly(state.withLastRun(
-                    new LedgerState.LastRun(runId, end, stoppedBy, clock.instant(), me.describe(), Map.of())));
+                    new LedgerState.LastRun(runId, end, stoppedBy, clock.instant(), me.describe(), Map.of())
+                            .ranWith(config.profile().name(), config.source())));
         }
         return new RunReport(
                 "down", runId, config.profile().name(), started, Duration.between(started, clock.instant()), outcomes);

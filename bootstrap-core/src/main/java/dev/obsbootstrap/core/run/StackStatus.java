@@ -1,7 +1,9 @@
 package dev.obsbootstrap.core.run;
 
+import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
@@ -13,6 +15,7 @@ import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesPaths;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -120,6 +123,7 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
             StackTopology topology,
             String kubeVersion) {
         LedgerState ledger = new ConfigMapLedgerStore(client, config.namespace()).read();
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
         List<Release> rows = new ArrayList<>();
         for (Phase phase : plan.ordered()) {
             if (!phase.enabled(config)) {
@@ -136,18 +140,18 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                 continue;
             }
             Optional<LedgerEntry> entry = ledger.entry(phase.id());
-            Map<String, String> hashes = currentHashes(phase, config, topology, kubeVersion);
+            Current current = current(phase, config, topology, kubeVersion);
             for (String componentId : phase.components(config)) {
                 ComponentSpec component = topology.component(componentId);
                 // per release when the ledger has per-release digests, else per phase (ledgers written before them)
                 boolean configChanged = entry.map(e -> e.releaseHashes().isEmpty()
-                                ? !e.configHash().equals(hashes.get(PHASE_HASH))
-                                : !hashes.get(component.release())
+                                ? !e.configHash().equals(current.hashes().get(PHASE_HASH))
+                                : !current.hashes()
+                                        .get(component.release())
                                         .equals(e.releaseHashes().get(component.release())))
                         .orElse(false);
-                String chart = config.charts()
-                        .getOrDefault(componentId, component.chart())
-                        .coordinate();
+                ChartRef pinned = config.charts().getOrDefault(componentId, component.chart());
+                String chart = pinned.coordinate();
                 if (component.mode() == InstallMode.APPLY_CRDS) {
                     rows.add(new Release(
                             phase.id(),
@@ -158,12 +162,20 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                             Optional.empty(),
                             Optional.empty(),
                             entry,
-                            entry.map(e -> drift(configChanged, List.of()))));
+                            entry.map(e -> drift(configChanged ? List.of("config changed") : List.of(), List.of()))));
                     continue;
                 }
                 Optional<HelmRelease> release = helm.status(component.release(), config.namespace());
                 List<String> outside = entry.map(e -> changedOutside(e, component.release(), release))
                         .orElse(List.of());
+                List<String> what = configChanged
+                        ? whatChanged(
+                                records,
+                                config.namespace(),
+                                pinned,
+                                release,
+                                current.values().get(componentId))
+                        : List.of();
                 rows.add(new Release(
                         phase.id(),
                         true,
@@ -175,24 +187,52 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                         release,
                         release.map(r -> readiness(client, config.namespace(), component)),
                         entry,
-                        entry.map(e -> drift(configChanged, outside))));
+                        entry.map(e -> drift(what, outside))));
             }
         }
         Optional<LockHolder> holder = new LeaseRunLock(client, config.namespace()).lastHolder();
         return new StackStatus(rows, ledger.lastRun(), holder, Instant.now());
     }
 
-    /**
-     * Whether `up` would change the release: the config renders something else than it installed, or a release is
-     * not at the revision `up` recorded (someone upgraded, rolled back or removed it since).
-     */
-    private static List<String> drift(boolean configChanged, List<String> changedOutside) {
-        List<String> reasons = new ArrayList<>();
-        if (configChanged) {
-            reasons.add("config changed");
-        }
+    /** Why `up` would change the release: what the config renders now, and what happened to it outside obs-bootstrap. */
+    private static List<String> drift(List<String> configChanges, List<String> changedOutside) {
+        List<String> reasons = new ArrayList<>(configChanges);
         reasons.addAll(changedOutside);
         return reasons;
+    }
+
+    private static final int KEYS_SHOWN = 5;
+
+    /**
+     * What differs between what the config renders now and what the release was installed with: the chart pin, the
+     * values' key paths (never the values). "config changed" when neither shows it (a declared Secret changed).
+     */
+    private static List<String> whatChanged(
+            HelmReleaseRecords records,
+            String namespace,
+            ChartRef pinned,
+            Optional<HelmRelease> live,
+            RenderedValues rendered) {
+        List<String> what = new ArrayList<>();
+        if (live.isPresent()) {
+            String wanted = pinned.name() + "-" + pinned.version();
+            if (!live.get().chart().isEmpty() && !live.get().chart().equals(wanted)) {
+                what.add("chart " + live.get().chart() + " installed, the config pins " + pinned.version());
+            }
+            records.installedValues(namespace, live.get().name(), live.get().revision())
+                    .ifPresent(installed -> {
+                        List<String> keys = ValuesPaths.changed(rendered.values(), installed);
+                        if (!keys.isEmpty()) {
+                            what.add("values differ at "
+                                    + String.join(", ", keys.subList(0, Math.min(KEYS_SHOWN, keys.size())))
+                                    + (keys.size() > KEYS_SHOWN ? " (+" + (keys.size() - KEYS_SHOWN) + " more)" : ""));
+                        }
+                    });
+        }
+        if (what.isEmpty()) {
+            what.add("config changed");
+        }
+        return what;
     }
 
     private static List<String> changedOutside(LedgerEntry entry, String releaseName, Optional<HelmRelease> live) {
@@ -247,22 +287,23 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         return new Readiness(ready, workloads.size());
     }
 
-    /** The key of the phase's own digest in {@link #currentHashes}. */
+    /** The key of the phase's own digest in {@link Current#hashes}. */
     private static final String PHASE_HASH = "";
 
-    /**
-     * The digests `up` would record now: per release, and the phase's under "". Values are rendered, charts are not
-     * fetched (the digests do not read them).
-     */
-    private static Map<String, String> currentHashes(
-            Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
-        ValuesRenderer values = new ValuesRenderer();
+    /** What `up` would install now: the digests it would record (per release, the phase's under ""), and the values. */
+    private record Current(Map<String, String> hashes, Map<String, RenderedValues> values) {}
+
+    /** Values are rendered, charts are not fetched (the digests do not read them). */
+    private static Current current(Phase phase, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+        ValuesRenderer renderer = new ValuesRenderer();
         List<PhaseDigest.Release> releases = new ArrayList<>();
         List<StackSecret> declared = phase.secrets(config, topology);
         Map<String, String> hashes = new LinkedHashMap<>();
+        Map<String, RenderedValues> values = new LinkedHashMap<>();
         for (String componentId : phase.components(config)) {
             ComponentSpec component = topology.component(componentId);
-            RenderedValues rendered = values.render(component, config, topology, kubeVersion);
+            RenderedValues rendered = renderer.render(component, config, topology, kubeVersion);
+            values.put(componentId, rendered);
             PhaseDigest.Release release = new PhaseDigest.Release(
                     componentId,
                     component.release(),
@@ -274,6 +315,6 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
             hashes.put(component.release(), PhaseDigest.of(List.of(release), declared));
         }
         hashes.put(PHASE_HASH, PhaseDigest.of(releases, declared));
-        return hashes;
+        return new Current(hashes, values);
     }
 }
