@@ -54,8 +54,8 @@ final class StackFixture {
                                     (String) chart.get("repository"),
                                     (String) chart.get("name"),
                                     String.valueOf(chart.get("version"))),
-                            (String) component.get("release"),
-                            (String) component.get("fullname"),
+                            inDefaultStack(component.get("release")),
+                            inDefaultStack(component.get("fullname")),
                             (String) component.get("values"),
                             "apply-crds".equals(component.get("install"))
                                     ? InstallMode.APPLY_CRDS
@@ -76,7 +76,7 @@ final class StackFixture {
                             name,
                             (String) endpoint.get("component"),
                             namespace,
-                            (String) endpoint.get("service"),
+                            inDefaultStack(endpoint.get("service")),
                             (Integer) endpoint.get("port"),
                             (String) endpoint.getOrDefault("path", "")));
         });
@@ -137,6 +137,11 @@ final class StackFixture {
                         AlertingSection.KEY,
                                 BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml")),
                 values);
+    }
+
+    /** A catalog name for the default stack ("{stack}-loki" is "obs-loki"). */
+    private static String inDefaultStack(Object name) {
+        return ((String) name).replace(ComponentSpec.STACK, BootstrapConfig.ClusterSettings.DEFAULT_STACK);
     }
 
     static Map<String, Object> load(String resource) {

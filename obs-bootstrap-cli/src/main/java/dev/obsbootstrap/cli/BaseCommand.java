@@ -70,6 +70,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         List<SetOverride> options = new ArrayList<>();
         cluster.namespace().ifPresent(ns -> options.add(SetOverride.forOption("--namespace", "cluster.namespace", ns)));
         cluster.context().ifPresent(ctx -> options.add(SetOverride.forOption("--context", "cluster.context", ctx)));
+        cluster.stack().ifPresent(stack -> options.add(SetOverride.forOption("--stack", "cluster.stack", stack)));
         return loadConfig(config, options);
     }
 

@@ -26,6 +26,14 @@ public final class ClusterMixin {
     String namespace;
 
     @Option(
+            names = "--stack",
+            paramLabel = "NAME",
+            description =
+                    "Stack name (overrides cluster.stack, default obs): releases and the cluster-scoped names the charts "
+                            + "derive from them start with it, so stacks in two namespaces of one cluster never collide.")
+    String stack;
+
+    @Option(
             names = "--timeout",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
@@ -39,6 +47,10 @@ public final class ClusterMixin {
 
     public Optional<String> context() {
         return Optional.ofNullable(context);
+    }
+
+    public Optional<String> stack() {
+        return Optional.ofNullable(stack);
     }
 
     public Optional<String> namespace() {

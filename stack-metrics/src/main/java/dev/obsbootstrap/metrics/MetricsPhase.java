@@ -57,7 +57,10 @@ public final class MetricsPhase implements Phase {
     @Override
     public List<Probe> probes(BootstrapConfig config) {
         Duration deadline = config.profile().probeDeadline();
-        List<String> pools = ProbeSettings.stringList(config, "expectedScrapePools", StackScrapePools.DEFAULT);
+        List<String> pools = ProbeSettings.stringList(
+                config,
+                "expectedScrapePools",
+                config.cluster().isolated() ? StackScrapePools.ISOLATED : StackScrapePools.DEFAULT);
         String datasourceHint =
                 "the provisioned datasource URL must be the topology's Prometheus Service (see the kube-prometheus-stack values' grafana datasources)";
         return List.of(

@@ -18,6 +18,10 @@ final class StackScrapePools {
     static final List<String> DEFAULT =
             List.of("prometheus", "operator", "kube-state-metrics", "node-exporter", "kubelet", "apiserver", "grafana");
 
+    /** An isolated stack leaves node-exporter and the kubelet to the cluster's main stack (kube-prometheus-stack.yaml.j2). */
+    static final List<String> ISOLATED =
+            List.of("prometheus", "operator", "kube-state-metrics", "apiserver", "grafana");
+
     private StackScrapePools() {}
 
     static List<Pool> resolve(List<String> names, StackTopology topology) {

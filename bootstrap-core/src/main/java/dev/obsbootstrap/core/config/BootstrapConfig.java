@@ -124,14 +124,33 @@ public record BootstrapConfig(
      * @param namespace          the stack namespace
      * @param protectedContexts  exact context names refused without --yes
      * @param protectedPatterns  regular expressions; a matching context is refused without --yes
+     * @param stack              the stack's name: release names and every cluster-scoped name the charts derive from
+     *                           them start with it, so stacks in two namespaces of one cluster never collide
+     * @param isolated           the stack watches only its own namespace (its operator and Prometheus) and leaves
+     *                           node-level agents that bind host ports to the cluster's main stack: per-PR stacks
      */
     public record ClusterSettings(
-            String context, String namespace, List<String> protectedContexts, List<String> protectedPatterns) {
+            String context,
+            String namespace,
+            List<String> protectedContexts,
+            List<String> protectedPatterns,
+            String stack,
+            boolean isolated) {
+        /** The stack name when the config gives none: every release and cluster-scoped name starts with it. */
+        public static final String DEFAULT_STACK = "obs";
+
         public ClusterSettings {
             Objects.requireNonNull(context, "context");
             Objects.requireNonNull(namespace, "namespace");
             protectedContexts = List.copyOf(protectedContexts);
             protectedPatterns = List.copyOf(protectedPatterns);
+            Objects.requireNonNull(stack, "stack");
+        }
+
+        /** The default stack, not isolated. */
+        public ClusterSettings(
+                String context, String namespace, List<String> protectedContexts, List<String> protectedPatterns) {
+            this(context, namespace, protectedContexts, protectedPatterns, DEFAULT_STACK, false);
         }
 
         /** True when {@code contextName} is listed, or a pattern matches all of it: `up`/`down` then need --yes. */

@@ -126,4 +126,20 @@ public final class Checks {
         }
         return Optional.empty();
     }
+
+    /** The longest stack name: the charts append up to about 40 characters to it, and names end at 63. */
+    static final int STACK_NAME_MAX = 20;
+
+    /** A stack name: a DNS label short enough for every name the charts derive from it. */
+    public static Optional<String> stackName(String value) {
+        Optional<String> label = dnsLabel(value);
+        if (label.isPresent()) {
+            return label;
+        }
+        if (value.length() > STACK_NAME_MAX) {
+            return Optional.of("'" + value + "' is too long for a stack name: use at most " + STACK_NAME_MAX
+                    + " characters (the charts derive names of up to 63 from it)");
+        }
+        return Optional.empty();
+    }
 }

@@ -37,6 +37,7 @@ public final class ComponentCatalog {
 
     private final String source;
     private final Map<String, ComponentSpec> components;
+    private final Map<String, ComponentSpec> inDefaultStack;
     private final Map<String, Endpoint> endpoints;
     private final Map<String, String> datasourceUids;
     private final java.util.Set<String> operatorResources;
@@ -55,9 +56,15 @@ public final class ComponentCatalog {
             Objects.requireNonNull(path, "path");
         }
 
-        /** This endpoint in the stack namespace. */
+        /** This endpoint in the stack namespace, of the default stack. */
         public ServiceEndpoint in(String namespace) {
-            return new ServiceEndpoint(name, component, namespace, service, port, path);
+            return in(namespace, BootstrapConfig.ClusterSettings.DEFAULT_STACK);
+        }
+
+        /** This endpoint of the stack named {@code stack} in its namespace. */
+        public ServiceEndpoint in(String namespace, String stack) {
+            return new ServiceEndpoint(
+                    name, component, namespace, service.replace(ComponentSpec.STACK, stack), port, path);
         }
     }
 
@@ -70,6 +77,9 @@ public final class ComponentCatalog {
             List<String> profileSettings) {
         this.source = source;
         this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
+        Map<String, ComponentSpec> named = new LinkedHashMap<>();
+        components.forEach((id, spec) -> named.put(id, spec.inStack(BootstrapConfig.ClusterSettings.DEFAULT_STACK)));
+        this.inDefaultStack = Collections.unmodifiableMap(named);
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
         this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
         this.operatorResources = Collections.unmodifiableSet(new java.util.TreeSet<>(operatorResources));
@@ -234,8 +244,8 @@ public final class ComponentCatalog {
                         spec, path, "chart", "write {repository: ..., name: ..., version: ...}")
                 .flatMap(node -> reader.asMap(node, path + ".chart"))
                 .flatMap(chartMap -> chart(reader, chartMap, path + ".chart"));
-        Optional<String> release = checked(reader, spec, path, "release", Checks::dnsLabel);
-        Optional<String> fullname = checked(reader, spec, path, "fullname", Checks::dnsLabel);
+        Optional<String> release = checked(reader, spec, path, "release", ComponentCatalog::stackScopedName);
+        Optional<String> fullname = checked(reader, spec, path, "fullname", ComponentCatalog::stackScopedName);
         Optional<String> values = reader.requiredString(spec, path, "values", "name the values template resource");
         InstallMode mode = InstallMode.HELM_RELEASE;
         Optional<Node> installNode = reader.field(spec, "install");
@@ -271,6 +281,16 @@ public final class ComponentCatalog {
                 new ChartRef(ConfigReader.normalizeOci(repository.get(), name.get()), name.get(), version.get()));
     }
 
+    /**
+     * A name the stack's name goes into ({@code {stack}-loki}): a DNS label with the longest stack name in it. A name
+     * without the placeholder is allowed (the same for every stack) but then two stacks in one cluster share it.
+     */
+    private static Optional<String> stackScopedName(String name) {
+        String longest = "s".repeat(Checks.STACK_NAME_MAX);
+        return Checks.dnsLabel(name.replace(ComponentSpec.STACK, longest))
+                .map(message -> message.replace(longest, ComponentSpec.STACK));
+    }
+
     private static Optional<String> checked(
             NodeReader reader, MapNode map, String path, String key, Function<String, Optional<String>> check) {
         Optional<Node> node = reader.required(map, path, key, "the catalog must give it");
@@ -301,7 +321,7 @@ public final class ComponentCatalog {
                             + DidYouMean.hint(component.get(), components.keySet()));
             component = Optional.empty();
         }
-        Optional<String> service = checked(reader, spec, path, "service", Checks::dnsLabel);
+        Optional<String> service = checked(reader, spec, path, "service", ComponentCatalog::stackScopedName);
         Optional<Node> portNode = reader.required(spec, path, "port", "give the Service port");
         Optional<Integer> port = portNode.flatMap(node -> reader.asInt(node, path + ".port"));
         if (port.isPresent() && (port.get() < 1 || port.get() > 65535)) {
@@ -325,13 +345,13 @@ public final class ComponentCatalog {
         return source;
     }
 
-    /** Component id -> spec, with the catalog's pinned charts, in catalog order. */
+    /** Component id -> spec, with the catalog's pinned charts, in catalog order, named for the default stack. */
     public Map<String, ComponentSpec> components() {
-        return components;
+        return inDefaultStack;
     }
 
     public ComponentSpec component(String id) {
-        ComponentSpec spec = components.get(id);
+        ComponentSpec spec = inDefaultStack.get(id);
         if (spec == null) {
             throw new ConfigException(
                     source + ": unknown component '" + id + "'; " + DidYouMean.hint(id, components.keySet()));
@@ -370,11 +390,14 @@ public final class ComponentCatalog {
      * chart the config chose (its {@code charts:} overrides applied), and the datasource UIDs.
      */
     public StackTopology topology(BootstrapConfig config) {
+        String stack = config.cluster().stack();
         Map<String, ComponentSpec> chosen = new LinkedHashMap<>();
-        components.forEach((id, spec) ->
-                chosen.put(id, config.charts().containsKey(id) ? spec.withChart(config.chart(id)) : spec));
+        components.forEach((id, spec) -> {
+            ComponentSpec named = spec.inStack(stack);
+            chosen.put(id, config.charts().containsKey(id) ? named.withChart(config.chart(id)) : named);
+        });
         Map<String, ServiceEndpoint> placed = new LinkedHashMap<>();
-        endpoints.forEach((name, endpoint) -> placed.put(name, endpoint.in(config.namespace())));
+        endpoints.forEach((name, endpoint) -> placed.put(name, endpoint.in(config.namespace(), stack)));
         return new StackTopology(config.namespace(), chosen, placed, datasourceUids);
     }
 }

@@ -32,6 +32,21 @@ public record ComponentSpec(
         operatorWorkloads = List.copyOf(operatorWorkloads);
     }
 
+    /** Where the catalog writes the stack's name in release names, fullnames and Service names. */
+    public static final String STACK = "{stack}";
+
+    /** This component in the stack named {@code stack}: the catalog's {@value #STACK} replaced in its names. */
+    public ComponentSpec inStack(String stack) {
+        return new ComponentSpec(
+                id,
+                chart,
+                release.replace(STACK, stack),
+                fullname.replace(STACK, stack),
+                valuesTemplate,
+                mode,
+                operatorWorkloads);
+    }
+
     /** This component installed from another chart (the config's charts: override). */
     public ComponentSpec withChart(ChartRef other) {
         return new ComponentSpec(id, other, release, fullname, valuesTemplate, mode, operatorWorkloads);

@@ -18,7 +18,7 @@ final class ConfigReader {
     static final List<String> FIXED_KEYS = List.of("apiVersion", "profile", "cluster", "phases", "charts", "values");
 
     private static final List<String> CLUSTER_KEYS =
-            List.of("context", "namespace", "protectedContexts", "protectedPatterns");
+            List.of("context", "namespace", "protectedContexts", "protectedPatterns", "stack", "isolated");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
 
     static final String DEFAULT_NAMESPACE = "observability";
@@ -127,7 +127,17 @@ final class ConfigReader {
                 Checks.regex(protectedPatterns.get(i)).ifPresent(message -> reader.problem(item, itemPath, message));
             }
         }
-        return new ClusterSettings(context, namespace, protectedContexts, protectedPatterns);
+        String stack = ClusterSettings.DEFAULT_STACK;
+        Optional<Node> stackNode = cluster.flatMap(map -> reader.field(map, "stack"));
+        Optional<String> stackText = stackNode.flatMap(node -> reader.asString(node, path + ".stack"));
+        if (stackText.isPresent()) {
+            Optional<String> wrong = Checks.stackName(stackText.get());
+            wrong.ifPresent(message -> reader.problem(stackNode.get(), path + ".stack", message));
+            stack = stackText.get();
+        }
+        boolean isolated =
+                cluster.flatMap(map -> reader.boolField(map, path, "isolated")).orElse(false);
+        return new ClusterSettings(context, namespace, protectedContexts, protectedPatterns, stack, isolated);
     }
 
     /** The profile's phase switches, overridden by the config's. */

@@ -100,6 +100,36 @@ class ComponentCatalogTest {
                 .hasMessage("cat.yaml:3:20: operatorResources: 'Widget' is not GROUP/Kind (like example.com/Widget)");
     }
 
+    /** Two stacks in one cluster: "{stack}" in the catalog's names becomes each stack's name. */
+    @Test
+    void theStackNameGoesIntoEveryNameTheCatalogMarks() {
+        ComponentCatalog catalog = ComponentCatalog.parse("""
+                components:
+                  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, release: "{stack}-store", fullname: "{stack}", values: v/store.yaml.j2}
+                endpoints:
+                  store: {component: store, service: "{stack}-store-gateway", port: 80}
+                """, "cat.yaml");
+        BootstrapConfig pr = ConfigFixtures.parse(HEAD + "cluster: {namespace: pr-7, stack: pr-7}\n");
+
+        StackTopology topology = catalog.topology(pr);
+
+        assertThat(topology.component("store").release()).isEqualTo("pr-7-store");
+        assertThat(topology.component("store").fullname()).isEqualTo("pr-7");
+        assertThat(topology.endpoint("store").clusterUrl()).isEqualTo("http://pr-7-store-gateway.pr-7.svc:80");
+        assertThat(catalog.component("store").release()).as("the default stack").isEqualTo("obs-store");
+    }
+
+    @Test
+    void aNameTooLongWithTheLongestStackNameIsRefused() {
+        assertThatThrownBy(() -> ComponentCatalog.parse("""
+                components:
+                  store: {chart: {repository: https://charts.example.org, name: store, version: 1.0.0}, release: "{stack}-a-very-long-release-name-for-the-store-component", fullname: "{stack}", values: v/store.yaml.j2}
+                """, "cat.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("components.store.release")
+                .hasMessageContaining("{stack}");
+    }
+
     @Test
     void topologyPlacesEndpointsInTheConfigNamespace() {
         StackTopology topology = ConfigFixtures.catalog().topology(ConfigFixtures.defaults());
