@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             UpCommand.class,
             PlanCommand.class,
+            DiffCommand.class,
             VerifyCommand.class,
             StatusCommand.class,
             DownCommand.class,

@@ -5,6 +5,8 @@ import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
+import dev.obsbootstrap.core.diff.ManifestDiff;
+import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.phase.PhasePlan;
@@ -90,8 +92,33 @@ public final class UpCommand extends BaseCommand {
                             + "keep it running; prints its kubeconfig and how to reach Grafana. Run again, it finds the same node.")
     boolean ephemeral;
 
+    @Option(
+            names = "--dry-run",
+            description =
+                    "Change nothing: show what this `up` would change, as `diff` does (exit 0 nothing, 1 something).")
+    boolean dryRun;
+
     @Override
     protected ExitCode doCall() {
+        if (dryRun) {
+            if (ephemeral || bundle != null) {
+                throw new ConfigException("--dry-run compares the config with the cluster; it cannot be combined with "
+                        + (ephemeral ? "--ephemeral" : "--bundle") + " (use `diff` against a running cluster)");
+            }
+            PhasePlan plan = phasePlan();
+            RunOptions options = new RunOptions(true, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
+            Runner.checkSelection(plan, options);
+            return DiffCommand.run(
+                    this,
+                    configOptions,
+                    clusterOptions,
+                    chartsDirs,
+                    id -> Runner.selected(plan, id, options),
+                    output.format() == OutputMixin.Format.JSON
+                            ? DocumentOutput.Format.JSON
+                            : DocumentOutput.Format.TEXT,
+                    ManifestDiff.DEFAULT_CONTEXT);
+        }
         if (ephemeral) {
             return new EphemeralUp(this).run();
         }

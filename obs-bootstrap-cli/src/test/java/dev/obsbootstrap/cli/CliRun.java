@@ -8,7 +8,8 @@ import picocli.CommandLine;
 
 /** Runs the CLI in-process as {@code Main} would, with the test's writers and (optionally) the test's phases. */
 final class CliRun {
-    private static final List<String> CLUSTER_COMMANDS = List.of("up", "status", "down", "verify", "validate", "smoke");
+    private static final List<String> CLUSTER_COMMANDS =
+            List.of("up", "status", "down", "verify", "validate", "smoke", "diff");
 
     private CliRun() {}
 

@@ -102,6 +102,22 @@ public final class HelmReleaseRecords {
      */
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> installedValues(String namespace, String release, int revision) {
+        return record(namespace, release, revision).map(record -> {
+            JsonNode config = record.path("config");
+            return config.isObject() ? JSON.convertValue(config, Map.class) : Map.of();
+        });
+    }
+
+    /**
+     * The manifest Helm recorded for a revision (what it applied, hooks left out), or empty when the record is missing
+     * or unreadable. What {@code diff} compares the newly rendered manifest with, as {@code helm diff} does.
+     */
+    public Optional<String> installedManifest(String namespace, String release, int revision) {
+        return record(namespace, release, revision)
+                .map(record -> record.path("manifest").asString(""));
+    }
+
+    private Optional<JsonNode> record(String namespace, String release, int revision) {
         try {
             Secret secret = client.secrets()
                     .inNamespace(namespace)
@@ -112,8 +128,7 @@ public final class HelmReleaseRecords {
             }
             String encoded =
                     new String(Base64.getDecoder().decode(secret.getData().get("release")), StandardCharsets.UTF_8);
-            JsonNode config = JSON.readTree(decode(encoded)).path("config");
-            return config.isObject() ? Optional.of(JSON.convertValue(config, Map.class)) : Optional.of(Map.of());
+            return Optional.of(JSON.readTree(decode(encoded)));
         } catch (KubernetesClientException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
             return Optional.empty();
         }

@@ -4,6 +4,8 @@ package dev.obsbootstrap.core.error;
 public enum ExitCode {
     OK(0),
     VERIFY_FAILED(1),
+    /** {@code diff} / {@code up --dry-run}: something would change (like {@code diff} and {@code helm diff --detailed-exitcode}). */
+    CHANGES_PENDING(1),
     BAD_INPUT(2),
     CLUSTER_FAILURE(3),
     /** A bug of ours (an unexpected exception), not the user's input or the cluster: BSD's EX_SOFTWARE. */
@@ -39,7 +41,7 @@ public enum ExitCode {
     private int severity() {
         return switch (this) {
             case OK -> 0;
-            case VERIFY_FAILED -> 1;
+            case VERIFY_FAILED, CHANGES_PENDING -> 1;
             case BAD_INPUT -> 2;
             case CLUSTER_FAILURE -> 3;
             case INTERNAL_ERROR -> 4;

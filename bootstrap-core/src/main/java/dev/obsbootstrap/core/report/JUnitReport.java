@@ -135,6 +135,7 @@ public final class JUnitReport implements ReportWriter {
             case INTERRUPTED -> "Interrupted";
             case TERMINATED -> "Terminated";
             case VERIFY_FAILED -> "VerifyFailed";
+            case CHANGES_PENDING -> "ChangesPending";
             case OK -> "Error";
         };
     }

@@ -189,6 +189,7 @@ public final class TextReport implements ReportWriter {
         String verdict = switch (exit) {
             case OK -> "ok";
             case VERIFY_FAILED -> "verification failed";
+            case CHANGES_PENDING -> "changes pending";
             case BAD_INPUT -> "bad input";
             case CLUSTER_FAILURE -> "cluster failure";
             case INTERNAL_ERROR -> "internal error";

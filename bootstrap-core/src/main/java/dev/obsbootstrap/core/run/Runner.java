@@ -641,7 +641,8 @@ public final class Runner {
         }
     }
 
-    private static boolean selected(PhasePlan plan, String id, RunOptions options) {
+    /** Whether --only / --from select phase {@code id}. */
+    public static boolean selected(PhasePlan plan, String id, RunOptions options) {
         if (options.only().isPresent()) {
             return options.only().get().equals(id);
         }

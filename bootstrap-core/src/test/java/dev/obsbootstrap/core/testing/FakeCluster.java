@@ -157,6 +157,16 @@ public final class FakeCluster implements AutoCloseable {
         return api.requestLog();
     }
 
+    /** A mark for {@link #requestsSince}: how many requests were served so far. */
+    public long requestsServed() {
+        return api.requestsServed();
+    }
+
+    /** Every request served after {@code mark}, as "METHOD path -> code", oldest first: what a command sent. */
+    public List<String> requestsSince(long mark) {
+        return api.requestsSince(mark);
+    }
+
     @Override
     public void close() {
         kubelet.close();

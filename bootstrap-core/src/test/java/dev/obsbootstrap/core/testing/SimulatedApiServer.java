@@ -47,6 +47,7 @@ final class SimulatedApiServer extends Dispatcher {
     private final Object writeLock = new Object();
     private final AtomicInteger nextClusterIp = new AtomicInteger(10);
     private final Deque<String> requestLog = new ArrayDeque<>();
+    private long served;
     /** The name a POST creates (it is in the body, not the path): the request log shows it, so tests can see what was written when. */
     private static final ThreadLocal<String> CREATED_NAME = new ThreadLocal<>();
 
@@ -70,6 +71,26 @@ final class SimulatedApiServer extends Dispatcher {
 
     void serverAddress(String hostPort) {
         this.serverAddress = hostPort;
+    }
+
+    /** How many requests were served so far (not bounded like the log): a mark for {@link #requestsSince}. */
+    long requestsServed() {
+        synchronized (requestLog) {
+            return served;
+        }
+    }
+
+    /** The requests served after {@code mark} (a {@link #requestsServed()} value), oldest first. */
+    List<String> requestsSince(long mark) {
+        synchronized (requestLog) {
+            long count = served - mark;
+            if (count > requestLog.size()) {
+                throw new IllegalStateException("the request log keeps only " + REQUEST_LOG_LIMIT + " requests; "
+                        + count + " were served since the mark");
+            }
+            List<String> all = List.copyOf(requestLog);
+            return all.subList(all.size() - (int) count, all.size());
+        }
     }
 
     List<String> requestLog() {
@@ -119,6 +140,7 @@ final class SimulatedApiServer extends Dispatcher {
     private void record(String line) {
         synchronized (requestLog) {
             requestLog.addLast(line);
+            served++;
             if (requestLog.size() > REQUEST_LOG_LIMIT) {
                 requestLog.removeFirst();
             }
