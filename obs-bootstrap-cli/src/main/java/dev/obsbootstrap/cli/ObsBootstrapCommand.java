@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             UpCommand.class,
             PlanCommand.class,
             DiffCommand.class,
+            OpenCommand.class,
             VerifyCommand.class,
             StatusCommand.class,
             DownCommand.class,

@@ -13,6 +13,7 @@ import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
 import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.Runner;
+import dev.obsbootstrap.core.run.StackAccess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,9 @@ public final class UpCommand extends BaseCommand {
 
     /** The main job against the cluster the options name. */
     ExitCode install() {
-        return reported("up", output, configOptions, (runId, started) -> {
+        List<StackAccess.Entry> access = new ArrayList<>();
+        String[] where = new String[2];
+        ExitCode code = reported("up", output, configOptions, (runId, started) -> {
             PhasePlan plan = phasePlan();
             RunOptions options =
                     new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
@@ -157,9 +160,17 @@ public final class UpCommand extends BaseCommand {
                     console.info(
                             "run %s: profile %s, phases %s",
                             runId, config.profile().name(), String.join(" -> ", plan.ids()));
+                    access.addAll(StackAccess.of(plan, config, topology));
+                    where[0] = config.namespace();
+                    where[1] = target.context();
                     return runner.up(RunIdentity.current(runId), options);
                 }
             }
         });
+        // the whole stack verified: say how to reach it (a selection or a failure leaves the report to speak)
+        if (code == ExitCode.OK && output.format() == OutputMixin.Format.TEXT && only == null && from == null) {
+            AccessSummary.print(out(), access, where[0], where[1]);
+        }
+        return code;
     }
 }

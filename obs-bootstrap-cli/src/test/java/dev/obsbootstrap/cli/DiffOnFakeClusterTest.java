@@ -55,6 +55,25 @@ class DiffOnFakeClusterTest {
                 "--timeout",
                 "120s");
         assertThat(up.code()).as(up.err()).isZero();
+        upOutput = up.out();
+    }
+
+    static String upOutput;
+
+    @Test
+    @Order(0)
+    void upEndsWithHowToReachEachEndpointAndWhereTheGrafanaLoginLives() {
+        assertThat(upOutput)
+                .contains("How to reach the stack (context fake-diff, namespace observability):")
+                .containsPattern("grafana +http://obs-grafana.observability.svc:80 +obs-bootstrap open grafana -> "
+                        + "http://localhost:8080/ +kubectl --context fake-diff -n observability port-forward "
+                        + "svc/obs-grafana 8080:80")
+                .containsPattern("prometheus +http://obs-prometheus.observability.svc:9090")
+                .containsPattern("alertmanager +http://obs-alertmanager.observability.svc:9093")
+                .contains("grafana login: user and password in Secret observability/obs-grafana-admin "
+                        + "(keys admin-user, admin-password)")
+                .contains("kubectl --context fake-diff -n observability get secret obs-grafana-admin "
+                        + "-o jsonpath='{.data.admin-password}' | base64 -d");
     }
 
     @AfterAll

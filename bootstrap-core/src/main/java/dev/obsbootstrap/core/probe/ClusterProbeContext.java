@@ -346,6 +346,21 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
     }
 
     private LocalPortForward open(ServiceEndpoint endpoint) {
+        return open(endpoint, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * A port-forward from {@code address:localPort} on this machine (0: any free port) to a ready pod behind the
+     * endpoint's Service, at the container port its targetPort names: what {@code kubectl port-forward svc/NAME}
+     * does, for {@code open}. The caller closes it.
+     *
+     * @throws ClusterException when the Service, a ready pod or the port cannot be found, or the forward is refused
+     */
+    public LocalPortForward forward(String endpointName, InetAddress address, int localPort) {
+        return open(topology.endpoint(endpointName), address, localPort);
+    }
+
+    private LocalPortForward open(ServiceEndpoint endpoint, InetAddress address, int localPort) {
         String where = endpoint.namespace() + "/" + endpoint.service();
         try {
             Service service = requireService(endpoint);
@@ -355,7 +370,7 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             return client.pods()
                     .inNamespace(endpoint.namespace())
                     .withName(pod.getMetadata().getName())
-                    .portForward(containerPort, InetAddress.getLoopbackAddress(), 0);
+                    .portForward(containerPort, address, localPort);
         } catch (KubernetesClientException e) {
             throw new ClusterException("cannot port-forward to Service " + where + ": " + e.getMessage(), e);
         }

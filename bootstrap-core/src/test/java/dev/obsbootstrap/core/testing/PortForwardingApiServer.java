@@ -102,6 +102,11 @@ public final class PortForwardingApiServer implements AutoCloseable {
         return this;
     }
 
+    /** The server's URL, for a kubeconfig. */
+    public HttpUrl url() {
+        return server.url();
+    }
+
     public List<String> requestLines() {
         return server.requestLines();
     }
@@ -125,6 +130,10 @@ public final class PortForwardingApiServer implements AutoCloseable {
     private MockResponse handle(RecordedRequest request) {
         String[] parts =
                 FakeServer.path(request).replace("%3A", ":").replace("%3a", ":").split("/");
+        if (FakeServer.path(request).equals("/version")) {
+            // what every client asks first (kubernetes v1.31 staging/src/k8s.io/apimachinery/pkg/version/types.go Info)
+            return FakeServer.json(200, "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\"}");
+        }
         // /api/v1/namespaces/<ns>/<plural>[/<name>[/portforward]]
         if (parts.length < 6 || !parts[1].equals("api") || !parts[3].equals("namespaces")) {
             return notFound("the fake serves only /api/v1/namespaces/...");
