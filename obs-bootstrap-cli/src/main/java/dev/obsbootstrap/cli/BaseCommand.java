@@ -1,16 +1,19 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ConfigLoader;
 import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.SetOverride;
+import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.RunIds;
@@ -110,6 +113,25 @@ public abstract class BaseCommand implements Callable<Integer> {
         List<Phase> phases = new ArrayList<>();
         ServiceLoader.load(Phase.class).forEach(phases::add);
         return PhasePlan.of(phases);
+    }
+
+    /** The chart each enabled phase's components install: the config's pin, else the catalog's. */
+    static List<ChartRef> pinnedCharts(PhasePlan plan, BootstrapConfig config, StackTopology topology) {
+        List<ChartRef> charts = new ArrayList<>();
+        for (Phase phase : plan.ordered()) {
+            if (phase.enabled(config)) {
+                for (String id : phase.components(config)) {
+                    charts.add(config.charts()
+                            .getOrDefault(id, topology.component(id).chart()));
+                }
+            }
+        }
+        return charts;
+    }
+
+    /** Every chart the run needs, found or fetched before anything else happens; all missing ones named at once. */
+    void requireCharts(ChartResolver charts, PhasePlan plan, BootstrapConfig config, StackTopology topology) {
+        charts.resolveAll(pinnedCharts(plan, config, topology));
     }
 
     /** Tests replace the phases ServiceLoader would find (for example the real ones with controllable probes). */

@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             PlanCommand.class,
             DiffCommand.class,
             OpenCommand.class,
+            ChartsCommand.class,
+            ImagesCommand.class,
             VerifyCommand.class,
             StatusCommand.class,
             DownCommand.class,

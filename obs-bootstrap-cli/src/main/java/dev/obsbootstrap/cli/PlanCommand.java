@@ -101,10 +101,10 @@ public final class PlanCommand extends BaseCommand {
         console.info(
                 "rendering profile %s for Kubernetes %s (%s)", config.profile().name(), kube.version(), kube.source());
 
-        Planner planner = new Planner(
-                HelmJavaDriver.templateOnly(),
-                ClusterSession.renderer(ChartResolver.standard(options.chartsDirs, console), config, topology),
-                console);
+        ChartResolver charts = ChartResolver.standard(options.chartsDirs, console);
+        command.requireCharts(charts, phases, config, topology);
+        Planner planner =
+                new Planner(HelmJavaDriver.templateOnly(), ClusterSession.renderer(charts, config, topology), console);
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 

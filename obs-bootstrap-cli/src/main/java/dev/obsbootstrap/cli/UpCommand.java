@@ -8,6 +8,7 @@ import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.diff.ManifestDiff;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.ClusterProbeContext;
@@ -142,6 +143,7 @@ public final class UpCommand extends BaseCommand {
             BootstrapConfig config = loadConfig(configOptions, clusterOptions);
             StackTopology topology = catalog().topology(config);
             KubeContexts.requireOne(clusterOptions, "up");
+            requireCharts(ChartResolver.standard(chartsDirs, console), plan, config, topology);
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
                 try (ClusterProbeContext probes =

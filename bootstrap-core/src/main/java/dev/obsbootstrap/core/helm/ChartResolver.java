@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,6 +76,9 @@ public final class ChartResolver {
         console.info("downloading chart %s from %s", ref.coordinate(), ref.repository());
         try {
             repositories.download(ref, target);
+        } catch (java.net.UnknownHostException e) {
+            // its message is the host name alone, sometimes with the resolver's words, sometimes without
+            throw unavailable(ref, "cannot resolve " + e.getMessage().split(":")[0] + " (no DNS or no network here)");
         } catch (IOException e) {
             throw unavailable(ref, e.getMessage());
         }
@@ -85,6 +90,56 @@ public final class ChartResolver {
                     + "; the repository is inconsistent: provide the chart with --charts-dir");
         }
         return new ResolvedChart(ref, target, ChartOrigin.DOWNLOADED);
+    }
+
+    /**
+     * Every chart of {@code refs}, each found locally or downloaded; when some cannot be had, one error names all of
+     * them (an air-gapped machine learns in one try what to bring), with the reason for each.
+     *
+     * @throws ConfigException listing every chart that is not available
+     */
+    public List<ResolvedChart> resolveAll(Collection<ChartRef> refs) {
+        List<ResolvedChart> resolved = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (ChartRef ref : new LinkedHashSet<>(refs)) {
+            try {
+                resolved.add(resolve(ref));
+            } catch (ConfigException e) {
+                missing.add(ref.coordinate() + " from " + ref.repository() + ": " + reason(e));
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<String> looked = new ArrayList<>();
+            chartsDirs.forEach(dir -> looked.add(dir.toString()));
+            looked.add("the cache " + cacheDir);
+            throw new ConfigException(missing.size() + " of " + new LinkedHashSet<>(refs).size()
+                    + " charts are not available (looked in " + String.join(", ", looked)
+                    + ", then their repositories):\n  "
+                    + String.join("\n  ", missing)
+                    + "\nOn a machine that reaches the repositories, `obs-bootstrap charts pull --out DIR` fetches every "
+                    + "pinned chart with its checksum; then pass --charts-dir DIR here (or put them in the cache, "
+                    + "$" + CACHE_ENV + "/charts)");
+        }
+        return resolved;
+    }
+
+    /**
+     * Packs an unpacked chart directory into {@code destination} as {@code helm package} does (Helm's own code), and
+     * returns the archive, {@code <name>-<version>.tgz}.
+     */
+    public static Path packageChart(Path chartDir, Path destination) {
+        ChartMetadata metadata = ChartMetadata.read(chartDir);
+        HelmLibrary.command(new com.marcnuri.helm.PackageCommand(HelmLibrary.get(), null, chartDir)
+                .withDestination(destination)::call);
+        return destination.resolve(archiveName(metadata.name(), metadata.version()));
+    }
+
+    /** The download's own reason, without the advice {@link #unavailable} adds for a single chart. */
+    private static String reason(ConfigException e) {
+        String message = e.getMessage();
+        int failed = message.indexOf(" failed: ");
+        int advice = message.indexOf(". Provide it");
+        return failed >= 0 && advice > failed ? message.substring(failed + " failed: ".length(), advice) : message;
     }
 
     /**

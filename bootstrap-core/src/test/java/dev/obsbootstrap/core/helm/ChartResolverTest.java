@@ -78,6 +78,21 @@ class ChartResolverTest {
     }
 
     @Test
+    void everyMissingChartIsNamedInOneErrorNotOnlyTheFirst() {
+        FixtureCharts.copyAs("log-store", chartsDir, "loki", "18.11.0");
+        ChartRef tempo = new ChartRef(repository.url("/helm-charts").toString(), "tempo", "2.2.4");
+        ChartRef alloy = new ChartRef(repository.url("/helm-charts").toString(), "alloy", "1.11.1");
+
+        assertThatThrownBy(() -> resolver(List.of(chartsDir)).resolveAll(List.of(tempo, loki(), alloy)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("2 of 3 charts are not available")
+                .hasMessageContaining("\n  tempo@2.2.4 from " + tempo.repository() + ": ")
+                .hasMessageContaining("\n  alloy@1.11.1 from " + alloy.repository() + ": ")
+                .hasMessageNotContaining("loki@")
+                .hasMessageContaining("obs-bootstrap charts pull --out DIR");
+    }
+
+    @Test
     void usesAnArchiveFromTheChartsDir() {
         Path archive =
                 FixtureCharts.pack(FixtureCharts.copyAs("log-store", tmp.resolve("src"), "loki", "18.11.0"), chartsDir);
