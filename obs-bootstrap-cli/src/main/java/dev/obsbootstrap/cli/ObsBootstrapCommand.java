@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             OpenCommand.class,
             ChartsCommand.class,
             ImagesCommand.class,
+            InitCommand.class,
+            CompletionCommand.class,
             VerifyCommand.class,
             StatusCommand.class,
             DownCommand.class,

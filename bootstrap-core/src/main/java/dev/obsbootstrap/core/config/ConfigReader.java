@@ -40,13 +40,34 @@ final class ConfigReader {
     }
 
     /**
+     * Every top-level key must be a config key. One that is no typo of a config key is most likely a chart's value,
+     * given as Helm takes it (a values file, or --set grafana.x=...): the message says where it goes instead.
+     */
+    private void topLevelKeys(MapNode root, List<String> topKeys) {
+        List<String> components =
+                catalog.components().keySet().stream().sorted().toList();
+        for (Entry entry : root.entries().values()) {
+            if (topKeys.contains(entry.key())) {
+                continue;
+            }
+            String message = "unknown key; " + DidYouMean.hint(entry.key(), topKeys);
+            if (DidYouMean.closest(entry.key(), topKeys).isEmpty()) {
+                message += ". A chart's values, as helm -f or --set take them, go under values.<component>: "
+                        + "values.<component>." + entry.key() + " in the file, --set values.<component>."
+                        + entry.key() + ".x=... (components: " + String.join(", ", components) + ")";
+            }
+            reader.problem(entry.keyLocation(), entry.key(), message);
+        }
+    }
+
+    /**
      * @param source            the name the config is known by in messages and reports
      * @param requireApiVersion a file must say which format it is written in; built-in defaults need not
      */
     BootstrapConfig read(MapNode root, String source, boolean requireApiVersion) {
         List<String> topKeys = new java.util.ArrayList<>(FIXED_KEYS);
         topKeys.addAll(schema.sectionKeys());
-        reader.allowOnly(root, "", topKeys);
+        topLevelKeys(root, topKeys);
         apiVersion(root, requireApiVersion);
         Optional<Profile> profile = profile(root);
         ClusterSettings cluster = cluster(root);

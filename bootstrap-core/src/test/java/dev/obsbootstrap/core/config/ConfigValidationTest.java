@@ -28,7 +28,11 @@ class ConfigValidationTest {
                         "unknown top-level key without a close match",
                         HEAD + "clusters2000: {}\n",
                         "test.yaml:2:1: clusters2000: unknown key; expected one of: apiVersion, profile, cluster, phases, "
-                                + "charts, values"),
+                                + "charts, values. A chart's values, as helm -f or --set take them, go under "
+                                + "values.<component>: values.<component>.clusters2000 in the file, --set "
+                                + "values.<component>.clusters2000.x=... (components: alertmanager, alloy, "
+                                + "kube-prometheus-stack, loki, opentelemetry-collector, prometheus-operator-crds, promtail, "
+                                + "tempo)"),
                 arguments(
                         "string where a map is expected",
                         HEAD + "cluster: obs\n",
@@ -250,5 +254,20 @@ class ConfigValidationTest {
                 .hasMessageStartingWith(
                         "30 problems in the configuration:\n  test.yaml:3:3: cluster.unknown0: unknown key")
                 .hasMessageEndingWith("\n  ... and 5 more");
+    }
+
+    @Test
+    void helmValuesAtTheTopLevelArePointedAtValuesComponent() {
+        assertThatThrownBy(() -> ConfigFixtures.parse(HEAD + "grafana:\n  adminPassword: x\nprometheusOperator: {}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("grafana: unknown key; expected one of: apiVersion")
+                .hasMessageContaining("A chart's values, as helm -f or --set take them, go under values.<component>: "
+                        + "values.<component>.grafana in the file, --set values.<component>.grafana.x=... "
+                        + "(components: alertmanager, alloy, kube-prometheus-stack,")
+                .hasMessageContaining("prometheusOperator: unknown key");
+        // a typo of a config key is a typo, not Helm values
+        assertThatThrownBy(() -> ConfigFixtures.parse(HEAD + "clustr: {}\n"))
+                .hasMessageContaining("did you mean 'cluster'?")
+                .hasMessageNotContaining("Helm");
     }
 }
