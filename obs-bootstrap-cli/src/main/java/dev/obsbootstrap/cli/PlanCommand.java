@@ -220,7 +220,10 @@ public final class PlanCommand extends BaseCommand {
         List<StackSecret> secrets = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
             if (phase.enabled(config)) {
-                secrets.addAll(phase.secrets(config, topology));
+                // a Secret several phases read (object storage) is declared by each, listed and checked once
+                phase.secrets(config, topology).stream()
+                        .filter(secret -> !secrets.contains(secret))
+                        .forEach(secrets::add);
             }
         }
         return secrets;
