@@ -50,14 +50,25 @@ class ProfilePolicyTest {
             assertThat(reference)
                     .as("settings keys of prod that %s lacks", name)
                     .containsAll(keys.stream()
-                            .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches."))
+                            .filter(ProfilePolicyTest::sharedByEveryProfile)
                             .toList());
             assertThat(keys)
                     .as("settings keys of %s", name)
                     .containsAll(reference.stream()
-                            .filter(key -> !key.startsWith("loki.storage.") && !key.startsWith("loki.caches."))
+                            .filter(ProfilePolicyTest::sharedByEveryProfile)
                             .toList());
         }
+    }
+
+    /**
+     * Keys that depend on a choice within the profile (object storage, caches, Loki's Distributed components) are only
+     * where that choice is made.
+     */
+    private static boolean sharedByEveryProfile(String key) {
+        return !key.startsWith("loki.storage.")
+                && !key.startsWith("loki.caches.")
+                && !key.startsWith("loki.components")
+                && !key.startsWith("tempo.storage.");
     }
 
     /** A setting no template reads is a knob that does nothing. */
@@ -72,6 +83,13 @@ class ProfilePolicyTest {
         }
         for (String path : keyPaths(StackFixture.profile(name).settings(), "")) {
             String key = path.substring(path.lastIndexOf('.') + 1);
+            if (path.matches("loki\\.components\\.[A-Za-z]+")) {
+                // a Distributed component: loki.yaml.j2 reads loki.components[target] for each target it lists
+                assertThat(templates.toString())
+                        .as("a template listing Loki component %s", key)
+                        .contains("'" + key + "':");
+                continue;
+            }
             assertThat(templates.toString())
                     .as("a template reading setting %s of %s", path, name)
                     .containsPattern("\\." + key + "\\b");
@@ -90,8 +108,11 @@ class ProfilePolicyTest {
                 .isEqualTo(keep);
         assertThat(at(kps, "prometheus.prometheusSpec.retention")).isNotNull();
         assertThat(at(kps, "grafana.persistence.enabled")).isEqualTo(keep);
-        String lokiTarget = "SimpleScalable".equals(loki.get("deploymentMode")) ? "write" : "singleBinary";
-        assertThat(at(loki, lokiTarget + ".persistence.enabled")).isEqualTo(keep);
+        if ("Distributed".equals(loki.get("deploymentMode"))) {
+            assertThat(at(loki, "ingester.persistence.enabled")).isEqualTo(keep);
+        } else {
+            assertThat(at(loki, "singleBinary.persistence.enabled")).isEqualTo(keep);
+        }
         assertThat(at(loki, "loki.limits_config.retention_period")).isNotNull();
         assertThat(at(values(name, "tempo"), "persistence.enabled")).isEqualTo(keep);
         assertThat(at(values(name, "tempo"), "tempo.retention")).isNotNull();
@@ -100,11 +121,12 @@ class ProfilePolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging"})
-    void smallProfilesRunOneMonolithicLokiWithoutCachesCanaryOrObjectStorage(String name) {
+    void smallProfilesRunOneMonolithicLokiWithoutCachesOrCanary(String name) {
         Map<String, Object> loki = values(name, "loki");
 
         assertThat(loki.get("deploymentMode")).isEqualTo("Monolithic");
-        assertThat(at(loki, "loki.storage.type")).isEqualTo("filesystem");
+        // staging: one binary on object storage, as Loki 3.7 recommends for small installs
+        assertThat(at(loki, "loki.storage.type")).isEqualTo(name.equals("staging") ? "s3" : "filesystem");
         assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(1);
         assertThat(at(loki, "singleBinary.replicas")).isEqualTo(1);
         assertThat(at(loki, "chunksCache.enabled")).isEqualTo(false);
@@ -125,10 +147,11 @@ class ProfilePolicyTest {
         assertThat(at(values("prod", "alertmanager"), "replicaCount")).isEqualTo(2);
         assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount"))
                 .isEqualTo(2);
-        assertThat(loki.get("deploymentMode")).isEqualTo("SimpleScalable");
+        assertThat(loki.get("deploymentMode")).isEqualTo("Distributed");
         assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(3);
+        assertThat(at(loki, "ingester.replicas")).isEqualTo(3);
         for (String target : List.of("read", "write", "backend")) {
-            assertThat(at(loki, target + ".replicas")).as(target).isEqualTo(3);
+            assertThat(at(loki, target + ".replicas")).as(target).isEqualTo(0);
         }
         assertThat(at(loki, "singleBinary.replicas")).isEqualTo(0);
         assertThat(at(loki, "gateway.replicas")).isEqualTo(2);
@@ -138,7 +161,7 @@ class ProfilePolicyTest {
         assertThat(at(loki, "loki.storage.s3.secretAccessKey")).isEqualTo("${AWS_SECRET_ACCESS_KEY}");
         assertThat(at(loki, "loki.storage.s3.endpoint")).isEqualTo("${S3_ENDPOINT}");
         assertThat(at(loki, "defaults.extraEnvFrom"))
-                .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-loki-s3"))));
+                .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-object-storage"))));
     }
 
     /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */

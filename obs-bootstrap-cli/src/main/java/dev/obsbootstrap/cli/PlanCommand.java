@@ -112,6 +112,12 @@ public final class PlanCommand extends BaseCommand {
                 new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
                         .withOperatorResources(command.catalog().operatorResources())
                         .check(bundle));
+        for (Phase phase : phases.ordered()) {
+            if (phase.enabled(config)) {
+                phase.configProblems(config)
+                        .forEach(problem -> findings.add(Finding.error("profile-requirement", "config", "", problem)));
+            }
+        }
         StaticReport checks = new StaticValidation(
                         kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
                 .check(BundleManifests.of(bundle));
@@ -220,7 +226,10 @@ public final class PlanCommand extends BaseCommand {
         List<StackSecret> secrets = new ArrayList<>();
         for (Phase phase : phases.ordered()) {
             if (phase.enabled(config)) {
-                secrets.addAll(phase.secrets(config, topology));
+                // a Secret several phases read (object storage) is declared by each, listed and checked once
+                phase.secrets(config, topology).stream()
+                        .filter(secret -> !secrets.contains(secret))
+                        .forEach(secrets::add);
             }
         }
         return secrets;

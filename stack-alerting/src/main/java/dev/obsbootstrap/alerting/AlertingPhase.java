@@ -48,6 +48,28 @@ public final class AlertingPhase implements Phase {
         return List.of(new AmtoolConfigChecker());
     }
 
+    /**
+     * A profile whose alerts must reach someone ({@code settings.alertmanager.requireReceiver}: staging, prod) refuses
+     * a config whose route tree ends every alert at 'null', unless {@code alerting.allowNoReceivers: true} says so.
+     */
+    @Override
+    public List<String> configProblems(BootstrapConfig config) {
+        AlertingSettings alerting = AlertingSettings.of(config);
+        if (!requiresReceiver(config) || alerting.allowNoReceivers() || !alerting.dropsEveryAlert()) {
+            return List.of();
+        }
+        return List.of(
+                config.source() + ": alerting: profile " + config.profile().name()
+                        + " needs at least one real receiver, but every alert (critical ones included) would go to the"
+                        + " 'null' receiver and notify nobody; add one under alerting.receivers and send alerts to it with"
+                        + " alerting.route.receiver, or set alerting.allowNoReceivers: true to accept that deliberately");
+    }
+
+    private static boolean requiresReceiver(BootstrapConfig config) {
+        return config.profile().settings().get("alertmanager") instanceof java.util.Map<?, ?> am
+                && Boolean.TRUE.equals(am.get("requireReceiver"));
+    }
+
     @Override
     public boolean enabled(BootstrapConfig config) {
         return config.phaseEnabled(id());

@@ -28,7 +28,7 @@ import java.util.Optional;
 public final class AlertingSection implements ConfigSection<AlertingSettings> {
     public static final String KEY = "alerting";
     static final List<String> DEFAULT_GROUP_BY = List.of("alertname", "namespace");
-    private static final List<String> ALERTING_KEYS = List.of("receivers", "route", "routes");
+    private static final List<String> ALERTING_KEYS = List.of("receivers", "route", "routes", "allowNoReceivers");
     private static final List<String> ROUTE_KEYS = List.of("receiver", "groupBy");
     private static final List<String> CHILD_ROUTE_KEYS = List.of("matchers", "receiver", "continue");
     private static final List<String> CREDENTIAL_KEYS = List.of("fromEnv", "secret");
@@ -152,6 +152,7 @@ public final class AlertingSection implements ConfigSection<AlertingSettings> {
         }
         map.put("routes", routes);
         map.put("groupBy", List.copyOf(alerting.groupBy()));
+        map.put("allowNoReceivers", alerting.allowNoReceivers());
         map.put("credentialsSecret", ReceiverCredentialsSecret.NAME);
         return map;
     }
@@ -195,7 +196,9 @@ public final class AlertingSection implements ConfigSection<AlertingSettings> {
             List<Route> routes = alerting.flatMap(map -> reader.listField(map, "alerting", "routes"))
                     .map(list -> routes(list, receiverNames))
                     .orElse(List.of());
-            return new AlertingSettings(receivers, defaultReceiver, routes, groupBy);
+            boolean allowNoReceivers = alerting.flatMap(map -> reader.boolField(map, "alerting", "allowNoReceivers"))
+                    .orElse(false);
+            return new AlertingSettings(receivers, defaultReceiver, routes, groupBy, allowNoReceivers);
         }
 
         private List<Receiver> receivers(ListNode list, Map<String, Node> names) {

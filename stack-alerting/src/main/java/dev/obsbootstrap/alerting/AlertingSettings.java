@@ -12,7 +12,11 @@ import java.util.Optional;
  * {@code defaultReceiver} gets what no child route matches.
  */
 public record AlertingSettings(
-        List<Receiver> receivers, String defaultReceiver, List<Route> routes, List<String> groupBy) {
+        List<Receiver> receivers,
+        String defaultReceiver,
+        List<Route> routes,
+        List<String> groupBy,
+        boolean allowNoReceivers) {
     /**
      * The receiver without integrations that the Alertmanager template always renders: alerts routed to it are
      * dropped. It is the default receiver when the config names none (and the only one when it defines none).
@@ -24,6 +28,20 @@ public record AlertingSettings(
         Objects.requireNonNull(defaultReceiver, "defaultReceiver");
         routes = List.copyOf(routes);
         groupBy = List.copyOf(groupBy);
+    }
+
+    /** Settings without {@code allowNoReceivers}. */
+    public AlertingSettings(
+            List<Receiver> receivers, String defaultReceiver, List<Route> routes, List<String> groupBy) {
+        this(receivers, defaultReceiver, routes, groupBy, false);
+    }
+
+    /**
+     * Whether every alert ends at the 'null' receiver: no receiver at all, or a 'null' default with no route to any
+     * other receiver (the child routes obs-bootstrap adds for Watchdog and InfoInhibitor go to 'null' too).
+     */
+    public boolean dropsEveryAlert() {
+        return receivers.isEmpty() || (NULL_RECEIVER.equals(defaultReceiver) && routes.isEmpty());
     }
 
     /** This run's alerting settings (the section {@link AlertingSection} read). */

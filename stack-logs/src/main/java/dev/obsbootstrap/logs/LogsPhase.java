@@ -131,8 +131,9 @@ public final class LogsPhase implements Phase {
     }
 
     /**
-     * With object storage (prod), Loki reads its endpoint and keys from a Secret the user creates (loki.yaml.j2 puts
-     * it under {@code defaults.extraEnvFrom} and refers to {@code ${S3_ENDPOINT}}, {@code ${AWS_ACCESS_KEY_ID}},
+     * With object storage (staging, prod), Loki reads its endpoint and keys from the stack's object-storage Secret
+     * {@code <stack>-<settings.loki.storage.secret>}, which the user creates (loki.yaml.j2 puts it under
+     * {@code defaults.extraEnvFrom} and refers to {@code ${S3_ENDPOINT}}, {@code ${AWS_ACCESS_KEY_ID}},
      * {@code ${AWS_SECRET_ACCESS_KEY}}): declared so that {@code up} checks it before the first write and
      * {@code plan}'s install.sh checks it too, instead of Loki crash-looping on a real cluster.
      */
@@ -143,14 +144,11 @@ public final class LogsPhase implements Phase {
             return List.of();
         }
         Object type = storage.get("type");
-        Object secretName = storage.get("secretName");
-        if ("filesystem".equals(type) || !(secretName instanceof String name) || name.isBlank()) {
+        Object secret = storage.get("secret");
+        if ("filesystem".equals(type) || !(secret instanceof String name) || name.isBlank()) {
             return List.of();
         }
-        return List.of(StackSecret.userProvided(
-                topology.namespace(),
-                name,
-                "Loki's object storage (" + type + ") endpoint and keys",
-                List.of("S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")));
+        return List.of(
+                StackSecret.objectStorage(topology.namespace(), config.cluster().stack() + "-" + name));
     }
 }

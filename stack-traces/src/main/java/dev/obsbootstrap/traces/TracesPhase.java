@@ -131,6 +131,15 @@ public final class TracesPhase implements Phase {
 
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
-        return List.of();
+        if (!(config.profile().settings().get("tempo") instanceof java.util.Map<?, ?> tempo)
+                || !(tempo.get("storage") instanceof java.util.Map<?, ?> storage)) {
+            return List.of();
+        }
+        Object secret = storage.get("secret");
+        if ("local".equals(storage.get("type")) || !(secret instanceof String name) || name.isBlank()) {
+            return List.of();
+        }
+        return List.of(
+                StackSecret.objectStorage(topology.namespace(), config.cluster().stack() + "-" + name));
     }
 }

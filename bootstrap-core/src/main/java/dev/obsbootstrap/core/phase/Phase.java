@@ -51,6 +51,15 @@ public interface Phase {
     }
 
     /**
+     * What the profile requires of the config that this config does not give (a production profile whose alerts reach
+     * nobody): each a message naming the key and what to do. {@code plan} reports each as an error finding and
+     * {@code up} refuses before the first cluster write. None by default.
+     */
+    default List<String> configProblems(BootstrapConfig config) {
+        return List.of();
+    }
+
+    /**
      * The checkers of this phase's components' own configs (a rule checker, a collector's validate command), which
      * plan and validate run on the bundle when their tools are on PATH. None by default.
      */

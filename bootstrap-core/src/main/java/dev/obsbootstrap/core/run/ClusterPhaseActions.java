@@ -124,7 +124,7 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<ReleaseSpec> specs = new ArrayList<>();
         Map<String, String> releases = new LinkedHashMap<>();
         Map<String, String> components = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(phase.configProblems(config));
         for (String componentId : phase.components(config)) {
             try {
                 ReleaseSpec spec =

@@ -31,6 +31,22 @@ public record StackSecret(String namespace, String name, String purpose, boolean
                 keys.stream().map(k -> (Key) new Key.Required(k)).toList());
     }
 
+    /** The keys of an S3-compatible object-storage Secret: what the charts' {@code envFrom} hands the servers. */
+    public static final List<String> OBJECT_STORAGE_KEYS =
+            List.of("S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+
+    /**
+     * The stack's object-storage credentials, which several components read (logs and traces share one Secret): every
+     * phase that needs it declares this same value, so the bundle lists and checks it once.
+     */
+    public static StackSecret objectStorage(String namespace, String name) {
+        return userProvided(
+                namespace,
+                name,
+                "object storage (S3-compatible) endpoint and keys; the buckets must exist too",
+                OBJECT_STORAGE_KEYS);
+    }
+
     /** Whether the user creates this Secret and obs-bootstrap only checks it. */
     public boolean isUserProvided() {
         return !keys.isEmpty() && keys.stream().allMatch(k -> k instanceof Key.Required);
