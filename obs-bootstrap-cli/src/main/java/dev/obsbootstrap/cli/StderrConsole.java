@@ -29,7 +29,9 @@ final class StderrConsole implements Console {
     static final long HEARTBEAT_NANOS = 30_000_000_000L;
     /** Elapsed times (42s, 1m3s, 548ms) and try counters: they change on every poll without saying anything new. */
     private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile(
-            "\\b\\d+(?:\\.\\d+)?(?:ms|s|m|h)(?:\\d+(?:ms|s|m))*\\b|(?i)\\b(?:try|tries|attempt|attempts)\\s+\\d+");
+            "\\b\\d+(?:\\.\\d+)?(?:ms|s|m|h)(?:\\d+(?:ms|s|m))*\\b|(?i)\\b(?:try|tries|attempt|attempts)\\s+\\d+"
+                    // a port-forward listens on a new local port for each try: not a change either
+                    + "|(?<=(?:127\\.0\\.0\\.1|localhost|\\[::1]):)\\d+");
 
     private static final String ERASE_LINE = "\r\u001b[2K";
     private static final String RESET = "\u001b[0m";
@@ -70,8 +72,13 @@ final class StderrConsole implements Console {
     static StderrConsole create(PrintWriter err, VerbosityMixin verbosity) {
         Map<String, String> env = System.getenv();
         Mode mode = detect(System.console() != null, env);
-        StderrConsole console =
-                new StderrConsole(err, mode, colorAllowed(env), verbosity.verbose(), columns(env), System::nanoTime);
+        StderrConsole console = new StderrConsole(
+                err,
+                mode,
+                colorAllowed(env),
+                verbosity.verbose(),
+                mode == Mode.TERMINAL ? columns(env, StderrConsole::ttyColumns) : 80,
+                System::nanoTime);
         if (mode == Mode.PLAIN) {
             Thread heartbeat = new Thread(
                     () -> {
@@ -112,11 +119,43 @@ final class StderrConsole implements Console {
         return env.getOrDefault("NO_COLOR", "").isEmpty();
     }
 
-    static int columns(Map<String, String> env) {
+    /**
+     * The terminal's width: {@code COLUMNS} when exported, else what the terminal itself says (bash sets COLUMNS
+     * without exporting it, so a child process rarely sees it), else 80.
+     */
+    static int columns(Map<String, String> env, java.util.function.IntSupplier tty) {
         try {
             return Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
         } catch (NumberFormatException e) {
-            return 80;
+            int asked = tty.getAsInt();
+            return asked > 0 ? asked : 80;
+        }
+    }
+
+    /** {@code stty size} on the controlling terminal ("ROWS COLS"); 0 when there is none or it does not answer. */
+    static int ttyColumns() {
+        java.io.File tty = new java.io.File("/dev/tty");
+        if (!tty.exists()) {
+            return 0;
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size")
+                    .redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!stty.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                stty.destroyForcibly();
+                return 0;
+            }
+            String[] size = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .trim()
+                    .split("\\s+");
+            return stty.exitValue() == 0 && size.length == 2 ? Integer.parseInt(size[1]) : 0;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

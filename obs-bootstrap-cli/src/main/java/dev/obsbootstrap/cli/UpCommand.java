@@ -16,6 +16,7 @@ import dev.obsbootstrap.core.run.RunOptions;
 import dev.obsbootstrap.core.run.Runner;
 import dev.obsbootstrap.core.run.StackAccess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,15 @@ public final class UpCommand extends BaseCommand {
     boolean ephemeral;
 
     @Option(
+            names = "--probe-timeout",
+            paramLabel = "DURATION",
+            converter = ClusterMixin.DurationConverter.class,
+            description =
+                    "How long each probe keeps trying before its phase fails, like 30s (default: the profile's "
+                            + "probeDeadline). A probe that cannot succeed (a Service that does not exist) fails at once anyway.")
+    Duration probeTimeout;
+
+    @Option(
             names = "--dry-run",
             description =
                     "Change nothing: show what this `up` would change, as `diff` does (exit 0 nothing, 1 something).")
@@ -140,7 +150,8 @@ public final class UpCommand extends BaseCommand {
                     new RunOptions(skipVerify, Optional.ofNullable(from), Optional.ofNullable(only), onFailure);
             Runner.checkSelection(plan, options); // a typo in --from/--only is refused before anything connects
             Console console = console();
-            BootstrapConfig config = loadConfig(configOptions, clusterOptions);
+            BootstrapConfig loaded = loadConfig(configOptions, clusterOptions);
+            BootstrapConfig config = probeTimeout == null ? loaded : loaded.withProbeDeadline(probeTimeout);
             StackTopology topology = catalog().topology(config);
             KubeContexts.requireOne(clusterOptions, "up");
             requireCharts(ChartResolver.standard(chartsDirs, console), plan, config, topology);

@@ -74,6 +74,23 @@ class StderrConsoleTest {
         }
 
         @Test
+        void aNewLocalPortForEachTryIsNoChange() {
+            StderrConsole console = console(Mode.PLAIN, false, false);
+
+            console.progress(
+                    "grafana-datasources: try %d, %s: GET http://127.0.0.1:%d/api/health: refused", 1, "1s", 41233);
+            advanceSeconds(2);
+            console.progress(
+                    "grafana-datasources: try %d, %s: GET http://127.0.0.1:%d/api/health: refused", 2, "3s", 38811);
+            console.progress(
+                    "grafana-datasources: try %d, %s: GET http://localhost:%d/api/health: HTTP 502", 3, "4s", 40001);
+
+            assertThat(captured.toString())
+                    .isEqualTo("0s grafana-datasources: try 1, 1s: GET http://127.0.0.1:41233/api/health: refused\n"
+                            + "2s grafana-datasources: try 3, 4s: GET http://localhost:40001/api/health: HTTP 502\n");
+        }
+
+        @Test
         void aHeartbeatRepeatsTheLastLineWhenNothingWasPrintedFor30Seconds() {
             StderrConsole console = console(Mode.PLAIN, false, false);
             console.forPhase("logs").info("installing release obs-loki (loki@18.11.0)");
@@ -246,8 +263,10 @@ class StderrConsoleTest {
         assertThat(StderrConsole.colorAllowed(Map.of())).isTrue();
         assertThat(StderrConsole.colorAllowed(Map.of("NO_COLOR", ""))).isTrue();
         assertThat(StderrConsole.colorAllowed(Map.of("NO_COLOR", "1"))).isFalse();
-        assertThat(StderrConsole.columns(Map.of("COLUMNS", "132"))).isEqualTo(132);
-        assertThat(StderrConsole.columns(Map.of("COLUMNS", "wide"))).isEqualTo(80);
-        assertThat(StderrConsole.columns(Map.of())).isEqualTo(80);
+        assertThat(StderrConsole.columns(Map.of("COLUMNS", "132"), () -> 200)).isEqualTo(132);
+        // bash does not export COLUMNS: the terminal's own answer (stty size) is used
+        assertThat(StderrConsole.columns(Map.of(), () -> 200)).isEqualTo(200);
+        assertThat(StderrConsole.columns(Map.of("COLUMNS", "wide"), () -> 0)).isEqualTo(80);
+        assertThat(StderrConsole.columns(Map.of(), () -> 0)).isEqualTo(80);
     }
 }

@@ -97,6 +97,26 @@ public record BootstrapConfig(
     }
 
     /** A phase is on unless the config or profile switched it off. */
+    /** The same config with every probe keeping trying at most {@code deadline} (up --probe-timeout). */
+    public BootstrapConfig withProbeDeadline(java.time.Duration deadline) {
+        Profile p = profile;
+        return new BootstrapConfig(
+                source,
+                new Profile(
+                        p.name(),
+                        p.description(),
+                        p.phaseTimeouts(),
+                        deadline,
+                        p.requireMemoryLimits(),
+                        p.phases(),
+                        p.settings()),
+                cluster,
+                phases,
+                charts,
+                values,
+                sections);
+    }
+
     public boolean phaseEnabled(String phaseId) {
         return phases.getOrDefault(phaseId, Boolean.TRUE);
     }
