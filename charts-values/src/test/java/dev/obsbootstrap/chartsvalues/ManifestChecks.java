@@ -62,6 +62,19 @@ final class ManifestChecks {
     }
 
     /** Every image reference anywhere (pod specs, custom resources like Prometheus) carries an explicit, non-latest tag or a digest. */
+    /** Every {@code image:} of the objects that does not start with {@code registry/} (cluster.imageRegistry). */
+    static List<String> imagesOutside(List<Map<String, Object>> objects, String registry) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> object : objects) {
+            walk(object, "", (path, key, value) -> {
+                if ("image".equals(key) && value instanceof String image && !image.startsWith(registry + "/")) {
+                    problems.add(id(object) + " " + path + ": image '" + image + "' is not pulled from " + registry);
+                }
+            });
+        }
+        return problems;
+    }
+
     static List<String> unpinnedImages(List<Map<String, Object>> objects) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> object : objects) {

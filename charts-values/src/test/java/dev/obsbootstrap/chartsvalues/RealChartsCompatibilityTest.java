@@ -140,4 +140,51 @@ class RealChartsCompatibilityTest {
                 .as("problems in %s/%s manifests (see %s)", profileName, componentId, out.toAbsolutePath())
                 .isEmpty();
     }
+
+    private static final String MIRROR = "mirror.example.com:5000/obs";
+
+    /** cluster.imageRegistry moves every image of every chart to the mirror: none is left behind. */
+    @ParameterizedTest(name = "mirror: {0} / {1}")
+    @MethodSource("profilesAndComponents")
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void everyImageComesFromTheMirrorWhenOneIsSet(String profileName, String componentId) throws IOException {
+        Assumptions.assumeTrue(chartsGiven(), SKIP_REASON);
+        BootstrapConfig example = StackFixture.exampleConfig(profileName);
+        BootstrapConfig.ClusterSettings cluster = example.cluster();
+        BootstrapConfig config = new BootstrapConfig(
+                example.source(),
+                example.profile(),
+                new BootstrapConfig.ClusterSettings(
+                        cluster.context(),
+                        cluster.namespace(),
+                        cluster.protectedContexts(),
+                        cluster.protectedPatterns(),
+                        cluster.stack(),
+                        cluster.isolated(),
+                        MIRROR),
+                example.phases(),
+                example.charts(),
+                example.values(),
+                example.sections());
+        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
+        ComponentSpec component = topology.component(componentId);
+        Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE))
+                .resolve(component.chart().name());
+        RenderedValues values = renderer.render(component, config, topology, StackFixture.KUBE_VERSION);
+        Path out = Files.createDirectories(OUTPUT.resolve("mirror-" + profileName));
+        Path valuesFile = Files.writeString(out.resolve(componentId + ".values.yaml"), values.yaml());
+        String manifests = new Helm(chartDir)
+                .template()
+                .withName(component.release())
+                .withNamespace(topology.namespace())
+                .withKubeVersion(StackFixture.KUBE_VERSION)
+                .withValuesFile(valuesFile)
+                .call();
+        List<String> problems = new ArrayList<>();
+        List<Map<String, Object>> objects = ManifestChecks.parse(manifests, problems);
+        problems.addAll(ManifestChecks.imagesOutside(objects, MIRROR));
+        assertThat(problems)
+                .as("images of %s/%s not from the mirror", profileName, componentId)
+                .isEmpty();
+    }
 }

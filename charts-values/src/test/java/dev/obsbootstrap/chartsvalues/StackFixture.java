@@ -60,9 +60,16 @@ final class StackFixture {
                             "apply-crds".equals(component.get("install"))
                                     ? InstallMode.APPLY_CRDS
                                     : InstallMode.HELM_RELEASE,
-                            list(component.getOrDefault("operatorWorkloads", List.of()))));
+                            list(component.getOrDefault("operatorWorkloads", List.of())),
+                            stringMap(component.getOrDefault("imageRegistryValues", Map.of()))));
         });
         return components;
+    }
+
+    private static Map<String, String> stringMap(Object value) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        map(value).forEach((key, item) -> strings.put(key, String.valueOf(item)));
+        return strings;
     }
 
     static StackTopology topology(String namespace) {

@@ -91,12 +91,12 @@ public final class DiffCommand extends BaseCommand {
         BootstrapConfig config = command.loadConfig(configOptions, clusterOptions);
         StackTopology topology = command.catalog().topology(config);
         KubeContexts.requireOne(clusterOptions, "diff");
-        ChartResolver charts = ChartResolver.standard(chartsDirs, command.console());
-        command.requireCharts(charts, plan, config, topology);
         List<StackDiff.ReleaseDiff> diffs;
         try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
             String kubeVersion =
                     ClusterSession.helmKubeVersion(ClusterSession.describe(hub, config, command.console()));
+            ChartResolver charts = ChartResolver.standard(chartsDirs, command.console());
+            command.requireCharts(charts, plan, config, topology);
             HelmJavaDriver helm =
                     new HelmJavaDriver(new KubeAccess.KubeconfigContents(hub.kubeconfigContents()), charts);
             diffs = new StackDiff(hub.client(), helm, ClusterSession.renderer(charts, config, topology), contextLines)

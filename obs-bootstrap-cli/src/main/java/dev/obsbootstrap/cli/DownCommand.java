@@ -3,10 +3,12 @@ package dev.obsbootstrap.cli;
 import dev.obsbootstrap.core.cluster.ClusterHub;
 import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
+import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.EndpointProbeContext;
@@ -59,6 +61,17 @@ public final class DownCommand extends BaseCommand {
             PhasePlan plan = phasePlan();
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "down", console);
+                if (purge) {
+                    // --purge finds the CRD names in their chart: have it before the first release is removed
+                    ChartResolver charts = ChartResolver.standard(chartsDirs, console);
+                    charts.resolveAll(pinnedCharts(plan, config, topology).stream()
+                            .filter(chart -> topology.components().values().stream()
+                                    .anyMatch(c -> c.mode() == InstallMode.APPLY_CRDS
+                                            && config.charts()
+                                                    .getOrDefault(c.id(), c.chart())
+                                                    .equals(chart)))
+                            .toList());
+                }
                 confirm(target, config);
                 // down runs no probe: an endpoint-less context, so no probe client is built
                 try (EndpointProbeContext probes = EndpointProbeContext.builder(config, topology)

@@ -154,9 +154,10 @@ public final class UpCommand extends BaseCommand {
             BootstrapConfig config = probeTimeout == null ? loaded : loaded.withProbeDeadline(probeTimeout);
             StackTopology topology = catalog().topology(config);
             KubeContexts.requireOne(clusterOptions, "up");
-            requireCharts(ChartResolver.standard(chartsDirs, console), plan, config, topology);
             try (ClusterHub hub = ClusterSession.open(clusterOptions, config)) {
                 ClusterTarget target = ClusterSession.announce(hub, config, yes, "up", console);
+                // the cluster answers (else exit 3 at once); every chart now, all missing ones in one error
+                requireCharts(ChartResolver.standard(chartsDirs, console), plan, config, topology);
                 try (ClusterProbeContext probes =
                         ClusterSession.probeContext(config, topology, hub, plan, Map.of(), runId)) {
                     Runner runner = ClusterSession.runner(

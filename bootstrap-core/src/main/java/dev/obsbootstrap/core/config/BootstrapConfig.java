@@ -148,6 +148,8 @@ public record BootstrapConfig(
      *                           them start with it, so stacks in two namespaces of one cluster never collide
      * @param isolated           the stack watches only its own namespace (its operators and servers) and leaves
      *                           node-level agents that bind host ports to the cluster's main stack: per-PR stacks
+     * @param imageRegistry      a registry mirror (host[:port][/path]) every image is pulled from instead of its
+     *                           own registry; "" for none
      */
     public record ClusterSettings(
             String context,
@@ -155,7 +157,8 @@ public record BootstrapConfig(
             List<String> protectedContexts,
             List<String> protectedPatterns,
             String stack,
-            boolean isolated) {
+            boolean isolated,
+            String imageRegistry) {
         /** The stack name when the config gives none: every release and cluster-scoped name starts with it. */
         public static final String DEFAULT_STACK = "obs";
 
@@ -165,6 +168,18 @@ public record BootstrapConfig(
             protectedContexts = List.copyOf(protectedContexts);
             protectedPatterns = List.copyOf(protectedPatterns);
             Objects.requireNonNull(stack, "stack");
+            Objects.requireNonNull(imageRegistry, "imageRegistry");
+        }
+
+        /** A named stack, its images from their own registries. */
+        public ClusterSettings(
+                String context,
+                String namespace,
+                List<String> protectedContexts,
+                List<String> protectedPatterns,
+                String stack,
+                boolean isolated) {
+            this(context, namespace, protectedContexts, protectedPatterns, stack, isolated, "");
         }
 
         /** The default stack, not isolated. */

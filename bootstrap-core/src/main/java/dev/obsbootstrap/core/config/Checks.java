@@ -142,4 +142,26 @@ public final class Checks {
         }
         return Optional.empty();
     }
+
+    private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
+            "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*");
+
+    /**
+     * Why {@code value} is not a registry an image reference can start with (host[:port][/path], as the OCI
+     * distribution reference grammar has it: lower case, no scheme, no tag), or empty when it is.
+     */
+    public static Optional<String> imageRegistry(String value) {
+        if (value.contains("://")) {
+            return Optional.of("'" + value + "' is a URL: give the registry as an image reference starts with it, "
+                    + "like registry.example.com:5000/mirror (no scheme)");
+        }
+        if (value.endsWith("/")) {
+            return Optional.of("'" + value + "' ends with '/': write it without, like registry.example.com/mirror");
+        }
+        if (!REGISTRY.matcher(value).matches()) {
+            return Optional.of("'" + value + "' is not a registry host[:port][/path] (lower case letters, digits, "
+                    + "'.', '-', '_'), like registry.example.com:5000/mirror");
+        }
+        return Optional.empty();
+    }
 }

@@ -29,7 +29,7 @@ public final class ComponentCatalog {
     private static final java.util.regex.Pattern GROUP_KIND =
             java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
-            List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads");
+            List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads", "imageRegistryValues");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
     private static final List<String> ENDPOINT_KEYS = List.of("component", "service", "port", "path");
     private static final Map<String, InstallMode> INSTALL_MODES =
@@ -265,8 +265,27 @@ public final class ComponentCatalog {
         if (chart.isEmpty() || release.isEmpty() || fullname.isEmpty() || values.isEmpty() || mode == null) {
             return Optional.empty();
         }
+        Map<String, String> registryValues = new LinkedHashMap<>();
+        reader.mapField(spec, path, "imageRegistryValues").ifPresent(registryMap -> {
+            for (YamlTree.Entry registryKey : registryMap.entries().values()) {
+                String where = path + ".imageRegistryValues." + registryKey.key();
+                reader.asString(registryKey.value(), where).ifPresent(value -> {
+                    if (!value.contains(ComponentSpec.REGISTRY)) {
+                        reader.problem(
+                                registryKey.value(),
+                                where,
+                                "the value must contain " + ComponentSpec.REGISTRY
+                                        + ", where the registry goes (for example \"" + ComponentSpec.REGISTRY
+                                        + "\" or \""
+                                        + ComponentSpec.REGISTRY + "/org/image\")");
+                    } else {
+                        registryValues.put(registryKey.key(), value);
+                    }
+                });
+            }
+        });
         return Optional.of(new ComponentSpec(
-                id, chart.get(), release.get(), fullname.get(), values.get(), mode, operatorWorkloads));
+                id, chart.get(), release.get(), fullname.get(), values.get(), mode, operatorWorkloads, registryValues));
     }
 
     private static Optional<ChartRef> chart(NodeReader reader, MapNode chart, String path) {

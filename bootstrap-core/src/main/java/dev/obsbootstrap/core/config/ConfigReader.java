@@ -17,8 +17,8 @@ final class ConfigReader {
     /** Core's keys; every other top-level key belongs to a phase's {@link ConfigSection}. */
     static final List<String> FIXED_KEYS = List.of("apiVersion", "profile", "cluster", "phases", "charts", "values");
 
-    private static final List<String> CLUSTER_KEYS =
-            List.of("context", "namespace", "protectedContexts", "protectedPatterns", "stack", "isolated");
+    private static final List<String> CLUSTER_KEYS = List.of(
+            "context", "namespace", "protectedContexts", "protectedPatterns", "stack", "isolated", "imageRegistry");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
 
     static final String DEFAULT_NAMESPACE = "observability";
@@ -158,7 +158,16 @@ final class ConfigReader {
         }
         boolean isolated =
                 cluster.flatMap(map -> reader.boolField(map, path, "isolated")).orElse(false);
-        return new ClusterSettings(context, namespace, protectedContexts, protectedPatterns, stack, isolated);
+        String imageRegistry = "";
+        Optional<Node> registryNode = cluster.flatMap(map -> reader.field(map, "imageRegistry"));
+        Optional<String> registryText = registryNode.flatMap(node -> reader.asString(node, path + ".imageRegistry"));
+        if (registryText.isPresent()) {
+            Checks.imageRegistry(registryText.get())
+                    .ifPresent(message -> reader.problem(registryNode.get(), path + ".imageRegistry", message));
+            imageRegistry = registryText.get();
+        }
+        return new ClusterSettings(
+                context, namespace, protectedContexts, protectedPatterns, stack, isolated, imageRegistry);
     }
 
     /** The profile's phase switches, overridden by the config's. */

@@ -77,6 +77,11 @@ public final class ValuesRenderer {
         Map<String, Object> context = TemplateContext.of(component, config, topology, kubeVersion);
         String rendered = renderTemplate(resource, template, context);
         Map<String, Object> values = ValuesYaml.parse(resource, template, rendered);
+        String registry = config.cluster().imageRegistry();
+        if (!registry.isEmpty()) {
+            // the mirror goes over the template's values, the user's own values.<component> over both
+            values = ValuesYaml.merge(values, component.imageRegistryOverlay(registry));
+        }
         Map<String, Object> merged = ValuesYaml.merge(values, config.valuesFor(component.id()));
         return new RenderedValues(component.id(), merged, ValuesYaml.dump(merged));
     }
