@@ -293,8 +293,9 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             throw new ClusterException("cannot read Service " + where + ": " + e.getMessage(), e);
         }
         if (service == null) {
-            throw new ClusterException("Service " + where + " does not exist (endpoint '" + endpoint.name() + "' of "
-                    + endpoint.component() + "): is its release installed in namespace " + endpoint.namespace() + "?");
+            throw new MissingServiceException("Service " + where + " does not exist (endpoint '" + endpoint.name()
+                    + "' of " + endpoint.component() + "): is its release installed in namespace "
+                    + endpoint.namespace() + "?");
         }
         servicesSeen.put(where, true);
         return service;

@@ -213,6 +213,9 @@ public final class ProbeRunner {
                 throw new Interrupted(e);
             } catch (TerminalProbeFailure e) {
                 throw e;
+            } catch (MissingServiceException e) {
+                throw new TerminalProbeFailure(
+                        e.getMessage(), "check that the release is installed: obs-bootstrap status, or up");
             } catch (Exception e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new Interrupted(e);

@@ -471,6 +471,34 @@ class ClusterProbeContextTest {
     }
 
     @Test
+    void aProbeOfAMissingServiceFailsAtOnceInsteadOfRetryingUntilItsDeadline() throws Exception {
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .run("logs", List.of(new EndpointProbe("loki-ready", Duration.ofMinutes(5))), context)
+                    .get(0);
+
+            assertThat(result.passed()).isFalse();
+            assertThat(result.attempts()).isEqualTo(1);
+            assertThat(result.duration()).isLessThan(Duration.ofMinutes(1));
+            assertThat(result.lastObserved() + result.lastError() + result.hint())
+                    .contains("Service monitoring/obs-loki-gateway does not exist");
+        }
+    }
+
+    /** A probe that needs only its endpoint's URL: it fails the way the endpoint lookup fails. */
+    private record EndpointProbe(String name, Duration deadline) implements Probe {
+        @Override
+        public String proves() {
+            return "the endpoint resolves";
+        }
+
+        @Override
+        public ProbeAttempt attempt(ProbeContext context) {
+            return ProbeAttempt.pass("at " + context.endpoint("loki"));
+        }
+    }
+
+    @Test
     void anEndpointTheCatalogDoesNotKnowIsTerminal() {
         try (ClusterProbeContext context = context()) {
             assertThatThrownBy(() -> context.endpoint("jaeger"))
