@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             VersionCommand.class,
             ValidateCommand.class,
             SmokeCommand.class,
+            CompareCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
