@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             SmokeCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
