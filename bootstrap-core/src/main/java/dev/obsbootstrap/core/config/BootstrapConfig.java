@@ -126,7 +126,7 @@ public record BootstrapConfig(
      * @param protectedPatterns  regular expressions; a matching context is refused without --yes
      * @param stack              the stack's name: release names and every cluster-scoped name the charts derive from
      *                           them start with it, so stacks in two namespaces of one cluster never collide
-     * @param isolated           the stack watches only its own namespace (its operator and Prometheus) and leaves
+     * @param isolated           the stack watches only its own namespace (its operator and metrics server) and leaves
      *                           node-level agents that bind host ports to the cluster's main stack: per-PR stacks
      */
     public record ClusterSettings(

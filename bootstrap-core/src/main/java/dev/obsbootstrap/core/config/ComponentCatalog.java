@@ -282,7 +282,7 @@ public final class ComponentCatalog {
     }
 
     /**
-     * A name the stack's name goes into ({@code {stack}-loki}): a DNS label with the longest stack name in it. A name
+     * A name the stack's name goes into ({@code {stack}-store}): a DNS label with the longest stack name in it. A name
      * without the placeholder is allowed (the same for every stack) but then two stacks in one cluster share it.
      */
     private static Optional<String> stackScopedName(String name) {

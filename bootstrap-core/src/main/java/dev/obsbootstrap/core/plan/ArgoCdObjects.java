@@ -158,7 +158,7 @@ public final class ArgoCdObjects {
 
     /**
      * An ApplicationSet renders every string of its template as a Go template: values that hold Go templates
-     * themselves (Alertmanager's notification templates, Grafana's) must reach the chart unchanged, so each
+     * themselves (notification templates, dashboards) must reach the chart unchanged, so each
      * {@code {{} is written as {@code {{ "{{" }}}, which the ApplicationSet controller renders back to {@code {{}.
      */
     static Object escapeTemplates(Object node) {

@@ -117,7 +117,7 @@ public final class GitOpsExport {
                 config.profile().name(), topology.namespace(), config.cluster().stack(), releases, secrets);
     }
 
-    /** A DNS label for a chart repository's source object: its host's first label ("prometheus-community"). */
+    /** A DNS label for a chart repository's source object: its host's first label ("charts" for charts.example.org). */
     static String sourceName(String repository) {
         String rest = repository.replaceFirst("^[a-z]+://", "");
         String host = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;

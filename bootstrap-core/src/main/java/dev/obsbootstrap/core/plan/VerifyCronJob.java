@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * {@code obs-bootstrap verify} as a scheduled in-cluster Job, so the verdict stays current: a ServiceAccount with a
  * Role holding only what verify reads, a ConfigMap with the config it verifies, the CronJob, and a PrometheusRule.
  *
- * <p>The result Prometheus scrapes is kube-state-metrics' view of the CronJob (phase 1 installs kube-state-metrics and
- * Prometheus already scrapes it): verify exits non-zero when a probe fails, the Job then fails (no retries), and
+ * <p>The result the metrics server scrapes is kube-state-metrics' view of the CronJob (the metrics phase installs
+ * kube-state-metrics and its series are already scraped): verify exits non-zero when a probe fails, the Job then fails (no retries), and
  * {@code kube_cronjob_status_last_successful_time} stops advancing while {@code kube_cronjob_status_last_schedule_time}
  * keeps moving. No Pushgateway, no port on the Job, nothing that outlives the pod: a verdict nobody can forge by
  * pushing, and staleness (the job never runs, the image cannot be pulled) is an alert too.
