@@ -270,16 +270,16 @@ public final class ExportCommand extends BaseCommand {
                 logins);
     }
 
-    private static Map<String, Object> verifyKustomization(GitOpsExport.Stack stack, String namespace, String path) {
+    private Map<String, Object> verifyKustomization(GitOpsExport.Stack stack, String namespace, String path) {
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("apiVersion", FluxObjects.KUSTOMIZATION);
         object.put("kind", "Kustomization");
         object.put("metadata", Map.of("name", stack.stack() + "-verify", "namespace", namespace));
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("interval", "10m");
+        spec.put("interval", interval);
         spec.put("path", path + "/verify");
         spec.put("prune", true);
-        spec.put("sourceRef", Map.of("kind", "GitRepository", "name", "flux-system"));
+        spec.put("sourceRef", Map.of("kind", "GitRepository", "name", gitSource));
         // the PrometheusRule needs the operator's CRDs, which the stack brings
         spec.put("dependsOn", List.of(Map.of("name", stack.stack() + "-stack")));
         object.put("spec", spec);
