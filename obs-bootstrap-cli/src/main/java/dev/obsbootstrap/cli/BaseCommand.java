@@ -8,6 +8,7 @@ import dev.obsbootstrap.core.config.ConfigSchema;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.SetOverride;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.config.UserProfiles;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.console.Redactor;
 import dev.obsbootstrap.core.error.BootstrapException;
@@ -22,6 +23,7 @@ import dev.obsbootstrap.core.run.PhaseStatus;
 import dev.obsbootstrap.core.run.RunFailure;
 import dev.obsbootstrap.core.run.RunReport;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,10 +85,16 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     private BootstrapConfig loadConfig(ConfigMixin config, List<SetOverride> options) {
         ComponentCatalog catalog = catalog();
-        ConfigSchema schema = phasePlan().configSchema();
-        BootstrapConfig loaded = new ConfigLoader(
-                        catalog, ProfileCatalog.fromClasspath().withSettingsFrom(catalog), schema)
-                .load(config.configFile(), config.profile(), config.sets(), options);
+        PhasePlan plan = phasePlan();
+        ConfigSchema schema = plan.configSchema();
+        UserProfiles.Selection profiles = UserProfiles.select(
+                ProfileCatalog.fromClasspath().withSettingsFrom(catalog),
+                config.configFile(),
+                config.profile(),
+                Path.of(""),
+                plan.ids());
+        BootstrapConfig loaded = new ConfigLoader(catalog, profiles.catalog(), schema)
+                .load(config.configFile(), profiles.profile(), config.sets(), options);
         loaded.warnings().forEach(warning -> console().warn("%s", warning));
         console()
                 .debug(

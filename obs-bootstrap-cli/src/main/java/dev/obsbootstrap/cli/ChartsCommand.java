@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "charts",
         description = "The charts the stack installs: `charts list` shows the pins, `charts pull --out DIR` fetches "
-                + "them for air-gapped use (then `--charts-dir DIR`).",
-        subcommands = {ChartsCommand.ListCharts.class, ChartsCommand.Pull.class})
+                + "them for air-gapped use (then `--charts-dir DIR`), `charts outdated` compares the pins with their "
+                + "repositories.",
+        subcommands = {ChartsCommand.ListCharts.class, ChartsCommand.Pull.class, ChartsOutdatedCommand.class})
 public final class ChartsCommand extends BaseCommand {
     @Override
     protected ExitCode doCall() {

@@ -17,7 +17,9 @@ public final class ConfigMixin {
     @Option(
             names = "--profile",
             paramLabel = "PROFILE",
-            description = "Profile: dev, ci, staging, prod (overrides the file's 'profile').")
+            description = "Profile: dev, ci, staging, prod, a profile of the config repository (profiles/<name>.yaml "
+                    + "beside the config file, with 'extends: <profile>'), or the path of such a file. Overrides the "
+                    + "file's 'profile'.")
     String profile;
 
     @Option(

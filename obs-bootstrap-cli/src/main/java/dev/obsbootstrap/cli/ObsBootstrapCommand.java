@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             VersionCommand.class,
             ValidateCommand.class,
             SmokeCommand.class,
+            CompareCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

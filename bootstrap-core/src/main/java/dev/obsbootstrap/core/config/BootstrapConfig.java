@@ -96,7 +96,6 @@ public record BootstrapConfig(
         return java.util.Collections.unmodifiableMap(headers);
     }
 
-    /** A phase is on unless the config or profile switched it off. */
     /** The same config with every probe keeping trying at most {@code deadline} (up --probe-timeout). */
     public BootstrapConfig withProbeDeadline(java.time.Duration deadline) {
         Profile p = profile;
@@ -117,6 +116,7 @@ public record BootstrapConfig(
                 sections);
     }
 
+    /** A phase is on unless the config or profile switched it off. */
     public boolean phaseEnabled(String phaseId) {
         return phases.getOrDefault(phaseId, Boolean.TRUE);
     }

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param requireMemoryLimits plan's static check: every container must request and limit memory
  * @param phases              phase id -> enabled by default in this profile
  * @param settings            free-form values the templates read as {@code profile.settings.*}
+ * @param base                the profile a user profile extends ({@code profiles/team-prod.yaml}: prod), "" for a
+ *     built-in one
  */
 public record Profile(
         String name,
@@ -20,7 +22,20 @@ public record Profile(
         Duration probeDeadline,
         boolean requireMemoryLimits,
         Map<String, Boolean> phases,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        String base) {
+    /** A built-in profile: it extends none. */
+    public Profile(
+            String name,
+            String description,
+            Map<String, Duration> phaseTimeouts,
+            Duration probeDeadline,
+            boolean requireMemoryLimits,
+            Map<String, Boolean> phases,
+            Map<String, Object> settings) {
+        this(name, description, phaseTimeouts, probeDeadline, requireMemoryLimits, phases, settings, "");
+    }
+
     public Profile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -28,6 +43,7 @@ public record Profile(
         Objects.requireNonNull(probeDeadline, "probeDeadline");
         phases = Map.copyOf(phases);
         settings = Map.copyOf(settings);
+        Objects.requireNonNull(base, "base");
     }
 
     public Duration timeoutFor(String phaseId) {

@@ -268,7 +268,8 @@ public final class ProfileCatalog {
                     profile.probeDeadline(),
                     profile.requireMemoryLimits(),
                     profile.phases(),
-                    settings));
+                    settings,
+                    profile.base()));
         }
         return of(merged);
     }

@@ -107,6 +107,83 @@ public final class ChartRepositoryClient {
         }
     }
 
+    /**
+     * Every version the repository offers of this chart, as it lists them: index.yaml's {@code entries.<name>[].version}
+     * for an https repository, the registry's tags ({@code GET /v2/<name>/tags/list}, anonymous token) for OCI.
+     */
+    public List<String> versions(ChartRef ref) throws IOException {
+        if (ref.isOci()) {
+            return ociTags(ref);
+        }
+        String base = ref.repository().endsWith("/") ? ref.repository() : ref.repository() + "/";
+        HttpUrl baseUrl = HttpUrl.parse(base);
+        if (baseUrl == null) {
+            throw new IOException("'" + ref.repository() + "' is not an http(s) URL or oci:// reference");
+        }
+        Map<?, ?> index = indexes.get(base);
+        if (index == null) {
+            index = fetchIndex(baseUrl.resolve("index.yaml"));
+            indexes.put(base, index);
+        }
+        Map<?, ?> entries = (Map<?, ?>) index.get("entries");
+        if (!(entries.get(ref.name()) instanceof List<?> listed)) {
+            throw new IOException("the repository " + ref.repository() + " has no chart named '" + ref.name() + "'");
+        }
+        List<String> versions = new java.util.ArrayList<>();
+        for (Object version : listed) {
+            if (version instanceof Map<?, ?> entry && entry.get("version") != null) {
+                versions.add(String.valueOf(entry.get("version")));
+            }
+        }
+        return versions;
+    }
+
+    private List<String> ociTags(ChartRef ref) throws IOException {
+        String reference = ref.repository().substring("oci://".length());
+        int slash = reference.indexOf('/');
+        if (slash <= 0) {
+            throw new IOException(
+                    "'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
+        }
+        String host = reference.substring(0, slash);
+        String repository = reference.substring(slash + 1);
+        if (!repository.endsWith("/" + ref.name()) && !repository.equals(ref.name())) {
+            repository = repository + "/" + ref.name();
+        }
+        HttpUrl registry = HttpUrl.parse(scheme(host) + "://" + host + "/");
+        if (registry == null) {
+            throw new IOException("'" + host + "' is not a registry host");
+        }
+        HttpUrl url = registry.resolve("v2/" + repository + "/tags/list");
+        Request request = new Request.Builder().url(url).build();
+        String authorization = "";
+        try (Response response = http.newCall(request).execute()) {
+            if (response.code() == 401) {
+                authorization = anonymousToken(response.header("WWW-Authenticate", ""), repository);
+            } else {
+                return tags(response, url);
+            }
+        }
+        try (Response response = http.newCall(request.newBuilder()
+                        .header("Authorization", authorization)
+                        .build())
+                .execute()) {
+            return tags(response, url);
+        }
+    }
+
+    private List<String> tags(Response response, HttpUrl url) throws IOException {
+        if (!response.isSuccessful()) {
+            throw new IOException("GET " + url + " answered HTTP " + response.code());
+        }
+        List<String> tags = new java.util.ArrayList<>();
+        // Helm stores a version's '+' as '_' in a tag (OCI tags allow no '+')
+        json.readTree(response.body().string())
+                .path("tags")
+                .forEach(tag -> tags.add(tag.asString("").replace('_', '+')));
+        return tags;
+    }
+
     private static Map<?, ?> findEntry(Map<?, ?> index, ChartRef ref) throws IOException {
         Map<?, ?> entries = (Map<?, ?>) index.get("entries");
         if (!(entries.get(ref.name()) instanceof List<?> versions)) {
