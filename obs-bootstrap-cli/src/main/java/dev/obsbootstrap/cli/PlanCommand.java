@@ -37,7 +37,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,10 +73,35 @@ public final class PlanCommand extends BaseCommand {
             description = "Where to write the bundle: a new or empty directory, or an earlier bundle to replace.")
     Path out;
 
+    @Mixin
+    DocumentOutput output;
+
     @Override
     protected ExitCode doCall() {
-        Written written = writePlan(this, configOptions, planOptions, out, out());
+        Written written = writePlan(
+                this,
+                configOptions,
+                planOptions,
+                out,
+                output.isText() ? out() : new PrintWriter(java.io.Writer.nullWriter()));
+        if (!output.isText()) {
+            // the bundle's own summary.json (releases, resources, images, findings), with where the bundle is
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("directory", out.toString());
+            document.put("digest", written.digest());
+            readSummary(out.resolve(PlanBundleWriter.SUMMARY_JSON)).forEach(document::putIfAbsent);
+            DocumentOutput.print(out(), output.format(), document);
+        }
         return written.findings().stream().anyMatch(Finding::isError) ? ExitCode.BAD_INPUT : ExitCode.OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readSummary(Path summary) {
+        try {
+            return tools.jackson.databind.json.JsonMapper.builder().build().readValue(summary.toFile(), Map.class);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the summary plan just wrote is not JSON: " + summary, e);
+        }
     }
 
     /** A plan bundle on disk: what it holds, what the static checks found, and its identity (the digest of its digests). */

@@ -102,6 +102,26 @@ class PlanCommandTest {
     }
 
     @Test
+    void theSummaryAsJsonOrYamlIsTheBundlesOwnSummaryWithWhereTheBundleIs() throws IOException {
+        Path out = tmp.resolve("plan-json");
+
+        Result json = plan(out, "--profile", "ci", "-o", "json");
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        Map<?, ?> document =
+                tools.jackson.databind.json.JsonMapper.builder().build().readValue(json.out(), Map.class);
+        assertThat(document.get("directory")).isEqualTo(out.toString());
+        assertThat(String.valueOf(document.get("digest"))).startsWith("sha256:");
+        assertThat(document.get("profile")).isEqualTo("ci");
+        assertThat((List<?>) document.get("phases")).hasSize(5);
+        assertThat(json.out()).doesNotContain("phase order:");
+
+        Result yaml = plan(tmp.resolve("plan-yaml"), "--profile", "ci", "-o", "yaml");
+        Map<?, ?> fromYaml = new org.yaml.snakeyaml.Yaml().load(yaml.out());
+        assertThat(fromYaml.get("phases")).isEqualTo(document.get("phases"));
+    }
+
+    @Test
     void planningTheSameConfigTwiceGivesTheSameBundle() throws IOException {
         Path first = tmp.resolve("first");
         Path second = tmp.resolve("second");
