@@ -104,22 +104,8 @@ class RealChartsCompatibilityTest {
                         chartDir, component.chart().coordinate())
                 .isEqualTo(component.chart().version());
 
-        long start = System.nanoTime();
-        RenderedValues values = renderer.render(component, config, topology, StackFixture.KUBE_VERSION);
-        long rendered = System.nanoTime();
-        Path out = Files.createDirectories(OUTPUT.resolve(profileName));
-        Path valuesFile = Files.writeString(out.resolve(componentId + ".values.yaml"), values.yaml());
-        String manifests = new Helm(chartDir)
-                .template()
-                .withName(component.release())
-                .withNamespace(topology.namespace())
-                .withKubeVersion(StackFixture.KUBE_VERSION)
-                .withValuesFile(valuesFile)
-                .call();
-        RENDER_MICROS.put(
-                profileName + " / " + componentId,
-                new long[] {(rendered - start) / 1_000, (System.nanoTime() - rendered) / 1_000});
-        Files.writeString(out.resolve(componentId + ".manifests.yaml"), manifests);
+        Path out = OUTPUT.resolve(profileName);
+        String manifests = render(config, topology, component, chartDir, out, profileName + " / " + componentId);
 
         List<String> problems = new ArrayList<>();
         List<Map<String, Object>> objects = ManifestChecks.parse(manifests, problems);
@@ -170,9 +156,38 @@ class RealChartsCompatibilityTest {
         ComponentSpec component = topology.component(componentId);
         Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE))
                 .resolve(component.chart().name());
+        String manifests = render(
+                config,
+                topology,
+                component,
+                chartDir,
+                OUTPUT.resolve("mirror-" + profileName),
+                "mirror " + profileName + " / " + componentId);
+        List<String> problems = new ArrayList<>();
+        List<Map<String, Object>> objects = ManifestChecks.parse(manifests, problems);
+        problems.addAll(ManifestChecks.imagesOutside(objects, MIRROR));
+        assertThat(problems)
+                .as("images of %s/%s not from the mirror", profileName, componentId)
+                .isEmpty();
+    }
+
+    /**
+     * The component's values rendered for the config, then its real chart templated with them, both kept under
+     * {@code out} for reading; the time of each step is recorded under {@code timing}.
+     */
+    private String render(
+            BootstrapConfig config,
+            StackTopology topology,
+            ComponentSpec component,
+            Path chartDir,
+            Path out,
+            String timing)
+            throws IOException {
+        long start = System.nanoTime();
         RenderedValues values = renderer.render(component, config, topology, StackFixture.KUBE_VERSION);
-        Path out = Files.createDirectories(OUTPUT.resolve("mirror-" + profileName));
-        Path valuesFile = Files.writeString(out.resolve(componentId + ".values.yaml"), values.yaml());
+        long rendered = System.nanoTime();
+        Files.createDirectories(out);
+        Path valuesFile = Files.writeString(out.resolve(component.id() + ".values.yaml"), values.yaml());
         String manifests = new Helm(chartDir)
                 .template()
                 .withName(component.release())
@@ -180,11 +195,8 @@ class RealChartsCompatibilityTest {
                 .withKubeVersion(StackFixture.KUBE_VERSION)
                 .withValuesFile(valuesFile)
                 .call();
-        List<String> problems = new ArrayList<>();
-        List<Map<String, Object>> objects = ManifestChecks.parse(manifests, problems);
-        problems.addAll(ManifestChecks.imagesOutside(objects, MIRROR));
-        assertThat(problems)
-                .as("images of %s/%s not from the mirror", profileName, componentId)
-                .isEmpty();
+        RENDER_MICROS.put(timing, new long[] {(rendered - start) / 1_000, (System.nanoTime() - rendered) / 1_000});
+        Files.writeString(out.resolve(component.id() + ".manifests.yaml"), manifests);
+        return manifests;
     }
 }

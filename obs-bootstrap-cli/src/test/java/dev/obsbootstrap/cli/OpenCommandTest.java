@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.obsbootstrap.core.testing.FakeServer;
+import dev.obsbootstrap.core.testing.GrafanaBehindAService;
 import dev.obsbootstrap.core.testing.PortForwardingApiServer;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +30,6 @@ import picocli.CommandLine;
  */
 class OpenCommandTest {
     private static final String NS = "observability";
-    private static final Map<String, String> LABELS =
-            Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
 
     @TempDir
     Path tmp;
@@ -51,21 +46,9 @@ class OpenCommandTest {
 
     @Test
     void forwardsToAReadyPodPrintsTheUrlNamesTheLoginAndStopsOnInterrupt() throws Exception {
-        api.put(new ServiceBuilder()
-                .withNewMetadata()
-                .withName("obs-grafana")
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withSelector(LABELS)
-                .addNewPort()
-                .withName("http-web")
-                .withPort(80)
-                .withTargetPort(new IntOrString("grafana"))
-                .endPort()
-                .endSpec()
-                .build());
-        api.put(pod("obs-grafana-0", false)).put(pod("obs-grafana-1", true));
+        api.put(GrafanaBehindAService.service(NS));
+        api.put(GrafanaBehindAService.pod(NS, "obs-grafana-0", false))
+                .put(GrafanaBehindAService.pod(NS, "obs-grafana-1", true));
         api.forward(NS, "obs-grafana-1", 3000, grafana.url());
 
         String kubeconfig = kubeconfig().toString();
@@ -132,31 +115,5 @@ class OpenCommandTest {
                     user: pf-user
                 current-context: pf
                 """.formatted(api.url()));
-    }
-
-    private static io.fabric8.kubernetes.api.model.Pod pod(String name, boolean ready) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .withLabels(LABELS)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("grafana")
-                .addNewPort()
-                .withName("grafana")
-                .withContainerPort(3000)
-                .endPort()
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "False")
-                .endCondition()
-                .endStatus()
-                .build();
     }
 }

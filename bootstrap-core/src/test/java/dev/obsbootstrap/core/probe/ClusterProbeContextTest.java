@@ -8,6 +8,7 @@ import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.testing.FakeGrafana;
 import dev.obsbootstrap.core.testing.FakeOtelCollector;
 import dev.obsbootstrap.core.testing.FakeTempo;
+import dev.obsbootstrap.core.testing.GrafanaBehindAService;
 import dev.obsbootstrap.core.testing.PortForwardingApiServer;
 import dev.obsbootstrap.core.testing.ProbeTesting;
 import dev.obsbootstrap.core.testing.RecordingConsole;
@@ -37,8 +38,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ClusterProbeContextTest {
     private static final String NS = TestConfigs.NAMESPACE;
-    private static final Map<String, String> GRAFANA_LABELS =
-            Map.of("app.kubernetes.io/name", "grafana", "app.kubernetes.io/instance", "obs-metrics");
     private static final SecretCredentials ADMIN_SECRET =
             new SecretCredentials("obs-grafana-admin", "admin-user", "admin-password");
 
@@ -133,46 +132,11 @@ class ClusterProbeContextTest {
     }
 
     private void grafanaService() {
-        api.put(new ServiceBuilder()
-                .withNewMetadata()
-                .withName("obs-grafana")
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withSelector(GRAFANA_LABELS)
-                .addNewPort()
-                .withName("http-web")
-                .withPort(80)
-                .withTargetPort(new IntOrString("grafana"))
-                .endPort()
-                .endSpec()
-                .build());
+        api.put(GrafanaBehindAService.service(NS));
     }
 
     private static Pod grafanaPod(String name, boolean ready) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .withLabels(GRAFANA_LABELS)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("grafana")
-                .addNewPort()
-                .withName("grafana")
-                .withContainerPort(3000)
-                .endPort()
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "False")
-                .endCondition()
-                .endStatus()
-                .build();
+        return GrafanaBehindAService.pod(NS, name, ready);
     }
 
     private void adminSecret() {
