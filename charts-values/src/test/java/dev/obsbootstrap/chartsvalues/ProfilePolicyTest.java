@@ -96,6 +96,22 @@ class ProfilePolicyTest {
         }
     }
 
+    /**
+     * plan's capacity sum counts what the catalog says the operator adds to each Prometheus pod
+     * ({@code operatorPodSidecars}); the template must give the config reloader exactly that, or the sum is wrong.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void theConfigReloaderGetsWhatTheCatalogCountsForIt(String name) {
+        Object counted = dev.obsbootstrap.core.config.ComponentCatalog.fromFile(
+                        java.nio.file.Path.of("src/main/resources/obs-bootstrap/catalog.yaml"))
+                .operatorPodSidecars(StackFixture.profile(name))
+                .get("monitoring.coreos.com/Prometheus");
+
+        assertThat(at(values(name, "kube-prometheus-stack"), "prometheusOperator.prometheusConfigReloader.resources"))
+                .isEqualTo(counted);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
     void dataIsKeptWhereTheProfileSaysSo(String name) {

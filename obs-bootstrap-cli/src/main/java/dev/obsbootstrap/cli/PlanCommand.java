@@ -27,6 +27,7 @@ import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.validate.BundleManifests;
+import dev.obsbootstrap.core.validate.BundleWiring;
 import dev.obsbootstrap.core.validate.ChecksReport;
 import dev.obsbootstrap.core.validate.ConfigTools;
 import dev.obsbootstrap.core.validate.PodSecurityLevel;
@@ -122,6 +123,15 @@ public final class PlanCommand extends BaseCommand {
                         kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
                 .check(BundleManifests.of(bundle));
         findings.addAll(checks.findings());
+        BundleWiring.Result wiring = new BundleWiring(
+                        config.profile().name(),
+                        config.profile().capacity(),
+                        secrets,
+                        command.catalog().operatorResources(),
+                        command.catalog().operatorPodSidecars(config.profile()))
+                .check(BundleManifests.of(bundle));
+        findings.addAll(wiring.findings());
+        console.info("%s", wiring.sums());
         List<String> files = new PlanBundleWriter().write(bundle, findings, out);
         BundleCharts.copy(bundle, out);
         new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version())

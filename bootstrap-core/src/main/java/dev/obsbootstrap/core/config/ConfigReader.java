@@ -41,7 +41,7 @@ final class ConfigReader {
 
     /**
      * Every top-level key must be a config key. One that is no typo of a config key is most likely a chart's value,
-     * given as Helm takes it (a values file, or --set grafana.x=...): the message says where it goes instead.
+     * given as Helm takes it (a values file, or --set mychart.x=...): the message says where it goes instead.
      */
     private void topLevelKeys(MapNode root, List<String> topKeys) {
         List<String> components =

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param requireMemoryLimits plan's static check: every container must request and limit memory
  * @param phases              phase id -> enabled by default in this profile
  * @param settings            free-form values the templates read as {@code profile.settings.*}
+ * @param capacity            the nodes the profile is sized for, which plan sums requests and limits against
  */
 public record Profile(
         String name,
@@ -20,7 +21,8 @@ public record Profile(
         Duration probeDeadline,
         boolean requireMemoryLimits,
         Map<String, Boolean> phases,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        Capacity capacity) {
     public Profile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -28,6 +30,19 @@ public record Profile(
         Objects.requireNonNull(probeDeadline, "probeDeadline");
         phases = Map.copyOf(phases);
         settings = Map.copyOf(settings);
+        Objects.requireNonNull(capacity, "capacity");
+    }
+
+    /** A profile that states no node size. */
+    public Profile(
+            String name,
+            String description,
+            Map<String, Duration> phaseTimeouts,
+            Duration probeDeadline,
+            boolean requireMemoryLimits,
+            Map<String, Boolean> phases,
+            Map<String, Object> settings) {
+        this(name, description, phaseTimeouts, probeDeadline, requireMemoryLimits, phases, settings, Capacity.UNSTATED);
     }
 
     public Duration timeoutFor(String phaseId) {

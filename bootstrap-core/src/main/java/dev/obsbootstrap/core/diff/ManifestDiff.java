@@ -35,7 +35,7 @@ public final class ManifestDiff {
     }
 
     /**
-     * One object that would change: its description ("Deployment observability/obs-grafana"), how, and the unified
+     * One object that would change: its description ("Deployment observability/obs-web"), how, and the unified
      * diff of its YAML (live first, then the new one).
      */
     public record ObjectChange(String object, String kind, Change change, String diff) {
