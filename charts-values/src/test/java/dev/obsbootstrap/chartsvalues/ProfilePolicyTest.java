@@ -151,7 +151,32 @@ class ProfilePolicyTest {
         assertThat(at(loki, "test.enabled")).isEqualTo(false);
         assertThat(at(loki, "minio.enabled")).isEqualTo(false);
         assertThat(at(values(name, "kube-prometheus-stack"), "kubeEtcd.enabled"))
-                .isEqualTo(!name.equals("dev") && !name.equals("ci"));
+                .isEqualTo(false);
+    }
+
+    /** Managed and default kubeadm/kind/K3s control planes expose none of these: scraping them only fires alerts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void noProfileScrapesControlPlaneTargetsThatAreDownOnManagedAndDefaultClusters(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        for (String component : List.of("kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy")) {
+            assertThat(at(kps, component + ".enabled")).as(component).isEqualTo(false);
+        }
+    }
+
+    /** Alloy keeps its read positions across restarts and ships logs from every node node-exporter covers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void alloyKeepsItsPositionsOnTheNodeAndToleratesWhatNodeExporterTolerates(String name) {
+        Map<String, Object> alloy = values(name, "alloy");
+
+        assertThat(at(alloy, "alloy.storagePath")).isEqualTo("/var/lib/alloy/data");
+        assertThat(at(alloy, "alloy.mounts.extra").toString()).contains("mountPath=/var/lib/alloy/data");
+        assertThat(at(alloy, "controller.volumes.extra").toString()).contains("hostPath");
+        assertThat(at(alloy, "controller.tolerations"))
+                .isEqualTo(List.of(Map.of("effect", "NoSchedule", "operator", "Exists")));
+        assertThat(at(alloy, "rbac.rules").toString() + at(alloy, "rbac.clusterRules"))
+                .doesNotContain("secrets", "configmaps", "nodes", "events");
     }
 
     @Test
