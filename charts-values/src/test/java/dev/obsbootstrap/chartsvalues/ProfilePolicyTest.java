@@ -179,6 +179,25 @@ class ProfilePolicyTest {
                 .doesNotContain("secrets", "configmaps", "nodes", "events");
     }
 
+    /** Grafana reads its own namespace's ConfigMaps only, kube-state-metrics lists no Secret, Grafana phones nowhere. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void grafanaAndKubeStateMetricsReadNoSecretsOutsideTheirNeed(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+
+        assertThat(at(kps, "grafana.rbac.namespaced")).isEqualTo(true);
+        assertThat(at(kps, "grafana.sidecar.dashboards.resource")).isEqualTo("configmap");
+        assertThat(at(kps, "grafana.sidecar.datasources.resource")).isEqualTo("configmap");
+        assertThat(StackFixture.map(at(kps, "grafana.sidecar.dashboards"))).containsEntry("searchNamespace", null);
+        assertThat(StackFixture.list(at(kps, "kube-state-metrics.collectors")))
+                .contains("pods", "nodes")
+                .doesNotContain("secrets", "configmaps");
+        Map<String, Object> ini =
+                StackFixture.map(StackFixture.map(kps.get("grafana")).get("grafana.ini"));
+        assertThat(at(ini, "analytics.reporting_enabled")).isEqualTo(false);
+        assertThat(at(ini, "analytics.check_for_updates")).isEqualTo(false);
+    }
+
     @Test
     void prodRunsReplicasAndLokiOnObjectStorageWithCredentialsFromASecret() {
         Map<String, Object> loki = values("prod", "loki");
