@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,7 +133,7 @@ public final class PlanCommand extends BaseCommand {
                 .check(BundleManifests.of(bundle));
         findings.addAll(wiring.findings());
         console.info("%s", wiring.sums());
-        List<String> files = new PlanBundleWriter().write(bundle, findings, out);
+        List<String> files = new PlanBundleWriter(podSecurityByNamespace(checks)).write(bundle, findings, out);
         BundleCharts.copy(bundle, out);
         new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version())
                 .write(out);
@@ -143,6 +144,17 @@ public final class PlanCommand extends BaseCommand {
         tell(console, findings, checks);
         printSummary(summary, out, bundle, findings, checks, files.size(), digest);
         return new Written(bundle, findings, checks, digest);
+    }
+
+    /** Namespace -> the least restrictive level any of its workloads needs (review D14: the node agents need privileged). */
+    static Map<String, String> podSecurityByNamespace(StaticReport checks) {
+        Map<String, PodSecurityLevel> levels = new java.util.TreeMap<>();
+        for (StaticReport.Workload workload : checks.workloads()) {
+            levels.merge(workload.namespace(), workload.needed(), (a, b) -> a.ordinal() <= b.ordinal() ? a : b);
+        }
+        Map<String, String> labels = new java.util.TreeMap<>();
+        levels.forEach((namespace, level) -> labels.put(namespace, level.label()));
+        return labels;
     }
 
     /** Findings as errors and warnings on stderr, then what the tools did and what was not checked. */
