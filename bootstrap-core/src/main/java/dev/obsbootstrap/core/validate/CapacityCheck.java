@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li>a container without a request is given its limit as request, as the API server does;</li>
  *   <li>pods an operator makes from a custom resource ({@code operatorResources}) count {@code spec.resources} per
  *       replica and shard, plus the containers the operator adds to each pod ({@code operatorPodSidecars});</li>
- *   <li>Jobs, CronJobs and Helm hooks are left out: they run to completion during an install, not beside the stack.</li>
+ *   <li>Jobs, CronJobs and Helm hooks are left out: they run to completion during an install, not beside the stack;
+ *       so are workloads labelled as made by another controller ({@code app.kubernetes.io/managed-by}).</li>
  * </ul>
  * Requests above what the nodes have left (memory per node less {@code reservedPerNode}; all the cores) leave pods
  * Pending. When the profile says {@code limitsMustFit}, memory limits above it mean a node where every container
@@ -171,7 +172,7 @@ final class CapacityCheck {
                 workloads.add(new Workload(located, pod, count, false));
                 continue;
             }
-            if ("Job".equals(object.kind()) || "CronJob".equals(object.kind())) {
+            if ("Job".equals(object.kind()) || "CronJob".equals(object.kind()) || managedByAnotherController(object)) {
                 continue;
             }
             Optional<Map<?, ?>> spec = object.podSpec();
@@ -183,6 +184,18 @@ final class CapacityCheck {
             workloads.add(new Workload(located, pod(spec.get()), count, daemon));
         }
         return workloads;
+    }
+
+    /**
+     * Whether the object says a controller other than Helm makes it ({@code app.kubernetes.io/managed-by}): what an
+     * operator creates from a custom resource, which is counted through that resource (a chart that renders such an
+     * object stands in for the operator's output, as test charts do).
+     */
+    private static boolean managedByAnotherController(ManifestObject object) {
+        Object labels = object.at("metadata", "labels").orElse(null);
+        String manager =
+                labels instanceof Map<?, ?> map ? ManifestObject.text(map.get("app.kubernetes.io/managed-by")) : "";
+        return !manager.isEmpty() && !"Helm".equalsIgnoreCase(manager);
     }
 
     /** A pod's needs: its containers and sidecar init containers together, or its largest init container. */

@@ -377,6 +377,19 @@ class BundleWiringTest {
         }
 
         @Test
+        void aWorkloadAnotherControllerMakesIsCountedThroughItsResourceOnly() {
+            String operatorMade = workload("StatefulSet", 1, "5Gi", "5Gi")
+                    .replace(
+                            "metadata: {name: obs-statefulset}",
+                            "metadata: {name: obs-statefulset, labels: {app.kubernetes.io/managed-by: prometheus-operator}}");
+            assertThat(operatorMade).contains("managed-by");
+
+            assertThat(wiring(operatorMade, List.of(), oneNode("4Gi", true))).isEmpty();
+            assertThat(wiring(operatorMade.replace("prometheus-operator", "Helm"), List.of(), oneNode("4Gi", true)))
+                    .isNotEmpty();
+        }
+
+        @Test
         void aProfileWithoutAStatedSizeIsOnlySummed() {
             assertThat(wiring(workload("Deployment", 3, "5Gi", "5Gi"))).isEmpty();
         }
