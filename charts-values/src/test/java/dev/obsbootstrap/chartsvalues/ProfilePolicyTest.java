@@ -96,6 +96,22 @@ class ProfilePolicyTest {
         }
     }
 
+    /**
+     * plan's capacity sum counts what the catalog says the operator adds to each Prometheus pod
+     * ({@code operatorPodSidecars}); the template must give the config reloader exactly that, or the sum is wrong.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void theConfigReloaderGetsWhatTheCatalogCountsForIt(String name) {
+        Object counted = dev.obsbootstrap.core.config.ComponentCatalog.fromFile(
+                        java.nio.file.Path.of("src/main/resources/obs-bootstrap/catalog.yaml"))
+                .operatorPodSidecars(StackFixture.profile(name))
+                .get("monitoring.coreos.com/Prometheus");
+
+        assertThat(at(values(name, "kube-prometheus-stack"), "prometheusOperator.prometheusConfigReloader.resources"))
+                .isEqualTo(counted);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
     void dataIsKeptWhereTheProfileSaysSo(String name) {
@@ -135,7 +151,51 @@ class ProfilePolicyTest {
         assertThat(at(loki, "test.enabled")).isEqualTo(false);
         assertThat(at(loki, "minio.enabled")).isEqualTo(false);
         assertThat(at(values(name, "kube-prometheus-stack"), "kubeEtcd.enabled"))
-                .isEqualTo(!name.equals("dev") && !name.equals("ci"));
+                .isEqualTo(false);
+    }
+
+    /** Managed and default kubeadm/kind/K3s control planes expose none of these: scraping them only fires alerts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void noProfileScrapesControlPlaneTargetsThatAreDownOnManagedAndDefaultClusters(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        for (String component : List.of("kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy")) {
+            assertThat(at(kps, component + ".enabled")).as(component).isEqualTo(false);
+        }
+    }
+
+    /** Alloy keeps its read positions across restarts and ships logs from every node node-exporter covers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void alloyKeepsItsPositionsOnTheNodeAndToleratesWhatNodeExporterTolerates(String name) {
+        Map<String, Object> alloy = values(name, "alloy");
+
+        assertThat(at(alloy, "alloy.storagePath")).isEqualTo("/var/lib/alloy/data");
+        assertThat(at(alloy, "alloy.mounts.extra").toString()).contains("mountPath=/var/lib/alloy/data");
+        assertThat(at(alloy, "controller.volumes.extra").toString()).contains("hostPath");
+        assertThat(at(alloy, "controller.tolerations"))
+                .isEqualTo(List.of(Map.of("effect", "NoSchedule", "operator", "Exists")));
+        assertThat(at(alloy, "rbac.rules").toString() + at(alloy, "rbac.clusterRules"))
+                .doesNotContain("secrets", "configmaps", "nodes", "events");
+    }
+
+    /** Grafana reads its own namespace's ConfigMaps only, kube-state-metrics lists no Secret, Grafana phones nowhere. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void grafanaAndKubeStateMetricsReadNoSecretsOutsideTheirNeed(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+
+        assertThat(at(kps, "grafana.rbac.namespaced")).isEqualTo(true);
+        assertThat(at(kps, "grafana.sidecar.dashboards.resource")).isEqualTo("configmap");
+        assertThat(at(kps, "grafana.sidecar.datasources.resource")).isEqualTo("configmap");
+        assertThat(StackFixture.map(at(kps, "grafana.sidecar.dashboards"))).containsEntry("searchNamespace", null);
+        assertThat(StackFixture.list(at(kps, "kube-state-metrics.collectors")))
+                .contains("pods", "nodes")
+                .doesNotContain("secrets", "configmaps");
+        Map<String, Object> ini =
+                StackFixture.map(StackFixture.map(kps.get("grafana")).get("grafana.ini"));
+        assertThat(at(ini, "analytics.reporting_enabled")).isEqualTo(false);
+        assertThat(at(ini, "analytics.check_for_updates")).isEqualTo(false);
     }
 
     @Test

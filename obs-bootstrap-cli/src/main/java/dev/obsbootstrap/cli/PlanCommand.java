@@ -27,6 +27,7 @@ import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.validate.BundleManifests;
+import dev.obsbootstrap.core.validate.BundleWiring;
 import dev.obsbootstrap.core.validate.ChecksReport;
 import dev.obsbootstrap.core.validate.ConfigTools;
 import dev.obsbootstrap.core.validate.PodSecurityLevel;
@@ -149,7 +150,16 @@ public final class PlanCommand extends BaseCommand {
                         kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
                 .check(BundleManifests.of(bundle));
         findings.addAll(checks.findings());
-        List<String> files = new PlanBundleWriter().write(bundle, findings, out);
+        BundleWiring.Result wiring = new BundleWiring(
+                        config.profile().name(),
+                        config.profile().capacity(),
+                        secrets,
+                        command.catalog().operatorResources(),
+                        command.catalog().operatorPodSidecars(config.profile()))
+                .check(BundleManifests.of(bundle));
+        findings.addAll(wiring.findings());
+        console.info("%s", wiring.sums());
+        List<String> files = new PlanBundleWriter(podSecurityByNamespace(checks)).write(bundle, findings, out);
         BundleCharts.copy(bundle, out);
         new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version())
                 .write(out);
@@ -160,6 +170,17 @@ public final class PlanCommand extends BaseCommand {
         tell(console, findings, checks);
         printSummary(summary, out, bundle, findings, checks, files.size(), digest);
         return new Written(bundle, findings, checks, digest);
+    }
+
+    /** Namespace -> the least restrictive level any of its workloads needs (review D14: the node agents need privileged). */
+    static Map<String, String> podSecurityByNamespace(StaticReport checks) {
+        Map<String, PodSecurityLevel> levels = new java.util.TreeMap<>();
+        for (StaticReport.Workload workload : checks.workloads()) {
+            levels.merge(workload.namespace(), workload.needed(), (a, b) -> a.ordinal() <= b.ordinal() ? a : b);
+        }
+        Map<String, String> labels = new java.util.TreeMap<>();
+        levels.forEach((namespace, level) -> labels.put(namespace, level.label()));
+        return labels;
     }
 
     /** Findings as errors and warnings on stderr, then what the tools did and what was not checked. */

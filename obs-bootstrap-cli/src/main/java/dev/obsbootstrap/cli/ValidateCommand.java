@@ -27,6 +27,7 @@ import dev.obsbootstrap.core.run.Verifier;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.validate.BundleEvidence;
 import dev.obsbootstrap.core.validate.BundleManifests;
+import dev.obsbootstrap.core.validate.BundleWiring;
 import dev.obsbootstrap.core.validate.ChecksReport;
 import dev.obsbootstrap.core.validate.ConfigTools;
 import dev.obsbootstrap.core.validate.ManifestFile;
@@ -179,6 +180,15 @@ public final class ValidateCommand extends BaseCommand {
                     PlanCommand.bundleSecrets(config, catalog().topology(config), plan),
                     catalog().operatorResources()));
             findings.addAll(checks.findings());
+            BundleWiring.Result wiring = new BundleWiring(
+                            config.profile().name(),
+                            config.profile().capacity(),
+                            PlanCommand.bundleSecrets(config, catalog().topology(config), plan),
+                            catalog().operatorResources(),
+                            catalog().operatorPodSidecars(config.profile()))
+                    .check(files);
+            findings.addAll(wiring.findings());
+            console.info("%s", wiring.sums());
             PlanCommand.tell(console, findings, checks);
             List<PhaseOutcome> phases = new ArrayList<>();
             phases.add(ValidationPhases.staticChecks(

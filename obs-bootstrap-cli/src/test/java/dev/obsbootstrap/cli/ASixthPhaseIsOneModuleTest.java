@@ -99,7 +99,7 @@ class ASixthPhaseIsOneModuleTest {
         assertThat(values).isRegularFile();
         // the ci column of the module's settings file, through the module's template
         assertThat(Files.readString(values))
-                .contains("fullnameOverride: obs-pyroscope", "replicaCount: 1", "memory: 512Mi");
+                .contains("fullnameOverride: obs-pyroscope", "replicaCount: 1", "memory: 256Mi");
         assertThat(Files.readString(bundle.resolve("05-profiling/obs-pyroscope.manifests.yaml")))
                 .contains("kind: StatefulSet", "name: obs-pyroscope", "image: grafana/pyroscope:1.18.0");
         assertThat(Files.readString(bundle.resolve("install.sh"))).contains("obs-pyroscope");

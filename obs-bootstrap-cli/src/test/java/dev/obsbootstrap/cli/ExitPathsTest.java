@@ -60,12 +60,17 @@ class ExitPathsTest {
         }
         Path kubeconfig = kubeconfig("http://127.0.0.1:" + port);
         Path junit = tmp.resolve("unreachable.xml");
+        // up resolves every chart before it connects (missing charts are bad input, exit 2): give it the stand-ins so
+        // the unreachable server is what it meets
+        Path charts = StackCharts.copyTo(tmp.resolve("charts"));
 
         CliRun.Result result = CliRun.run(
                 new ControlledProbes(),
                 "up",
                 "--profile",
                 "ci",
+                "--charts-dir",
+                charts.toString(),
                 "--kubeconfig",
                 kubeconfig.toString(),
                 "--yes",

@@ -98,22 +98,8 @@ public record BootstrapConfig(
 
     /** The same config with every probe keeping trying at most {@code deadline} (up --probe-timeout). */
     public BootstrapConfig withProbeDeadline(java.time.Duration deadline) {
-        Profile p = profile;
         return new BootstrapConfig(
-                source,
-                new Profile(
-                        p.name(),
-                        p.description(),
-                        p.phaseTimeouts(),
-                        deadline,
-                        p.requireMemoryLimits(),
-                        p.phases(),
-                        p.settings()),
-                cluster,
-                phases,
-                charts,
-                values,
-                sections);
+                source, profile.withProbeDeadline(deadline), cluster, phases, charts, values, sections);
     }
 
     /** A phase is on unless the config or profile switched it off. */

@@ -24,8 +24,8 @@ public final class ComponentCatalog {
     /** The classpath resource (in charts-values) this catalog is read from. */
     public static final String RESOURCE = "obs-bootstrap/catalog.yaml";
 
-    private static final List<String> TOP_KEYS =
-            List.of("components", "endpoints", "datasources", "operatorResources", "profileSettings");
+    private static final List<String> TOP_KEYS = List.of(
+            "components", "endpoints", "datasources", "operatorResources", "operatorPodSidecars", "profileSettings");
     private static final java.util.regex.Pattern GROUP_KIND =
             java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
@@ -41,6 +41,7 @@ public final class ComponentCatalog {
     private final Map<String, Endpoint> endpoints;
     private final Map<String, String> datasourceUids;
     private final java.util.Set<String> operatorResources;
+    private final Map<String, String> operatorPodSidecars;
     private final List<String> profileSettings;
 
     /**
@@ -74,6 +75,7 @@ public final class ComponentCatalog {
             Map<String, Endpoint> endpoints,
             Map<String, String> datasourceUids,
             java.util.Set<String> operatorResources,
+            Map<String, String> operatorPodSidecars,
             List<String> profileSettings) {
         this.source = source;
         this.components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
@@ -83,6 +85,7 @@ public final class ComponentCatalog {
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
         this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
         this.operatorResources = Collections.unmodifiableSet(new java.util.TreeSet<>(operatorResources));
+        this.operatorPodSidecars = Map.copyOf(operatorPodSidecars);
         this.profileSettings = List.copyOf(profileSettings);
     }
 
@@ -154,7 +157,22 @@ public final class ComponentCatalog {
         Map<String, String> datasources = new LinkedHashMap<>();
         java.util.Set<String> operatorResources = new java.util.TreeSet<>();
         java.util.Set<String> profileSettings = new java.util.LinkedHashSet<>();
+        Map<String, String> sidecars = new LinkedHashMap<>();
         tops.forEach((sourceName, top) -> {
+            reader.mapField(top, "", "operatorPodSidecars")
+                    .ifPresent(map -> map.entries().values().forEach(entry -> {
+                        String path = "operatorPodSidecars." + entry.key();
+                        if (!GROUP_KIND.matcher(entry.key()).matches()) {
+                            reader.problem(
+                                    entry.keyLocation(),
+                                    path,
+                                    "'" + NodeReader.echo(entry.key())
+                                            + "' is not GROUP/Kind (like example.com/Widget)");
+                        } else if (once(reader, definedIn, "operatorPodSidecars", entry, sourceName)) {
+                            reader.asString(entry.value(), path)
+                                    .ifPresent(setting -> sidecars.put(entry.key(), setting));
+                        }
+                    }));
             reader.stringsField(top, "", "profileSettings")
                     .ifPresent(resources -> resources.forEach(resource -> {
                         if (!resource.endsWith(".yaml") || resource.startsWith("/") || !profileSettings.add(resource)) {
@@ -209,6 +227,7 @@ public final class ComponentCatalog {
                 endpoints,
                 datasources,
                 operatorResources,
+                sidecars,
                 List.copyOf(profileSettings));
     }
 
@@ -389,6 +408,32 @@ public final class ComponentCatalog {
      */
     public java.util.Set<String> operatorResources() {
         return operatorResources;
+    }
+
+    /**
+     * {@code group/Kind} -> the resources ({@code requests}, {@code limits}) of the containers an operator adds to every
+     * pod of such a custom resource beside {@code spec.resources} (a config reloader), under this profile: plan's
+     * capacity sum counts them. The catalog names the profile setting that holds them (the one the values template
+     * hands the chart), so the sum and the pods cannot disagree.
+     */
+    public Map<String, Map<String, Object>> operatorPodSidecars(Profile profile) {
+        Map<String, Map<String, Object>> resolved = new LinkedHashMap<>();
+        operatorPodSidecars.forEach((groupKind, setting) -> {
+            Object value = profile.settings();
+            for (String step : setting.split("\\.")) {
+                value = value instanceof Map<?, ?> map ? map.get(step) : null;
+            }
+            if (!(value instanceof Map<?, ?> resources)) {
+                throw new ConfigException(source + ": operatorPodSidecars." + groupKind + ": profile " + profile.name()
+                        + " has no map at settings." + setting
+                        + "; point it at the setting that holds those containers'"
+                        + " resources ({requests: ..., limits: ...})");
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            resources.forEach((key, entry) -> copy.put(String.valueOf(key), entry));
+            resolved.put(groupKind, copy);
+        });
+        return resolved;
     }
 
     /**

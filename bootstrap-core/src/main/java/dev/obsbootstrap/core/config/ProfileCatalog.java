@@ -27,8 +27,17 @@ public final class ProfileCatalog {
     public static final String DEFAULT = "dev";
 
     static final String RESOURCE_ROOT = "obs-bootstrap";
-    private static final List<String> KEYS =
-            List.of("name", "description", "requireMemoryLimits", "probeDeadline", "phases", "timeouts", "settings");
+    private static final List<String> KEYS = List.of(
+            "name",
+            "description",
+            "requireMemoryLimits",
+            "probeDeadline",
+            "capacity",
+            "phases",
+            "timeouts",
+            "settings");
+    private static final List<String> CAPACITY_KEYS =
+            List.of("nodes", "memoryPerNode", "cpuPerNode", "reservedPerNode", "limitsMustFit");
     private static final Duration DEFAULT_PROBE_DEADLINE = Duration.ofMinutes(2);
 
     private final Map<String, Profile> profiles;
@@ -172,6 +181,9 @@ public final class ProfileCatalog {
                         "settings." + entry.key(),
                         "a top-level setting needs a value; remove the key or give it one")));
         Map<String, Object> settings = settingsMap.map(YamlTree::freeForm).orElse(Map.of());
+        Capacity capacity = reader.mapField(map, "", "capacity")
+                .map(node -> capacity(reader, node))
+                .orElse(Capacity.UNSTATED);
         problems.throwIfAny();
         return new Profile(
                 name.orElseThrow(),
@@ -180,7 +192,63 @@ public final class ProfileCatalog {
                 probeDeadline,
                 requireMemoryLimits,
                 phases,
-                settings);
+                settings,
+                capacity);
+    }
+
+    /** {@code capacity: {nodes: 1, memoryPerNode: 4Gi, cpuPerNode: 2, reservedPerNode: 1280Mi, limitsMustFit: true}}. */
+    private static Capacity capacity(NodeReader reader, MapNode map) {
+        reader.allowOnly(map, "capacity", CAPACITY_KEYS);
+        int nodes = reader.field(map, "nodes")
+                .flatMap(node -> reader.asInt(node, "capacity.nodes"))
+                .orElse(0);
+        if (nodes < 1) {
+            reader.problem(
+                    map.location(), "capacity.nodes", "write how many nodes the profile is sized for (1 or more)");
+        }
+        java.math.BigDecimal memory = quantity(reader, map, "memoryPerNode", true);
+        java.math.BigDecimal cpu = quantity(reader, map, "cpuPerNode", true);
+        java.math.BigDecimal reserved = quantity(reader, map, "reservedPerNode", false);
+        if (memory.signum() > 0 && reserved.compareTo(memory) >= 0) {
+            reader.problem(
+                    map.location(),
+                    "capacity.reservedPerNode",
+                    "is not below memoryPerNode: nothing would be left for the stack");
+        }
+        boolean limitsMustFit =
+                reader.boolField(map, "capacity", "limitsMustFit").orElse(false);
+        return new Capacity(Math.max(nodes, 0), memory, cpu, reserved, limitsMustFit);
+    }
+
+    /** A Kubernetes quantity (4Gi, 1280Mi, 2, 500m) as a number of bytes or cores; ZERO after a reported problem. */
+    private static java.math.BigDecimal quantity(NodeReader reader, MapNode map, String key, boolean required) {
+        String path = "capacity." + key;
+        Optional<Node> node = reader.field(map, key);
+        if (node.isEmpty()) {
+            if (required) {
+                reader.problem(map.location(), path, "missing; write a quantity like 4Gi (memory) or 2 (cores)");
+            }
+            return java.math.BigDecimal.ZERO;
+        }
+        Optional<String> text = reader.asString(node.get(), path);
+        if (text.isEmpty()) {
+            return java.math.BigDecimal.ZERO;
+        }
+        try {
+            java.math.BigDecimal amount = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                    new io.fabric8.kubernetes.api.model.Quantity(text.get()));
+            if (amount.signum() < 0 || (required && amount.signum() == 0)) {
+                reader.problem(node.get(), path, "must be more than 0");
+                return java.math.BigDecimal.ZERO;
+            }
+            return amount;
+        } catch (RuntimeException e) {
+            reader.problem(
+                    node.get(),
+                    path,
+                    "'" + NodeReader.echo(text.get()) + "' is not a Kubernetes quantity (like 4Gi, 1280Mi, 2 or 500m)");
+            return java.math.BigDecimal.ZERO;
+        }
     }
 
     private static void checkPhaseIds(NodeReader reader, MapNode map, String path, Collection<String> phaseIds) {
@@ -269,7 +337,8 @@ public final class ProfileCatalog {
                     profile.requireMemoryLimits(),
                     profile.phases(),
                     settings,
-                    profile.base()));
+                    profile.base(),
+                    profile.capacity()));
         }
         return of(merged);
     }

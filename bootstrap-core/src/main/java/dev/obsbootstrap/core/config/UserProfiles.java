@@ -238,7 +238,9 @@ public final class UserProfiles {
                 overlay.requireMemoryLimits().orElse(base.requireMemoryLimits()),
                 phases,
                 settings,
-                base.name());
+                base.name(),
+                // a user profile runs on the nodes of the profile it extends
+                base.capacity());
     }
 
     /** Deep merge: maps key by key, anything else replaced whole; only keys the base has (templates read strictly). */

@@ -51,6 +51,20 @@ public final class PlanBundleWriter {
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@=+-]+");
     private final JsonMapper json =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final Map<String, String> podSecurity;
+
+    public PlanBundleWriter() {
+        this(Map.of());
+    }
+
+    /**
+     * @param podSecurity namespace -> the Pod Security level ("privileged", "baseline", "restricted") its workloads
+     *                    need, which install.sh labels the namespace with (enforce and warn), so a cluster that enforces a
+     *                    stricter level by default still admits the node agents' pods
+     */
+    public PlanBundleWriter(Map<String, String> podSecurity) {
+        this.podSecurity = Map.copyOf(podSecurity);
+    }
 
     /** Writes the bundle and its findings into {@code out}; returns the bundle-relative paths written, in order. */
     public List<String> write(PlanBundle bundle, List<Finding> findings, Path out) {
@@ -370,6 +384,17 @@ public final class PlanBundleWriter {
             sh.append("kubectl create namespace ")
                     .append(quote(namespace))
                     .append(" --dry-run=client -o yaml | kubectl apply -f -\n");
+            String level = podSecurity.get(namespace);
+            if (level != null) {
+                sh.append("# Pod Security: the level this namespace's workloads need (checks.md lists each and why)\n")
+                        .append("kubectl label namespace ")
+                        .append(quote(namespace))
+                        .append(" pod-security.kubernetes.io/enforce=")
+                        .append(quote(level))
+                        .append(" pod-security.kubernetes.io/warn=")
+                        .append(quote(level))
+                        .append(" --overwrite\n");
+            }
         }
         sh.append('\n');
         for (StackSecret secret : bundle.secrets()) {

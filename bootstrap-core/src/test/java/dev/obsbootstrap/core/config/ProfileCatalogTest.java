@@ -105,6 +105,19 @@ class ProfileCatalogTest {
                 .isEqualTo(new Profile("tiny", "smallest", Map.of(), Duration.ofMinutes(2), false, Map.of(), Map.of()));
     }
 
+    @Test
+    void capacityStatesTheNodesAsQuantities() {
+        Profile profile = ProfileCatalog.parse(
+                "name: tiny\ndescription: smallest\n"
+                        + "capacity: {nodes: 1, memoryPerNode: 4Gi, cpuPerNode: 2, reservedPerNode: 1280Mi, limitsMustFit: true}\n",
+                "tiny.yaml");
+        assertThat(profile.capacity().stated()).isTrue();
+        assertThat(profile.capacity().allocatableMemoryPerNode())
+                .isEqualByComparingTo(java.math.BigDecimal.valueOf((4096L - 1280L) * 1024 * 1024));
+        assertThat(profile.capacity().cpuPerNode()).isEqualByComparingTo("2");
+        assertThat(profile.capacity().limitsMustFit()).isTrue();
+    }
+
     static Stream<Arguments> badProfiles() {
         String base = "name: dev\ndescription: d\n";
         return Stream.of(
@@ -136,6 +149,15 @@ class ProfileCatalogTest {
                 arguments(
                         base + "settings: {retention: }\n",
                         "p.yaml:3:12: settings.retention: a top-level setting needs a value; remove the key or give it one"),
+                arguments(
+                        base + "capacity: {nodes: 1, memoryPerNode: 4 GB, cpuPerNode: 2}\n",
+                        "p.yaml:3:37: capacity.memoryPerNode: '4 GB' is not a Kubernetes quantity (like 4Gi, 1280Mi, 2 or 500m)"),
+                arguments(
+                        base + "capacity: {nodes: 1, memoryPerNode: 4Gi, cpuPerNode: 2, reservedPerNode: 4Gi}\n",
+                        "p.yaml:3:11: capacity.reservedPerNode: is not below memoryPerNode: nothing would be left for the stack"),
+                arguments(
+                        base + "capacity: {memoryPerNode: 4Gi, cpuPerNode: 2}\n",
+                        "p.yaml:3:11: capacity.nodes: write how many nodes the profile is sized for (1 or more)"),
                 arguments("description: d\n", "p.yaml:1:1: name: missing; write the profile's name"));
     }
 

@@ -201,6 +201,14 @@ class PlanBundleWriterTest {
                 List.of(webhook));
 
         String script = new PlanBundleWriter().installScript(oci);
+        String labelled = new PlanBundleWriter(Map.of("monitoring", "privileged")).installScript(oci);
+
+        assertThat(script).doesNotContain("pod-security.kubernetes.io");
+        assertThat(labelled)
+                .contains("kubectl create namespace monitoring --dry-run=client -o yaml | kubectl apply -f -\n"
+                        + "# Pod Security: the level this namespace's workloads need (checks.md lists each and why)\n"
+                        + "kubectl label namespace monitoring pod-security.kubernetes.io/enforce=privileged"
+                        + " pod-security.kubernetes.io/warn=privileged --overwrite\n");
 
         assertThat(script)
                 .contains(
