@@ -662,6 +662,38 @@ class UpStatusDownOnFakeClusterTest {
         statusRows(status(ns).out()).values().forEach(row -> assertThat(row).containsEntry("DRIFT", "no"));
     }
 
+    @Test
+    void statusNamesAnObjectDeletedBehindTheReleasesBackAndUpPutsItBack() {
+        String ns = "up-missing";
+        CliRun.Result up = up(new ControlledProbes(), ns);
+        assertThat(up.code()).as(up.err()).isZero();
+        // someone deletes the Alertmanager config with kubectl; Helm's record still says deployed
+        assertThat(cluster.client()
+                        .configMaps()
+                        .inNamespace(ns)
+                        .withName("obs-alertmanager")
+                        .delete())
+                .isNotEmpty();
+
+        Map<String, Map<String, String>> rows = statusRows(status(ns).out());
+
+        assertThat(rows.get("obs-alertmanager"))
+                .containsEntry("REVISION", "1 deployed")
+                .containsEntry("DRIFT", "yes: missing ConfigMap " + ns + "/obs-alertmanager; run up");
+        assertThat(rows.get("obs-loki")).containsEntry("DRIFT", "no");
+
+        CliRun.Result again = up(new ControlledProbes(), ns);
+
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(cluster.client()
+                        .configMaps()
+                        .inNamespace(ns)
+                        .withName("obs-alertmanager")
+                        .get())
+                .isNotNull();
+        statusRows(status(ns).out()).values().forEach(row -> assertThat(row).containsEntry("DRIFT", "no"));
+    }
+
     // ---- i. down
     // -----------------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import dev.obsbootstrap.core.cluster.FailFast;
 import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
 import dev.obsbootstrap.core.cluster.ImmutableFields;
 import dev.obsbootstrap.core.cluster.KubeErrors;
+import dev.obsbootstrap.core.cluster.LiveObjects;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.cluster.ResourceRef;
 import dev.obsbootstrap.core.cluster.StackSecrets;
@@ -29,7 +30,6 @@ import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.secret.StackSecret;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The real cluster work behind {@link Runner}: Secrets the phase declares, {@code helm upgrade --install} of each
@@ -316,40 +315,9 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException {
-        Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
-        for (List<String> keys : entry.objects().values()) {
-            for (String key : keys) {
-                ResourceRef.parse(key)
-                        .ifPresent(ref -> byCollection
-                                .computeIfAbsent(
-                                        ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(),
-                                        k -> new ArrayList<>())
-                                .add(ref));
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (List<ResourceRef> refs : byCollection.values()) {
-            checkInterrupt();
-            ResourceRef first = refs.get(0);
-            Set<String> present = new java.util.HashSet<>();
-            try {
-                var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
-                List<GenericKubernetesResource> items = first.namespace().isEmpty()
-                        ? collection.list().getItems()
-                        : collection.inNamespace(first.namespace()).list().getItems();
-                items.forEach(item -> present.add(item.getMetadata().getName()));
-            } catch (KubernetesClientException | IllegalArgumentException e) {
-                if (e instanceof KubernetesClientException k && KubeErrors.isNetwork(k)) {
-                    throw new ClusterException(
-                            "cannot check that the objects of phase " + phase.phaseId() + " exist: "
-                                    + KubeErrors.describe(client, k),
-                            e);
-                }
-                continue; // a kind this user may not list, or the API no longer serves: not a reason to reinstall
-            }
-            refs.stream().filter(ref -> !present.contains(ref.name())).forEach(ref -> missing.add(ref.describe()));
-        }
-        return missing;
+        List<String> keys = new ArrayList<>();
+        entry.objects().values().forEach(keys::addAll);
+        return LiveObjects.missing(client, keys, "phase " + phase.phaseId());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.run;
 
 import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
+import dev.obsbootstrap.core.cluster.LiveObjects;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
@@ -166,8 +167,11 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                     continue;
                 }
                 Optional<HelmRelease> release = helm.status(component.release(), config.namespace());
-                List<String> outside = entry.map(e -> changedOutside(e, component.release(), release))
-                        .orElse(List.of());
+                List<String> outside = new ArrayList<>(entry.map(e -> changedOutside(e, component.release(), release))
+                        .orElse(List.of()));
+                if (release.isPresent() && entry.isPresent()) {
+                    outside.addAll(missing(client, entry.get(), component.release()));
+                }
                 List<String> what = configChanged
                         ? whatChanged(
                                 records,
@@ -192,6 +196,28 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         }
         Optional<LockHolder> holder = new LeaseRunLock(client, config.namespace()).lastHolder();
         return new StackStatus(rows, ledger.lastRun(), holder, Instant.now());
+    }
+
+    private static final int MISSING_SHOWN = 3;
+
+    /** Objects up installed for the release (the ledger's inventory) that are gone: "missing Deployment ns/x". */
+    private static List<String> missing(KubernetesClient client, LedgerEntry entry, String release) {
+        List<String> keys = entry.objects().getOrDefault(release, List.of());
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<String> gone;
+        try {
+            gone = LiveObjects.missing(client, keys, "release " + release);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        return List.of("missing " + String.join(", ", gone.subList(0, Math.min(MISSING_SHOWN, gone.size())))
+                + (gone.size() > MISSING_SHOWN ? " (+" + (gone.size() - MISSING_SHOWN) + " more)" : ""));
     }
 
     /** Why `up` would change the release: what the config renders now, and what happened to it outside obs-bootstrap. */
