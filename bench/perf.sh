@@ -10,7 +10,9 @@
 # they are measured side by side; absolute numbers move with the load (printed at the start and the end).
 # Usage: bench/perf.sh [startup] [plan] [up]        (default: all three)
 # Env: RUNS (default 5), CHARTS (plan's charts; default /work/charts when present, else the fixture charts),
-#      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM).
+#      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM),
+#      BEFORE_JAR (a jar built from an earlier commit: its figures are measured in the same run, started the way the
+#      earlier bin/obs-bootstrap started it, `java -jar`, and printed as "before" rows).
 # Needs the built jar (mvn -B -o -T1 -pl obs-bootstrap-cli -am install -DskipTests) and the Maven cache (offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,7 +85,7 @@ stop_cluster() {
 }
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
 
-obs=("$java" $jopts -jar "$jar")
+before=${BEFORE_JAR:-}
 echo "bench/perf.sh: $runs runs each, interleaved; $(load); $(date -u +%FT%TZ)"
 echo "obs-bootstrap: $("$root/bin/obs-bootstrap" --version 2>/dev/null | head -1); java: $("$java" -version 2>&1 | head -1)"
 
@@ -102,7 +104,10 @@ for section in "${sections[@]}"; do
       sample help "$root/bin/obs-bootstrap" --help
       sample version "$root/bin/obs-bootstrap" --version
       sample help-nocds env OBS_BOOTSTRAP_CDS=0 "$root/bin/obs-bootstrap" --help
+      [[ -z $before ]] || sample help-before "$java" -jar "$before" --help
     done
+    [[ -z $before ]] || row "--help BEFORE (wall)" help-before hello 1 -
+    [[ -z $before ]] || row "--help BEFORE (CPU)" help-before hello 2 -
     row "--help (wall)" help hello 1 2
     row "--version (wall)" version hello 1 2
     row "--help without AppCDS (wall)" help-nocds hello 1 -
@@ -115,12 +120,18 @@ for section in "${sections[@]}"; do
     for ((i = 1; i <= runs; i++)); do
       sample template "$java" $jopts -cp "$work/classes:$jar" HelmTemplateBaseline "$work/plan-ref" "$work/template-$i"
       sample plan "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$charts" --out "$work/plan-$i"
-      rm -rf "$work/template-$i" "$work/plan-$i"
+      [[ -z $before ]] || sample plan-before "$java" -jar "$before" plan --profile ci --charts-dir "$charts" --out "$work/planb-$i"
+      rm -rf "$work/template-$i" "$work/plan-$i" "$work/planb-$i"
     done
     echo "plan --profile ci, charts from $charts"
     row "plan (wall)" plan template 1 1.3
     row "plan (CPU)" plan template 2 -
     row "plan (peak RSS)" plan template 3 1.5
+    if [[ -n $before ]]; then
+      row "plan BEFORE (wall)" plan-before template 1 -
+      row "plan BEFORE (CPU)" plan-before template 2 -
+      row "plan BEFORE (peak RSS)" plan-before template 3 -
+    fi
     ;;
   up)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$up_charts" --out "$work/up-ref" >/dev/null 2>"$work/up-ref.err"
@@ -135,11 +146,25 @@ for section in "${sections[@]}"; do
       sample up-again "$root/bin/obs-bootstrap" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" \
         --yes --skip-verify --timeout 120s
       stop_cluster
+      if [[ -n $before ]]; then
+        start_cluster
+        sample up-first-before "$java" -jar "$before" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" \
+          --yes --skip-verify --timeout 120s
+        sample up-again-before "$java" -jar "$before" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" \
+          --yes --skip-verify --timeout 120s
+        stop_cluster
+      fi
     done
     echo "up --skip-verify on the simulated cluster, charts from $up_charts (probes are not what is measured)"
     row "up (wall)" up-first chain 1 0.5
     row "up (peak RSS)" up-first chain 3 -
     row "unchanged up (wall)" up-again up-first 1 -
+    if [[ -n $before ]]; then
+      row "up BEFORE (wall)" up-first-before chain 1 -
+      row "up BEFORE (peak RSS)" up-first-before chain 3 -
+      row "unchanged up BEFORE (wall)" up-again-before up-first-before 1 -
+      echo "unchanged up BEFORE: median $(med up-again-before 1) ms wall, $(med up-again-before 2) ms CPU"
+    fi
     echo "unchanged up: median $(med up-again 1) ms wall (goal <= 1500 ms), $(med up-again 2) ms CPU, $(($(med up-again 3) / 1024)) MB peak RSS; up peak RSS $(($(med up-first 3) / 1024)) MB (goal <= 400 MB)"
     ;;
   *)
