@@ -40,7 +40,7 @@ class CompareCommandTest {
                 .contains("profile team-prod, extends prod")
                 .contains("loki")
                 .contains("retention")
-                .contains("744h")
+                .contains("720h")
                 .contains("2160h")
                 .contains("1 of ");
         assertThat(result.out()).doesNotContain("kube-prometheus-stack");
