@@ -40,7 +40,8 @@ public final class ChartsOutdatedCommand extends BaseCommand {
     @Mixin
     DocumentOutput output;
 
-    private ChartRepositoryClient repositories = ChartRepositoryClient.create();
+    /** Made in doCall, not here: picocli creates this command for --help too, which must not start an HTTP client. */
+    private ChartRepositoryClient repositories;
 
     /** Tests talk to their own repository. */
     void useRepositories(ChartRepositoryClient client) {
@@ -49,6 +50,9 @@ public final class ChartsOutdatedCommand extends BaseCommand {
 
     @Override
     protected ExitCode doCall() {
+        if (repositories == null) {
+            repositories = ChartRepositoryClient.create();
+        }
         BootstrapConfig config = loadConfig(configOptions);
         List<String> order = installOrder(config);
         Map<String, ChartUpgrades.Outlook> outlooks = new LinkedHashMap<>();

@@ -19,9 +19,6 @@ public final class DocumentOutput {
         YAML
     }
 
-    private static final JsonMapper JSON =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
     @Option(
             names = {"-o", "--output"},
             paramLabel = "FORMAT",
@@ -40,7 +37,7 @@ public final class DocumentOutput {
     /** Prints the document as JSON or YAML; for text the caller prints its own lines. */
     static void print(PrintWriter out, Format format, Map<String, ?> document) {
         switch (format) {
-            case JSON -> out.println(JSON.writeValueAsString(document));
+            case JSON -> out.println(Json.MAPPER.writeValueAsString(document));
             case YAML -> {
                 DumperOptions options = new DumperOptions();
                 options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -51,5 +48,14 @@ public final class DocumentOutput {
             case TEXT -> throw new IllegalArgumentException("text is printed by the command itself");
         }
         out.flush();
+    }
+
+    /**
+     * The mapper, built on first use: picocli creates this mixin for every command it knows, also for {@code --help},
+     * which must not pay for Jackson.
+     */
+    private static final class Json {
+        static final JsonMapper MAPPER =
+                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     }
 }

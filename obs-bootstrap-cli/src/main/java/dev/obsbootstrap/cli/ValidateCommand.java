@@ -122,8 +122,6 @@ public final class ValidateCommand extends BaseCommand {
             description = "For the local path: image archives K3s imports first. Repeatable.")
     List<Path> images = new ArrayList<>();
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @Override
     protected ExitCode doCall() {
         return reported("validate", output, configOptions, (runId, startedAt) -> {
@@ -432,7 +430,7 @@ public final class ValidateCommand extends BaseCommand {
                             false);
             List<ProbeResult> results = new ArrayList<>();
             try {
-                JsonNode upReport = JSON.readTree(outcome.upJson());
+                JsonNode upReport = JsonMapper.shared().readTree(outcome.upJson());
                 for (JsonNode phase : upReport.path("phases")) {
                     String status = phase.path("status").asString("");
                     results.add(new ProbeResult(

@@ -47,6 +47,52 @@ public final class HelmReleaseRecords {
     }
 
     /**
+     * The revision {@code helm status} reports as deployed, read from the labels of Helm's records without loading
+     * Helm: the release's latest revision (the highest {@code version}), when its {@code status} is {@code deployed}.
+     * Empty when the release has no record or its latest revision is failed, pending, superseded or uninstalled.
+     *
+     * @throws ClusterException when the records cannot be listed
+     */
+    public Optional<Integer> deployedRevision(String namespace, String release) {
+        try {
+            Secret latest = null;
+            int latestVersion = -1;
+            for (Secret secret : client.secrets()
+                    .inNamespace(namespace)
+                    .withLabel("owner", "helm")
+                    .withLabel("name", release)
+                    .list()
+                    .getItems()) {
+                Map<String, String> labels = secret.getMetadata().getLabels();
+                int version = labels == null ? -1 : parseVersion(labels.get("version"));
+                if (version > latestVersion) {
+                    latest = secret;
+                    latestVersion = version;
+                }
+            }
+            return latest != null
+                            && "deployed"
+                                    .equals(latest.getMetadata().getLabels().get("status"))
+                    ? Optional.of(latestVersion)
+                    : Optional.empty();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException(
+                    "cannot read Helm's records of " + release + " in " + namespace + ": "
+                            + KubeErrors.describe(client, e)
+                            + KubeErrors.accessHint(e, "your user needs list on secrets in " + namespace),
+                    e);
+        }
+    }
+
+    private static int parseVersion(String version) {
+        try {
+            return version == null ? -1 : Integer.parseInt(version);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Marks the revision failed with {@code description}, if it is still pending.
      *
      * @return true when it was pending and is now failed

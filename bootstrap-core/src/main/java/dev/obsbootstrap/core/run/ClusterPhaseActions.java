@@ -160,6 +160,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
             throws InterruptedException {
         List<Problem> problems = new ArrayList<>();
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
         for (PreparedPhase phase : phases) {
             for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
                 secrets.problems(declared)
@@ -168,6 +169,12 @@ public final class ClusterPhaseActions implements PhaseActions {
             for (ReleaseSpec spec : specs(phase)) {
                 checkInterrupt();
                 if (spec.mode() != InstallMode.HELM_RELEASE) {
+                    continue;
+                }
+                if (!changing.contains(phase)
+                        && records.deployedRevision(spec.namespace(), spec.releaseName())
+                                .isPresent()) {
+                    // its latest revision is deployed, so not pending: nothing below applies, and Helm stays unloaded
                     continue;
                 }
                 List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
@@ -273,31 +280,71 @@ public final class ClusterPhaseActions implements PhaseActions {
     // ----------------------------------------------------------------------------------------------------------
 
     @Override
-    public Map<String, Integer> deployedRevisions(PreparedPhase phase) throws InterruptedException {
+    public Map<String, Integer> deployedRevisions(PreparedPhase phase, Optional<LedgerEntry> recorded)
+            throws InterruptedException {
         Map<String, Integer> revisions = new LinkedHashMap<>();
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
         for (ReleaseSpec spec : specs(phase)) {
             checkInterrupt();
             if (spec.mode() == InstallMode.APPLY_CRDS) {
-                if (crdsPresent(spec)) {
+                if (crdsPresent(crdNames(phase, spec, recorded))) {
                     revisions.put(spec.releaseName(), CRDS_PRESENT);
                 }
             } else {
-                helm.status(spec.releaseName(), spec.namespace())
-                        .filter(HelmRelease::deployed)
-                        .ifPresent(release -> revisions.put(spec.releaseName(), release.revision()));
+                // what helm status would say, from Helm's records: deciding "nothing changed" needs no Helm
+                records.deployedRevision(spec.namespace(), spec.releaseName())
+                        .ifPresent(revision -> revisions.put(spec.releaseName(), revision));
             }
         }
         return revisions;
     }
 
-    private boolean crdsPresent(ReleaseSpec spec) {
-        List<CustomResourceDefinition> crds = CrdApplier.crdsIn(template(spec));
+    /**
+     * The objects of one release as the ledger recorded them, when the entry's digest is this phase's: the same charts
+     * and values render the same manifest, so an unchanged phase is not rendered again (without Helm). Empty when there
+     * is no such record: then the manifest is rendered.
+     */
+    private static Optional<List<ResourceRef>> recordedObjects(
+            PreparedPhase phase, ReleaseSpec spec, Optional<LedgerEntry> recorded) {
+        return recorded.filter(entry -> entry.configHash().equals(phase.configHash()))
+                .map(entry -> entry.objects().getOrDefault(spec.releaseName(), List.of()))
+                .filter(keys -> !keys.isEmpty())
+                .map(keys -> keys.stream()
+                        .map(ResourceRef::parse)
+                        .flatMap(Optional::stream)
+                        .toList());
+    }
+
+    private List<String> crdNames(PreparedPhase phase, ReleaseSpec spec, Optional<LedgerEntry> recorded) {
+        List<String> names = recordedObjects(phase, spec, recorded)
+                .map(refs -> refs.stream()
+                        .filter(ref -> ref.kind().equals("CustomResourceDefinition"))
+                        .map(ResourceRef::name)
+                        .toList())
+                .orElse(List.of());
+        return names.isEmpty()
+                ? CrdApplier.crdsIn(template(spec)).stream()
+                        .map(crd -> crd.getMetadata().getName())
+                        .toList()
+                : names;
+    }
+
+    /** The workloads of a release's manifest (hooks included when rendered; the ledger records no hooks). */
+    private List<ResourceRef> manifestWorkloads(PreparedPhase phase, ReleaseSpec spec, Optional<LedgerEntry> recorded) {
+        return recordedObjects(phase, spec, recorded)
+                .map(refs -> refs.stream()
+                        .filter(ref -> Waiter.WORKLOAD_KINDS.contains(ref.kind()))
+                        .toList())
+                .orElseGet(() -> Waiter.workloadsInManifest(template(spec), spec.namespace()));
+    }
+
+    private boolean crdsPresent(List<String> crds) {
         try {
-            for (CustomResourceDefinition crd : crds) {
+            for (String crd : crds) {
                 CustomResourceDefinition live = client.apiextensions()
                         .v1()
                         .customResourceDefinitions()
-                        .withName(crd.getMetadata().getName())
+                        .withName(crd)
                         .get();
                 if (live == null || !ReadinessChecks.isCrdEstablished(live)) {
                     return false;
@@ -398,6 +445,7 @@ public final class ClusterPhaseActions implements PhaseActions {
                 outcomes.add(awaitRelease(
                         phase,
                         spec,
+                        manifestWorkloads(phase, spec, Optional.empty()),
                         ReleaseAction.UNCHANGED,
                         helm.status(spec.releaseName(), spec.namespace())
                                 .map(HelmRelease::revision)
@@ -443,7 +491,8 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<ReleaseOutcome> awaitUnchanged(
-            PreparedPhase phase, Map<String, Integer> revisions, Console phaseConsole) throws InterruptedException {
+            PreparedPhase phase, Map<String, Integer> revisions, LedgerEntry recorded, Console phaseConsole)
+            throws InterruptedException {
         Duration timeout = timeout(phase);
         Instant deadline = Instant.now().plus(timeout);
         List<ReleaseOutcome> outcomes = new ArrayList<>();
@@ -453,7 +502,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             checkInterrupt();
             int revision = revisions.getOrDefault(spec.releaseName(), 0);
             if (spec.mode() == InstallMode.APPLY_CRDS) {
-                int count = CrdApplier.crdsIn(template(spec)).size();
+                int count = crdNames(phase, spec, Optional.of(recorded)).size();
                 outcomes.add(new ReleaseOutcome(
                         spec.componentId(),
                         spec.releaseName(),
@@ -465,7 +514,15 @@ public final class ClusterPhaseActions implements PhaseActions {
                 continue;
             }
             outcomes.add(awaitRelease(
-                    phase, spec, ReleaseAction.UNCHANGED, revision, workloads, timeout, deadline, phaseConsole));
+                    phase,
+                    spec,
+                    manifestWorkloads(phase, spec, Optional.of(recorded)),
+                    ReleaseAction.UNCHANGED,
+                    revision,
+                    workloads,
+                    timeout,
+                    deadline,
+                    phaseConsole));
         }
         return outcomes;
     }
@@ -474,6 +531,7 @@ public final class ClusterPhaseActions implements PhaseActions {
     private ReleaseOutcome awaitRelease(
             PreparedPhase phase,
             ReleaseSpec spec,
+            List<ResourceRef> inManifest,
             ReleaseAction action,
             int revision,
             List<ResourceRef> phaseWorkloads,
@@ -481,8 +539,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             Instant deadline,
             Console phaseConsole)
             throws InterruptedException {
-        List<ResourceRef> releaseWorkloads =
-                new ArrayList<>(Waiter.workloadsInManifest(template(spec), spec.namespace()));
+        List<ResourceRef> releaseWorkloads = new ArrayList<>(inManifest);
         releaseWorkloads.addAll(operatorWorkloads(phase, spec, releaseWorkloads, timeout, deadline));
         phaseWorkloads.addAll(releaseWorkloads);
         awaitReady(phase.phaseId(), spec.releaseName(), releaseWorkloads, timeout, deadline, phaseConsole);

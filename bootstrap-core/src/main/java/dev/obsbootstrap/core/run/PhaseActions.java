@@ -5,6 +5,7 @@ import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the {@link Runner} does to a cluster, one method per step. The Runner owns order, gating, locking, the ledger
@@ -30,8 +31,13 @@ public interface PhaseActions {
      */
     List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites) throws InterruptedException;
 
-    /** Release name -> revision deployed now, for the phase's releases whose latest revision is deployed. */
-    Map<String, Integer> deployedRevisions(PreparedPhase phase) throws InterruptedException;
+    /**
+     * Release name -> revision deployed now, for the phase's releases whose latest revision is deployed. {@code recorded}
+     * is the phase's ledger entry, if any: when its digest is the phase's, what it recorded of the manifests stands in
+     * for rendering them again.
+     */
+    Map<String, Integer> deployedRevisions(PreparedPhase phase, Optional<LedgerEntry> recorded)
+            throws InterruptedException;
 
     /** Objects of the phase (as the ledger entry lists them) that no longer exist in the cluster. */
     List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException;
@@ -44,7 +50,8 @@ public interface PhaseActions {
             throws InterruptedException;
 
     /** For a phase nothing changed in: wait until its workloads are ready (restarted pods may not be yet) and report them. */
-    List<ReleaseOutcome> awaitUnchanged(PreparedPhase phase, Map<String, Integer> revisions, Console console)
+    List<ReleaseOutcome> awaitUnchanged(
+            PreparedPhase phase, Map<String, Integer> revisions, LedgerEntry recorded, Console console)
             throws InterruptedException;
 
     /** The objects each release of the phase consists of ({@code ResourceRef.key()}), from what this run rendered. */

@@ -321,7 +321,7 @@ public final class Runner {
             throws InterruptedException {
         List<PreparedPhase> changing = new ArrayList<>();
         for (PreparedPhase phase : prepared.values()) {
-            if (!unchanged(phase, actions.deployedRevisions(phase), state)) {
+            if (!unchanged(phase, actions.deployedRevisions(phase, state.entry(phase.phaseId())), state)) {
                 changing.add(phase);
             }
         }
@@ -416,15 +416,15 @@ public final class Runner {
         Map<String, List<String>> objects = Map.of();
         try {
             held.checkHeld();
-            Map<String, Integer> revisions = actions.deployedRevisions(prepared);
             Optional<LedgerEntry> entry = state.entry(phase.id());
+            Map<String, Integer> revisions = actions.deployedRevisions(prepared, entry);
             boolean same = unchanged(prepared, revisions, state);
             List<String> missing = same ? actions.missingObjects(prepared, entry.orElseThrow()) : List.of();
             if (same && missing.isEmpty()) {
                 phaseConsole.info(
                         "unchanged since run %s (same values, charts and revisions): no upgrade",
                         entry.get().runId());
-                releases = actions.awaitUnchanged(prepared, revisions, phaseConsole);
+                releases = actions.awaitUnchanged(prepared, revisions, entry.get(), phaseConsole);
                 objects = entry.get().objects().isEmpty()
                         ? actions.inventory(prepared)
                         : entry.get().objects();

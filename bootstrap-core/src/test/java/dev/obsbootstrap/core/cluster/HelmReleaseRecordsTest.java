@@ -82,6 +82,81 @@ class HelmReleaseRecordsTest {
                 .isFalse();
     }
 
+    /**
+     * The unchanged-up decision reads the deployed revision from Helm's records instead of loading Helm: at every step
+     * of a release's life it must say what {@code helm status} says.
+     */
+    @Test
+    void theDeployedRevisionIsWhatHelmStatusSaysAtEveryStep() {
+        HelmReleaseRecords records = new HelmReleaseRecords(cluster.client());
+        assertThat(records.deployedRevision("records", "life"))
+                .as("never installed")
+                .isEmpty();
+        assertSameAsHelm(records, "never installed");
+
+        new Helm(chart)
+                .install()
+                .withName("life")
+                .withNamespace("records")
+                .withKubeConfigContents(cluster.kubeconfigYaml())
+                .call();
+        assertThat(records.deployedRevision("records", "life")).as("installed").contains(1);
+        assertSameAsHelm(records, "installed");
+
+        for (int i = 0; i < 10; i++) {
+            new Helm(chart)
+                    .upgrade()
+                    .withName("life")
+                    .withNamespace("records")
+                    .withKubeConfigContents(cluster.kubeconfigYaml())
+                    .call();
+        }
+        assertThat(records.deployedRevision("records", "life"))
+                .as("revision 11 sorts after 9 as a number, not as text")
+                .contains(11);
+        assertSameAsHelm(records, "upgraded ten times");
+
+        leavePending("records", "life", 11, "pending-upgrade");
+        assertThat(records.deployedRevision("records", "life"))
+                .as("latest pending")
+                .isEmpty();
+        assertSameAsHelm(records, "latest pending");
+
+        leavePending("records", "life", 11, "failed");
+        assertThat(records.deployedRevision("records", "life"))
+                .as("latest failed")
+                .isEmpty();
+        assertSameAsHelm(records, "latest failed");
+
+        leavePending("records", "life", 11, "deployed");
+        Helm.uninstall("life")
+                .withNamespace("records")
+                .keepHistory()
+                .withKubeConfigContents(cluster.kubeconfigYaml())
+                .call();
+        assertThat(records.deployedRevision("records", "life"))
+                .as("uninstalled, history kept")
+                .isEmpty();
+        assertSameAsHelm(records, "uninstalled, history kept");
+    }
+
+    private static void assertSameAsHelm(HelmReleaseRecords records, String when) {
+        java.util.Optional<Integer> helm;
+        try {
+            com.marcnuri.helm.Release status = Helm.status("life")
+                    .withNamespace("records")
+                    .withKubeConfigContents(cluster.kubeconfigYaml())
+                    .call();
+            helm = "deployed".equals(status.getStatus())
+                    ? java.util.Optional.of(Integer.parseInt(status.getRevision()))
+                    : java.util.Optional.empty();
+        } catch (IllegalStateException e) {
+            assertThat(e).hasMessageContaining("not found");
+            helm = java.util.Optional.empty();
+        }
+        assertThat(records.deployedRevision("records", "life")).as(when).isEqualTo(helm);
+    }
+
     private static void leavePending(String namespace, String release, int revision, String status) {
         HelmRecords.setStatus(cluster.client(), namespace, release, revision, status, "Initial install underway");
     }

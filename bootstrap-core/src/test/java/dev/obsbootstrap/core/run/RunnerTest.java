@@ -646,7 +646,7 @@ class RunnerTest {
         }
 
         @Override
-        public Map<String, Integer> deployedRevisions(PreparedPhase phase) {
+        public Map<String, Integer> deployedRevisions(PreparedPhase phase, Optional<LedgerEntry> recorded) {
             calls.add("revisions:" + phase.phaseId());
             String release = release(phase.phaseId());
             return revisions.containsKey(release) ? Map.of(release, revisions.get(release)) : Map.of();
@@ -685,7 +685,7 @@ class RunnerTest {
 
         @Override
         public List<ReleaseOutcome> awaitUnchanged(
-                PreparedPhase phase, Map<String, Integer> revisions, Console console) {
+                PreparedPhase phase, Map<String, Integer> revisions, LedgerEntry recorded, Console console) {
             calls.add("await:" + phase.phaseId());
             String release = release(phase.phaseId());
             return List.of(new ReleaseOutcome(
