@@ -224,6 +224,50 @@ class ProfilePolicyTest {
                 .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-object-storage"))));
     }
 
+    /**
+     * prod closes Loki, Tempo, Prometheus and Alertmanager to everything but the stack's own clients (review D15); no
+     * rule of them is open to every source, and the other profiles render none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void prodLetsOnlyTheStacksOwnClientsReachItsServers(String name) {
+        List<Map<String, Object>> policies = new ArrayList<>();
+        for (String[] source : new String[][] {
+            {"loki", "extraObjects"},
+            {"kube-prometheus-stack", "extraManifests"},
+            {"opentelemetry-collector", "extraManifests"}
+        }) {
+            Object objects = values(name, source[0]).get(source[1]);
+            if (objects != null) {
+                ((List<?>) objects)
+                        .stream()
+                                .map(StackFixture::map)
+                                .filter(object -> "NetworkPolicy".equals(object.get("kind")))
+                                .forEach(policies::add);
+            }
+        }
+        if (!name.equals("prod")) {
+            assertThat(policies).isEmpty();
+            return;
+        }
+        assertThat(policies)
+                .extracting(policy -> at(policy, "metadata.name"))
+                .containsExactlyInAnyOrder(
+                        "obs-loki-ingress", "obs-tempo-ingress", "obs-prometheus-ingress", "obs-alertmanager-ingress");
+        for (Map<String, Object> policy : policies) {
+            assertThat(StackFixture.list(at(policy, "spec.policyTypes"))).containsExactly("Ingress");
+            assertThat(StackFixture.map(at(policy, "spec.podSelector"))).isNotEmpty();
+            for (Object rule : (List<?>) at(policy, "spec.ingress")) {
+                assertThat((List<?>) StackFixture.map(rule).get("from"))
+                        .as("%s: a rule without sources admits every pod and address", at(policy, "metadata.name"))
+                        .isNotEmpty();
+            }
+        }
+        assertThat(policies.toString())
+                .as("the push paths")
+                .contains("obs-alloy", "obs-otel", "port=http", "port=4317");
+    }
+
     /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
