@@ -268,6 +268,37 @@ class ProfilePolicyTest {
                 .contains("obs-alloy", "obs-otel", "port=http", "port=4317");
     }
 
+    /**
+     * Grafana's datasources link the signals (review N7): a trace's logs by labels Alloy really sets plus the trace
+     * id, its metrics, logs back to the trace, and Prometheus' exemplars to Tempo.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void grafanasDatasourcesLinkTracesLogsAndMetrics(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        Map<String, Map<String, Object>> byType = new java.util.HashMap<>();
+        for (Object source : (List<?>) at(kps, "grafana.additionalDataSources")) {
+            byType.put((String) StackFixture.map(source).get("type"), StackFixture.map(source));
+        }
+        Map<String, Object> toLogs = StackFixture.map(at(byType.get("tempo"), "jsonData.tracesToLogsV2"));
+        assertThat(toLogs).containsEntry("datasourceUid", "obs-loki").containsEntry("filterByTraceID", true);
+        String alloyConfig = String.valueOf(at(values(name, "alloy"), "alloy.configMap.content"));
+        for (Object tag : (List<?>) toLogs.get("tags")) {
+            assertThat(alloyConfig)
+                    .as("Alloy sets the stream label %s", StackFixture.map(tag).get("value"))
+                    .contains("target_label  = \"" + StackFixture.map(tag).get("value") + "\"");
+        }
+        assertThat(StackFixture.map(at(byType.get("tempo"), "jsonData.tracesToMetrics")))
+                .containsEntry("datasourceUid", "obs-prometheus");
+        assertThat(String.valueOf(at(byType.get("loki"), "jsonData.derivedFields")))
+                .contains("datasourceUid=obs-tempo");
+        assertThat(StackFixture.map(at(kps, "grafana.sidecar.datasources.exemplarTraceIdDestinations")))
+                .containsEntry("datasourceUid", "obs-tempo")
+                .containsEntry("traceIdLabelName", "trace_id");
+        assertThat(StackFixture.list(at(kps, "prometheus.prometheusSpec.enableFeatures")))
+                .contains("exemplar-storage");
+    }
+
     /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
