@@ -207,6 +207,15 @@ class ProfilePolicyTest {
         assertThat(at(values("prod", "alertmanager"), "replicaCount")).isEqualTo(2);
         assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount"))
                 .isEqualTo(2);
+        // review D4: no replicated workload without a disruption budget and hard anti-affinity
+        Map<String, Object> kps = values("prod", "kube-prometheus-stack");
+        assertThat(at(kps, "prometheus.podDisruptionBudget.enabled")).isEqualTo(true);
+        assertThat(at(kps, "prometheus.podDisruptionBudget.maxUnavailable")).isEqualTo(1);
+        assertThat(at(kps, "prometheus.prometheusSpec.podAntiAffinity")).isEqualTo("hard");
+        Map<String, Object> otel = values("prod", "opentelemetry-collector");
+        assertThat(at(otel, "podDisruptionBudget.maxUnavailable")).isEqualTo(1);
+        assertThat(at(otel, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"))
+                .isNotNull();
         assertThat(loki.get("deploymentMode")).isEqualTo("Distributed");
         assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(3);
         assertThat(at(loki, "ingester.replicas")).isEqualTo(3);
