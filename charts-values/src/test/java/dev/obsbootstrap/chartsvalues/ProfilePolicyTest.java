@@ -212,6 +212,8 @@ class ProfilePolicyTest {
         assertThat(at(kps, "prometheus.podDisruptionBudget.enabled")).isEqualTo(true);
         assertThat(at(kps, "prometheus.podDisruptionBudget.maxUnavailable")).isEqualTo(1);
         assertThat(at(kps, "prometheus.prometheusSpec.podAntiAffinity")).isEqualTo("hard");
+        // review D16: Grafana sticks to one of the two TSDBs
+        assertThat(at(kps, "prometheus.service.sessionAffinity")).isEqualTo("ClientIP");
         Map<String, Object> otel = values("prod", "opentelemetry-collector");
         assertThat(at(otel, "podDisruptionBudget.maxUnavailable")).isEqualTo(1);
         assertThat(at(otel, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"))
