@@ -164,6 +164,16 @@ class ProfilePolicyTest {
         }
     }
 
+    /** review D17: no profile relies on v1 Endpoints, deprecated from Kubernetes 1.33. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void discoveryUsesEndpointSlicesOnly(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        assertThat(at(kps, "prometheusOperator.kubeletEndpointsEnabled")).isEqualTo(false);
+        assertThat(at(kps, "prometheusOperator.kubeletEndpointSliceEnabled")).isEqualTo(true);
+        assertThat(at(kps, "prometheus.prometheusSpec.serviceDiscoveryRole")).isEqualTo("EndpointSlice");
+    }
+
     /** Alloy keeps its read positions across restarts and ships logs from every node node-exporter covers. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
