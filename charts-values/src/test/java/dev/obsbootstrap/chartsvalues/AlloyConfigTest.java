@@ -58,12 +58,16 @@ class AlloyConfigTest {
                         ref -> assertThat(declared).as("declared components").contains(ref));
 
         assertThat(config).contains("field = \"spec.nodeName=\" + sys.env(\"HOSTNAME\")");
-        for (String label : new String[] {"namespace", "pod", "container"}) {
+        for (String label : new String[] {"namespace", "pod", "container", "app", "job"}) {
             assertThat(config).containsPattern("target_label\\s+=\\s+\"" + label + "\"");
         }
         assertThat(config)
                 .contains("replacement   = \"/var/log/pods/*$1/*.log\"")
                 .contains("stage.cri {}")
+                // review N17: no stream per container restart, no finished pods
+                .containsPattern("stage.label_drop \\{\\s+values = \\[\"filename\"\\]")
+                .containsPattern(
+                        "\"__meta_kubernetes_pod_phase\"\\]\\s+regex\\s+= \"Succeeded\\|Failed\"\\s+action\\s+= \"drop\"")
                 .contains("external_labels = {collector = \"alloy\"}")
                 .contains("tenant_id = \"obs\"");
     }

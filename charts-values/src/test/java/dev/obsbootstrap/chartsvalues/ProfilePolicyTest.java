@@ -164,6 +164,16 @@ class ProfilePolicyTest {
         }
     }
 
+    /** review D17: no profile relies on v1 Endpoints, deprecated from Kubernetes 1.33. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void discoveryUsesEndpointSlicesOnly(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        assertThat(at(kps, "prometheusOperator.kubeletEndpointsEnabled")).isEqualTo(false);
+        assertThat(at(kps, "prometheusOperator.kubeletEndpointSliceEnabled")).isEqualTo(true);
+        assertThat(at(kps, "prometheus.prometheusSpec.serviceDiscoveryRole")).isEqualTo("EndpointSlice");
+    }
+
     /** Alloy keeps its read positions across restarts and ships logs from every node node-exporter covers. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "ci", "staging", "prod"})
@@ -207,6 +217,17 @@ class ProfilePolicyTest {
         assertThat(at(values("prod", "alertmanager"), "replicaCount")).isEqualTo(2);
         assertThat(at(values("prod", "opentelemetry-collector"), "replicaCount"))
                 .isEqualTo(2);
+        // review D4: no replicated workload without a disruption budget and hard anti-affinity
+        Map<String, Object> kps = values("prod", "kube-prometheus-stack");
+        assertThat(at(kps, "prometheus.podDisruptionBudget.enabled")).isEqualTo(true);
+        assertThat(at(kps, "prometheus.podDisruptionBudget.maxUnavailable")).isEqualTo(1);
+        assertThat(at(kps, "prometheus.prometheusSpec.podAntiAffinity")).isEqualTo("hard");
+        // review D16: Grafana sticks to one of the two TSDBs
+        assertThat(at(kps, "prometheus.service.sessionAffinity")).isEqualTo("ClientIP");
+        Map<String, Object> otel = values("prod", "opentelemetry-collector");
+        assertThat(at(otel, "podDisruptionBudget.maxUnavailable")).isEqualTo(1);
+        assertThat(at(otel, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"))
+                .isNotNull();
         assertThat(loki.get("deploymentMode")).isEqualTo("Distributed");
         assertThat(at(loki, "loki.commonConfig.replication_factor")).isEqualTo(3);
         assertThat(at(loki, "ingester.replicas")).isEqualTo(3);
@@ -222,6 +243,81 @@ class ProfilePolicyTest {
         assertThat(at(loki, "loki.storage.s3.endpoint")).isEqualTo("${S3_ENDPOINT}");
         assertThat(at(loki, "defaults.extraEnvFrom"))
                 .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "obs-object-storage"))));
+    }
+
+    /**
+     * prod closes Loki, Tempo, Prometheus and Alertmanager to everything but the stack's own clients (review D15); no
+     * rule of them is open to every source, and the other profiles render none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void prodLetsOnlyTheStacksOwnClientsReachItsServers(String name) {
+        List<Map<String, Object>> policies = new ArrayList<>();
+        for (String[] source : new String[][] {
+            {"loki", "extraObjects"},
+            {"kube-prometheus-stack", "extraManifests"},
+            {"opentelemetry-collector", "extraManifests"}
+        }) {
+            Object objects = values(name, source[0]).get(source[1]);
+            if (objects != null) {
+                ((List<?>) objects)
+                        .stream()
+                                .map(StackFixture::map)
+                                .filter(object -> "NetworkPolicy".equals(object.get("kind")))
+                                .forEach(policies::add);
+            }
+        }
+        if (!name.equals("prod")) {
+            assertThat(policies).isEmpty();
+            return;
+        }
+        assertThat(policies)
+                .extracting(policy -> at(policy, "metadata.name"))
+                .containsExactlyInAnyOrder(
+                        "obs-loki-ingress", "obs-tempo-ingress", "obs-prometheus-ingress", "obs-alertmanager-ingress");
+        for (Map<String, Object> policy : policies) {
+            assertThat(StackFixture.list(at(policy, "spec.policyTypes"))).containsExactly("Ingress");
+            assertThat(StackFixture.map(at(policy, "spec.podSelector"))).isNotEmpty();
+            for (Object rule : (List<?>) at(policy, "spec.ingress")) {
+                assertThat((List<?>) StackFixture.map(rule).get("from"))
+                        .as("%s: a rule without sources admits every pod and address", at(policy, "metadata.name"))
+                        .isNotEmpty();
+            }
+        }
+        assertThat(policies.toString())
+                .as("the push paths")
+                .contains("obs-alloy", "obs-otel", "port=http", "port=4317");
+    }
+
+    /**
+     * Grafana's datasources link the signals (review N7): a trace's logs by labels Alloy really sets plus the trace
+     * id, its metrics, logs back to the trace, and Prometheus' exemplars to Tempo.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void grafanasDatasourcesLinkTracesLogsAndMetrics(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        Map<String, Map<String, Object>> byType = new java.util.HashMap<>();
+        for (Object source : (List<?>) at(kps, "grafana.additionalDataSources")) {
+            byType.put((String) StackFixture.map(source).get("type"), StackFixture.map(source));
+        }
+        Map<String, Object> toLogs = StackFixture.map(at(byType.get("tempo"), "jsonData.tracesToLogsV2"));
+        assertThat(toLogs).containsEntry("datasourceUid", "obs-loki").containsEntry("filterByTraceID", true);
+        String alloyConfig = String.valueOf(at(values(name, "alloy"), "alloy.configMap.content"));
+        for (Object tag : (List<?>) toLogs.get("tags")) {
+            assertThat(alloyConfig)
+                    .as("Alloy sets the stream label %s", StackFixture.map(tag).get("value"))
+                    .contains("target_label  = \"" + StackFixture.map(tag).get("value") + "\"");
+        }
+        assertThat(StackFixture.map(at(byType.get("tempo"), "jsonData.tracesToMetrics")))
+                .containsEntry("datasourceUid", "obs-prometheus");
+        assertThat(String.valueOf(at(byType.get("loki"), "jsonData.derivedFields")))
+                .contains("datasourceUid=obs-tempo");
+        assertThat(StackFixture.map(at(kps, "grafana.sidecar.datasources.exemplarTraceIdDestinations")))
+                .containsEntry("datasourceUid", "obs-tempo")
+                .containsEntry("traceIdLabelName", "trace_id");
+        assertThat(StackFixture.list(at(kps, "prometheus.prometheusSpec.enableFeatures")))
+                .contains("exemplar-storage");
     }
 
     /** The chart would fill an empty tag from its appVersion; the templates pin every such tag instead. */

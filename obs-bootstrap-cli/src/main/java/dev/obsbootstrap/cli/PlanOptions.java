@@ -1,7 +1,7 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
-import dev.obsbootstrap.core.validate.PodSecurityLevel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

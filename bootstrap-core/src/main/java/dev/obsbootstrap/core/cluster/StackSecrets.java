@@ -2,6 +2,7 @@ package dev.obsbootstrap.core.cluster;
 
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.secret.StackSecret;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -51,15 +53,31 @@ public final class StackSecrets {
      * @return true when it was created now
      */
     public boolean ensureNamespace(String namespace) {
+        return ensureNamespace(namespace, Optional.empty());
+    }
+
+    /**
+     * Creates the namespace when it is missing, labelled to enforce (and warn at) {@code podSecurity}, the level its
+     * workloads need: on a cluster that enforces baseline or restricted by default, node agents with host paths or
+     * the host network would otherwise get no pods (review D14). A namespace that exists keeps its labels: they are
+     * its owner's choice.
+     */
+    public boolean ensureNamespace(String namespace, Optional<PodSecurityLevel> podSecurity) {
         try {
             if (client.namespaces().withName(namespace).get() != null) {
                 return false;
             }
+            Map<String, String> labels = new TreeMap<>();
+            labels.put(MANAGED_BY, MANAGER);
+            podSecurity.ifPresent(level -> {
+                labels.put(PodSecurityLevel.ENFORCE_LABEL, level.label());
+                labels.put(PodSecurityLevel.WARN_LABEL, level.label());
+            });
             client.namespaces()
                     .resource(new NamespaceBuilder()
                             .withNewMetadata()
                             .withName(namespace)
-                            .addToLabels(MANAGED_BY, MANAGER)
+                            .addToLabels(labels)
                             .endMetadata()
                             .build())
                     .create();

@@ -24,6 +24,8 @@ import dev.obsbootstrap.core.helm.HelmRelease;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.manifest.PodSecurity;
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.probe.ProbeContext;
 import dev.obsbootstrap.core.probe.ProbeResult;
@@ -79,6 +81,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<String, List<ReleaseChange>> changes = new LinkedHashMap<>();
     /** Rendered manifests by release, within this run: each release is templated at most once. */
     private final Map<ReleaseSpec, String> templates = new HashMap<>();
+    /** See {@link #podSecurity()}. */
+    private Map<String, PodSecurityLevel> podSecurityLevels;
 
     /** One Helm write of this run: whether the release existed before it, and which revision was deployed then. */
     private record ReleaseChange(
@@ -407,6 +411,11 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<ResourceRef> workloads = new ArrayList<>();
         awaited.put(phase.phaseId(), workloads);
         List<ReleaseChange> done = changes.computeIfAbsent(phase.phaseId(), k -> new ArrayList<>());
+        // before the Secrets, which would create the namespace without the labels
+        for (ReleaseSpec spec : specs(phase)) {
+            secrets.ensureNamespace(
+                    spec.namespace(), Optional.ofNullable(podSecurity().get(spec.namespace())));
+        }
         for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
             StackSecrets.Outcome outcome = secrets.ensure(declared);
             phaseConsole.info(
@@ -791,6 +800,25 @@ public final class ClusterPhaseActions implements PhaseActions {
     private static Duration remaining(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
         return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+    }
+
+    /**
+     * Namespace -> the Pod Security level the workloads of every phase prepared in this run need there, so the
+     * namespace the first phase creates admits the node agents a later phase brings. Computed once, from the rendered
+     * manifests (templated once per release anyway).
+     */
+    private Map<String, PodSecurityLevel> podSecurity() {
+        if (podSecurityLevels == null) {
+            Map<String, PodSecurityLevel> levels = new TreeMap<>();
+            for (List<ReleaseSpec> specs : prepared.values()) {
+                for (ReleaseSpec spec : specs) {
+                    PodSecurity.neededByNamespace(template(spec), spec.namespace())
+                            .forEach((namespace, level) -> levels.merge(namespace, level, PodSecurity::moreAllowing));
+                }
+            }
+            podSecurityLevels = levels;
+        }
+        return podSecurityLevels;
     }
 
     private List<ReleaseSpec> specs(PreparedPhase phase) {

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.plan.Finding;
 import java.util.List;
 import java.util.Objects;

@@ -3,6 +3,8 @@ package dev.obsbootstrap.core.validate;
 import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.manifest.PodSecurity;
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.plan.Finding;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.secret.StackSecret.Key;
 import dev.obsbootstrap.core.testing.FakeCluster;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +40,33 @@ class StackSecretsTest {
         assertThat(secrets.ensureNamespace("fresh")).isTrue();
         assertThat(secrets.ensureNamespace("fresh")).isFalse();
         assertThat(cluster.client().namespaces().withName("fresh").get()).isNotNull();
+    }
+
+    /** review D14: a namespace `up` creates admits the workloads it will hold; one that exists keeps its labels. */
+    @Test
+    void labelsANewNamespaceWithThePodSecurityLevelItsWorkloadsNeed() {
+        StackSecrets secrets = new StackSecrets(cluster.client(), Map.of());
+        assertThat(secrets.ensureNamespace("agents", Optional.of(PodSecurityLevel.PRIVILEGED)))
+                .isTrue();
+        assertThat(cluster.client()
+                        .namespaces()
+                        .withName("agents")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged")
+                .containsEntry("pod-security.kubernetes.io/warn", "privileged")
+                .containsEntry("app.kubernetes.io/managed-by", "obs-bootstrap");
+
+        assertThat(secrets.ensureNamespace("agents", Optional.of(PodSecurityLevel.RESTRICTED)))
+                .isFalse();
+        assertThat(cluster.client()
+                        .namespaces()
+                        .withName("agents")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.manifest.ManifestObject;
+import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.plan.Finding;
 import java.util.ArrayList;
 import java.util.List;

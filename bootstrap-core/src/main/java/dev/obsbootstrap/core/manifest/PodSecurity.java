@@ -1,6 +1,5 @@
-package dev.obsbootstrap.core.validate;
+package dev.obsbootstrap.core.manifest;
 
-import dev.obsbootstrap.core.manifest.ManifestObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +61,26 @@ public final class PodSecurity {
     }
 
     private PodSecurity() {}
+
+    /**
+     * The level each namespace must allow so that every workload in {@code manifest} is admitted: the most permissive
+     * level any of its pods needs. Objects without a namespace belong to {@code releaseNamespace}.
+     */
+    public static Map<String, PodSecurityLevel> neededByNamespace(String manifest, String releaseNamespace) {
+        Map<String, PodSecurityLevel> levels = new java.util.TreeMap<>();
+        for (ManifestObject object : Manifests.objects(manifest)) {
+            object.podSpec().ifPresent(pod -> {
+                String namespace = object.namespace().isEmpty() ? releaseNamespace : object.namespace();
+                levels.merge(namespace, assess(object, pod).needed(), PodSecurity::moreAllowing);
+            });
+        }
+        return levels;
+    }
+
+    /** Of two levels, the one that admits more. */
+    public static PodSecurityLevel moreAllowing(PodSecurityLevel a, PodSecurityLevel b) {
+        return a.ordinal() <= b.ordinal() ? a : b;
+    }
 
     public static Assessment assess(ManifestObject workload, Map<?, ?> pod) {
         List<String> privileges = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.obsbootstrap.core.validate;
+package dev.obsbootstrap.core.manifest;
 
 import dev.obsbootstrap.core.error.ConfigException;
 import java.util.Locale;
@@ -11,6 +11,9 @@ public enum PodSecurityLevel {
 
     /** The namespace label that sets the level Kubernetes enforces. */
     public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+    /** The namespace label that makes the API server warn about pods above this level. */
+    public static final String WARN_LABEL = "pod-security.kubernetes.io/warn";
 
     public static PodSecurityLevel parse(String text, String where) {
         try {
