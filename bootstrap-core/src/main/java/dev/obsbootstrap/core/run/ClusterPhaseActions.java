@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The real cluster work behind {@link Runner}: Secrets the phase declares, {@code helm upgrade --install} of each
