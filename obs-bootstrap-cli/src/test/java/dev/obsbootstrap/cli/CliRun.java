@@ -2,7 +2,9 @@ package dev.obsbootstrap.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -15,6 +17,28 @@ final class CliRun {
 
     /** The output of one run. {@code err} is live while the run goes on (StringWriter is synchronized). */
     record Result(int code, String out, String err, Duration took) {}
+
+    /**
+     * {@code up --profile ci} of the fixture charts into {@code namespace} of the cluster {@code kubeconfig} names,
+     * waits of 60s unless {@code extra} gives a --timeout, then {@code extra}: what every simulated-cluster test runs.
+     */
+    static String[] upArgs(Path kubeconfig, Path charts, String namespace, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "up",
+                "--profile",
+                "ci",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--charts-dir",
+                charts.toString(),
+                "-n",
+                namespace));
+        if (!List.of(extra).contains("--timeout")) {
+            args.addAll(List.of("--timeout", "60s"));
+        }
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
 
     static Result run(ControlledProbes probes, String... args) {
         return run(probes, new StringWriter(), args);

@@ -288,21 +288,10 @@ class RecoveryAndPreflightOnFakeClusterTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static CliRun.Result up(String namespace, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "up",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "--charts-dir",
-                charts.toString(),
-                "-n",
-                namespace,
-                "--timeout",
-                "60s",
-                "--yes"));
+        List<String> args = new ArrayList<>(List.of("--yes"));
         args.addAll(List.of(extra));
-        return CliRun.run(new ControlledProbes(), args.toArray(String[]::new));
+        return CliRun.run(
+                new ControlledProbes(), CliRun.upArgs(kubeconfig, charts, namespace, args.toArray(String[]::new)));
     }
 
     /** `helm upgrade` of a release by hand, with its chart and no values: a new revision obs-bootstrap did not make. */

@@ -221,22 +221,9 @@ class SignalsKillsAndRacesInChildJvmTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static String[] upArgs(String namespace, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "up",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "--charts-dir",
-                charts.toString(),
-                "-n",
-                namespace,
-                "--timeout",
-                "150s",
-                "--yes",
-                "--skip-verify"));
+        List<String> args = new ArrayList<>(List.of("--timeout", "150s", "--yes", "--skip-verify"));
         args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+        return CliRun.upArgs(kubeconfig, charts, namespace, args.toArray(String[]::new));
     }
 
     /** The simulated kubelet acts on workload events: touch the release's workloads so it looks at them again. */

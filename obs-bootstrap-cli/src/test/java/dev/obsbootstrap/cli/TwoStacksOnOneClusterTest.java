@@ -106,20 +106,9 @@ class TwoStacksOnOneClusterTest {
     }
 
     private static CliRun.Result up(String namespace, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "up",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "--charts-dir",
-                charts.toString(),
-                "-n",
-                namespace,
-                "--timeout",
-                "120s",
-                "--yes"));
+        List<String> args = new ArrayList<>(List.of("--timeout", "120s", "--yes"));
         args.addAll(List.of(extra));
-        return CliRun.run(new ControlledProbes(), args.toArray(String[]::new));
+        return CliRun.run(
+                new ControlledProbes(), CliRun.upArgs(kubeconfig, charts, namespace, args.toArray(String[]::new)));
     }
 }

@@ -74,20 +74,7 @@ class UnchangedUpWithoutHelmTest {
     }
 
     private static String[] up(String ns) {
-        return new String[] {
-            "up",
-            "--profile",
-            "ci",
-            "--kubeconfig",
-            kubeconfig.toString(),
-            "--charts-dir",
-            charts.toString(),
-            "-n",
-            ns,
-            "--yes",
-            "--timeout",
-            "60s"
-        };
+        return CliRun.upArgs(kubeconfig, charts, ns, "--yes");
     }
 
     /** Release -> revision of every Helm record in the namespace (a new revision of any status would show). */

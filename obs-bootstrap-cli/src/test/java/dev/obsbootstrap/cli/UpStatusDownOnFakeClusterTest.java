@@ -867,24 +867,9 @@ class UpStatusDownOnFakeClusterTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static String[] upArgs(String namespace, boolean yes, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "up",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "--charts-dir",
-                charts.toString(),
-                "-n",
-                namespace));
-        if (!List.of(extra).contains("--timeout")) {
-            args.addAll(List.of("--timeout", "60s"));
-        }
-        if (yes) {
-            args.add("--yes");
-        }
+        List<String> args = new ArrayList<>(yes ? List.of("--yes") : List.of());
         args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+        return CliRun.upArgs(kubeconfig, charts, namespace, args.toArray(String[]::new));
     }
 
     /** up with the fixture charts, --yes, and waits of 60s unless {@code extra} has a --timeout. */
