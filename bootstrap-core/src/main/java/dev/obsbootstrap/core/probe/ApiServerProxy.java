@@ -92,6 +92,24 @@ final class ApiServerProxy {
     }
 
     /**
+     * The API server's 503 when its dial to the pod timed out: packets dropped on the way, which is what a
+     * NetworkPolicy admitting no connection from the control plane does (kubernetes v1.31
+     * staging/src/k8s.io/apimachinery/pkg/util/proxy/upgradeaware.go: "error trying to reach service: " + the
+     * dialer's error, "dial tcp IP:PORT: i/o timeout"). Not a refused connection: a server that does not listen on the
+     * pod IP refuses, and in-cluster clients would be refused too, so that must stay a failure.
+     */
+    static Optional<String> droppedOnTheWay(HttpReply reply) {
+        if (!reply.is(503)) {
+            return Optional.empty();
+        }
+        return status(reply)
+                .filter(s -> "ServiceUnavailable".equals(Json.text(s, "reason")))
+                .map(s -> Json.text(s, "message"))
+                .filter(message ->
+                        message.startsWith("error trying to reach service:") && message.endsWith("i/o timeout"));
+    }
+
+    /**
      * The API server's 503 for a Service without ready endpoints or a pod it cannot dial, as an unanswered reply
      * carrying its message: what an in-cluster client would see as a refused connection. Empty for the backend's own
      * answers (a 503 "not ready" from the server stays an answer).

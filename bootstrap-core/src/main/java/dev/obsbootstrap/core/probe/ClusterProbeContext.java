@@ -235,11 +235,17 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
             return ProbeHttp.send(http, request);
         }
         HttpReply reply = ApiServerProxy.send(client, request);
-        Optional<String> refusal = ApiServerProxy.refusal(reply);
+        Optional<String> refusal = ApiServerProxy.refusal(reply)
+                .map(message -> "the API server refused the service proxy: " + message)
+                .or(() -> ApiServerProxy.droppedOnTheWay(reply)
+                        .map(message -> "the API server could not reach the pod (a NetworkPolicy admitting no "
+                                + "connection from the control plane drops it; a port-forward dials inside the pod): "
+                                + message));
         if (refusal.isEmpty()) {
             return ApiServerProxy.unreachableBackend(reply).orElse(reply);
         }
-        // RBAC refuses the proxy: this endpoint goes through a port-forward from now on, starting with this request
+        // RBAC refuses the proxy, or a policy drops its connections: this endpoint goes through a port-forward from
+        // now on, starting with this request
         ServiceEndpoint endpoint = proxied.get();
         proxyRefused.put(endpoint.name(), refusal.get());
         HttpUrl forwardedBase = forwardedUrl(endpoint.name(), endpoint);
@@ -267,7 +273,7 @@ public final class ClusterProbeContext implements ProbeContext, AutoCloseable {
 
     private String portForwardReason(String name) {
         if (proxyRefused.containsKey(name)) {
-            return "the API server refused the service proxy: " + proxyRefused.get(name);
+            return proxyRefused.get(name);
         }
         return "it needs basic auth, and the API server's proxy drops the Authorization header once it has authenticated the caller";
     }

@@ -277,6 +277,41 @@ class ClusterProbeContextTest {
     }
 
     @Test
+    void whereAPolicyDropsTheControlPlanesConnectionsItFallsBackToAPortForwardAndSaysWhy() throws Exception {
+        // prod's NetworkPolicies without apiServerCidrs on a multi-node cluster: the proxy's dial times out
+        collectorService(false, "obs-otel-collector-0");
+        api.dropsControlPlaneConnections(NS, "obs-otel-collector-0", 13133);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .run("traces", List.of(collectorHealth()), context)
+                    .get(0);
+
+            assertThat(result.passed()).as(result.toString()).isTrue();
+            assertThat(result.evidence().facts().get("route.otel-collector-health"))
+                    .startsWith("port-forward to a ready pod of Service monitoring/obs-otel-collector:13133")
+                    .contains("could not reach the pod", "i/o timeout");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsNoReasonToTryAPortForward() throws Exception {
+        // a server that does not listen where in-cluster clients connect must fail, not pass through localhost
+        collectorService(false, "obs-otel-collector-0");
+        api.stopListening(NS, "obs-otel-collector-0", 13133);
+
+        try (ClusterProbeContext context = context()) {
+            ProbeResult result = ProbeTesting.runner(new RecordingConsole())
+                    .poll("traces", collectorHealth(), context, new RecordingConsole());
+
+            assertThat(result.passed()).isFalse();
+            assertThat(result.lastObserved() + result.lastError()).contains("connection refused");
+            assertThat(context.route("otel-collector-health")).startsWith("service proxy");
+        }
+        assertThat(api.requestLines()).noneMatch(line -> line.contains("portforward"));
+    }
+
+    @Test
     void replicasAreEveryReadyPodThroughThePodProxy() throws Exception {
         collectorService("obs-otel-collector-a", "obs-otel-collector-b");
         collectorB.healthy(false);

@@ -63,6 +63,7 @@ public final class PortForwardingApiServer implements AutoCloseable {
     private final Map<String, HasMetadata> objects = new ConcurrentHashMap<>();
     private final Map<String, HttpUrl> backends = new ConcurrentHashMap<>();
     private final Set<String> podIpOnly = ConcurrentHashMap.newKeySet();
+    private final Set<String> droppedFromControlPlane = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final OkHttpClient proxyClient =
             new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
@@ -90,9 +91,26 @@ public final class PortForwardingApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Nothing listens on this pod's port any more: the proxies' dial is refused, and so is a port-forward. */
+    public PortForwardingApiServer stopListening(String namespace, String pod, int port) {
+        backends.remove(namespace + "/" + pod + ":" + port);
+        return this;
+    }
+
     /** The pod's listener on this port is bound to the pod IP only: port-forwards (which dial localhost) are refused. */
     public PortForwardingApiServer boundToPodIpOnly(String namespace, String pod, int port) {
         podIpOnly.add(namespace + "/" + pod + ":" + port);
+        return this;
+    }
+
+    /**
+     * A NetworkPolicy admits no connection from the control plane to this pod's port: the proxies' dial times out,
+     * and the API server answers 503 "error trying to reach service: dial tcp IP:PORT: i/o timeout" (kubernetes
+     * v1.31 staging/src/k8s.io/apimachinery/pkg/util/proxy/upgradeaware.go, the dialer's net.OpError), while a
+     * port-forward, which dials localhost inside the pod's network namespace, is not subject to the policy.
+     */
+    public PortForwardingApiServer dropsControlPlaneConnections(String namespace, String pod, int port) {
+        droppedFromControlPlane.add(namespace + "/" + pod + ":" + port);
         return this;
     }
 
@@ -216,6 +234,12 @@ public final class PortForwardingApiServer implements AutoCloseable {
             }
             podName = name;
             podPort = port;
+        }
+        if (droppedFromControlPlane.contains(namespace + "/" + podName + ":" + podPort)) {
+            return status(
+                    503,
+                    "ServiceUnavailable",
+                    "error trying to reach service: dial tcp 10.42.0.9:" + podPort + ": i/o timeout");
         }
         HttpUrl backend = backends.get(namespace + "/" + podName + ":" + podPort);
         if (backend == null) {
