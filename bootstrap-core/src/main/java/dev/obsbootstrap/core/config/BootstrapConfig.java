@@ -136,6 +136,8 @@ public record BootstrapConfig(
      *                           node-level agents that bind host ports to the cluster's main stack: per-PR stacks
      * @param imageRegistry      a registry mirror (host[:port][/path]) every image is pulled from instead of its
      *                           own registry; "" for none
+     * @param domain             the cluster's DNS domain (kubelet --cluster-domain), for the few clients that resolve
+     *                           full names themselves; cluster.local unless the cluster says otherwise
      */
     public record ClusterSettings(
             String context,
@@ -144,7 +146,8 @@ public record BootstrapConfig(
             List<String> protectedPatterns,
             String stack,
             boolean isolated,
-            String imageRegistry) {
+            String imageRegistry,
+            String domain) {
         /** The stack name when the config gives none: every release and cluster-scoped name starts with it. */
         public static final String DEFAULT_STACK = "obs";
 
@@ -155,6 +158,30 @@ public record BootstrapConfig(
             protectedPatterns = List.copyOf(protectedPatterns);
             Objects.requireNonNull(stack, "stack");
             Objects.requireNonNull(imageRegistry, "imageRegistry");
+            Objects.requireNonNull(domain, "domain");
+        }
+
+        /** Kubernetes' default cluster domain. */
+        public static final String DEFAULT_DOMAIN = "cluster.local";
+
+        /** A stack with a registry mirror, in a cluster with the default domain. */
+        public ClusterSettings(
+                String context,
+                String namespace,
+                List<String> protectedContexts,
+                List<String> protectedPatterns,
+                String stack,
+                boolean isolated,
+                String imageRegistry) {
+            this(
+                    context,
+                    namespace,
+                    protectedContexts,
+                    protectedPatterns,
+                    stack,
+                    isolated,
+                    imageRegistry,
+                    DEFAULT_DOMAIN);
         }
 
         /** A named stack, its images from their own registries. */

@@ -164,4 +164,18 @@ public final class Checks {
         }
         return Optional.empty();
     }
+
+    private static final java.util.regex.Pattern DNS_NAME = java.util.regex.Pattern.compile(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    /** Why {@code value} is not a DNS name of lower-case labels (like cluster.local), or empty when it is. */
+    public static Optional<String> dnsName(String value) {
+        if (value.length() > 253 || !DNS_NAME.matcher(value).matches()) {
+            return Optional.of(
+                    "'" + value + "' is not a DNS domain: lower-case labels joined by dots, like cluster.local "
+                            + "(the kubelet's --cluster-domain; kubectl run -it --rm dns --image=busybox -- cat /etc/resolv.conf "
+                            + "shows it in the search line)");
+        }
+        return Optional.empty();
+    }
 }

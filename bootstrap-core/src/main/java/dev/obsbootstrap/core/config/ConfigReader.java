@@ -18,7 +18,14 @@ final class ConfigReader {
     static final List<String> FIXED_KEYS = List.of("apiVersion", "profile", "cluster", "phases", "charts", "values");
 
     private static final List<String> CLUSTER_KEYS = List.of(
-            "context", "namespace", "protectedContexts", "protectedPatterns", "stack", "isolated", "imageRegistry");
+            "context",
+            "namespace",
+            "protectedContexts",
+            "protectedPatterns",
+            "stack",
+            "isolated",
+            "imageRegistry",
+            "domain");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
 
     static final String DEFAULT_NAMESPACE = "observability";
@@ -166,8 +173,16 @@ final class ConfigReader {
                     .ifPresent(message -> reader.problem(registryNode.get(), path + ".imageRegistry", message));
             imageRegistry = registryText.get();
         }
+        String domain = ClusterSettings.DEFAULT_DOMAIN;
+        Optional<Node> domainNode = cluster.flatMap(map -> reader.field(map, "domain"));
+        Optional<String> domainText = domainNode.flatMap(node -> reader.asString(node, path + ".domain"));
+        if (domainText.isPresent()) {
+            Checks.dnsName(domainText.get())
+                    .ifPresent(message -> reader.problem(domainNode.get(), path + ".domain", message));
+            domain = domainText.get();
+        }
         return new ClusterSettings(
-                context, namespace, protectedContexts, protectedPatterns, stack, isolated, imageRegistry);
+                context, namespace, protectedContexts, protectedPatterns, stack, isolated, imageRegistry, domain);
     }
 
     /** The profile's phase switches, overridden by the config's. */

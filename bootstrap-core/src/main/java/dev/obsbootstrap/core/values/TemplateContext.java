@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * maps keep keys with dashes reachable ({@code topology.endpoints['my-endpoint'].url}).
  *
  * <pre>
- * config.namespace, config.stack, config.isolated, config.profile, config.phases.&lt;phaseId&gt;
+ * config.namespace, config.stack, config.isolated, config.clusterDomain, config.profile, config.phases.&lt;phaseId&gt;
  * config.&lt;section key&gt;.*    (each phase's own section: its ConfigSection's templateView)
  * profile.{name, requireMemoryLimits, settings.*}
  * topology.namespace
@@ -47,6 +47,7 @@ final class TemplateContext {
         map.put("namespace", config.namespace());
         map.put("stack", config.cluster().stack());
         map.put("isolated", config.cluster().isolated());
+        map.put("clusterDomain", config.cluster().domain());
         map.put("profile", config.profile().name());
         Map<String, Object> phases = new TreeMap<>();
         TreeSet<String> phaseIds = new TreeSet<>(config.phases().keySet());

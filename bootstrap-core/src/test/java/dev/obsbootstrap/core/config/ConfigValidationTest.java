@@ -270,4 +270,17 @@ class ConfigValidationTest {
                 .hasMessageContaining("did you mean 'cluster'?")
                 .hasMessageNotContaining("Helm");
     }
+
+    @Test
+    void aClusterDomainThatIsNoDnsNameSaysWhereToLookItUp() {
+        assertThatThrownBy(() -> ConfigFixtures.parse(HEAD + "cluster:\n  domain: Cluster_Local\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster.domain: 'Cluster_Local' is not a DNS domain")
+                .hasMessageContaining("--cluster-domain");
+        assertThat(ConfigFixtures.parse(HEAD + "cluster:\n  domain: corp.internal\n")
+                        .cluster()
+                        .domain())
+                .isEqualTo("corp.internal");
+        assertThat(ConfigFixtures.parse(HEAD).cluster().domain()).isEqualTo("cluster.local");
+    }
 }
