@@ -27,6 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Real Helm (helm-java) against the simulated cluster: the fixture chart installs, the Waiter sees its workloads turn
  * ready through the kubelet simulator, it upgrades (strategic merge), lists, shows status and values, rolls back and
  * uninstalls. The timeout runs in a separate thread: a Helm call stuck in native code ignores interrupts.
+ *
+ * <p>What the assertions hold the simulated cluster to is Helm's own behaviour against a real API server: a release is
+ * a Secret {@code sh.helm.release.v1.NAME.vN} of type {@code helm.sh/release.v1} labelled name/owner/status/version
+ * (helm/helm v3.21.0 pkg/storage/driver/secrets.go), upgrades patch the live objects with a three-way strategic merge
+ * (pkg/kube/client.go, {@code createPatch}), and uninstall deletes the objects and then the records
+ * (pkg/action/uninstall.go).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelmOnFakeClusterTest {

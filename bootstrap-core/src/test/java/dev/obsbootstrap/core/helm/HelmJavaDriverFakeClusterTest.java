@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The driver's cluster operations with real Helm against the simulated cluster: what a release looks like after each. */
+/**
+ * The driver's cluster operations with real Helm against the simulated cluster: what a release looks like after each,
+ * as Helm records it (helm/helm v3.21.0 pkg/storage/driver/secrets.go: one Secret per revision, status in its labels;
+ * pkg/action/rollback.go: a rollback is a new revision with the old one's chart and values).
+ */
 @Timeout(120)
 class HelmJavaDriverFakeClusterTest {
     private static final String NAMESPACE = "observability";

@@ -157,7 +157,10 @@ public final class FakeCluster implements AutoCloseable {
         return api.requestLog();
     }
 
-    /** A mark for {@link #requestsSince}: how many requests were served so far. */
+    /**
+     * A mark for {@link #requestsSince}: how many requests were served so far. Test bookkeeping, not server behaviour
+     * (a real API server keeps no such count; its audit log is the nearest thing).
+     */
     public long requestsServed() {
         return api.requestsServed();
     }
@@ -180,6 +183,15 @@ public final class FakeCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * What a fresh cluster holds before anyone writes: the namespaces {@code default} and {@code kube-system} (the API
+     * server creates both at start; kube-public and kube-node-lease, which it also creates, are left out because
+     * nothing here reads them: kubernetes/website content/en/docs/concepts/overview/working-with-objects/namespaces.md,
+     * "Initial namespaces"), and one Ready node as the kubelet registers it: the hostname and os labels, allocatable
+     * resources, node info, and the Ready condition with reason KubeletReady (kubernetes v1.31
+     * pkg/kubelet/nodestatus/setters.go, ReadyCondition; kubernetes/website content/en/docs/reference/node/
+     * node-status.md, "Conditions"). /version answers from the builder's version (SimulatedApiServer).
+     */
     private void seed(Builder builder) {
         List<String> namespaces = new ArrayList<>(List.of("default", "kube-system"));
         builder.namespaces.stream().filter(ns -> !namespaces.contains(ns)).forEach(namespaces::add);

@@ -25,7 +25,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The simulated API server and kubelet, checked through the same HTTP a real client sends. */
+/**
+ * The simulated API server and kubelet, checked through the same HTTP a real client sends, against what the real ones
+ * do (kubernetes v1.31): JSON merge patch replaces lists and deletes nulls (RFC 7386, as
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go applies it); strategic merge patch merges containers by
+ * name (staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, the patchMergeKey of core/v1 types.go);
+ * server-side apply creates, then merges (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager); Services
+ * get a ClusterIP (pkg/registry/core/service/storage/alloc.go); a CRD turns Established
+ * (staging/src/k8s.io/apiextensions-apiserver/pkg/controller/establish/establishing_controller.go); a watch starts with
+ * ADDED events for what exists (staging/src/k8s.io/apiserver/pkg/storage/cacher); the kubelet's pods carry the
+ * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeClusterTest {
     static FakeCluster cluster;
