@@ -139,21 +139,9 @@ public final class ChartRepositoryClient {
     }
 
     private List<String> ociTags(ChartRef ref) throws IOException {
-        String reference = ref.repository().substring("oci://".length());
-        int slash = reference.indexOf('/');
-        if (slash <= 0) {
-            throw new IOException(
-                    "'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
-        }
-        String host = reference.substring(0, slash);
-        String repository = reference.substring(slash + 1);
-        if (!repository.endsWith("/" + ref.name()) && !repository.equals(ref.name())) {
-            repository = repository + "/" + ref.name();
-        }
-        HttpUrl registry = HttpUrl.parse(scheme(host) + "://" + host + "/");
-        if (registry == null) {
-            throw new IOException("'" + host + "' is not a registry host");
-        }
+        OciLocation location = OciLocation.of(ref);
+        HttpUrl registry = location.registry();
+        String repository = location.repository();
         HttpUrl url = registry.resolve("v2/" + repository + "/tags/list");
         Request request = new Request.Builder().url(url).build();
         String authorization = "";
@@ -198,22 +186,9 @@ public final class ChartRepositoryClient {
     }
 
     private void downloadOci(ChartRef ref, Path target) throws IOException {
-        String reference = ref.repository().substring("oci://".length());
-        int slash = reference.indexOf('/');
-        if (slash <= 0) {
-            throw new IOException(
-                    "'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
-        }
-        String host = reference.substring(0, slash);
-        String repository = reference.substring(slash + 1);
-        if (!repository.endsWith("/" + ref.name()) && !repository.equals(ref.name())) {
-            // catalog entries name the chart inside the reference; accept a reference to the parent path too
-            repository = repository + "/" + ref.name();
-        }
-        HttpUrl registry = HttpUrl.parse(scheme(host) + "://" + host + "/");
-        if (registry == null) {
-            throw new IOException("'" + host + "' is not a registry host");
-        }
+        OciLocation location = OciLocation.of(ref);
+        HttpUrl registry = location.registry();
+        String repository = location.repository();
         HttpUrl manifestUrl = registry.resolve("v2/" + repository + "/manifests/" + ref.version());
         Request manifestRequest = new Request.Builder()
                 .url(manifestUrl)
@@ -347,6 +322,29 @@ public final class ChartRepositoryClient {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** An oci:// chart reference: the registry's base URL and the chart's repository path in it. */
+    private record OciLocation(HttpUrl registry, String repository) {
+        static OciLocation of(ChartRef ref) throws IOException {
+            String reference = ref.repository().substring("oci://".length());
+            int slash = reference.indexOf('/');
+            if (slash <= 0) {
+                throw new IOException(
+                        "'" + ref.repository() + "' is not an OCI reference like oci://registry/path/" + ref.name());
+            }
+            String host = reference.substring(0, slash);
+            String repository = reference.substring(slash + 1);
+            if (!repository.endsWith("/" + ref.name()) && !repository.equals(ref.name())) {
+                // catalog entries name the chart inside the reference; accept a reference to the parent path too
+                repository = repository + "/" + ref.name();
+            }
+            HttpUrl registry = HttpUrl.parse(scheme(host) + "://" + host + "/");
+            if (registry == null) {
+                throw new IOException("'" + host + "' is not a registry host");
+            }
+            return new OciLocation(registry, repository);
         }
     }
 }
