@@ -1,11 +1,13 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.cli.launch.Terminal;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ExitCode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -73,6 +75,11 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
         ObsBootstrapCommand root = new ObsBootstrapCommand();
         root.signals = signals;
         CommandLine cli = new CommandLine(root);
+        // styled exactly when the console's progress line is (Terminal), not by picocli's own guess: the launcher
+        // prints texts the build wrote from this command line and must choose the same variant (-Dpicocli.ansi
+        // still decides when given; the launcher then leaves the answer to this command line)
+        Ansi ansi = System.getProperty("picocli.ansi") != null ? Ansi.AUTO : Terminal.styled() ? Ansi.ON : Ansi.OFF;
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         cli.setExecutionExceptionHandler(ObsBootstrapCommand::handleExecutionException);
         cli.setExitCodeExceptionMapper(ObsBootstrapCommand::exitCodeOf);
         cli.setParameterExceptionHandler(ObsBootstrapCommand::handleParameterException);

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.cli.launch.Terminal;
 import dev.obsbootstrap.core.console.Console;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -103,20 +104,14 @@ final class StderrConsole implements Console {
         screen.heartbeat();
     }
 
-    /**
-     * A terminal when the JVM has a console (stdin and stdout are terminals), {@code TERM} names a real terminal,
-     * and no CI system says otherwise. Java cannot ask whether stderr itself is a terminal, so {@code 2>file} on a
-     * terminal still counts as one: set {@code CI=true} or {@code TERM=dumb} to get plain lines.
-     */
+    /** {@link Terminal#interactive}: the rule the usage help follows too. */
     static Mode detect(boolean hasConsole, Map<String, String> env) {
-        String term = env.getOrDefault("TERM", "");
-        boolean ci = "true".equalsIgnoreCase(env.getOrDefault("CI", "")) || "1".equals(env.getOrDefault("CI", ""));
-        return hasConsole && !term.isBlank() && !"dumb".equals(term) && !ci ? Mode.TERMINAL : Mode.PLAIN;
+        return Terminal.interactive(hasConsole, env) ? Mode.TERMINAL : Mode.PLAIN;
     }
 
-    /** https://no-color.org: any non-empty NO_COLOR turns colour off. */
+    /** {@link Terminal#colorAllowed}. */
     static boolean colorAllowed(Map<String, String> env) {
-        return env.getOrDefault("NO_COLOR", "").isEmpty();
+        return Terminal.colorAllowed(env);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.obsbootstrap.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
@@ -20,14 +22,19 @@ public final class VersionProvider implements IVersionProvider {
         return properties;
     }
 
+    /** The lines the build fixes: ours and Helm's (the launcher prints them without this class). */
+    static List<String> buildLines() {
+        Properties properties = properties();
+        return List.of(
+                "obs-bootstrap " + properties.getProperty("version", "unknown"),
+                "helm " + properties.getProperty("helm.version", "unknown") + " (bundled via helm-java "
+                        + properties.getProperty("helm-java.version", "unknown") + ")");
+    }
+
     @Override
     public String[] getVersion() {
-        Properties properties = properties();
-        return new String[] {
-            "obs-bootstrap " + properties.getProperty("version", "unknown"),
-            "helm " + properties.getProperty("helm.version", "unknown") + " (bundled via helm-java "
-                    + properties.getProperty("helm-java.version", "unknown") + ")",
-            "java " + System.getProperty("java.version")
-        };
+        List<String> lines = new ArrayList<>(buildLines());
+        lines.add("java " + System.getProperty("java.version"));
+        return lines.toArray(String[]::new);
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * obs-bootstrap in a child JVM, as a user or a CI runner starts it ({@code Main}, the test classpath), so that real
+ * obs-bootstrap in a child JVM, as a user or a CI runner starts it (the jars' entry point, {@code Launcher}, on the test classpath), so that real
  * signals and kills reach a real process: the thing calling a method in-process cannot show. stdout and stderr go to
  * files the test reads while the child runs.
  */
@@ -50,7 +50,12 @@ final class ChildCli implements AutoCloseable {
             classpath = classpath + File.pathSeparator + extra.toAbsolutePath();
         }
         List<String> command = new ArrayList<>(List.of(
-                java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath, "dev.obsbootstrap.cli.Main"));
+                java,
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                "dev.obsbootstrap.cli.launch.Launcher"));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(dir);
