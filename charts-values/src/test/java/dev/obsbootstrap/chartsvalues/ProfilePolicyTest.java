@@ -119,7 +119,7 @@ class ProfilePolicyTest {
         Map<String, Object> kps = values(name, "kube-prometheus-stack");
         Map<String, Object> loki = values(name, "loki");
 
-        assertThat(at(kps, "prometheus.prometheusSpec.storageSpec") != null)
+        assertThat(at(kps, "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate") != null)
                 .as("Prometheus volume")
                 .isEqualTo(keep);
         assertThat(at(kps, "prometheus.prometheusSpec.retention")).isNotNull();
@@ -187,6 +187,80 @@ class ProfilePolicyTest {
                 .isEqualTo(List.of(Map.of("effect", "NoSchedule", "operator", "Exists")));
         assertThat(at(alloy, "rbac.rules").toString() + at(alloy, "rbac.clusterRules"))
                 .doesNotContain("secrets", "configmaps", "nodes", "events");
+    }
+
+    /**
+     * review D11: in staging and prod both node agents run at system-node-critical, and the metrics release brings the
+     * ResourceQuota that admits that class where the ResourceQuota admission plugin limits it (GKE); dev and ci leave
+     * the cluster's default priority and create no quota.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void bothNodeAgentsRunAtTheProfilesPriorityClass(String name) {
+        boolean critical = KEEP_DATA.contains(name);
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        Object expected = critical ? "system-node-critical" : null;
+
+        assertThat(at(kps, "prometheus-node-exporter.priorityClassName")).isEqualTo(expected);
+        assertThat(at(values(name, "alloy"), "controller.priorityClassName")).isEqualTo(expected);
+        assertThat(at(values(name, "promtail"), "priorityClassName")).isEqualTo(expected);
+        List<Map<String, Object>> quotas = extraManifests(kps, "ResourceQuota");
+        if (critical) {
+            assertThat(quotas).hasSize(1);
+            Map<String, Object> quota = quotas.get(0);
+            assertThat(at(quota, "spec.scopeSelector").toString())
+                    .contains("scopeName=PriorityClass", "operator=In", "system-node-critical");
+            assertThat(at(quota, "spec.hard.pods")).isEqualTo("1000");
+        } else {
+            assertThat(quotas).isEmpty();
+        }
+    }
+
+    /** review D9: where data lives on an emptyDir (dev, ci), the emptyDir has a size limit, so a burst evicts the pod. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci"})
+    void emptyDirsThatHoldDataAreLimited(String name) {
+        assertThat(at(
+                        values(name, "kube-prometheus-stack"),
+                        "prometheus.prometheusSpec.storageSpec.emptyDir.sizeLimit"))
+                .isEqualTo("2Gi");
+        assertThat(at(values(name, "loki"), "singleBinary.persistence.dataVolumeParameters.emptyDir.sizeLimit"))
+                .isEqualTo("2Gi");
+        assertThat(at(values(name, "alertmanager"), "persistence.emptyDir.sizeLimit"))
+                .isEqualTo("64Mi");
+    }
+
+    /**
+     * review N6: where the profile has dashboards, the pipeline dashboard names a query for each signal path and is
+     * labelled for Grafana's sidecar; ci has none (settings/kube-prometheus-stack.yaml says why), Loki's included.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "ci", "staging", "prod"})
+    void thePipelineDashboardComesWithTheProfilesDashboards(String name) {
+        Map<String, Object> kps = values(name, "kube-prometheus-stack");
+        boolean dashboards = !name.equals("ci");
+        List<Map<String, Object>> configMaps = extraManifests(kps, "ConfigMap");
+
+        assertThat(at(kps, "grafana.defaultDashboardsEnabled")).isEqualTo(dashboards);
+        assertThat(at(values(name, "loki"), "monitoring.dashboards.enabled")).isEqualTo(dashboards);
+        assertThat(configMaps).hasSize(dashboards ? 1 : 0);
+        if (dashboards) {
+            assertThat(at(configMaps.get(0), "metadata.labels.grafana_dashboard"))
+                    .isEqualTo("1");
+            String json =
+                    (String) StackFixture.map(configMaps.get(0).get("data")).get("obs-pipeline.json");
+            Map<String, Object> dashboard = StackFixture.map(new org.yaml.snakeyaml.Yaml().load(json));
+            assertThat(json)
+                    .doesNotContain("{{")
+                    .contains(
+                            "loki_write_sent_bytes_total",
+                            "loki_discarded_samples_total",
+                            "otelcol_exporter_send_failed_spans_total",
+                            "tempo_discarded_spans_total");
+            assertThat(StackFixture.list(dashboard.get("panels"))).hasSize(8);
+        }
+        assertThat(at(kps, "nodeExporter.operatingSystems.aix.enabled")).isEqualTo(false);
+        assertThat(at(kps, "nodeExporter.operatingSystems.darwin.enabled")).isEqualTo(false);
     }
 
     /** Grafana reads its own namespace's ConfigMaps only, kube-state-metrics lists no Secret, Grafana phones nowhere. */
@@ -358,6 +432,14 @@ class ProfilePolicyTest {
                         topology,
                         StackFixture.KUBE_VERSION)
                 .values();
+    }
+
+    private static List<Map<String, Object>> extraManifests(Map<String, Object> kps, String kind) {
+        return ((List<?>) kps.getOrDefault("extraManifests", List.of()))
+                .stream()
+                        .map(StackFixture::map)
+                        .filter(object -> kind.equals(object.get("kind")))
+                        .toList();
     }
 
     private static Object at(Map<String, Object> values, String path) {

@@ -127,6 +127,60 @@ class RealChartsCompatibilityTest {
                 .isEmpty();
     }
 
+    /**
+     * What prod's values must produce in the real charts' pods: both node agents' DaemonSets at system-node-critical
+     * (review D11), Grafana's container on a read-only root with /tmp writable and its GOMEMLIMIT scaled at start
+     * (N3, N18), and Alloy's config reloader at the operator's tag (N5).
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void prodsPodsCarryTheReviewedSettings() throws IOException {
+        Assumptions.assumeTrue(chartsGiven(), SKIP_REASON);
+        BootstrapConfig config = StackFixture.exampleConfig("prod");
+        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
+        Map<String, Map<String, Object>> podSpecs = new TreeMap<>();
+        for (String componentId : List.of("kube-prometheus-stack", "alloy")) {
+            ComponentSpec component = topology.component(componentId);
+            Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE))
+                    .resolve(component.chart().name());
+            String manifests = render(
+                    config, topology, component, chartDir, OUTPUT.resolve("prod-pods"), "prod pods / " + componentId);
+            for (Map<String, Object> object : ManifestChecks.parse(manifests, new ArrayList<>())) {
+                Object spec = StackFixture.map(
+                        StackFixture.map(StackFixture.map(object.get("spec")).get("template"))
+                                .get("spec"));
+                podSpecs.put(ManifestChecks.id(object), StackFixture.map(spec));
+            }
+        }
+        List<Map<String, Object>> daemonSets = podSpecs.entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith("DaemonSet/"))
+                .map(Map.Entry::getValue)
+                .toList();
+        assertThat(daemonSets).as("node-exporter and Alloy").hasSize(2);
+        assertThat(daemonSets)
+                .allSatisfy(pod -> assertThat(pod.get("priorityClassName")).isEqualTo("system-node-critical"));
+
+        Map<String, Object> grafanaPod = podSpecs.entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith("Deployment/")
+                        && entry.getKey().endsWith("grafana"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> grafana = containers(grafanaPod).stream()
+                .filter(container -> "grafana".equals(container.get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(StackFixture.map(grafana.get("securityContext"))).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(String.valueOf(grafana.get("volumeMounts"))).contains("mountPath=/tmp");
+        assertThat(String.valueOf(grafana.get("command"))).contains("GOMEMLIMIT / 10 * 9", "exec /run.sh");
+        assertThat(String.valueOf(podSpecs.values())).contains("prometheus-config-reloader:v0.93.1");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> containers(Map<String, Object> podSpec) {
+        return (List<Map<String, Object>>) podSpec.getOrDefault("containers", List.of());
+    }
+
     private static final String MIRROR = "mirror.example.com:5000/obs";
 
     /** cluster.imageRegistry moves every image of every chart to the mirror: none is left behind. */
