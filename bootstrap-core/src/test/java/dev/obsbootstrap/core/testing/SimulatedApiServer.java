@@ -211,7 +211,84 @@ final class SimulatedApiServer extends Dispatcher {
         if (isChunkedWatch(request, path)) {
             return watchOnce(path);
         }
-        return typedList(withStatusBody(crud.dispatch(request), path), path);
+        MockResponse response = crud.dispatch(request);
+        if (response.getWebSocketListener() != null) {
+            return response.withWebSocketUpgrade(new ClosedOffTheEventLoop(response.getWebSocketListener()));
+        }
+        return typedList(withStatusBody(response, path), path);
+    }
+
+    /**
+     * A WebSocket watch whose close and failure handling runs off the mock server's event loop. The mock's watch
+     * listener (kubernetes-server-mock 8.0.0 WatchEventsListener.onClosed and onFailure) shuts its send executor down
+     * and waits up to a minute for it to end, on the event loop; a send in flight on that executor waits up to 30 s
+     * for its write (mockwebserver 8.0.0 VertxMockWebSocket.awaitWrite), which only that event loop can complete. A
+     * watch closed while an event was on its way so stalled every connection of that loop for 30 s (read off the
+     * classes with javap; thread dumps of the hang). A real API server ends a watch without stopping the others.
+     */
+    private static final class ClosedOffTheEventLoop extends io.fabric8.mockwebserver.http.WebSocketListener {
+        private final io.fabric8.mockwebserver.http.WebSocketListener watch;
+
+        ClosedOffTheEventLoop(io.fabric8.mockwebserver.http.WebSocketListener watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public void onBeforeAccept(
+                io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+            watch.onBeforeAccept(socket, response);
+        }
+
+        @Override
+        public void onOpen(
+                io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+            watch.onOpen(socket, response);
+        }
+
+        @Override
+        public void onMessage(io.fabric8.mockwebserver.http.WebSocket socket, String text) {
+            watch.onMessage(socket, text);
+        }
+
+        @Override
+        public void onMessage(
+                io.fabric8.mockwebserver.http.WebSocket socket, io.fabric8.mockwebserver.http.ByteString bytes) {
+            watch.onMessage(socket, bytes);
+        }
+
+        @Override
+        public void onMessage(io.fabric8.mockwebserver.http.WebSocket socket, byte[] bytes) {
+            watch.onMessage(socket, bytes);
+        }
+
+        @Override
+        public void onPing(io.fabric8.mockwebserver.http.WebSocket socket, byte[] bytes) {
+            watch.onPing(socket, bytes);
+        }
+
+        @Override
+        public void onClosing(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+            watch.onClosing(socket, code, reason);
+        }
+
+        @Override
+        public void onClosed(io.fabric8.mockwebserver.http.WebSocket socket, int code, String reason) {
+            offTheEventLoop(() -> watch.onClosed(socket, code, reason));
+        }
+
+        @Override
+        public void onFailure(
+                io.fabric8.mockwebserver.http.WebSocket socket,
+                Throwable failure,
+                io.fabric8.mockwebserver.http.Response response) {
+            offTheEventLoop(() -> watch.onFailure(socket, failure, response));
+        }
+
+        private static void offTheEventLoop(Runnable close) {
+            Thread thread = new Thread(close, "simulated-watch-close");
+            thread.setDaemon(true);
+            thread.start();
+        }
     }
 
     private JsonNode version() {
