@@ -465,7 +465,14 @@ public final class ClusterHub implements AutoCloseable {
             if (cause instanceof ConnectException
                     || cause instanceof UnknownHostException
                     || cause instanceof NoRouteToHostException) {
-                return (cause instanceof UnknownHostException ? "unknown host " : "") + firstLine(cause.getMessage());
+                // OkHttp wraps the socket's ConnectException ("Connection refused") in one of its own ("Failed to
+                // connect to /host:port"): the innermost says why
+                Throwable socket = cause;
+                while (socket.getCause() instanceof java.net.SocketException
+                        || socket.getCause() instanceof UnknownHostException) {
+                    socket = socket.getCause();
+                }
+                return (cause instanceof UnknownHostException ? "unknown host " : "") + firstLine(socket.getMessage());
             }
             if (cause instanceof javax.net.ssl.SSLException) {
                 return "TLS failed (" + firstLine(cause.getMessage())
