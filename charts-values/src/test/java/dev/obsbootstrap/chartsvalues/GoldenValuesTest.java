@@ -54,7 +54,7 @@ class GoldenValuesTest {
         BootstrapConfig config = MINIMAL.equals(variant)
                 ? StackFixture.minimalConfig(StackFixture.profile("ci"))
                 : StackFixture.exampleConfig(variant);
-        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE);
+        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE, config);
 
         RenderedValues rendered =
                 renderer.render(topology.component(componentId), config, topology, StackFixture.KUBE_VERSION);

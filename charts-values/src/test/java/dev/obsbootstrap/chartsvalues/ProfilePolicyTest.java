@@ -83,6 +83,10 @@ class ProfilePolicyTest {
         }
         for (String path : keyPaths(StackFixture.profile(name).settings(), "")) {
             String key = path.substring(path.lastIndexOf('.') + 1);
+            if (path.equals("tempo.layout")) {
+                // not a template's: the traces phase's TracesSection takes it as traces.tempo's default
+                continue;
+            }
             if (path.matches("loki\\.components\\.[A-Za-z]+")) {
                 // a Distributed component: loki.yaml.j2 reads loki.components[target] for each target it lists
                 assertThat(templates.toString())

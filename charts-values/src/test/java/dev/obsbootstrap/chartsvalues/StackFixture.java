@@ -9,7 +9,9 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentCatalog;
 import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.ConfigProblems;
 import dev.obsbootstrap.core.config.InstallMode;
+import dev.obsbootstrap.core.config.NodeReader;
 import dev.obsbootstrap.core.config.Profile;
 import dev.obsbootstrap.core.config.ProfileCatalog;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
@@ -19,12 +21,15 @@ import dev.obsbootstrap.core.values.ValuesTestConfigs;
 import dev.obsbootstrap.logs.LogsSection;
 import dev.obsbootstrap.logs.LogsSettings;
 import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import dev.obsbootstrap.traces.TracesSection;
+import dev.obsbootstrap.traces.TracesSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -92,6 +97,38 @@ final class StackFixture {
         return new StackTopology(namespace, components(), endpoints, datasources);
     }
 
+    /**
+     * The topology as {@code config} installs it: the endpoints of the components its sections chose (traces.tempo:
+     * distributed) moved to those components' Services, from the catalog's endpointVariants.
+     */
+    static StackTopology topology(String namespace, BootstrapConfig config) {
+        StackTopology plain = topology(namespace);
+        Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>(plain.endpoints());
+        for (String component : config.chosenComponents()) {
+            endpointVariants(namespace, component).forEach(endpoints::put);
+        }
+        return new StackTopology(namespace, plain.components(), endpoints, plain.datasourceUids());
+    }
+
+    /** The endpoints {@code component} serves in place of their own component when a config chooses it. */
+    static Map<String, ServiceEndpoint> endpointVariants(String namespace, String component) {
+        Map<String, ServiceEndpoint> endpoints = new LinkedHashMap<>();
+        map(map(load("obs-bootstrap/catalog.yaml").get("endpointVariants")).get(component))
+                .forEach((name, entry) -> {
+                    Map<String, Object> endpoint = map(entry);
+                    endpoints.put(
+                            name,
+                            new ServiceEndpoint(
+                                    name,
+                                    component,
+                                    namespace,
+                                    inDefaultStack(endpoint.get("service")),
+                                    (Integer) endpoint.get("port"),
+                                    (String) endpoint.getOrDefault("path", "")));
+                });
+        return endpoints;
+    }
+
     /** A shipped profile as the CLI loads it: the profile file with every component's settings fragment merged in. */
     static Profile profile(String name) {
         return PROFILES_WITH_SETTINGS.profile(name);
@@ -134,15 +171,23 @@ final class StackFixture {
                 Map.of());
     }
 
-    /** A config with the logs and alerting phases' real sections, so templates see exactly what those sections give. */
+    /**
+     * A config with the logs and alerting phases' real sections, so templates see exactly what those sections give,
+     * and the traces section at the profile's default (its Tempo layout).
+     */
     static BootstrapConfig config(
             Profile profile, LogsSettings logs, AlertingSettings alerting, Map<String, Map<String, Object>> values) {
+        ConfigProblems problems = new ConfigProblems();
+        TracesSettings traces =
+                new TracesSection().read(new NodeReader(problems), Optional.empty(), TracesSection.KEY, profile);
+        problems.throwIfAny();
         return ValuesTestConfigs.config(
                 profile,
                 Map.of(
                         LogsSection.KEY, BootstrapConfig.Section.of(new LogsSection(), logs, "test-config.yaml"),
                         AlertingSection.KEY,
-                                BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml")),
+                                BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml"),
+                        TracesSection.KEY, BootstrapConfig.Section.of(new TracesSection(), traces, "test-config.yaml")),
                 values);
     }
 

@@ -36,6 +36,7 @@ class ChartsOutdatedCommandTest {
             "alloy", "[\"1.11.1\", \"1.12.0\"]",
             "promtail", "[\"6.17.1\"]",
             "tempo", "[\"2.2.4\"]",
+            "tempo-distributed", "[\"2.26.2\"]",
             "opentelemetry-collector", "[\"0.170.0\"]",
             "alertmanager", "[\"1.42.0\"]");
 

@@ -52,6 +52,36 @@ class ExitPathsTest {
                 .doesNotContain("kubeconfig");
     }
 
+    /** traces.tempo picks a chart: a typo, or a layout the profile cannot run, stops before the cluster is read. */
+    @Test
+    void aBadTempoLayoutIsRefusedBeforeAnythingIsContacted() throws Exception {
+        Path config = tmp.resolve("traces.yaml");
+        Files.writeString(config, "apiVersion: obs-bootstrap/v1\nprofile: ci\ntraces:\n  tempo: distributed\n");
+        CliRun.Result typo = CliRun.run(
+                new ControlledProbes(),
+                "up",
+                "--set",
+                "traces.tempo=distribued",
+                "--kubeconfig",
+                tmp.resolve("absent.yaml").toString());
+        CliRun.Result local = CliRun.run(
+                new ControlledProbes(),
+                "up",
+                "-f",
+                config.toString(),
+                "--kubeconfig",
+                tmp.resolve("absent.yaml").toString());
+
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err())
+                .contains("traces.tempo: unknown Tempo layout 'distribued'; did you mean 'distributed'?")
+                .doesNotContain("kubeconfig");
+        assertThat(local.code()).isEqualTo(2);
+        assertThat(local.err())
+                .contains(config + ":4:10: traces.tempo: distributed Tempo needs object storage, and profile ci")
+                .doesNotContain("kubeconfig");
+    }
+
     @Test
     void anUnreachableApiServerIsExitThreeWithAReportNamingTheServer() throws Exception {
         int port;

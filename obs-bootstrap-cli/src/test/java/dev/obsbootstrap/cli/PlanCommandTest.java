@@ -33,6 +33,7 @@ class PlanCommandTest {
             "opentelemetry-collector", FixtureCharts.WEB_OPERATOR,
             "loki", FixtureCharts.LOG_STORE,
             "tempo", FixtureCharts.LOG_STORE,
+            "tempo-distributed", FixtureCharts.LOG_STORE,
             "alertmanager", FixtureCharts.LOG_STORE,
             "alloy", FixtureCharts.NODE_AGENT,
             "promtail", FixtureCharts.NODE_AGENT);

@@ -1,6 +1,7 @@
 package dev.obsbootstrap.traces;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ConfigSection;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.manifest.ConfigChecker;
 import dev.obsbootstrap.core.phase.Phase;
@@ -9,9 +10,11 @@ import dev.obsbootstrap.core.probe.Probe;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.metrics.grafana.GrafanaQueryProbe;
 import dev.obsbootstrap.metrics.prometheus.ScrapePoolsProbe;
+import dev.obsbootstrap.traces.TracesSettings.TempoLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Tempo and the OpenTelemetry Collector (OTLP in, OTLP to Tempo) */
 public final class TracesPhase implements Phase {
@@ -30,6 +33,12 @@ public final class TracesPhase implements Phase {
         return List.of("logs");
     }
 
+    /** The {@code traces:} section of the config: which Tempo layout. */
+    @Override
+    public Optional<ConfigSection<?>> configSection() {
+        return Optional.of(new TracesSection());
+    }
+
     @Override
     public List<ConfigChecker> configCheckers() {
         return List.of(new OtelcolValidateChecker());
@@ -42,7 +51,7 @@ public final class TracesPhase implements Phase {
 
     @Override
     public List<String> components(BootstrapConfig config) {
-        return List.of("tempo", "opentelemetry-collector");
+        return List.of(TracesSettings.of(config).tempo().componentId(), "opentelemetry-collector");
     }
 
     /**
@@ -71,7 +80,8 @@ public final class TracesPhase implements Phase {
                         .everyReplica(),
                 new HttpReadyProbe(
                         "tempo-ready",
-                        "Tempo answers /ready: its ingester has joined the ring and it can take traces.",
+                        "Tempo answers /ready through the Service that serves queries (monolithic: the one binary,"
+                                + " its ingester in the ring; distributed: the query-frontend).",
                         deadline,
                         "tempo",
                         "/ready",
@@ -104,7 +114,8 @@ public final class TracesPhase implements Phase {
                             "prometheus-scrapes-traces-stack",
                             "Prometheus scrapes Tempo and every collector replica (their ServiceMonitors), so failed exports and dropped spans show in metrics.",
                             deadline,
-                            TracesPhase::ownPools,
+                            topology ->
+                                    ownPools(topology, TracesSettings.of(config).tempo()),
                             "the tempo and opentelemetry-collector values must enable serviceMonitor (and the collector's metrics port)"));
         }
         return List.copyOf(probes);
@@ -116,18 +127,29 @@ public final class TracesPhase implements Phase {
      * after its fullname (grafana/helm-charts charts/tempo/templates/servicemonitor.yaml,
      * open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector/templates/servicemonitor.yaml).
      */
-    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology) {
-        return List.of(
-                new ScrapePoolsProbe.Pool(
-                        "tempo",
-                        topology.namespace(),
-                        topology.component("tempo").fullname(),
-                        "0"),
-                ScrapePoolsProbe.Pool.serviceMonitor(
-                        "otel-collector",
-                        topology.namespace(),
-                        topology.component("opentelemetry-collector").fullname()));
+    static List<ScrapePoolsProbe.Pool> ownPools(StackTopology topology, TempoLayout layout) {
+        List<ScrapePoolsProbe.Pool> pools = new ArrayList<>();
+        if (layout == TempoLayout.MONOLITHIC) {
+            pools.add(new ScrapePoolsProbe.Pool(
+                    "tempo", topology.namespace(), topology.component("tempo").fullname(), "0"));
+        } else {
+            // one ServiceMonitor per component, named <fullname>-<component>, its one endpoint http-metrics
+            // (grafana-community/helm-charts charts/tempo-distributed/templates/lib/service-monitor.tpl, 2.26.2)
+            String fullname = topology.component(layout.componentId()).fullname();
+            for (String role : DISTRIBUTED_ROLES) {
+                pools.add(new ScrapePoolsProbe.Pool("tempo-" + role, topology.namespace(), fullname + "-" + role, "0"));
+            }
+        }
+        pools.add(ScrapePoolsProbe.Pool.serviceMonitor(
+                "otel-collector",
+                topology.namespace(),
+                topology.component("opentelemetry-collector").fullname()));
+        return List.copyOf(pools);
     }
+
+    /** The Tempo components tempo-distributed.yaml.j2 runs, each with its own Service and ServiceMonitor. */
+    static final List<String> DISTRIBUTED_ROLES =
+            List.of("distributor", "ingester", "querier", "query-frontend", "compactor");
 
     @Override
     public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {

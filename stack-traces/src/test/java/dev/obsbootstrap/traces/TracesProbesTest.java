@@ -623,4 +623,98 @@ class TracesProbesTest {
             assertThat(results.get(0).lastObserved()).contains("[obs-otel-collector-0, obs-otel-collector-1]");
         }
     }
+
+    // distributed Tempo: the same probes, through the Services the topology gives that layout
+
+    /**
+     * A cluster where Tempo runs distributed: the query-frontend Service's one ready pod answers with {@code frontend}
+     * (the Tempo its queriers read), the collector is reached by URL and exports to {@link #tempo} (the distributors'
+     * store). The probes find the topology's tempo endpoint through the API server's service proxy, as in a run.
+     */
+    private ClusterProbeContext distributed(
+            PortForwardingApiServer api, FakeTempo frontend, io.fabric8.kubernetes.client.KubernetesClient client) {
+        Map<String, String> labels = Map.of(
+                "app.kubernetes.io/name", "tempo",
+                "app.kubernetes.io/instance", "obs-tempo-distributed",
+                "app.kubernetes.io/component", "query-frontend");
+        api.put(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("obs-tempo-query-frontend")
+                .withNamespace("monitoring")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(labels)
+                .addNewPort()
+                .withName("http-metrics")
+                .withPort(3200)
+                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(3200))
+                .endPort()
+                .endSpec()
+                .build());
+        api.put(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("obs-tempo-query-frontend-0")
+                .withNamespace("monitoring")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build());
+        api.forward("monitoring", "obs-tempo-query-frontend-0", 3200, frontend.url());
+        BootstrapConfig config = TestConfigs.builder()
+                .section(new TracesSection(), new TracesSettings(TracesSettings.TempoLayout.DISTRIBUTED))
+                .build();
+        return ClusterProbeContext.builder(config, TestConfigs.topology(config), client)
+                .endpointOverrides(Map.of(
+                        "otel-collector", collector.otlpUrl(),
+                        "otel-collector-health", collector.healthUrl(),
+                        "grafana", grafana.url()))
+                .build();
+    }
+
+    @Test
+    void distributedTempoIsReadThroughTheQueryFrontendServiceByIdAndBySearch() throws Exception {
+        try (PortForwardingApiServer api = new PortForwardingApiServer();
+                io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+                ClusterProbeContext context = distributed(api, tempo, client)) {
+            List<ProbeResult> results = ProbeTesting.runner(new RecordingConsole())
+                    .run(
+                            "traces",
+                            List.of(
+                                    probe(phase(PASS), "tempo-ready"),
+                                    probe(phase(PASS), "otlp-span-round-trip"),
+                                    probe(phase(PASS), "tempo-traceql-search")),
+                            context);
+
+            assertThat(results)
+                    .allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+            String traceId = RunIds.traceId(context.runId());
+            assertThat(api.requestLines())
+                    .contains("GET /api/v1/namespaces/monitoring/services/obs-tempo-query-frontend:3200/proxy/ready")
+                    .anyMatch(line -> line.startsWith("GET /api/v1/namespaces/monitoring/services/"
+                            + "obs-tempo-query-frontend:3200/proxy/api/v2/traces/" + traceId))
+                    .anyMatch(line -> line.startsWith("GET /api/v1/namespaces/monitoring/services/"
+                            + "obs-tempo-query-frontend:3200/proxy/api/search"));
+        }
+    }
+
+    /** The collector writes to one Tempo and the query-frontend reads another: the span never shows, the probe fails. */
+    @Test
+    void spanRoundTripFailsWhenTheQueryFrontendReadsAnotherTempoThanTheCollectorWritesTo() throws Exception {
+        try (PortForwardingApiServer api = new PortForwardingApiServer();
+                io.fabric8.kubernetes.client.KubernetesClient client = api.client();
+                FakeTempo elsewhere = new FakeTempo();
+                ClusterProbeContext context = distributed(api, elsewhere, client)) {
+            ProbeResult result = ProbeTesting.run(probe(phase(FAIL), "otlp-span-round-trip"), context);
+
+            assertThat(result.passed()).isFalse();
+            assertThat(tempo.hasTrace(RunIds.traceId(context.runId()))).isTrue();
+            assertThat(elsewhere.hasTrace(RunIds.traceId(context.runId()))).isFalse();
+        }
+    }
 }

@@ -42,12 +42,23 @@ public record BootstrapConfig(
             Object settings,
             Map<String, Object> templateView,
             List<String> warnings,
-            Map<String, Map<String, String>> endpointHeaders) {
+            Map<String, Map<String, String>> endpointHeaders,
+            java.util.Set<String> chosenComponents) {
         public Section {
             Objects.requireNonNull(settings, "settings");
             templateView = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(templateView));
             warnings = List.copyOf(warnings);
             endpointHeaders = Map.copyOf(endpointHeaders);
+            chosenComponents = java.util.Set.copyOf(chosenComponents);
+        }
+
+        /** A section that chooses no component in place of another. */
+        public Section(
+                Object settings,
+                Map<String, Object> templateView,
+                List<String> warnings,
+                Map<String, Map<String, String>> endpointHeaders) {
+            this(settings, templateView, warnings, endpointHeaders, java.util.Set.of());
         }
 
         /** Everything a section says about settings it read. */
@@ -57,7 +68,8 @@ public record BootstrapConfig(
                     typed,
                     section.templateView(typed),
                     section.warnings(typed, source),
-                    section.endpointHeaders(typed));
+                    section.endpointHeaders(typed),
+                    section.chosenComponents(typed));
         }
     }
 
@@ -94,6 +106,16 @@ public record BootstrapConfig(
         sections.values()
                 .forEach(section -> headers.putAll(section.endpointHeaders().getOrDefault(endpointName, Map.of())));
         return java.util.Collections.unmodifiableMap(headers);
+    }
+
+    /**
+     * Catalog components the sections chose in place of others that serve the same endpoints
+     * ({@link ConfigSection#chosenComponents}), sorted. Empty when every endpoint keeps its catalog component.
+     */
+    public java.util.SortedSet<String> chosenComponents() {
+        java.util.SortedSet<String> chosen = new java.util.TreeSet<>();
+        sections.values().forEach(section -> chosen.addAll(section.chosenComponents()));
+        return java.util.Collections.unmodifiableSortedSet(chosen);
     }
 
     /** The same config with every probe keeping trying at most {@code deadline} (up --probe-timeout). */

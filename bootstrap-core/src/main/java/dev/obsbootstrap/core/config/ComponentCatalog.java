@@ -25,13 +25,20 @@ public final class ComponentCatalog {
     public static final String RESOURCE = "obs-bootstrap/catalog.yaml";
 
     private static final List<String> TOP_KEYS = List.of(
-            "components", "endpoints", "datasources", "operatorResources", "operatorPodSidecars", "profileSettings");
+            "components",
+            "endpoints",
+            "endpointVariants",
+            "datasources",
+            "operatorResources",
+            "operatorPodSidecars",
+            "profileSettings");
     private static final java.util.regex.Pattern GROUP_KIND =
             java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?/[A-Z][A-Za-z0-9]*");
     private static final List<String> COMPONENT_KEYS =
             List.of("chart", "release", "fullname", "values", "install", "operatorWorkloads", "imageRegistryValues");
     private static final List<String> CHART_KEYS = List.of("repository", "name", "version");
     private static final List<String> ENDPOINT_KEYS = List.of("component", "service", "port", "path");
+    private static final List<String> VARIANT_KEYS = List.of("service", "port", "path");
     private static final Map<String, InstallMode> INSTALL_MODES =
             Map.of("helm-release", InstallMode.HELM_RELEASE, "apply-crds", InstallMode.APPLY_CRDS);
 
@@ -39,6 +46,7 @@ public final class ComponentCatalog {
     private final Map<String, ComponentSpec> components;
     private final Map<String, ComponentSpec> inDefaultStack;
     private final Map<String, Endpoint> endpoints;
+    private final Map<String, Map<String, Endpoint>> endpointVariants;
     private final Map<String, String> datasourceUids;
     private final java.util.Set<String> operatorResources;
     private final Map<String, String> operatorPodSidecars;
@@ -73,6 +81,7 @@ public final class ComponentCatalog {
             String source,
             Map<String, ComponentSpec> components,
             Map<String, Endpoint> endpoints,
+            Map<String, Map<String, Endpoint>> endpointVariants,
             Map<String, String> datasourceUids,
             java.util.Set<String> operatorResources,
             Map<String, String> operatorPodSidecars,
@@ -83,6 +92,10 @@ public final class ComponentCatalog {
         components.forEach((id, spec) -> named.put(id, spec.inStack(BootstrapConfig.ClusterSettings.DEFAULT_STACK)));
         this.inDefaultStack = Collections.unmodifiableMap(named);
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+        Map<String, Map<String, Endpoint>> variants = new LinkedHashMap<>();
+        endpointVariants.forEach((component, byName) ->
+                variants.put(component, Collections.unmodifiableMap(new LinkedHashMap<>(byName))));
+        this.endpointVariants = Collections.unmodifiableMap(variants);
         this.datasourceUids = Collections.unmodifiableMap(new LinkedHashMap<>(datasourceUids));
         this.operatorResources = Collections.unmodifiableSet(new java.util.TreeSet<>(operatorResources));
         this.operatorPodSidecars = Map.copyOf(operatorPodSidecars);
@@ -154,6 +167,8 @@ public final class ComponentCatalog {
             throw new ConfigException(String.join(", ", fragments.keySet()) + ": no catalog lists any component");
         }
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        Map<String, Map<String, Endpoint>> variants = new LinkedHashMap<>();
+        Map<String, Node> variantNodes = new LinkedHashMap<>();
         Map<String, String> datasources = new LinkedHashMap<>();
         java.util.Set<String> operatorResources = new java.util.TreeSet<>();
         java.util.Set<String> profileSettings = new java.util.LinkedHashSet<>();
@@ -190,6 +205,13 @@ public final class ComponentCatalog {
                                     .ifPresent(endpoint -> endpoints.put(endpoint.name(), endpoint));
                         }
                     }));
+            reader.mapField(top, "", "endpointVariants")
+                    .ifPresent(map -> map.entries().values().forEach(entry -> {
+                        if (once(reader, definedIn, "endpointVariants", entry, sourceName)) {
+                            variants.put(entry.key(), endpointVariants(reader, entry, components));
+                            variantNodes.put(entry.key(), entry.value());
+                        }
+                    }));
             reader.mapField(top, "", "datasources")
                     .ifPresent(map -> map.entries().values().forEach(entry -> {
                         String path = "datasources." + entry.key();
@@ -220,11 +242,29 @@ public final class ComponentCatalog {
                         }
                     }));
         });
+        // after every fragment's endpoints: a variant may stand in for an endpoint another catalog defines
+        variants.forEach((component, byName) -> byName.values().forEach(variant -> {
+            Endpoint base = endpoints.get(variant.name());
+            String path = "endpointVariants." + component + "." + variant.name();
+            if (base == null) {
+                reader.problem(
+                        variantNodes.get(component),
+                        path,
+                        "no endpoint '" + NodeReader.echo(variant.name()) + "' to stand in for; "
+                                + DidYouMean.hint(variant.name(), endpoints.keySet()));
+            } else if (base.component().equals(component)) {
+                reader.problem(
+                        variantNodes.get(component),
+                        path,
+                        "'" + component + "' already serves this endpoint; a variant names another component");
+            }
+        }));
         problems.throwIfAny();
         return new ComponentCatalog(
                 String.join(", ", fragments.keySet()),
                 components,
                 endpoints,
+                variants,
                 datasources,
                 operatorResources,
                 sidecars,
@@ -341,6 +381,33 @@ public final class ComponentCatalog {
         return text;
     }
 
+    /** The endpoints a component serves in place of their catalog component when a config chooses it. */
+    private static Map<String, Endpoint> endpointVariants(
+            NodeReader reader, Entry entry, Map<String, ComponentSpec> components) {
+        String component = entry.key();
+        String path = "endpointVariants." + component;
+        Map<String, Endpoint> byName = new LinkedHashMap<>();
+        if (!components.containsKey(component)) {
+            reader.problem(
+                    entry.keyLocation(),
+                    path,
+                    "unknown component '" + NodeReader.echo(component) + "'; "
+                            + DidYouMean.hint(component, components.keySet()));
+            return byName;
+        }
+        reader.asMap(entry.value(), path)
+                .ifPresent(map -> map.entries()
+                        .values()
+                        .forEach(variant -> reader.asMap(variant.value(), path + "." + variant.key())
+                                .flatMap(spec -> {
+                                    reader.allowOnly(spec, path + "." + variant.key(), VARIANT_KEYS);
+                                    return servicePort(
+                                            reader, spec, path + "." + variant.key(), variant.key(), component);
+                                })
+                                .ifPresent(endpoint -> byName.put(endpoint.name(), endpoint))));
+        return byName;
+    }
+
     private static Optional<Endpoint> endpoint(NodeReader reader, Entry entry, Map<String, ComponentSpec> components) {
         String path = "endpoints." + entry.key();
         Optional<MapNode> map = reader.asMap(entry.value(), path);
@@ -359,6 +426,13 @@ public final class ComponentCatalog {
                             + DidYouMean.hint(component.get(), components.keySet()));
             component = Optional.empty();
         }
+        Optional<Endpoint> servicePort = servicePort(reader, spec, path, entry.key(), component.orElse(""));
+        return component.isEmpty() ? Optional.empty() : servicePort;
+    }
+
+    /** The service, port and path of an endpoint (or of its variant) served by {@code component}. */
+    private static Optional<Endpoint> servicePort(
+            NodeReader reader, MapNode spec, String path, String name, String component) {
         Optional<String> service = checked(reader, spec, path, "service", ComponentCatalog::stackScopedName);
         Optional<Node> portNode = reader.required(spec, path, "port", "give the Service port");
         Optional<Integer> port = portNode.flatMap(node -> reader.asInt(node, path + ".port"));
@@ -372,10 +446,10 @@ public final class ComponentCatalog {
         if (!urlPath.isEmpty() && !urlPath.startsWith("/")) {
             reader.problem(pathNode.get(), path + ".path", "must start with '/'");
         }
-        if (component.isEmpty() || service.isEmpty() || port.isEmpty()) {
+        if (service.isEmpty() || port.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Endpoint(entry.key(), component.get(), service.get(), port.get(), urlPath));
+        return Optional.of(new Endpoint(name, component, service.get(), port.get(), urlPath));
     }
 
     /** Where this catalog was read from, for messages. */
@@ -400,6 +474,14 @@ public final class ComponentCatalog {
     /** Endpoint name -> endpoint, not yet in a namespace. */
     public Map<String, Endpoint> endpoints() {
         return endpoints;
+    }
+
+    /**
+     * Component id -> the endpoints (by name) it serves in place of their catalog component when a config chooses it
+     * ({@link BootstrapConfig#chosenComponents}), not yet in a namespace.
+     */
+    public Map<String, Map<String, Endpoint>> endpointVariants() {
+        return endpointVariants;
     }
 
     /**
@@ -461,7 +543,23 @@ public final class ComponentCatalog {
             chosen.put(id, config.charts().containsKey(id) ? named.withChart(config.chart(id)) : named);
         });
         Map<String, ServiceEndpoint> placed = new LinkedHashMap<>();
-        endpoints.forEach((name, endpoint) -> placed.put(name, endpoint.in(config.namespace(), stack)));
+        endpoints.forEach((name, endpoint) ->
+                placed.put(name, served(endpoint, config.chosenComponents()).in(config.namespace(), stack)));
         return new StackTopology(config.namespace(), chosen, placed, datasourceUids);
+    }
+
+    /** The endpoint as the chosen components serve it: a chosen component's variant, else the catalog's own. */
+    private Endpoint served(Endpoint endpoint, java.util.Set<String> chosenComponents) {
+        List<Endpoint> variants = chosenComponents.stream()
+                .map(component ->
+                        endpointVariants.getOrDefault(component, Map.of()).get(endpoint.name()))
+                .filter(Objects::nonNull)
+                .toList();
+        if (variants.size() > 1) {
+            throw new ConfigException("endpoint '" + endpoint.name() + "' has a variant in more than one chosen "
+                    + "component (" + variants.stream().map(Endpoint::component).toList()
+                    + "): the config may choose only one of them");
+        }
+        return variants.isEmpty() ? endpoint : variants.get(0);
     }
 }

@@ -84,7 +84,11 @@ final class ConfigReader {
         Map<ConfigSection<?>, Object> settings = new LinkedHashMap<>();
         for (ConfigSection<?> section : schema.sections()) {
             Optional<MapNode> node = reader.mapField(root, "", section.key());
-            settings.put(section, section.read(reader, node, section.key()));
+            settings.put(
+                    section,
+                    profile.isPresent()
+                            ? section.read(reader, node, section.key(), profile.get())
+                            : section.read(reader, node, section.key()));
         }
         problems.throwIfAny();
         Map<String, BootstrapConfig.Section> sections = new LinkedHashMap<>();

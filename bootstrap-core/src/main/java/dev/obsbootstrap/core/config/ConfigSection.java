@@ -25,6 +25,15 @@ public interface ConfigSection<T> {
      */
     T read(NodeReader reader, Optional<YamlTree.MapNode> section, String path);
 
+    /**
+     * Reads the section for a config of {@code profile}: a section whose defaults differ per profile (a component
+     * layout that only the larger profiles choose) takes them from the profile's settings here. The profile plays no
+     * part by default.
+     */
+    default T read(NodeReader reader, Optional<YamlTree.MapNode> section, String path, Profile profile) {
+        return read(reader, section, path);
+    }
+
     /** What templates see as {@code config.<key>}: maps, lists, strings, numbers and booleans only; no secret value. */
     Map<String, Object> templateView(T settings);
 
@@ -38,5 +47,15 @@ public interface ConfigSection<T> {
      */
     default Map<String, Map<String, String>> endpointHeaders(T settings) {
         return Map.of();
+    }
+
+    /**
+     * Catalog components these settings choose in place of another that serves the same endpoints (a scalable
+     * layout of a store instead of its single-binary chart): the topology then takes those endpoints' Services from
+     * the catalog's {@code endpointVariants} of the chosen component, so templates and probes keep using the
+     * endpoint names. None by default.
+     */
+    default java.util.Set<String> chosenComponents(T settings) {
+        return java.util.Set.of();
     }
 }

@@ -44,7 +44,10 @@ public final class TestConfigs {
         return topology(config());
     }
 
-    /** The catalog's components, endpoints and datasource UIDs in the config's namespace. */
+    /**
+     * The catalog's components, endpoints and datasource UIDs in the config's namespace, the endpoints served by the
+     * components the config's sections chose.
+     */
     public static StackTopology topology(BootstrapConfig config) {
         String ns = config.namespace();
         Map<String, ComponentSpec> components = new LinkedHashMap<>();
@@ -98,6 +101,14 @@ public final class TestConfigs {
                 InstallMode.HELM_RELEASE);
         component(
                 components,
+                "tempo-distributed",
+                "https://grafana-community.github.io/helm-charts",
+                "2.26.2",
+                "obs-tempo-distributed",
+                "obs-tempo",
+                InstallMode.HELM_RELEASE);
+        component(
+                components,
                 "opentelemetry-collector",
                 "https://open-telemetry.github.io/opentelemetry-helm-charts",
                 "0.170.0",
@@ -121,6 +132,11 @@ public final class TestConfigs {
         endpoint(endpoints, "otel-collector", "opentelemetry-collector", ns, "obs-otel-collector", 4318);
         endpoint(endpoints, "otel-collector-health", "opentelemetry-collector", ns, "obs-otel-collector", 13133);
         endpoint(endpoints, "alertmanager", "alertmanager", ns, "obs-alertmanager", 9093);
+        // the catalog's endpointVariants, where the config's sections chose their component
+        if (config.chosenComponents().contains("tempo-distributed")) {
+            endpoint(endpoints, "tempo", "tempo-distributed", ns, "obs-tempo-query-frontend", 3200);
+            endpoint(endpoints, "tempo-otlp-grpc", "tempo-distributed", ns, "obs-tempo-distributor", 4317);
+        }
         Map<String, String> datasources = Map.of(
                 "prometheus",
                 "obs-prometheus",
