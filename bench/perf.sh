@@ -6,9 +6,11 @@
 #                                                              JVM (bench/java/HelmTemplateBaseline.java)
 #   up         a first up --skip-verify on the simulated   vs  helm upgrade --install --wait of the same releases, same
 #              cluster; an unchanged second up             Helm, same simulated cluster (bench/java/HelmInstallChain.java)
+#   readiness  how soon up's Waiter notices the last workload turned ready (bench/java/ReadinessLatency.java: one JVM,
+#              one clock, the production client against the simulated cluster; goal 200 ms)
 # Wall time from date(1), CPU (user+sys) and peak RSS from /usr/bin/time. The machine may be shared: read the ratios,
 # they are measured side by side; absolute numbers move with the load (printed at the start and the end).
-# Usage: bench/perf.sh [startup] [plan] [up]        (default: all three)
+# Usage: bench/perf.sh [startup] [plan] [up] [readiness]        (default: all four)
 # Env: RUNS (default 5), CHARTS (plan's charts; default /work/charts when present, else the fixture charts),
 #      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM),
 #      BEFORE_JAR (a jar built from an earlier commit: its figures are measured in the same run, started the way the
@@ -25,7 +27,7 @@ charts=${CHARTS:-/work/charts}
 [[ -d "$charts" ]] || charts=$fixtures
 up_charts=${UP_CHARTS:-$fixtures}
 sections=("$@")
-[[ ${#sections[@]} -gt 0 ]] || sections=(startup plan up)
+[[ ${#sections[@]} -gt 0 ]] || sections=(startup plan up readiness)
 java=${JAVA:-java}
 jopts=${JAVA_OPTS_BENCH:-}
 
@@ -167,8 +169,12 @@ for section in "${sections[@]}"; do
     fi
     echo "unchanged up: median $(med up-again 1) ms wall (goal <= 1500 ms), $(med up-again 2) ms CPU, $(($(med up-again 3) / 1024)) MB peak RSS; up peak RSS $(($(med up-first 3) / 1024)) MB (goal <= 400 MB)"
     ;;
+  readiness)
+    # RUNS x 5 status writes, after three warm-up ones; prints the median, p90 and maximum
+    "$java" $jopts -cp "$work/classes:$testcp" ReadinessLatency $((runs * 5)) 2>"$work/readiness.err" | tail -1
+    ;;
   *)
-    echo "error: unknown section $section (startup, plan, up)" >&2
+    echo "error: unknown section $section (startup, plan, up, readiness)" >&2
     exit 2
     ;;
   esac
