@@ -54,6 +54,72 @@ class RunnableJarIT {
         }
     }
 
+    /**
+     * bin/obs-bootstrap: a cluster command's first run leaves the classes it loaded in a pending archive; the next
+     * start checks it in the background and moves it into place, and drops an incomplete one (as a run killed while
+     * the JVM wrote it would leave); every later command maps it (-Xshare:on fails the JVM when it cannot).
+     */
+    @Test
+    void theLauncherScriptRecordsAClusterCommandsClassesAndUsesOnlyACompleteArchive() throws Exception {
+        Path bin = Path.of("..", "bin", "obs-bootstrap").toAbsolutePath().normalize();
+        Path cds = tmp.resolve("cache").resolve("cds");
+        try (FakeCluster cluster = FakeCluster.builder().contextName("fake-bin").start()) {
+            Path kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
+            String[] status = {"status", "--kubeconfig", kubeconfig.toString(), "-n", "bin", "-o", "json"};
+
+            Result first = script(bin, "", status);
+            List<Path> pending = archives(cds, ".pending");
+            assertThat(pending).as(first.err()).hasSize(1);
+            assertThat(Files.size(pending.get(0))).isPositive();
+            // an archive cut short, under the pid of a process that has ended
+            Process ended = new ProcessBuilder("true").start();
+            ended.waitFor();
+            String name = pending.get(0).getFileName().toString();
+            Path truncated = cds.resolve(
+                    name.replaceFirst("\\.cluster\\.\\d+\\.pending$", ".cluster." + ended.pid() + ".pending"));
+            Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(pending.get(0)), 64 * 1024));
+
+            assertThat(script(bin, "", "--version").code()).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!archives(cds, ".pending").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(archives(cds, ".pending")).as("both checked").isEmpty();
+            assertThat(archives(cds, ".cluster.jsa"))
+                    .as("the complete one in place")
+                    .hasSize(1);
+
+            Result again = script(bin, "-Xshare:on", status);
+            assertThat(again.code()).as(again.err()).isEqualTo(first.code());
+            assertThat(again.err()).doesNotContain("shared archive", "CDS");
+        }
+    }
+
+    private static List<Path> archives(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(suffix))
+                    .toList();
+        }
+    }
+
+    private Result script(Path bin, String javaOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(bin.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("OBS_BOOTSTRAP_CACHE", tmp.resolve("cache").toString());
+        builder.environment()
+                .put(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        builder.environment().put("OBS_BOOTSTRAP_JAVA_OPTS", javaOptions);
+        builder.environment().remove("OBS_BOOTSTRAP_JAR");
+        builder.environment().remove("OBS_BOOTSTRAP_CDS");
+        return finish(builder, String.join(" ", args));
+    }
+
     private record Result(int code, String out, String err) {}
 
     private Result run(Path jar, String... args) throws IOException, InterruptedException {
@@ -63,15 +129,19 @@ class RunnableJarIT {
                 "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
+        return finish(new ProcessBuilder(command), String.join(" ", args));
+    }
+
+    private Result finish(ProcessBuilder builder, String what) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
+        Process process = builder.redirectOutput(out.toFile())
                 .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the jar did not finish within 180 s: " + Files.readString(err));
+            throw new AssertionError(what + " did not finish within 180 s: " + Files.readString(err));
         }
         return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }
