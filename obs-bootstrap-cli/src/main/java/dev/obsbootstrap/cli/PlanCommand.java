@@ -22,7 +22,6 @@ import dev.obsbootstrap.core.plan.PlanBundle;
 import dev.obsbootstrap.core.plan.PlanBundleWriter;
 import dev.obsbootstrap.core.plan.PlannedPhase;
 import dev.obsbootstrap.core.plan.Planner;
-import dev.obsbootstrap.core.plan.ReleaseSummary;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
@@ -31,6 +30,7 @@ import dev.obsbootstrap.core.validate.BundleManifests;
 import dev.obsbootstrap.core.validate.BundleWiring;
 import dev.obsbootstrap.core.validate.ChecksReport;
 import dev.obsbootstrap.core.validate.ConfigTools;
+import dev.obsbootstrap.core.validate.ManifestFile;
 import dev.obsbootstrap.core.validate.StaticReport;
 import dev.obsbootstrap.core.validate.StaticValidation;
 import java.io.IOException;
@@ -146,9 +146,10 @@ public final class PlanCommand extends BaseCommand {
                         .forEach(problem -> findings.add(Finding.error("profile-requirement", "config", "", problem)));
             }
         }
+        List<ManifestFile> manifests = BundleManifests.of(bundle);
         StaticReport checks = new StaticValidation(
                         kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
-                .check(BundleManifests.of(bundle));
+                .check(manifests);
         findings.addAll(checks.findings());
         BundleWiring.Result wiring = new BundleWiring(
                         config.profile().name(),
@@ -156,7 +157,7 @@ public final class PlanCommand extends BaseCommand {
                         secrets,
                         command.catalog().operatorResources(),
                         command.catalog().operatorPodSidecars(config.profile()))
-                .check(BundleManifests.of(bundle));
+                .check(manifests);
         findings.addAll(wiring.findings());
         console.info("%s", wiring.sums());
         List<String> files = new PlanBundleWriter(podSecurityByNamespace(checks)).write(bundle, findings, out);
@@ -216,7 +217,7 @@ public final class PlanCommand extends BaseCommand {
                         release.spec().releaseName(),
                         release.spec().chart().coordinate(),
                         release.spec().namespace(),
-                        ReleaseSummary.of(release.manifests()).describeKinds());
+                        release.summary().describeKinds());
             }
         }
         table.print(stdout);

@@ -203,7 +203,7 @@ public final class PlanBundleWriter {
             }
             for (RenderedRelease release : phase.releases()) {
                 ReleaseSpec spec = release.spec();
-                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                ReleaseSummary summary = release.summary();
                 md.append("| ")
                         .append(phase.directory())
                         .append(" | ")
@@ -263,7 +263,7 @@ public final class PlanBundleWriter {
             List<Object> releases = new ArrayList<>();
             for (RenderedRelease release : phase.releases()) {
                 ReleaseSpec spec = release.spec();
-                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                ReleaseSummary summary = release.summary();
                 Map<String, Object> releaseJson = new LinkedHashMap<>();
                 releaseJson.put("component", spec.componentId());
                 releaseJson.put("release", spec.releaseName());
