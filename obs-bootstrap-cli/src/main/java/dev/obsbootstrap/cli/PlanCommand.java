@@ -10,6 +10,7 @@ import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.HelmLibrary;
 import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
@@ -122,6 +123,7 @@ public final class PlanCommand extends BaseCommand {
             BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
         Console console = command.console();
         BootstrapConfig config = command.loadConfig(configOptions);
+        preloadHelm();
         StackTopology topology = command.catalog().topology(config);
         PhasePlan phases = command.phasePlan();
         summary.println("phase order: " + String.join(" -> ", phases.ids()));
@@ -228,6 +230,24 @@ public final class PlanCommand extends BaseCommand {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while plan wrote its bundle");
         }
+    }
+
+    /**
+     * Loads Helm's native library (a 96 MB shared object and Go's runtime) on a thread of its own while this one reads
+     * the config and renders the values, instead of in the first render. A failure is left for that render to report.
+     */
+    private static void preloadHelm() {
+        Thread preload = new Thread(
+                () -> {
+                    try {
+                        HelmLibrary.load();
+                    } catch (RuntimeException | LinkageError reportedByTheFirstRender) {
+                        // the first render loads it again and throws it where it is handled
+                    }
+                },
+                "helm-preload");
+        preload.setDaemon(true);
+        preload.start();
     }
 
     /** Daemon threads: an interrupted plan must not wait for a chart copy or a promtool run to end. */
