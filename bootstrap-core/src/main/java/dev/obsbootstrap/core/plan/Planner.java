@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Values are rendered and charts resolved one release after the other, in plan order. Helm's rendering of a
  * release, and the parse of what it rendered, depend on nothing but that release's spec, so they run on up to
- * {@link #defaultParallelism()} threads at once: Helm's {@code template} is client-only, and {@code
- * dev.obsbootstrap.core.helm.NativeSignals} lets calls overlap. The bundle is the same whatever the parallelism
+ * {@link #defaultParallelism()} threads at once: Helm's {@code template} is client-only (each call loads its own chart
+ * and builds its own action and engine), and {@code dev.obsbootstrap.core.helm.NativeSignals} lets calls overlap. One
+ * thing is shared: helm-java's {@code runCommand} (manusa/helm-java {@code native/main.go}, v0.0.21) points Go's
+ * {@code os.Stdout} and {@code os.Stderr} at pipes of its own for each call and back afterwards, so overlapping calls
+ * can swap each other's; {@code template} returns the manifests as its result, not through those streams, and
+ * helm-java discards what they captured, so the manifests do not depend on it. The bundle is the same whatever the parallelism
  * (PlannerTest renders the same plan both ways and compares every byte), and a failure is the one the first failing
  * release in plan order gives, as when releases were rendered one by one.
  */
