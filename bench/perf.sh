@@ -14,7 +14,8 @@
 # Env: RUNS (default 5), CHARTS (plan's charts; default /work/charts when present, else the fixture charts),
 #      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM),
 #      BEFORE_JAR (a jar built from an earlier commit: its figures are measured in the same run, started the way the
-#      earlier bin/obs-bootstrap started it, `java -jar`, and printed as "before" rows).
+#      earlier bin/obs-bootstrap started it, `java -jar`, and printed as "before" rows), BEFORE_LAUNCHER=bin (plan
+#      only: start the BEFORE_JAR through today's bin/obs-bootstrap instead, for a commit that already had it).
 # Needs the built jar (mvn -B -o -T1 -pl obs-bootstrap-cli -am install -DskipTests) and the Maven cache (offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,10 +120,22 @@ for section in "${sections[@]}"; do
   plan)
     # one reference bundle gives the baseline its inputs (the charts as copied and the values as rendered)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$charts" --out "$work/plan-ref" >/dev/null 2>"$work/plan-ref.err"
+    # BEFORE_LAUNCHER=bin: the before jar started through today's bin/obs-bootstrap (its JVM options and AppCDS), for a
+    # jar of a commit that already had this launcher; otherwise `java -jar`, as the earliest launcher did
+    before_plan=("$java" -jar "$before")
+    if [[ -n $before && ${BEFORE_LAUNCHER:-} == bin ]]; then
+      before_plan=(env OBS_BOOTSTRAP_JAR="$before" "$root/bin/obs-bootstrap")
+      "${before_plan[@]}" plan --profile ci --charts-dir "$charts" --out "$work/planb-ref" >/dev/null 2>&1 || true
+    fi
+    # the first runs make their AppCDS archives in the background (bin/obs-bootstrap): measure once that is done
+    for ((w = 0; w < 120; w++)); do
+      pgrep -f -- '-XX:ArchiveClassesAtExit=' >/dev/null || break
+      sleep 0.5
+    done
     for ((i = 1; i <= runs; i++)); do
       sample template "$java" $jopts -cp "$work/classes:$jar" HelmTemplateBaseline "$work/plan-ref" "$work/template-$i"
       sample plan "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$charts" --out "$work/plan-$i"
-      [[ -z $before ]] || sample plan-before "$java" -jar "$before" plan --profile ci --charts-dir "$charts" --out "$work/planb-$i"
+      [[ -z $before ]] || sample plan-before "${before_plan[@]}" plan --profile ci --charts-dir "$charts" --out "$work/planb-$i"
       rm -rf "$work/template-$i" "$work/plan-$i" "$work/planb-$i"
     done
     echo "plan --profile ci, charts from $charts"

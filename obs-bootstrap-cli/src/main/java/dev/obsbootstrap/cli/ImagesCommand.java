@@ -10,7 +10,6 @@ import dev.obsbootstrap.core.plan.KubeVersionChoice;
 import dev.obsbootstrap.core.plan.PlanBundle;
 import dev.obsbootstrap.core.plan.PlannedPhase;
 import dev.obsbootstrap.core.plan.Planner;
-import dev.obsbootstrap.core.plan.ReleaseSummary;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,7 +72,7 @@ public final class ImagesCommand extends BaseCommand {
         SortedMap<String, SortedSet<String>> images = new TreeMap<>();
         for (PlannedPhase phase : bundle.phases()) {
             for (RenderedRelease release : phase.releases()) {
-                for (String image : ReleaseSummary.of(release.manifests()).images()) {
+                for (String image : release.summary().images()) {
                     images.computeIfAbsent(image, i -> new TreeSet<>())
                             .add(release.spec().releaseName());
                 }

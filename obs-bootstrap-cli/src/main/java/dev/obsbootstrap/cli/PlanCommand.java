@@ -10,11 +10,13 @@ import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.HelmLibrary;
 import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.plan.BundleCharts;
 import dev.obsbootstrap.core.plan.BundleDigests;
+import dev.obsbootstrap.core.plan.BundleFiles;
 import dev.obsbootstrap.core.plan.BundleInputs;
 import dev.obsbootstrap.core.plan.Finding;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
@@ -22,7 +24,6 @@ import dev.obsbootstrap.core.plan.PlanBundle;
 import dev.obsbootstrap.core.plan.PlanBundleWriter;
 import dev.obsbootstrap.core.plan.PlannedPhase;
 import dev.obsbootstrap.core.plan.Planner;
-import dev.obsbootstrap.core.plan.ReleaseSummary;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
@@ -31,6 +32,7 @@ import dev.obsbootstrap.core.validate.BundleManifests;
 import dev.obsbootstrap.core.validate.BundleWiring;
 import dev.obsbootstrap.core.validate.ChecksReport;
 import dev.obsbootstrap.core.validate.ConfigTools;
+import dev.obsbootstrap.core.validate.ManifestFile;
 import dev.obsbootstrap.core.validate.StaticReport;
 import dev.obsbootstrap.core.validate.StaticValidation;
 import java.io.IOException;
@@ -42,6 +44,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,6 +123,7 @@ public final class PlanCommand extends BaseCommand {
             BaseCommand command, ConfigMixin configOptions, PlanOptions options, Path out, PrintWriter summary) {
         Console console = command.console();
         BootstrapConfig config = command.loadConfig(configOptions);
+        preloadHelm();
         StackTopology topology = command.catalog().topology(config);
         PhasePlan phases = command.phasePlan();
         summary.println("phase order: " + String.join(" -> ", phases.ids()));
@@ -136,40 +144,117 @@ public final class PlanCommand extends BaseCommand {
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
         PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
-        List<Finding> findings = new ArrayList<>(
-                new StaticChecks(config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
-                        .withOperatorResources(command.catalog().operatorResources())
-                        .check(bundle));
-        for (Phase phase : phases.ordered()) {
-            if (phase.enabled(config)) {
-                phase.configProblems(config)
-                        .forEach(problem -> findings.add(Finding.error("profile-requirement", "config", "", problem)));
+        List<ManifestFile> manifests = BundleManifests.of(bundle);
+        // Three things at once from here: the charts are copied into the bundle, and the API, CRD and Pod Security
+        // checks run with promtool and amtool (processes of their own, most of their time spent waiting), while this
+        // thread runs the other checks and writes the releases' files. Each reads the parsed manifests, none changes
+        // them.
+        BundleFiles files = PlanBundleWriter.start(out);
+        ExecutorService background = Executors.newFixedThreadPool(2, PlanCommand::backgroundThread);
+        try {
+            Future<?> chartsCopied = background.submit(() -> BundleCharts.copy(bundle, files));
+            Future<StaticReport> validated = background.submit(() -> new StaticValidation(
+                            kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
+                    .check(manifests));
+
+            List<Finding> findings = new ArrayList<>(new StaticChecks(
+                            config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
+                    .withOperatorResources(command.catalog().operatorResources())
+                    .check(bundle));
+            for (Phase phase : phases.ordered()) {
+                if (phase.enabled(config)) {
+                    phase.configProblems(config)
+                            .forEach(problem ->
+                                    findings.add(Finding.error("profile-requirement", "config", "", problem)));
+                }
             }
+            List<String> written = new ArrayList<>(PlanBundleWriter.writeReleases(bundle, files));
+            BundleWiring.Result wiring = new BundleWiring(
+                            config.profile().name(),
+                            config.profile().capacity(),
+                            secrets,
+                            command.catalog().operatorResources(),
+                            command.catalog().operatorPodSidecars(config.profile()))
+                    .check(manifests);
+            StaticReport checks = join(validated);
+            findings.addAll(checks.findings());
+            findings.addAll(wiring.findings());
+            console.info("%s", wiring.sums());
+            written.addAll(
+                    new PlanBundleWriter(podSecurityByNamespace(checks)).writeSummaries(bundle, findings, files));
+            new BundleInputs(
+                            configText(config),
+                            configOptions.profile().orElse(""),
+                            configOptions.sets(),
+                            kube.version())
+                    .write(out);
+            ChecksReport.write(out, checks, findings, version());
+            join(chartsCopied);
+            String digest = BundleDigests.write(out, files.digests());
+            return finish(console, summary, options, out, bundle, findings, checks, written.size(), digest);
+        } finally {
+            background.shutdownNow();
         }
-        StaticReport checks = new StaticValidation(
-                        kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
-                .check(BundleManifests.of(bundle));
-        findings.addAll(checks.findings());
-        BundleWiring.Result wiring = new BundleWiring(
-                        config.profile().name(),
-                        config.profile().capacity(),
-                        secrets,
-                        command.catalog().operatorResources(),
-                        command.catalog().operatorPodSidecars(config.profile()))
-                .check(BundleManifests.of(bundle));
-        findings.addAll(wiring.findings());
-        console.info("%s", wiring.sums());
-        List<String> files = new PlanBundleWriter(podSecurityByNamespace(checks)).write(bundle, findings, out);
-        BundleCharts.copy(bundle, out);
-        new BundleInputs(configText(config), configOptions.profile().orElse(""), configOptions.sets(), kube.version())
-                .write(out);
-        ChecksReport.write(out, checks, findings, version());
-        String digest = BundleDigests.write(out);
+    }
+
+    private static Written finish(
+            Console console,
+            PrintWriter summary,
+            PlanOptions options,
+            Path out,
+            PlanBundle bundle,
+            List<Finding> findings,
+            StaticReport checks,
+            int fileCount,
+            String digest) {
         options.sarif().ifPresent(sarif -> copySarif(out, sarif));
 
         tell(console, findings, checks);
-        printSummary(summary, out, bundle, findings, checks, files.size(), digest);
+        printSummary(summary, out, bundle, findings, checks, fileCount, digest);
         return new Written(bundle, findings, checks, digest);
+    }
+
+    /** The task's result, or what it threw (a {@link ConfigException} stays one, with its exit code). */
+    private static <T> T join(Future<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while plan wrote its bundle");
+        }
+    }
+
+    /**
+     * Loads Helm's native library (a 96 MB shared object and Go's runtime) on a thread of its own while this one reads
+     * the config and renders the values, instead of in the first render. A failure is left for that render to report.
+     */
+    private static void preloadHelm() {
+        Thread preload = new Thread(
+                () -> {
+                    try {
+                        HelmLibrary.load();
+                    } catch (RuntimeException | LinkageError reportedByTheFirstRender) {
+                        // the first render loads it again and throws it where it is handled
+                    }
+                },
+                "helm-preload");
+        preload.setDaemon(true);
+        preload.start();
+    }
+
+    /** Daemon threads: an interrupted plan must not wait for a chart copy or a promtool run to end. */
+    private static Thread backgroundThread(Runnable task) {
+        Thread thread = new Thread(task, "plan-background");
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** Namespace -> the least restrictive level any of its workloads needs (review D14: the node agents need privileged). */
@@ -216,7 +301,7 @@ public final class PlanCommand extends BaseCommand {
                         release.spec().releaseName(),
                         release.spec().chart().coordinate(),
                         release.spec().namespace(),
-                        ReleaseSummary.of(release.manifests()).describeKinds());
+                        release.summary().describeKinds());
             }
         }
         table.print(stdout);

@@ -62,6 +62,75 @@ class PromtoolRulesCheckerTest {
         });
     }
 
+    /** A PrometheusRule named {@code name} whose one rule has this expression. */
+    private static String rule(String name, String expr) {
+        return """
+                ---
+                apiVersion: monitoring.coreos.com/v1
+                kind: PrometheusRule
+                metadata:
+                  name: %s
+                spec:
+                  groups:
+                    - name: %s
+                      rules:
+                        - alert: Fixture
+                          expr: %s
+                          for: 5m
+                """.formatted(name, name, expr);
+    }
+
+    private static StaticReport checkRules(String... rules) {
+        ManifestFile file = new ManifestFile("rules.yaml", "observability", String.join("", rules));
+        return new StaticValidation("1.31.0", Optional.empty(), ConfigTools.onPath(List.of(new PromtoolRulesChecker())))
+                .check(List.of(file));
+    }
+
+    private static boolean promtoolOnPath(StaticReport report, String test) {
+        boolean ran = report.tools().stream().anyMatch(run -> run.tool().equals("promtool check rules") && run.ran());
+        if (!ran) {
+            System.err.println(test + ": promtool is not on PATH (Debian's prometheus package installs it); skipped");
+        }
+        return ran;
+    }
+
+    @Test
+    void amongSeveralRuleGroupsCheckedInOneRunTheBrokenOneIsStillNamedAlone() {
+        StaticReport report = checkRules(
+                rule("first", "up == 0"),
+                rule("broken", "sum(rate(http_requests_total[5m]) by (job)"),
+                rule("third", "vector(1)"));
+        if (!promtoolOnPath(report, "amongSeveralRuleGroups")) {
+            return;
+        }
+
+        assertThat(report.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo("PrometheusRule observability/broken key 'spec'");
+            assertThat(finding.message())
+                    .startsWith("promtool check rules refuses it:")
+                    .contains("parse error")
+                    .doesNotContain("first", "third");
+        });
+        assertThat(report.tools())
+                .singleElement()
+                .satisfies(run ->
+                        assertThat(run.summary()).endsWith("3 rule groups of PrometheusRules checked, 1 refused"));
+    }
+
+    @Test
+    void severalGoodRuleGroupsAreAllAccepted() {
+        StaticReport report = checkRules(rule("first", "up == 0"), rule("second", "vector(1)"));
+        if (!promtoolOnPath(report, "severalGoodRuleGroups")) {
+            return;
+        }
+
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.tools())
+                .singleElement()
+                .satisfies(run ->
+                        assertThat(run.summary()).endsWith("2 rule groups of PrometheusRules checked, all accepted"));
+    }
+
     @Test
     void theMetricsPhaseBringsTheChecker() {
         assertThat(new MetricsPhase().configCheckers())

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -37,21 +38,36 @@ public final class ChartRepositoryClient {
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-    private final OkHttpClient http;
+    private final Supplier<OkHttpClient> newHttp;
+    /** Built on the first download: plan and up with every chart local or cached never need one (TLS set-up included). */
+    private OkHttpClient http;
+
     private final JsonMapper json = JsonMapper.builder().build();
     /** index.yaml per repository URL: three of our charts share one big index. */
     private final Map<String, Map<?, ?>> indexes = new HashMap<>();
 
     public ChartRepositoryClient(OkHttpClient http) {
-        this.http = Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(http, "http");
+        this.newHttp = () -> http;
+    }
+
+    private ChartRepositoryClient(Supplier<OkHttpClient> newHttp) {
+        this.newHttp = newHttp;
     }
 
     public static ChartRepositoryClient create() {
-        return new ChartRepositoryClient(new OkHttpClient.Builder()
+        return new ChartRepositoryClient(() -> new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(60))
                 .callTimeout(Duration.ofMinutes(5))
                 .build());
+    }
+
+    private synchronized OkHttpClient http() {
+        if (http == null) {
+            http = newHttp.get();
+        }
+        return http;
     }
 
     /** Writes the chart archive to {@code target} (replacing it atomically), or throws an IOException saying what failed. */
@@ -90,7 +106,7 @@ public final class ChartRepositoryClient {
 
     private Map<?, ?> fetchIndex(HttpUrl url) throws IOException {
         try (Response response =
-                http.newCall(new Request.Builder().url(url).build()).execute()) {
+                http().newCall(new Request.Builder().url(url).build()).execute()) {
             if (!response.isSuccessful()) {
                 throw new IOException("GET " + url + " answered HTTP " + response.code());
             }
@@ -145,14 +161,14 @@ public final class ChartRepositoryClient {
         HttpUrl url = registry.resolve("v2/" + repository + "/tags/list");
         Request request = new Request.Builder().url(url).build();
         String authorization = "";
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = http().newCall(request).execute()) {
             if (response.code() == 401) {
                 authorization = anonymousToken(response.header("WWW-Authenticate", ""), repository);
             } else {
                 return tags(response, url);
             }
         }
-        try (Response response = http.newCall(request.newBuilder()
+        try (Response response = http().newCall(request.newBuilder()
                         .header("Authorization", authorization)
                         .build())
                 .execute()) {
@@ -196,7 +212,7 @@ public final class ChartRepositoryClient {
                 .build();
         String authorization = "";
         JsonNode manifest = null;
-        try (Response response = http.newCall(manifestRequest).execute()) {
+        try (Response response = http().newCall(manifestRequest).execute()) {
             if (response.code() == 401) {
                 authorization = anonymousToken(response.header("WWW-Authenticate", ""), repository);
             } else {
@@ -204,7 +220,7 @@ public final class ChartRepositoryClient {
             }
         }
         if (manifest == null) {
-            try (Response response = http.newCall(manifestRequest
+            try (Response response = http().newCall(manifestRequest
                             .newBuilder()
                             .header("Authorization", authorization)
                             .build())
@@ -271,7 +287,7 @@ public final class ChartRepositoryClient {
         if (params.containsKey("service")) {
             tokenUrl.addQueryParameter("service", params.get("service"));
         }
-        try (Response response = http.newCall(
+        try (Response response = http().newCall(
                         new Request.Builder().url(tokenUrl.build()).build())
                 .execute()) {
             if (!response.isSuccessful()) {
@@ -294,7 +310,7 @@ public final class ChartRepositoryClient {
                 target.toAbsolutePath().getParent(), target.getFileName().toString(), ".partial");
         try {
             String actual;
-            try (Response response = http.newCall(request).execute()) {
+            try (Response response = http().newCall(request).execute()) {
                 if (!response.isSuccessful()) {
                     throw new IOException("GET " + request.url() + " answered HTTP " + response.code());
                 }

@@ -55,6 +55,11 @@ public final class HelmLibrary {
         }
     }
 
+    /** Loads the library now rather than on first use: plan loads it while it reads the config and renders values. */
+    public static void load() {
+        get();
+    }
+
     /**
      * Runs one library function: Helm's output on success, an {@link IllegalStateException} with Helm's message
      * otherwise. The JVM's signal handlers are the same after the call as before it.

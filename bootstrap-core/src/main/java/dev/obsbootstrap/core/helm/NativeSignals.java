@@ -34,6 +34,10 @@ public final class NativeSignals {
 
     private static final Object LOCK = new Object();
     private static final LibC LIBC = loadLibC();
+    /** Calls in flight; guarded by {@link #LOCK}. */
+    private static int inFlight;
+    /** The JVM's handlers, read when the last call began with none in flight; guarded by {@link #LOCK}. */
+    private static List<Memory> saved = List.of();
 
     interface LibC extends Library {
         int sigaction(int signal, Pointer action, Pointer oldAction);
@@ -47,18 +51,26 @@ public final class NativeSignals {
     }
 
     /**
-     * Runs a native Helm call with the process's signal handlers as they were before it. Calls are serialized: two
-     * overlapping calls could otherwise save each other's (Go's) handler.
+     * Runs a native Helm call with the process's signal handlers as they were before it. Calls may overlap (plan
+     * renders releases in parallel). The handlers are read only when no call is in flight: then they are the JVM's,
+     * whereas a call that began while another ran could read Go's, and putting that one back would keep the JVM from
+     * ever seeing the signal again. Every call puts the handlers read back as it ends, so Go's handler stays in place
+     * no longer than until the end of the first call that ends after Go installed it.
      */
     public static <T> T preserving(Supplier<T> call) {
         if (LIBC == null) {
             return call.get();
         }
         synchronized (LOCK) {
-            List<Memory> saved = GUARDED.stream().map(NativeSignals::current).toList();
-            try {
-                return call.get();
-            } finally {
+            if (inFlight++ == 0) {
+                saved = GUARDED.stream().map(NativeSignals::current).toList();
+            }
+        }
+        try {
+            return call.get();
+        } finally {
+            synchronized (LOCK) {
+                inFlight--;
                 for (int i = 0; i < GUARDED.size(); i++) {
                     if (saved.get(i) != null) {
                         LIBC.sigaction(GUARDED.get(i), saved.get(i), null);

@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A component's own checker for the configs a bundle carries ({@code promtool check rules} on rule groups, a
@@ -28,6 +29,15 @@ public interface ConfigChecker {
 
     /** The command line that checks {@code file} with {@code binary}: exit 0 accepts it. */
     List<String> command(String binary, String file);
+
+    /**
+     * The command line that checks all of {@code files} in one run, for a tool that takes several and exits 0 only
+     * when it accepts every one; empty (the default) for a tool that checks one file per run. When the run refuses,
+     * each file is checked again on its own, so a refusal still names its object with the tool's words for it alone.
+     */
+    default Optional<List<String>> batchCommand(String binary, List<String> files) {
+        return Optional.empty();
+    }
 
     /** Environment variables the tool needs to read the config as the component would. */
     default Map<String, String> environment() {

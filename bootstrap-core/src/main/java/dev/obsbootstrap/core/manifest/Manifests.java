@@ -52,11 +52,7 @@ public final class Manifests {
             if (!found) {
                 return texts;
             }
-            line += (int) manifests
-                    .substring(start, separator.start())
-                    .chars()
-                    .filter(c -> c == '\n')
-                    .count();
+            line += newlines(manifests, start, separator.start());
             start = separator.end();
         }
     }
@@ -65,15 +61,18 @@ public final class Manifests {
     public static List<ManifestDocument> documents(String manifests) {
         List<ManifestDocument> documents = new ArrayList<>();
         int number = 0;
+        // one parser for the whole stream: a new one per document rebuilt its resolver, patterns included, every time
+        Yaml yaml = yaml();
         for (DocumentText document : documentTexts(manifests)) {
             String text = document.text();
             number++;
             Matcher source = SOURCE.matcher(text);
             String template = source.find() ? source.group(1).strip() : "";
             try {
-                documents.add(new ManifestDocument(number, template, yaml().load(text), ""));
+                documents.add(new ManifestDocument(number, template, yaml.load(text), ""));
             } catch (RuntimeException e) {
                 documents.add(new ManifestDocument(number, template, null, firstLine(e.getMessage())));
+                yaml = yaml(); // no state of a failed load carries over to the next document
             }
         }
         return documents;
@@ -155,14 +154,34 @@ public final class Manifests {
                 new Yaml12Resolver());
     }
 
-    private static boolean isBlank(String text) {
-        for (String line : text.split("\n")) {
-            String stripped = line.strip();
-            if (!stripped.isEmpty() && !stripped.startsWith("#")) {
-                return false;
+    /** Whether every line is empty, whitespace or a comment; scans in place (a CRD document is megabytes). */
+    static boolean isBlank(String text) {
+        boolean lineStart = true;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                lineStart = true;
+            } else if (lineStart && !Character.isWhitespace(c)) {
+                if (c != '#') {
+                    return false;
+                }
+                int newline = text.indexOf('\n', i);
+                if (newline < 0) {
+                    return true;
+                }
+                i = newline - 1;
             }
         }
         return true;
+    }
+
+    private static int newlines(String text, int from, int to) {
+        int count = 0;
+        for (int i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private static String firstLine(String message) {

@@ -5,7 +5,6 @@ import dev.obsbootstrap.core.helm.ReleaseSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,12 +21,17 @@ public final class BundleCharts {
 
     /** Copies the chart of every release of {@code bundle} into {@code out/charts}; a chart two releases share is copied once. */
     public static void copy(PlanBundle bundle, Path out) {
-        Path target = out.resolve(DIRECTORY);
+        copy(bundle, new BundleFiles(out));
+    }
+
+    /** The same, each file digested as it is copied ({@link BundleFiles#digests}). */
+    public static void copy(PlanBundle bundle, BundleFiles files) {
+        Path target = files.root().resolve(DIRECTORY);
         try {
             Files.createDirectories(target);
             for (PlannedPhase phase : bundle.phases()) {
                 for (RenderedRelease release : phase.releases()) {
-                    copy(release.spec(), target);
+                    copy(release.spec(), files);
                 }
             }
         } catch (IOException e) {
@@ -35,7 +39,8 @@ public final class BundleCharts {
         }
     }
 
-    private static void copy(ReleaseSpec spec, Path target) throws IOException {
+    private static void copy(ReleaseSpec spec, BundleFiles files) throws IOException {
+        Path target = files.root().resolve(DIRECTORY);
         Path source = spec.chartPath();
         if (Files.isDirectory(source)) {
             Path destination = target.resolve(spec.chart().name());
@@ -48,7 +53,7 @@ public final class BundleCharts {
                     if (Files.isDirectory(file)) {
                         Files.createDirectories(copy);
                     } else {
-                        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                        files.copy(file, relative(files, copy));
                     }
                 }
             }
@@ -57,8 +62,12 @@ public final class BundleCharts {
         Path destination =
                 target.resolve(spec.chart().name() + "-" + spec.chart().version() + ".tgz");
         if (!Files.exists(destination)) {
-            Files.copy(source, destination);
+            files.copy(source, relative(files, destination));
         }
+    }
+
+    private static String relative(BundleFiles files, Path path) {
+        return files.root().relativize(path).toString().replace('\\', '/');
     }
 
     /** The bundle's own charts directory, for a resolver that must find every chart there. */

@@ -36,8 +36,17 @@ public final class BundleDigests {
 
     /** Writes {@value #FILE} for every file under {@code bundle} (evidence excepted) and returns the bundle's identity. */
     public static String write(Path bundle) {
+        return write(bundle, Map.of());
+    }
+
+    /**
+     * The same, taking the digest of a file from {@code written} (bundle-relative path -> SHA-256 hex) where this
+     * process has just written it ({@link BundleFiles}): those bytes are the file's, so reading it again to hash it
+     * would give the same digest. Every other file under {@code bundle} is read and hashed.
+     */
+    public static String write(Path bundle, Map<String, String> written) {
         StringBuilder lines = new StringBuilder();
-        files(bundle)
+        files(bundle, written)
                 .forEach((relative, digest) ->
                         lines.append(digest).append("  ").append(relative).append('\n'));
         try {
@@ -102,6 +111,10 @@ public final class BundleDigests {
 
     /** Every file (bundle-relative, '/'-separated, sorted) and its SHA-256, without {@value #FILE} and {@code evidence/}. */
     static Map<String, String> files(Path bundle) {
+        return files(bundle, Map.of());
+    }
+
+    private static Map<String, String> files(Path bundle, Map<String, String> written) {
         Map<String, String> digests = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(bundle)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
@@ -109,7 +122,8 @@ public final class BundleDigests {
                 if (relative.equals(FILE) || relative.startsWith(EVIDENCE_DIR + "/")) {
                     continue;
                 }
-                digests.put(relative, sha256(file));
+                String known = written.get(relative);
+                digests.put(relative, known != null ? known : sha256(file));
             }
         } catch (IOException e) {
             throw new ConfigException("cannot read the bundle " + bundle + ": " + e.getMessage(), e);

@@ -68,35 +68,68 @@ public final class PlanBundleWriter {
 
     /** Writes the bundle and its findings into {@code out}; returns the bundle-relative paths written, in order. */
     public List<String> write(PlanBundle bundle, List<Finding> findings, Path out) {
+        BundleFiles files = start(out);
+        List<String> written = new ArrayList<>(writeSummaries(bundle, findings, files));
+        written.addAll(writeReleases(bundle, files));
+        return List.copyOf(written);
+    }
+
+    /**
+     * Makes {@code out} ready for a new bundle (created, or an earlier bundle's files removed; any other non-empty
+     * directory is refused) and returns what writes into it.
+     */
+    public static BundleFiles start(Path out) {
         prepare(out);
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put(README, readme(bundle));
-        files.put(SUMMARY_MD, summaryMarkdown(bundle, findings));
-        files.put(SUMMARY_JSON, summaryJson(bundle, findings));
-        files.put(FINDINGS, findingsText(findings));
-        files.put(INSTALL, installScript(bundle));
-        for (PlannedPhase phase : bundle.phases()) {
-            for (RenderedRelease release : phase.releases()) {
-                files.put(phase.valuesFile(release), valuesFile(bundle, release));
-                files.put(phase.manifestsFile(release), manifestsFile(bundle, release));
-            }
-        }
+        return new BundleFiles(out);
+    }
+
+    /**
+     * Each release's values and manifests file, streamed to disk one after the other (no copy of all of them in
+     * memory at once); returns their bundle-relative paths in bundle order. They depend on nothing the checks find, so
+     * plan writes them while its checks still run.
+     */
+    public static List<String> writeReleases(PlanBundle bundle, BundleFiles files) {
+        List<String> written = new ArrayList<>();
         try {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                Path path = out.resolve(file.getKey());
-                Files.createDirectories(path.getParent());
-                Files.writeString(path, file.getValue());
+            for (PlannedPhase phase : bundle.phases()) {
+                for (RenderedRelease release : phase.releases()) {
+                    files.write(phase.valuesFile(release), valuesHeader(bundle, release), valuesBody(release));
+                    files.write(
+                            phase.manifestsFile(release),
+                            manifestsHeader(bundle, release),
+                            ensureNewline(release.manifests()));
+                    written.add(phase.valuesFile(release));
+                    written.add(phase.manifestsFile(release));
+                }
             }
-            makeExecutable(out.resolve(INSTALL));
         } catch (IOException e) {
-            throw new ConfigException("cannot write the plan bundle to " + out + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot write the plan bundle to " + files.root() + ": " + e.getMessage(), e);
         }
-        return List.copyOf(files.keySet());
+        return written;
+    }
+
+    /** README, summaries, findings and install.sh, which need the findings; returns their bundle-relative paths. */
+    public List<String> writeSummaries(PlanBundle bundle, List<Finding> findings, BundleFiles files) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put(README, readme(bundle));
+        texts.put(SUMMARY_MD, summaryMarkdown(bundle, findings));
+        texts.put(SUMMARY_JSON, summaryJson(bundle, findings));
+        texts.put(FINDINGS, findingsText(findings));
+        texts.put(INSTALL, installScript(bundle));
+        try {
+            for (Map.Entry<String, String> file : texts.entrySet()) {
+                files.write(file.getKey(), file.getValue());
+            }
+            makeExecutable(files.root().resolve(INSTALL));
+        } catch (IOException e) {
+            throw new ConfigException("cannot write the plan bundle to " + files.root() + ": " + e.getMessage(), e);
+        }
+        return List.copyOf(texts.keySet());
     }
 
     // ---- the directory
 
-    private void prepare(Path out) {
+    private static void prepare(Path out) {
         try {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new ConfigException("--out " + out + " is a file; give a directory for the plan bundle");
@@ -127,12 +160,12 @@ public final class PlanBundleWriter {
         }
     }
 
-    private boolean isBundle(Path summary) {
+    private static boolean isBundle(Path summary) {
         if (!Files.isRegularFile(summary)) {
             return false;
         }
         try {
-            JsonNode node = json.readTree(Files.readString(summary));
+            JsonNode node = JsonMapper.builder().build().readTree(Files.readString(summary));
             return BUNDLE_MARKER.equals(node.path("bundle").asString(""));
         } catch (IOException | RuntimeException e) {
             return false;
@@ -157,21 +190,27 @@ public final class PlanBundleWriter {
 
     // ---- per release
 
-    private static String valuesFile(PlanBundle bundle, RenderedRelease release) {
+    private static String valuesHeader(PlanBundle bundle, RenderedRelease release) {
         ReleaseSpec spec = release.spec();
-        String header = "# Values of release " + spec.releaseName() + " ("
+        return "# Values of release " + spec.releaseName() + " ("
                 + spec.chart().coordinate() + ") in namespace " + spec.namespace() + ", profile " + bundle.profile()
                 + ".\n";
-        return header + ensureNewline(spec.valuesYaml());
+    }
+
+    private static String valuesBody(RenderedRelease release) {
+        return ensureNewline(release.spec().valuesYaml());
     }
 
     /** The text of a release's manifests file in the bundle, exactly as written: what the static checks read, line for line. */
     public static String manifestsFile(PlanBundle bundle, RenderedRelease release) {
+        return manifestsHeader(bundle, release) + ensureNewline(release.manifests());
+    }
+
+    private static String manifestsHeader(PlanBundle bundle, RenderedRelease release) {
         ReleaseSpec spec = release.spec();
-        String header = "# Manifests of release " + spec.releaseName() + " ("
+        return "# Manifests of release " + spec.releaseName() + " ("
                 + spec.chart().coordinate() + ") in namespace " + spec.namespace() + ", rendered for Kubernetes "
                 + bundle.kubeVersion() + " (Helm hooks not included: see README.md).\n";
-        return header + ensureNewline(release.manifests());
     }
 
     private static String ensureNewline(String text) {
@@ -203,7 +242,7 @@ public final class PlanBundleWriter {
             }
             for (RenderedRelease release : phase.releases()) {
                 ReleaseSpec spec = release.spec();
-                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                ReleaseSummary summary = release.summary();
                 md.append("| ")
                         .append(phase.directory())
                         .append(" | ")
@@ -263,7 +302,7 @@ public final class PlanBundleWriter {
             List<Object> releases = new ArrayList<>();
             for (RenderedRelease release : phase.releases()) {
                 ReleaseSpec spec = release.spec();
-                ReleaseSummary summary = ReleaseSummary.of(release.manifests());
+                ReleaseSummary summary = release.summary();
                 Map<String, Object> releaseJson = new LinkedHashMap<>();
                 releaseJson.put("component", spec.componentId());
                 releaseJson.put("release", spec.releaseName());

@@ -5,6 +5,7 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
+import dev.obsbootstrap.core.manifest.ParsedManifests;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
@@ -12,20 +13,55 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Renders every enabled phase, in plan order, without a cluster: for each component, its values, its chart and
  * what Helm renders from both. The result is a {@link PlanBundle} for {@link StaticChecks} and {@link PlanBundleWriter}.
+ *
+ * <p>Values are rendered and charts resolved one release after the other, in plan order. Helm's rendering of a
+ * release, and the parse of what it rendered, depend on nothing but that release's spec, so they run on up to
+ * {@link #defaultParallelism()} threads at once: Helm's {@code template} is client-only (each call loads its own chart
+ * and builds its own action and engine), and {@code dev.obsbootstrap.core.helm.NativeSignals} lets calls overlap. One
+ * thing is shared: helm-java's {@code runCommand} (manusa/helm-java {@code native/main.go}, v0.0.21) points Go's
+ * {@code os.Stdout} and {@code os.Stderr} at pipes of its own for each call and back afterwards, so overlapping calls
+ * can swap each other's; {@code template} returns the manifests as its result, not through those streams, and
+ * helm-java discards what they captured, so the manifests do not depend on it. The bundle is the same whatever the parallelism
+ * (PlannerTest renders the same plan both ways and compares every byte), and a failure is the one the first failing
+ * release in plan order gives, as when releases were rendered one by one.
  */
 public final class Planner {
     private final HelmDriver helm;
     private final ReleaseRenderer renderer;
     private final Console console;
+    private final int parallelism;
 
     public Planner(HelmDriver helm, ReleaseRenderer renderer, Console console) {
+        this(helm, renderer, console, defaultParallelism());
+    }
+
+    /** @param parallelism how many releases Helm renders at once (1: one after the other) */
+    public Planner(HelmDriver helm, ReleaseRenderer renderer, Console console, int parallelism) {
         this.helm = Objects.requireNonNull(helm, "helm");
         this.renderer = Objects.requireNonNull(renderer, "renderer");
         this.console = Objects.requireNonNull(console, "console");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+        }
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * One render per core, at most two: each render in flight holds its chart and its output in Go's heap, and peak
+     * memory counts as much as time for plan (issue 13).
+     */
+    public static int defaultParallelism() {
+        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
 
     public PlanBundle plan(
@@ -35,26 +71,87 @@ public final class Planner {
             KubeVersionChoice kube,
             String generator,
             List<StackSecret> secrets) {
-        List<PlannedPhase> planned = new ArrayList<>();
-        List<Phase> ordered = phases.ordered();
-        for (int index = 0; index < ordered.size(); index++) {
-            Phase phase = ordered.get(index);
-            if (!phase.enabled(config)) {
-                console.info("%s: disabled", phase.id());
-                planned.add(new PlannedPhase(index, phase.id(), phase.description(), false, List.of()));
-                continue;
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, renderThreads());
+        try {
+            List<PhaseRenders> rendering = new ArrayList<>();
+            List<Phase> ordered = phases.ordered();
+            try {
+                for (int index = 0; index < ordered.size(); index++) {
+                    Phase phase = ordered.get(index);
+                    PhaseRenders renders = new PhaseRenders(index, phase, phase.enabled(config), new ArrayList<>());
+                    rendering.add(renders);
+                    if (!renders.enabled()) {
+                        console.info("%s: disabled", phase.id());
+                        continue;
+                    }
+                    Console phaseConsole = console.forPhase(phase.id());
+                    for (String componentId : phase.components(config)) {
+                        ReleaseSpec spec = renderer.releaseSpec(
+                                phase, topology.component(componentId), config, topology, kube.version());
+                        phaseConsole.progress(
+                                "rendering %s (%s)",
+                                spec.releaseName(), spec.chart().coordinate());
+                        renders.releases().add(pool.submit(() -> render(spec, kube.version())));
+                    }
+                }
+            } catch (RuntimeException valuesOrChart) {
+                // a release earlier in plan order that Helm refuses fails the plan first, as it did one by one
+                collect(rendering);
+                throw valuesOrChart;
             }
-            Console phaseConsole = console.forPhase(phase.id());
-            List<RenderedRelease> releases = new ArrayList<>();
-            for (String componentId : phase.components(config)) {
-                ReleaseSpec spec =
-                        renderer.releaseSpec(phase, topology.component(componentId), config, topology, kube.version());
-                phaseConsole.progress(
-                        "rendering %s (%s)", spec.releaseName(), spec.chart().coordinate());
-                releases.add(new RenderedRelease(spec, helm.template(spec, kube.version())));
-            }
-            planned.add(new PlannedPhase(index, phase.id(), phase.description(), true, releases));
+            return new PlanBundle(
+                    config.profile().name(), kube.version(), kube.source(), generator, collect(rendering), secrets);
+        } finally {
+            pool.shutdownNow();
         }
-        return new PlanBundle(config.profile().name(), kube.version(), kube.source(), generator, planned, secrets);
+    }
+
+    private RenderedRelease render(ReleaseSpec spec, String kubeVersion) {
+        String manifests = helm.template(spec, kubeVersion);
+        return new RenderedRelease(spec, manifests, ParsedManifests.parse(manifests));
+    }
+
+    /** Every phase with its releases, in plan order; the first failed render in that order is thrown. */
+    private static List<PlannedPhase> collect(List<PhaseRenders> rendering) {
+        List<PlannedPhase> planned = new ArrayList<>();
+        for (PhaseRenders renders : rendering) {
+            List<RenderedRelease> releases = new ArrayList<>();
+            for (Future<RenderedRelease> release : renders.releases()) {
+                releases.add(result(release));
+            }
+            Phase phase = renders.phase();
+            planned.add(
+                    new PlannedPhase(renders.index(), phase.id(), phase.description(), renders.enabled(), releases));
+        }
+        return planned;
+    }
+
+    private static RenderedRelease result(Future<RenderedRelease> release) {
+        try {
+            return release.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while Helm rendered the releases");
+        }
+    }
+
+    private record PhaseRenders(int index, Phase phase, boolean enabled, List<Future<RenderedRelease>> releases) {}
+
+    /** Daemon threads: a render still running when the plan has already failed must not keep the JVM alive. */
+    private static java.util.concurrent.ThreadFactory renderThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "plan-render-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

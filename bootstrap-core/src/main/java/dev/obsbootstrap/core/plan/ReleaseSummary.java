@@ -19,9 +19,14 @@ public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String>
     }
 
     public static ReleaseSummary of(String manifests) {
+        return of(Manifests.objects(manifests));
+    }
+
+    /** The summary of objects already parsed ({@link RenderedRelease#summary}). */
+    public static ReleaseSummary of(List<ManifestObject> objects) {
         SortedMap<String, Integer> kinds = new TreeMap<>();
         SortedSet<String> images = new TreeSet<>();
-        for (ManifestObject object : Manifests.objects(manifests)) {
+        for (ManifestObject object : objects) {
             kinds.merge(object.kind(), 1, Integer::sum);
             object.podSpec().ifPresent(pod -> {
                 for (String list : List.of("initContainers", "containers")) {

@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.plan;
 import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
+import dev.obsbootstrap.core.manifest.ParsedManifests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,10 @@ public final class StaticChecks {
                 findings.addAll(
                         checkText(phase.valuesFile(release), release.spec().valuesYaml()));
                 findings.addAll(checkManifests(
-                        phase.manifestsFile(release), release.spec().namespace(), release.manifests()));
+                        phase.manifestsFile(release),
+                        release.spec().namespace(),
+                        release.manifests(),
+                        release.parsed()));
             }
         }
         return List.copyOf(findings);
@@ -81,8 +85,13 @@ public final class StaticChecks {
 
     /** The checks of one rendered manifest stream, reported against {@code file}. */
     public List<Finding> checkManifests(String file, String releaseNamespace, String manifests) {
+        return checkManifests(file, releaseNamespace, manifests, ParsedManifests.parse(manifests));
+    }
+
+    private List<Finding> checkManifests(
+            String file, String releaseNamespace, String manifests, ParsedManifests parsed) {
         List<Finding> findings = new ArrayList<>(checkText(file, manifests));
-        for (ManifestDocument document : Manifests.documents(manifests)) {
+        for (ManifestDocument document : parsed.documents()) {
             if (!document.error().isEmpty()) {
                 findings.add(Finding.error(
                         "not-a-kubernetes-object",

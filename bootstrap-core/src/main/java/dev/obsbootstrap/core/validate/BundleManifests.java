@@ -17,7 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BundleManifests {
     private BundleManifests() {}
 
-    /** Every release's manifests file text exactly as {@link PlanBundleWriter} writes it, so lines match the bundle's. */
+    /**
+     * Every release's manifests file text exactly as {@link PlanBundleWriter} writes it, so lines match the bundle's,
+     * with the documents plan already parsed: the file's one-line comment header adds no document, so the parse of
+     * Helm's output is the parse of the file.
+     */
     public static List<ManifestFile> of(PlanBundle bundle) {
         List<ManifestFile> files = new ArrayList<>();
         for (PlannedPhase phase : bundle.phases()) {
@@ -25,7 +29,8 @@ public final class BundleManifests {
                 files.add(new ManifestFile(
                         phase.manifestsFile(release),
                         release.spec().namespace(),
-                        PlanBundleWriter.manifestsFile(bundle, release)));
+                        PlanBundleWriter.manifestsFile(bundle, release),
+                        release.parsed()));
             }
         }
         return files;

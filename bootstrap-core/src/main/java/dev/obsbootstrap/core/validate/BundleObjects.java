@@ -1,8 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
-import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-import dev.obsbootstrap.core.manifest.Manifests;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,15 +37,13 @@ final class BundleObjects {
         List<Located> located = new ArrayList<>();
         for (ManifestFile file : files) {
             releaseNamespaces.add(file.releaseNamespace());
-            for (ManifestDocument document : Manifests.documents(file.text())) {
-                for (ManifestObject object : Manifests.objects(document)) {
-                    String namespace = object.clusterScoped()
-                            ? ""
-                            : object.namespace().isEmpty() ? file.releaseNamespace() : object.namespace();
-                    Located entry = new Located(object, file, namespace);
-                    located.add(entry);
-                    byKey.putIfAbsent(key(object.kind(), namespace, object.name()), entry);
-                }
+            for (ManifestObject object : file.parsed().objects()) {
+                String namespace = object.clusterScoped()
+                        ? ""
+                        : object.namespace().isEmpty() ? file.releaseNamespace() : object.namespace();
+                Located entry = new Located(object, file, namespace);
+                located.add(entry);
+                byKey.putIfAbsent(key(object.kind(), namespace, object.name()), entry);
             }
         }
         this.all = List.copyOf(located);

@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
+import dev.obsbootstrap.core.manifest.ParsedManifests;
 import java.util.Objects;
 
 /**
@@ -8,12 +9,18 @@ import java.util.Objects;
  * @param path             bundle-relative ("02-logs/obs-store.manifests.yaml"), what findings name
  * @param releaseNamespace where the release's namespaced objects without a namespace of their own go
  * @param text             the file's content (a comment header and Helm's documents)
+ * @param parsed           its documents and objects, parsed once for every check
  */
-public record ManifestFile(String path, String releaseNamespace, String text) {
+public record ManifestFile(String path, String releaseNamespace, String text, ParsedManifests parsed) {
     public ManifestFile {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(releaseNamespace, "releaseNamespace");
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(parsed, "parsed");
+    }
+
+    public ManifestFile(String path, String releaseNamespace, String text) {
+        this(path, releaseNamespace, text, ParsedManifests.parse(text));
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.obsbootstrap.core.validate;
 
 import dev.obsbootstrap.core.cluster.KubeErrors;
-import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,11 +42,9 @@ public final class ServerDryRun {
         List<ManifestObject> all = new ArrayList<>();
         Map<ManifestObject, ManifestFile> fileOf = new java.util.IdentityHashMap<>();
         for (ManifestFile file : files) {
-            for (ManifestDocument document : Manifests.documents(file.text())) {
-                for (ManifestObject object : Manifests.objects(document)) {
-                    all.add(object);
-                    fileOf.put(object, file);
-                }
+            for (ManifestObject object : file.parsed().objects()) {
+                all.add(object);
+                fileOf.put(object, file);
             }
         }
         CrdSchemas bundleCrds = CrdSchemas.of(all);

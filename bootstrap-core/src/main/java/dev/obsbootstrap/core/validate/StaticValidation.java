@@ -1,8 +1,6 @@
 package dev.obsbootstrap.core.validate;
 
-import dev.obsbootstrap.core.manifest.ManifestDocument;
 import dev.obsbootstrap.core.manifest.ManifestObject;
-import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.manifest.PodSecurity;
 import dev.obsbootstrap.core.manifest.PodSecurityLevel;
 import dev.obsbootstrap.core.plan.Finding;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * The static checks that need no cluster, on every manifest of a bundle, beyond {@link dev.obsbootstrap.core.plan.StaticChecks}:
@@ -52,11 +51,9 @@ public final class StaticValidation {
         Map<ManifestObject, ManifestFile> fileOf = new IdentityHashMap<>();
         List<ManifestObject> all = new ArrayList<>();
         for (ManifestFile file : files) {
-            for (ManifestDocument document : Manifests.documents(file.text())) {
-                for (ManifestObject object : Manifests.objects(document)) {
-                    fileOf.put(object, file);
-                    all.add(object);
-                }
+            for (ManifestObject object : file.parsed().objects()) {
+                fileOf.put(object, file);
+                all.add(object);
             }
         }
         CrdSchemas crds = CrdSchemas.of(all);
@@ -69,7 +66,8 @@ public final class StaticValidation {
             ManifestFile file = fileOf.get(object);
             YamlLines fileLines = lines.computeIfAbsent(file.path(), p -> new YamlLines(file.text()));
             String subject = object.describe(file.releaseNamespace());
-            int objectLine = fileLines.line(object.document().number(), List.of());
+            // where the object starts, found only for a finding: finding it composes the document's YAML again
+            IntSupplier objectLine = () -> fileLines.line(object.document().number(), List.of());
             Optional<ApiLifecycle.Entry> lifecycle = ApiLifecycle.of(object.apiVersion(), object.kind());
             boolean removed = lifecycle
                     .filter(entry -> ApiLifecycle.reached(kubeVersion, entry.removedIn()))
@@ -84,7 +82,7 @@ public final class StaticValidation {
                                         + " was removed in Kubernetes " + entry.removedIn() + " (the target is "
                                         + kubeVersion + "): use "
                                         + entry.replacement())
-                        .atLine(objectLine));
+                        .atLine(objectLine.getAsInt()));
             } else if (lifecycle
                     .filter(entry -> ApiLifecycle.reached(kubeVersion, entry.deprecatedIn()))
                     .isPresent()) {
@@ -97,7 +95,7 @@ public final class StaticValidation {
                                         + " is deprecated since Kubernetes " + entry.deprecatedIn()
                                         + (entry.removedIn().isEmpty() ? "" : " and removed in " + entry.removedIn())
                                         + ": use " + entry.replacement())
-                        .atLine(objectLine));
+                        .atLine(objectLine.getAsInt()));
             }
             if (api.serves(object.apiVersion(), object.kind())) {
                 if (object.apiVersion().matches(".*/v\\d+alpha\\d+")) {
@@ -107,7 +105,7 @@ public final class StaticValidation {
                                     subject,
                                     object.apiVersion()
                                             + " is an alpha API: Kubernetes serves it only when the cluster switches its feature gate on")
-                            .atLine(objectLine));
+                            .atLine(objectLine.getAsInt()));
                 }
                 for (SchemaViolation violation : api.validate(object.apiVersion(), object.kind(), object.body())) {
                     findings.add(Finding.error(
@@ -137,7 +135,7 @@ public final class StaticValidation {
                                 "Kubernetes " + api.servedMinor() + " serves no "
                                         + object.kind() + " at " + object.apiVersion()
                                         + (served.isEmpty() ? "" : ": use " + String.join(" or ", served)))
-                        .atLine(objectLine));
+                        .atLine(objectLine.getAsInt()));
             } else if (crds.groupOf(object.apiVersion()).isPresent()) {
                 findings.add(Finding.error(
                                 "crd-schema",
@@ -145,7 +143,7 @@ public final class StaticValidation {
                                 subject,
                                 "the CustomResourceDefinitions in the bundle define no " + object.kind() + " at "
                                         + object.apiVersion())
-                        .atLine(objectLine));
+                        .atLine(objectLine.getAsInt()));
             } else {
                 unchecked.add(object.apiVersion() + " " + object.kind());
             }
@@ -176,7 +174,7 @@ public final class StaticValidation {
                                             + ": its pods would be refused. Run the stack in a namespace labelled "
                                             + PodSecurityLevel.ENFORCE_LABEL + "="
                                             + assessment.needed().label() + ", or change the values that ask for it")
-                            .atLine(objectLine));
+                            .atLine(objectLine.getAsInt()));
                 }
             });
         }

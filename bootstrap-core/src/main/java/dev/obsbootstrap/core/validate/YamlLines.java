@@ -17,14 +17,19 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@link Manifests#documents}.
  */
 final class YamlLines {
-    private final List<Manifests.DocumentText> documents;
+    private final String stream;
+    /** Split on the first question only: most files of a bundle have no finding, and a CRD file is megabytes. */
+    private List<Manifests.DocumentText> documents;
 
     YamlLines(String stream) {
-        this.documents = Manifests.documentTexts(stream);
+        this.stream = stream;
     }
 
     /** 1-based line of {@code path} in document {@code number} (1-based): the deepest step found; 0 when the document is not there. */
     int line(int number, List<Object> path) {
+        if (documents == null) {
+            documents = Manifests.documentTexts(stream);
+        }
         if (number < 1 || number > documents.size()) {
             return 0;
         }

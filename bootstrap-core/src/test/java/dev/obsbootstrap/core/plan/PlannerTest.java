@@ -11,10 +11,15 @@ import dev.obsbootstrap.core.helm.FixtureCharts;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,5 +119,72 @@ class PlannerTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("release obs-metrics (web-operator@2.3.0)")
                 .hasMessageContaining("incompatible with Kubernetes v1.20.0");
+    }
+
+    @Test
+    void releasesRenderedInParallelGiveTheSameBundleByteForByteAsOneByOne(@TempDir Path out) {
+        PlanBundle oneByOne = plan(1);
+        Map<String, String> expected = written(oneByOne, out.resolve("sequential"));
+
+        for (int round = 1; round <= 3; round++) {
+            // more threads than releases per phase and than cores: every render overlaps another
+            PlanBundle parallel = plan(4);
+
+            assertThat(parallel).isEqualTo(oneByOne);
+            assertThat(written(parallel, out.resolve("parallel-" + round))).isEqualTo(expected);
+        }
+        assertThat(expected)
+                .containsKey("01-metrics/obs-metrics.manifests.yaml")
+                .hasSizeGreaterThan(8);
+    }
+
+    @Test
+    void inParallelTheFailureIsStillTheFirstInPlanOrder() {
+        Planner parallel = new Planner(
+                HelmJavaDriver.templateOnly(),
+                new ReleaseRenderer(PlanFixtures.charts(cache), (component, kube) -> PlanFixtures.values(component)),
+                SilentConsole.INSTANCE,
+                4);
+
+        assertThatThrownBy(() -> parallel.plan(
+                        PlanFixtures.phases(),
+                        PlanFixtures.config(true, Map.of()),
+                        PlanFixtures.topology(),
+                        new KubeVersionChoice("1.20.0", "--kube-version"),
+                        "test",
+                        List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("release obs-metrics (web-operator@2.3.0)");
+    }
+
+    private PlanBundle plan(int parallelism) {
+        return new Planner(
+                        HelmJavaDriver.templateOnly(),
+                        new ReleaseRenderer(
+                                PlanFixtures.charts(cache), (component, kube) -> PlanFixtures.values(component)),
+                        SilentConsole.INSTANCE,
+                        parallelism)
+                .plan(
+                        PlanFixtures.phases(),
+                        PlanFixtures.config(true, Map.of()),
+                        PlanFixtures.topology(),
+                        new KubeVersionChoice("1.31.0", "default"),
+                        "obs-bootstrap test (helm 3.21.0)",
+                        List.of(PlanFixtures.grafanaAdmin()));
+    }
+
+    /** Every file the writer puts in {@code out}, by bundle-relative path. */
+    private static Map<String, String> written(PlanBundle bundle, Path out) {
+        List<Finding> findings = new StaticChecks("ci", true, List.of()).check(bundle);
+        new PlanBundleWriter().write(bundle, findings, out);
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(out)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(out.relativize(file).toString(), Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
     }
 }
