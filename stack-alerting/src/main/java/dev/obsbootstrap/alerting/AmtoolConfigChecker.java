@@ -36,4 +36,10 @@ public final class AmtoolConfigChecker implements ConfigChecker {
     public List<String> command(String binary, String file) {
         return List.of(binary, "check-config", file);
     }
+
+    /** The deployed version, from its image ({@code .../alertmanager:vX.Y.Z}): an older tool's refusal is then a warning. */
+    @Override
+    public java.util.Optional<String> componentVersion(List<ManifestObject> objects) {
+        return ConfigChecker.imageTag(objects, "alertmanager");
+    }
 }

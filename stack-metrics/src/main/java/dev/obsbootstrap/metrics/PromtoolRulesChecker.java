@@ -62,4 +62,10 @@ public final class PromtoolRulesChecker implements ConfigChecker {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(value);
     }
+
+    /** The deployed version, from its image ({@code .../prometheus:vX.Y.Z}): an older tool's refusal is then a warning. */
+    @Override
+    public java.util.Optional<String> componentVersion(List<ManifestObject> objects) {
+        return ConfigChecker.imageTag(objects, "prometheus");
+    }
 }

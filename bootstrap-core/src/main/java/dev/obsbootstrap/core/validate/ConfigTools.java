@@ -40,8 +40,14 @@ public final class ConfigTools {
         }
     }
 
-    /** A config a tool refused. */
-    public record Refusal(ManifestObject object, String key, String tool, String output) {}
+    /**
+     * A config a tool refused.
+     *
+     * @param olderTool empty, or why the refusal may be the tool's own age ("amtool 0.25.0 is older than the version
+     *     the bundle deploys (0.34.0)"): a config a newer component accepts can use what an older tool
+     *     does not know, so such a refusal is a warning, not an error
+     */
+    public record Refusal(ManifestObject object, String key, String tool, String output, String olderTool) {}
 
     private final Function<String, Optional<Path>> path;
     private final List<ConfigChecker> checkers;
@@ -84,11 +90,11 @@ public final class ConfigTools {
     /** Runs every tool that has something to check in {@code objects}. */
     public void check(List<ManifestObject> objects) {
         for (ConfigChecker checker : checkers) {
-            run(checker, checker.configs(objects));
+            run(checker, checker.configs(objects), objects);
         }
     }
 
-    private void run(ConfigChecker checker, List<ConfigChecker.Config> configs) {
+    private void run(ConfigChecker checker, List<ConfigChecker.Config> configs, List<ManifestObject> objects) {
         if (configs.isEmpty()) {
             return;
         }
@@ -106,6 +112,7 @@ public final class ConfigTools {
             return;
         }
         int refused = 0;
+        String olderTool = null;
         List<Path> files = new ArrayList<>();
         List<IOException> unwritten = new ArrayList<>();
         try {
@@ -135,11 +142,15 @@ public final class ConfigTools {
                             execute(checker.command(binary.get().toString(), file.toString()), checker.environment());
                     if (!outcome.ok()) {
                         refused++;
+                        if (olderTool == null) {
+                            olderTool = olderTool(checker, binary.get(), objects);
+                        }
                         refusals.add(new Refusal(
                                 config.object(),
                                 config.key(),
                                 tool,
-                                outcome.output().replace(file.toString(), config.key())));
+                                outcome.output().replace(file.toString(), config.key()),
+                                olderTool));
                     }
                 } catch (IOException e) {
                     refused++;
@@ -147,7 +158,8 @@ public final class ConfigTools {
                             config.object(),
                             config.key(),
                             tool,
-                            "could not run " + binary.get() + ": " + e.getMessage()));
+                            "could not run " + binary.get() + ": " + e.getMessage(),
+                            ""));
                 }
             }
         } finally {
@@ -183,6 +195,40 @@ public final class ConfigTools {
             return execute(batch.get(), checker.environment()).ok();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+
+    /**
+     * "amtool 0.25.0 is older than the version the bundle deploys (0.34.0)" when the tool on PATH is older than
+     * the component the bundle deploys, else "" (same or newer, or either version unknown: the refusal stands).
+     */
+    private static String olderTool(ConfigChecker checker, Path binary, List<ManifestObject> objects) {
+        Optional<String> component = checker.componentVersion(objects);
+        if (component.isEmpty()) {
+            return "";
+        }
+        try {
+            Outcome version = execute(checker.versionCommand(binary.toString()), checker.environment());
+            java.util.regex.Matcher tool = VERSION.matcher(version.output());
+            java.util.regex.Matcher deployed = VERSION.matcher(component.get());
+            if (!version.ok() || !tool.find() || !deployed.find()) {
+                return "";
+            }
+            for (int part = 1; part <= 3; part++) {
+                int difference =
+                        Integer.compare(Integer.parseInt(tool.group(part)), Integer.parseInt(deployed.group(part)));
+                if (difference != 0) {
+                    return difference < 0
+                            ? binary.getFileName() + " " + tool.group()
+                                    + " is older than the version the bundle deploys (" + deployed.group() + ")"
+                            : "";
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
         }
     }
 

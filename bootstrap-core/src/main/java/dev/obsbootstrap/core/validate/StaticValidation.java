@@ -192,11 +192,20 @@ public final class StaticValidation {
             ManifestFile file = fileOf.get(refusal.object());
             int line =
                     lines.get(file.path()).line(refusal.object().document().number(), List.of("data", refusal.key()));
-            findings.add(Finding.error(
-                            "component-config",
-                            file.path(),
-                            refusal.object().describe(file.releaseNamespace()) + " key '" + refusal.key() + "'",
-                            refusal.tool() + " refuses it: " + abbreviate(refusal.output()))
+            String subject = refusal.object().describe(file.releaseNamespace()) + " key '" + refusal.key() + "'";
+            findings.add((refusal.olderTool().isEmpty()
+                            ? Finding.error(
+                                    "component-config",
+                                    file.path(),
+                                    subject,
+                                    refusal.tool() + " refuses it: " + abbreviate(refusal.output()))
+                            : Finding.warning(
+                                    "component-config",
+                                    file.path(),
+                                    subject,
+                                    refusal.tool() + " refuses it, but " + refusal.olderTool()
+                                            + ": the config may use what this tool does not know yet; check it with a "
+                                            + "tool of that version (" + abbreviate(refusal.output()) + ")"))
                     .atLine(line));
         }
         findings.sort(Comparator.comparing(Finding::file).thenComparingInt(Finding::line));

@@ -210,6 +210,100 @@ class StaticValidationTest {
                 .satisfies(run -> assertThat(run.summary()).isEqualTo("/bin/sh: 1 specs checked, 1 refused"));
     }
 
+    /** REFUSES_ALL for a component the bundle deploys at 0.34.0, with a tool that says it is {@code toolVersion}. */
+    private static ConfigChecker refusesAllAsVersion(String toolVersion) {
+        return new ConfigChecker() {
+            @Override
+            public String tool() {
+                return REFUSES_ALL.tool();
+            }
+
+            @Override
+            public List<String> binaries() {
+                return REFUSES_ALL.binaries();
+            }
+
+            @Override
+            public String what() {
+                return REFUSES_ALL.what();
+            }
+
+            @Override
+            public String suffix() {
+                return REFUSES_ALL.suffix();
+            }
+
+            @Override
+            public List<Config> configs(List<ManifestObject> objects) {
+                return REFUSES_ALL.configs(objects);
+            }
+
+            @Override
+            public List<String> command(String binary, String file) {
+                return REFUSES_ALL.command(binary, file);
+            }
+
+            @Override
+            public Optional<String> componentVersion(List<ManifestObject> objects) {
+                return Optional.of("v0.34.0");
+            }
+
+            @Override
+            public List<String> versionCommand(String binary) {
+                return List.of(binary, "-c", "echo 'fixture-check, version " + toolVersion + " (branch: x)'");
+            }
+        };
+    }
+
+    @Test
+    void aRefusalByAToolOlderThanTheDeployedComponentIsAWarningThatSaysSo() {
+        for (String older : List.of("0.25.0", "0.33.9")) {
+            ConfigTools tools = new ConfigTools(
+                    name -> Optional.of(java.nio.file.Path.of("/bin/sh")), List.of(refusesAllAsVersion(older)));
+
+            StaticReport report = check("1.31.0", Optional.empty(), tools, "broken-rule.yaml");
+
+            assertThat(report.findings()).as(older).singleElement().satisfies(finding -> {
+                assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
+                assertThat(finding.message())
+                        .contains("fixture-check refuses it, but sh " + older
+                                + " is older than the version the bundle deploys (0.34.0)")
+                        .contains("parse error: unclosed left parenthesis");
+            });
+        }
+        for (String same : List.of("0.34.0", "0.35.1", "1.0.0")) {
+            ConfigTools tools = new ConfigTools(
+                    name -> Optional.of(java.nio.file.Path.of("/bin/sh")), List.of(refusesAllAsVersion(same)));
+
+            StaticReport report = check("1.31.0", Optional.empty(), tools, "broken-rule.yaml");
+
+            assertThat(report.findings())
+                    .as(same + ": a tool as new as the component speaks for it")
+                    .singleElement()
+                    .satisfies(finding -> assertThat(finding.severity()).isEqualTo(Finding.Severity.ERROR));
+        }
+    }
+
+    @Test
+    void theDeployedVersionIsReadOffTheComponentsImage() {
+        ManifestObject statefulSet =
+                dev.obsbootstrap.core.manifest.Manifests.objects("""
+                        apiVersion: apps/v1
+                        kind: StatefulSet
+                        metadata: {name: obs-alertmanager, namespace: observability}
+                        spec:
+                          template:
+                            spec:
+                              containers:
+                                - name: reloader
+                                  image: quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1
+                                - name: alertmanager
+                                  image: quay.io/prometheus/alertmanager:v0.34.0@sha256:abc
+                        """).get(0);
+        assertThat(ConfigChecker.imageTag(List.of(statefulSet), "alertmanager")).contains("0.34.0");
+        assertThat(ConfigChecker.imageTag(List.of(statefulSet), "prometheus")).isEmpty();
+    }
+
     @Test
     void aMissingToolIsANoteNotAFailure() {
         StaticReport report = check("1.31.0", Optional.empty(), NO_TOOLS, "broken-rule.yaml");
