@@ -95,25 +95,17 @@ echo "obs-bootstrap: $("$root/bin/obs-bootstrap" --version 2>/dev/null | head -1
 for section in "${sections[@]}"; do
   case $section in
   startup)
-    # the first run makes the AppCDS archive in the background (bin/obs-bootstrap); wait for it, then measure
-    cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
-    "$root/bin/obs-bootstrap" --version >/dev/null
-    for ((w = 0; w < 60; w++)); do
-      compgen -G "$cds_dir/obs-bootstrap-*.jsa" >/dev/null && ! compgen -G "$cds_dir/*.tmp" >/dev/null && break
-      sleep 0.5
-    done
+    # a lone --help or --version runs from the launcher jar without an AppCDS archive (bin/obs-bootstrap)
     for ((i = 1; i <= runs; i++)); do
       sample hello "$java" $jopts -cp "$work/classes" HelloWorld
       sample help "$root/bin/obs-bootstrap" --help
       sample version "$root/bin/obs-bootstrap" --version
-      sample help-nocds env OBS_BOOTSTRAP_CDS=0 "$root/bin/obs-bootstrap" --help
       [[ -z $before ]] || sample help-before "$java" -jar "$before" --help
     done
     [[ -z $before ]] || row "--help BEFORE (wall)" help-before hello 1 -
     [[ -z $before ]] || row "--help BEFORE (CPU)" help-before hello 2 -
     row "--help (wall)" help hello 1 2
     row "--version (wall)" version hello 1 2
-    row "--help without AppCDS (wall)" help-nocds hello 1 -
     row "--help (CPU)" help hello 2 -
     row "--help (peak RSS)" help hello 3 -
     ;;
@@ -150,6 +142,17 @@ for section in "${sections[@]}"; do
     ;;
   up)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$up_charts" --out "$work/up-ref" >/dev/null 2>"$work/up-ref.err"
+    # bin/obs-bootstrap's first cluster command records its classes (AppCDS) as it exits and the next start puts the
+    # archive in place: do that first, as any user's second run would find it
+    cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
+    start_cluster
+    "$root/bin/obs-bootstrap" status --kubeconfig "$kc" >/dev/null 2>&1 || true
+    "$root/bin/obs-bootstrap" --version >/dev/null
+    for ((w = 0; w < 120; w++)); do
+      compgen -G "$cds_dir/obs-bootstrap-*.cluster.jsa" >/dev/null && ! compgen -G "$cds_dir/*.pending" >/dev/null && break
+      sleep 0.5
+    done
+    stop_cluster
     # a fresh simulated cluster for each measurement: the releases own cluster-scoped objects (CRDs, ClusterRoles)
     for ((i = 1; i <= runs; i++)); do
       start_cluster
