@@ -27,6 +27,7 @@ import dev.obsbootstrap.core.plan.Planner;
 import dev.obsbootstrap.core.plan.RenderedRelease;
 import dev.obsbootstrap.core.plan.SecretValue;
 import dev.obsbootstrap.core.plan.StaticChecks;
+import dev.obsbootstrap.core.plan.Tasks;
 import dev.obsbootstrap.core.secret.StackSecret;
 import dev.obsbootstrap.core.validate.BundleManifests;
 import dev.obsbootstrap.core.validate.BundleWiring;
@@ -44,8 +45,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -176,7 +175,7 @@ public final class PlanCommand extends BaseCommand {
                             command.catalog().operatorResources(),
                             command.catalog().operatorPodSidecars(config.profile()))
                     .check(manifests);
-            StaticReport checks = join(validated);
+            StaticReport checks = Tasks.join(validated, "while plan wrote its bundle");
             findings.addAll(checks.findings());
             findings.addAll(wiring.findings());
             console.info("%s", wiring.sums());
@@ -189,7 +188,7 @@ public final class PlanCommand extends BaseCommand {
                             kube.version())
                     .write(out);
             ChecksReport.write(out, checks, findings, version());
-            join(chartsCopied);
+            Tasks.join(chartsCopied, "while plan wrote its bundle");
             String digest = BundleDigests.write(out, files.digests());
             return finish(console, summary, options, out, bundle, findings, checks, written.size(), digest);
         } finally {
@@ -212,24 +211,6 @@ public final class PlanCommand extends BaseCommand {
         tell(console, findings, checks);
         printSummary(summary, out, bundle, findings, checks, fileCount, digest);
         return new Written(bundle, findings, checks, digest);
-    }
-
-    /** The task's result, or what it threw (a {@link ConfigException} stays one, with its exit code). */
-    private static <T> T join(Future<T> task) {
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while plan wrote its bundle");
-        }
     }
 
     /**

@@ -13,8 +13,6 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -117,30 +115,13 @@ public final class Planner {
         for (PhaseRenders renders : rendering) {
             List<RenderedRelease> releases = new ArrayList<>();
             for (Future<RenderedRelease> release : renders.releases()) {
-                releases.add(result(release));
+                releases.add(Tasks.join(release, "while Helm rendered the releases"));
             }
             Phase phase = renders.phase();
             planned.add(
                     new PlannedPhase(renders.index(), phase.id(), phase.description(), renders.enabled(), releases));
         }
         return planned;
-    }
-
-    private static RenderedRelease result(Future<RenderedRelease> release) {
-        try {
-            return release.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while Helm rendered the releases");
-        }
     }
 
     private record PhaseRenders(int index, Phase phase, boolean enabled, List<Future<RenderedRelease>> releases) {}
