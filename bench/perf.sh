@@ -142,11 +142,12 @@ for section in "${sections[@]}"; do
     ;;
   up)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$up_charts" --out "$work/up-ref" >/dev/null 2>"$work/up-ref.err"
-    # bin/obs-bootstrap's first cluster command records its classes (AppCDS) as it exits and the next start puts the
-    # archive in place: do that first, as any user's second run would find it
+    # bin/obs-bootstrap's first up records its classes (AppCDS) as it exits and the next start puts the archive in
+    # place: do that first, as any user's second run would find it
     cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
     start_cluster
-    "$root/bin/obs-bootstrap" status --kubeconfig "$kc" >/dev/null 2>&1 || true
+    "$root/bin/obs-bootstrap" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" --yes --skip-verify \
+      --timeout 120s >/dev/null 2>&1 || true
     "$root/bin/obs-bootstrap" --version >/dev/null
     for ((w = 0; w < 120; w++)); do
       compgen -G "$cds_dir/obs-bootstrap-*.cluster.jsa" >/dev/null && ! compgen -G "$cds_dir/*.pending" >/dev/null && break
