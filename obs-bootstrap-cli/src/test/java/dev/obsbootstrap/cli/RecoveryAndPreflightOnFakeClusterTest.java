@@ -31,6 +31,15 @@ import tools.jackson.databind.json.JsonMapper;
  * What a run finds before its first write and what it repairs, through the CLI with real Helm on the simulated
  * cluster: a release a dead run left pending, one someone else left pending, a credential that is not there, a change
  * Kubernetes would refuse, an object deleted out of band, a lock another run holds. Every scenario has its own namespace.
+ *
+ * <p>What the simulated cluster is held to here is the real servers' behaviour: a release left pending-install or
+ * pending-upgrade is a release Secret whose status label says so (helm/helm v3.21.0 pkg/release/status.go,
+ * pkg/storage/driver/secrets.go), and Helm refuses every other operation on it with errPending, "another operation
+ * (install/upgrade/rollback) is in progress" (pkg/action/action.go); the API server refuses a StatefulSet update
+ * outside its mutable fields (kubernetes/kubernetes v1.31.0 pkg/apis/apps/validation/validation.go,
+ * ValidateStatefulSetUpdate); the run lock is a coordination.k8s.io/v1 Lease written with the resourceVersion it read,
+ * so a second writer gets 409 Conflict (staging/src/k8s.io/api/coordination/v1/types.go; the mock's PutHandler checks
+ * the resourceVersion as the API server does).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RecoveryAndPreflightOnFakeClusterTest {

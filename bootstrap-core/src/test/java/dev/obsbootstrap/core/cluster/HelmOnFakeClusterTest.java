@@ -87,7 +87,10 @@ class HelmOnFakeClusterTest {
                         ResourceRef.daemonSet("obs", "demo-agent"));
         List<String> progress = new ArrayList<>();
         waiter.waitAllReady(workloads, WAIT, ProgressLog.into(progress));
-        // the simulated kubelet readies the workloads as soon as Helm created them, so the wait may begin at any count
+        // as on a real cluster, the install returns once Helm created the objects (no --wait: helm/helm v3.21.0
+        // pkg/action/install.go) and readiness is written by the controllers on their own time (kubernetes/kubernetes
+        // v1.31.0 pkg/controller/deployment/sync.go, calculateStatus); the simulated kubelet does it at once, so the
+        // wait may begin at any count
         assertThat(progress).isNotEmpty().endsWith("3/3");
         assertThat(progress.stream().map(count -> Integer.parseInt(count.substring(0, count.indexOf('/')))))
                 .as("the count of ready workloads only grows")

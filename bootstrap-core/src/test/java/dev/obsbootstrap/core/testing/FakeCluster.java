@@ -188,7 +188,7 @@ public final class FakeCluster implements AutoCloseable {
      * server creates both at start; kube-public and kube-node-lease, which it also creates, are left out because
      * nothing here reads them: kubernetes/website content/en/docs/concepts/overview/working-with-objects/namespaces.md,
      * "Initial namespaces"), and one Ready node as the kubelet registers it: the hostname and os labels, allocatable
-     * resources, node info, and the Ready condition with reason KubeletReady (kubernetes v1.31
+     * resources, node info, and the Ready condition with reason KubeletReady (kubernetes/kubernetes v1.31.0
      * pkg/kubelet/nodestatus/setters.go, ReadyCondition; kubernetes/website content/en/docs/reference/node/
      * node-status.md, "Conditions"). /version answers from the builder's version (SimulatedApiServer).
      */

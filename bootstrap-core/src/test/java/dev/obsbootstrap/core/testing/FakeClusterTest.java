@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The simulated API server and kubelet, checked through the same HTTP a real client sends, against what the real ones
- * do (kubernetes v1.31): JSON merge patch replaces lists and deletes nulls (RFC 7386, as
+ * do (kubernetes/kubernetes v1.31.0; the paths below are in that repository): JSON merge patch replaces lists and deletes nulls (RFC 7386, as
  * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go applies it); strategic merge patch merges containers by
  * name (staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, the patchMergeKey of core/v1 types.go);
  * server-side apply creates, then merges (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager); Services
