@@ -58,41 +58,18 @@ public interface ConfigChecker {
     }
 
     /**
-     * The tag of the first image among these objects whose repository ends in {@code /name} (an "image" string
-     * anywhere in an object: a container, a custom resource's spec.image), without a leading "v" or a digest.
+     * The tag of the first image these objects run ({@link ManifestObject#images}) whose repository ends in
+     * {@code /name}, without a leading "v" or a digest.
      */
     static Optional<String> imageTag(List<ManifestObject> objects, String name) {
         for (ManifestObject object : objects) {
-            Optional<String> tag = imageTag(object.body(), name);
-            if (tag.isPresent()) {
-                return tag;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> imageTag(Object node, String name) {
-        if (node instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if ("image".equals(entry.getKey()) && entry.getValue() instanceof String image) {
-                    String reference = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
-                    int colon = reference.lastIndexOf(':');
-                    if (colon > reference.lastIndexOf('/')
-                            && reference.substring(0, colon).endsWith("/" + name)) {
-                        String tag = reference.substring(colon + 1);
-                        return Optional.of(tag.startsWith("v") ? tag.substring(1) : tag);
-                    }
-                }
-                Optional<String> inner = imageTag(entry.getValue(), name);
-                if (inner.isPresent()) {
-                    return inner;
-                }
-            }
-        } else if (node instanceof List<?> list) {
-            for (Object item : list) {
-                Optional<String> inner = imageTag(item, name);
-                if (inner.isPresent()) {
-                    return inner;
+            for (String image : object.images()) {
+                String reference = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+                int colon = reference.lastIndexOf(':');
+                if (colon > reference.lastIndexOf('/')
+                        && reference.substring(0, colon).endsWith("/" + name)) {
+                    String tag = reference.substring(colon + 1);
+                    return Optional.of(tag.startsWith("v") ? tag.substring(1) : tag);
                 }
             }
         }

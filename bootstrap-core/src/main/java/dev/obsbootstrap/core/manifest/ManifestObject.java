@@ -119,6 +119,33 @@ public record ManifestObject(
         return spec.filter(Map.class::isInstance).map(s -> (Map<?, ?>) s);
     }
 
+    /**
+     * The images this object runs: its pod spec's containers and init containers, and a monitoring.coreos.com
+     * resource's spec.image (the operator starts that image).
+     */
+    public List<String> images() {
+        List<String> images = new java.util.ArrayList<>();
+        podSpec().ifPresent(pod -> {
+            for (String list : List.of("initContainers", "containers")) {
+                if (pod.get(list) instanceof List<?> containers) {
+                    for (Object container : containers) {
+                        if (container instanceof Map<?, ?> map
+                                && !text(map.get("image")).isEmpty()) {
+                            images.add(text(map.get("image")));
+                        }
+                    }
+                }
+            }
+        });
+        if (apiVersion.startsWith("monitoring.coreos.com/")) {
+            at("spec", "image")
+                    .map(ManifestObject::text)
+                    .filter(s -> !s.isEmpty())
+                    .ifPresent(images::add);
+        }
+        return images;
+    }
+
     public static String text(Object value) {
         return value == null ? "" : String.valueOf(value).strip();
     }

@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.manifest.ManifestObject;
 import dev.obsbootstrap.core.manifest.Manifests;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -28,24 +27,7 @@ public record ReleaseSummary(SortedMap<String, Integer> kinds, SortedSet<String>
         SortedSet<String> images = new TreeSet<>();
         for (ManifestObject object : objects) {
             kinds.merge(object.kind(), 1, Integer::sum);
-            object.podSpec().ifPresent(pod -> {
-                for (String list : List.of("initContainers", "containers")) {
-                    if (pod.get(list) instanceof List<?> containers) {
-                        for (Object container : containers) {
-                            if (container instanceof Map<?, ?> map
-                                    && !ManifestObject.text(map.get("image")).isEmpty()) {
-                                images.add(ManifestObject.text(map.get("image")));
-                            }
-                        }
-                    }
-                }
-            });
-            if (object.apiVersion().startsWith("monitoring.coreos.com/")) {
-                object.at("spec", "image")
-                        .map(ManifestObject::text)
-                        .filter(s -> !s.isEmpty())
-                        .ifPresent(images::add);
-            }
+            images.addAll(object.images());
         }
         return new ReleaseSummary(kinds, images);
     }
