@@ -4,7 +4,12 @@ import dev.obsbootstrap.cli.launch.Terminal;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ExitCode;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
@@ -19,25 +24,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Takes a Kubernetes cluster to a working, verified observability stack: "
                 + "CRDs -> metrics -> logs -> traces -> alerting, each phase proven by probes before the next starts.",
-        subcommands = {
-            UpCommand.class,
-            PlanCommand.class,
-            DiffCommand.class,
-            OpenCommand.class,
-            ChartsCommand.class,
-            ImagesCommand.class,
-            InitCommand.class,
-            CompletionCommand.class,
-            VerifyCommand.class,
-            StatusCommand.class,
-            DownCommand.class,
-            VersionCommand.class,
-            ValidateCommand.class,
-            SmokeCommand.class,
-            CompareCommand.class,
-            ExportCommand.class,
-            CommandLine.HelpCommand.class
-        },
+        // the subcommands are added from SUBCOMMANDS (commandLine): picocli would build every one's model from its
+        // annotations here, which the command that runs does not need
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  ok",
@@ -49,6 +37,38 @@ import picocli.CommandLine.Spec;
             "143  terminated (SIGTERM)"
         })
 public final class ObsBootstrapCommand implements Callable<Integer> {
+    /**
+     * The subcommands in the order usage lists them. Picocli reads a command's model from its annotations by
+     * reflection when it is added (for up: ~40 options and mixins); Main adds only the one the arguments name
+     * ({@link #commandLine(StopSignals, String...)}), the others only when the whole tree is needed.
+     */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    /** The subcommands that read the whole tree: completion scripts and help for another subcommand. */
+    private static final Set<String> NEED_ALL = Set.of("completion", "help");
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("up", UpCommand::new);
+        all.put("plan", PlanCommand::new);
+        all.put("diff", DiffCommand::new);
+        all.put("open", OpenCommand::new);
+        all.put("charts", ChartsCommand::new);
+        all.put("images", ImagesCommand::new);
+        all.put("init", InitCommand::new);
+        all.put("completion", CompletionCommand::new);
+        all.put("verify", VerifyCommand::new);
+        all.put("status", StatusCommand::new);
+        all.put("down", DownCommand::new);
+        all.put("version", VersionCommand::new);
+        all.put("validate", ValidateCommand::new);
+        all.put("smoke", SmokeCommand::new);
+        all.put("compare", CompareCommand::new);
+        all.put("export", ExportCommand::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(all);
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -72,9 +92,31 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
     }
 
     static CommandLine commandLine(StopSignals signals) {
+        return build(signals, SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line for these arguments: when the first one names a subcommand, the root and that subcommand
+     * only (what runs, its help and its errors are the same as with the whole tree); otherwise, for top-level
+     * options, a mistyped subcommand (its suggestions), completion and help, the whole tree.
+     */
+    static CommandLine commandLine(StopSignals signals, String... args) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !NEED_ALL.contains(args[0])) {
+            return build(signals, Set.of(args[0]));
+        }
+        return commandLine(signals);
+    }
+
+    private static CommandLine build(StopSignals signals, Set<String> names) {
         ObsBootstrapCommand root = new ObsBootstrapCommand();
         root.signals = signals;
         CommandLine cli = new CommandLine(root);
+        // before the settings below, which picocli passes on to the subcommands present when they are set
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (names.contains(name)) {
+                cli.addSubcommand(name, command.get());
+            }
+        });
         // styled exactly when the console's progress line is (Terminal), not by picocli's own guess: the launcher
         // prints texts the build wrote from this command line and must choose the same variant (-Dpicocli.ansi
         // still decides when given; the launcher then leaves the answer to this command line)

@@ -26,6 +26,43 @@ class CliConventionsTest {
     }
 
     @Test
+    void aSubcommandBuiltAloneIsTheSubcommandOfTheWholeTree() {
+        CommandLine whole = ObsBootstrapCommand.commandLine();
+        assertThat(whole.getSubcommands().keySet())
+                .as("every subcommand in usage order, under the name its own @Command gives")
+                .containsExactlyElementsOf(ObsBootstrapCommand.SUBCOMMANDS.keySet());
+        whole.getSubcommands()
+                .forEach((name, sub) -> assertThat(sub.getCommandName()).isEqualTo(name));
+        for (String name : ObsBootstrapCommand.SUBCOMMANDS.keySet()) {
+            CommandLine alone = ObsBootstrapCommand.commandLine(StopSignals.none(), name, "--help");
+            if (name.equals("completion") || name.equals("help")) {
+                assertThat(alone.getSubcommands())
+                        .as(name + " reads the whole tree")
+                        .hasSameSizeAs(whole.getSubcommands());
+                continue;
+            }
+            assertThat(alone.getSubcommands().keySet()).containsExactly(name);
+            CommandLine sub = alone.getSubcommands().get(name);
+            assertThat(sub.getUsageMessage())
+                    .as(name + ": the same usage (options, inherited --help/--version, nested subcommands)")
+                    .isEqualTo(whole.getSubcommands().get(name).getUsageMessage());
+            assertThat(sub.getColorScheme().ansi())
+                    .isEqualTo(whole.getColorScheme().ansi());
+            assertThat(sub.getExecutionExceptionHandler()).isSameAs(alone.getExecutionExceptionHandler());
+            assertThat(sub.getParameterExceptionHandler()).isSameAs(alone.getParameterExceptionHandler());
+            assertThat(sub.getExitCodeExceptionMapper()).isSameAs(alone.getExitCodeExceptionMapper());
+            assertThat(sub.isCaseInsensitiveEnumValuesAllowed()).as(name).isTrue();
+        }
+        assertThat(ObsBootstrapCommand.commandLine(StopSignals.none(), "-n", "obs", "status")
+                        .getSubcommands())
+                .as("options before the subcommand: the whole tree, which GlobalOptions reorders against")
+                .hasSameSizeAs(whole.getSubcommands());
+        assertThat(ObsBootstrapCommand.commandLine(StopSignals.none(), "stauts").getSubcommands())
+                .as("a mistyped subcommand: the whole tree, for picocli's suggestions")
+                .hasSameSizeAs(whole.getSubcommands());
+    }
+
+    @Test
     void optionsMayComeBeforeTheSubcommand() {
         CommandLine root = ObsBootstrapCommand.commandLine();
 

@@ -47,13 +47,16 @@ final class CliRun {
     /** With {@code err} given by the caller, which may read it while the run goes on (another thread). */
     static Result run(ControlledProbes probes, StringWriter err, String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = ObsBootstrapCommand.commandLine();
+        // the command line Main builds for these arguments (only the subcommand they name, when they name one)
+        CommandLine cli = ObsBootstrapCommand.commandLine(StopSignals.none(), args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         if (probes != null) {
             for (String name : CLUSTER_COMMANDS) {
-                BaseCommand command = cli.getSubcommands().get(name).getCommand();
-                command.usePhases(probes::phases);
+                CommandLine sub = cli.getSubcommands().get(name);
+                if (sub != null) {
+                    sub.<BaseCommand>getCommand().usePhases(probes::phases);
+                }
             }
         }
         long started = System.nanoTime();
