@@ -109,7 +109,12 @@ public final class Waiter {
         Instant nextHealthCheck = Instant.now().plus(failFast.poll());
         Instant unreachableSince = null;
         try {
+            Set<ResourceRef> readyNow = readyNow(unique);
             for (ResourceRef ref : unique) {
+                if (readyNow.contains(ref)) {
+                    watches.put(ref, CompletableFuture.completedFuture(null));
+                    continue;
+                }
                 Predicate<HasMetadata> isReady = ReadinessChecks.forKind(ref.kind(), false);
                 watches.put(ref, resource(ref).informOnCondition(list -> !list.isEmpty() && isReady.test(list.get(0))));
             }
@@ -165,6 +170,55 @@ public final class Waiter {
         } finally {
             watches.values().forEach(watch -> watch.cancel(true));
         }
+    }
+
+    /**
+     * The workloads that are ready already, by the same checks, from one list per kind and namespace: what is ready
+     * needs no watch (an unchanged stack is all ready, and then none is opened). A list that fails (RBAC that allows
+     * only named objects, a server hiccup) leaves every one to its watch, which reports such a failure itself.
+     */
+    private Set<ResourceRef> readyNow(List<ResourceRef> refs) throws InterruptedException {
+        Map<List<String>, Map<String, ResourceRef>> wanted = new java.util.LinkedHashMap<>();
+        for (ResourceRef ref : refs) {
+            if (WORKLOAD_KINDS.contains(ref.kind()) && !ref.namespace().isEmpty()) {
+                wanted.computeIfAbsent(List.of(ref.kind(), ref.namespace()), k -> new java.util.HashMap<>())
+                        .put(ref.name(), ref);
+            }
+        }
+        Set<ResourceRef> ready = new LinkedHashSet<>();
+        try {
+            for (Map.Entry<List<String>, Map<String, ResourceRef>> group : wanted.entrySet()) {
+                String kind = group.getKey().get(0);
+                String namespace = group.getKey().get(1);
+                Predicate<HasMetadata> isReady = ReadinessChecks.forKind(kind, false);
+                for (HasMetadata item : list(kind, namespace)) {
+                    ResourceRef ref = group.getValue().get(item.getMetadata().getName());
+                    if (ref != null && isReady.test(item)) {
+                        ready.add(ref);
+                    }
+                }
+            }
+        } catch (KubernetesClientException e) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                throw new InterruptedException("interrupted while reading " + String.join(", ", WORKLOAD_KINDS));
+            }
+            return Set.of();
+        }
+        return ready;
+    }
+
+    private List<? extends HasMetadata> list(String kind, String namespace) {
+        return switch (kind) {
+            case "Deployment" ->
+                client.apps().deployments().inNamespace(namespace).list().getItems();
+            case "StatefulSet" ->
+                client.apps().statefulSets().inNamespace(namespace).list().getItems();
+            case "DaemonSet" ->
+                client.apps().daemonSets().inNamespace(namespace).list().getItems();
+            case "Job" ->
+                client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+            default -> throw new IllegalArgumentException(kind);
+        };
     }
 
     private static Instant earliest(Instant... instants) {

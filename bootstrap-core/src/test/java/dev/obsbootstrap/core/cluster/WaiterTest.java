@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.testing.FakeCluster;
+import dev.obsbootstrap.core.testing.WorkloadBehaviour;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -152,6 +153,58 @@ class WaiterTest {
         assertThat(found).containsExactly(ResourceRef.statefulSet("obs", "prometheus-k8s"));
         waiter.waitAllReady(found, Duration.ofSeconds(20), Waiter.Progress.none());
         operator.join();
+    }
+
+    @Test
+    void whatIsReadyAlreadyIsReadFromOneListAndOnlyTheRestIsWatched() throws Exception {
+        Waiter waiter = new Waiter(cluster.client());
+        List<ResourceRef> ready =
+                List.of(ResourceRef.statefulSet("obs", "steady-a"), ResourceRef.statefulSet("obs", "steady-b"));
+        for (ResourceRef ref : ready) {
+            cluster.client()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace("obs")
+                    .resource(statefulSet(ref.name(), Map.of("app", ref.name())))
+                    .create();
+        }
+        waiter.waitAllReady(ready, Duration.ofSeconds(20), Waiter.Progress.none());
+        cluster.kubelet().behave("late-*", WorkloadBehaviour.slow(Duration.ofMillis(500)));
+        cluster.client()
+                .apps()
+                .statefulSets()
+                .inNamespace("obs")
+                .resource(statefulSet("late-c", Map.of("app", "late-c")))
+                .create();
+        List<ResourceRef> all = new java.util.ArrayList<>(ready);
+        all.add(ResourceRef.statefulSet("obs", "late-c"));
+        List<Integer> firstCount = new java.util.ArrayList<>();
+        long mark = cluster.requestsServed();
+
+        waiter.waitAllReady(all, Duration.ofSeconds(20), new Waiter.Progress() {
+            @Override
+            public void update(int readyCount, int total, List<ResourceRef> pending) {
+                if (firstCount.isEmpty()) {
+                    firstCount.add(readyCount);
+                }
+            }
+
+            @Override
+            public void trouble(String message) {}
+        });
+
+        List<String> requests = cluster.requestsSince(mark);
+        assertThat(requests)
+                .as("one list of the namespace's StatefulSets finds the two ready ones (the rest of the log is the"
+                        + " simulated kubelet's)")
+                .filteredOn(r -> r.contains("GET /apis/apps/v1/namespaces/obs/statefulsets -> "))
+                .hasSize(1);
+        assertThat(requests)
+                .as("only the one not ready yet is watched")
+                .filteredOn(r -> r.contains("watch=true"))
+                .isNotEmpty()
+                .allMatch(r -> r.contains("metadata.name%3Dlate-c"));
+        assertThat(firstCount).containsExactly(2);
     }
 
     @Test
