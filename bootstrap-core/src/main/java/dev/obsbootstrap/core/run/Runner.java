@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Walks the phase plan in a plain loop. A phase starts only when every phase it depends on is verified (or
@@ -72,17 +75,23 @@ public final class Runner {
         if (Thread.currentThread().isInterrupted()) {
             return notStarted("up", runId, started, "the run was stopped before it started; nothing was changed");
         }
-        refuseIfLocked(me);
-        LedgerState state = ledger.read();
-        checkLeftOutDependencies(options, state);
-
+        // rendering every phase's values is CPU work that needs nothing the cluster tells below: it runs beside the
+        // lock check and the ledger read (on two cores an unchanged up is mostly these); their errors come first, as
+        // when they ran first
+        Background<Map<String, PreparedPhase>> preparing = Background.start("prepare", () -> prepareAll(options));
+        LedgerState state;
         Map<String, PreparedPhase> prepared;
         try {
-            prepared = prepareAll(options);
+            refuseIfLocked(me);
+            state = ledger.read();
+            checkLeftOutDependencies(options, state);
+            prepared = preparing.await();
             preflight(prepared, state, runId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return notStarted("up", runId, started, "the run was stopped while preparing; nothing was changed");
+        } finally {
+            preparing.stop(); // a refused or stopped run returns with nothing of it still running
         }
 
         try (RunLock.Held held = lock.acquire(me)) {
@@ -288,7 +297,52 @@ public final class Runner {
     // ---- before the first write
     // ---------------------------------------------------------------------------------------
 
-    /** Another live run holds the lock: refuse before reading or rendering anything more. */
+    /** A task on a thread of its own, which the run waits for before it returns. */
+    private record Background<T>(Thread thread, FutureTask<T> task) {
+        static <T> Background<T> start(String name, Callable<T> work) {
+            FutureTask<T> task = new FutureTask<>(work);
+            Thread thread = new Thread(task, "obs-bootstrap-" + name);
+            thread.setDaemon(true);
+            thread.start();
+            return new Background<>(thread, task);
+        }
+
+        /** The task's result, or what it threw, as it threw it (a ConfigException keeps its exit code). */
+        T await() throws InterruptedException {
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                if (e.getCause() instanceof InterruptedException interrupted) {
+                    throw interrupted;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** Interrupts the task if it still runs and waits until its thread has ended (keeping an interrupt of ours). */
+        void stop() {
+            task.cancel(true);
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Another live run holds the lock: refuse before reading anything more (the rendering beside it is stopped). */
     private void refuseIfLocked(RunIdentity me) {
         lock.checkFree(me);
     }

@@ -240,7 +240,9 @@ class RunnerTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--only logs: phase logs needs metrics verified first")
                 .hasMessageContaining("never run");
-        assertThat(actions.calls).isEmpty();
+        assertThat(actions.calls)
+                .as("nothing but rendering, which runs beside the ledger read")
+                .allMatch(call -> call.startsWith("prepare:"));
         assertThat(ledger.state.lastRun().state())
                 .as("nothing recorded for a refused run")
                 .isEqualTo(RunState.NONE);
@@ -260,7 +262,9 @@ class RunnerTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--from logs: phase logs needs metrics verified first")
                 .hasMessageContaining("INSTALL_FAILED");
-        assertThat(actions.calls).isEmpty();
+        assertThat(actions.calls)
+                .as("nothing but rendering, which runs beside the ledger read")
+                .allMatch(call -> call.startsWith("prepare:"));
     }
 
     @Test
@@ -323,7 +327,7 @@ class RunnerTest {
     }
 
     @Test
-    void anotherLiveRunHoldingTheLockIsRefusedBeforeAnythingIsRendered() {
+    void anotherLiveRunHoldingTheLockIsRefusedBeforeAnyWriteAndLeavesNothingRunning() {
         lock = new RunLock() {
             @Override
             public Optional<LockHolder> holder() {
@@ -345,8 +349,13 @@ class RunnerTest {
         assertThatThrownBy(() -> runner(config(Map.of())).up(me("run-2"), RunOptions.defaults()))
                 .isInstanceOf(LockHeldException.class)
                 .hasMessageContaining("run obs-other");
-        assertThat(actions.calls).isEmpty();
+        assertThat(actions.calls)
+                .as("nothing but rendering, which runs beside the ledger read")
+                .allMatch(call -> call.startsWith("prepare:"));
         assertThat(ledger.writes).isZero();
+        assertThat(Thread.getAllStackTraces().keySet())
+                .as("the refused run's rendering was stopped before up returned")
+                .noneMatch(thread -> thread.getName().equals("obs-bootstrap-prepare") && thread.isAlive());
     }
 
     @Test
@@ -472,7 +481,9 @@ class RunnerTest {
             assertThat(report.failure())
                     .hasValueSatisfying(f -> assertThat(f.message()).contains("nothing was changed"));
             assertThat(statuses(report)).containsOnly(PhaseStatus.SKIPPED);
-            assertThat(actions.calls).isEmpty();
+            assertThat(actions.calls)
+                    .as("nothing but rendering, which runs beside the ledger read")
+                    .allMatch(call -> call.startsWith("prepare:"));
             assertThat(ledger.writes).isZero();
         } finally {
             Thread.interrupted();
