@@ -95,9 +95,18 @@ final class ClusterSession {
 
     /** Renders a component's values with the templates and resolves its chart: what plan, up and down all need. */
     static ReleaseRenderer renderer(ChartResolver charts, BootstrapConfig config, StackTopology topology) {
-        ValuesRenderer values = new ValuesRenderer();
+        // the template engine is made by the first render: up renders on a thread of its own (Runner), and starting
+        // jinjava there too keeps it off the path to the cluster's first answers
+        ValuesRenderer[] values = new ValuesRenderer[1];
         return new ReleaseRenderer(charts, (component, version) -> {
-            RenderedValues rendered = values.render(component, config, topology, version);
+            ValuesRenderer renderer;
+            synchronized (values) {
+                if (values[0] == null) {
+                    values[0] = new ValuesRenderer();
+                }
+                renderer = values[0];
+            }
+            RenderedValues rendered = renderer.render(component, config, topology, version);
             return new ReleaseRenderer.ComponentValues(rendered.values(), rendered.yaml());
         });
     }

@@ -4,6 +4,7 @@ import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Cluster;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -128,8 +129,40 @@ public final class ClusterHub implements AutoCloseable {
                             .withRequestRetryBackoffInterval(500)
                             .build())
                     .build();
+            buildWorkloadReadersInBackground(client);
         }
         return client;
+    }
+
+    /** The workload lists every wait reads (Waiter, PodHealth). */
+    private static final List<Class<? extends KubernetesResourceList<?>>> WORKLOAD_LISTS = List.of(
+            io.fabric8.kubernetes.api.model.apps.DeploymentList.class,
+            io.fabric8.kubernetes.api.model.apps.StatefulSetList.class,
+            io.fabric8.kubernetes.api.model.apps.DaemonSetList.class,
+            io.fabric8.kubernetes.api.model.batch.v1.JobList.class,
+            io.fabric8.kubernetes.api.model.PodList.class);
+
+    /**
+     * Jackson builds the reader of a typed object the first time one is read, for its whole type graph; a workload's
+     * (the pod template: containers, probes and some thirty volume types) costs a cold JVM about half a second of
+     * reflection. The waits need them only after the ledger, the lock and the release records are read and the
+     * values rendered, so they are built here, on a thread of their own, from empty lists (no request is sent). A
+     * failure here changes nothing: the first real read builds the reader as it would have.
+     */
+    private static void buildWorkloadReadersInBackground(KubernetesClient client) {
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        for (Class<? extends KubernetesResourceList<?>> type : WORKLOAD_LISTS) {
+                            client.getKubernetesSerialization().unmarshal("{\"items\":[]}", type);
+                        }
+                    } catch (RuntimeException | LinkageError e) {
+                        // only a head start: the first real read builds what this could not
+                    }
+                },
+                "obs-bootstrap-readers");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
