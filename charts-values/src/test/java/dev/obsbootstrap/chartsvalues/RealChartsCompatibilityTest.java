@@ -181,7 +181,7 @@ class RealChartsCompatibilityTest {
                 .orElseThrow();
         assertThat(StackFixture.map(grafana.get("securityContext"))).containsEntry("readOnlyRootFilesystem", true);
         assertThat(String.valueOf(grafana.get("volumeMounts"))).contains("mountPath=/tmp");
-        assertThat(String.valueOf(grafana.get("command"))).contains("GOMEMLIMIT / 10 * 9", "exec /run.sh");
+        assertThat(String.valueOf(grafana.get("command"))).contains("GOMEMLIMIT / 10 * 9", "exec /run.sh \"$@\"");
         assertThat(String.valueOf(podSpecs.values())).contains("prometheus-config-reloader:v0.93.1");
     }
 
