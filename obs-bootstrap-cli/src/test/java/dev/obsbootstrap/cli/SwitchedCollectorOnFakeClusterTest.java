@@ -41,6 +41,13 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
         LedgerEntry logs = ledger(ns).entry("logs").orElseThrow();
         assertThat(logs.revisions()).containsOnlyKeys("obs-loki", "obs-alloy");
         assertThat(logs.replaced()).containsOnlyKeys("obs-promtail");
+        assertThat(statusRows(status(ns, "--set", ALLOY).out()).get("obs-promtail"))
+                .as("status shows the old collector still running, and why")
+                .containsEntry("PHASE", "logs")
+                .containsEntry("REVISION", "1 deployed")
+                .containsEntry("READY", "1/1")
+                .containsEntry(
+                        "DRIFT", "yes: replaced by this config, removed by the up that verifies phase logs; run up");
 
         // verified this time: promtail is still there while the logs probe runs, and gone after it
         List<List<String>> releasesAtProbe = new CopyOnWriteArrayList<>();
