@@ -676,6 +676,11 @@ public final class Runner {
         } catch (ConfigException e) {
             throw e;
         } catch (BootstrapException e) {
+            if (replaced.isEmpty()) {
+                // only looked for a release of another choice that someone else installed: nothing of ours is left
+                phaseConsole.warn("could not look for releases of %s's other choices: %s", phase.id(), e.getMessage());
+                return new Replacement(verified, state);
+            }
             String detail = "verified, but uninstalling " + String.join(", ", replaced.keySet())
                     + ", which this config replaces, failed: " + e.getMessage();
             phaseConsole.error("%s", detail);

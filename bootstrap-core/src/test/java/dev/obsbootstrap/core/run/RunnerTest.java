@@ -670,6 +670,19 @@ class RunnerTest {
     }
 
     @Test
+    void failingToLookForAnotherChoicesReleaseWhenNoneIsOursOnlyWarns() {
+        actions.chosenRelease.put("logs", "obs-new");
+        actions.replacedRelease.put("logs", "obs-old");
+        actions.failRemoval.add("logs");
+
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.VERIFIED);
+        assertThat(console.lines()).anyMatch(line -> line.startsWith("WARN [logs] could not look for releases"));
+    }
+
+    @Test
     void downAfterAnUnfinishedSwitchHandsOverBothReleases() {
         switchLogsFromOldToNew();
         actions.failProbe.add("logs");
