@@ -7,9 +7,14 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.ServiceEndpoint;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.values.RenderedValues;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import dev.obsbootstrap.core.values.ValuesTestConfigs;
+import dev.obsbootstrap.logs.LogsPhase;
+import dev.obsbootstrap.logs.LogsSettings.LogCollector;
+import dev.obsbootstrap.traces.TracesPhase;
+import dev.obsbootstrap.traces.TracesSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,8 +181,56 @@ class RealChartsCompatibilityTest {
                 .orElseThrow();
         assertThat(StackFixture.map(grafana.get("securityContext"))).containsEntry("readOnlyRootFilesystem", true);
         assertThat(String.valueOf(grafana.get("volumeMounts"))).contains("mountPath=/tmp");
-        assertThat(String.valueOf(grafana.get("command"))).contains("GOMEMLIMIT / 10 * 9", "exec /run.sh");
+        assertThat(String.valueOf(grafana.get("command"))).contains("GOMEMLIMIT / 10 * 9", "exec /run.sh \"$@\"");
         assertThat(String.valueOf(podSpecs.values())).contains("prometheus-config-reloader:v0.93.1");
+    }
+
+    /**
+     * A switched choice runs the old component's release beside the new one's until the phase is verified (up removes
+     * the old one only then), so the two must never render an object of the same kind and name: Helm refuses to
+     * install an object another release owns ("invalid ownership metadata"), and the switch would stop there. Each
+     * phase's releases under one choice against those under the other, with the real charts.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"staging", "prod"})
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aSwitchedChoiceNeverAsksTwoReleasesForOneObject(String profileName) throws IOException {
+        Assumptions.assumeTrue(chartsGiven(), SKIP_REASON);
+        TracesSettings monolithic = new TracesSettings(TracesSettings.TempoLayout.MONOLITHIC);
+        TracesSettings distributed = new TracesSettings(TracesSettings.TempoLayout.DISTRIBUTED);
+        BootstrapConfig before = StackFixture.exampleConfig(profileName, LogCollector.PROMTAIL, monolithic);
+        BootstrapConfig after = StackFixture.exampleConfig(profileName, LogCollector.ALLOY, distributed);
+        List<String> clashes = new ArrayList<>();
+        for (Phase phase : List.of(new LogsPhase(), new TracesPhase())) {
+            Map<String, String> old = owners(before, phase, profileName + "-before");
+            Map<String, String> replacing = owners(after, phase, profileName + "-after");
+            assertThat(phase.replacedComponents(after))
+                    .as("%s replaces", phase.id())
+                    .isNotEmpty();
+            replacing.forEach((object, release) -> {
+                String owner = old.get(object);
+                if (owner != null && !owner.equals(release)) {
+                    clashes.add(object + ": " + owner + " before the switch, " + release + " after");
+                }
+            });
+        }
+        assertThat(clashes).isEmpty();
+    }
+
+    /** kind/name -> the release that renders it, for every release of the phase under this config. */
+    private Map<String, String> owners(BootstrapConfig config, Phase phase, String label) throws IOException {
+        StackTopology topology = StackFixture.topology(ValuesTestConfigs.NAMESPACE, config);
+        Map<String, String> owners = new TreeMap<>();
+        for (String componentId : phase.components(config)) {
+            ComponentSpec component = topology.component(componentId);
+            Path chartDir = Path.of(System.getenv(CHARTS_DIR_VARIABLE))
+                    .resolve(component.chart().name());
+            String manifests = render(config, topology, component, chartDir, OUTPUT.resolve("switch-" + label), label);
+            for (Map<String, Object> object : ManifestChecks.parse(manifests, new ArrayList<>())) {
+                owners.put(ManifestChecks.id(object), component.release());
+            }
+        }
+        return owners;
     }
 
     @SuppressWarnings("unchecked")

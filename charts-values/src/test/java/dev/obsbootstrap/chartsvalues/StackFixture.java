@@ -162,6 +162,24 @@ final class StackFixture {
         return config(profile, new LogsSettings(LogCollector.ALLOY, true, "obs"), alerting, values);
     }
 
+    /** The example config with the log collector and the Tempo layout given instead of the profile's defaults. */
+    static BootstrapConfig exampleConfig(String profileName, LogCollector collector, TracesSettings traces) {
+        BootstrapConfig example = exampleConfig(profileName);
+        AlertingSettings alerting = example.section(AlertingSection.KEY, AlertingSettings.class);
+        return ValuesTestConfigs.config(
+                example.profile(),
+                Map.of(
+                        LogsSection.KEY,
+                                BootstrapConfig.Section.of(
+                                        new LogsSection(),
+                                        new LogsSettings(collector, true, "obs"),
+                                        "test-config.yaml"),
+                        AlertingSection.KEY,
+                                BootstrapConfig.Section.of(new AlertingSection(), alerting, "test-config.yaml"),
+                        TracesSection.KEY, BootstrapConfig.Section.of(new TracesSection(), traces, "test-config.yaml")),
+                Map.of());
+    }
+
     /** No receivers, Loki auth off. */
     static BootstrapConfig minimalConfig(Profile profile) {
         return config(

@@ -254,8 +254,10 @@ public final class PlanCommand extends BaseCommand {
         for (Finding finding : findings) {
             if (finding.isError()) {
                 console.error("%s", finding);
-            } else {
+            } else if (finding.isWarning()) {
                 console.warn("%s", finding);
+            } else {
+                console.info("note: %s", finding);
             }
         }
         checks.tools().forEach(run -> console.info("%s: %s", run.tool(), run.summary()));
@@ -286,14 +288,21 @@ public final class PlanCommand extends BaseCommand {
             }
         }
         table.print(stdout);
-        long errors = findings.stream().filter(Finding::isError).count();
+        List<String> replaced = new ArrayList<>();
+        for (PlannedPhase phase : bundle.phases()) {
+            phase.replaces().forEach(r -> replaced.add(r.release() + " (" + phase.id() + ")"));
+        }
+        if (!replaced.isEmpty()) {
+            stdout.println("replaces: " + String.join(", ", replaced)
+                    + ", where an earlier up installed them: up uninstalls each once its phase is verified");
+        }
         stdout.println("bundle: " + out + " (" + fileCount + " files), rendered for Kubernetes " + bundle.kubeVersion()
                 + " (" + bundle.kubeVersionSource() + "), " + digest);
         stdout.println(
                 findings.isEmpty()
                         ? "static checks: passed"
-                        : "static checks: " + errors + " error(s), " + (findings.size() - errors)
-                                + " warning(s), listed in " + out.resolve(PlanBundleWriter.FINDINGS));
+                        : "static checks: " + Finding.counts(findings) + ", listed in "
+                                + out.resolve(PlanBundleWriter.FINDINGS));
         long privileged = checks.workloads().stream()
                 .filter(w -> w.needed() == PodSecurityLevel.PRIVILEGED)
                 .count();

@@ -87,6 +87,11 @@ final class ControlledProbes {
         }
 
         @Override
+        public List<String> replacedComponents(BootstrapConfig config) {
+            return real.replacedComponents(config);
+        }
+
+        @Override
         public List<StackSecret> secrets(BootstrapConfig config, StackTopology topology) {
             return real.secrets(config, topology);
         }

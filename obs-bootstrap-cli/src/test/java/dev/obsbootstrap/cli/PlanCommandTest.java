@@ -86,7 +86,10 @@ class PlanCommandTest {
                         "02-logs +obs-loki +loki@18\\.11\\.0 +observability +ConfigMap 1, Service 2, StatefulSet 1")
                 .containsPattern("02-logs +obs-alloy +alloy@1\\.11\\.1")
                 .contains("rendered for Kubernetes 1.31.0 (--kube-version)")
-                .contains("static checks: passed");
+                .contains("replaces: obs-promtail (logs), obs-tempo-distributed (traces), where an earlier up installed"
+                        + " them: up uninstalls each once its phase is verified")
+                .as("the other collector and Tempo layout are information, nothing to fix")
+                .contains("static checks: 0 error(s), 0 warning(s), 2 note(s)");
         assertThat(result.err())
                 .contains("rendering profile dev for Kubernetes 1.31.0 (--kube-version)")
                 .contains("rendering obs-loki (loki@18.11.0)");
@@ -99,7 +102,18 @@ class PlanCommandTest {
                 .contains("helm upgrade --install obs-loki \"$(chart loki 18.11.0 grafana-community/loki)\"")
                 .contains(
                         "kubectl apply --server-side --field-manager obs-bootstrap --force-conflicts -f 00-crds/obs-crds.manifests.yaml");
-        assertThat(Files.readString(out.resolve("findings.txt"))).isEqualTo("no findings\n");
+        assertThat(Files.readString(out.resolve("findings.txt")).lines())
+                .containsExactly(
+                        "note: 02-logs: release obs-promtail: this config installs phase logs without promtail"
+                                + " (promtail@6.17.1), which another of its choices installs: where an earlier `up`"
+                                + " installed obs-promtail, `up` uninstalls it once the phase is verified with its"
+                                + " replacement, and `down` removes it; Helm keeps its PersistentVolumeClaims and object"
+                                + " storage keeps its data (docs/operations.md)",
+                        "note: 03-traces: release obs-tempo-distributed: this config installs phase traces without"
+                                + " tempo-distributed (tempo-distributed@2.26.2), which another of its choices installs:"
+                                + " where an earlier `up` installed obs-tempo-distributed, `up` uninstalls it once the"
+                                + " phase is verified with its replacement, and `down` removes it; Helm keeps its"
+                                + " PersistentVolumeClaims and object storage keeps its data (docs/operations.md)");
     }
 
     @Test

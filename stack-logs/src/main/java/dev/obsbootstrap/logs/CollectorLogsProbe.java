@@ -176,7 +176,8 @@ public final class CollectorLogsProbe implements Probe {
                     observed + "; but " + anyCollector + " finds it, shipped with collector=\"" + shippedBy + "\"",
                     "another log collector ships this namespace (collector=\"" + shippedBy + "\"), not the configured "
                             + collectorName()
-                            + ": switching logs.collector does not uninstall the other release; remove it, and check the "
+                            + ": after a switch of logs.collector the old collector runs until this phase is verified"
+                            + " (up removes it then, if obs-bootstrap installed it; else remove it yourself); check the "
                             + collectorName()
                             + " DaemonSet's pods and their logs",
                     evidence);

@@ -57,6 +57,19 @@ public final class LogsPhase implements Phase {
     }
 
     /**
+     * The collector not chosen: logs.collector gives each its own release ({stack}-alloy, {stack}-promtail), so a
+     * switch would leave two DaemonSets shipping every pod log line twice.
+     */
+    @Override
+    public List<String> replacedComponents(BootstrapConfig config) {
+        LogCollector chosen = LogsSettings.of(config).collector();
+        return java.util.Arrays.stream(LogCollector.values())
+                .filter(collector -> collector != chosen)
+                .map(LogCollector::componentId)
+                .toList();
+    }
+
+    /**
      * Loki ready, a pushed line read back, a line of this run shipped by the collector, earlier runs' lines read back
      * from the store, Grafana's Loki datasource healthy and finding the shipped line.
      */

@@ -290,7 +290,7 @@ class LogsProbesTest {
         assertThat(result.lastObserved()).contains("shipped with collector=\"promtail\"");
         assertThat(result.hint())
                 .contains("another log collector ships this namespace")
-                .contains("does not uninstall");
+                .contains("the old collector runs until this phase is verified");
     }
 
     @Test

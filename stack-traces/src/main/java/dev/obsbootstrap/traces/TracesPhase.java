@@ -55,6 +55,20 @@ public final class TracesPhase implements Phase {
     }
 
     /**
+     * The Tempo layout not chosen: traces.tempo gives each its own release ({stack}-tempo, {stack}-tempo-distributed),
+     * so a switch would leave a second Tempo running, which nothing writes to any more. Both read the same bucket
+     * (tempo.yaml.j2, tempo-distributed.yaml.j2), so the traces stored there stay readable after the switch.
+     */
+    @Override
+    public List<String> replacedComponents(BootstrapConfig config) {
+        TempoLayout chosen = TracesSettings.of(config).tempo();
+        return java.util.Arrays.stream(TempoLayout.values())
+                .filter(layout -> layout != chosen)
+                .map(TempoLayout::componentId)
+                .toList();
+    }
+
+    /**
      * Every collector replica up, Tempo ready, a span through every collector replica read back from Tempo by id and
      * by TraceQL search, and the same trace read through Grafana's Tempo datasource. Grafana's Tempo health check is
      * not used: the core datasource has none (404 plugin.notImplemented) and the plugin's reads no data.

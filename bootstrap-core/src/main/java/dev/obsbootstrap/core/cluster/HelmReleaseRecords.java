@@ -54,6 +54,25 @@ public final class HelmReleaseRecords {
      * @throws ClusterException when the records cannot be listed
      */
     public Optional<Integer> deployedRevision(String namespace, String release) {
+        return latest(namespace, release)
+                .filter(latest ->
+                        "deployed".equals(latest.getMetadata().getLabels().get("status")))
+                .map(latest -> parseVersion(latest.getMetadata().getLabels().get("version")));
+    }
+
+    /**
+     * The release's latest revision, whatever its status, read from the labels of Helm's records without loading
+     * Helm. Empty when the release has no record: never installed, or uninstalled.
+     *
+     * @throws ClusterException when the records cannot be listed
+     */
+    public Optional<Integer> latestRevision(String namespace, String release) {
+        return latest(namespace, release)
+                .map(latest -> parseVersion(latest.getMetadata().getLabels().get("version")));
+    }
+
+    /** The record of the release's highest {@code version}. */
+    private Optional<Secret> latest(String namespace, String release) {
         try {
             Secret latest = null;
             int latestVersion = -1;
@@ -70,11 +89,7 @@ public final class HelmReleaseRecords {
                     latestVersion = version;
                 }
             }
-            return latest != null
-                            && "deployed"
-                                    .equals(latest.getMetadata().getLabels().get("status"))
-                    ? Optional.of(latestVersion)
-                    : Optional.empty();
+            return Optional.ofNullable(latest);
         } catch (KubernetesClientException e) {
             throw new ClusterException(
                     "cannot read Helm's records of " + release + " in " + namespace + ": "

@@ -33,6 +33,17 @@ public interface Phase {
     List<String> components(BootstrapConfig config);
 
     /**
+     * Catalog ids of the components this phase installs under another choice of its config section and not under this
+     * config: the alternatives a choice switches away from. Each has a release of its own, so a switch would leave the
+     * old one running beside its replacement. Where obs-bootstrap installed that release (its ledger says so),
+     * {@code up} uninstalls it once this phase is verified with the replacement, {@code down} removes it with the
+     * phase, and {@code plan} lists it. None by default.
+     */
+    default List<String> replacedComponents(BootstrapConfig config) {
+        return List.of();
+    }
+
+    /**
      * The Secrets this phase's charts read by name. {@code up} creates them before installing (a generated value
      * once, never regenerated); {@code plan} writes the commands that create them into install.sh. One declaration,
      * so the two cannot drift apart.

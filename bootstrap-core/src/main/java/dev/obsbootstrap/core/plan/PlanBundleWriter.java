@@ -264,6 +264,19 @@ public final class PlanBundleWriter {
         if (!disabled.isEmpty()) {
             md.append("\nDisabled phases: ").append(String.join(", ", disabled)).append(".\n");
         }
+        List<String> replaced = new ArrayList<>();
+        for (PlannedPhase phase : bundle.phases()) {
+            phase.replaces()
+                    .forEach(r -> replaced.add("`" + r.release() + "` (" + r.chart() + ", phase " + phase.id() + ")"));
+        }
+        if (!replaced.isEmpty()) {
+            md.append("\nReplaces ")
+                    .append(String.join(", ", replaced))
+                    .append(": the releases of the choices this config did not make. Where an earlier `up` installed")
+                    .append(" one, `up` uninstalls it once its phase is verified with what replaces it (Helm keeps")
+                    .append(
+                            " its PersistentVolumeClaims; object storage keeps its data), and `down` removes it too.\n");
+        }
         md.append("\n## Images\n\n");
         if (imageUsers.isEmpty()) {
             md.append("None.\n");
@@ -276,12 +289,10 @@ public final class PlanBundleWriter {
                         .append(String.join(", ", entry.getValue()))
                         .append(")\n"));
         md.append("\n## Findings\n\n");
-        long errors = findings.stream().filter(Finding::isError).count();
         md.append(
                 findings.isEmpty()
                         ? "None: every static check passed.\n"
-                        : errors + " error(s), " + (findings.size() - errors) + " warning(s): see `" + FINDINGS
-                                + "`.\n");
+                        : Finding.counts(findings) + ": see `" + FINDINGS + "`.\n");
         return md.toString();
     }
 
@@ -317,12 +328,29 @@ public final class PlanBundleWriter {
                 releases.add(releaseJson);
             }
             phaseJson.put("releases", releases);
+            phaseJson.put(
+                    "replaces",
+                    phase.replaces().stream()
+                            .map(r -> {
+                                Map<String, Object> item = new LinkedHashMap<>();
+                                item.put("component", r.component());
+                                item.put("release", r.release());
+                                item.put("chart", r.chart());
+                                return item;
+                            })
+                            .toList());
             phases.add(phaseJson);
         }
         root.put("phases", phases);
         Map<String, Object> findingsJson = new LinkedHashMap<>();
         findingsJson.put("errors", findings.stream().filter(Finding::isError).count());
-        findingsJson.put("warnings", findings.stream().filter(f -> !f.isError()).count());
+        findingsJson.put(
+                "warnings", findings.stream().filter(Finding::isWarning).count());
+        findingsJson.put(
+                "notes",
+                findings.stream()
+                        .filter(f -> f.severity() == Finding.Severity.NOTE)
+                        .count());
         findingsJson.put(
                 "items",
                 findings.stream()
@@ -451,6 +479,23 @@ public final class PlanBundleWriter {
                     .append('\n');
             for (RenderedRelease release : phase.releases()) {
                 appendRelease(sh, phase, release, aliases);
+            }
+            String namespace = phase.releases().isEmpty()
+                    ? ""
+                    : phase.releases().get(0).spec().namespace();
+            for (PlannedPhase.Replaced replaced : phase.replaces()) {
+                // not run: only a verified phase may replace what worked before, and this script verifies nothing
+                sh.append("# replaces ")
+                        .append(replaced.release())
+                        .append(" (")
+                        .append(replaced.chart())
+                        .append(
+                                "), another choice of the config; if an earlier install left it running, remove it once")
+                        .append(" this phase is verified (obs-bootstrap verify):\n#   helm uninstall ")
+                        .append(replaced.release())
+                        .append(" --namespace ")
+                        .append(namespace)
+                        .append('\n');
             }
             sh.append('\n');
         }

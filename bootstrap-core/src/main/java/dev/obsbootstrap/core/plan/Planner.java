@@ -1,6 +1,8 @@
 package dev.obsbootstrap.core.plan;
 
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ComponentSpec;
+import dev.obsbootstrap.core.config.InstallMode;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.helm.HelmDriver;
@@ -76,7 +78,12 @@ public final class Planner {
             try {
                 for (int index = 0; index < ordered.size(); index++) {
                     Phase phase = ordered.get(index);
-                    PhaseRenders renders = new PhaseRenders(index, phase, phase.enabled(config), new ArrayList<>());
+                    PhaseRenders renders = new PhaseRenders(
+                            index,
+                            phase,
+                            phase.enabled(config),
+                            new ArrayList<>(),
+                            phase.enabled(config) ? replaced(phase, config, topology) : List.of());
                     rendering.add(renders);
                     if (!renders.enabled()) {
                         console.info("%s: disabled", phase.id());
@@ -118,13 +125,35 @@ public final class Planner {
                 releases.add(Tasks.join(release, "while Helm rendered the releases"));
             }
             Phase phase = renders.phase();
-            planned.add(
-                    new PlannedPhase(renders.index(), phase.id(), phase.description(), renders.enabled(), releases));
+            planned.add(new PlannedPhase(
+                    renders.index(), phase.id(), phase.description(), renders.enabled(), releases, renders.replaces()));
         }
         return planned;
     }
 
-    private record PhaseRenders(int index, Phase phase, boolean enabled, List<Future<RenderedRelease>> releases) {}
+    /** The releases of the components the phase installs under its other choices, not under this config. */
+    private static List<PlannedPhase.Replaced> replaced(Phase phase, BootstrapConfig config, StackTopology topology) {
+        List<PlannedPhase.Replaced> replaced = new ArrayList<>();
+        for (String componentId : phase.replacedComponents(config)) {
+            ComponentSpec component = topology.component(componentId);
+            if (component.mode() == InstallMode.HELM_RELEASE) {
+                replaced.add(new PlannedPhase.Replaced(
+                        componentId,
+                        component.release(),
+                        config.charts()
+                                .getOrDefault(componentId, component.chart())
+                                .coordinate()));
+            }
+        }
+        return replaced;
+    }
+
+    private record PhaseRenders(
+            int index,
+            Phase phase,
+            boolean enabled,
+            List<Future<RenderedRelease>> releases,
+            List<PlannedPhase.Replaced> replaces) {}
 
     /** Daemon threads: a render still running when the plan has already failed must not keep the JVM alive. */
     private static java.util.concurrent.ThreadFactory renderThreads() {

@@ -19,7 +19,9 @@ import java.util.TreeSet;
  *   <li>when the profile requires it, every container and init container requests and limits memory
  *       (and so do the custom resources the catalog lists as {@code operatorResources}, whose pods an operator
  *       creates later and the bundle does not show);</li>
- *   <li>no secret in the bundle: no Secret object carries data, and no known secret value appears in any file.</li>
+ *   <li>no secret in the bundle: no Secret object carries data, and no known secret value appears in any file;</li>
+ *   <li>a note for each release of a choice the config did not make (a phase's other collector or layout), which
+ *       {@code up} removes where an earlier {@code up} installed it.</li>
  * </ul>
  * Findings name the bundle file and the object, never a secret's value.
  */
@@ -73,6 +75,17 @@ public final class StaticChecks {
                         release.spec().namespace(),
                         release.manifests(),
                         release.parsed()));
+            }
+            for (PlannedPhase.Replaced replaced : phase.replaces()) {
+                findings.add(Finding.note(
+                        "replaced-release",
+                        phase.directory(),
+                        "release " + replaced.release(),
+                        "this config installs phase " + phase.id() + " without " + replaced.component() + " ("
+                                + replaced.chart() + "), which another of its choices installs: where an earlier"
+                                + " `up` installed " + replaced.release() + ", `up` uninstalls it once the phase is"
+                                + " verified with its replacement, and `down` removes it; Helm keeps its"
+                                + " PersistentVolumeClaims and object storage keeps its data (docs/operations.md)"));
             }
         }
         return List.copyOf(findings);

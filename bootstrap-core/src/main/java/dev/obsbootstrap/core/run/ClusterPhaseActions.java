@@ -149,12 +149,20 @@ public final class ClusterPhaseActions implements PhaseActions {
         Map<String, String> releaseHashes = new LinkedHashMap<>();
         specs.forEach(spec ->
                 releaseHashes.put(spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
+        Map<String, String> replaces = new LinkedHashMap<>();
+        for (String componentId : phase.replacedComponents(config)) {
+            ComponentSpec replaced = topology.component(componentId);
+            if (replaced.mode() == InstallMode.HELM_RELEASE && !releases.containsKey(replaced.release())) {
+                replaces.put(replaced.release(), componentId);
+            }
+        }
         return new PreparedPhase(
                 phase.id(),
                 releases,
                 PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared),
                 components,
-                releaseHashes);
+                releaseHashes,
+                replaces);
     }
 
     // ---- before the first write
@@ -686,10 +694,47 @@ public final class ClusterPhaseActions implements PhaseActions {
     }
 
     @Override
-    public List<ReleaseOutcome> uninstall(Phase phase, boolean purge) throws InterruptedException {
+    public List<ReleaseOutcome> removeReplaced(PreparedPhase phase, Map<String, String> installed, Console phaseConsole)
+            throws InterruptedException {
+        List<ReleaseOutcome> removed = new ArrayList<>();
+        Set<String> candidates = new LinkedHashSet<>(phase.replaces().keySet());
+        candidates.addAll(installed.keySet());
+        String replacement = String.join(", ", phase.releaseNames());
+        // Helm's records say whether a release exists without loading Helm: an up that changes nothing stays without it
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
+        for (String name : candidates) {
+            checkInterrupt();
+            Optional<Integer> revision = records.latestRevision(topology.namespace(), name);
+            if (revision.isEmpty()) {
+                continue;
+            }
+            String component = phase.replaces().getOrDefault(name, name);
+            if (!installed.containsKey(name)) {
+                phaseConsole.warn(
+                        "release %s (%s) runs beside %s, which this config installs in its place, but obs-bootstrap did"
+                                + " not install it (its ledger does not know it): left alone; if it is a leftover,"
+                                + " remove it with: helm -n %s uninstall %s",
+                        name, component, replacement, topology.namespace(), name);
+                continue;
+            }
+            helm.uninstall(name, topology.namespace());
+            phaseConsole.info(
+                    "%s (%s, revision %d) uninstalled: the config installs %s in its place, verified above; its"
+                            + " PersistentVolumeClaims stay, and so does what it wrote to object storage",
+                    name, component, revision.get(), replacement);
+            removed.add(new ReleaseOutcome(
+                    component, name, installed.get(name), revision.get(), ReleaseAction.REPLACED, 0, 0));
+        }
+        return removed;
+    }
+
+    @Override
+    public List<ReleaseOutcome> uninstall(Phase phase, boolean purge, Set<String> recorded)
+            throws InterruptedException {
         List<ReleaseOutcome> removed = new ArrayList<>();
         List<String> components = new ArrayList<>(phase.components(config));
         Collections.reverse(components);
+        removed.addAll(uninstallReplaced(phase, components, purge, recorded));
         for (String componentId : components) {
             checkInterrupt();
             ComponentSpec component = topology.component(componentId);
@@ -732,10 +777,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             }
             helm.uninstall(component.release(), topology.namespace());
             if (purge) {
-                client.persistentVolumeClaims()
-                        .inNamespace(topology.namespace())
-                        .withLabel("app.kubernetes.io/instance", component.release())
-                        .delete();
+                deleteVolumeClaims(component.release());
             }
             removed.add(new ReleaseOutcome(
                     componentId,
@@ -747,6 +789,52 @@ public final class ClusterPhaseActions implements PhaseActions {
                     0));
         }
         return removed;
+    }
+
+    /**
+     * down's part for releases the ledger records for the phase that the config no longer installs: a choice switched
+     * by a run that did not get to remove the old release. They go first: they stood in for one of the phase's current
+     * components, which the rest of the walk removes after them.
+     */
+    private List<ReleaseOutcome> uninstallReplaced(
+            Phase phase, List<String> components, boolean purge, Set<String> recorded) throws InterruptedException {
+        Set<String> current = new LinkedHashSet<>();
+        components.forEach(id -> current.add(topology.component(id).release()));
+        Map<String, String> componentOf = new LinkedHashMap<>();
+        for (String id : phase.replacedComponents(config)) {
+            componentOf.put(topology.component(id).release(), id);
+        }
+        List<ReleaseOutcome> removed = new ArrayList<>();
+        for (String name : recorded) {
+            checkInterrupt();
+            if (current.contains(name)) {
+                continue;
+            }
+            Optional<HelmRelease> release = helm.status(name, topology.namespace());
+            if (release.isEmpty()) {
+                continue;
+            }
+            helm.uninstall(name, topology.namespace());
+            if (purge) {
+                deleteVolumeClaims(name);
+            }
+            removed.add(new ReleaseOutcome(
+                    componentOf.getOrDefault(name, name),
+                    name,
+                    release.get().chart(),
+                    release.get().revision(),
+                    purge ? ReleaseAction.UNINSTALLED_PURGED : ReleaseAction.UNINSTALLED,
+                    0,
+                    0));
+        }
+        return removed;
+    }
+
+    private void deleteVolumeClaims(String release) {
+        client.persistentVolumeClaims()
+                .inNamespace(topology.namespace())
+                .withLabel("app.kubernetes.io/instance", release)
+                .delete();
     }
 
     /** {@code helm template} of a release, rendered once per run (the spec holds the values and chart it renders). */

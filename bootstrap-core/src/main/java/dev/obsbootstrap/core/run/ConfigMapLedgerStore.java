@@ -137,6 +137,9 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             if (!entry.objects().isEmpty()) {
                 doc.put("objects", new TreeMap<>(entry.objects()));
             }
+            if (!entry.replaced().isEmpty()) {
+                doc.put("replaced", new TreeMap<>(entry.replaced()));
+            }
             data.put(PHASE_PREFIX + entry.phaseId(), yaml.dump(doc));
         }
         Map<String, Object> lastRun = new LinkedHashMap<>();
@@ -208,6 +211,10 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 if (map.get("releaseHashes") instanceof Map<?, ?> h) {
                     h.forEach((k, v) -> releaseHashes.put(String.valueOf(k), String.valueOf(v)));
                 }
+                Map<String, String> replaced = new LinkedHashMap<>();
+                if (map.get("replaced") instanceof Map<?, ?> r) {
+                    r.forEach((k, v) -> replaced.put(String.valueOf(k), String.valueOf(v)));
+                }
                 phases.put(
                         phaseId,
                         new LedgerEntry(
@@ -219,7 +226,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                                 instant(map),
                                 text(map, "runId"),
                                 objects,
-                                releaseHashes));
+                                releaseHashes,
+                                replaced));
             }
         }
         return new LedgerState(phases, lastRun);

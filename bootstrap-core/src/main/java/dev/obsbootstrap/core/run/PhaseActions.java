@@ -70,9 +70,23 @@ public interface PhaseActions {
     List<String> rollback(PreparedPhase phase) throws InterruptedException;
 
     /**
+     * Uninstall the releases the config replaced that obs-bootstrap installed ({@code installed}: release -> chart,
+     * from the ledger) and that still exist. The Runner calls it only once the phase is verified with what replaces
+     * them. A release of {@link PreparedPhase#replaces} that exists although the ledger does not know it was installed
+     * by someone else: it is left alone, with a warning on {@code console}.
+     *
+     * @return one outcome ({@link ReleaseAction#REPLACED}) per release uninstalled
+     */
+    List<ReleaseOutcome> removeReplaced(PreparedPhase phase, Map<String, String> installed, Console console)
+            throws InterruptedException;
+
+    /**
      * Uninstall the phase's releases (down), last installed first. {@code purge} also removes CRDs and PVCs.
+     * {@code recorded} are the releases the ledger says obs-bootstrap installed for the phase: those the config no
+     * longer installs (a choice switched since, its old release not removed yet) are uninstalled too, first.
      *
      * @return what happened to each release that exists: uninstalled, purged, or kept (CRDs without purge)
      */
-    List<ReleaseOutcome> uninstall(Phase phase, boolean purge) throws InterruptedException;
+    List<ReleaseOutcome> uninstall(Phase phase, boolean purge, java.util.Set<String> recorded)
+            throws InterruptedException;
 }

@@ -12,24 +12,39 @@ import java.util.Objects;
  * @param components    release name -> the catalog component it installs (reports name both)
  * @param releaseHashes release name -> the digest of that release alone (and the phase's Secrets): a release whose
  *                      digest and revision match the ledger is not upgraded even when another release of its phase is
+ * @param replaces      release name -> component, for the releases of the components this config replaces
+ *                      ({@link dev.obsbootstrap.core.phase.Phase#replacedComponents}): removed once the phase is
+ *                      verified, where obs-bootstrap installed them
  */
 public record PreparedPhase(
         String phaseId,
         Map<String, String> releases,
         String configHash,
         Map<String, String> components,
-        Map<String, String> releaseHashes) {
+        Map<String, String> releaseHashes,
+        Map<String, String> replaces) {
     public PreparedPhase {
         Objects.requireNonNull(phaseId, "phaseId");
         releases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(releases));
         Objects.requireNonNull(configHash, "configHash");
         components = Map.copyOf(components);
         releaseHashes = Map.copyOf(releaseHashes);
+        replaces = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(replaces));
+    }
+
+    /** Replacing no other component's release. */
+    public PreparedPhase(
+            String phaseId,
+            Map<String, String> releases,
+            String configHash,
+            Map<String, String> components,
+            Map<String, String> releaseHashes) {
+        this(phaseId, releases, configHash, components, releaseHashes, Map.of());
     }
 
     /** Without component ids or release digests: each release stands for its own component, every release changes with the phase. */
     public PreparedPhase(String phaseId, Map<String, String> releases, String configHash) {
-        this(phaseId, releases, configHash, Map.of(), Map.of());
+        this(phaseId, releases, configHash, Map.of(), Map.of(), Map.of());
     }
 
     public List<String> releaseNames() {

@@ -10,6 +10,10 @@ public enum ReleaseAction {
     /** CRDs server-side applied. */
     APPLIED("applied"),
     UNINSTALLED("uninstalled"),
+    /**
+     * Uninstalled by up: the config installs another component in its place, and the phase was verified with that one.
+     */
+    REPLACED("uninstalled (replaced)"),
     /** Uninstalled, and its PersistentVolumeClaims deleted (down --purge). */
     UNINSTALLED_PURGED("uninstalled, volumes purged"),
     /** CRDs deleted (down --purge). */

@@ -180,10 +180,23 @@ public final class Runner {
                 stoppedAt = id;
                 current[0] = id;
                 PreparedPhase phasePrepared = prepared.get(id);
+                Map<String, String> replaced = replacedInstalled(phasePrepared, state[0].entry(id));
                 PhaseRun run = execute(phase, phasePrepared, state[0], options, writes, held);
                 PhaseOutcome outcome = run.outcome();
+                state[0] = record(state[0], run, phasePrepared, runId, replaced);
+                if (outcome.status() == PhaseStatus.VERIFIED) {
+                    Replacement replacement = removeReplaced(phase, phasePrepared, outcome, replaced, state[0], held);
+                    outcome = replacement.outcome();
+                    state[0] = replacement.state();
+                } else if (!replaced.isEmpty() && outcome.status() != PhaseStatus.INTERRUPTED) {
+                    console.forPhase(id)
+                            .info(
+                                    "%s kept until this phase is verified with %s, which this config installs in its"
+                                            + " place: the `up` that verifies the phase removes it",
+                                    String.join(", ", replaced.keySet()),
+                                    String.join(", ", phasePrepared.releaseNames()));
+                }
                 outcomes.add(outcome);
-                state[0] = record(state[0], run, phasePrepared, runId);
                 if (outcome.status() == PhaseStatus.VERIFIED || outcome.status() == PhaseStatus.UNVERIFIED) {
                     satisfied.add(id);
                     continue;
@@ -241,7 +254,12 @@ public final class Runner {
                 Instant phaseStart = clock.instant();
                 try {
                     held.checkHeld();
-                    List<ReleaseOutcome> removed = actions.uninstall(phase, purge);
+                    List<ReleaseOutcome> removed = actions.uninstall(
+                            phase,
+                            purge,
+                            state.entry(phase.id())
+                                    .map(LedgerEntry::installedReleases)
+                                    .orElse(Set.of()));
                     phaseConsole.info(
                             "%s",
                             removed.isEmpty()
@@ -638,7 +656,101 @@ public final class Runner {
         }
     }
 
-    private LedgerState record(LedgerState state, PhaseRun run, PreparedPhase prepared, String runId) {
+    /**
+     * Release -> chart of the releases this config replaces that obs-bootstrap installed: those of the components the
+     * phase no longer installs ({@link PreparedPhase#replaces}) that the phase's ledger entry records as installed,
+     * and those it still lists as replaced but not yet removed (a run stopped before it removed them).
+     */
+    private static Map<String, String> replacedInstalled(PreparedPhase prepared, Optional<LedgerEntry> entry) {
+        Map<String, String> replaced = new LinkedHashMap<>();
+        if (entry.isEmpty()) {
+            return replaced;
+        }
+        Set<String> candidates =
+                new java.util.LinkedHashSet<>(prepared.replaces().keySet());
+        candidates.addAll(entry.get().replaced().keySet());
+        for (String release : candidates) {
+            if (prepared.releases().containsKey(release)) {
+                continue; // switched back: the release is the config's own again
+            }
+            if (entry.get().revisions().containsKey(release)) {
+                replaced.put(release, entry.get().charts().getOrDefault(release, ""));
+            } else if (entry.get().replaced().containsKey(release)) {
+                replaced.put(release, entry.get().replaced().get(release));
+            }
+        }
+        return replaced;
+    }
+
+    /** A phase's outcome once the releases its config replaced are dealt with, and the ledger as it is then. */
+    private record Replacement(PhaseOutcome outcome, LedgerState state) {}
+
+    /**
+     * For a phase verified with its new releases: uninstalls the releases the config replaced (only now, so the old
+     * component keeps working until its replacement is proven) and takes them off the ledger once they are gone. The
+     * ledger already lists them (as replaced) when this starts, so a run stopped in between leaves them known to the
+     * next one, which removes them after verifying the phase again. Releases uninstalled are added to the outcome;
+     * a failure makes the phase fail, since the stack is then not what the config says.
+     */
+    private Replacement removeReplaced(
+            Phase phase,
+            PreparedPhase prepared,
+            PhaseOutcome verified,
+            Map<String, String> replaced,
+            LedgerState state,
+            RunLock.Held held) {
+        if (replaced.isEmpty() && prepared.replaces().isEmpty()) {
+            return new Replacement(verified, state);
+        }
+        Console phaseConsole = console.forPhase(phase.id());
+        Instant start = clock.instant();
+        List<ReleaseOutcome> releases = new ArrayList<>(verified.releases());
+        try {
+            held.checkHeld();
+            List<ReleaseOutcome> removed = actions.removeReplaced(prepared, replaced, phaseConsole);
+            releases.addAll(removed);
+            PhaseOutcome outcome = new PhaseOutcome(
+                    verified.phase(),
+                    verified.status(),
+                    verified.duration().plus(since(start)),
+                    releases,
+                    verified.probes(),
+                    verified.detail());
+            if (replaced.isEmpty()) {
+                return new Replacement(outcome, state);
+            }
+            LedgerState next = state.entry(phase.id())
+                    .map(entry -> state.with(entry.withoutReplaced(replaced.keySet())))
+                    .orElse(state);
+            writeQuietly(next);
+            return new Replacement(outcome, next);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Replacement(interrupted(phase, start.minus(verified.duration()), releases, phaseConsole), state);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (BootstrapException e) {
+            if (replaced.isEmpty()) {
+                // only looked for a release of another choice that someone else installed: nothing of ours is left
+                phaseConsole.warn("could not look for releases of %s's other choices: %s", phase.id(), e.getMessage());
+                return new Replacement(verified, state);
+            }
+            String detail = "verified, but uninstalling " + String.join(", ", replaced.keySet())
+                    + ", which this config replaces, failed: " + e.getMessage();
+            phaseConsole.error("%s", detail);
+            PhaseOutcome failed = new PhaseOutcome(
+                    verified.phase(),
+                    PhaseStatus.INSTALL_FAILED,
+                    verified.duration().plus(since(start)),
+                    releases,
+                    verified.probes(),
+                    detail);
+            return new Replacement(failed, state);
+        }
+    }
+
+    private LedgerState record(
+            LedgerState state, PhaseRun run, PreparedPhase prepared, String runId, Map<String, String> replaced) {
         PhaseOutcome outcome = run.outcome();
         if (outcome.status() == PhaseStatus.INTERRUPTED) {
             return state; // nothing reliable to record about the releases: the next run redoes this phase
@@ -658,7 +770,8 @@ public final class Runner {
                 clock.instant(),
                 runId,
                 run.objects(),
-                prepared.releaseHashes()));
+                prepared.releaseHashes(),
+                replaced));
         writeQuietly(next);
         return next;
     }

@@ -193,9 +193,54 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
                         entry,
                         entry.map(e -> drift(what, outside))));
             }
+            entry.ifPresent(e -> rows.addAll(replaced(client, phase, config, topology, helm, e)));
         }
         Optional<LockHolder> holder = new LeaseRunLock(client, config.namespace()).lastHolder();
         return new StackStatus(rows, ledger.lastRun(), holder, Instant.now());
+    }
+
+    /**
+     * A row for each release the ledger says obs-bootstrap installed for the phase that the config no longer installs
+     * (a choice switched, the phase not verified since): it still runs, and the next {@code up} that verifies the
+     * phase removes it.
+     */
+    private static List<Release> replaced(
+            KubernetesClient client,
+            Phase phase,
+            BootstrapConfig config,
+            StackTopology topology,
+            HelmDriver helm,
+            LedgerEntry entry) {
+        List<String> current = phase.components(config).stream()
+                .map(id -> topology.component(id).release())
+                .toList();
+        List<Release> rows = new ArrayList<>();
+        for (String name : entry.installedReleases()) {
+            if (current.contains(name)) {
+                continue;
+            }
+            Optional<HelmRelease> live = helm.status(name, config.namespace());
+            if (live.isEmpty()) {
+                continue;
+            }
+            String chart = entry.replaced().getOrDefault(name, entry.charts().getOrDefault(name, ""));
+            Optional<ComponentSpec> component = phase.replacedComponents(config).stream()
+                    .map(topology::component)
+                    .filter(spec -> spec.release().equals(name))
+                    .findFirst();
+            rows.add(new Release(
+                    phase.id(),
+                    true,
+                    Optional.of(name),
+                    live.map(HelmRelease::chart).filter(c -> !c.isEmpty()).orElse(chart),
+                    InstallMode.HELM_RELEASE,
+                    live,
+                    component.map(c -> readiness(client, config.namespace(), c)),
+                    Optional.of(entry),
+                    Optional.of(
+                            List.of("replaced by this config, removed by the up that verifies phase " + phase.id()))));
+        }
+        return rows;
     }
 
     private static final int MISSING_SHOWN = 3;

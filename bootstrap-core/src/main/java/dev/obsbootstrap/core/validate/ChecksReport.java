@@ -37,15 +37,11 @@ public final class ChecksReport {
                 .append(
                         "against its CustomResourceDefinition's schema in this bundle, and every workload for the Pod Security level ")
                 .append("it needs.\n\n");
-        long errors = findings.stream().filter(Finding::isError).count();
         md.append("## Findings\n\n");
-        md.append(
-                findings.isEmpty()
-                        ? "None.\n"
-                        : errors + " error(s), " + (findings.size() - errors) + " warning(s):\n\n");
+        md.append(findings.isEmpty() ? "None.\n" : Finding.counts(findings) + ":\n\n");
         for (Finding finding : findings) {
             md.append("- ")
-                    .append(finding.isError() ? "error" : "warning")
+                    .append(finding.label())
                     .append(" `")
                     .append(finding.rule())
                     .append("` ")

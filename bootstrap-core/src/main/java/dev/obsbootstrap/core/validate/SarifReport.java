@@ -66,7 +66,10 @@ public final class SarifReport {
             String text = (finding.subject().isEmpty() ? "" : finding.subject() + ": ") + finding.message();
             results.add(new Result()
                     .withRuleId(finding.rule())
-                    .withLevel(finding.isError() ? Result.Level.ERROR : Result.Level.WARNING)
+                    .withLevel(
+                            finding.isError()
+                                    ? Result.Level.ERROR
+                                    : finding.isWarning() ? Result.Level.WARNING : Result.Level.NOTE)
                     .withMessage(new Message().withText(text))
                     .withLocations(List.of(new Location().withPhysicalLocation(physical))));
         }

@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * custom resources) resolves to a Service the bundle renders, with that port: {@code http://NAME.NS.svc:PORT},
  * {@code NAME.NS.svc.cluster.local:PORT}, a pod of a headless Service ({@code POD.NAME.NS.svc}), or a DNS SRV name
  * ({@code _PORTNAME._tcp.NAME.NS.svc}), whose port name must exist. A URL without a port means 80 (http) or 443
- * (https). A StatefulSet's {@code serviceName} must be a Service of the bundle too (a warning: the pods run, but get
- * no DNS names). A component that talks to a Service no release creates fails at run time only (connection refused,
- * NXDOMAIN) while every pod looks ready.
+ * (https). A StatefulSet's {@code serviceName} must be a headless Service of the bundle that selects its pods (a
+ * warning: the pods run, but get no DNS names). A component that talks to a Service no release creates fails at run
+ * time only (connection refused, NXDOMAIN) while every pod looks ready.
  *
  * <p>Only addresses in namespaces the bundle's releases install into are judged: {@code kube-dns.kube-system} or the
  * API server in {@code default} belong to the cluster. Short names without {@code .svc} ({@code NAME:PORT}) are not
@@ -67,23 +67,61 @@ final class ServiceReferences {
                 }
             });
             if ("StatefulSet".equals(object.kind())) {
-                String serviceName =
-                        ManifestObject.text(object.at("spec", "serviceName").orElse(null));
-                if (!serviceName.isEmpty()
-                        && bundle.find("Service", located.namespace(), serviceName)
-                                .isEmpty()) {
-                    findings.add(Finding.warning(
-                                    "service-reference",
-                                    located.file().path(),
-                                    located.subject(),
-                                    "spec.serviceName: no Service '" + serviceName + "' in namespace "
-                                            + located.namespace()
-                                            + " in the bundle, so the pods get no stable DNS names; create it or name an existing headless Service")
-                            .atLine(bundle.line(located, List.of("spec", "serviceName"))));
-                }
+                governingService(bundle, located)
+                        .ifPresent(problem -> findings.add(Finding.warning(
+                                        "service-reference", located.file().path(), located.subject(), problem)
+                                .atLine(bundle.line(located, List.of("spec", "serviceName")))));
             }
         }
         return findings;
+    }
+
+    /**
+     * What keeps a StatefulSet's pods from their DNS names {@code POD.SERVICE.NS.svc}, if anything: Kubernetes
+     * publishes them only through the governing Service the StatefulSet names, only when that Service is headless,
+     * and only for the pods its selector selects (kubernetes.io docs concepts/workloads/controllers/statefulset.md
+     * "Stable Network ID", concepts/services-networking/dns-pod-service.md).
+     */
+    private static Optional<String> governingService(BundleObjects bundle, BundleObjects.Located statefulSet) {
+        ManifestObject object = statefulSet.object();
+        String serviceName =
+                ManifestObject.text(object.at("spec", "serviceName").orElse(null));
+        if (serviceName.isEmpty()) {
+            return Optional.empty();
+        }
+        String namespace = statefulSet.namespace();
+        Optional<BundleObjects.Located> found = bundle.find("Service", namespace, serviceName);
+        if (found.isEmpty()) {
+            return Optional.of(
+                    "spec.serviceName: no Service '" + serviceName + "' in namespace " + namespace
+                            + " in the bundle, so the pods get no stable DNS names; create it or name an existing headless Service");
+        }
+        ManifestObject service = found.get().object();
+        if (!"None".equals(ManifestObject.text(service.at("spec", "clusterIP").orElse(null)))) {
+            return Optional.of(
+                    "spec.serviceName: Service " + namespace + "/" + serviceName
+                            + " is not headless (no clusterIP: None), so the pods get no stable DNS names; name a headless Service");
+        }
+        Map<?, ?> selector = service.at("spec", "selector")
+                .filter(Map.class::isInstance)
+                .map(Map.class::cast)
+                .orElse(Map.of());
+        Map<?, ?> podLabels = object.at("spec", "template", "metadata", "labels")
+                .filter(Map.class::isInstance)
+                .map(Map.class::cast)
+                .orElse(Map.of());
+        boolean selects = !selector.isEmpty()
+                && selector.entrySet().stream()
+                        .allMatch(entry -> podLabels.containsKey(entry.getKey())
+                                && ManifestObject.text(entry.getValue())
+                                        .equals(ManifestObject.text(podLabels.get(entry.getKey()))));
+        if (!selects) {
+            return Optional.of("spec.serviceName: Service " + namespace + "/" + serviceName + " selects "
+                    + (selector.isEmpty() ? "no pods (no selector)" : "pods labelled " + selector)
+                    + ", which this StatefulSet's pods (labels " + podLabels
+                    + ") are not, so they get no stable DNS names; select the pod template's labels");
+        }
+        return Optional.empty();
     }
 
     private static void addresses(

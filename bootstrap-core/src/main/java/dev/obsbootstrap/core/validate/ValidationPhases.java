@@ -45,9 +45,7 @@ public final class ValidationPhases {
             List<Finding> errors = found.stream().filter(Finding::isError).toList();
             String observed = found.isEmpty()
                     ? "no findings"
-                    : found.stream()
-                            .map(f -> (f.isError() ? "error: " : "warning: ") + f)
-                            .collect(Collectors.joining("\n"));
+                    : found.stream().map(f -> f.label() + ": " + f).collect(Collectors.joining("\n"));
             results.add(new ProbeResult(
                     ValidationPath.STATIC.id(),
                     rule,

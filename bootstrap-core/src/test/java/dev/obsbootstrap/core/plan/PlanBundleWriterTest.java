@@ -257,6 +257,66 @@ class PlanBundleWriterTest {
         assertBashAccepts(script);
     }
 
+    @Test
+    void aReleaseAnotherChoiceInstallsIsNamedAsANoteInTheSummaryAndInInstallSh()
+            throws IOException, InterruptedException {
+        ReleaseSpec spec = new ReleaseSpec(
+                "collector-a",
+                "obs-collector-a",
+                "observability",
+                new ChartRef("https://charts.example.com", "collector-a", "1.0.0"),
+                tmp,
+                Map.of(),
+                "",
+                InstallMode.HELM_RELEASE,
+                Duration.ofMinutes(10));
+        PlanBundle switched = new PlanBundle(
+                "ci",
+                "1.31.0",
+                "default",
+                "test",
+                List.of(new PlannedPhase(
+                        2,
+                        "logs",
+                        "logs",
+                        true,
+                        List.of(new RenderedRelease(spec, "")),
+                        List.of(new PlannedPhase.Replaced("collector-b", "obs-collector-b", "collector-b@2.0.0")))),
+                List.of());
+
+        List<Finding> notes = new StaticChecks("ci", false, List.of()).check(switched);
+        new PlanBundleWriter().write(switched, notes, out);
+
+        assertThat(notes).singleElement().satisfies(note -> {
+            assertThat(note.severity()).isEqualTo(Finding.Severity.NOTE);
+            assertThat(note.rule()).isEqualTo("replaced-release");
+            assertThat(note.file()).isEqualTo("02-logs");
+            assertThat(note.message())
+                    .contains("where an earlier `up` installed obs-collector-b, `up` uninstalls it once the phase is"
+                            + " verified with its replacement");
+        });
+        assertThat(Files.readString(out.resolve("findings.txt"))).startsWith("note: 02-logs: release obs-collector-b:");
+        assertThat(Files.readString(out.resolve("summary.md")))
+                .contains("Replaces `obs-collector-b` (collector-b@2.0.0, phase logs)")
+                .contains("0 error(s), 0 warning(s), 1 note(s)");
+        JsonNode summary = JsonMapper.builder().build().readTree(Files.readString(out.resolve("summary.json")));
+        assertThat(summary.get("phases")
+                        .get(0)
+                        .get("replaces")
+                        .get(0)
+                        .get("release")
+                        .asString())
+                .isEqualTo("obs-collector-b");
+        assertThat(summary.get("findings").get("notes").asInt()).isEqualTo(1);
+        assertThat(summary.get("findings").get("warnings").asInt()).isZero();
+        String script = Files.readString(out.resolve("install.sh"));
+        assertThat(script)
+                .as("install.sh verifies nothing, so it only says how to remove the old release")
+                .contains("#   helm uninstall obs-collector-b --namespace observability\n")
+                .doesNotContainPattern("(?m)^helm uninstall");
+        assertBashAccepts(out.resolve("install.sh"));
+    }
+
     private static void assertBashAccepts(Path script) throws IOException, InterruptedException {
         Process bash = new ProcessBuilder("bash", "-n", script.toString())
                 .redirectErrorStream(true)

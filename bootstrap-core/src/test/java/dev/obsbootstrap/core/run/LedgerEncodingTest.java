@@ -41,6 +41,34 @@ class LedgerEncodingTest {
     }
 
     @Test
+    void aReplacedReleaseStaysKnownThroughTheRoundTripAndOlderLedgersHaveNone() {
+        LedgerState state = LedgerState.empty()
+                .with(new LedgerEntry(
+                        "logs",
+                        "sha256:abc",
+                        Map.of("obs-loki", "loki@18.11.0", "obs-collector-b", "collector-b@2.0.0"),
+                        Map.of("obs-loki", 2, "obs-collector-b", 1),
+                        PhaseStatus.VERIFY_FAILED,
+                        Instant.parse("2026-11-26T10:00:00Z"),
+                        "run-8",
+                        Map.of(),
+                        Map.of(),
+                        Map.of("obs-collector-a", "collector-a@1.0.0")));
+
+        Map<String, String> data = ConfigMapLedgerStore.encode(state);
+
+        assertThat(data.get("phase.logs")).contains("replaced:", "obs-collector-a: collector-a@1.0.0");
+        LedgerEntry decoded = ConfigMapLedgerStore.decode(data).entry("logs").orElseThrow();
+        assertThat(decoded).isEqualTo(state.entry("logs").orElseThrow());
+        assertThat(decoded.installedReleases()).containsExactly("obs-collector-a", "obs-collector-b", "obs-loki");
+        assertThat(ConfigMapLedgerStore.decode(Map.of("phase.logs", "verdict: VERIFIED\nrevisions: {obs-loki: 1}\n"))
+                        .entry("logs")
+                        .orElseThrow()
+                        .replaced())
+                .isEmpty();
+    }
+
+    @Test
     void anUnreadableEntryIsTreatedAsAbsentSoThePhaseRunsAgain() {
         LedgerState state = ConfigMapLedgerStore.decode(Map.of(
                 "phase.logs", "{not: [valid",

@@ -547,6 +547,164 @@ class RunnerTest {
         assertThat(actions.calls).noneMatch(c -> c.startsWith("verify:"));
     }
 
+    // ---- a choice switched: the old release goes once the phase is verified with the new one
+
+    /** logs installed with release obs-old, then the config switches the phase to obs-new (another component). */
+    private void switchLogsFromOldToNew() {
+        actions.chosenRelease.put("logs", "obs-old");
+        assertThat(runner(config(Map.of()))
+                        .up(me("run-1"), RunOptions.defaults())
+                        .exitCode())
+                .isEqualTo(ExitCode.OK);
+        actions.calls.clear();
+        actions.chosenRelease.put("logs", "obs-new");
+        actions.replacedRelease.put("logs", "obs-old");
+        actions.hashSuffix.put("logs", "switched");
+    }
+
+    @Test
+    void aReplacedReleaseIsUninstalledOnlyAfterThePhaseVerifiedWithItsReplacement() {
+        switchLogsFromOldToNew();
+
+        RunReport report = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.calls)
+                .containsSubsequence("install:logs", "verify:logs", "removeReplaced:logs:[obs-old]", "verify:traces");
+        assertThat(actions.revisions).doesNotContainKey("obs-old").containsKey("obs-new");
+        assertThat(report.phases().get(2).releases())
+                .extracting(ReleaseOutcome::release, ReleaseOutcome::action)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("obs-new", ReleaseAction.INSTALLED),
+                        org.assertj.core.groups.Tuple.tuple("obs-old", ReleaseAction.REPLACED));
+        LedgerEntry logs = ledger.state.entry("logs").orElseThrow();
+        assertThat(logs.revisions()).containsOnlyKeys("obs-new");
+        assertThat(logs.replaced()).isEmpty();
+        assertThat(ledger.history)
+                .as("the ledger listed obs-old as replaced before it was uninstalled")
+                .anySatisfy(state -> assertThat(
+                                state.entry("logs").map(LedgerEntry::replaced).orElse(Map.of()))
+                        .containsEntry("obs-old", "logs@1.0.0"));
+    }
+
+    @Test
+    void aFailingVerificationKeepsTheReplacedReleaseAndTheNextVerifiedUpRemovesIt() {
+        switchLogsFromOldToNew();
+        actions.failProbe.add("logs");
+
+        RunReport failed = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(failed.phases().get(2).status()).isEqualTo(PhaseStatus.VERIFY_FAILED);
+        assertThat(actions.calls).noneMatch(call -> call.startsWith("removeReplaced:"));
+        assertThat(actions.revisions).containsKeys("obs-old", "obs-new");
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).containsOnlyKeys("obs-old");
+        assertThat(console.lines())
+                .anyMatch(line -> line.contains("obs-old kept until this phase is verified with obs-new"));
+
+        actions.failProbe.clear();
+        actions.calls.clear();
+        RunReport fixed = runner(config(Map.of())).up(me("run-3"), RunOptions.defaults());
+
+        assertThat(fixed.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.calls).containsSubsequence("verify:logs", "removeReplaced:logs:[obs-old]");
+        assertThat(actions.revisions).doesNotContainKey("obs-old");
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).isEmpty();
+    }
+
+    @Test
+    void skipVerifyKeepsTheReplacedRelease() {
+        switchLogsFromOldToNew();
+
+        RunReport report = runner(config(Map.of()))
+                .up(
+                        me("run-2"),
+                        new RunOptions(true, Optional.empty(), Optional.empty(), RunOptions.FailurePolicy.KEEP));
+
+        assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.UNVERIFIED);
+        assertThat(actions.calls).noneMatch(call -> call.startsWith("removeReplaced:"));
+        assertThat(actions.revisions).containsKey("obs-old");
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).containsOnlyKeys("obs-old");
+    }
+
+    @Test
+    void aRunInterruptedWhileRemovingTheReplacedReleaseLeavesItToTheNextUp() {
+        switchLogsFromOldToNew();
+        actions.interruptRemoval.add("logs");
+
+        RunReport interrupted = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(interrupted.phases().get(2).status()).isEqualTo(PhaseStatus.INTERRUPTED);
+        assertThat(interrupted.phases().get(3).status()).isEqualTo(PhaseStatus.SKIPPED);
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).containsOnlyKeys("obs-old");
+        Thread.interrupted(); // the run restores the interrupt flag for its caller
+
+        actions.interruptRemoval.clear();
+        actions.calls.clear();
+        RunReport next = runner(config(Map.of())).up(me("run-3"), RunOptions.defaults());
+
+        assertThat(next.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.calls)
+                .as("the phase is unchanged, verified again, and only then is obs-old removed")
+                .containsSubsequence("await:logs", "verify:logs", "removeReplaced:logs:[obs-old]")
+                .doesNotContain("install:logs");
+        assertThat(actions.revisions).doesNotContainKey("obs-old");
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).isEmpty();
+    }
+
+    @Test
+    void aFailedRemovalFailsThePhaseAndKeepsTheReleaseKnown() {
+        switchLogsFromOldToNew();
+        actions.failRemoval.add("logs");
+
+        RunReport report = runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.CLUSTER_FAILURE);
+        assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.INSTALL_FAILED);
+        assertThat(report.phases().get(2).detail())
+                .startsWith("verified, but uninstalling obs-old, which this config replaces, failed:");
+        assertThat(report.phases().get(3).status()).isEqualTo(PhaseStatus.SKIPPED);
+        assertThat(ledger.state.entry("logs").orElseThrow().replaced()).containsOnlyKeys("obs-old");
+    }
+
+    @Test
+    void aReleaseTheLedgerDoesNotKnowIsNeverHandedOverForRemoval() {
+        // obs-old exists, but no up of this stack installed it
+        actions.revisions.put("obs-old", 4);
+        actions.chosenRelease.put("logs", "obs-new");
+        actions.replacedRelease.put("logs", "obs-old");
+
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(actions.calls).contains("removeReplaced:logs:[]");
+        assertThat(actions.revisions).containsEntry("obs-old", 4);
+    }
+
+    @Test
+    void failingToLookForAnotherChoicesReleaseWhenNoneIsOursOnlyWarns() {
+        actions.chosenRelease.put("logs", "obs-new");
+        actions.replacedRelease.put("logs", "obs-old");
+        actions.failRemoval.add("logs");
+
+        RunReport report = runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(report.phases().get(2).status()).isEqualTo(PhaseStatus.VERIFIED);
+        assertThat(console.lines()).anyMatch(line -> line.startsWith("WARN [logs] could not look for releases"));
+    }
+
+    @Test
+    void downAfterAnUnfinishedSwitchHandsOverBothReleases() {
+        switchLogsFromOldToNew();
+        actions.failProbe.add("logs");
+        runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        runner(config(Map.of())).down(me("run-3"), false);
+
+        assertThat(actions.recordedAtDown.get("logs")).containsExactlyInAnyOrder("obs-new", "obs-old");
+        assertThat(ledger.state.phases()).isEmpty();
+    }
+
     @Test
     void downUninstallsInReverseOrderAndForgetsEachPhase() {
         runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
@@ -629,7 +787,21 @@ class RunnerTest {
         final Set<String> failProbe = new HashSet<>();
         final Set<String> interruptInstall = new HashSet<>();
 
-        private static String release(String phaseId) {
+        /** Phase -> the release the config chooses for it, in place of the default below. */
+        final Map<String, String> chosenRelease = new HashMap<>();
+        /** Phase -> the release of the choice the config switched away from. */
+        final Map<String, String> replacedRelease = new HashMap<>();
+
+        final Set<String> interruptRemoval = new HashSet<>();
+        final Set<String> failRemoval = new HashSet<>();
+        /** Phase -> the releases the ledger handed to down as installed. */
+        final Map<String, Set<String>> recordedAtDown = new HashMap<>();
+
+        private String release(String phaseId) {
+            return chosenRelease.containsKey(phaseId) ? chosenRelease.get(phaseId) : defaultRelease(phaseId);
+        }
+
+        private static String defaultRelease(String phaseId) {
             return Map.of(
                             "crds",
                             "obs-crds",
@@ -653,7 +825,12 @@ class RunnerTest {
             return new PreparedPhase(
                     phase.id(),
                     Map.of(release(phase.id()), phase.id() + "@1.0.0"),
-                    "hash-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"));
+                    "hash-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"),
+                    Map.of(),
+                    Map.of(),
+                    replacedRelease.containsKey(phase.id())
+                            ? Map.of(replacedRelease.get(phase.id()), phase.id() + "-old")
+                            : Map.of());
         }
 
         @Override
@@ -776,8 +953,36 @@ class RunnerTest {
         }
 
         @Override
-        public List<ReleaseOutcome> uninstall(Phase phase, boolean purge) {
+        public List<ReleaseOutcome> removeReplaced(PreparedPhase phase, Map<String, String> installed, Console console)
+                throws InterruptedException {
+            calls.add("removeReplaced:" + phase.phaseId() + ":" + new java.util.TreeSet<>(installed.keySet()));
+            if (interruptRemoval.contains(phase.phaseId())) {
+                throw new InterruptedException();
+            }
+            if (failRemoval.contains(phase.phaseId())) {
+                throw new ClusterException("uninstall: the API server refused");
+            }
+            List<ReleaseOutcome> removed = new ArrayList<>();
+            for (Map.Entry<String, String> release : installed.entrySet()) {
+                Integer revision = revisions.remove(release.getKey());
+                if (revision != null) {
+                    removed.add(new ReleaseOutcome(
+                            phase.replaces().getOrDefault(release.getKey(), release.getKey()),
+                            release.getKey(),
+                            release.getValue(),
+                            revision,
+                            ReleaseAction.REPLACED,
+                            0,
+                            0));
+                }
+            }
+            return removed;
+        }
+
+        @Override
+        public List<ReleaseOutcome> uninstall(Phase phase, boolean purge, Set<String> recorded) {
             calls.add("uninstall:" + phase.id());
+            recordedAtDown.put(phase.id(), recorded);
             return List.of();
         }
     }

@@ -172,6 +172,68 @@ class BundleWiringTest {
                 assertThat(finding.message()).contains("no Service 'obs-traces-headless'");
             });
         }
+
+        private static final String TRACES_STATEFUL_SET = """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: obs-traces}
+                spec:
+                  serviceName: obs-traces-headless
+                  selector: {matchLabels: {app: traces}}
+                  template:
+                    metadata: {labels: {app: traces, tier: store}}
+                    spec: {containers: [{name: t}]}
+                """;
+
+        private static String governing(String serviceSpec) {
+            return TRACES_STATEFUL_SET + """
+                    ---
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: obs-traces-headless}
+                    spec:
+                    %s""".formatted(serviceSpec.indent(2));
+        }
+
+        @Test
+        void aHeadlessServiceSelectingThePodsGovernsTheStatefulSet() {
+            assertThat(wiring(governing("""
+                            clusterIP: None
+                            publishNotReadyAddresses: true
+                            selector: {app: traces}
+                            ports: [{name: grpc, port: 9095, targetPort: grpc}]
+                            """))).isEmpty();
+        }
+
+        @Test
+        void aGoverningServiceWithAClusterIpGivesNoPodNames() {
+            assertThat(wiring(governing("""
+                            selector: {app: traces}
+                            ports: [{name: grpc, port: 9095, targetPort: grpc}]
+                            """))).singleElement().satisfies(finding -> {
+                assertThat(finding.isError()).isFalse();
+                assertThat(finding.message()).contains("Service observability/obs-traces-headless is not headless");
+            });
+        }
+
+        @Test
+        void aGoverningServiceThatSelectsOtherPodsGivesNoPodNames() {
+            assertThat(wiring(governing("""
+                            clusterIP: None
+                            selector: {app: traces, component: ingester}
+                            ports: [{name: grpc, port: 9095, targetPort: grpc}]
+                            """))).singleElement().satisfies(finding -> {
+                assertThat(finding.isError()).isFalse();
+                assertThat(finding.message())
+                        .contains("selects pods labelled {app=traces, component=ingester}")
+                        .contains("(labels {app=traces, tier=store}) are not");
+            });
+            assertThat(wiring(governing("clusterIP: None\n")))
+                    .singleElement()
+                    .extracting(Finding::message)
+                    .asString()
+                    .contains("selects no pods (no selector)");
+        }
     }
 
     @Nested

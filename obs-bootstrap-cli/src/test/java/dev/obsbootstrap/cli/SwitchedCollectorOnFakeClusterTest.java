@@ -1,0 +1,168 @@
+package dev.obsbootstrap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.obsbootstrap.core.run.LedgerEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * logs.collector switched from promtail to alloy (each its own release): up installs the new collector, and removes
+ * the old one only once the logs phase is verified with the new one; down after a switch that never verified removes
+ * both. Real Helm on the simulated cluster, the fixture charts of {@link StackCharts} (promtail among them).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
+    private static final String PROMTAIL = "logs.collector=promtail";
+    private static final String ALLOY = "logs.collector=alloy";
+
+    @Test
+    void upRemovesTheOldCollectorOnlyOnceTheLogsPhaseVerifiedWithTheNewOne() throws Exception {
+        String ns = "switch-collector";
+        CliRun.Result first = up(new ControlledProbes(), ns, "--set", PROMTAIL);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(releaseNames(ns)).contains("obs-promtail").doesNotContain("obs-alloy");
+
+        // the new collector's install succeeds, but the logs phase does not verify: promtail must stay
+        CliRun.Result unverified = up(new ControlledProbes().failIn("logs"), ns, "--set", ALLOY);
+
+        assertThat(unverified.code()).as(unverified.err()).isEqualTo(1);
+        assertThat(releaseNames(ns)).contains("obs-promtail", "obs-alloy");
+        assertThat(unverified.err())
+                .contains("obs-promtail kept until this phase is verified with obs-loki, obs-alloy");
+        LedgerEntry logs = ledger(ns).entry("logs").orElseThrow();
+        assertThat(logs.revisions()).containsOnlyKeys("obs-loki", "obs-alloy");
+        assertThat(logs.replaced()).containsOnlyKeys("obs-promtail");
+        assertThat(statusRows(status(ns, "--set", ALLOY).out()).get("obs-promtail"))
+                .as("status shows the old collector still running, and why")
+                .containsEntry("PHASE", "logs")
+                .containsEntry("REVISION", "1 deployed")
+                .containsEntry("READY", "1/1")
+                .containsEntry(
+                        "DRIFT", "yes: replaced by this config, removed by the up that verifies phase logs; run up");
+
+        // verified this time: promtail is still there while the logs probe runs, and gone after it
+        List<List<String>> releasesAtProbe = new CopyOnWriteArrayList<>();
+        ControlledProbes probes =
+                new ControlledProbes().onProbe(phase -> releasesAtProbe.add(List.of(phase, releaseList(ns))));
+        Path junit = tmp.resolve("reports/switch-collector.xml");
+
+        CliRun.Result switched = up(probes, ns, "--set", ALLOY, "-o", "json", "--junit", junit.toString());
+
+        assertThat(switched.code()).as(switched.err()).isZero();
+        assertThat(releasesAtProbe)
+                .filteredOn(entry -> entry.get(0).equals("logs"))
+                .singleElement()
+                .satisfies(entry -> assertThat(entry.get(1)).contains("obs-promtail", "obs-alloy"));
+        awaitGone(ns, "obs-promtail");
+        assertThat(releaseNames(ns)).contains("obs-loki", "obs-alloy").doesNotContain("obs-promtail");
+        assertThat(cluster.client()
+                        .apps()
+                        .daemonSets()
+                        .inNamespace(ns)
+                        .withName("obs-promtail")
+                        .get())
+                .isNull();
+        assertThat(switched.err()).contains("obs-promtail (promtail, revision 1) uninstalled");
+        assertThat(ledger(ns).entry("logs").orElseThrow().replaced()).isEmpty();
+
+        JsonNode logsPhase = JSON.readTree(switched.out()).get("phases").get(2);
+        assertThat(logsPhase.get("status").asString()).isEqualTo("VERIFIED");
+        JsonNode removed = null;
+        for (JsonNode release : logsPhase.get("releases")) {
+            if (release.get("release").asString().equals("obs-promtail")) {
+                removed = release;
+            }
+        }
+        assertThat(removed).as(logsPhase.toString()).isNotNull();
+        assertThat(removed.get("action").asString()).isEqualTo("uninstalled (replaced)");
+        assertThat(Files.readString(junit)).contains("obs-promtail", "uninstalled (replaced)");
+
+        // nothing left to replace: the next up neither removes nor mentions it
+        CliRun.Result again = up(new ControlledProbes(), ns, "--set", ALLOY);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("obs-promtail");
+    }
+
+    @Test
+    void aPromtailReleaseObsBootstrapDidNotInstallIsLeftAlone() {
+        String ns = "switch-foreign";
+        CliRun.Result first = up(new ControlledProbes(), ns, "--set", ALLOY);
+        assertThat(first.code()).as(first.err()).isZero();
+        // someone installs a promtail release of that name by hand
+        new com.marcnuri.helm.Helm(charts.resolve("promtail"))
+                .install()
+                .withName("obs-promtail")
+                .withNamespace(ns)
+                .withKubeConfigContents(cluster.kubeconfigYaml())
+                .call();
+
+        CliRun.Result again = up(new ControlledProbes(), ns, "--set", ALLOY);
+
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(releaseNames(ns)).contains("obs-promtail");
+        assertThat(again.err()).contains("obs-bootstrap did not install it (its ledger does not know it): left alone");
+
+        CliRun.Result down = down(ns, ALLOY);
+        assertThat(down.code()).as(down.err()).isZero();
+        Awaitility.await("down removes the stack's releases, and only those")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> releaseNames(ns).equals(List.of("obs-promtail")));
+    }
+
+    @Test
+    void downAfterASwitchThatNeverVerifiedRemovesBothCollectors() {
+        String ns = "switch-down";
+        CliRun.Result first = up(new ControlledProbes(), ns, "--set", PROMTAIL);
+        assertThat(first.code()).as(first.err()).isZero();
+        CliRun.Result unverified = up(new ControlledProbes().failIn("logs"), ns, "--set", ALLOY);
+        assertThat(unverified.code()).as(unverified.err()).isEqualTo(1);
+        assertThat(releaseNames(ns)).contains("obs-promtail", "obs-alloy");
+
+        CliRun.Result down = down(ns, ALLOY);
+
+        assertThat(down.code()).as(down.err()).isZero();
+        awaitGone(ns, "obs-promtail");
+        Awaitility.await("every release removed")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> releaseNames(ns).isEmpty());
+        assertThat(ledger(ns).phases()).isEmpty();
+    }
+
+    private static CliRun.Result down(String namespace, String set) {
+        return CliRun.run(
+                new ControlledProbes(),
+                "down",
+                "--profile",
+                "ci",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-n",
+                namespace,
+                "--set",
+                set,
+                "--yes");
+    }
+
+    /** The releases with a Helm record now, as one string (for a probe's callback, which must not fail). */
+    private static String releaseList(String namespace) {
+        return String.join(",", releaseNames(namespace));
+    }
+
+    private static void awaitGone(String namespace, String release) {
+        Awaitility.await(release + " uninstalled")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> !releaseNames(namespace).contains(release));
+    }
+}
