@@ -94,6 +94,54 @@ public final class ClusterHub implements AutoCloseable {
         return new ClusterHub(null, context, environment, SERVICE_ACCOUNT_DIR);
     }
 
+    /**
+     * A kubeconfig of no real cluster, for {@link #prepareInBackground()}: the same model and code paths as a user's,
+     * and nothing read from the machine.
+     */
+    private static final String PREPARATION_KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: preparation
+              cluster:
+                server: https://127.0.0.1:1
+            users:
+            - name: preparation
+              user:
+                token: none
+            contexts:
+            - name: preparation
+              context:
+                cluster: preparation
+                user: preparation
+                namespace: default
+            current-context: preparation
+            """;
+
+    /**
+     * Starts, on a thread of its own, what the first cluster call of a JVM pays once whatever the cluster: Jackson's
+     * readers for the kubeconfig model (fabric8 parses a kubeconfig with the readers of every resource kind; about
+     * half a second on a cold JVM, measured with JFR on an unchanged up), the HTTP client and its TLS set-up. The
+     * CLI calls it first thing for commands that go on to reach a cluster, so that this runs on the second core while
+     * the first reads the command line and the config. It reads no file, sends no request and prints nothing; a
+     * failure here changes nothing, the real calls do the same work themselves.
+     */
+    public static void prepareInBackground() {
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        Serialization.unmarshal(PREPARATION_KUBECONFIG, io.fabric8.kubernetes.api.model.Config.class);
+                        Config config = Config.fromKubeconfig(PREPARATION_KUBECONFIG);
+                        new KubernetesClientBuilder().withConfig(config).build().close();
+                    } catch (RuntimeException | LinkageError e) {
+                        // only a head start
+                    }
+                },
+                "obs-bootstrap-client-preparation");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /** The context that will be used, from the kubeconfig alone (no network). */
     public synchronized String contextName() {
         return resolve().contextName();
