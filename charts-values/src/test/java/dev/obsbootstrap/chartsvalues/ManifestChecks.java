@@ -182,6 +182,22 @@ final class ManifestChecks {
     }
 
     /** Secrets may carry configuration, never a credential: no credential-named key, no credential-looking text. */
+    /**
+     * plan's rule (StaticChecks, finding secret-in-bundle): a bundle carries no Secret with data, whatever the data,
+     * because the bundle is a file a reviewer reads and a pipeline stores; the stack's Secrets are created outside it.
+     */
+    static List<String> secretsWithData(List<Map<String, Object>> objects) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> object : objects) {
+            if ("Secret".equals(object.get("kind"))
+                    && (!StackFixture.map(object.get("data")).isEmpty()
+                            || !StackFixture.map(object.get("stringData")).isEmpty())) {
+                problems.add(id(object) + " carries secret data, which plan refuses in a bundle");
+            }
+        }
+        return problems;
+    }
+
     static List<String> credentialsInSecrets(List<Map<String, Object>> objects) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> object : objects) {

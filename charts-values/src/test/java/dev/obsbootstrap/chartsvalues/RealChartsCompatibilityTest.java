@@ -117,6 +117,7 @@ class RealChartsCompatibilityTest {
         assertThat(objects).as("objects rendered").isNotEmpty();
         problems.addAll(ManifestChecks.unpinnedImages(objects));
         problems.addAll(ManifestChecks.credentialsInSecrets(objects));
+        problems.addAll(ManifestChecks.secretsWithData(objects));
         problems.addAll(ManifestChecks.helmHooks(objects));
         if (config.profile().requireMemoryLimits()) {
             problems.addAll(ManifestChecks.missingMemory(objects));
