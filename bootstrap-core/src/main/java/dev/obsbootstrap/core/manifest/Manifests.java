@@ -59,11 +59,19 @@ public final class Manifests {
 
     /** Every non-blank document, in order; a document that does not parse is kept with its error. */
     public static List<ManifestDocument> documents(String manifests) {
+        return documents(documentTexts(manifests), 1);
+    }
+
+    /**
+     * These documents of a stream parsed, numbered from {@code firstNumber} on: a part of {@link #documentTexts}'s
+     * list, so that parts of one stream can be parsed at once and put together in order.
+     */
+    public static List<ManifestDocument> documents(List<DocumentText> texts, int firstNumber) {
         List<ManifestDocument> documents = new ArrayList<>();
-        int number = 0;
+        int number = firstNumber - 1;
         // one parser for the whole stream: a new one per document rebuilt its resolver, patterns included, every time
         Yaml yaml = yaml();
-        for (DocumentText document : documentTexts(manifests)) {
+        for (DocumentText document : texts) {
             String text = document.text();
             number++;
             Matcher source = SOURCE.matcher(text);

@@ -5,6 +5,8 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
+import dev.obsbootstrap.core.manifest.ManifestDocument;
+import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.manifest.ParsedManifests;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
@@ -34,6 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * release in plan order gives, as when releases were rendered one by one.
  */
 public final class Planner {
+    /** Streams shorter than this are parsed by one thread: splitting them saves less than it costs. */
+    private static final int SPLIT_ABOVE_CHARS = 1024 * 1024;
+
     private final HelmDriver helm;
     private final ReleaseRenderer renderer;
     private final Console console;
@@ -89,7 +94,7 @@ public final class Planner {
                         phaseConsole.progress(
                                 "rendering %s (%s)",
                                 spec.releaseName(), spec.chart().coordinate());
-                        renders.releases().add(pool.submit(() -> render(spec, kube.version())));
+                        renders.releases().add(pool.submit(() -> render(spec, kube.version(), pool)));
                     }
                 }
             } catch (RuntimeException valuesOrChart) {
@@ -104,9 +109,35 @@ public final class Planner {
         }
     }
 
-    private RenderedRelease render(ReleaseSpec spec, String kubeVersion) {
+    private RenderedRelease render(ReleaseSpec spec, String kubeVersion, ExecutorService pool) {
         String manifests = helm.template(spec, kubeVersion);
-        return new RenderedRelease(spec, manifests, ParsedManifests.parse(manifests));
+        return new RenderedRelease(spec, manifests, parse(manifests, pool));
+    }
+
+    /**
+     * A large stream (the operator's CRDs: 4.5 MB, rendered last because Helm takes longest over it) is parsed in two
+     * halves, the second by another render thread once it is free: it was the longest stretch of plan with one core
+     * idle. The half that no thread has started when this one is done with the first is parsed here too, so a busy
+     * pool never makes this wait. The documents, their numbers and their order are those of one parse.
+     */
+    static ParsedManifests parse(String manifests, ExecutorService pool) {
+        List<Manifests.DocumentText> texts = Manifests.documentTexts(manifests);
+        if (manifests.length() < SPLIT_ABOVE_CHARS || texts.size() < 2) {
+            return ParsedManifests.of(Manifests.documents(texts, 1));
+        }
+        int half = 0;
+        for (long chars = 0; half < texts.size() - 1 && chars < manifests.length() / 2; half++) {
+            chars += texts.get(half).text().length();
+        }
+        List<Manifests.DocumentText> tail = texts.subList(half, texts.size());
+        int tailNumber = half + 1;
+        Future<List<ManifestDocument>> second = pool.submit(() -> Manifests.documents(tail, tailNumber));
+        List<ManifestDocument> documents = new ArrayList<>(Manifests.documents(texts.subList(0, half), 1));
+        documents.addAll(
+                second.cancel(false)
+                        ? Manifests.documents(tail, tailNumber)
+                        : Tasks.join(second, "while the manifests were parsed"));
+        return ParsedManifests.of(documents);
     }
 
     /** Every phase with its releases, in plan order; the first failed render in that order is thrown. */
