@@ -15,10 +15,15 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Renders every enabled phase, in plan order, without a cluster: for each component, its values, its chart and
@@ -115,28 +120,55 @@ public final class Planner {
     }
 
     /**
-     * A large stream (the operator's CRDs: 4.5 MB, rendered last because Helm takes longest over it) is parsed in two
-     * halves, the second by another render thread once it is free: it was the longest stretch of plan with one core
-     * idle. The half that no thread has started when this one is done with the first is parsed here too, so a busy
-     * pool never makes this wait. The documents, their numbers and their order are those of one parse.
+     * A large stream (the operator's CRDs: 4.5 MB, rendered last because Helm takes longest over it) is parsed by this
+     * thread and, once it is free, another render thread, each taking the next document not yet taken: that parse was
+     * the longest stretch of plan with a core idle. A busy pool never makes this thread wait: it parses every document
+     * no other thread has taken, and waits only for one the other thread is parsing. The documents, their numbers and
+     * their order are those of one parse.
      */
     static ParsedManifests parse(String manifests, ExecutorService pool) {
         List<Manifests.DocumentText> texts = Manifests.documentTexts(manifests);
         if (manifests.length() < SPLIT_ABOVE_CHARS || texts.size() < 2) {
             return ParsedManifests.of(Manifests.documents(texts, 1));
         }
-        int half = 0;
-        for (long chars = 0; half < texts.size() - 1 && chars < manifests.length() / 2; half++) {
-            chars += texts.get(half).text().length();
+        AtomicReferenceArray<ManifestDocument> parsed = new AtomicReferenceArray<>(texts.size());
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(texts.size());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable parseUntaken = () -> {
+            Manifests.DocumentParser parser = new Manifests.DocumentParser();
+            for (int index = next.getAndIncrement(); index < texts.size(); index = next.getAndIncrement()) {
+                try {
+                    parsed.set(index, parser.parse(texts.get(index), index + 1));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.countDown();
+                }
+            }
+        };
+        try {
+            pool.execute(parseUntaken); // once started, it takes no document when none is left
+        } catch (RejectedExecutionException planFailedElsewhere) {
+            // the pool is shut down: this thread parses them all
         }
-        List<Manifests.DocumentText> tail = texts.subList(half, texts.size());
-        int tailNumber = half + 1;
-        Future<List<ManifestDocument>> second = pool.submit(() -> Manifests.documents(tail, tailNumber));
-        List<ManifestDocument> documents = new ArrayList<>(Manifests.documents(texts.subList(0, half), 1));
-        documents.addAll(
-                second.cancel(false)
-                        ? Manifests.documents(tail, tailNumber)
-                        : Tasks.join(second, "while the manifests were parsed"));
+        parseUntaken.run();
+        try {
+            finished.await(); // for a document the other thread took and still parses
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while the manifests were parsed");
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        List<ManifestDocument> documents = new ArrayList<>();
+        for (int index = 0; index < texts.size(); index++) {
+            documents.add(parsed.get(index));
+        }
         return ParsedManifests.of(documents);
     }
 
