@@ -144,20 +144,20 @@ public final class PlanCommand extends BaseCommand {
         Planner planner =
                 new Planner(HelmJavaDriver.templateOnly(), ClusterSession.renderer(charts, config, topology), console);
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
-        PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
-        List<ManifestFile> manifests = BundleManifests.of(bundle);
         // Written beside --out and moved into place once complete and checked (BundleStage): a plan that stops half
         // way leaves the earlier bundle as it was.
         try (BundleStage stage = BundleStage.open(out)) {
-            // Three things at once from here: the charts are copied into the bundle, and the API, CRD and Pod Security
-            // checks run with promtool and amtool (processes of their own, most of their time spent waiting), while
-            // this thread runs the other checks and writes the releases' files. Each reads the parsed manifests, none
-            // changes them.
             BundleFiles files = new BundleFiles(stage.directory());
-            ExecutorService background = Executors.newFixedThreadPool(2, PlanCommand::backgroundThread);
+            // the charts are copied into the bundle by a render thread while the other one renders the CRDs
+            PlanBundle bundle = planner.plan(
+                    phases, config, topology, kube, generator(), secrets, specs -> BundleCharts.copy(specs, files));
+            List<ManifestFile> manifests = BundleManifests.of(bundle);
+            // Two things at once from here: the API, CRD and Pod Security checks run with promtool and amtool
+            // (processes of their own, most of their time spent waiting), while this thread runs the other checks and
+            // writes the releases' files. Each reads the parsed manifests, none changes them.
+            ExecutorService background = Executors.newSingleThreadExecutor(PlanCommand::backgroundThread);
             try {
-                Future<?> chartsCopied = background.submit(() -> BundleCharts.copy(bundle, files));
                 Future<StaticReport> validated = background.submit(() -> new StaticValidation(
                                 kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
                         .check(manifests));
@@ -194,7 +194,6 @@ public final class PlanCommand extends BaseCommand {
                                 kube.version())
                         .write(stage.directory());
                 ChecksReport.write(stage.directory(), checks, findings, version());
-                Tasks.join(chartsCopied, "while plan wrote its bundle");
                 stage.adoptKept();
                 String digest = BundleDigests.write(stage.directory(), files.digests());
                 stage.commit();
@@ -250,7 +249,7 @@ public final class PlanCommand extends BaseCommand {
         }
     }
 
-    /** Daemon threads: an interrupted plan must not wait for a chart copy or a promtool run to end. */
+    /** Daemon threads: an interrupted plan must not wait for the checks or a promtool run to end. */
     private static Thread backgroundThread(Runnable task) {
         Thread thread = new Thread(task, "plan-background");
         thread.setDaemon(true);
