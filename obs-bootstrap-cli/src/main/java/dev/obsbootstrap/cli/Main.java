@@ -11,7 +11,7 @@ public final class Main {
         LibraryLogs.configure(Arrays.asList(args).contains("--debug"), System.err);
         PrintWriter err = new PrintWriter(System.err, true);
         StopSignals signals = StopSignals.install(Thread.currentThread(), err, StopSignals.DEFAULT_GRACE);
-        int code = ObsBootstrapCommand.execute(ObsBootstrapCommand.commandLine(signals), args);
+        int code = ObsBootstrapCommand.execute(ObsBootstrapCommand.commandLine(signals, args), args);
         signals.finished();
         System.exit(code);
     }

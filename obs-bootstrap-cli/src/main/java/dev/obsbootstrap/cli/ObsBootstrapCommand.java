@@ -4,6 +4,8 @@ import dev.obsbootstrap.cli.launch.Terminal;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ExitCode;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,19 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Takes a Kubernetes cluster to a working, verified observability stack: "
                 + "CRDs -> metrics -> logs -> traces -> alerting, each phase proven by probes before the next starts.",
-        subcommands = {
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  ok",
+            "  1  verification failed (a probe did not pass)",
+            "  2  bad input (config, --set, chart reference, template, usage)",
+            "  3  cluster or install failure",
+            " 70  internal error (a bug: please report it)",
+            "130  interrupted (SIGINT, Ctrl-C)",
+            "143  terminated (SIGTERM)"
+        })
+public final class ObsBootstrapCommand implements Callable<Integer> {
+    /** The subcommands, in the order usage lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
             UpCommand.class,
             PlanCommand.class,
             DiffCommand.class,
@@ -36,19 +50,11 @@ import picocli.CommandLine.Spec;
             SmokeCommand.class,
             CompareCommand.class,
             ExportCommand.class,
-            CommandLine.HelpCommand.class
-        },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0  ok",
-            "  1  verification failed (a probe did not pass)",
-            "  2  bad input (config, --set, chart reference, template, usage)",
-            "  3  cluster or install failure",
-            " 70  internal error (a bug: please report it)",
-            "130  interrupted (SIGINT, Ctrl-C)",
-            "143  terminated (SIGTERM)"
-        })
-public final class ObsBootstrapCommand implements Callable<Integer> {
+            CommandLine.HelpCommand.class);
+
+    /** Commands that read the whole command line: usage of any command, completion scripts for all. */
+    private static final Set<Class<?>> NEED_ALL = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -72,9 +78,33 @@ public final class ObsBootstrapCommand implements Callable<Integer> {
     }
 
     static CommandLine commandLine(StopSignals signals) {
+        return commandLine(signals, SUBCOMMANDS);
+    }
+
+    /**
+     * The command line for these arguments, as the jar runs them: when the first names a command, the model of that
+     * command alone. Picocli builds a command's model by reflection, and all seventeen cost plan about 0.3 s of its
+     * start (without an archive; picocli's Java 5 classes are never in one); what a command prints and does is the
+     * same with its siblings absent. Options before the command, a misspelt command, help and completion get them
+     * all.
+     */
+    static CommandLine commandLine(StopSignals signals, String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : SUBCOMMANDS) {
+                if (!NEED_ALL.contains(command)
+                        && command.getAnnotation(Command.class).name().equals(args[0])) {
+                    return commandLine(signals, List.of(command));
+                }
+            }
+        }
+        return commandLine(signals);
+    }
+
+    private static CommandLine commandLine(StopSignals signals, List<Class<?>> subcommands) {
         ObsBootstrapCommand root = new ObsBootstrapCommand();
         root.signals = signals;
         CommandLine cli = new CommandLine(root);
+        subcommands.forEach(cli::addSubcommand);
         // styled exactly when the console's progress line is (Terminal), not by picocli's own guess: the launcher
         // prints texts the build wrote from this command line and must choose the same variant (-Dpicocli.ansi
         // still decides when given; the launcher then leaves the answer to this command line)
