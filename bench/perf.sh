@@ -15,7 +15,9 @@
 #      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM),
 #      BEFORE_JAR (a jar built from an earlier commit: its figures are measured in the same run, started the way the
 #      earlier bin/obs-bootstrap started it, `java -jar`, and printed as "before" rows), BEFORE_LAUNCHER=bin (plan
-#      only: start the BEFORE_JAR through today's bin/obs-bootstrap instead, for a commit that already had it).
+#      only: start the BEFORE_JAR through a bin/obs-bootstrap instead, for a commit that already had it: BEFORE_BIN,
+#      that commit's script, by default today's; with a cache of its own, as an older script deletes the archives of
+#      other jars).
 # Needs the built jar (mvn -B -o -T1 -pl obs-bootstrap-cli -am install -DskipTests) and the Maven cache (offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -116,12 +118,18 @@ for section in "${sections[@]}"; do
     # jar of a commit that already had this launcher; otherwise `java -jar`, as the earliest launcher did
     before_plan=("$java" -jar "$before")
     if [[ -n $before && ${BEFORE_LAUNCHER:-} == bin ]]; then
-      before_plan=(env OBS_BOOTSTRAP_JAR="$before" "$root/bin/obs-bootstrap")
+      before_plan=(env OBS_BOOTSTRAP_JAR="$before" OBS_BOOTSTRAP_CACHE="$work/before-cache"
+        "${BEFORE_BIN:-$root/bin/obs-bootstrap}")
       "${before_plan[@]}" plan --profile ci --charts-dir "$charts" --out "$work/planb-ref" >/dev/null 2>&1 || true
     fi
-    # the first runs make their AppCDS archives in the background (bin/obs-bootstrap): measure once that is done
+    # the first plan records its AppCDS archive as it exits and the next start puts it in place (bin/obs-bootstrap),
+    # as any user's second plan would find it; the offline archive is made in the background: measure once both are
+    cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
+    "$root/bin/obs-bootstrap" --version >/dev/null
+    [[ -z $before || ${BEFORE_LAUNCHER:-} != bin ]] || "${before_plan[@]}" --version >/dev/null
     for ((w = 0; w < 120; w++)); do
-      pgrep -f -- '-XX:ArchiveClassesAtExit=' >/dev/null || break
+      compgen -G "$cds_dir/obs-bootstrap-*.plan.jsa" >/dev/null && ! compgen -G "$cds_dir/*.pending" >/dev/null \
+        && ! pgrep -f -- '-XX:ArchiveClassesAtExit=' >/dev/null && break
       sleep 0.5
     done
     for ((i = 1; i <= runs; i++)); do

@@ -18,6 +18,7 @@ import dev.obsbootstrap.core.plan.BundleCharts;
 import dev.obsbootstrap.core.plan.BundleDigests;
 import dev.obsbootstrap.core.plan.BundleFiles;
 import dev.obsbootstrap.core.plan.BundleInputs;
+import dev.obsbootstrap.core.plan.BundleStage;
 import dev.obsbootstrap.core.plan.Finding;
 import dev.obsbootstrap.core.plan.KubeVersionChoice;
 import dev.obsbootstrap.core.plan.PlanBundle;
@@ -63,7 +64,9 @@ import picocli.CommandLine.Option;
                     + "Static checks: every object against the target Kubernetes version's API and every custom resource against "
                     + "its CRD, removed and deprecated APIs, Pod Security, pinned images, memory requests and limits (when the "
                     + "profile requires them), no secret in the bundle, and promtool/amtool/alloy/otelcol on the configs when "
-                    + "on PATH. Exit 2 when a check fails; the bundle is written anyway."
+                    + "on PATH. Exit 2 when a check fails; the bundle is written anyway. The bundle is written beside DIR and "
+                    + "moved into place only when complete: a plan that cannot finish (a check that cannot run, a full "
+                    + "disk, an interrupt) leaves DIR as it was."
         })
 public final class PlanCommand extends BaseCommand {
 
@@ -141,58 +144,63 @@ public final class PlanCommand extends BaseCommand {
         Planner planner =
                 new Planner(HelmJavaDriver.templateOnly(), ClusterSession.renderer(charts, config, topology), console);
         List<StackSecret> secrets = bundleSecrets(config, topology, phases);
-        PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
 
-        List<ManifestFile> manifests = BundleManifests.of(bundle);
-        // Three things at once from here: the charts are copied into the bundle, and the API, CRD and Pod Security
-        // checks run with promtool and amtool (processes of their own, most of their time spent waiting), while this
-        // thread runs the other checks and writes the releases' files. Each reads the parsed manifests, none changes
-        // them.
-        BundleFiles files = PlanBundleWriter.start(out);
-        ExecutorService background = Executors.newFixedThreadPool(2, PlanCommand::backgroundThread);
-        try {
-            Future<?> chartsCopied = background.submit(() -> BundleCharts.copy(bundle, files));
-            Future<StaticReport> validated = background.submit(() -> new StaticValidation(
-                            kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
-                    .check(manifests));
+        // Written beside --out and moved into place once complete and checked (BundleStage): a plan that stops half
+        // way leaves the earlier bundle as it was.
+        try (BundleStage stage = BundleStage.open(out)) {
+            BundleFiles files = new BundleFiles(stage.directory());
+            // the charts are copied into the bundle by a render thread while the other one renders the CRDs
+            PlanBundle bundle = planner.plan(
+                    phases, config, topology, kube, generator(), secrets, specs -> BundleCharts.copy(specs, files));
+            List<ManifestFile> manifests = BundleManifests.of(bundle);
+            // Two things at once from here: the API, CRD and Pod Security checks run with promtool and amtool
+            // (processes of their own, most of their time spent waiting), while this thread runs the other checks and
+            // writes the releases' files. Each reads the parsed manifests, none changes them.
+            ExecutorService background = Executors.newSingleThreadExecutor(PlanCommand::backgroundThread);
+            try {
+                Future<StaticReport> validated = background.submit(() -> new StaticValidation(
+                                kube.version(), options.podSecurity(), ConfigTools.onPath(phases.configCheckers()))
+                        .check(manifests));
 
-            List<Finding> findings = new ArrayList<>(new StaticChecks(
-                            config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
-                    .withOperatorResources(command.catalog().operatorResources())
-                    .check(bundle));
-            for (Phase phase : phases.ordered()) {
-                if (phase.enabled(config)) {
-                    phase.configProblems(config)
-                            .forEach(problem ->
-                                    findings.add(Finding.error("profile-requirement", "config", "", problem)));
+                List<Finding> findings = new ArrayList<>(new StaticChecks(
+                                config.profile().name(), config.profile().requireMemoryLimits(), secretValues(secrets))
+                        .withOperatorResources(command.catalog().operatorResources())
+                        .check(bundle));
+                for (Phase phase : phases.ordered()) {
+                    if (phase.enabled(config)) {
+                        phase.configProblems(config)
+                                .forEach(problem ->
+                                        findings.add(Finding.error("profile-requirement", "config", "", problem)));
+                    }
                 }
+                List<String> written = new ArrayList<>(PlanBundleWriter.writeReleases(bundle, files));
+                BundleWiring.Result wiring = new BundleWiring(
+                                config.profile().name(),
+                                config.profile().capacity(),
+                                secrets,
+                                command.catalog().operatorResources(),
+                                command.catalog().operatorPodSidecars(config.profile()))
+                        .check(manifests);
+                StaticReport checks = Tasks.join(validated, "while plan wrote its bundle");
+                findings.addAll(checks.findings());
+                findings.addAll(wiring.findings());
+                console.info("%s", wiring.sums());
+                written.addAll(
+                        new PlanBundleWriter(podSecurityByNamespace(checks)).writeSummaries(bundle, findings, files));
+                new BundleInputs(
+                                configText(config),
+                                configOptions.profile().orElse(""),
+                                configOptions.sets(),
+                                kube.version())
+                        .write(stage.directory());
+                ChecksReport.write(stage.directory(), checks, findings, version());
+                stage.adoptKept();
+                String digest = BundleDigests.write(stage.directory(), files.digests());
+                stage.commit();
+                return finish(console, summary, options, out, bundle, findings, checks, written.size(), digest);
+            } finally {
+                stopAndWait(background);
             }
-            List<String> written = new ArrayList<>(PlanBundleWriter.writeReleases(bundle, files));
-            BundleWiring.Result wiring = new BundleWiring(
-                            config.profile().name(),
-                            config.profile().capacity(),
-                            secrets,
-                            command.catalog().operatorResources(),
-                            command.catalog().operatorPodSidecars(config.profile()))
-                    .check(manifests);
-            StaticReport checks = Tasks.join(validated, "while plan wrote its bundle");
-            findings.addAll(checks.findings());
-            findings.addAll(wiring.findings());
-            console.info("%s", wiring.sums());
-            written.addAll(
-                    new PlanBundleWriter(podSecurityByNamespace(checks)).writeSummaries(bundle, findings, files));
-            new BundleInputs(
-                            configText(config),
-                            configOptions.profile().orElse(""),
-                            configOptions.sets(),
-                            kube.version())
-                    .write(out);
-            ChecksReport.write(out, checks, findings, version());
-            Tasks.join(chartsCopied, "while plan wrote its bundle");
-            String digest = BundleDigests.write(out, files.digests());
-            return finish(console, summary, options, out, bundle, findings, checks, written.size(), digest);
-        } finally {
-            background.shutdownNow();
         }
     }
 
@@ -231,7 +239,17 @@ public final class PlanCommand extends BaseCommand {
         preload.start();
     }
 
-    /** Daemon threads: an interrupted plan must not wait for a chart copy or a promtool run to end. */
+    /** Stops what still runs in the background before the stage it writes into is deleted. */
+    private static void stopAndWait(ExecutorService background) {
+        background.shutdownNow();
+        try {
+            background.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Daemon threads: an interrupted plan must not wait for the checks or a promtool run to end. */
     private static Thread backgroundThread(Runnable task) {
         Thread thread = new Thread(task, "plan-background");
         thread.setDaemon(true);

@@ -102,6 +102,38 @@ class RunnableJarIT {
         }
     }
 
+    /**
+     * bin/obs-bootstrap: a plan records its own archive (Helm, helm-java, the schema checks: classes neither the offline
+     * nor the cluster archive holds), moved into place by the next start and mapped by the next plan.
+     */
+    @Test
+    void theLauncherScriptRecordsAPlansClassesForPlan() throws Exception {
+        Path bin = Path.of("..", "bin", "obs-bootstrap").toAbsolutePath().normalize();
+        Path cds = tmp.resolve("cache").resolve("cds");
+        Path charts = StackCharts.copyTo(tmp.resolve("charts"));
+        String[] plan = {"plan", "--profile", "ci", "--charts-dir", charts.toString(), "--out", "", "-o", "json"};
+
+        plan[6] = tmp.resolve("first").toString();
+        Result first = script(bin, "", plan);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(archives(cds, ".pending"))
+                .singleElement()
+                .satisfies(
+                        pending -> assertThat(pending.getFileName().toString()).matches(".*\\.plan\\.\\d+\\.pending"));
+
+        assertThat(script(bin, "", "--version").code()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!archives(cds, ".pending").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(archives(cds, ".plan.jsa")).as("checked and in place").hasSize(1);
+
+        plan[6] = tmp.resolve("again").toString();
+        Result again = script(bin, "-Xshare:on", plan);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(archives(cds, ".pending")).as("recorded once").isEmpty();
+    }
+
     private static List<Path> archives(Path dir, String suffix) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -59,23 +59,42 @@ public final class Manifests {
 
     /** Every non-blank document, in order; a document that does not parse is kept with its error. */
     public static List<ManifestDocument> documents(String manifests) {
+        return documents(documentTexts(manifests), 1);
+    }
+
+    /**
+     * These documents of a stream parsed, numbered from {@code firstNumber} on: a part of {@link #documentTexts}'s
+     * list, so that parts of one stream can be parsed at once and put together in order.
+     */
+    public static List<ManifestDocument> documents(List<DocumentText> texts, int firstNumber) {
         List<ManifestDocument> documents = new ArrayList<>();
-        int number = 0;
-        // one parser for the whole stream: a new one per document rebuilt its resolver, patterns included, every time
-        Yaml yaml = yaml();
-        for (DocumentText document : documentTexts(manifests)) {
+        DocumentParser parser = new DocumentParser();
+        int number = firstNumber;
+        for (DocumentText document : texts) {
+            documents.add(parser.parse(document, number++));
+        }
+        return documents;
+    }
+
+    /**
+     * Parses documents one at a time, for one thread: one parser for a whole stream, where a new one per document
+     * rebuilt its resolver, patterns included, every time.
+     */
+    public static final class DocumentParser {
+        private Yaml yaml = yaml();
+
+        /** The document, numbered {@code number}; a document that does not parse is kept with its error. */
+        public ManifestDocument parse(DocumentText document, int number) {
             String text = document.text();
-            number++;
             Matcher source = SOURCE.matcher(text);
             String template = source.find() ? source.group(1).strip() : "";
             try {
-                documents.add(new ManifestDocument(number, template, yaml.load(text), ""));
+                return new ManifestDocument(number, template, yaml.load(text), "");
             } catch (RuntimeException e) {
-                documents.add(new ManifestDocument(number, template, null, firstLine(e.getMessage())));
                 yaml = yaml(); // no state of a failed load carries over to the next document
+                return new ManifestDocument(number, template, null, firstLine(e.getMessage()));
             }
         }
-        return documents;
     }
 
     /** The Kubernetes objects of the stream, with the items of {@code kind: List}/{@code *List} documents expanded. */

@@ -20,7 +20,11 @@ public record ParsedManifests(List<ManifestDocument> documents, List<ManifestObj
 
     public static ParsedManifests parse(String manifests) {
         Objects.requireNonNull(manifests, "manifests");
-        List<ManifestDocument> documents = Manifests.documents(manifests);
+        return of(Manifests.documents(manifests));
+    }
+
+    /** The objects of these documents (a whole stream's, in order), list items expanded. */
+    public static ParsedManifests of(List<ManifestDocument> documents) {
         List<ManifestObject> objects = new ArrayList<>();
         for (ManifestDocument document : documents) {
             objects.addAll(Manifests.objects(document));

@@ -26,13 +26,21 @@ public final class BundleCharts {
 
     /** The same, each file digested as it is copied ({@link BundleFiles#digests}). */
     public static void copy(PlanBundle bundle, BundleFiles files) {
+        copy(
+                bundle.phases().stream()
+                        .flatMap(phase -> phase.releases().stream())
+                        .map(RenderedRelease::spec)
+                        .toList(),
+                files);
+    }
+
+    /** The charts of these releases, each file digested as it is copied; a chart two releases share is copied once. */
+    public static void copy(List<ReleaseSpec> releases, BundleFiles files) {
         Path target = files.root().resolve(DIRECTORY);
         try {
             Files.createDirectories(target);
-            for (PlannedPhase phase : bundle.phases()) {
-                for (RenderedRelease release : phase.releases()) {
-                    copy(release.spec(), files);
-                }
+            for (ReleaseSpec release : releases) {
+                copy(release, files);
             }
         } catch (IOException e) {
             throw new ConfigException("cannot copy the charts into the bundle " + target + ": " + e.getMessage(), e);

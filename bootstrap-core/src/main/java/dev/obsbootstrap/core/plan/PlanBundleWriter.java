@@ -78,7 +78,7 @@ public final class PlanBundleWriter {
      * Makes {@code out} ready for a new bundle (created, or an earlier bundle's files removed; any other non-empty
      * directory is refused) and returns what writes into it.
      */
-    public static BundleFiles start(Path out) {
+    private static BundleFiles start(Path out) {
         prepare(out);
         return new BundleFiles(out);
     }
@@ -131,33 +131,57 @@ public final class PlanBundleWriter {
 
     private static void prepare(Path out) {
         try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new ConfigException("--out " + out + " is a file; give a directory for the plan bundle");
-            }
+            List<Path> kept = keptEntries(out);
             Files.createDirectories(out);
-            List<Path> entries;
             try (Stream<Path> list = Files.list(out)) {
-                entries = list.sorted().toList();
-            }
-            if (entries.isEmpty()) {
-                return;
-            }
-            if (!isBundle(out.resolve(SUMMARY_JSON))) {
-                throw new ConfigException("--out " + out + " is not empty and holds no earlier plan bundle; "
-                        + "give a new or empty directory (obs-bootstrap replaces only its own bundles)");
-            }
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (Set.of(README, SUMMARY_MD, SUMMARY_JSON, FINDINGS, INSTALL).contains(name)
-                        || BundleDigests.SEALED_ENTRIES.contains(name)
-                        || (Files.isDirectory(entry)
-                                && PHASE_DIRECTORY.matcher(name).matches())) {
-                    deleteRecursively(entry);
+                for (Path entry : list.sorted().toList()) {
+                    if (!kept.contains(entry)) {
+                        deleteRecursively(entry);
+                    }
                 }
             }
         } catch (IOException e) {
             throw new ConfigException("cannot prepare --out " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The entries of {@code out} a new bundle keeps: none when it is absent or empty; when it holds an earlier bundle,
+     * those that are not the plan's own (a reviewer's notes). The plan's own entries are replaced.
+     *
+     * @throws ConfigException when {@code out} is a file, or a non-empty directory that holds no earlier bundle
+     */
+    static List<Path> keptEntries(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ConfigException("--out " + out + " is a file; give a directory for the plan bundle");
+        }
+        if (!Files.exists(out)) {
+            return List.of();
+        }
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(out)) {
+            entries = list.sorted().toList();
+        }
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        if (!isBundle(out.resolve(SUMMARY_JSON))) {
+            throw new ConfigException("--out " + out + " is not empty and holds no earlier plan bundle; "
+                    + "give a new or empty directory (obs-bootstrap replaces only its own bundles)");
+        }
+        List<Path> kept = new ArrayList<>();
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            boolean own =
+                    Set.of(README, SUMMARY_MD, SUMMARY_JSON, FINDINGS, INSTALL).contains(name)
+                            || BundleDigests.SEALED_ENTRIES.contains(name)
+                            || (Files.isDirectory(entry)
+                                    && PHASE_DIRECTORY.matcher(name).matches());
+            if (!own) {
+                kept.add(entry);
+            }
+        }
+        return kept;
     }
 
     private static boolean isBundle(Path summary) {

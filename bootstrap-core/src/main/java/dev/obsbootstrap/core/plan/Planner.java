@@ -7,6 +7,8 @@ import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.helm.HelmDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
+import dev.obsbootstrap.core.manifest.ManifestDocument;
+import dev.obsbootstrap.core.manifest.Manifests;
 import dev.obsbootstrap.core.manifest.ParsedManifests;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
@@ -15,10 +17,17 @@ import dev.obsbootstrap.core.secret.StackSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 /**
  * Renders every enabled phase, in plan order, without a cluster: for each component, its values, its chart and
@@ -36,6 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * release in plan order gives, as when releases were rendered one by one.
  */
 public final class Planner {
+    /** Streams shorter than this are parsed by one thread: splitting them saves less than it costs. */
+    private static final int SPLIT_ABOVE_CHARS = 1024 * 1024;
+
     private final HelmDriver helm;
     private final ReleaseRenderer renderer;
     private final Console console;
@@ -71,9 +83,27 @@ public final class Planner {
             KubeVersionChoice kube,
             String generator,
             List<StackSecret> secrets) {
+        return plan(phases, config, topology, kube, generator, secrets, specs -> {});
+    }
+
+    /**
+     * The same, with {@code alongside} given every release's spec, in plan order, on a render thread once every render
+     * is queued: that thread is free long before Helm is done with the CRDs, the largest release, which the first
+     * render thread renders from the start (plan copies the charts into its bundle there). It fails the plan as a
+     * render does, after the renders' own failures.
+     */
+    public PlanBundle plan(
+            PhasePlan phases,
+            BootstrapConfig config,
+            StackTopology topology,
+            KubeVersionChoice kube,
+            String generator,
+            List<StackSecret> secrets,
+            Consumer<List<ReleaseSpec>> alongside) {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, renderThreads());
         try {
             List<PhaseRenders> rendering = new ArrayList<>();
+            List<ReleaseSpec> specs = new ArrayList<>();
             List<Phase> ordered = phases.ordered();
             try {
                 for (int index = 0; index < ordered.size(); index++) {
@@ -96,7 +126,8 @@ public final class Planner {
                         phaseConsole.progress(
                                 "rendering %s (%s)",
                                 spec.releaseName(), spec.chart().coordinate());
-                        renders.releases().add(pool.submit(() -> render(spec, kube.version())));
+                        renders.releases().add(pool.submit(() -> render(spec, kube.version(), pool)));
+                        specs.add(spec);
                     }
                 }
             } catch (RuntimeException valuesOrChart) {
@@ -104,16 +135,77 @@ public final class Planner {
                 collect(rendering);
                 throw valuesOrChart;
             }
-            return new PlanBundle(
-                    config.profile().name(), kube.version(), kube.source(), generator, collect(rendering), secrets);
+            Future<?> done = pool.submit(() -> alongside.accept(List.copyOf(specs)));
+            List<PlannedPhase> planned = collect(rendering);
+            Tasks.join(done, "while the releases were rendered");
+            return new PlanBundle(config.profile().name(), kube.version(), kube.source(), generator, planned, secrets);
         } finally {
             pool.shutdownNow();
+            try {
+                // what still runs when a render failed: nothing may write into the bundle once plan has failed
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private RenderedRelease render(ReleaseSpec spec, String kubeVersion) {
+    private RenderedRelease render(ReleaseSpec spec, String kubeVersion, ExecutorService pool) {
         String manifests = helm.template(spec, kubeVersion);
-        return new RenderedRelease(spec, manifests, ParsedManifests.parse(manifests));
+        return new RenderedRelease(spec, manifests, parse(manifests, pool));
+    }
+
+    /**
+     * A large stream (the operator's CRDs: 4.5 MB, rendered last because Helm takes longest over it) is parsed by this
+     * thread and, once it is free, another render thread, each taking the next document not yet taken: that parse was
+     * the longest stretch of plan with a core idle. A busy pool never makes this thread wait: it parses every document
+     * no other thread has taken, and waits only for one the other thread is parsing. The documents, their numbers and
+     * their order are those of one parse.
+     */
+    static ParsedManifests parse(String manifests, ExecutorService pool) {
+        List<Manifests.DocumentText> texts = Manifests.documentTexts(manifests);
+        if (manifests.length() < SPLIT_ABOVE_CHARS || texts.size() < 2) {
+            return ParsedManifests.of(Manifests.documents(texts, 1));
+        }
+        AtomicReferenceArray<ManifestDocument> parsed = new AtomicReferenceArray<>(texts.size());
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(texts.size());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable parseUntaken = () -> {
+            Manifests.DocumentParser parser = new Manifests.DocumentParser();
+            for (int index = next.getAndIncrement(); index < texts.size(); index = next.getAndIncrement()) {
+                try {
+                    parsed.set(index, parser.parse(texts.get(index), index + 1));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.countDown();
+                }
+            }
+        };
+        try {
+            pool.execute(parseUntaken); // once started, it takes no document when none is left
+        } catch (RejectedExecutionException planFailedElsewhere) {
+            // the pool is shut down: this thread parses them all
+        }
+        parseUntaken.run();
+        try {
+            finished.await(); // for a document the other thread took and still parses
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while the manifests were parsed");
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        List<ManifestDocument> documents = new ArrayList<>();
+        for (int index = 0; index < texts.size(); index++) {
+            documents.add(parsed.get(index));
+        }
+        return ParsedManifests.of(documents);
     }
 
     /** Every phase with its releases, in plan order; the first failed render in that order is thrown. */

@@ -10,6 +10,7 @@ import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.FixtureCharts;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
+import dev.obsbootstrap.core.manifest.ParsedManifests;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,51 @@ import org.junit.jupiter.api.io.TempDir;
 class PlannerTest {
     @TempDir
     Path cache;
+
+    @Test
+    void aLargeStreamParsedInTwoHalvesIsTheSameAsOneParseWhetherAnotherThreadIsFreeOrNot() throws Exception {
+        StringBuilder stream = new StringBuilder("---\n# Source: crds/templates/empty.yaml\n");
+        for (int i = 0; i < 12; i++) {
+            stream.append("---\n# Source: crds/templates/crd-")
+                    .append(i)
+                    .append(".yaml\n")
+                    .append("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n")
+                    .append("  name: kind")
+                    .append(i)
+                    .append(".example.test\nspec:\n  description: |\n");
+            stream.append("    a long schema line that makes the stream large\n".repeat(3_000));
+            if (i == 7) {
+                stream.append("---\nkey: [unclosed\n");
+            }
+        }
+        String manifests = stream.toString();
+        ParsedManifests once = ParsedManifests.parse(manifests);
+
+        java.util.concurrent.ExecutorService free = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.ExecutorService busy = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            busy.submit(() -> {
+                release.await();
+                return null;
+            });
+            // the free pool several times: its thread is then often still parsing a document when this one is done
+            for (java.util.concurrent.ExecutorService pool : List.of(free, free, free, free, free, busy)) {
+                ParsedManifests halves = Planner.parse(manifests, pool);
+                assertThat(halves.documents()).isEqualTo(once.documents());
+                assertThat(halves.objects()).isEqualTo(once.objects());
+            }
+        } finally {
+            release.countDown();
+            free.shutdownNow();
+            busy.shutdownNow();
+        }
+        assertThat(manifests.length()).isGreaterThan(1024 * 1024);
+        assertThat(once.documents()).hasSize(13);
+        assertThat(once.documents().get(8).error())
+                .as("the unparseable document, kept with its error")
+                .isNotEmpty();
+    }
 
     @Test
     void rendersEveryEnabledPhaseInDependencyOrderAndRecordsDisabledOnes() {
