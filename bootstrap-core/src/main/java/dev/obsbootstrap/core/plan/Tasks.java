@@ -18,16 +18,24 @@ public final class Tasks {
         try {
             return task.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw unchecked(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted " + during);
         }
+    }
+
+    /**
+     * What a task threw, to rethrow as it was thrown: its RuntimeException or Error itself, anything else (a checked
+     * exception the task declared) wrapped. The caller throws the result.
+     */
+    public static RuntimeException unchecked(ExecutionException failed) {
+        if (failed.getCause() instanceof RuntimeException failure) {
+            return failure;
+        }
+        if (failed.getCause() instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failed.getCause());
     }
 }

@@ -13,6 +13,7 @@ import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
+import dev.obsbootstrap.core.plan.Tasks;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -330,16 +331,10 @@ public final class Runner {
             try {
                 return task.get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
                 if (e.getCause() instanceof InterruptedException interrupted) {
                     throw interrupted;
                 }
-                throw new IllegalStateException(e.getCause());
+                throw Tasks.unchecked(e);
             }
         }
 
