@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.error.ExecutionFailures;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -18,24 +19,10 @@ public final class Tasks {
         try {
             return task.get();
         } catch (ExecutionException e) {
-            throw unchecked(e);
+            throw ExecutionFailures.unchecked(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted " + during);
         }
-    }
-
-    /**
-     * What a task threw, to rethrow as it was thrown: its RuntimeException or Error itself, anything else (a checked
-     * exception the task declared) wrapped. The caller throws the result.
-     */
-    public static RuntimeException unchecked(ExecutionException failed) {
-        if (failed.getCause() instanceof RuntimeException failure) {
-            return failure;
-        }
-        if (failed.getCause() instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(failed.getCause());
     }
 }

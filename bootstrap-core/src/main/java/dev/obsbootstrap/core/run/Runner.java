@@ -5,6 +5,7 @@ import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
+import dev.obsbootstrap.core.error.ExecutionFailures;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.helm.HelmLockedException;
 import dev.obsbootstrap.core.lock.LockHeldException;
@@ -13,7 +14,6 @@ import dev.obsbootstrap.core.lock.RunIdentity;
 import dev.obsbootstrap.core.lock.RunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
-import dev.obsbootstrap.core.plan.Tasks;
 import dev.obsbootstrap.core.probe.ProbeResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -334,7 +334,7 @@ public final class Runner {
                 if (e.getCause() instanceof InterruptedException interrupted) {
                     throw interrupted;
                 }
-                throw Tasks.unchecked(e);
+                throw ExecutionFailures.unchecked(e);
             }
         }
 
