@@ -133,7 +133,11 @@ abstract class StackOnFakeClusterTestBase {
     /**
      * The release's pods behave like this from now on. The simulated kubelet acts on workload events, so the
      * workloads are touched (an annotation, not the pod template: no new rollout), as a real kubelet would notice by
-     * itself that a pod now starts, or crashes.
+     * itself that a pod now starts, or crashes. What the fake must do as the API server does: a metadata-only change
+     * leaves {@code metadata.generation} as it was (kubernetes/kubernetes v1.31.0
+     * pkg/registry/apps/deployment/strategy.go and pkg/registry/apps/statefulset/strategy.go, PrepareForUpdate bumps
+     * it only when the spec changes), and a JSON merge patch without a resourceVersion applies to the current object
+     * without a conflict (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go; RFC 7386).
      */
     static void kubeletMakes(String namespace, String release, WorkloadBehaviour behaviour) {
         cluster.kubelet().behave(namespace + "/" + release + "*", behaviour);
@@ -157,7 +161,11 @@ abstract class StackOnFakeClusterTestBase {
                         deployments.withName(deployment.getMetadata().getName()).patch(merge, touch));
     }
 
-    /** Release -> revision of its deployed version, from Helm's release Secrets (owner=helm, status=deployed). */
+    /**
+     * Release -> revision of its deployed version, from Helm's release Secrets: Helm labels each with name, owner=helm,
+     * status and version (helm/helm v3.21.0 pkg/storage/driver/secrets.go, newSecretsObject), which is what the
+     * simulated cluster stores because real Helm (helm-java) wrote it.
+     */
     static Map<String, Integer> deployedRevisions(String namespace) {
         Map<String, Integer> revisions = new TreeMap<>();
         for (Secret secret : cluster.client()

@@ -143,6 +143,41 @@ class FakeClusterTest {
         assertThat(patched.getMetadata().getGeneration()).isEqualTo(2L);
     }
 
+    /**
+     * A metadata-only change (an annotation) leaves the generation as it was, as the API server's update strategy does
+     * (kubernetes/kubernetes v1.31.0 pkg/registry/apps/deployment/strategy.go, PrepareForUpdate: Generation++ only when
+     * the spec changed), and a merge patch without a resourceVersion applies without a conflict
+     * (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go): the tests touch workloads this way to wake the
+     * simulated kubelet without a rollout.
+     */
+    @Test
+    void aMetadataOnlyMergePatchKeepsTheGeneration() {
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .resource(deployment("touched"))
+                .create();
+        long before = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .withName("touched")
+                .get()
+                .getMetadata()
+                .getGeneration();
+
+        Deployment patched = cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("t")
+                .withName("touched")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"touch\":\"1\"}}}");
+
+        assertThat(patched.getMetadata().getAnnotations()).containsEntry("touch", "1");
+        assertThat(patched.getMetadata().getGeneration()).isEqualTo(before);
+    }
+
     @Test
     void serverSideApplyCreatesThenMerges() {
         ConfigMap applied = cluster.client()
