@@ -127,19 +127,11 @@ public final class ClusterHub implements AutoCloseable {
      * failure here changes nothing, the real calls do the same work themselves.
      */
     public static void prepareInBackground() {
-        Thread thread = new Thread(
-                () -> {
-                    try {
-                        Serialization.unmarshal(PREPARATION_KUBECONFIG, io.fabric8.kubernetes.api.model.Config.class);
-                        Config config = Config.fromKubeconfig(PREPARATION_KUBECONFIG);
-                        new KubernetesClientBuilder().withConfig(config).build().close();
-                    } catch (RuntimeException | LinkageError e) {
-                        // only a head start
-                    }
-                },
-                "obs-bootstrap-client-preparation");
-        thread.setDaemon(true);
-        thread.start();
+        headStart("obs-bootstrap-client-preparation", () -> {
+            Serialization.unmarshal(PREPARATION_KUBECONFIG, io.fabric8.kubernetes.api.model.Config.class);
+            Config config = Config.fromKubeconfig(PREPARATION_KUBECONFIG);
+            new KubernetesClientBuilder().withConfig(config).build().close();
+        });
     }
 
     /** The context that will be used, from the kubeconfig alone (no network). */
@@ -198,17 +190,27 @@ public final class ClusterHub implements AutoCloseable {
      * failure here changes nothing: the first real read builds the reader as it would have.
      */
     private static void buildWorkloadReadersInBackground(KubernetesClient client) {
+        headStart("obs-bootstrap-readers", () -> {
+            for (Class<? extends KubernetesResourceList<?>> type : WORKLOAD_LISTS) {
+                client.getKubernetesSerialization().unmarshal("{\"items\":[]}", type);
+            }
+        });
+    }
+
+    /**
+     * Work done ahead on a daemon thread of its own so that the real calls find it done. A failure there changes
+     * nothing: the real call does the same work itself and reports its own failure.
+     */
+    private static void headStart(String name, Runnable work) {
         Thread thread = new Thread(
                 () -> {
                     try {
-                        for (Class<? extends KubernetesResourceList<?>> type : WORKLOAD_LISTS) {
-                            client.getKubernetesSerialization().unmarshal("{\"items\":[]}", type);
-                        }
+                        work.run();
                     } catch (RuntimeException | LinkageError e) {
-                        // only a head start: the first real read builds what this could not
+                        // only a head start
                     }
                 },
-                "obs-bootstrap-readers");
+                name);
         thread.setDaemon(true);
         thread.start();
     }
