@@ -1,6 +1,8 @@
 package dev.obsbootstrap.core.values;
 
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.TemplateError.ErrorItem;
+import com.hubspot.jinjava.interpret.TemplateError.ErrorReason;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorType;
 import com.hubspot.jinjava.interpret.UnknownTokenException;
 import dev.obsbootstrap.core.error.ConfigException;
@@ -18,6 +20,7 @@ final class TemplateErrors {
     private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)", Pattern.DOTALL);
     private static final Pattern UNKNOWN_FUNCTION = Pattern.compile("Could not resolve function '([^']*)'");
     private static final Pattern UNKNOWN_NAME = Pattern.compile("unknown (filter|test) '([^']*)'");
+    private static final Pattern DISABLED = Pattern.compile("'(?::)?([^']*)' is disabled");
     private static final String SEGMENT = "(?:\\.[A-Za-z_]\\w*|\\[\\s*'[^']*'\\s*]|\\[\\s*\"[^\"]*\"\\s*]|\\[\\d+])";
     private static final Pattern PATH = Pattern.compile("[A-Za-z_]\\w*" + SEGMENT + "*");
     private static final Pattern WHOLE_PATH = Pattern.compile("^" + PATH.pattern() + "$");
@@ -26,13 +29,17 @@ final class TemplateErrors {
 
     private TemplateErrors() {}
 
-    static ConfigException toException(String resource, List<TemplateError> errors, Map<String, Object> bindings) {
+    static ConfigException toException(
+            String resource, String template, List<TemplateError> errors, Map<String, Object> bindings) {
         List<TemplateError> sorted = new ArrayList<>(errors);
-        // fatal first, then by line: the first real problem is the one worth reading
+        // fatal first, a refused function, filter or tag before what it left empty, then by line: the first real
+        // problem is the one worth reading
         sorted.sort(Comparator.comparing((TemplateError error) -> error.getSeverity() != ErrorType.FATAL)
+                .thenComparing(error -> error.getReason() != ErrorReason.DISABLED)
                 .thenComparingInt(TemplateError::getLineno));
         TemplateError first = sorted.get(0);
-        String where = first.getLineno() > 0 ? resource + ":" + first.getLineno() : resource;
+        int line = first.getLineno() > 0 ? first.getLineno() : tagLine(first, template);
+        String where = line > 0 ? resource + ":" + line : resource;
         String message = where + ": " + describe(first, bindings);
         if (sorted.size() > 1) {
             message += " (and " + (sorted.size() - 1) + " more template error" + (sorted.size() > 2 ? "s" : "") + ")";
@@ -40,8 +47,33 @@ final class TemplateErrors {
         return new ConfigException(message, first.getException());
     }
 
+    /** jinjava gives no line for a refused tag: the first line that opens that tag. */
+    private static int tagLine(TemplateError error, String template) {
+        if (error.getReason() != ErrorReason.DISABLED
+                || error.getItem() != ErrorItem.TAG
+                || error.getFieldName() == null) {
+            return -1;
+        }
+        Pattern tag = Pattern.compile("\\{%[-+]?\\s*" + Pattern.quote(error.getFieldName()) + "\\b");
+        String[] lines = template.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (tag.matcher(lines[i]).find()) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
     private static String describe(TemplateError error, Map<String, Object> bindings) {
         String text = error.getMessage() == null ? "" : error.getMessage();
+        if (error.getReason() == ErrorReason.DISABLED) {
+            Matcher disabled = DISABLED.matcher(text);
+            String name = disabled.find() ? disabled.group(1) : String.valueOf(error.getFieldName());
+            return "the " + error.getItem().name().toLowerCase(java.util.Locale.ROOT) + " '" + name
+                    + "' is not available in values templates: a render reads its template and its variables only "
+                    + "(no clock, chance or other template), so the same inputs always give the same values; "
+                    + "put what it would compute in the config or the profile instead";
+        }
         Optional<StrictLookups.UnknownVariableException> unknownVariable =
                 causeOf(error.getException(), StrictLookups.UnknownVariableException.class);
         if (unknownVariable.isPresent()) {

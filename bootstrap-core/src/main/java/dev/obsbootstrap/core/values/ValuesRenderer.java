@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.values;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -11,13 +12,11 @@ import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.error.ConfigException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Renders a component's jinjava values template (a classpath resource, {@link ComponentSpec#valuesTemplate()}) for
@@ -32,6 +31,43 @@ import java.util.Objects;
  * drops the key from the chart's defaults as well (as {@code helm --set key=null} does).
  */
 public final class ValuesRenderer {
+    /**
+     * What jinjava 2.8.2 offers that reads something besides the template and its variables: the clock (the date and
+     * time functions and filters, which default to now or to the machine's time zone), chance ({@code random},
+     * {@code shuffle}) and other templates ({@code include}, {@code import}, {@code from}, {@code extends}). Names
+     * from jinjava's FunctionLibrary, FilterLibrary and TagLibrary (com.hubspot.jinjava.lib, tag jinjava-2.8.2); each is
+     * refused where a template uses it (ValuesRendererTest holds one of each kind to that).
+     */
+    static final Map<Context.Library, Set<String>> NOT_A_FUNCTION_OF_THE_INPUTS = Map.of(
+            // functions by "namespace:name" (MacroFunctionMapper.buildFunctionName); jinjava's own have no namespace
+            Context.Library.FUNCTION,
+            Set.of(
+                    ":datetimeformat",
+                    ":format_date",
+                    ":format_time",
+                    ":format_datetime",
+                    ":unixtimestamp",
+                    ":today",
+                    ":strtotime",
+                    ":strtodate"),
+            Context.Library.FILTER,
+            Set.of(
+                    "random",
+                    "shuffle",
+                    "date",
+                    "datetimeformat",
+                    "format_date",
+                    "format_time",
+                    "format_datetime",
+                    "unixtimestamp",
+                    "between_times",
+                    "plus_time",
+                    "minus_time",
+                    "strtotime",
+                    "strtodate"),
+            Context.Library.TAG,
+            Set.of("include", "import", "from", "extends"));
+
     private final ClassLoader classLoader;
     private final JinjavaConfig jinjavaConfig;
     private final Jinjava jinjava;
@@ -54,6 +90,9 @@ public final class ValuesRenderer {
                 // then reports every later error one line too early per trimmed tag
                 .withTrimBlocks(false)
                 .withLstripBlocks(true)
+                // a render reads its template and its variables, nothing else: no clock, no chance, no other
+                // template; so equal inputs render equal values (ValuesInputs), which lets an unchanged up skip it
+                .withDisabled(NOT_A_FUNCTION_OF_THE_INPUTS)
                 .build();
         this.jinjava = new Jinjava(jinjavaConfig);
     }
@@ -87,15 +126,9 @@ public final class ValuesRenderer {
     }
 
     private String readTemplate(String resource, String componentId) {
-        try (InputStream in = classLoader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new ConfigException("values template " + resource + " of component '" + componentId
-                        + "' is not on the classpath: check the component's 'values' entry in the catalog");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read values template " + resource + ": " + e.getMessage(), e);
-        }
+        return Templates.read(classLoader, resource)
+                .orElseThrow(() -> new ConfigException("values template " + resource + " of component '" + componentId
+                        + "' is not on the classpath: check the component's 'values' entry in the catalog"));
     }
 
     private String renderTemplate(String resource, String template, Map<String, Object> context) {
@@ -115,7 +148,7 @@ public final class ValuesRenderer {
         }
         errors.addAll(interpreter.getErrorsCopy());
         if (!errors.isEmpty()) {
-            throw TemplateErrors.toException(resource, errors, context);
+            throw TemplateErrors.toException(resource, template, errors, context);
         }
         return output;
     }

@@ -166,6 +166,28 @@ class ValuesRendererTest {
                 .hasMessageStartingWith("fixtures/values/unknown-function.yaml.j2:3: unknown function 'shout'");
     }
 
+    /**
+     * A render reads its template and its variables only, so equal inputs render equal values (ValuesInputs): what
+     * jinjava offers that reads the clock, chance or another template is refused where it is used.
+     */
+    @Test
+    void theClockChanceAndOtherTemplatesAreRefused() {
+        BootstrapConfig config = ValuesTestConfigs.minimalConfig(profile);
+
+        assertThatThrownBy(() -> render("clock", config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/clock.yaml.j2:2:")
+                .hasMessageContaining("the function 'today' is not available in values templates");
+        assertThatThrownBy(() -> render("chance", config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/chance.yaml.j2:2:")
+                .hasMessageContaining("the filter 'random' is not available in values templates");
+        assertThatThrownBy(() -> render("include", config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fixtures/values/include.yaml.j2:2:")
+                .hasMessageContaining("the tag 'include' is not available in values templates");
+    }
+
     @Test
     void anUnknownTestIsAnError() {
         assertThatThrownBy(() -> render("unknown-test", ValuesTestConfigs.minimalConfig(profile)))
@@ -297,7 +319,7 @@ class ValuesRendererTest {
         return map;
     }
 
-    private ComponentSpec withTemplate(String fixture) {
+    ComponentSpec withTemplate(String fixture) {
         ComponentSpec store = topology.component("store");
         return new ComponentSpec(
                 store.id(),
@@ -318,7 +340,7 @@ class ValuesRendererTest {
         }
     }
 
-    private static StackTopology topology() {
+    static StackTopology topology() {
         String ns = ValuesTestConfigs.NAMESPACE;
         ComponentSpec store = ValuesTestConfigs.fixtureComponent("store", FIXTURES + "context.yaml.j2");
         ComponentSpec collector = new ComponentSpec(
