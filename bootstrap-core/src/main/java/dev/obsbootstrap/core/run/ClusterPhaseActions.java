@@ -173,21 +173,19 @@ public final class ClusterPhaseActions implements PhaseActions {
             List<PreparedPhase> phases, List<PreparedPhase> changing, Map<String, Integer> deadRunWrites)
             throws InterruptedException {
         List<Problem> problems = new ArrayList<>();
-        HelmReleaseRecords records = new HelmReleaseRecords(client);
         for (PreparedPhase phase : phases) {
             for (StackSecret declared : declaredSecrets.getOrDefault(phase.phaseId(), List.of())) {
                 secrets.problems(declared)
                         .forEach(message -> problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
             }
+            if (!changing.contains(phase)) {
+                // unchanged: the run found every release's latest revision deployed (Runner#unchanged), so none is
+                // pending and nothing below applies; reading Helm's records again would only repeat that
+                continue;
+            }
             for (ReleaseSpec spec : specs(phase)) {
                 checkInterrupt();
                 if (spec.mode() != InstallMode.HELM_RELEASE) {
-                    continue;
-                }
-                if (!changing.contains(phase)
-                        && records.deployedRevision(spec.namespace(), spec.releaseName())
-                                .isPresent()) {
-                    // its latest revision is deployed, so not pending: nothing below applies, and Helm stays unloaded
                     continue;
                 }
                 List<HelmRelease> history = helm.history(spec.releaseName(), spec.namespace());
@@ -198,19 +196,17 @@ public final class ClusterPhaseActions implements PhaseActions {
                         && !Integer.valueOf(latest.get().revision()).equals(deadRunWrites.get(spec.releaseName()))) {
                     problems.add(Problem.cluster(unexplainedPending(spec, latest.get(), history)));
                 }
-                if (changing.contains(phase)) {
-                    // rendered now, so a chart that rejects its values fails here, before any phase was written
-                    try {
-                        String manifest = template(spec);
-                        if (!history.isEmpty()) {
-                            new ImmutableFields(client)
-                                    .problems(spec.releaseName(), manifest, spec.namespace())
-                                    .forEach(message ->
-                                            problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
-                        }
-                    } catch (ConfigException e) {
-                        problems.add(Problem.badInput("[" + phase.phaseId() + "] " + e.getMessage()));
+                // rendered now, so a chart that rejects its values fails here, before any phase was written
+                try {
+                    String manifest = template(spec);
+                    if (!history.isEmpty()) {
+                        new ImmutableFields(client)
+                                .problems(spec.releaseName(), manifest, spec.namespace())
+                                .forEach(message ->
+                                        problems.add(Problem.badInput("[" + phase.phaseId() + "] " + message)));
                     }
+                } catch (ConfigException e) {
+                    problems.add(Problem.badInput("[" + phase.phaseId() + "] " + e.getMessage()));
                 }
             }
         }
