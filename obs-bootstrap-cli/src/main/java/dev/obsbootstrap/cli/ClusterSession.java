@@ -5,12 +5,14 @@ import dev.obsbootstrap.core.cluster.ClusterTarget;
 import dev.obsbootstrap.core.cluster.FailFast;
 import dev.obsbootstrap.core.cluster.StackSecrets;
 import dev.obsbootstrap.core.config.BootstrapConfig;
+import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
 import dev.obsbootstrap.core.console.Console;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
 import dev.obsbootstrap.core.helm.KubeAccess;
+import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.lock.LeaseRunLock;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
@@ -22,6 +24,7 @@ import dev.obsbootstrap.core.run.ClusterPhaseActions;
 import dev.obsbootstrap.core.run.ConfigMapLedgerStore;
 import dev.obsbootstrap.core.run.Runner;
 import dev.obsbootstrap.core.values.RenderedValues;
+import dev.obsbootstrap.core.values.ValuesInputs;
 import dev.obsbootstrap.core.values.ValuesRenderer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,19 +98,31 @@ final class ClusterSession {
 
     /** Renders a component's values with the templates and resolves its chart: what plan, up and down all need. */
     static ReleaseRenderer renderer(ChartResolver charts, BootstrapConfig config, StackTopology topology) {
-        // the template engine is made by the first render: up renders on a thread of its own (Runner), and starting
-        // jinjava there too keeps it off the path to the cluster's first answers
-        ValuesRenderer[] values = new ValuesRenderer[1];
-        return new ReleaseRenderer(charts, (component, version) -> {
-            ValuesRenderer renderer;
-            synchronized (values) {
-                if (values[0] == null) {
-                    values[0] = new ValuesRenderer();
-                }
-                renderer = values[0];
+        Optional<String> code = CodeFingerprint.ofThisBuild();
+        return new ReleaseRenderer(charts, new ReleaseRenderer.ValuesSource() {
+            // the template engine is made by the first render: up renders on a thread of its own (Runner), and
+            // starting jinjava there too keeps it off the path to the cluster's first answers; an unchanged up
+            // renders nothing and never makes it
+            private ValuesRenderer renderer;
+
+            @Override
+            public ReleaseSpec.Values render(ComponentSpec component, String version) {
+                RenderedValues rendered = engine().render(component, config, topology, version);
+                return new ReleaseSpec.Values(rendered.values(), rendered.yaml());
             }
-            RenderedValues rendered = renderer.render(component, config, topology, version);
-            return new ReleaseRenderer.ComponentValues(rendered.values(), rendered.yaml());
+
+            @Override
+            public Optional<String> inputsDigest(ComponentSpec component, String version) {
+                return code.flatMap(
+                        fingerprint -> ValuesInputs.digest(component, config, topology, version, fingerprint));
+            }
+
+            private synchronized ValuesRenderer engine() {
+                if (renderer == null) {
+                    renderer = new ValuesRenderer();
+                }
+                return renderer;
+            }
         });
     }
 

@@ -137,7 +137,7 @@ public final class BundleInstall {
             }
             String yaml = valuesWithoutHeader(read(release.valuesFile()));
             List<Map<String, Object>> documents = Manifests.maps(yaml, release.valuesFile());
-            return new ReleaseRenderer.ComponentValues(documents.isEmpty() ? Map.of() : documents.get(0), yaml);
+            return new ReleaseSpec.Values(documents.isEmpty() ? Map.of() : documents.get(0), yaml);
         });
     }
 

@@ -8,10 +8,8 @@ import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.helm.ResolvedChart;
 import dev.obsbootstrap.core.phase.Phase;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A component made ready for Helm: its values rendered from the templates and its chart resolved. What {@code up},
@@ -21,14 +19,23 @@ public final class ReleaseRenderer {
     /** Values for one component, as the values engine renders them. */
     @FunctionalInterface
     public interface ValuesSource {
-        ComponentValues render(ComponentSpec component, String kubeVersion);
+        ReleaseSpec.Values render(ComponentSpec component, String kubeVersion);
+
+        /**
+         * A digest of everything {@link #render} reads for the component (its template, the variables the template
+         * sees, the user's values, the code that renders), such that equal digests render equal values; empty when
+         * this source cannot tell, and then every prepare renders.
+         */
+        default Optional<String> inputsDigest(ComponentSpec component, String kubeVersion) {
+            return Optional.empty();
+        }
     }
 
-    /** A component's rendered values: the YAML Helm reads and the same as a map (which may hold nulls). */
-    public record ComponentValues(Map<String, Object> values, String yaml) {
-        public ComponentValues {
-            values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
-            Objects.requireNonNull(yaml, "yaml");
+    /** A release spec whose values are rendered when first read, and the digest of that render's inputs if known. */
+    public record Deferred(ReleaseSpec spec, Optional<String> inputsDigest) {
+        public Deferred {
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(inputsDigest, "inputsDigest");
         }
     }
 
@@ -40,21 +47,39 @@ public final class ReleaseRenderer {
         this.values = Objects.requireNonNull(values, "values");
     }
 
-    /** The release spec of one component: its values rendered, its chart resolved (the user's pin wins over the catalog's). */
+    /**
+     * The release spec of one component: its values rendered, its chart resolved (the user's pin wins over the
+     * catalog's).
+     */
     public ReleaseSpec releaseSpec(
             Phase phase, ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+        ReleaseSpec spec = spec(phase, component, config, topology, kubeVersion);
+        spec.valuesYaml(); // rendered now: a template error is this call's
+        return spec;
+    }
+
+    /**
+     * The same spec with its chart resolved now and its values when first read, beside the digest of what the values
+     * are rendered from: a caller that knows the values that digest renders need not render them at all.
+     */
+    public Deferred deferredSpec(
+            Phase phase, ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
+        Optional<String> digest = values.inputsDigest(component, kubeVersion);
+        return new Deferred(spec(phase, component, config, topology, kubeVersion), digest);
+    }
+
+    private ReleaseSpec spec(
+            Phase phase, ComponentSpec component, BootstrapConfig config, StackTopology topology, String kubeVersion) {
         ChartRef chart = config.charts().getOrDefault(component.id(), component.chart());
-        ComponentValues rendered = values.render(component, kubeVersion);
         ResolvedChart resolved = charts.resolve(chart);
-        return new ReleaseSpec(
+        return ReleaseSpec.deferred(
                 component.id(),
                 component.release(),
                 topology.namespace(),
                 chart,
                 resolved.path(),
-                rendered.values(),
-                rendered.yaml(),
                 component.mode(),
-                config.profile().timeoutFor(phase.id()));
+                config.profile().timeoutFor(phase.id()),
+                () -> values.render(component, kubeVersion));
     }
 }

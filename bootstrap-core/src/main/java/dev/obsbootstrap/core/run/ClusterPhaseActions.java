@@ -125,30 +125,76 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public PreparedPhase prepare(Phase phase) {
+        try {
+            return prepare(phase, Optional::empty);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("nothing to wait for without a ledger", e);
+        }
+    }
+
+    /**
+     * Resolves the phase's charts and digests what each release's values are rendered from; renders them unless the
+     * ledger's entry was recorded from the same inputs (then its digests are this phase's, and a release's values are
+     * rendered only if something reads them: an unchanged up never does).
+     */
+    @Override
+    public PreparedPhase prepare(Phase phase, Recorded recorded) throws InterruptedException {
         List<ReleaseSpec> specs = new ArrayList<>();
+        List<PhaseDigest.Release> inputs = new ArrayList<>();
         Map<String, String> releases = new LinkedHashMap<>();
         Map<String, String> components = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>(phase.configProblems(config));
         for (String componentId : phase.components(config)) {
             try {
-                ReleaseSpec spec =
-                        renderer.releaseSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                ReleaseRenderer.Deferred deferred =
+                        renderer.deferredSpec(phase, topology.component(componentId), config, topology, kubeVersion);
+                ReleaseSpec spec = deferred.spec();
                 specs.add(spec);
+                deferred.inputsDigest()
+                        .ifPresent(digest -> inputs.add(new PhaseDigest.Release(
+                                spec.componentId(),
+                                spec.releaseName(),
+                                spec.namespace(),
+                                spec.chart(),
+                                spec.mode(),
+                                "render inputs " + digest)));
                 releases.put(spec.releaseName(), spec.chart().coordinate());
                 components.put(spec.releaseName(), spec.componentId());
             } catch (ConfigException e) {
                 problems.add(e.getMessage());
             }
         }
+        List<StackSecret> declared = problems.isEmpty() ? phase.secrets(config, topology) : List.of();
+        String inputsHash = problems.isEmpty() && inputs.size() == specs.size() ? PhaseDigest.of(inputs, declared) : "";
+        Optional<LedgerEntry> sameInputs = inputsHash.isEmpty()
+                ? Optional.empty()
+                : recorded.entry().filter(entry -> entry.inputsHash().equals(inputsHash));
+        if (sameInputs.isEmpty()) {
+            for (ReleaseSpec spec : specs) {
+                try {
+                    spec.valuesYaml(); // rendered now: every template error of the run is reported before any write
+                } catch (ConfigException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("\n", problems));
         }
-        List<StackSecret> declared = phase.secrets(config, topology);
         prepared.put(phase.id(), specs);
         declaredSecrets.put(phase.id(), declared);
         Map<String, String> releaseHashes = new LinkedHashMap<>();
-        specs.forEach(spec ->
-                releaseHashes.put(spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
+        String configHash;
+        if (sameInputs.isPresent()) {
+            // the recorded digests are of these very values: same inputs render the same (ValuesInputs)
+            configHash = sameInputs.get().configHash();
+            releaseHashes.putAll(sameInputs.get().releaseHashes());
+        } else {
+            configHash =
+                    PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared);
+            specs.forEach(spec -> releaseHashes.put(
+                    spec.releaseName(), PhaseDigest.of(List.of(PhaseDigest.Release.of(spec)), declared)));
+        }
         Map<String, String> replaces = new LinkedHashMap<>();
         for (String componentId : phase.replacedComponents(config)) {
             ComponentSpec replaced = topology.component(componentId);
@@ -156,13 +202,7 @@ public final class ClusterPhaseActions implements PhaseActions {
                 replaces.put(replaced.release(), componentId);
             }
         }
-        return new PreparedPhase(
-                phase.id(),
-                releases,
-                PhaseDigest.of(specs.stream().map(PhaseDigest.Release::of).toList(), declared),
-                components,
-                releaseHashes,
-                replaces);
+        return new PreparedPhase(phase.id(), releases, configHash, components, releaseHashes, replaces, inputsHash);
     }
 
     // ---- before the first write

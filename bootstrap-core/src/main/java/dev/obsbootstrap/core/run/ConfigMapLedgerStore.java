@@ -134,6 +134,9 @@ public final class ConfigMapLedgerStore implements LedgerStore {
             if (!entry.releaseHashes().isEmpty()) {
                 doc.put("releaseHashes", new TreeMap<>(entry.releaseHashes()));
             }
+            if (!entry.inputsHash().isEmpty()) {
+                doc.put("inputsHash", entry.inputsHash());
+            }
             if (!entry.objects().isEmpty()) {
                 doc.put("objects", new TreeMap<>(entry.objects()));
             }
@@ -227,7 +230,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                                 text(map, "runId"),
                                 objects,
                                 releaseHashes,
-                                replaced));
+                                replaced,
+                                map.get("inputsHash") instanceof String inputs ? inputs : ""));
             }
         }
         return new LedgerState(phases, lastRun);

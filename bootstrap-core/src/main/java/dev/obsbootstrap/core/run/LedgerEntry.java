@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param replaced release -> chart of the releases obs-bootstrap installed for this phase that its config has since
  *                 replaced with another choice and that are not uninstalled yet: kept here when the entry is rewritten
  *                 without them, so an interrupted or failed run still knows them as the stack's own
+ * @param inputsHash {@link PreparedPhase#inputsHash} of the run that recorded this entry ("" before it was
+ *                   recorded): what {@code configHash} and {@code releaseHashes} were rendered from
  */
 public record LedgerEntry(
         String phaseId,
@@ -24,7 +26,8 @@ public record LedgerEntry(
         String runId,
         Map<String, List<String>> objects,
         Map<String, String> releaseHashes,
-        Map<String, String> replaced) {
+        Map<String, String> replaced,
+        String inputsHash) {
     public LedgerEntry {
         Objects.requireNonNull(phaseId, "phaseId");
         Objects.requireNonNull(configHash, "configHash");
@@ -36,9 +39,10 @@ public record LedgerEntry(
         objects = Map.copyOf(objects);
         releaseHashes = Map.copyOf(releaseHashes);
         replaced = Map.copyOf(replaced);
+        Objects.requireNonNull(inputsHash, "inputsHash");
     }
 
-    /** With no replaced release pending. */
+    /** With no replaced release pending and no render inputs known. */
     public LedgerEntry(
             String phaseId,
             String configHash,
@@ -49,7 +53,7 @@ public record LedgerEntry(
             String runId,
             Map<String, List<String>> objects,
             Map<String, String> releaseHashes) {
-        this(phaseId, configHash, charts, revisions, verdict, at, runId, objects, releaseHashes, Map.of());
+        this(phaseId, configHash, charts, revisions, verdict, at, runId, objects, releaseHashes, Map.of(), "");
     }
 
     /** Every release the ledger knows obs-bootstrap installed for this phase: the recorded ones and those replaced. */
@@ -64,6 +68,6 @@ public record LedgerEntry(
         Map<String, String> left = new java.util.LinkedHashMap<>(replaced);
         left.keySet().removeAll(removed);
         return new LedgerEntry(
-                phaseId, configHash, charts, revisions, verdict, at, runId, objects, releaseHashes, left);
+                phaseId, configHash, charts, revisions, verdict, at, runId, objects, releaseHashes, left, inputsHash);
     }
 }

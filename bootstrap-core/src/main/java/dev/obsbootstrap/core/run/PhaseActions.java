@@ -17,6 +17,21 @@ public interface PhaseActions {
     PreparedPhase prepare(Phase phase);
 
     /**
+     * {@link #prepare(Phase)}, knowing what the ledger recorded of the phase: when the phase's render inputs are the
+     * ones the entry was recorded with ({@link PreparedPhase#inputsHash}), its digests are the recorded ones and its
+     * values need not be rendered before something reads them.
+     */
+    default PreparedPhase prepare(Phase phase, Recorded recorded) throws InterruptedException {
+        return prepare(phase);
+    }
+
+    /** The ledger's entry for a phase, waiting for the ledger to be read: asked for once the inputs are digested. */
+    @FunctionalInterface
+    interface Recorded {
+        Optional<LedgerEntry> entry() throws InterruptedException;
+    }
+
+    /**
      * Everything that would make the run fail, found by reading the cluster only: credentials the phases' Secrets
      * read, Secrets that must exist, changes Kubernetes refuses on existing objects (for the phases in {@code changing}),
      * and releases left pending by something this run cannot explain. {@code deadRunWrites} are the releases and

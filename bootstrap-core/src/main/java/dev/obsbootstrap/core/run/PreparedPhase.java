@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param replaces      release name -> component, for the releases of the components this config replaces
  *                      ({@link dev.obsbootstrap.core.phase.Phase#replacedComponents}): removed once the phase is
  *                      verified, where obs-bootstrap installed them
+ * @param inputsHash    digest of what the phase's values are rendered from (templates, their variables, the user's
+ *                      values, the code) and of everything else {@code configHash} covers; empty when not known. When
+ *                      the ledger recorded the same, the phase's digests are the recorded ones and nothing is rendered
  */
 public record PreparedPhase(
         String phaseId,
@@ -22,7 +25,8 @@ public record PreparedPhase(
         String configHash,
         Map<String, String> components,
         Map<String, String> releaseHashes,
-        Map<String, String> replaces) {
+        Map<String, String> replaces,
+        String inputsHash) {
     public PreparedPhase {
         Objects.requireNonNull(phaseId, "phaseId");
         releases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(releases));
@@ -30,6 +34,7 @@ public record PreparedPhase(
         components = Map.copyOf(components);
         releaseHashes = Map.copyOf(releaseHashes);
         replaces = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(replaces));
+        Objects.requireNonNull(inputsHash, "inputsHash");
     }
 
     /** Replacing no other component's release. */
@@ -39,12 +44,12 @@ public record PreparedPhase(
             String configHash,
             Map<String, String> components,
             Map<String, String> releaseHashes) {
-        this(phaseId, releases, configHash, components, releaseHashes, Map.of());
+        this(phaseId, releases, configHash, components, releaseHashes, Map.of(), "");
     }
 
     /** Without component ids or release digests: each release stands for its own component, every release changes with the phase. */
     public PreparedPhase(String phaseId, Map<String, String> releases, String configHash) {
-        this(phaseId, releases, configHash, Map.of(), Map.of(), Map.of());
+        this(phaseId, releases, configHash, Map.of(), Map.of(), Map.of(), "");
     }
 
     public List<String> releaseNames() {

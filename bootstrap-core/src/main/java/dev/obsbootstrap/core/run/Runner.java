@@ -28,7 +28,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -76,15 +78,18 @@ public final class Runner {
         if (Thread.currentThread().isInterrupted()) {
             return notStarted("up", runId, started, "the run was stopped before it started; nothing was changed");
         }
-        // rendering every phase's values is CPU work that needs nothing the cluster tells below: it runs beside the
-        // lock check and the ledger read (on two cores an unchanged up is mostly these); their errors come first, as
-        // when they ran first
-        Background<Map<String, PreparedPhase>> preparing = Background.start("prepare", () -> prepareAll(options));
+        // rendering every phase's values is CPU work that needs only the ledger (a phase whose render inputs it
+        // recorded is not rendered again): it runs beside the lock check and the ledger read (on two cores an
+        // unchanged up is mostly these); their errors come first, as when they ran first
+        CompletableFuture<LedgerState> recorded = new CompletableFuture<>();
+        Background<Map<String, PreparedPhase>> preparing =
+                Background.start("prepare", () -> prepareAll(options, recorded));
         LedgerState state;
         Map<String, PreparedPhase> prepared;
         try {
             refuseIfLocked(me);
             state = ledger.read();
+            recorded.complete(state);
             checkLeftOutDependencies(options, state);
             prepared = preparing.await();
             preflight(prepared, state, runId);
@@ -361,7 +366,8 @@ public final class Runner {
     }
 
     /** Every phase this run will execute, rendered and resolved; all problems reported together. */
-    private Map<String, PreparedPhase> prepareAll(RunOptions options) throws InterruptedException {
+    private Map<String, PreparedPhase> prepareAll(RunOptions options, Future<LedgerState> recorded)
+            throws InterruptedException {
         Map<String, PreparedPhase> prepared = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Phase phase : plan.ordered()) {
@@ -372,7 +378,7 @@ public final class Runner {
                 throw new InterruptedException();
             }
             try {
-                prepared.put(phase.id(), actions.prepare(phase));
+                prepared.put(phase.id(), actions.prepare(phase, () -> recordedEntry(recorded, phase.id())));
             } catch (ConfigException e) {
                 problems.add("[" + phase.id() + "] " + e.getMessage());
             }
@@ -381,6 +387,16 @@ public final class Runner {
             throw new ConfigException(summary(problems, "nothing was changed"));
         }
         return prepared;
+    }
+
+    /** The ledger's entry for a phase, once the ledger is read (the run stops before preparing if it cannot be). */
+    private static Optional<LedgerEntry> recordedEntry(Future<LedgerState> recorded, String phaseId)
+            throws InterruptedException {
+        try {
+            return recorded.get().entry(phaseId);
+        } catch (ExecutionException e) {
+            throw ExecutionFailures.unchecked(e);
+        }
     }
 
     /** What only the cluster can tell, read before the first write. */
@@ -766,7 +782,8 @@ public final class Runner {
                 runId,
                 run.objects(),
                 prepared.releaseHashes(),
-                replaced));
+                replaced,
+                prepared.inputsHash()));
         writeQuietly(next);
         return next;
     }

@@ -11,6 +11,7 @@ import dev.obsbootstrap.core.helm.ChartRepositoryClient;
 import dev.obsbootstrap.core.helm.ChartResolver;
 import dev.obsbootstrap.core.helm.FixtureCharts;
 import dev.obsbootstrap.core.helm.HelmJavaDriver;
+import dev.obsbootstrap.core.helm.ReleaseSpec;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.Probe;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A four-phase stack made of the fixture charts: crds (crd-bundle), metrics (web-operator), logs (log-store + node-agent), traces (disabled). */
-final class PlanFixtures {
+public final class PlanFixtures {
     static final String REPO = "https://charts.example.test/stable";
     static final String OTHER_REPO = "https://other-charts.github.io/helm-charts";
 
@@ -57,7 +58,7 @@ final class PlanFixtures {
         }
     }
 
-    static PhasePlan phases() {
+    public static PhasePlan phases() {
         return PhasePlan.of(List.of(
                 new TestPhase("traces", List.of("logs"), List.of("node-agent")),
                 new TestPhase("logs", List.of("metrics"), List.of("log-store", "node-agent")),
@@ -110,7 +111,7 @@ final class PlanFixtures {
         return components;
     }
 
-    static BootstrapConfig config(boolean requireMemoryLimits, Map<String, ChartRef> chartOverrides) {
+    public static BootstrapConfig config(boolean requireMemoryLimits, Map<String, ChartRef> chartOverrides) {
         Map<String, Boolean> phases = Map.of("crds", true, "metrics", true, "logs", true, "traces", false);
         Profile profile = new Profile(
                 requireMemoryLimits ? "ci" : "dev",
@@ -130,22 +131,22 @@ final class PlanFixtures {
                 Map.of());
     }
 
-    static StackTopology topology() {
+    public static StackTopology topology() {
         return new StackTopology("observability", components(), Map.of(), Map.of());
     }
 
     /** Values as the values engine would give them: the fullname, and a memory-less node agent to give the checks work. */
-    static ReleaseRenderer.ComponentValues values(ComponentSpec component) {
+    public static ReleaseSpec.Values values(ComponentSpec component) {
         String yaml = "fullnameOverride: " + component.fullname() + "\n";
         if (component.id().equals("node-agent")) {
             yaml += "workload:\n  resources: null\n";
         }
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("fullnameOverride", component.fullname());
-        return new ReleaseRenderer.ComponentValues(map, yaml);
+        return new ReleaseSpec.Values(map, yaml);
     }
 
-    static ChartResolver charts(Path cache) {
+    public static ChartResolver charts(Path cache) {
         return new ChartResolver(
                 List.of(FixtureCharts.path("crd-bundle").getParent()),
                 cache,

@@ -41,7 +41,7 @@ class LedgerEncodingTest {
     }
 
     @Test
-    void aReplacedReleaseStaysKnownThroughTheRoundTripAndOlderLedgersHaveNone() {
+    void aReplacedReleaseAndTheRenderInputsStayKnownThroughTheRoundTripAndOlderLedgersHaveNeither() {
         LedgerState state = LedgerState.empty()
                 .with(new LedgerEntry(
                         "logs",
@@ -53,7 +53,8 @@ class LedgerEncodingTest {
                         "run-8",
                         Map.of(),
                         Map.of(),
-                        Map.of("obs-collector-a", "collector-a@1.0.0")));
+                        Map.of("obs-collector-a", "collector-a@1.0.0"),
+                        "sha256:inputs"));
 
         Map<String, String> data = ConfigMapLedgerStore.encode(state);
 
@@ -65,6 +66,13 @@ class LedgerEncodingTest {
                         .entry("logs")
                         .orElseThrow()
                         .replaced())
+                .isEmpty();
+        assertThat(data.get("phase.logs")).contains("inputsHash: sha256:inputs");
+        assertThat(ConfigMapLedgerStore.decode(Map.of("phase.logs", "verdict: VERIFIED\nrevisions: {obs-loki: 1}\n"))
+                        .entry("logs")
+                        .orElseThrow()
+                        .inputsHash())
+                .as("a ledger written before render inputs were recorded: every phase renders once")
                 .isEmpty();
     }
 

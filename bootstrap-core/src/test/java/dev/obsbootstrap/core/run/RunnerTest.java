@@ -100,6 +100,28 @@ class RunnerTest {
     }
 
     @Test
+    void theLedgerRecordsEachPhasesRenderInputsAndTheNextRunPreparesKnowingThem() {
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+
+        assertThat(actions.recordedInputs)
+                .as("a first run has no entry to compare with")
+                .containsExactlyElementsOf(
+                        ORDER.stream().map(id -> id + ":none").toList());
+        assertThat(ledger.state.entry("logs").orElseThrow().inputsHash()).isEqualTo("inputs-logs-1");
+
+        actions.recordedInputs.clear();
+        actions.hashSuffix.put("traces", "2");
+        runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        assertThat(actions.recordedInputs)
+                .as("each phase is prepared with what the ledger recorded before the run, read before any render")
+                .containsExactlyElementsOf(
+                        ORDER.stream().map(id -> id + ":inputs-" + id + "-1").toList());
+        assertThat(ledger.state.entry("traces").orElseThrow().inputsHash()).isEqualTo("inputs-traces-2");
+        assertThat(ledger.state.entry("logs").orElseThrow().inputsHash()).isEqualTo("inputs-logs-1");
+    }
+
+    @Test
     void aSecondRunWithNoChangeUpgradesNothingButStillProbes() {
         runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
         actions.calls.clear();
@@ -781,6 +803,9 @@ class RunnerTest {
     /** Records every call; its cluster is a map of release -> revision. */
     static final class FakeActions implements PhaseActions {
         final List<String> calls = new ArrayList<>();
+        /** phase:inputsHash of the ledger entry each prepare was given ("none" without one). */
+        final List<String> recordedInputs = java.util.Collections.synchronizedList(new ArrayList<>());
+
         final Map<String, Integer> revisions = new HashMap<>();
         final Map<String, String> hashSuffix = new HashMap<>();
         final Set<String> failInstall = new HashSet<>();
@@ -830,7 +855,15 @@ class RunnerTest {
                     Map.of(),
                     replacedRelease.containsKey(phase.id())
                             ? Map.of(replacedRelease.get(phase.id()), phase.id() + "-old")
-                            : Map.of());
+                            : Map.of(),
+                    "inputs-" + phase.id() + "-" + hashSuffix.getOrDefault(phase.id(), "1"));
+        }
+
+        @Override
+        public PreparedPhase prepare(Phase phase, Recorded recorded) throws InterruptedException {
+            recordedInputs.add(phase.id() + ":"
+                    + recorded.entry().map(LedgerEntry::inputsHash).orElse("none"));
+            return prepare(phase);
         }
 
         @Override
