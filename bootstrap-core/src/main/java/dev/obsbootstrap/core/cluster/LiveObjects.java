@@ -2,10 +2,12 @@ package dev.obsbootstrap.core.cluster;
 
 import dev.obsbootstrap.core.error.ClusterException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Which of a release's objects (as the ledger recorded them, {@link ResourceRef} keys) no longer exist: one list
- * request per kind and namespace, not one read per object. What {@code up} reinstalls an unchanged phase for, and what
+ * request per kind and namespace, not one read per object (CustomResourceDefinitions excepted: one read each, as a list
+ * of them is every schema of the cluster). What {@code up} reinstalls an unchanged phase for, and what
  * {@code status} reports as drift.
  */
 public final class LiveObjects {
@@ -30,6 +33,23 @@ public final class LiveObjects {
      */
     public static List<String> missing(KubernetesClient client, Collection<String> keys, String what)
             throws InterruptedException {
+        return read(client, keys, what).missing();
+    }
+
+    /**
+     * What {@link #missing} finds, and the workloads it listed on the way ({@link Waiter#WORKLOAD_KINDS} of their usual
+     * API version, typed: kind and namespace -> items), which a readiness check right after needs not read again.
+     */
+    public record Listing(List<String> missing, Map<List<String>, List<? extends HasMetadata>> workloads) {
+        public Listing {
+            missing = List.copyOf(missing);
+            workloads = Map.copyOf(workloads);
+        }
+    }
+
+    /** {@link #missing}, keeping the workload lists it read. */
+    public static Listing read(KubernetesClient client, Collection<String> keys, String what)
+            throws InterruptedException {
         Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
         for (String key : keys) {
             ResourceRef.parse(key)
@@ -39,6 +59,7 @@ public final class LiveObjects {
                             .add(ref));
         }
         List<String> missing = new ArrayList<>();
+        Map<List<String>, List<? extends HasMetadata>> workloads = new HashMap<>();
         for (List<ResourceRef> refs : byCollection.values()) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -46,11 +67,31 @@ public final class LiveObjects {
             ResourceRef first = refs.get(0);
             Set<String> present = new HashSet<>();
             try {
-                var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
-                List<GenericKubernetesResource> items = first.namespace().isEmpty()
-                        ? collection.list().getItems()
-                        : collection.inNamespace(first.namespace()).list().getItems();
-                items.forEach(item -> present.add(item.getMetadata().getName()));
+                if (first.kind().equals("CustomResourceDefinition")
+                        && first.apiVersion().equals("apiextensions.k8s.io/v1")) {
+                    // one read per name: a list would bring every CRD of the cluster, each with its whole schema
+                    // (tens of megabytes on a cluster with a few operators), to learn whether a handful exist
+                    for (ResourceRef ref : refs) {
+                        if (client.apiextensions()
+                                        .v1()
+                                        .customResourceDefinitions()
+                                        .withName(ref.name())
+                                        .get()
+                                != null) {
+                            present.add(ref.name());
+                        }
+                    }
+                } else if (isTypedWorkload(first)) {
+                    List<? extends HasMetadata> items = Waiter.listWorkloads(client, first.kind(), first.namespace());
+                    workloads.put(List.of(first.kind(), first.namespace()), items);
+                    items.forEach(item -> present.add(item.getMetadata().getName()));
+                } else {
+                    var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
+                    List<GenericKubernetesResource> items = first.namespace().isEmpty()
+                            ? collection.list().getItems()
+                            : collection.inNamespace(first.namespace()).list().getItems();
+                    items.forEach(item -> present.add(item.getMetadata().getName()));
+                }
             } catch (KubernetesClientException | IllegalArgumentException e) {
                 if (e instanceof KubernetesClientException k && KubeErrors.isNetwork(k)) {
                     throw new ClusterException(
@@ -61,6 +102,17 @@ public final class LiveObjects {
             }
             refs.stream().filter(ref -> !present.contains(ref.name())).forEach(ref -> missing.add(ref.describe()));
         }
-        return missing;
+        return new Listing(missing, workloads);
+    }
+
+    private static boolean isTypedWorkload(ResourceRef ref) {
+        if (ref.namespace().isEmpty()) {
+            return false;
+        }
+        return switch (ref.kind()) {
+            case "Deployment", "StatefulSet", "DaemonSet" -> ref.apiVersion().equals("apps/v1");
+            case "Job" -> ref.apiVersion().equals("batch/v1");
+            default -> false;
+        };
     }
 }

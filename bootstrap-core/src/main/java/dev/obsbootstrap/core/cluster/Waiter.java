@@ -101,6 +101,20 @@ public final class Waiter {
      */
     public void waitAllReady(List<ResourceRef> refs, Duration timeout, Progress progress, FailFast failFast)
             throws InterruptedException {
+        waitAllReady(refs, timeout, progress, failFast, Map.of());
+    }
+
+    /**
+     * The same, starting from workload lists just read ({@link #listWorkloads}, kind and namespace -> items) instead of
+     * reading them again: what is ready in them needs no watch, and a kind or namespace they lack is listed as usual.
+     */
+    public void waitAllReady(
+            List<ResourceRef> refs,
+            Duration timeout,
+            Progress progress,
+            FailFast failFast,
+            Map<List<String>, List<? extends HasMetadata>> listed)
+            throws InterruptedException {
         List<ResourceRef> unique = List.copyOf(new LinkedHashSet<>(refs));
         unique.forEach(ref -> ReadinessChecks.forKind(ref.kind(), false));
         Instant deadline = Instant.now().plus(timeout);
@@ -109,7 +123,7 @@ public final class Waiter {
         Instant nextHealthCheck = Instant.now().plus(failFast.poll());
         Instant unreachableSince = null;
         try {
-            Set<ResourceRef> readyNow = readyNow(unique);
+            Set<ResourceRef> readyNow = readyNow(unique, listed);
             for (ResourceRef ref : unique) {
                 if (readyNow.contains(ref)) {
                     watches.put(ref, CompletableFuture.completedFuture(null));
@@ -177,7 +191,8 @@ public final class Waiter {
      * needs no watch (an unchanged stack is all ready, and then none is opened). A list that fails (RBAC that allows
      * only named objects, a server hiccup) leaves every one to its watch, which reports such a failure itself.
      */
-    private Set<ResourceRef> readyNow(List<ResourceRef> refs) throws InterruptedException {
+    private Set<ResourceRef> readyNow(List<ResourceRef> refs, Map<List<String>, List<? extends HasMetadata>> listed)
+            throws InterruptedException {
         Map<List<String>, Map<String, ResourceRef>> wanted = new java.util.LinkedHashMap<>();
         for (ResourceRef ref : refs) {
             if (WORKLOAD_KINDS.contains(ref.kind()) && !ref.namespace().isEmpty()) {
@@ -191,7 +206,8 @@ public final class Waiter {
                 String kind = group.getKey().get(0);
                 String namespace = group.getKey().get(1);
                 Predicate<HasMetadata> isReady = ReadinessChecks.forKind(kind, false);
-                for (HasMetadata item : list(kind, namespace)) {
+                List<? extends HasMetadata> items = listed.get(group.getKey());
+                for (HasMetadata item : items != null ? items : listWorkloads(client, kind, namespace)) {
                     ResourceRef ref = group.getValue().get(item.getMetadata().getName());
                     if (ref != null && isReady.test(item)) {
                         ready.add(ref);
@@ -207,7 +223,8 @@ public final class Waiter {
         return ready;
     }
 
-    private List<? extends HasMetadata> list(String kind, String namespace) {
+    /** Every workload of one of {@link #WORKLOAD_KINDS} in a namespace, typed, in one list request. */
+    public static List<? extends HasMetadata> listWorkloads(KubernetesClient client, String kind, String namespace) {
         return switch (kind) {
             case "Deployment" ->
                 client.apps().deployments().inNamespace(namespace).list().getItems();

@@ -32,6 +32,7 @@ import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.probe.ProbeRunner;
 import dev.obsbootstrap.core.render.ReleaseRenderer;
 import dev.obsbootstrap.core.secret.StackSecret;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -82,6 +83,10 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<String, List<ReleaseChange>> changes = new LinkedHashMap<>();
     /** Rendered manifests by release, within this run: each release is templated at most once. */
     private final Map<ReleaseSpec, String> templates = new HashMap<>();
+    /** Phase -> the workload lists its check for deleted objects read ({@link LiveObjects.Listing#workloads}). */
+    private final Map<String, Map<List<String>, List<? extends HasMetadata>>> listedWorkloads = new HashMap<>();
+    /** Those of the phase whose unchanged workloads are being awaited now; empty otherwise. */
+    private Map<List<String>, List<? extends HasMetadata>> freshWorkloads = Map.of();
     /** See {@link #podSecurity()}. */
     private Map<String, PodSecurityLevel> podSecurityLevels;
 
@@ -413,7 +418,9 @@ public final class ClusterPhaseActions implements PhaseActions {
     public List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException {
         List<String> keys = new ArrayList<>();
         entry.objects().values().forEach(keys::addAll);
-        return LiveObjects.missing(client, keys, "phase " + phase.phaseId());
+        LiveObjects.Listing listing = LiveObjects.read(client, keys, "phase " + phase.phaseId());
+        listedWorkloads.put(phase.phaseId(), listing.workloads());
+        return listing.missing();
     }
 
     @Override
@@ -549,9 +556,28 @@ public final class ClusterPhaseActions implements PhaseActions {
             throws InterruptedException {
         Duration timeout = timeout(phase);
         Instant deadline = Instant.now().plus(timeout);
-        List<ReleaseOutcome> outcomes = new ArrayList<>();
         List<ResourceRef> workloads = new ArrayList<>();
         awaited.put(phase.phaseId(), workloads);
+        // the workloads the check for deleted objects listed a moment ago: their readiness needs no second read
+        freshWorkloads = listedWorkloads.getOrDefault(phase.phaseId(), Map.of());
+        try {
+            return awaitUnchanged(phase, revisions, recorded, phaseConsole, timeout, deadline, workloads);
+        } finally {
+            freshWorkloads = Map.of();
+            listedWorkloads.remove(phase.phaseId());
+        }
+    }
+
+    private List<ReleaseOutcome> awaitUnchanged(
+            PreparedPhase phase,
+            Map<String, Integer> revisions,
+            LedgerEntry recorded,
+            Console phaseConsole,
+            Duration timeout,
+            Instant deadline,
+            List<ResourceRef> workloads)
+            throws InterruptedException {
+        List<ReleaseOutcome> outcomes = new ArrayList<>();
         for (ReleaseSpec spec : specs(phase)) {
             checkInterrupt();
             int revision = revisions.getOrDefault(spec.releaseName(), 0);
@@ -665,7 +691,7 @@ public final class ClusterPhaseActions implements PhaseActions {
             }
         };
         withinLimit(phaseId, timeout, deadline, () -> {
-            new Waiter(client).waitAllReady(workloads, remaining(deadline), progress, failFast);
+            new Waiter(client).waitAllReady(workloads, remaining(deadline), progress, failFast, freshWorkloads);
             return workloads.size();
         });
     }

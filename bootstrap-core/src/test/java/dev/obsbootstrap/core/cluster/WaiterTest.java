@@ -207,6 +207,38 @@ class WaiterTest {
         assertThat(firstCount).containsExactly(2);
     }
 
+    /** An unchanged phase: the check for deleted objects lists the workloads, and their readiness is read from that. */
+    @Test
+    void workloadsJustListedForTheDeletedObjectsCheckAreNotListedAgain() throws Exception {
+        List<ResourceRef> ready =
+                List.of(ResourceRef.statefulSet("obs", "listed-a"), ResourceRef.statefulSet("obs", "listed-b"));
+        for (ResourceRef ref : ready) {
+            cluster.client()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace("obs")
+                    .resource(statefulSet(ref.name(), Map.of("app", ref.name())))
+                    .create();
+        }
+        Waiter waiter = new Waiter(cluster.client());
+        waiter.waitAllReady(ready, Duration.ofSeconds(20), Waiter.Progress.none());
+        long mark = cluster.requestsServed();
+
+        LiveObjects.Listing listing = LiveObjects.read(
+                cluster.client(), ready.stream().map(ResourceRef::key).toList(), "phase logs");
+        waiter.waitAllReady(
+                ready, Duration.ofSeconds(20), Waiter.Progress.none(), FailFast.DEFAULT, listing.workloads());
+
+        assertThat(listing.missing()).isEmpty();
+        assertThat(listing.workloads()).containsOnlyKeys(List.of("StatefulSet", "obs"));
+        List<String> requests = cluster.requestsSince(mark);
+        assertThat(requests)
+                .as("one list for both questions (the rest of the log is the simulated kubelet's)")
+                .filteredOn(r -> r.contains("GET /apis/apps/v1/namespaces/obs/statefulsets -> "))
+                .hasSize(1);
+        assertThat(requests).as("none watched: both are ready").noneMatch(r -> r.contains("watch=true"));
+    }
+
     @Test
     void anOperatorThatCreatesNothingTimesOutWithAHint() {
         assertThatThrownBy(() -> new Waiter(cluster.client())
