@@ -257,8 +257,27 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
                 .getData();
         List<String> helmRecords = releaseSecretNames(ns);
         probes.clear();
+        long mark = cluster.requestsServed();
 
         CliRun.Result second = up(probes, ns, "-o", "json");
+
+        List<String> requests = cluster.requestsSince(mark).stream()
+                .filter(r -> !r.contains("/pods") && !r.contains("/status "))
+                .toList();
+        assertThat(requests)
+                .as("an unchanged up writes its ledger and its lock, nothing else")
+                .filteredOn(r -> !r.contains(" GET "))
+                .isNotEmpty()
+                .allMatch(r ->
+                        r.contains("/configmaps/obs-bootstrap-state ") || r.contains("/leases/obs-bootstrap-lock "));
+        assertThat(requests)
+                .as("no list of every CRD of the cluster, and each CRD read twice at most (before the lock, after it)")
+                .noneMatch(r -> r.contains("GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions -> "));
+        requests.stream()
+                .filter(r -> r.contains("GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/"))
+                .collect(java.util.stream.Collectors.groupingBy(
+                        r -> r.replaceAll("^\\+\\d+ms ", ""), java.util.stream.Collectors.counting()))
+                .forEach((read, times) -> assertThat(times).as(read).isLessThanOrEqualTo(2));
 
         System.err.printf(
                 "up twice on the simulated cluster: first %d ms, second (unchanged) %d ms%n",

@@ -83,6 +83,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<String, List<ReleaseChange>> changes = new LinkedHashMap<>();
     /** Rendered manifests by release, within this run: each release is templated at most once. */
     private final Map<ReleaseSpec, String> templates = new HashMap<>();
+    /** Phase -> the CRDs its last {@link #deployedRevisions} found present and Established. */
+    private final Map<String, Set<String>> establishedCrds = new HashMap<>();
     /** Phase -> the workload lists its check for deleted objects read ({@link LiveObjects.Listing#workloads}). */
     private final Map<String, Map<List<String>, List<? extends HasMetadata>>> listedWorkloads = new HashMap<>();
     /** Those of the phase whose unchanged workloads are being awaited now; empty otherwise. */
@@ -338,11 +340,15 @@ public final class ClusterPhaseActions implements PhaseActions {
             throws InterruptedException {
         Map<String, Integer> revisions = new LinkedHashMap<>();
         HelmReleaseRecords records = new HelmReleaseRecords(client);
+        Set<String> established = new java.util.HashSet<>();
+        establishedCrds.put(phase.phaseId(), established);
         for (ReleaseSpec spec : specs(phase)) {
             checkInterrupt();
             if (spec.mode() == InstallMode.APPLY_CRDS) {
-                if (crdsPresent(crdNames(phase, spec, recorded))) {
+                List<String> crds = crdNames(phase, spec, recorded);
+                if (crdsPresent(crds)) {
                     revisions.put(spec.releaseName(), CRDS_PRESENT);
+                    established.addAll(crds);
                 }
             } else {
                 // what helm status would say, from Helm's records: deciding "nothing changed" needs no Helm
@@ -416,8 +422,17 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException {
+        // the CRDs the revisions check read a moment ago, present and Established, need no second read (each is a
+        // whole schema, up to a megabyte for the monitoring ones)
+        Set<String> established = establishedCrds.getOrDefault(phase.phaseId(), Set.of());
         List<String> keys = new ArrayList<>();
-        entry.objects().values().forEach(keys::addAll);
+        entry.objects().values().stream()
+                .flatMap(List::stream)
+                .filter(key -> ResourceRef.parse(key)
+                        .filter(ref ->
+                                ref.kind().equals("CustomResourceDefinition") && established.contains(ref.name()))
+                        .isEmpty())
+                .forEach(keys::add);
         LiveObjects.Listing listing = LiveObjects.read(client, keys, "phase " + phase.phaseId());
         listedWorkloads.put(phase.phaseId(), listing.workloads());
         return listing.missing();
