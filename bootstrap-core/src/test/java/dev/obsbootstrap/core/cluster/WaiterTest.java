@@ -158,17 +158,7 @@ class WaiterTest {
     @Test
     void whatIsReadyAlreadyIsReadFromOneListAndOnlyTheRestIsWatched() throws Exception {
         Waiter waiter = new Waiter(cluster.client());
-        List<ResourceRef> ready =
-                List.of(ResourceRef.statefulSet("obs", "steady-a"), ResourceRef.statefulSet("obs", "steady-b"));
-        for (ResourceRef ref : ready) {
-            cluster.client()
-                    .apps()
-                    .statefulSets()
-                    .inNamespace("obs")
-                    .resource(statefulSet(ref.name(), Map.of("app", ref.name())))
-                    .create();
-        }
-        waiter.waitAllReady(ready, Duration.ofSeconds(20), Waiter.Progress.none());
+        List<ResourceRef> ready = readyStatefulSets(waiter, "steady-a", "steady-b");
         cluster.kubelet().behave("late-*", WorkloadBehaviour.slow(Duration.ofMillis(500)));
         cluster.client()
                 .apps()
@@ -210,18 +200,8 @@ class WaiterTest {
     /** An unchanged phase: the check for deleted objects lists the workloads, and their readiness is read from that. */
     @Test
     void workloadsJustListedForTheDeletedObjectsCheckAreNotListedAgain() throws Exception {
-        List<ResourceRef> ready =
-                List.of(ResourceRef.statefulSet("obs", "listed-a"), ResourceRef.statefulSet("obs", "listed-b"));
-        for (ResourceRef ref : ready) {
-            cluster.client()
-                    .apps()
-                    .statefulSets()
-                    .inNamespace("obs")
-                    .resource(statefulSet(ref.name(), Map.of("app", ref.name())))
-                    .create();
-        }
         Waiter waiter = new Waiter(cluster.client());
-        waiter.waitAllReady(ready, Duration.ofSeconds(20), Waiter.Progress.none());
+        List<ResourceRef> ready = readyStatefulSets(waiter, "listed-a", "listed-b");
         long mark = cluster.requestsServed();
 
         LiveObjects.Listing listing = LiveObjects.read(
@@ -250,6 +230,23 @@ class WaiterTest {
         assertThatThrownBy(() -> new Waiter(cluster.client())
                         .operatorWorkloads("obs", List.of("app in (a,b)"), Duration.ofMillis(300)))
                 .isInstanceOf(ConfigException.class);
+    }
+
+    /** StatefulSets in namespace obs, created and waited for until the simulated kubelet made them ready. */
+    private static List<ResourceRef> readyStatefulSets(Waiter waiter, String... names) throws InterruptedException {
+        List<ResourceRef> refs = java.util.Arrays.stream(names)
+                .map(name -> ResourceRef.statefulSet("obs", name))
+                .toList();
+        for (ResourceRef ref : refs) {
+            cluster.client()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace("obs")
+                    .resource(statefulSet(ref.name(), Map.of("app", ref.name())))
+                    .create();
+        }
+        waiter.waitAllReady(refs, Duration.ofSeconds(20), Waiter.Progress.none());
+        return refs;
     }
 
     private static StatefulSet statefulSet(String name, Map<String, String> labels) {
