@@ -88,6 +88,9 @@ stop_cluster() {
   exec {fd}>&-
   wait "$pid" || true
 }
+# bin/obs-bootstrap is still making an archive: a class list recorded or being dumped, a temporary archive, or an
+# earlier script's pending dynamic archive
+cds_busy() { compgen -G "$1/*.classlist" >/dev/null || compgen -G "$1/*.tmp" >/dev/null || compgen -G "$1/*.pending" >/dev/null; }
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
 
 before=${BEFORE_JAR:-}
@@ -122,14 +125,15 @@ for section in "${sections[@]}"; do
         "${BEFORE_BIN:-$root/bin/obs-bootstrap}")
       "${before_plan[@]}" plan --profile ci --charts-dir "$charts" --out "$work/planb-ref" >/dev/null 2>&1 || true
     fi
-    # the first plan records its AppCDS archive as it exits and the next start puts it in place (bin/obs-bootstrap),
-    # as any user's second plan would find it; the offline archive is made in the background: measure once both are
+    # the first plan records its class list and the next start dumps the AppCDS archive from it in the background
+    # (bin/obs-bootstrap), as any user's second plan would find it; the offline archive is made in the background:
+    # measure once both are (a .pending is an earlier bin/obs-bootstrap's, for BEFORE_BIN)
     cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
     "$root/bin/obs-bootstrap" --version >/dev/null
     [[ -z $before || ${BEFORE_LAUNCHER:-} != bin ]] || "${before_plan[@]}" --version >/dev/null
     for ((w = 0; w < 120; w++)); do
-      compgen -G "$cds_dir/obs-bootstrap-*.plan.jsa" >/dev/null && ! compgen -G "$cds_dir/*.pending" >/dev/null \
-        && ! pgrep -f -- '-XX:ArchiveClassesAtExit=' >/dev/null && break
+      compgen -G "$cds_dir/obs-bootstrap-*.plan.jsa" >/dev/null && ! cds_busy "$cds_dir" \
+        && ! pgrep -f -- '-XX:ArchiveClassesAtExit=|-Xshare:dump' >/dev/null && break
       sleep 0.5
     done
     for ((i = 1; i <= runs; i++)); do
@@ -150,15 +154,16 @@ for section in "${sections[@]}"; do
     ;;
   up)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$up_charts" --out "$work/up-ref" >/dev/null 2>"$work/up-ref.err"
-    # bin/obs-bootstrap's first up records its classes (AppCDS) as it exits and the next start puts the archive in
-    # place: do that first, as any user's second run would find it
+    # bin/obs-bootstrap's first up records its class list and the next start dumps the AppCDS archive from it in the
+    # background: do that first, as any user's second run would find it
     cds_dir=${OBS_BOOTSTRAP_CACHE:-$HOME/.cache/obs-bootstrap}/cds
     start_cluster
     "$root/bin/obs-bootstrap" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" --yes --skip-verify \
       --timeout 120s >/dev/null 2>&1 || true
     "$root/bin/obs-bootstrap" --version >/dev/null
     for ((w = 0; w < 120; w++)); do
-      compgen -G "$cds_dir/obs-bootstrap-*.cluster.jsa" >/dev/null && ! compgen -G "$cds_dir/*.pending" >/dev/null && break
+      compgen -G "$cds_dir/obs-bootstrap-*.cluster.jsa" >/dev/null \
+        && ! cds_busy "$cds_dir" && break
       sleep 0.5
     done
     stop_cluster

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +56,11 @@ class RunnableJarIT {
     }
 
     /**
-     * bin/obs-bootstrap: the first up leaves the classes it loaded in a pending archive (a status does not); the next
-     * start checks it in the background and moves it into place, and drops an incomplete one (as a run killed while
-     * the JVM wrote it would leave); every later command maps it (-Xshare:on fails the JVM when it cannot).
+     * bin/obs-bootstrap: the first up records the classes it loaded in a class list (a status does not); a later start
+     * dumps a static archive from it in the background, checks that a JVM maps it and moves it into place, and drops a
+     * damaged one (here: a dump cut short by a JAVA that truncates what -Xshare:dump wrote) without a crash report;
+     * the list that gave no archive is recorded again by the next up; every later command maps the archive, picocli's
+     * pre-Java-6 classes included (a JDK 17 dynamic archive cannot hold them), and nothing is recorded twice.
      */
     @Test
     void theLauncherScriptRecordsAClusterCommandsClassesAndUsesOnlyACompleteArchive() throws Exception {
@@ -66,97 +69,160 @@ class RunnableJarIT {
         try (FakeCluster cluster = FakeCluster.builder().contextName("fake-bin").start()) {
             Path kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig.yaml"));
             String[] status = {"status", "--kubeconfig", kubeconfig.toString(), "-n", "bin", "-o", "json"};
-            Path charts = StackCharts.copyTo(tmp.resolve("charts"));
+            String[] up = CliRun.upArgs(kubeconfig, charts(), "bin", "--timeout", "120s", "--yes", "--skip-verify");
 
-            assertThat(script(bin, "", status).code())
+            assertThat(script(bin, "", Map.of(), status).code())
                     .as("a status does not record: it would fix a small archive")
                     .isNotNegative();
-            assertThat(archives(cds, ".pending")).isEmpty();
-            Result first = script(
-                    bin, "", CliRun.upArgs(kubeconfig, charts, "bin", "--timeout", "120s", "--yes", "--skip-verify"));
+            assertThat(files(cds, ".*\\.cluster\\..*")).isEmpty();
+            Result first = script(bin, "", Map.of(), up);
             assertThat(first.code()).as(first.err()).isZero();
-            List<Path> pending = archives(cds, ".pending");
-            assertThat(pending).as(first.err()).hasSize(1);
-            assertThat(Files.size(pending.get(0))).isPositive();
-            // an archive cut short, under the pid of a process that has ended
-            Process ended = new ProcessBuilder("true").start();
-            ended.waitFor();
-            String name = pending.get(0).getFileName().toString();
-            Path truncated = cds.resolve(
-                    name.replaceFirst("\\.cluster\\.\\d+\\.pending$", ".cluster." + ended.pid() + ".pending"));
-            Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(pending.get(0)), 64 * 1024));
+            assertThat(files(cds, ".*\\.cluster\\.\\d+\\.classlist"))
+                    .as(first.err())
+                    .singleElement()
+                    .satisfies(list -> assertThat(Files.readString(list)).contains("picocli/CommandLine\n"));
+            assertThat(files(cds, ".*\\.cluster\\.jsa"))
+                    .as("dumped by a later start")
+                    .isEmpty();
 
-            assertThat(script(bin, "", "--version").code()).isZero();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!archives(cds, ".pending").isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(archives(cds, ".pending")).as("both checked").isEmpty();
-            assertThat(archives(cds, ".cluster.jsa"))
-                    .as("the complete one in place")
+            assertThat(script(bin, "", Map.of("OBS_TEST_TRUNCATE_DUMP", "1"), "--version")
+                            .code())
+                    .isZero();
+            awaitDumped(cds, "cluster");
+            assertThat(files(cds, ".*\\.cluster\\.(jsa|\\d+\\.tmp)"))
+                    .as("a damaged archive is never moved into place")
+                    .isEmpty();
+            assertThat(files(cds, "(hs_err|core|replay).*"))
+                    .as("no crash files")
+                    .isEmpty();
+
+            Result second = script(bin, "", Map.of(), up);
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(files(cds, ".*\\.cluster\\.\\d+\\.classlist"))
+                    .as("recorded again: the first list gave no archive")
+                    .hasSize(1);
+            assertThat(script(bin, "", Map.of(), "--version").code()).isZero();
+            awaitDumped(cds, "cluster");
+            assertThat(files(cds, ".*\\.cluster\\.jsa"))
+                    .as("checked and in place")
                     .hasSize(1);
 
-            Result again = script(bin, "-Xshare:on", status);
+            Path loaded = tmp.resolve("status-classes.txt");
+            Result again = script(bin, "-Xshare:on -Xlog:class+load:file=" + loaded, Map.of(), status);
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(again.err()).doesNotContain("shared archive", "CDS");
+            assertThat(Files.readString(loaded)).contains("picocli.CommandLine source: shared objects file");
+
+            Result unchanged = script(bin, "-Xshare:on", Map.of(), up);
+            assertThat(unchanged.code()).as(unchanged.err()).isZero();
+            assertThat(files(cds, ".*\\.cluster\\.\\d+\\.classlist"))
+                    .as("recorded once")
+                    .isEmpty();
         }
     }
 
     /**
-     * bin/obs-bootstrap: a plan records its own archive (Helm, helm-java, the schema checks: classes neither the offline
-     * nor the cluster archive holds), moved into place by the next start and mapped by the next plan.
+     * bin/obs-bootstrap: a plan records its own class list (Helm, helm-java, the schema checks: classes the offline
+     * archive lacks), dumped into a static archive by the next start and mapped by the next plan, which records nothing.
      */
     @Test
     void theLauncherScriptRecordsAPlansClassesForPlan() throws Exception {
         Path bin = Path.of("..", "bin", "obs-bootstrap").toAbsolutePath().normalize();
         Path cds = tmp.resolve("cache").resolve("cds");
-        Path charts = StackCharts.copyTo(tmp.resolve("charts"));
+        Path charts = charts();
         String[] plan = {"plan", "--profile", "ci", "--charts-dir", charts.toString(), "--out", "", "-o", "json"};
 
         plan[6] = tmp.resolve("first").toString();
-        Result first = script(bin, "", plan);
+        Result first = script(bin, "", Map.of(), plan);
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(archives(cds, ".pending"))
-                .singleElement()
-                .satisfies(
-                        pending -> assertThat(pending.getFileName().toString()).matches(".*\\.plan\\.\\d+\\.pending"));
+        assertThat(files(cds, ".*\\.plan\\.\\d+\\.classlist")).hasSize(1);
 
-        assertThat(script(bin, "", "--version").code()).isZero();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!archives(cds, ".pending").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(archives(cds, ".plan.jsa")).as("checked and in place").hasSize(1);
+        assertThat(script(bin, "", Map.of(), "--version").code()).isZero();
+        awaitDumped(cds, "plan");
+        assertThat(files(cds, ".*\\.plan\\.jsa")).as("checked and in place").hasSize(1);
 
         plan[6] = tmp.resolve("again").toString();
-        Result again = script(bin, "-Xshare:on", plan);
+        Path loaded = tmp.resolve("plan-classes.txt");
+        Result again = script(bin, "-Xshare:on -Xlog:class+load:file=" + loaded, Map.of(), plan);
         assertThat(again.code()).as(again.err()).isZero();
-        assertThat(archives(cds, ".pending")).as("recorded once").isEmpty();
+        assertThat(Files.readString(loaded)).contains("picocli.CommandLine source: shared objects file");
+        assertThat(files(cds, ".*\\.plan\\.\\d+\\.classlist"))
+                .as("recorded once")
+                .isEmpty();
     }
 
-    private static List<Path> archives(Path dir, String suffix) throws IOException {
+    private Path charts() throws IOException {
+        Path charts = tmp.resolve("charts");
+        return Files.isDirectory(charts) ? charts : StackCharts.copyTo(charts);
+    }
+
+    /** Waits until the background dump of that kind has used up its class lists (moved the archive in place or not). */
+    private static void awaitDumped(Path cds, String kind) throws IOException, InterruptedException {
+        String pattern = ".*\\." + kind + "\\.\\d+\\.(classlist|tmp)";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!files(cds, pattern).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(files(cds, pattern)).as("the %s list dumped", kind).isEmpty();
+    }
+
+    private static List<Path> files(Path dir, String regex) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(suffix))
+            return files.filter(file -> file.getFileName().toString().matches(regex))
                     .toList();
         }
     }
 
-    private Result script(Path bin, String javaOptions, String... args) throws IOException, InterruptedException {
+    /**
+     * Runs the script with a JAVA that is the test's JVM behind a wrapper (the same JAVA for every run: it is part of
+     * the archives' key), which cuts the archive a -Xshare:dump wrote to 64 KB when OBS_TEST_TRUNCATE_DUMP is set.
+     */
+    private Result script(Path bin, String javaOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(bin.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("OBS_BOOTSTRAP_CACHE", tmp.resolve("cache").toString());
-        builder.environment()
-                .put(
-                        "JAVA",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        builder.environment().put("JAVA", javaWrapper().toString());
         builder.environment().put("OBS_BOOTSTRAP_JAVA_OPTS", javaOptions);
         builder.environment().remove("OBS_BOOTSTRAP_JAR");
         builder.environment().remove("OBS_BOOTSTRAP_CDS");
+        builder.environment().remove("OBS_TEST_TRUNCATE_DUMP");
+        builder.environment().putAll(env);
         return finish(builder, String.join(" ", args));
+    }
+
+    private Path javaWrapper() throws IOException {
+        Path wrapper = tmp.resolve("java-wrapper");
+        if (!Files.exists(wrapper)) {
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Files.writeString(
+                    wrapper,
+                    String.join(
+                            "\n",
+                            "#!/bin/sh",
+                            "case \" $* \" in",
+                            "  *\" -Xshare:dump \"*) ;;",
+                            "  *) exec '" + java + "' \"$@\" ;;",
+                            "esac",
+                            "'" + java + "' \"$@\"",
+                            "code=$?",
+                            "if [ -n \"${OBS_TEST_TRUNCATE_DUMP:-}\" ]; then",
+                            "  for arg; do",
+                            "    case \"$arg\" in -XX:SharedArchiveFile=*)",
+                            "      chmod u+w \"${arg#*=}\" && truncate -s 65536 \"${arg#*=}\" ;;",
+                            "    esac",
+                            "  done",
+                            "fi",
+                            "exit $code",
+                            ""));
+            wrapper.toFile().setExecutable(true);
+        }
+        return wrapper;
     }
 
     private record Result(int code, String out, String err) {}
