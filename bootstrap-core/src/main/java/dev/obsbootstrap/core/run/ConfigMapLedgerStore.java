@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class ConfigMapLedgerStore implements LedgerStore {
      * PUT instead of a GET of the namespace, a GET and a PUT: a run writes the ledger after every phase.
      */
     private ConfigMap known;
+    /** The YAML of the entries of the last state written, by identity ({@link #encodeRemembering}). */
+    private Map<LedgerEntry, String> encodedEntries = new IdentityHashMap<>();
 
     private boolean namespaceExists;
 
@@ -70,7 +73,7 @@ public final class ConfigMapLedgerStore implements LedgerStore {
                 .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "obs-bootstrap")
                 .endMetadata()
-                .withData(encode(state))
+                .withData(encodeRemembering(state))
                 .build();
         try {
             if (!namespaceExists) {
@@ -120,31 +123,62 @@ public final class ConfigMapLedgerStore implements LedgerStore {
         return client.configMaps().inNamespace(namespace).resource(next).update();
     }
 
+    /**
+     * An entry's YAML, dumped once per entry: a run writes the ledger after every phase, and each write changes one
+     * entry (the others are the same objects), so the rest are not dumped again. Only the current state's are kept.
+     */
+    private synchronized Map<String, String> encodeRemembering(LedgerState state) {
+        Map<LedgerEntry, String> before = encodedEntries;
+        Map<LedgerEntry, String> now = new IdentityHashMap<>();
+        Map<String, String> data = encode(
+                state,
+                entry -> now.computeIfAbsent(entry, e -> {
+                    String earlier = before.get(e);
+                    return earlier != null ? earlier : encode(e);
+                }));
+        encodedEntries = now;
+        return data;
+    }
+
     static Map<String, String> encode(LedgerState state) {
+        return encode(state, ConfigMapLedgerStore::encode);
+    }
+
+    private static Map<String, String> encode(
+            LedgerState state, java.util.function.Function<LedgerEntry, String> entries) {
         Map<String, String> data = new TreeMap<>();
-        Yaml yaml = yaml();
         for (LedgerEntry entry : state.phases().values()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("configHash", entry.configHash());
-            doc.put("charts", new TreeMap<>(entry.charts()));
-            doc.put("revisions", new TreeMap<>(entry.revisions()));
-            doc.put("verdict", entry.verdict().name());
-            doc.put("at", entry.at().toString());
-            doc.put("runId", entry.runId());
-            if (!entry.releaseHashes().isEmpty()) {
-                doc.put("releaseHashes", new TreeMap<>(entry.releaseHashes()));
-            }
-            if (!entry.inputsHash().isEmpty()) {
-                doc.put("inputsHash", entry.inputsHash());
-            }
-            if (!entry.objects().isEmpty()) {
-                doc.put("objects", new TreeMap<>(entry.objects()));
-            }
-            if (!entry.replaced().isEmpty()) {
-                doc.put("replaced", new TreeMap<>(entry.replaced()));
-            }
-            data.put(PHASE_PREFIX + entry.phaseId(), yaml.dump(doc));
+            data.put(PHASE_PREFIX + entry.phaseId(), entries.apply(entry));
         }
+        return withLastRun(state, data);
+    }
+
+    private static String encode(LedgerEntry entry) {
+        Yaml yaml = yaml();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("configHash", entry.configHash());
+        doc.put("charts", new TreeMap<>(entry.charts()));
+        doc.put("revisions", new TreeMap<>(entry.revisions()));
+        doc.put("verdict", entry.verdict().name());
+        doc.put("at", entry.at().toString());
+        doc.put("runId", entry.runId());
+        if (!entry.releaseHashes().isEmpty()) {
+            doc.put("releaseHashes", new TreeMap<>(entry.releaseHashes()));
+        }
+        if (!entry.inputsHash().isEmpty()) {
+            doc.put("inputsHash", entry.inputsHash());
+        }
+        if (!entry.objects().isEmpty()) {
+            doc.put("objects", new TreeMap<>(entry.objects()));
+        }
+        if (!entry.replaced().isEmpty()) {
+            doc.put("replaced", new TreeMap<>(entry.replaced()));
+        }
+        return yaml.dump(doc);
+    }
+
+    private static Map<String, String> withLastRun(LedgerState state, Map<String, String> data) {
+        Yaml yaml = yaml();
         Map<String, Object> lastRun = new LinkedHashMap<>();
         lastRun.put("runId", state.lastRun().runId());
         lastRun.put("state", state.lastRun().state().word());

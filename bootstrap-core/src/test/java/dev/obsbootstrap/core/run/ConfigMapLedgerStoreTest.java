@@ -56,6 +56,32 @@ class ConfigMapLedgerStoreTest {
                 .contains("PUT /api/v1/namespaces/fresh/configmaps/" + ConfigMapLedgerStore.NAME);
     }
 
+    /** Each write dumps only the entries it has not written before: a changed or replaced one is always written anew. */
+    @Test
+    void successiveWritesOfAChangingLedgerReadBackAsWritten() {
+        ConfigMapLedgerStore store = new ConfigMapLedgerStore(cluster.client(), "successive");
+        LedgerState state = state("run-1", "running").with(entry("crds")).with(entry("logs"));
+        store.write(state);
+        LedgerEntry logs = state.entry("logs").orElseThrow();
+        LedgerState next = state.with(new LedgerEntry(
+                "logs",
+                "sha256:2",
+                Map.of(),
+                Map.of("obs-loki", 3),
+                PhaseStatus.VERIFY_FAILED,
+                logs.at(),
+                "run-2",
+                Map.of(),
+                Map.of()));
+
+        store.write(next);
+        assertThat(new ConfigMapLedgerStore(cluster.client(), "successive").read())
+                .isEqualTo(next);
+        store.write(state);
+        assertThat(new ConfigMapLedgerStore(cluster.client(), "successive").read())
+                .isEqualTo(state);
+    }
+
     @Test
     void aWriteAfterSomeoneElseWroteReplacesTheirData() {
         ConfigMapLedgerStore mine = new ConfigMapLedgerStore(cluster.client(), "existing");
