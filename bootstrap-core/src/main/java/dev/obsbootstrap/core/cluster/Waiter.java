@@ -313,6 +313,19 @@ public final class Waiter {
      */
     public List<ResourceRef> operatorWorkloads(String namespace, List<String> labelSelectors, Duration timeout)
             throws InterruptedException {
+        return operatorWorkloads(namespace, labelSelectors, timeout, Map.of());
+    }
+
+    /**
+     * The same, looking first in workload lists just read ({@link #listWorkloads}, kind and namespace -> items) for a
+     * kind they hold; what they lack, or a selector they match nothing for, is read from the API server.
+     */
+    public List<ResourceRef> operatorWorkloads(
+            String namespace,
+            List<String> labelSelectors,
+            Duration timeout,
+            Map<List<String>, List<? extends HasMetadata>> listed)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Set<ResourceRef> found = new LinkedHashSet<>();
         for (String selector : labelSelectors) {
@@ -320,7 +333,7 @@ public final class Waiter {
                 throw new ConfigException("operator workload selector '" + selector
                         + "' is not a comma-separated list of key=value labels");
             }
-            List<ResourceRef> matching = matching(namespace, selector);
+            List<ResourceRef> matching = matching(namespace, selector, listed);
             if (matching.isEmpty()) {
                 awaitAnyMatching(namespace, selector, Duration.between(Instant.now(), deadline), timeout);
                 matching = matching(namespace, selector);
@@ -334,6 +347,34 @@ public final class Waiter {
 
     /** The Deployments, StatefulSets and DaemonSets the label selector matches now (no waiting). */
     public List<ResourceRef> matching(String namespace, String selector) {
+        return matching(namespace, selector, Map.of());
+    }
+
+    /** The same, from the lists just read where they hold the kind (an equality selector, checked by the caller). */
+    private List<ResourceRef> matching(
+            String namespace, String selector, Map<List<String>, List<? extends HasMetadata>> listed) {
+        if (listed.keySet()
+                .containsAll(List.of(
+                        List.of("Deployment", namespace),
+                        List.of("StatefulSet", namespace),
+                        List.of("DaemonSet", namespace)))) {
+            Map<String, String> wanted = new java.util.HashMap<>();
+            for (String term : selector.split(",")) {
+                String[] pair = term.split("==?", 2);
+                wanted.put(pair[0], pair[1]);
+            }
+            List<ResourceRef> refs = new ArrayList<>();
+            for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet")) {
+                for (HasMetadata item : listed.get(List.of(kind, namespace))) {
+                    Map<String, String> labels = item.getMetadata().getLabels();
+                    if (labels != null && labels.entrySet().containsAll(wanted.entrySet())) {
+                        refs.add(new ResourceRef(
+                                "apps/v1", kind, namespace, item.getMetadata().getName()));
+                    }
+                }
+            }
+            return refs;
+        }
         List<ResourceRef> refs = new ArrayList<>();
         client.apps()
                 .deployments()

@@ -662,7 +662,7 @@ public final class ClusterPhaseActions implements PhaseActions {
                         timeout,
                         deadline,
                         () -> waiter.operatorWorkloads(
-                                spec.namespace(), component.operatorWorkloads(), remaining(deadline)))
+                                spec.namespace(), component.operatorWorkloads(), remaining(deadline), freshWorkloads))
                 .stream()
                 .filter(ref -> !inManifest.contains(ref))
                 .toList();

@@ -220,6 +220,37 @@ class WaiterTest {
     }
 
     @Test
+    void anOperatorsWorkloadsAreFoundInTheListsJustReadAsTheApiServerWouldSelectThem() throws Exception {
+        Waiter waiter = new Waiter(cluster.client());
+        cluster.client()
+                .apps()
+                .statefulSets()
+                .inNamespace("obs")
+                .resource(statefulSet("prometheus-main", Map.of("app.kubernetes.io/name", "prom", "tier", "x")))
+                .create();
+        cluster.client()
+                .apps()
+                .statefulSets()
+                .inNamespace("obs")
+                .resource(statefulSet("prometheus-other", Map.of("app.kubernetes.io/name", "prom", "tier", "y")))
+                .create();
+        Map<List<String>, List<? extends io.fabric8.kubernetes.api.model.HasMetadata>> listed =
+                new java.util.HashMap<>();
+        for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet")) {
+            listed.put(List.of(kind, "obs"), Waiter.listWorkloads(cluster.client(), kind, "obs"));
+        }
+        List<String> selectors = List.of("app.kubernetes.io/name=prom,tier==x");
+        List<ResourceRef> fromServer = waiter.operatorWorkloads("obs", selectors, Duration.ofSeconds(5));
+        long mark = cluster.requestsServed();
+
+        List<ResourceRef> fromLists = waiter.operatorWorkloads("obs", selectors, Duration.ofSeconds(5), listed);
+
+        assertThat(fromServer).containsExactly(ResourceRef.statefulSet("obs", "prometheus-main"));
+        assertThat(fromLists).isEqualTo(fromServer);
+        assertThat(cluster.requestsSince(mark)).noneMatch(r -> r.contains("labelSelector"));
+    }
+
+    @Test
     void anOperatorThatCreatesNothingTimesOutWithAHint() {
         assertThatThrownBy(() -> new Waiter(cluster.client())
                         .operatorWorkloads(
