@@ -1,5 +1,6 @@
 package dev.obsbootstrap.cli;
 
+import dev.obsbootstrap.core.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +52,7 @@ public final class CodeFingerprint {
             throw new IllegalStateException("CodeFingerprint runs from the build (exec:java), with a URL class loader");
         }
         Path out = Path.of(args[0]).toAbsolutePath().normalize().resolve(RESOURCE);
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         for (URL url : loader.getURLs()) {
             Path element = Path.of(url.toURI());
             if (Files.isDirectory(element)) {
@@ -81,13 +81,5 @@ public final class CodeFingerprint {
                 .array());
         digest.update(nameBytes);
         digest.update(content);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 }

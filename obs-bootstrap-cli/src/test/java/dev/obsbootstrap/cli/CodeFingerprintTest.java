@@ -48,8 +48,12 @@ class CodeFingerprintTest {
     /** Runs the build step as the build does: its own class loader over the class path it fingerprints. */
     private static String fingerprint(Path out, Path classes, Path library) throws Exception {
         URL self = CodeFingerprint.class.getProtectionDomain().getCodeSource().getLocation();
+        URL core = dev.obsbootstrap.core.digest.Sha256.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
         try (URLClassLoader loader = new URLClassLoader(
-                new URL[] {classes.toUri().toURL(), library.toUri().toURL(), self},
+                new URL[] {classes.toUri().toURL(), library.toUri().toURL(), self, core},
                 ClassLoader.getPlatformClassLoader())) {
             loader.loadClass(CodeFingerprint.class.getName())
                     .getMethod("main", String[].class)

@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.helm;
 
 import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -315,7 +315,7 @@ public final class ChartRepositoryClient {
                     throw new IOException("GET " + request.url() + " answered HTTP " + response.code());
                 }
                 ResponseBody body = response.body();
-                MessageDigest sha256 = sha256();
+                MessageDigest sha256 = Sha256.newDigest();
                 try (InputStream in = new DigestInputStream(body.byteStream(), sha256);
                         OutputStream out = Files.newOutputStream(partial)) {
                     in.transferTo(out);
@@ -330,14 +330,6 @@ public final class ChartRepositoryClient {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

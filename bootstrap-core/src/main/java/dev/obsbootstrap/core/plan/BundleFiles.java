@@ -1,5 +1,6 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.digest.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +45,7 @@ public final class BundleFiles {
     public Path write(String relative, String... parts) throws IOException {
         Path path = root.resolve(relative);
         Files.createDirectories(path.getParent());
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(path), digest)) {
             CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
             for (String part : parts) {
@@ -78,19 +78,11 @@ public final class BundleFiles {
                 out.write(buffer);
             }
         }
-        digests.put(relative, HexFormat.of().formatHex(sha256().digest(bytes)));
+        digests.put(relative, HexFormat.of().formatHex(Sha256.newDigest().digest(bytes)));
     }
 
     /** Bundle-relative path -> SHA-256 (hex) of every file written through this object. */
     public Map<String, String> digests() {
         return Map.copyOf(digests);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

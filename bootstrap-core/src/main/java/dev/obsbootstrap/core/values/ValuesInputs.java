@@ -3,10 +3,10 @@ package dev.obsbootstrap.core.values;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
 import dev.obsbootstrap.core.config.StackTopology;
+import dev.obsbootstrap.core.digest.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public final class ValuesInputs {
         if (template.isEmpty()) {
             return Optional.empty(); // the render reports it
         }
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         digest.update(DOMAIN);
         try {
             Encoder encoder = new Encoder(digest);
@@ -65,14 +65,6 @@ public final class ValuesInputs {
             return Optional.empty();
         }
         return Optional.of(HexFormat.of().formatHex(digest.digest()));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 
     /** An input of a type the encoding does not know. */

@@ -18,7 +18,8 @@ class BundleFilesTest {
     Path dir;
 
     private static String sha256(Path file) throws IOException {
-        return HexFormat.of().formatHex(BundleFiles.sha256().digest(Files.readAllBytes(file)));
+        return HexFormat.of()
+                .formatHex(dev.obsbootstrap.core.digest.Sha256.newDigest().digest(Files.readAllBytes(file)));
     }
 
     @Test
