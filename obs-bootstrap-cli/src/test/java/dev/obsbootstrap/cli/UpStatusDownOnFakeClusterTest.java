@@ -261,6 +261,13 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
 
         CliRun.Result second = up(probes, ns, "-o", "json");
 
+        // The request log is the simulated server's bookkeeping (a real API server's nearest thing is its audit log).
+        // What the assertions rely on it answering as the real one does (kubernetes/kubernetes v1.31.0): the ledger
+        // ConfigMap and the lock Lease are written with PUT, an update carrying the resourceVersion read
+        // (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update; the Lease's strategy adds no
+        // rule of its own, pkg/registry/coordination/lease/strategy.go); a CRD is read by name with a GET that answers
+        // the object, or 404 when absent (staging/src/k8s.io/apiextensions-apiserver/pkg/registry/
+        // customresourcedefinition/etcd.go). The simulated kubelet's own pod and status writes are left out.
         List<String> requests = cluster.requestsSince(mark).stream()
                 .filter(r -> !r.contains("/pods") && !r.contains("/status "))
                 .toList();
