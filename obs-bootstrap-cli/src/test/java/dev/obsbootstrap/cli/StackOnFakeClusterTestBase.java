@@ -91,8 +91,17 @@ abstract class StackOnFakeClusterTestBase {
     }
 
     static CliRun.Result status(String namespace, String... extra) {
+        return command("status", namespace, extra);
+    }
+
+    static CliRun.Result down(String namespace, String... extra) {
+        return command("down", namespace, extra);
+    }
+
+    /** {@code command --profile ci} against the simulated cluster's namespace, then {@code extra}. */
+    private static CliRun.Result command(String command, String namespace, String... extra) {
         List<String> args = new ArrayList<>(
-                List.of("status", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", namespace));
+                List.of(command, "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", namespace));
         args.addAll(List.of(extra));
         return CliRun.run(new ControlledProbes(), args.toArray(String[]::new));
     }

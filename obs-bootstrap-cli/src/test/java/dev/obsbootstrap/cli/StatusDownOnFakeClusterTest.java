@@ -192,18 +192,7 @@ class StatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(up.code()).as(up.err()).isZero();
         int logStart = cluster.requests().size();
 
-        CliRun.Result down = CliRun.run(
-                new ControlledProbes(),
-                "down",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "-n",
-                ns,
-                "--yes",
-                "-o",
-                "json");
+        CliRun.Result down = down(ns, "--yes", "-o", "json");
 
         assertThat(down.code()).as(down.err()).isZero();
         assertThat(statuses(JSON.readTree(down.out())))
@@ -257,8 +246,7 @@ class StatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
         CliRun.Result up = up(new ControlledProbes(), ns);
         assertThat(up.code()).as(up.err()).isZero();
 
-        CliRun.Result down = CliRun.run(
-                new ControlledProbes(), "down", "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", ns);
+        CliRun.Result down = down(ns);
 
         assertThat(down.code()).as(down.err()).isEqualTo(2);
         assertThat(down.err()).contains("there is no terminal to confirm on, so pass --yes");

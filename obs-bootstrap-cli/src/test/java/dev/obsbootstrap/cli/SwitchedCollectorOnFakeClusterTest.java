@@ -18,6 +18,15 @@ import tools.jackson.databind.JsonNode;
  * logs.collector switched from promtail to alloy (each its own release): up installs the new collector, and removes
  * the old one only once the logs phase is verified with the new one; down after a switch that never verified removes
  * both. Real Helm on the simulated cluster, the fixture charts of {@link StackCharts} (promtail among them).
+ *
+ * <p>What it relies on the simulated API server for, as the real one does it: a release's names come from Helm's
+ * record Secrets, found by the labels Helm writes ({@code owner=helm}, {@code name}, {@code status}, {@code version};
+ * helm/helm v3.21.0 pkg/storage/driver/secrets.go, newSecretsObject and List); an uninstall deletes the objects of the
+ * release's manifest and then every revision's record Secret (pkg/action/uninstall.go, deleteRelease then
+ * purgeReleases, as obs-bootstrap never keeps history), so a removed release is gone from that label selection; a
+ * DELETE of a namespaced object answers 200 and the object is gone from the next list (kubernetes/kubernetes
+ * v1.31.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Delete; the simulated server does
+ * not model finalizers, and the fixture charts set none).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
@@ -111,7 +120,7 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(releaseNames(ns)).contains("obs-promtail");
         assertThat(again.err()).contains("obs-bootstrap did not install it (its ledger does not know it): left alone");
 
-        CliRun.Result down = down(ns, ALLOY);
+        CliRun.Result down = down(ns, "--set", ALLOY, "--yes");
         assertThat(down.code()).as(down.err()).isZero();
         Awaitility.await("down removes the stack's releases, and only those")
                 .atMost(Duration.ofSeconds(20))
@@ -128,7 +137,7 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(unverified.code()).as(unverified.err()).isEqualTo(1);
         assertThat(releaseNames(ns)).contains("obs-promtail", "obs-alloy");
 
-        CliRun.Result down = down(ns, ALLOY);
+        CliRun.Result down = down(ns, "--set", ALLOY, "--yes");
 
         assertThat(down.code()).as(down.err()).isZero();
         awaitGone(ns, "obs-promtail");
@@ -137,21 +146,6 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> releaseNames(ns).isEmpty());
         assertThat(ledger(ns).phases()).isEmpty();
-    }
-
-    private static CliRun.Result down(String namespace, String set) {
-        return CliRun.run(
-                new ControlledProbes(),
-                "down",
-                "--profile",
-                "ci",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "-n",
-                namespace,
-                "--set",
-                set,
-                "--yes");
     }
 
     /** The releases with a Helm record now, as one string (for a probe's callback, which must not fail). */
