@@ -42,7 +42,8 @@ public final class ChartRepositoryClient {
     /** Built on the first download: plan and up with every chart local or cached never need one (TLS set-up included). */
     private OkHttpClient http;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    /** Built on the first download too: Jackson's set-up is a quarter of a second of a cold plan's critical path. */
+    private JsonMapper json;
     /** index.yaml per repository URL: three of our charts share one big index. */
     private final Map<String, Map<?, ?>> indexes = new HashMap<>();
 
@@ -61,6 +62,13 @@ public final class ChartRepositoryClient {
                 .readTimeout(Duration.ofSeconds(60))
                 .callTimeout(Duration.ofMinutes(5))
                 .build());
+    }
+
+    private synchronized JsonMapper json() {
+        if (json == null) {
+            json = JsonMapper.builder().build();
+        }
+        return json;
     }
 
     private synchronized OkHttpClient http() {
@@ -182,7 +190,7 @@ public final class ChartRepositoryClient {
         }
         List<String> tags = new java.util.ArrayList<>();
         // Helm stores a version's '+' as '_' in a tag (OCI tags allow no '+')
-        json.readTree(response.body().string())
+        json().readTree(response.body().string())
                 .path("tags")
                 .forEach(tag -> tags.add(tag.asString("").replace('_', '+')));
         return tags;
@@ -245,7 +253,7 @@ public final class ChartRepositoryClient {
         if (!response.isSuccessful()) {
             throw new IOException("GET " + url + " answered HTTP " + response.code());
         }
-        return json.readTree(response.body().string());
+        return json().readTree(response.body().string());
     }
 
     private void fetchLayer(
@@ -294,7 +302,7 @@ public final class ChartRepositoryClient {
                 throw new IOException("the registry refused an anonymous pull token (HTTP " + response.code()
                         + "); the chart may not be public");
             }
-            JsonNode body = json.readTree(response.body().string());
+            JsonNode body = json().readTree(response.body().string());
             String token = body.path("token").asString(body.path("access_token").asString(""));
             if (token.isEmpty()) {
                 throw new IOException("the registry's token endpoint answered without a token");
