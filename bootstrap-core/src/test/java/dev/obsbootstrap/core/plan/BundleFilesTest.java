@@ -26,10 +26,10 @@ class BundleFilesTest {
     void theDigestOfAWrittenFileIsTheSha256OfItsBytesOnDisk() throws IOException {
         BundleFiles files = new BundleFiles(dir.resolve("bundle"));
 
-        files.write("01-metrics/obs-metrics.manifests.yaml", "# header\n", "kind: ConfigMap\ndata:\n  a: \"é✓\"\n");
+        files.write("01-metrics/obs-metrics.manifests.yaml", "# header\n", "kind: ConfigMap\ndata:\n  a: \"é✓😀\"\n");
 
         Path written = dir.resolve("bundle/01-metrics/obs-metrics.manifests.yaml");
-        assertThat(Files.readString(written)).isEqualTo("# header\nkind: ConfigMap\ndata:\n  a: \"é✓\"\n");
+        assertThat(Files.readString(written)).isEqualTo("# header\nkind: ConfigMap\ndata:\n  a: \"é✓😀\"\n");
         assertThat(files.digests()).isEqualTo(Map.of("01-metrics/obs-metrics.manifests.yaml", sha256(written)));
     }
 
@@ -55,10 +55,27 @@ class BundleFilesTest {
     }
 
     @Test
+    void eachPartIsWrittenAsFilesWriteStringWritesIt() throws IOException {
+        BundleFiles files = new BundleFiles(dir.resolve("bundle"));
+        String ascii = "kind: ConfigMap\n";
+        String latin1 = "a: \"é\"\n";
+        String pair = "b: \"😀 \uD83D\uDE00\"\n";
+        String bmp = "c: \"✓ 日本\"\n";
+
+        files.write("parts.yaml", ascii, latin1, pair, bmp);
+
+        Path expected = Files.writeString(dir.resolve("expected.yaml"), ascii + latin1 + pair + bmp);
+        assertThat(Files.readAllBytes(dir.resolve("bundle/parts.yaml"))).isEqualTo(Files.readAllBytes(expected));
+        assertThat(files.digests()).containsEntry("parts.yaml", sha256(expected));
+    }
+
+    @Test
     void textThatIsNotUnicodeIsRefusedAsFilesWriteStringRefusesIt() {
         BundleFiles files = new BundleFiles(dir);
 
         assertThatThrownBy(() -> files.write("broken.yaml", "a: \uD800\n"))
+                .isInstanceOf(CharacterCodingException.class);
+        assertThatThrownBy(() -> files.write("broken-low.yaml", "ok\n", "b: x\uDC00y\n"))
                 .isInstanceOf(CharacterCodingException.class);
         assertThatThrownBy(() -> Files.writeString(dir.resolve("broken-too.yaml"), "a: \uD800\n"))
                 .isInstanceOf(CharacterCodingException.class);
