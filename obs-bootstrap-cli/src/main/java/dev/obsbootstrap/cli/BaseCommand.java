@@ -15,6 +15,7 @@ import dev.obsbootstrap.core.error.BootstrapException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.error.ExitCode;
 import dev.obsbootstrap.core.helm.ChartResolver;
+import dev.obsbootstrap.core.helm.ResolvedChart;
 import dev.obsbootstrap.core.phase.Phase;
 import dev.obsbootstrap.core.phase.PhasePlan;
 import dev.obsbootstrap.core.probe.RunIds;
@@ -138,8 +139,9 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     /** Every chart the run needs, found or fetched before anything else happens; all missing ones named at once. */
-    void requireCharts(ChartResolver charts, PhasePlan plan, BootstrapConfig config, StackTopology topology) {
-        charts.resolveAll(pinnedCharts(plan, config, topology));
+    List<ResolvedChart> requireCharts(
+            ChartResolver charts, PhasePlan plan, BootstrapConfig config, StackTopology topology) {
+        return charts.resolveAll(pinnedCharts(plan, config, topology));
     }
 
     /** Tests replace the phases ServiceLoader would find (for example the real ones with controllable probes). */

@@ -1,12 +1,14 @@
 package dev.obsbootstrap.core.plan;
 
+import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.error.ConfigException;
-import dev.obsbootstrap.core.helm.ReleaseSpec;
+import dev.obsbootstrap.core.helm.ResolvedChart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 
 /**
@@ -26,37 +28,54 @@ public final class BundleCharts {
 
     /** The same, each file digested as it is copied ({@link BundleFiles#digests}). */
     public static void copy(PlanBundle bundle, BundleFiles files) {
-        copy(
+        copyEach(
                 bundle.phases().stream()
                         .flatMap(phase -> phase.releases().stream())
-                        .map(RenderedRelease::spec)
+                        .map(release -> new Source(
+                                release.spec().chart(), release.spec().chartPath()))
                         .toList(),
                 files);
     }
 
-    /** The charts of these releases, each file digested as it is copied; a chart two releases share is copied once. */
-    public static void copy(List<ReleaseSpec> releases, BundleFiles files) {
+    /**
+     * These charts, each file digested as it is copied; a chart listed twice is copied once. An interrupt stops it
+     * between two files (plan failed elsewhere and is about to delete what was written).
+     */
+    public static void copy(List<ResolvedChart> charts, BundleFiles files) {
+        copyEach(
+                charts.stream()
+                        .map(chart -> new Source(chart.ref(), chart.path()))
+                        .toList(),
+                files);
+    }
+
+    /** A chart and where it was found: an unpacked directory or a .tgz. */
+    private record Source(ChartRef ref, Path path) {}
+
+    private static void copyEach(List<Source> charts, BundleFiles files) {
         Path target = files.root().resolve(DIRECTORY);
         try {
             Files.createDirectories(target);
-            for (ReleaseSpec release : releases) {
-                copy(release, files);
+            for (Source chart : charts) {
+                copy(chart.ref(), chart.path(), files);
             }
         } catch (IOException e) {
             throw new ConfigException("cannot copy the charts into the bundle " + target + ": " + e.getMessage(), e);
         }
     }
 
-    private static void copy(ReleaseSpec spec, BundleFiles files) throws IOException {
+    private static void copy(ChartRef chart, Path source, BundleFiles files) throws IOException {
         Path target = files.root().resolve(DIRECTORY);
-        Path source = spec.chartPath();
         if (Files.isDirectory(source)) {
-            Path destination = target.resolve(spec.chart().name());
+            Path destination = target.resolve(chart.name());
             if (Files.exists(destination)) {
                 return;
             }
             try (Stream<Path> walk = Files.walk(source)) {
                 for (Path file : walk.sorted(Comparator.naturalOrder()).toList()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancellationException("interrupted while the charts were copied into the bundle");
+                    }
                     Path copy = destination.resolve(source.relativize(file).toString());
                     if (Files.isDirectory(file)) {
                         Files.createDirectories(copy);
@@ -67,8 +86,7 @@ public final class BundleCharts {
             }
             return;
         }
-        Path destination =
-                target.resolve(spec.chart().name() + "-" + spec.chart().version() + ".tgz");
+        Path destination = target.resolve(chart.name() + "-" + chart.version() + ".tgz");
         if (!Files.exists(destination)) {
             files.copy(source, relative(files, destination));
         }

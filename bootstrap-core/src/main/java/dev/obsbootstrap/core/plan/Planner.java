@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
 
 /**
  * Renders every enabled phase, in plan order, without a cluster: for each component, its values, its chart and
@@ -83,27 +82,9 @@ public final class Planner {
             KubeVersionChoice kube,
             String generator,
             List<StackSecret> secrets) {
-        return plan(phases, config, topology, kube, generator, secrets, specs -> {});
-    }
-
-    /**
-     * The same, with {@code alongside} given every release's spec, in plan order, on a render thread once every render
-     * is queued: that thread is free long before Helm is done with the CRDs, the largest release, which the first
-     * render thread renders from the start (plan copies the charts into its bundle there). It fails the plan as a
-     * render does, after the renders' own failures.
-     */
-    public PlanBundle plan(
-            PhasePlan phases,
-            BootstrapConfig config,
-            StackTopology topology,
-            KubeVersionChoice kube,
-            String generator,
-            List<StackSecret> secrets,
-            Consumer<List<ReleaseSpec>> alongside) {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, renderThreads());
         try {
             List<PhaseRenders> rendering = new ArrayList<>();
-            List<ReleaseSpec> specs = new ArrayList<>();
             List<Phase> ordered = phases.ordered();
             try {
                 for (int index = 0; index < ordered.size(); index++) {
@@ -127,7 +108,6 @@ public final class Planner {
                                 "rendering %s (%s)",
                                 spec.releaseName(), spec.chart().coordinate());
                         renders.releases().add(pool.submit(() -> render(spec, kube.version(), pool)));
-                        specs.add(spec);
                     }
                 }
             } catch (RuntimeException valuesOrChart) {
@@ -135,9 +115,7 @@ public final class Planner {
                 collect(rendering);
                 throw valuesOrChart;
             }
-            Future<?> done = pool.submit(() -> alongside.accept(List.copyOf(specs)));
             List<PlannedPhase> planned = collect(rendering);
-            Tasks.join(done, "while the releases were rendered");
             return new PlanBundle(config.profile().name(), kube.version(), kube.source(), generator, planned, secrets);
         } finally {
             pool.shutdownNow();

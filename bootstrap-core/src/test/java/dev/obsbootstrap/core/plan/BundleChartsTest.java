@@ -1,0 +1,72 @@
+package dev.obsbootstrap.core.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.helm.ChartOrigin;
+import dev.obsbootstrap.core.helm.ResolvedChart;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The charts plan copies into its bundle from where they were resolved, while the releases render. */
+class BundleChartsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUnpackedChartIsCopiedFileByFileAndAnArchiveAsItIsEachOnceAndDigested() throws IOException {
+        Path unpacked = chart(tmp.resolve("charts-dir/loki"), "loki", "6.0.0");
+        Path archive = Files.write(
+                Files.createDirectories(tmp.resolve("cache")).resolve("alloy-1.0.0.tgz"), new byte[] {31, -117, 8, 0});
+        BundleFiles files = new BundleFiles(tmp.resolve("bundle"));
+        ResolvedChart loki = new ResolvedChart(ref("loki", "6.0.0"), unpacked, ChartOrigin.CHARTS_DIR);
+
+        BundleCharts.copy(
+                List.of(loki, new ResolvedChart(ref("alloy", "1.0.0"), archive, ChartOrigin.CACHE), loki), files);
+
+        assertThat(files.digests())
+                .containsOnlyKeys("charts/loki/Chart.yaml", "charts/loki/templates/cm.yaml", "charts/alloy-1.0.0.tgz");
+        assertThat(tmp.resolve("bundle/charts/loki/templates/cm.yaml"))
+                .hasSameBinaryContentAs(unpacked.resolve("templates/cm.yaml"));
+        assertThat(tmp.resolve("bundle/charts/alloy-1.0.0.tgz")).hasSameBinaryContentAs(archive);
+    }
+
+    /** Plan stops the copy when a render fails: it must stop writing before the stage is deleted under it. */
+    @Test
+    void anInterruptStopsTheCopyBetweenTwoFiles() throws IOException {
+        Path unpacked = chart(tmp.resolve("charts-dir/loki"), "loki", "6.0.0");
+        BundleFiles files = new BundleFiles(tmp.resolve("bundle"));
+
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> BundleCharts.copy(
+                            List.of(new ResolvedChart(ref("loki", "6.0.0"), unpacked, ChartOrigin.CHARTS_DIR)), files))
+                    .isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("interrupted while the charts were copied");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(files.digests()).isEmpty();
+        try (Stream<Path> written = Files.walk(tmp.resolve("bundle"))) {
+            assertThat(written.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    private static Path chart(Path dir, String name, String version) throws IOException {
+        Files.createDirectories(dir.resolve("templates"));
+        Files.writeString(dir.resolve("Chart.yaml"), "apiVersion: v2\nname: " + name + "\nversion: " + version + "\n");
+        Files.writeString(dir.resolve("templates/cm.yaml"), "kind: ConfigMap\n");
+        return dir;
+    }
+
+    private static ChartRef ref(String name, String version) {
+        return new ChartRef("https://charts.example.org", name, version);
+    }
+}
