@@ -190,6 +190,11 @@ public final class PlanCommand extends BaseCommand {
                 findings.addAll(checks.findings());
                 findings.addAll(wiring.findings());
                 console.info("%s", wiring.sums());
+                // checks.md and the SARIF (Jackson building its writers for the SARIF model: ~0.07 s of a cold JVM)
+                // are written beside the summaries; both read the findings, which no longer change
+                List<Finding> settled = List.copyOf(findings);
+                Future<?> reported =
+                        background.submit(() -> ChecksReport.write(stage.directory(), checks, settled, version()));
                 written.addAll(
                         new PlanBundleWriter(podSecurityByNamespace(checks)).writeSummaries(bundle, findings, files));
                 new BundleInputs(
@@ -198,7 +203,7 @@ public final class PlanCommand extends BaseCommand {
                                 configOptions.sets(),
                                 kube.version())
                         .write(stage.directory());
-                ChecksReport.write(stage.directory(), checks, findings, version());
+                Tasks.join(reported, "while plan wrote its checks report");
                 // a render's failure is the plan's before the copy's (a full disk fails both)
                 Tasks.join(copied, "while the charts were copied into the bundle");
                 stage.adoptKept();
