@@ -784,8 +784,23 @@ public final class Runner {
                 prepared.releaseHashes(),
                 replaced,
                 prepared.inputsHash()));
-        writeQuietly(next);
+        if (!changedNothing(outcome)) {
+            writeQuietly(next);
+        }
         return next;
+    }
+
+    /**
+     * A phase that passed with every release unchanged changed nothing in the cluster: its entry reaches the ledger
+     * with the ledger's next write (the next phase's, or the run's last, which every run makes) instead of a write of
+     * its own, which cost an unchanged {@code up} one ConfigMap update per phase to say that nothing happened. Should
+     * the run die before that write, the ledger lacks only this run's word that the phase was still as recorded, and
+     * the next run checks it again; a phase that installed, upgraded, repaired or failed is written at once.
+     */
+    private static boolean changedNothing(PhaseOutcome outcome) {
+        return (outcome.status() == PhaseStatus.VERIFIED || outcome.status() == PhaseStatus.UNVERIFIED)
+                && !outcome.releases().isEmpty()
+                && outcome.releases().stream().allMatch(release -> release.action() == ReleaseAction.UNCHANGED);
     }
 
     private void writeQuietly(LedgerState state) {

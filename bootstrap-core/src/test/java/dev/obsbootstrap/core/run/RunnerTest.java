@@ -141,6 +141,41 @@ class RunnerTest {
     }
 
     @Test
+    void phasesThatChangedNothingReachTheLedgerWithTheRunsLastWriteAndAnUpgradeAtOnce() {
+        runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
+        int firstRunWrites = ledger.writes;
+        ledger.history.clear();
+        ledger.writes = 0;
+
+        runner(config(Map.of())).up(me("run-2"), RunOptions.defaults());
+
+        // the run's start, and its end with every phase's new entry: not one update per unchanged phase
+        assertThat(ledger.writes).isEqualTo(2).isLessThan(firstRunWrites);
+        assertThat(ledger.state.phases().values())
+                .hasSize(5)
+                .allSatisfy(entry -> assertThat(entry.runId()).isEqualTo("run-2"));
+        assertThat(ledger.state.lastRun().state()).isEqualTo(RunState.FINISHED);
+
+        ledger.history.clear();
+        ledger.writes = 0;
+        actions.revisions.put("obs-loki", 7); // someone else's revision: logs is upgraded, the others are unchanged
+
+        runner(config(Map.of())).up(me("run-3"), RunOptions.defaults());
+
+        LedgerState afterLogs = ledger.history.stream()
+                .filter(state ->
+                        state.entry("logs").map(e -> e.runId().equals("run-3")).orElse(false))
+                .findFirst()
+                .orElseThrow();
+        assertThat(afterLogs.lastRun().state())
+                .as("the upgraded phase is recorded by a write of its own, while the run still runs")
+                .isEqualTo(RunState.RUNNING);
+        assertThat(afterLogs.entry("crds").orElseThrow().runId())
+                .as("and that write carries the unchanged phases before it")
+                .isEqualTo("run-3");
+    }
+
+    @Test
     void aPhaseWhoseProbesFailedIsProbedAgainButNotReinstalledWhenNothingChanged() {
         actions.failProbe.add("logs");
         runner(config(Map.of())).up(me("run-1"), RunOptions.defaults());
