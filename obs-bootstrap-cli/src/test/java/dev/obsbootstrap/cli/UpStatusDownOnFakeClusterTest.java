@@ -278,6 +278,10 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
                 .allMatch(r ->
                         r.contains("/configmaps/obs-bootstrap-state ") || r.contains("/leases/obs-bootstrap-lock "));
         assertThat(requests)
+                .as("the ledger is updated at the run's start and its end, not once more per unchanged phase")
+                .filteredOn(r -> r.contains(" PUT ") && r.contains("/configmaps/obs-bootstrap-state "))
+                .hasSize(2);
+        assertThat(requests)
                 .as("no list of every CRD of the cluster, and each CRD read twice at most (before the lock, after it)")
                 .noneMatch(r -> r.contains("GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions -> "));
         requests.stream()
