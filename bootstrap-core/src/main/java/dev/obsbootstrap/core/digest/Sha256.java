@@ -1,7 +1,6 @@
 package dev.obsbootstrap.core.digest;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.security.MessageDigest;
@@ -22,8 +21,14 @@ public final class Sha256 {
     /** SHA-256("abc"), FIPS 180-2 appendix B.1. */
     private static final byte[] ABC =
             java.util.HexFormat.of().parseHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    /** libcrypto's SHA256(), or null where it cannot be loaded (no OpenSSL, another platform, JNA refused). */
-    private static final LibCrypto LIBCRYPTO = loadLibCrypto();
+    /**
+     * libcrypto's SHA256(), or null where it cannot be loaded (no OpenSSL, another platform, JNA refused); loaded on
+     * the first {@link #of}, so that what only streams ({@link #newDigest}: an unchanged {@code up}'s values digests)
+     * loads no JNA.
+     */
+    private static final class Loaded {
+        static final LibCrypto LIBCRYPTO = loadLibCrypto();
+    }
 
     interface LibCrypto extends Library {
         /** {@code unsigned char *SHA256(const unsigned char *d, size_t n, unsigned char *md)} */
@@ -43,18 +48,18 @@ public final class Sha256 {
 
     /** The SHA-256 of {@code bytes}: libcrypto's where it loads, else the JDK's. */
     public static byte[] of(byte[] bytes) {
-        return LIBCRYPTO == null ? newDigest().digest(bytes) : withLibCrypto(bytes);
+        return Loaded.LIBCRYPTO == null ? newDigest().digest(bytes) : withLibCrypto(bytes);
     }
 
     /** Whether {@link #of} hashes with libcrypto here. */
     public static boolean nativeDigest() {
-        return LIBCRYPTO != null;
+        return Loaded.LIBCRYPTO != null;
     }
 
     static byte[] withLibCrypto(byte[] bytes) {
         byte[] digest = new byte[32];
         // JNA passes an empty array as NULL, which SHA256() reads no bytes of when the length is 0
-        LIBCRYPTO.SHA256(bytes, new NativeLong(bytes.length), digest);
+        Loaded.LIBCRYPTO.SHA256(bytes, new NativeLong(bytes.length), digest);
         return digest;
     }
 
@@ -67,7 +72,7 @@ public final class Sha256 {
             return null;
         }
         try {
-            LibCrypto library = Native.load("crypto", LibCrypto.class);
+            LibCrypto library = com.sun.jna.Native.load("crypto", LibCrypto.class);
             // a library that is not OpenSSL's, or a SHA256 that is not SHA-256, is not used
             byte[] abc = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             byte[] digest = new byte[32];
