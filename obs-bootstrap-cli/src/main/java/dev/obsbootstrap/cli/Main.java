@@ -1,7 +1,10 @@
 package dev.obsbootstrap.cli;
 
 import dev.obsbootstrap.core.cluster.ClusterHub;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +14,9 @@ public final class Main {
     /** The subcommands that go on to reach a cluster (ClusterSession.open). */
     private static final Set<String> CLUSTER_COMMANDS =
             Set.of("up", "down", "status", "verify", "diff", "open", "smoke");
+
+    /** Set by bin/obs-bootstrap to the class list this JVM records, when it records one. */
+    static final String CLASS_LIST_PROPERTY = "obs-bootstrap.classlist";
 
     private Main() {}
 
@@ -31,6 +37,27 @@ public final class Main {
         StopSignals signals = StopSignals.install(Thread.currentThread(), err, StopSignals.DEFAULT_GRACE);
         int code = ObsBootstrapCommand.execute(ObsBootstrapCommand.commandLine(signals, args), args);
         signals.finished();
+        if (code != 0) {
+            forgetClassList();
+        }
         System.exit(code);
+    }
+
+    /**
+     * bin/obs-bootstrap has the first {@code up} or {@code plan} record the classes it loads, for an AppCDS archive
+     * dumped by a later start ({@code -XX:DumpLoadedClassList}, the file this property names). A run that failed may
+     * have stopped before it loaded most of them (a wrong kubeconfig path: a few hundred of the ~6,000), and the
+     * archive dumped from its list would hold that little for good: the list is dropped, and the next run records
+     * again. The JVM keeps writing into the unlinked file until it exits.
+     */
+    private static void forgetClassList() {
+        String list = System.getProperty(CLASS_LIST_PROPERTY, "");
+        if (!list.isEmpty()) {
+            try {
+                Files.deleteIfExists(Path.of(list));
+            } catch (IOException | RuntimeException notOurs) {
+                // a list that stays is dumped as before: only slower starts follow
+            }
+        }
     }
 }

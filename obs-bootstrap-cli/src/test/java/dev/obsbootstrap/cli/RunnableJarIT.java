@@ -75,6 +75,15 @@ class RunnableJarIT {
                     .as("a status does not record: it would fix a small archive")
                     .isNotNegative();
             assertThat(files(cds, ".*\\.cluster\\..*")).isEmpty();
+            Result failed = script(
+                    bin,
+                    "",
+                    Map.of(),
+                    CliRun.upArgs(tmp.resolve("no-such-kubeconfig.yaml"), charts(), "bin", "--yes", "--skip-verify"));
+            assertThat(failed.code()).as("a kubeconfig that is not there").isEqualTo(2);
+            assertThat(files(cds, ".*\\.cluster\\..*"))
+                    .as("a failed up keeps no class list: the archive dumped from it would hold a few classes for good")
+                    .isEmpty();
             Result first = script(bin, "", Map.of(), up);
             assertThat(first.code()).as(first.err()).isZero();
             assertThat(files(cds, ".*\\.cluster\\.\\d+\\.classlist"))
