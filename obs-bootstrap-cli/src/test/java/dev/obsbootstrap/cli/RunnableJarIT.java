@@ -75,6 +75,7 @@ class RunnableJarIT {
                     .as("a status does not record: it would fix a small archive")
                     .isNotNegative();
             assertThat(files(cds, ".*\\.cluster\\..*")).isEmpty();
+            // no request reaches the simulated cluster here: the kubeconfig path is refused before any connection
             Result failed = script(
                     bin,
                     "",
