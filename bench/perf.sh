@@ -65,14 +65,18 @@ sample() {
 # med LABEL COLUMN: the median of a column (1 wall ms, 2 cpu ms, 3 rss KB)
 med() { awk -v c="$2" '{print $c}' "$work/$1.tsv" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 # row FIGURE CANDIDATE BASELINE COLUMN GOAL: one line of the table
+# The goal is judged on the ratio of the medians; "pairs" is the median of each run's own ratio (candidate over the
+# baseline run just before it), which a machine whose speed drifts during the bench moves less.
 row() {
-  local c b unit scale
+  local c b p unit scale
   c=$(med "$2" "$4")
   b=$(med "$3" "$4")
+  p=$(paste -d' ' "$work/$2.tsv" "$work/$3.tsv" | awk -v k="$4" '$(k + 3) > 0 {print $k / $(k + 3)}' | sort -g \
+    | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : 0)}')
   case $4 in 1) unit=ms scale=1 ;; 2) unit="ms cpu" scale=1 ;; 3) unit=MB scale=1024 ;; esac
-  awk -v f="$1" -v c="$c" -v b="$b" -v u="$unit" -v s="$scale" -v g="$5" -v bl="$3" 'BEGIN{
+  awk -v f="$1" -v c="$c" -v b="$b" -v p="$p" -v u="$unit" -v s="$scale" -v g="$5" -v bl="$3" 'BEGIN{
     r = c / b; met = (g == "-") ? "" : (r <= g ? "met" : "NOT met");
-    printf "%-34s %8.0f %-6s vs %-22s %8.0f %-6s  ratio %5.2fx  goal %-5s %s\n", f, c/s, u, bl, b/s, u, r, (g == "-" ? "-" : "<=" g), met }'
+    printf "%-34s %8.0f %-6s vs %-22s %8.0f %-6s  ratio %5.2fx (pairs %5.2fx)  goal %-5s %s\n", f, c/s, u, bl, b/s, u, r, p, (g == "-" ? "-" : "<=" g), met }'
 }
 kc=$work/kubeconfig.yaml
 # start_cluster / stop_cluster: the tests' simulated cluster in a process of its own, writing $kc
