@@ -98,7 +98,13 @@ abstract class StackOnFakeClusterTestBase {
         return command("down", namespace, extra);
     }
 
-    /** {@code command --profile ci} against the simulated cluster's namespace, then {@code extra}. */
+    /**
+     * {@code command --profile ci} against the simulated cluster's namespace, then {@code extra}, in this JVM. It adds
+     * no behaviour of the simulated server's: what the commands' reads, Helm uninstalls and ledger writes get back is
+     * FakeCluster's, which answers as the real API server does (kubernetes/kubernetes v1.31.0,
+     * staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go: Get, List, Update with the resourceVersion
+     * read, Delete) and keeps Helm's release records as Secrets (helm/helm v3.21.0, pkg/storage/driver/secrets.go).
+     */
     private static CliRun.Result command(String command, String namespace, String... extra) {
         List<String> args = new ArrayList<>(
                 List.of(command, "--profile", "ci", "--kubeconfig", kubeconfig.toString(), "-n", namespace));

@@ -192,6 +192,13 @@ class StatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(up.code()).as(up.err()).isZero();
         int logStart = cluster.requests().size();
 
+        // Helm's uninstall, on the simulated server as on a real one: it deletes the manifest's objects, then each
+        // revision's record Secret (helm/helm v3.21.0, pkg/action/uninstall.go, deleteRelease then purgeReleases), and
+        // a
+        // DELETE of a namespaced object leaves it out of the next list (kubernetes/kubernetes v1.31.0,
+        // staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Delete; no finalizer in the fixture
+        // charts). The CRDs are not Helm's here but applied server-side by obs-bootstrap, so down without --purge
+        // sends no DELETE for them.
         CliRun.Result down = down(ns, "--yes", "-o", "json");
 
         assertThat(down.code()).as(down.err()).isZero();
@@ -246,6 +253,7 @@ class StatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
         CliRun.Result up = up(new ControlledProbes(), ns);
         assertThat(up.code()).as(up.err()).isZero();
 
+        // refused before the first request: no server behaviour is relied on, and the releases and ledger stay
         CliRun.Result down = down(ns);
 
         assertThat(down.code()).as(down.err()).isEqualTo(2);

@@ -120,6 +120,8 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(releaseNames(ns)).contains("obs-promtail");
         assertThat(again.err()).contains("obs-bootstrap did not install it (its ledger does not know it): left alone");
 
+        // what the removal relies on is in the class comment (helm/helm v3.21.0 pkg/action/uninstall.go;
+        // kubernetes/kubernetes v1.31.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Delete)
         CliRun.Result down = down(ns, "--set", ALLOY, "--yes");
         assertThat(down.code()).as(down.err()).isZero();
         Awaitility.await("down removes the stack's releases, and only those")
@@ -137,6 +139,8 @@ class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {
         assertThat(unverified.code()).as(unverified.err()).isEqualTo(1);
         assertThat(releaseNames(ns)).contains("obs-promtail", "obs-alloy");
 
+        // as above: helm/helm v3.21.0 pkg/action/uninstall.go purges every revision's record Secret, which the
+        // release-name selection (pkg/storage/driver/secrets.go, List by label) then no longer finds
         CliRun.Result down = down(ns, "--set", ALLOY, "--yes");
 
         assertThat(down.code()).as(down.err()).isZero();

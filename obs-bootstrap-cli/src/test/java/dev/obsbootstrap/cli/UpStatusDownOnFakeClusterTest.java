@@ -277,6 +277,11 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
                 .isNotEmpty()
                 .allMatch(r ->
                         r.contains("/configmaps/obs-bootstrap-state ") || r.contains("/leases/obs-bootstrap-lock "));
+        // one PUT per ledger update: ConfigMapLedgerStore replaces the object with the resourceVersion it read, and the
+        // server answers each such update on its own (kubernetes/kubernetes v1.31.0,
+        // staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update; the ConfigMap strategy,
+        // pkg/registry/core/configmap/strategy.go, refuses updates only to an immutable ConfigMap, which the ledger
+        // is not)
         assertThat(requests)
                 .as("the ledger is updated at the run's start and its end, not once more per unchanged phase")
                 .filteredOn(r -> r.contains(" PUT ") && r.contains("/configmaps/obs-bootstrap-state "))
