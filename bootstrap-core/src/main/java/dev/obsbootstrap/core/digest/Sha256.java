@@ -48,7 +48,7 @@ public final class Sha256 {
 
     /** The SHA-256 of {@code bytes}: libcrypto's where it loads, else the JDK's. */
     public static byte[] of(byte[] bytes) {
-        return Loaded.LIBCRYPTO == null ? newDigest().digest(bytes) : withLibCrypto(bytes);
+        return Loaded.LIBCRYPTO == null ? withJdk(bytes) : withLibCrypto(bytes);
     }
 
     /** Whether {@link #of} hashes with libcrypto here. */
