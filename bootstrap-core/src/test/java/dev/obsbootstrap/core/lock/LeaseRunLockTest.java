@@ -117,6 +117,15 @@ class LeaseRunLockTest {
     }
 
     /**
+     * fabric8's defaults retry a refused connection ten times with backoff up to 3.2 s (19 s in all); the release
+     * gives up after the first refusal either way, so the test need not wait those retries out.
+     */
+    private static Config withoutRetries(Config config) {
+        config.setRequestRetryBackoffLimit(0);
+        return config;
+    }
+
+    /**
      * A run that ended in this process while the API server did not answer could not release its Lease; its process is
      * alive (it is this one), but the run is over, so the next run here takes the lock over instead of waiting it out.
      */
@@ -125,8 +134,8 @@ class LeaseRunLockTest {
         int port = Integer.parseInt(cluster.serverUrl().replaceAll(".*:", ""));
         try (TcpProxy proxy = TcpProxy.to(port);
                 KubernetesClient through = new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(
-                                cluster.kubeconfigYaml().replace(cluster.serverUrl(), proxy.url())))
+                        .withConfig(withoutRetries(Config.fromKubeconfig(
+                                cluster.kubeconfigYaml().replace(cluster.serverUrl(), proxy.url()))))
                         .build()) {
             RunLock.Held ended = new LeaseRunLock(through, "lock-same-process").acquire(live("run-ended"));
             proxy.cut();
