@@ -28,11 +28,15 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The logs phase probes against a stateful Loki fake (which, when told, also plays the collector shipping Loki's own
  * query log) and a Grafana fake whose Loki datasource queries that Loki. One test per way each path breaks.
  */
+// each test has fakes of its own (instance fields), so tests run at once
+@Execution(ExecutionMode.CONCURRENT)
 class LogsProbesTest {
     private static final Duration PASS = Duration.ofSeconds(5);
     private static final Duration FAIL = Duration.ofMillis(600);

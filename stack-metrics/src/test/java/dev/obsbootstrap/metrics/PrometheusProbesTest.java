@@ -22,9 +22,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The Prometheus probes of phase metrics against a real Prometheus 2.42 process. */
 @Timeout(120)
+// the tests only read the one real Prometheus (and fakes of their own), so they run at once
+@Execution(ExecutionMode.CONCURRENT)
 class PrometheusProbesTest {
     private static final Duration PASS_DEADLINE = Duration.ofSeconds(15);
     private static final Duration FAIL_DEADLINE = Duration.ofSeconds(1);

@@ -31,12 +31,16 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The traces phase probes against collector, Tempo and Grafana fakes that behave as the pinned upstream versions
  * (see each fake's comment for the upstream files): the collector forwards accepted spans to Tempo, Grafana's Tempo
  * datasource reads them from Tempo. Each probe passes on the healthy fakes and fails once per way its path breaks.
  */
+// each test has fakes of its own (instance fields), so tests run at once
+@Execution(ExecutionMode.CONCURRENT)
 class TracesProbesTest {
     private static final Duration PASS = Duration.ofSeconds(5);
     private static final Duration FAIL = Duration.ofMillis(600);
