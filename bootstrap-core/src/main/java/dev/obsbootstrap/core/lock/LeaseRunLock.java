@@ -89,6 +89,20 @@ public final class LeaseRunLock implements RunLock {
 
     @Override
     public Held acquire(RunIdentity me) {
+        // a run of this process counts as live from before its write: registered only after it, a run of this process
+        // that read the Lease in between took it over as a finished run's, and both held it
+        boolean registered = RunIdentity.LIVE_IN_THIS_PROCESS.add(me.runId());
+        try {
+            return claim(me);
+        } catch (RuntimeException | Error e) {
+            if (registered) {
+                RunIdentity.LIVE_IN_THIS_PROCESS.remove(me.runId());
+            }
+            throw e;
+        }
+    }
+
+    private Held claim(RunIdentity me) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<Lease> current = read();
             try {
@@ -256,7 +270,6 @@ public final class LeaseRunLock implements RunLock {
             this.known = lease;
             this.tookOverFrom = tookOverFrom;
             this.lastRenewed = clock.instant();
-            RunIdentity.LIVE_IN_THIS_PROCESS.add(me.runId());
             this.renewer = new Thread(this::renewUntilClosed, "obs-bootstrap-lock-renewer");
             renewer.setDaemon(true);
             renewer.start();
@@ -295,7 +308,13 @@ public final class LeaseRunLock implements RunLock {
                     if (closed || !lostTo.isEmpty()) {
                         return;
                     }
-                    renewOnce();
+                    try {
+                        renewOnce();
+                    } catch (IllegalStateException clientClosed) {
+                        // fabric8's "Client is closed": the run is ending and closed its client before this lock;
+                        // nothing can be renewed any more, and an uncaught exception would print a stack trace
+                        return;
+                    }
                 }
             }
         }
@@ -377,6 +396,8 @@ public final class LeaseRunLock implements RunLock {
                             .build();
                     client.leases().inNamespace(namespace).resource(released).update();
                     return;
+                } catch (IllegalStateException clientClosed) {
+                    return; // fabric8's "Client is closed": nothing can be sent, the lease expires by itself
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409) {
                         return; // the API server is gone: the lease expires by itself

@@ -43,7 +43,10 @@ public record RunIdentity(String runId, String user, String host, long pid) {
         return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
-    /** Run ids holding a lock in this process: a run is added when it takes a lock and removed when it lets go. */
+    /**
+     * Run ids holding a lock in this process, or taking one: a run is added before it writes the Lease, and removed
+     * when it lets go or fails to take it.
+     */
     static final java.util.Set<String> LIVE_IN_THIS_PROCESS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public static String localHost() {

@@ -78,8 +78,9 @@ class LeaseRunLockTest {
         Instant start = Instant.parse("2026-12-06T10:00:00Z");
         LeaseRunLock killed = new LeaseRunLock(
                 cluster.client(), "lock-stale", Duration.ofSeconds(30), Clock.fixed(start, ZoneOffset.UTC));
-        killed.acquire(
-                new RunIdentity("run-killed", "ci", "other-host", 77)); // never closed, never renewed: it was SIGKILLed
+        // never closed, never renewed (its fixed clock): it was SIGKILLed. Its renewer thread is stopped at the end,
+        // as the killed process's would be, so that it cannot renew on a client the class has closed by then
+        RunLock.Held killedHeld = killed.acquire(new RunIdentity("run-killed", "ci", "other-host", 77));
         LeaseRunLock later = new LeaseRunLock(
                 cluster.client(),
                 "lock-stale",
@@ -100,19 +101,45 @@ class LeaseRunLockTest {
                             .getSpec()
                             .getLeaseTransitions())
                     .isEqualTo(1);
+        } finally {
+            killedHeld.close();
         }
     }
 
     @Test
     void aHolderWhoseProcessOnThisHostIsGoneIsTakenOverAtOnce() {
         long deadPid = deadPid();
-        new LeaseRunLock(cluster.client(), "lock-dead-pid")
-                .acquire(new RunIdentity("run-dead", "bob", RunIdentity.localHost(), deadPid));
-
-        try (RunLock.Held held = new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(live("run-next"))) {
+        try (RunLock.Held dead = new LeaseRunLock(cluster.client(), "lock-dead-pid")
+                        .acquire(new RunIdentity("run-dead", "bob", RunIdentity.localHost(), deadPid));
+                RunLock.Held held = new LeaseRunLock(cluster.client(), "lock-dead-pid").acquire(live("run-next"))) {
             assertThat(held.tookOverFrom())
                     .hasValueSatisfying(
                             previous -> assertThat(previous.identity().pid()).isEqualTo(deadPid));
+        }
+    }
+
+    /**
+     * A run that closes its client before its lock (an error path) must not leave the renewer dying with an uncaught
+     * "Client is closed": that printed a stack trace, and failed whichever test awaited with Awaitility at the time.
+     */
+    @Test
+    void aRenewerWhoseClientWasClosedStopsQuietly() throws Exception {
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+        try {
+            KubernetesClient own = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(cluster.kubeconfigYaml()))
+                    .build();
+            RunLock.Held held = new LeaseRunLock(own, "lock-client-closed", Duration.ofMillis(300), Clock.systemUTC())
+                    .acquire(live("run-closing"));
+            own.close();
+            Thread.sleep(600); // several renewal rounds (every 100 ms) on the closed client
+            held.close();
+
+            assertThat(uncaught).isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
         }
     }
 
@@ -164,39 +191,49 @@ class LeaseRunLockTest {
         }
     }
 
+    /**
+     * Four runs of this process race for one Lease, thirty times over (each round a namespace of its own). A run of
+     * this process counts as live only once registered; registering after the winning write let a racer that read
+     * the Lease in between take it over as a dead run's, so two runs held it (seen once in the suite; this
+     * test found it in one run of three with twenty rounds).
+     */
     @Test
     void ofTwoRunsRacingForTheLockExactlyOneGetsIt() throws Exception {
-        List<String> winners = new ArrayList<>();
-        AtomicInteger refused = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        List<RunLock.Held> held = new ArrayList<>();
-        for (String run : List.of("run-1", "run-2", "run-3", "run-4")) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                    RunLock.Held lock = new LeaseRunLock(cluster.client(), "lock-race").acquire(live(run));
-                    synchronized (winners) {
-                        winners.add(run);
-                        held.add(lock);
+        for (int round = 0; round < 30; round++) {
+            String namespace = "lock-race-" + round;
+            List<String> winners = new ArrayList<>();
+            AtomicInteger refused = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            List<RunLock.Held> held = new ArrayList<>();
+            for (String run : List.of("run-1", "run-2", "run-3", "run-4")) {
+                String runId = run + "-" + round;
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                        RunLock.Held lock = new LeaseRunLock(cluster.client(), namespace).acquire(live(runId));
+                        synchronized (winners) {
+                            winners.add(runId);
+                            held.add(lock);
+                        }
+                    } catch (LockHeldException e) {
+                        refused.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                } catch (LockHeldException e) {
-                    refused.incrementAndGet();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        start.countDown();
-        for (Thread thread : threads) {
-            thread.join(20_000);
-        }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            start.countDown();
+            for (Thread thread : threads) {
+                thread.join(20_000);
+            }
+            held.forEach(RunLock.Held::close);
 
-        assertThat(winners).hasSize(1);
-        assertThat(refused).hasValue(3);
-        held.forEach(RunLock.Held::close);
+            assertThat(winners).as("round %d", round).hasSize(1);
+            assertThat(refused).as("round %d", round).hasValue(3);
+        }
     }
 
     @Test
