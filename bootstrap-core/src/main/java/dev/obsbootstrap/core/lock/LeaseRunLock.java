@@ -311,8 +311,10 @@ public final class LeaseRunLock implements RunLock {
                     try {
                         renewOnce();
                     } catch (IllegalStateException clientClosed) {
-                        // fabric8's "Client is closed": the run is ending and closed its client before this lock;
-                        // nothing can be renewed any more, and an uncaught exception would print a stack trace
+                        // fabric8's "Client is closed" (kubernetes-client 8.0.0, kubernetes-client-api
+                        // .../client/http/StandardHttpClient.java, checkNotClosed): the run is ending and closed its
+                        // client before this lock; nothing can be renewed any more, and an uncaught exception would
+                        // print a stack trace
                         return;
                     }
                 }
