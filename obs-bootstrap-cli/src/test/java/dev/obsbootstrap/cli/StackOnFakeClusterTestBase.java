@@ -28,12 +28,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * up, status and down end to end through picocli: real Helm (helm-java) installs the fixture charts
  * ({@link StackCharts}, passed with --charts-dir) on the simulated cluster, and the real phases run with one
- * controllable probe each ({@link ControlledProbes}), since probes cannot reach pods there. One cluster for each test class;
+ * controllable probe each ({@link ControlledProbes}), since probes cannot reach pods there. One cluster for each test
+ * class;
  * every scenario has its own stack namespace (and its kubelet rules name that namespace), so none depends on another.
  * The ordering scenario has a cluster of its own, because it reads the cluster's request log as the timeline.
  *
  * <p>The scenarios are split over two classes, {@link UpStatusDownOnFakeClusterTest} (up) and
  * {@link StatusDownOnFakeClusterTest} (status, down, protected contexts), so that test forks can run them side by side.
+ *
+ * <p>Upstream behaviour these classes rely on the simulated API server (FakeCluster) for, failures included:
+ * <ul>
+ *   <li>Get, List, Update and Delete of namespaced objects: a Get of a missing object is 404, an Update carrying a
+ *       resourceVersion older than the stored one is 409 Conflict, a deleted object is gone from the next List
+ *       ({@code
+ *       https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go}).
+ *   <li>Helm's release records are Secrets labelled owner=helm, name, status, version, found by a List with that
+ *       label selector ({@code https://github.com/helm/helm/blob/v3.21.0/pkg/storage/driver/secrets.go}).
+ * </ul>
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class StackOnFakeClusterTestBase {

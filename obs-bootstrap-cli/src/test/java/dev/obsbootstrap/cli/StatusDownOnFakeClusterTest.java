@@ -17,7 +17,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The status, down, protected-context and no-API-server scenarios of {@link StackOnFakeClusterTestBase}. */
+/**
+ * The status, down, protected-context and no-API-server scenarios of {@link StackOnFakeClusterTestBase}.
+ *
+ * <p>Upstream behaviour relied on, beyond the base class's: {@code down} runs Helm's uninstall, which deletes the
+ * release manifest's objects and then every revision's record Secret ({@code
+ * https://github.com/helm/helm/blob/v3.21.0/pkg/action/uninstall.go}, deleteRelease then purgeReleases);
+ * each DELETE answers 200 and the object is gone from the next List ({@code
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go}).
+ * Refused commands send no request, so they rely on nothing.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
     // ---- h. status

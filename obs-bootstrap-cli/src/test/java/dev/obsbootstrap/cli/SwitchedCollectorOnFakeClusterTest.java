@@ -26,7 +26,10 @@ import tools.jackson.databind.JsonNode;
  * purgeReleases, as obs-bootstrap never keeps history), so a removed release is gone from that label selection; a
  * DELETE of a namespaced object answers 200 and the object is gone from the next list (kubernetes/kubernetes
  * v1.31.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Delete; the simulated server does
- * not model finalizers, and the fixture charts set none).
+ * not model finalizers, and the fixture charts set none). The same files at those tags: {@code
+ * https://github.com/helm/helm/blob/v3.21.0/pkg/storage/driver/secrets.go},
+ * {@code https://github.com/helm/helm/blob/v3.21.0/pkg/action/uninstall.go}, {@code
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SwitchedCollectorOnFakeClusterTest extends StackOnFakeClusterTestBase {

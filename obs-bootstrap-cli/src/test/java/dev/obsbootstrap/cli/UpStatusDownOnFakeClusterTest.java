@@ -24,7 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
-/** The up scenarios of {@link StackOnFakeClusterTestBase}: the whole stack, gating, recovery, nothing changed, failing probes, Ctrl-C. */
+/**
+ * The up scenarios of {@link StackOnFakeClusterTestBase}: the whole stack, gating, recovery, nothing changed, failing
+ * probes, Ctrl-C.
+ *
+ * <p>Upstream behaviour relied on, beyond the base class's: the ledger is a ConfigMap replaced by a PUT carrying the
+ * resourceVersion last read; the server answers each such Update on its own, 409 Conflict when another writer came
+ * first ({@code
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go},
+ * Update), and refuses an update only to an immutable ConfigMap, which the ledger is not
+ * ({@code https://github.com/kubernetes/kubernetes/blob/v1.31.0/pkg/registry/core/configmap/strategy.go}).
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
     // ---- a. the whole stack --------------------------------------------------------------------------------------
