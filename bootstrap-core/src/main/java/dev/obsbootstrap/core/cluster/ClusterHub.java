@@ -4,7 +4,6 @@ import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Cluster;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -174,26 +173,19 @@ public final class ClusterHub implements AutoCloseable {
         return client;
     }
 
-    /** The workload lists every wait reads (Waiter, PodHealth). */
-    private static final List<Class<? extends KubernetesResourceList<?>>> WORKLOAD_LISTS = List.of(
-            io.fabric8.kubernetes.api.model.apps.DeploymentList.class,
-            io.fabric8.kubernetes.api.model.apps.StatefulSetList.class,
-            io.fabric8.kubernetes.api.model.apps.DaemonSetList.class,
-            io.fabric8.kubernetes.api.model.batch.v1.JobList.class,
-            io.fabric8.kubernetes.api.model.PodList.class);
-
     /**
-     * Jackson builds the reader of a typed object the first time one is read, for its whole type graph; a workload's
-     * (the pod template: containers, probes and some thirty volume types) costs a cold JVM about half a second of
-     * reflection. The waits need them only after the ledger, the lock and the release records are read and the
-     * values rendered, so they are built here, on a thread of their own, from empty lists (no request is sent). A
-     * failure here changes nothing: the first real read builds the reader as it would have.
+     * Readers built ahead, on a thread of their own, from empty input (no request is sent): Jackson builds the reader
+     * of a typed object the first time one is read, for its whole type graph. Every command that reads the cluster
+     * lists workloads and other objects generically before it judges readiness ({@link WorkloadReads}); the full
+     * workload model, which watches and pod checks read, is prepared only when a run installs something
+     * ({@link Waiter#prepareFullReaders}). A failure here changes nothing: the first real read builds the reader as it
+     * would have.
      */
     private static void buildWorkloadReadersInBackground(KubernetesClient client) {
         headStart("obs-bootstrap-readers", () -> {
-            for (Class<? extends KubernetesResourceList<?>> type : WORKLOAD_LISTS) {
-                client.getKubernetesSerialization().unmarshal("{\"items\":[]}", type);
-            }
+            client.getKubernetesSerialization()
+                    .unmarshal("{\"items\":[]}", io.fabric8.kubernetes.api.model.GenericKubernetesResourceList.class);
+            WorkloadReads.prepare();
         });
     }
 
@@ -201,7 +193,7 @@ public final class ClusterHub implements AutoCloseable {
      * Work done ahead on a daemon thread of its own so that the real calls find it done. A failure there changes
      * nothing: the real call does the same work itself and reports its own failure.
      */
-    private static void headStart(String name, Runnable work) {
+    static void headStart(String name, Runnable work) {
         Thread thread = new Thread(
                 () -> {
                     try {

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -306,13 +305,16 @@ public final class ReadinessChecks {
         }
     }
 
-    /** Objects read through the generic API arrive untyped; the checks read the typed model. */
+    /**
+     * Objects read through the generic API arrive untyped; the checks read the typed model, which they need without
+     * pod templates ({@link WorkloadReads}).
+     */
     private static <T extends HasMetadata> T typed(HasMetadata object, Class<T> type) {
         if (type.isInstance(object)) {
             return type.cast(object);
         }
-        if (object instanceof GenericKubernetesResource) {
-            return Serialization.jsonMapper().convertValue(object, type);
+        if (object instanceof GenericKubernetesResource generic) {
+            return WorkloadReads.typed(generic, type);
         }
         throw new IllegalArgumentException(object.getClass().getName() + " is not a " + type.getSimpleName());
     }

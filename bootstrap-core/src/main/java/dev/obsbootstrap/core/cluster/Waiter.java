@@ -5,6 +5,7 @@ import dev.obsbootstrap.core.error.ClusterException;
 import dev.obsbootstrap.core.error.ConfigException;
 import dev.obsbootstrap.core.manifest.Manifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
@@ -223,19 +224,43 @@ public final class Waiter {
         return ready;
     }
 
-    /** Every workload of one of {@link #WORKLOAD_KINDS} in a namespace, typed, in one list request. */
+    /**
+     * Every workload of one of {@link #WORKLOAD_KINDS} in a namespace, in one list request, typed without pod
+     * templates ({@link WorkloadReads}): what readiness, names and labels need.
+     */
     public static List<? extends HasMetadata> listWorkloads(KubernetesClient client, String kind, String namespace) {
-        return switch (kind) {
-            case "Deployment" ->
-                client.apps().deployments().inNamespace(namespace).list().getItems();
-            case "StatefulSet" ->
-                client.apps().statefulSets().inNamespace(namespace).list().getItems();
-            case "DaemonSet" ->
-                client.apps().daemonSets().inNamespace(namespace).list().getItems();
-            case "Job" ->
-                client.batch().v1().jobs().inNamespace(namespace).list().getItems();
-            default -> throw new IllegalArgumentException(kind);
-        };
+        return WorkloadReads.list(client, kind, namespace, Optional.empty());
+    }
+
+    /** The full typed lists a wait's watches and pod checks read (PodHealth), pod templates and pods included. */
+    private static final List<Class<? extends KubernetesResourceList<?>>> FULL_LISTS = List.of(
+            io.fabric8.kubernetes.api.model.apps.DeploymentList.class,
+            io.fabric8.kubernetes.api.model.apps.StatefulSetList.class,
+            io.fabric8.kubernetes.api.model.apps.DaemonSetList.class,
+            io.fabric8.kubernetes.api.model.batch.v1.JobList.class,
+            io.fabric8.kubernetes.api.model.PodList.class);
+
+    private static final Set<KubernetesClient> PREPARED =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Builds, on a thread of its own and once per client, the client's readers of the full workload and pod model that
+     * the watches and pod checks of a wait read: about half a second of reflection on a cold JVM (containers, probes,
+     * some thirty volume types). A run calls it when it starts installing, so that they are ready when Helm returns;
+     * an unchanged run, whose workloads are ready at the first list, never builds them. Sends no request; a failure
+     * changes nothing (the first real read builds the reader as it would have).
+     */
+    public static void prepareFullReaders(KubernetesClient client) {
+        synchronized (PREPARED) {
+            if (!PREPARED.add(client)) {
+                return;
+            }
+        }
+        ClusterHub.headStart("obs-bootstrap-full-readers", () -> {
+            for (Class<? extends KubernetesResourceList<?>> type : FULL_LISTS) {
+                client.getKubernetesSerialization().unmarshal("{\"items\":[]}", type);
+            }
+        });
     }
 
     private static Instant earliest(Instant... instants) {

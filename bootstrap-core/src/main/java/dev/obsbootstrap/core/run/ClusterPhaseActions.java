@@ -478,6 +478,8 @@ public final class ClusterPhaseActions implements PhaseActions {
         List<ResourceRef> workloads = new ArrayList<>();
         awaited.put(phase.phaseId(), workloads);
         List<ReleaseChange> done = changes.computeIfAbsent(phase.phaseId(), k -> new ArrayList<>());
+        // the waits after Helm read the full workload and pod model: built while the releases install
+        Waiter.prepareFullReaders(client);
         // before the Secrets, which would create the namespace without the labels
         for (ReleaseSpec spec : specs(phase)) {
             secrets.ensureNamespace(

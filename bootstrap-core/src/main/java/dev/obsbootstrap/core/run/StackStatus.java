@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.run;
 import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
 import dev.obsbootstrap.core.cluster.LiveObjects;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
+import dev.obsbootstrap.core.cluster.WorkloadReads;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -332,24 +333,9 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         selectors.addAll(component.operatorWorkloads());
         for (String selector : selectors) {
             List<HasMetadata> found = new ArrayList<>();
-            found.addAll(client.apps()
-                    .deployments()
-                    .inNamespace(namespace)
-                    .withLabelSelector(selector)
-                    .list()
-                    .getItems());
-            found.addAll(client.apps()
-                    .statefulSets()
-                    .inNamespace(namespace)
-                    .withLabelSelector(selector)
-                    .list()
-                    .getItems());
-            found.addAll(client.apps()
-                    .daemonSets()
-                    .inNamespace(namespace)
-                    .withLabelSelector(selector)
-                    .list()
-                    .getItems());
+            for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet")) {
+                found.addAll(WorkloadReads.list(client, kind, namespace, Optional.of(selector)));
+            }
             found.forEach(w -> workloads.putIfAbsent(
                     w.getClass().getSimpleName() + "/" + w.getMetadata().getName(), w));
         }

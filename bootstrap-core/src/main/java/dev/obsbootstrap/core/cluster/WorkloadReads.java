@@ -1,0 +1,123 @@
+package dev.obsbootstrap.core.cluster;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Workloads (Deployment, StatefulSet, DaemonSet, Job) read for what readiness, the ledger's inventory and the operator
+ * selectors look at (metadata, replicas, update strategy, completions, status), typed, but without their pod
+ * templates: the objects' {@code spec.template} (and a StatefulSet's {@code spec.volumeClaimTemplates}) are left out,
+ * and read as null.
+ *
+ * <p>Why: Jackson builds the reader of a typed object for its whole type graph the first time one is read, and a
+ * workload's is mostly its pod template (containers, probes, some thirty volume types): about 0.3 s of CPU on a cold
+ * JVM (async-profiler, CPU mode, an unchanged {@code up} on the simulated cluster), and the C1 compilations it sets off.
+ * An unchanged {@code up} or a {@code status} only asks whether each workload is there and ready. The lists are read
+ * as generic objects (the reader every generic list already uses) and converted here with a mapper that does not know
+ * the templates. Watches and pod checks, which only an install or a workload that is not ready needs, keep the
+ * client's full model ({@link Waiter#prepareFullReaders}).
+ */
+public final class WorkloadReads {
+    private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
+            "Deployment", Deployment.class,
+            "StatefulSet", StatefulSet.class,
+            "DaemonSet", DaemonSet.class,
+            "Job", Job.class);
+
+    private static volatile KubernetesSerialization lean;
+
+    private WorkloadReads() {}
+
+    @JsonIgnoreProperties({"template"})
+    private interface WithoutPodTemplate {}
+
+    @JsonIgnoreProperties({"template", "volumeClaimTemplates"})
+    private interface WithoutPodAndClaimTemplates {}
+
+    /** fabric8's serialization (its modules and settings) over a mapper that leaves the pod templates out. */
+    private static KubernetesSerialization lean() {
+        KubernetesSerialization serialization = lean;
+        if (serialization == null) {
+            synchronized (WorkloadReads.class) {
+                if (lean == null) {
+                    lean = new KubernetesSerialization(
+                            JsonMapper.builder()
+                                    .addMixIn(DeploymentSpec.class, WithoutPodTemplate.class)
+                                    .addMixIn(DaemonSetSpec.class, WithoutPodTemplate.class)
+                                    .addMixIn(JobSpec.class, WithoutPodTemplate.class)
+                                    .addMixIn(StatefulSetSpec.class, WithoutPodAndClaimTemplates.class)
+                                    .build(),
+                            false);
+                }
+                serialization = lean;
+            }
+        }
+        return serialization;
+    }
+
+    /** True for the kinds read here (of their usual API version: apps/v1, batch/v1). */
+    public static boolean isWorkloadKind(String kind) {
+        return TYPES.containsKey(kind);
+    }
+
+    /**
+     * Every workload of {@code kind} in {@code namespace} (matching {@code labelSelector}, when given), in one list
+     * request, typed without pod templates. Fails as the client's typed list would (KubernetesClientException).
+     */
+    public static List<HasMetadata> list(
+            KubernetesClient client, String kind, String namespace, Optional<String> labelSelector) {
+        Class<? extends HasMetadata> type = type(kind);
+        var collection = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(type))
+                .inNamespace(namespace);
+        List<GenericKubernetesResource> items = labelSelector
+                .map(selector -> collection.withLabelSelector(selector).list().getItems())
+                .orElseGet(() -> collection.list().getItems());
+        List<HasMetadata> typed = new ArrayList<>(items.size());
+        for (GenericKubernetesResource item : items) {
+            // an item without kind or apiVersion (a real API server sends list items without them) gets the typed
+            // class's own
+            typed.add(lean().convertValue(item, type));
+        }
+        return typed;
+    }
+
+    /** A workload or other object read generically, as its typed class without pod templates: what readiness reads. */
+    public static <T extends HasMetadata> T typed(GenericKubernetesResource object, Class<T> type) {
+        return lean().convertValue(object, type);
+    }
+
+    /**
+     * Builds the mapper and its readers for the workload kinds on a cold JVM ahead of the first list, from empty
+     * objects; sends nothing. For a thread started early (ClusterHub).
+     */
+    static void prepare() {
+        for (Class<? extends HasMetadata> type : TYPES.values()) {
+            lean().convertValue(new GenericKubernetesResource(), type);
+        }
+    }
+
+    private static Class<? extends HasMetadata> type(String kind) {
+        Class<? extends HasMetadata> type = TYPES.get(kind);
+        if (type == null) {
+            throw new IllegalArgumentException(kind + " is not one of " + TYPES.keySet());
+        }
+        return type;
+    }
+}

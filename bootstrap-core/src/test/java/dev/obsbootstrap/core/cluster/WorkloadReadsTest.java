@@ -1,0 +1,335 @@
+package dev.obsbootstrap.core.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.obsbootstrap.core.testing.FakeCluster;
+import dev.obsbootstrap.core.testing.WorkloadBehaviour;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workloads readiness reads, read without their pod templates: everything else of the object must arrive as the
+ * full model reads it, or a readiness verdict could differ from the one on the full object.
+ */
+class WorkloadReadsTest {
+    static FakeCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = FakeCluster.builder().namespaces("obs").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void aDeploymentKeepsEverythingButItsPodTemplate() {
+        Deployment full = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("obs")
+                .withGeneration(7L)
+                .withLabels(Map.of("app.kubernetes.io/instance", "obs-web"))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(3)
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString("25%"))
+                .withMaxSurge(new IntOrString(1))
+                .endRollingUpdate()
+                .endStrategy()
+                .withTemplate(template())
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(6L)
+                .withReplicas(4)
+                .withUpdatedReplicas(2)
+                .withReadyReplicas(3)
+                .withAvailableReplicas(3)
+                .addNewCondition()
+                .withType("Progressing")
+                .withStatus("False")
+                .withReason("ProgressDeadlineExceeded")
+                .withMessage("ReplicaSet \"web-1\" has timed out progressing.")
+                .endCondition()
+                .endStatus()
+                .build();
+
+        Deployment lean = roundTrip(full, Deployment.class);
+
+        assertThat(lean.getSpec().getTemplate()).isNull();
+        assertThat(lean.getMetadata()).isEqualTo(full.getMetadata());
+        assertThat(lean.getStatus()).isEqualTo(full.getStatus());
+        assertThat(lean.getSpec())
+                .isEqualTo(new DeploymentBuilder(full)
+                        .editSpec()
+                        .withTemplate(null)
+                        .endSpec()
+                        .build()
+                        .getSpec());
+        assertThat(ReadinessChecks.whyNotReady(lean))
+                .isEqualTo(ReadinessChecks.whyNotReady(full))
+                .isPresent();
+    }
+
+    @Test
+    void aStatefulSetKeepsItsPartitionAndRevisionsButNotItsTemplates() {
+        StatefulSet full = new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("store")
+                .withNamespace("obs")
+                .withGeneration(2L)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(3)
+                .withServiceName("store-headless")
+                .withNewUpdateStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withPartition(1)
+                .endRollingUpdate()
+                .endUpdateStrategy()
+                .withTemplate(template())
+                .addNewVolumeClaimTemplate()
+                .withNewMetadata()
+                .withName("data")
+                .endMetadata()
+                .withNewSpec()
+                .withNewResources()
+                .withRequests(Map.of("storage", new Quantity("10Gi")))
+                .endResources()
+                .endSpec()
+                .endVolumeClaimTemplate()
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(2L)
+                .withReplicas(3)
+                .withReadyReplicas(3)
+                .withUpdatedReplicas(1)
+                .withCurrentRevision("store-1")
+                .withUpdateRevision("store-2")
+                .endStatus()
+                .build();
+
+        StatefulSet lean = roundTrip(full, StatefulSet.class);
+
+        assertThat(lean.getSpec().getTemplate()).isNull();
+        assertThat(lean.getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(lean.getSpec().getUpdateStrategy()).isEqualTo(full.getSpec().getUpdateStrategy());
+        assertThat(lean.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(lean.getSpec().getServiceName()).isEqualTo("store-headless");
+        assertThat(lean.getStatus()).isEqualTo(full.getStatus());
+        assertThat(ReadinessChecks.whyNotReady(lean))
+                .isEqualTo(ReadinessChecks.whyNotReady(full))
+                .contains("updatedReplicas 1 of 2");
+    }
+
+    @Test
+    void aDaemonSetAndAJobKeepWhatTheirChecksRead() {
+        DaemonSet daemonSet = new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName("agent")
+                .withNamespace("obs")
+                .withGeneration(1L)
+                .endMetadata()
+                .withNewSpec()
+                .withNewUpdateStrategy()
+                .withType("OnDelete")
+                .endUpdateStrategy()
+                .withTemplate(template())
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(1L)
+                .withDesiredNumberScheduled(2)
+                .withUpdatedNumberScheduled(0)
+                .withNumberReady(2)
+                .withNumberAvailable(1)
+                .endStatus()
+                .build();
+        Job job = new JobBuilder()
+                .withNewMetadata()
+                .withName("migrate")
+                .withNamespace("obs")
+                .endMetadata()
+                .withNewSpec()
+                .withCompletions(2)
+                .withTemplate(template())
+                .endSpec()
+                .withNewStatus()
+                .withSucceeded(1)
+                .withActive(1)
+                .endStatus()
+                .build();
+
+        DaemonSet leanDaemonSet = roundTrip(daemonSet, DaemonSet.class);
+        Job leanJob = roundTrip(job, Job.class);
+
+        assertThat(leanDaemonSet.getSpec().getTemplate()).isNull();
+        assertThat(leanDaemonSet.getSpec().getUpdateStrategy())
+                .isEqualTo(daemonSet.getSpec().getUpdateStrategy());
+        assertThat(leanDaemonSet.getStatus()).isEqualTo(daemonSet.getStatus());
+        assertThat(ReadinessChecks.whyNotReady(leanDaemonSet))
+                .isEqualTo(ReadinessChecks.whyNotReady(daemonSet))
+                .contains("numberAvailable 1 of 2");
+        assertThat(leanJob.getSpec().getTemplate()).isNull();
+        assertThat(leanJob.getSpec().getCompletions()).isEqualTo(2);
+        assertThat(leanJob.getStatus()).isEqualTo(job.getStatus());
+        assertThat(ReadinessChecks.whyNotReady(leanJob))
+                .isEqualTo(ReadinessChecks.whyNotReady(job))
+                .contains("not complete (succeeded 1 of 2, active 1)");
+    }
+
+    /** The API server's list: typed without templates, the kind set, the verdict the same as on the full object. */
+    @Test
+    void aListFromTheApiServerIsJudgedAsTheFullObjectsAre() {
+        cluster.kubelet().behave("lean-stuck", WorkloadBehaviour.pending());
+        create("lean-ready", "a");
+        create("lean-stuck", "a");
+        create("lean-other", "b");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        ReadinessChecks.isReady(full("lean-ready")) && ReadinessChecks.isReady(full("lean-other")));
+
+        List<HasMetadata> all = WorkloadReads.list(cluster.client(), "Deployment", "obs", Optional.empty());
+        List<HasMetadata> selected = WorkloadReads.list(cluster.client(), "Deployment", "obs", Optional.of("group=a"));
+
+        assertThat(all).extracting(o -> o.getMetadata().getName()).contains("lean-ready", "lean-stuck", "lean-other");
+        assertThat(selected)
+                .extracting(o -> o.getMetadata().getName())
+                .containsExactlyInAnyOrder("lean-ready", "lean-stuck");
+        for (HasMetadata item : all) {
+            assertThat(item).isInstanceOf(Deployment.class);
+            assertThat(item.getKind()).isEqualTo("Deployment");
+            assertThat(item.getApiVersion()).isEqualTo("apps/v1");
+            assertThat(((Deployment) item).getSpec().getTemplate()).isNull();
+            assertThat(ReadinessChecks.whyNotReady(item))
+                    .as(item.getMetadata().getName())
+                    .isEqualTo(
+                            ReadinessChecks.whyNotReady(full(item.getMetadata().getName())));
+        }
+        assertThat(ReadinessChecks.whyNotReady(all.stream()
+                        .filter(o -> o.getMetadata().getName().equals("lean-stuck"))
+                        .findFirst()
+                        .orElseThrow()))
+                .isPresent();
+        assertThat(WorkloadReads.list(cluster.client(), "StatefulSet", "nowhere", Optional.empty()))
+                .isEmpty();
+    }
+
+    /** Items of a list arrive without kind and apiVersion from a real API server: the typed object still has them. */
+    @Test
+    void anItemWithoutKindIsTypedByTheListItCameFrom() {
+        GenericKubernetesResource item = Serialization.jsonMapper()
+                .convertValue(
+                        new DeploymentBuilder()
+                                .withNewMetadata()
+                                .withName("bare")
+                                .endMetadata()
+                                .build(),
+                        GenericKubernetesResource.class);
+        item.setKind(null);
+        item.setApiVersion(null);
+
+        Deployment typed = WorkloadReads.typed(item, Deployment.class);
+
+        assertThat(typed.getMetadata().getName()).isEqualTo("bare");
+        assertThat(typed.getKind()).isEqualTo("Deployment");
+    }
+
+    @Test
+    void aKindThatIsNotAWorkloadIsRefused() {
+        assertThatThrownBy(() -> WorkloadReads.list(cluster.client(), "ConfigMap", "obs", Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ConfigMap is not one of");
+    }
+
+    private static <T extends HasMetadata> T roundTrip(T full, Class<T> type) {
+        return WorkloadReads.typed(
+                Serialization.jsonMapper().convertValue(full, GenericKubernetesResource.class), type);
+    }
+
+    private static Deployment full(String name) {
+        return cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("obs")
+                .withName(name)
+                .get();
+    }
+
+    private static void create(String name, String group) {
+        Map<String, String> labels = Map.of("app", name, "group", group);
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace("obs")
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(1)
+                        .withNewSelector()
+                        .withMatchLabels(labels)
+                        .endSelector()
+                        .withTemplate(new PodTemplateSpecBuilder(template())
+                                .editMetadata()
+                                .withLabels(labels)
+                                .endMetadata()
+                                .build())
+                        .endSpec()
+                        .build())
+                .create();
+    }
+
+    private static PodTemplateSpec template() {
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(Map.of("app", "x"))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("main")
+                .withImage("registry.example/app:1.0")
+                .addNewVolumeMount()
+                .withName("data")
+                .withMountPath("/data")
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume()
+                .withName("data")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .build();
+    }
+}
