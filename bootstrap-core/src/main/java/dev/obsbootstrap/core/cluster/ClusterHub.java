@@ -176,7 +176,7 @@ public final class ClusterHub implements AutoCloseable {
     /**
      * Readers built ahead, on a thread of their own, from empty input (no request is sent): Jackson builds the reader
      * of a typed object the first time one is read, for its whole type graph. Every command that reads the cluster
-     * lists workloads and other objects generically before it judges readiness ({@link WorkloadReads}); the full
+     * lists workloads and other objects generically before it judges readiness ({@link StatusReads}); the full
      * workload model, which watches and pod checks read, is prepared only when a run installs something
      * ({@link Waiter#prepareFullReaders}). A failure here changes nothing: the first real read builds the reader as it
      * would have.
@@ -185,7 +185,7 @@ public final class ClusterHub implements AutoCloseable {
         headStart("obs-bootstrap-readers", () -> {
             client.getKubernetesSerialization()
                     .unmarshal("{\"items\":[]}", io.fabric8.kubernetes.api.model.GenericKubernetesResourceList.class);
-            WorkloadReads.prepare();
+            StatusReads.prepare();
         });
     }
 

@@ -70,14 +70,10 @@ public final class LiveObjects {
                 if (first.kind().equals("CustomResourceDefinition")
                         && first.apiVersion().equals("apiextensions.k8s.io/v1")) {
                     // one read per name: a list would bring every CRD of the cluster, each with its whole schema
-                    // (tens of megabytes on a cluster with a few operators), to learn whether a handful exist
+                    // (tens of megabytes on a cluster with a few operators), to learn whether a handful exist; each
+                    // read skips its schema (StatusReads)
                     for (ResourceRef ref : refs) {
-                        if (client.apiextensions()
-                                        .v1()
-                                        .customResourceDefinitions()
-                                        .withName(ref.name())
-                                        .get()
-                                != null) {
+                        if (StatusReads.crd(client, ref.name()) != null) {
                             present.add(ref.name());
                         }
                     }

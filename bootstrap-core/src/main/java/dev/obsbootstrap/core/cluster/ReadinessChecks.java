@@ -307,14 +307,14 @@ public final class ReadinessChecks {
 
     /**
      * Objects read through the generic API arrive untyped; the checks read the typed model, which they need without
-     * pod templates ({@link WorkloadReads}).
+     * pod templates ({@link StatusReads}).
      */
     private static <T extends HasMetadata> T typed(HasMetadata object, Class<T> type) {
         if (type.isInstance(object)) {
             return type.cast(object);
         }
         if (object instanceof GenericKubernetesResource generic) {
-            return WorkloadReads.typed(generic, type);
+            return StatusReads.typed(generic, type);
         }
         throw new IllegalArgumentException(object.getClass().getName() + " is not a " + type.getSimpleName());
     }

@@ -226,10 +226,10 @@ public final class Waiter {
 
     /**
      * Every workload of one of {@link #WORKLOAD_KINDS} in a namespace, in one list request, typed without pod
-     * templates ({@link WorkloadReads}): what readiness, names and labels need.
+     * templates ({@link StatusReads}): what readiness, names and labels need.
      */
     public static List<? extends HasMetadata> listWorkloads(KubernetesClient client, String kind, String namespace) {
-        return WorkloadReads.list(client, kind, namespace, Optional.empty());
+        return StatusReads.list(client, kind, namespace, Optional.empty());
     }
 
     /** The full typed lists a wait's watches and pod checks read (PodHealth), pod templates and pods included. */

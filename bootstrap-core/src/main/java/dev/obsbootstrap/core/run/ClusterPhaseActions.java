@@ -10,6 +10,7 @@ import dev.obsbootstrap.core.cluster.LiveObjects;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.cluster.ResourceRef;
 import dev.obsbootstrap.core.cluster.StackSecrets;
+import dev.obsbootstrap.core.cluster.StatusReads;
 import dev.obsbootstrap.core.cluster.Waiter;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -401,11 +402,8 @@ public final class ClusterPhaseActions implements PhaseActions {
     private boolean crdsPresent(List<String> crds) {
         try {
             for (String crd : crds) {
-                CustomResourceDefinition live = client.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .withName(crd)
-                        .get();
+                // without its spec: whether it is Established is in its status (StatusReads)
+                CustomResourceDefinition live = StatusReads.crd(client, crd);
                 if (live == null || !ReadinessChecks.isCrdEstablished(live)) {
                     return false;
                 }

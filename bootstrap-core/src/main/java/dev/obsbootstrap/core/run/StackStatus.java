@@ -3,7 +3,7 @@ package dev.obsbootstrap.core.run;
 import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
 import dev.obsbootstrap.core.cluster.LiveObjects;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
-import dev.obsbootstrap.core.cluster.WorkloadReads;
+import dev.obsbootstrap.core.cluster.StatusReads;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ChartRef;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -334,7 +334,7 @@ public record StackStatus(List<Release> releases, LedgerState.LastRun lastRun, O
         for (String selector : selectors) {
             List<HasMetadata> found = new ArrayList<>();
             for (String kind : List.of("Deployment", "StatefulSet", "DaemonSet")) {
-                found.addAll(WorkloadReads.list(client, kind, namespace, Optional.of(selector)));
+                found.addAll(StatusReads.list(client, kind, namespace, Optional.of(selector)));
             }
             found.forEach(w -> workloads.putIfAbsent(
                     w.getClass().getSimpleName() + "/" + w.getMetadata().getName(), w));

@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.cluster;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,29 +22,35 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Workloads (Deployment, StatefulSet, DaemonSet, Job) read for what readiness, the ledger's inventory and the operator
- * selectors look at (metadata, replicas, update strategy, completions, status), typed, but without their pod
- * templates: the objects' {@code spec.template} (and a StatefulSet's {@code spec.volumeClaimTemplates}) are left out,
- * and read as null.
- *
- * <p>Why: Jackson builds the reader of a typed object for its whole type graph the first time one is read, and a
- * workload's is mostly its pod template (containers, probes, some thirty volume types): about 0.3 s of CPU on a cold
- * JVM (async-profiler, CPU mode, an unchanged {@code up} on the simulated cluster), and the C1 compilations it sets off.
- * An unchanged {@code up} or a {@code status} only asks whether each workload is there and ready. The lists are read
- * as generic objects (the reader every generic list already uses) and converted here with a mapper that does not know
- * the templates. Watches and pod checks, which only an install or a workload that is not ready needs, keep the
- * client's full model ({@link Waiter#prepareFullReaders}).
+ * Objects read for their readiness, typed, without what readiness never looks at and what makes them expensive to read.
+ * <ul>
+ *   <li>Workloads (Deployment, StatefulSet, DaemonSet, Job), for what readiness, the ledger's inventory and the
+ *       operator selectors look at (metadata, replicas, update strategy, completions, status), without their pod
+ *       templates: {@code spec.template} (and a StatefulSet's {@code spec.volumeClaimTemplates}) are left out and read
+ *       as null. Jackson builds the reader of a typed object for its whole type graph the first time one is read, and
+ *       a workload's is mostly its pod template (containers, probes, some thirty volume types): about 0.3 s of CPU on a
+ *       cold JVM (async-profiler, CPU mode, an unchanged {@code up} on the simulated cluster), and the C1 compilations
+ *       it sets off. The lists are read as generic objects (the reader every generic list already uses) and typed here.
+ *   <li>CustomResourceDefinitions, for whether they are Established, without their {@code spec}: the schema, which
+ *       for an operator's CRDs runs to hundreds of kilobytes each (0.6 to 0.8 MB of YAML for the largest of a monitoring
+ *       operator's), and which the parser skips instead of building a JSONSchemaProps tree of it.
+ * </ul>
+ * An unchanged {@code up} or a {@code status} only asks whether each object is there and ready. Watches and pod
+ * checks, which only an install or an object that is not ready needs, keep the client's full model
+ * ({@link Waiter#prepareFullReaders}), and so does everything that writes or compares objects.
  */
-public final class WorkloadReads {
+public final class StatusReads {
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
             "Deployment", Deployment.class,
             "StatefulSet", StatefulSet.class,
             "DaemonSet", DaemonSet.class,
             "Job", Job.class);
 
+    private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/";
+
     private static volatile KubernetesSerialization lean;
 
-    private WorkloadReads() {}
+    private StatusReads() {}
 
     @JsonIgnoreProperties({"template"})
     private interface WithoutPodTemplate {}
@@ -51,11 +58,14 @@ public final class WorkloadReads {
     @JsonIgnoreProperties({"template", "volumeClaimTemplates"})
     private interface WithoutPodAndClaimTemplates {}
 
+    @JsonIgnoreProperties({"spec"})
+    private interface WithoutSpec {}
+
     /** fabric8's serialization (its modules and settings) over a mapper that leaves the pod templates out. */
     private static KubernetesSerialization lean() {
         KubernetesSerialization serialization = lean;
         if (serialization == null) {
-            synchronized (WorkloadReads.class) {
+            synchronized (StatusReads.class) {
                 if (lean == null) {
                     lean = new KubernetesSerialization(
                             JsonMapper.builder()
@@ -63,6 +73,7 @@ public final class WorkloadReads {
                                     .addMixIn(DaemonSetSpec.class, WithoutPodTemplate.class)
                                     .addMixIn(JobSpec.class, WithoutPodTemplate.class)
                                     .addMixIn(StatefulSetSpec.class, WithoutPodAndClaimTemplates.class)
+                                    .addMixIn(CustomResourceDefinition.class, WithoutSpec.class)
                                     .build(),
                             false);
                 }
@@ -104,6 +115,15 @@ public final class WorkloadReads {
     }
 
     /**
+     * The CustomResourceDefinition of this name without its spec (status and metadata as they are), or null when the
+     * cluster has none. Fails as the client's typed get would (KubernetesClientException).
+     */
+    public static CustomResourceDefinition crd(KubernetesClient client, String name) {
+        String json = client.raw(CRDS_PATH + name);
+        return json == null ? null : lean().unmarshal(json, CustomResourceDefinition.class);
+    }
+
+    /**
      * Builds the mapper and its readers for the workload kinds on a cold JVM ahead of the first list, from empty
      * objects; sends nothing. For a thread started early (ClusterHub).
      */
@@ -111,6 +131,7 @@ public final class WorkloadReads {
         for (Class<? extends HasMetadata> type : TYPES.values()) {
             lean().convertValue(new GenericKubernetesResource(), type);
         }
+        lean().unmarshal("{}", CustomResourceDefinition.class);
     }
 
     private static Class<? extends HasMetadata> type(String kind) {

@@ -2,6 +2,7 @@ package dev.obsbootstrap.core.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.obsbootstrap.core.testing.FakeCluster;
 import dev.obsbootstrap.core.testing.WorkloadBehaviour;
@@ -11,6 +12,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -19,6 +23,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * The workloads readiness reads, read without their pod templates: everything else of the object must arrive as the
  * full model reads it, or a readiness verdict could differ from the one on the full object.
  */
-class WorkloadReadsTest {
+class StatusReadsTest {
     static FakeCluster cluster;
 
     @BeforeAll
@@ -217,8 +225,8 @@ class WorkloadReadsTest {
                 .until(() ->
                         ReadinessChecks.isReady(full("lean-ready")) && ReadinessChecks.isReady(full("lean-other")));
 
-        List<HasMetadata> all = WorkloadReads.list(cluster.client(), "Deployment", "obs", Optional.empty());
-        List<HasMetadata> selected = WorkloadReads.list(cluster.client(), "Deployment", "obs", Optional.of("group=a"));
+        List<HasMetadata> all = StatusReads.list(cluster.client(), "Deployment", "obs", Optional.empty());
+        List<HasMetadata> selected = StatusReads.list(cluster.client(), "Deployment", "obs", Optional.of("group=a"));
 
         assertThat(all).extracting(o -> o.getMetadata().getName()).contains("lean-ready", "lean-stuck", "lean-other");
         assertThat(selected)
@@ -239,7 +247,7 @@ class WorkloadReadsTest {
                         .findFirst()
                         .orElseThrow()))
                 .isPresent();
-        assertThat(WorkloadReads.list(cluster.client(), "StatefulSet", "nowhere", Optional.empty()))
+        assertThat(StatusReads.list(cluster.client(), "StatefulSet", "nowhere", Optional.empty()))
                 .isEmpty();
     }
 
@@ -257,22 +265,109 @@ class WorkloadReadsTest {
         item.setKind(null);
         item.setApiVersion(null);
 
-        Deployment typed = WorkloadReads.typed(item, Deployment.class);
+        Deployment typed = StatusReads.typed(item, Deployment.class);
 
         assertThat(typed.getMetadata().getName()).isEqualTo("bare");
         assertThat(typed.getKind()).isEqualTo("Deployment");
     }
 
+    /** A CRD is read for its status: the schema is skipped, the conditions are the API server's, a missing one is null. */
+    @Test
+    void aCustomResourceDefinitionIsReadWithoutItsSchema() {
+        cluster.client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(new CustomResourceDefinitionBuilder()
+                        .withNewMetadata()
+                        .withName("gizmos.example.com")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withGroup("example.com")
+                        .withScope("Namespaced")
+                        .withNewNames()
+                        .withKind("Gizmo")
+                        .withPlural("gizmos")
+                        .withSingular("gizmo")
+                        .endNames()
+                        .addNewVersion()
+                        .withName("v1")
+                        .withServed(true)
+                        .withStorage(true)
+                        .withNewSchema()
+                        .withNewOpenAPIV3Schema()
+                        .withType("object")
+                        .addToProperties(
+                                "spec",
+                                new JSONSchemaPropsBuilder()
+                                        .withType("object")
+                                        .addToProperties(
+                                                "size",
+                                                new JSONSchemaPropsBuilder()
+                                                        .withType("integer")
+                                                        .build())
+                                        .build())
+                        .endOpenAPIV3Schema()
+                        .endSchema()
+                        .endVersion()
+                        .endSpec()
+                        .build())
+                .create();
+        CustomResourceDefinition full = cluster.client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("gizmos.example.com")
+                .get();
+
+        CustomResourceDefinition lean = StatusReads.crd(cluster.client(), "gizmos.example.com");
+
+        assertThat(lean.getSpec()).isNull();
+        assertThat(lean.getMetadata()).isEqualTo(full.getMetadata());
+        assertThat(lean.getStatus()).isEqualTo(full.getStatus());
+        assertThat(ReadinessChecks.isCrdEstablished(lean)).isTrue();
+        assertThat(StatusReads.crd(cluster.client(), "nothings.example.com")).isNull();
+    }
+
+    /** An API server that does not answer fails the read as the client's typed get does: one the callers report. */
+    @Test
+    void anUnreachableApiServerFailsTheCrdReadAsTheTypedGetDoes() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (KubernetesClient dead = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + closed)
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build()) {
+            KubernetesClientException typed = catchThrowableOfType(
+                    KubernetesClientException.class,
+                    () -> dead.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName("gizmos.example.com")
+                            .get());
+            KubernetesClientException lean = catchThrowableOfType(
+                    KubernetesClientException.class, () -> StatusReads.crd(dead, "gizmos.example.com"));
+
+            assertThat(lean).isNotNull();
+            assertThat(KubeErrors.isNetwork(lean))
+                    .isEqualTo(KubeErrors.isNetwork(typed))
+                    .isTrue();
+        }
+    }
+
     @Test
     void aKindThatIsNotAWorkloadIsRefused() {
-        assertThatThrownBy(() -> WorkloadReads.list(cluster.client(), "ConfigMap", "obs", Optional.empty()))
+        assertThatThrownBy(() -> StatusReads.list(cluster.client(), "ConfigMap", "obs", Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ConfigMap is not one of");
     }
 
     private static <T extends HasMetadata> T roundTrip(T full, Class<T> type) {
-        return WorkloadReads.typed(
-                Serialization.jsonMapper().convertValue(full, GenericKubernetesResource.class), type);
+        return StatusReads.typed(Serialization.jsonMapper().convertValue(full, GenericKubernetesResource.class), type);
     }
 
     private static Deployment full(String name) {
