@@ -102,8 +102,8 @@ public final class StatusReads {
                 .orElseGet(() -> collection.list().getItems());
         List<HasMetadata> typed = new ArrayList<>(items.size());
         for (GenericKubernetesResource item : items) {
-            // an item without kind or apiVersion (a real API server sends list items without them) gets the typed
-            // class's own
+            // an item without kind or apiVersion gets the typed class's own: a real API server sends list items
+            // without them (https://github.com/kubernetes/kubernetes/issues/3030, open)
             typed.add(lean().convertValue(item, type));
         }
         return typed;

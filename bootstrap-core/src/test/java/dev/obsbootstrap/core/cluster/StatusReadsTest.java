@@ -251,7 +251,11 @@ class StatusReadsTest {
                 .isEmpty();
     }
 
-    /** Items of a list arrive without kind and apiVersion from a real API server: the typed object still has them. */
+    /**
+     * Items of a list arrive without kind and apiVersion from a real API server
+     * (https://github.com/kubernetes/kubernetes/issues/3030, open), as the simulated one sends them too: the typed
+     * object still has them.
+     */
     @Test
     void anItemWithoutKindIsTypedByTheListItCameFrom() {
         GenericKubernetesResource item = Serialization.jsonMapper()

@@ -79,6 +79,49 @@ class FakeClusterTest {
         assertThat(get("/apis/apps/v1/namespaces/t/deployments").body()).contains("\"kind\":\"DeploymentList\"");
     }
 
+    /**
+     * A built-in type's list items come without kind and apiVersion, as the API server sends them
+     * (https://github.com/kubernetes/kubernetes/issues/3030); a custom resource's keep theirs (served unstructured).
+     */
+    @Test
+    void builtInListItemsCarryNoKindCustomResourcesDo() throws Exception {
+        cluster.client()
+                .configMaps()
+                .inNamespace("t")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("items-kind")
+                        .endMetadata()
+                        .build())
+                .createOr(existing -> existing.update());
+        cluster.client()
+                .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                .inNamespace("t")
+                .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                        .withApiVersion("monitoring.coreos.com/v1")
+                        .withKind("ServiceMonitor")
+                        .withNewMetadata()
+                        .withName("items-kind")
+                        .endMetadata()
+                        .build())
+                .createOr(existing -> existing.update());
+
+        var configMaps = Serialization.jsonMapper()
+                .readTree(get("/api/v1/namespaces/t/configmaps").body());
+        var monitors = Serialization.jsonMapper()
+                .readTree(get("/apis/monitoring.coreos.com/v1/namespaces/t/servicemonitors")
+                        .body());
+
+        assertThat(configMaps.path("kind").asString()).isEqualTo("ConfigMapList");
+        assertThat(configMaps.path("items"))
+                .isNotEmpty()
+                .allMatch(item -> !item.has("kind") && !item.has("apiVersion"));
+        assertThat(monitors.path("items"))
+                .isNotEmpty()
+                .allMatch(item -> item.path("kind").asString().equals("ServiceMonitor")
+                        && item.path("apiVersion").asString().equals("monitoring.coreos.com/v1"));
+    }
+
     @Test
     void aChunkedWatchAnswersWithTheCurrentObjectsAndEnds() throws Exception {
         cluster.client()

@@ -522,6 +522,21 @@ final class SimulatedApiServer extends Dispatcher {
         ObjectNode typed = (ObjectNode) body;
         kindOf(path).ifPresent(kind -> typed.put("kind", kind + "List"));
         typed.put("apiVersion", path.groupVersion());
+        // The API server sends the items of a built-in type's list without kind and apiVersion: only the list says
+        // what they are (kubernetes/kubernetes#3030, open since 2014: "the list API omits apiVersion and kind from the
+        // returned items", https://github.com/kubernetes/kubernetes/issues/3030; seen on v1.31). Custom resources
+        // are served as unstructured objects and keep theirs. The CRUD mock keeps whatever was written, so they are
+        // taken off here: a client that needs an item's kind must take it from the list.
+        boolean builtIn = ApiResources.find(List.of(), path.group(), path.version(), path.plural())
+                .isPresent();
+        if (builtIn && typed.path("items").isArray()) {
+            for (JsonNode item : typed.path("items")) {
+                if (item instanceof ObjectNode object) {
+                    object.remove("kind");
+                    object.remove("apiVersion");
+                }
+            }
+        }
         return json(200, typed);
     }
 
