@@ -1,6 +1,7 @@
 package dev.obsbootstrap.core.cluster;
 
 import dev.obsbootstrap.core.error.ClusterException;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,9 +56,8 @@ public final class HelmReleaseRecords {
      */
     public Optional<Integer> deployedRevision(String namespace, String release) {
         return latest(namespace, release)
-                .filter(latest ->
-                        "deployed".equals(latest.getMetadata().getLabels().get("status")))
-                .map(latest -> parseVersion(latest.getMetadata().getLabels().get("version")));
+                .filter(labels -> "deployed".equals(labels.get("status")))
+                .map(labels -> parseVersion(labels.get("version")));
     }
 
     /**
@@ -67,25 +67,23 @@ public final class HelmReleaseRecords {
      * @throws ClusterException when the records cannot be listed
      */
     public Optional<Integer> latestRevision(String namespace, String release) {
-        return latest(namespace, release)
-                .map(latest -> parseVersion(latest.getMetadata().getLabels().get("version")));
+        return latest(namespace, release).map(labels -> parseVersion(labels.get("version")));
     }
 
-    /** The record of the release's highest {@code version}. */
-    private Optional<Secret> latest(String namespace, String release) {
+    /**
+     * The labels of the record of the release's highest {@code version}: read as metadata only
+     * ({@link StatusReads#metadata}), as each record holds the whole release, chart included.
+     */
+    private Optional<Map<String, String>> latest(String namespace, String release) {
         try {
-            Secret latest = null;
+            Map<String, String> latest = null;
             int latestVersion = -1;
-            for (Secret secret : client.secrets()
-                    .inNamespace(namespace)
-                    .withLabel("owner", "helm")
-                    .withLabel("name", release)
-                    .list()
-                    .getItems()) {
-                Map<String, String> labels = secret.getMetadata().getLabels();
-                int version = labels == null ? -1 : parseVersion(labels.get("version"));
+            for (ObjectMeta record : StatusReads.metadata(
+                    client, "/api/v1/namespaces/" + namespace + "/secrets", "owner=helm,name=" + release)) {
+                Map<String, String> labels = record.getLabels() == null ? Map.of() : record.getLabels();
+                int version = parseVersion(labels.get("version"));
                 if (version > latestVersion) {
-                    latest = secret;
+                    latest = labels;
                     latestVersion = version;
                 }
             }

@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.cluster;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetSpec;
@@ -14,11 +15,22 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,6 +57,10 @@ public final class StatusReads {
             "StatefulSet", StatefulSet.class,
             "DaemonSet", DaemonSet.class,
             "Job", Job.class);
+
+    /** A PartialObjectMetadataList first, the plain list second, as client-go's metadata client offers them. */
+    private static final String PARTIAL_LIST_ACCEPT =
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
 
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/";
 
@@ -121,6 +137,53 @@ public final class StatusReads {
     public static CustomResourceDefinition crd(KubernetesClient client, String name) {
         String json = client.raw(CRDS_PATH + name);
         return json == null ? null : lean().unmarshal(json, CustomResourceDefinition.class);
+    }
+
+    /**
+     * The metadata of the objects of a collection ({@code /api/v1/namespaces/NS/secrets}) that match the label
+     * selector, without the objects themselves: the list is asked for as a {@code PartialObjectMetadataList}, which
+     * the API server builds from each item's metadata alone (kubernetes v1.31.0
+     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go, asPartialObjectMetadataList;
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go),
+     * as client-go's metadata client does. Helm's release records are what this is for: every revision's Secret holds
+     * the whole release, chart included (kube-prometheus-stack's carries its CRDs, megabytes of YAML, gzipped), and
+     * deciding "unchanged" needs only their labels. A server that cannot answer that way answers with the plain list
+     * (the Accept header offers it second), and the metadata is taken from it. Sent through the client's own HTTP
+     * client (its authentication, retries and timeouts); fails as the client's typed list would
+     * (KubernetesClientException, built by fabric8's own OperationSupport helpers).
+     */
+    public static List<ObjectMeta> metadata(KubernetesClient client, String collectionPath, String labelSelector) {
+        HttpClient http = client.getHttpClient();
+        String url = URLUtils.join(
+                client.getMasterUrl().toString(),
+                collectionPath + "?labelSelector=" + URLEncoder.encode(labelSelector, StandardCharsets.UTF_8));
+        HttpRequest.Builder builder = http.newHttpRequestBuilder().uri(url).header("Accept", PARTIAL_LIST_ACCEPT);
+        int timeout = client.getConfiguration().getRequestTimeout();
+        if (timeout > 0) {
+            builder.timeout(timeout, TimeUnit.MILLISECONDS);
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, String.class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OperationSupport.requestException(request, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw OperationSupport.requestException(
+                    request, cause instanceof Exception exception ? exception : new IOException(cause));
+        }
+        if (!response.isSuccessful()) {
+            throw OperationSupport.requestFailure(
+                    request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+        }
+        JsonNode list = lean().unmarshal(response.body(), JsonNode.class);
+        List<ObjectMeta> items = new ArrayList<>();
+        for (JsonNode item : list.path("items")) {
+            items.add(lean().convertValue(item.path("metadata"), ObjectMeta.class));
+        }
+        return items;
     }
 
     /**

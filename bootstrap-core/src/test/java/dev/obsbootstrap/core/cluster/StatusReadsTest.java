@@ -9,9 +9,13 @@ import dev.obsbootstrap.core.testing.WorkloadBehaviour;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretListBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
@@ -27,6 +31,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
@@ -360,6 +365,137 @@ class StatusReadsTest {
             assertThat(KubeErrors.isNetwork(lean))
                     .isEqualTo(KubeErrors.isNetwork(typed))
                     .isTrue();
+        }
+    }
+
+    /** Helm's records by their labels: only the metadata comes over, from the simulated API server as from a real one. */
+    @Test
+    void metadataOfAListComesWithoutTheObjects() {
+        for (int revision = 1; revision <= 3; revision++) {
+            cluster.client()
+                    .secrets()
+                    .inNamespace("obs")
+                    .resource(new SecretBuilder()
+                            .withNewMetadata()
+                            .withName("sh.helm.release.v1.meta.v" + revision)
+                            .withLabels(Map.of("owner", "helm", "name", "meta", "version", String.valueOf(revision)))
+                            .endMetadata()
+                            .withData(Map.of("release", "cGF5bG9hZA=="))
+                            .build())
+                    .create();
+        }
+        long mark = cluster.requestsServed();
+
+        List<ObjectMeta> records =
+                StatusReads.metadata(cluster.client(), "/api/v1/namespaces/obs/secrets", "owner=helm,name=meta");
+
+        assertThat(records)
+                .extracting(meta -> meta.getLabels().get("version"))
+                .containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(cluster.requestsSince(mark))
+                .singleElement()
+                .asString()
+                .endsWith("GET /api/v1/namespaces/obs/secrets?labelSelector=owner%3Dhelm%2Cname%3Dmeta -> 200");
+        assertThat(StatusReads.metadata(cluster.client(), "/api/v1/namespaces/obs/secrets", "owner=helm,name=none"))
+                .isEmpty();
+    }
+
+    /** What goes over the wire: the Accept header client-go's metadata client sends, and its answer read as such. */
+    @Test
+    void theListIsAskedForAsPartialObjectMetadata() throws Exception {
+        List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            accepted.add(exchange.getRequestHeaders().getFirst("Accept"));
+            byte[] body = ("{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\","
+                            + "\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[{\"kind\":\"PartialObjectMetadata\","
+                            + "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"name\":\"sh.helm.release.v1.wire.v2\","
+                            + "\"labels\":{\"owner\":\"helm\",\"name\":\"wire\",\"version\":\"2\"}}}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders()
+                    .add("Content-Type", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build()) {
+            List<ObjectMeta> records =
+                    StatusReads.metadata(client, "/api/v1/namespaces/obs/secrets", "owner=helm,name=wire");
+
+            assertThat(records)
+                    .singleElement()
+                    .satisfies(meta -> assertThat(meta.getLabels()).containsEntry("version", "2"));
+            assertThat(accepted)
+                    .containsExactly(
+                            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * A server that answers the plain list (the Accept header offers it second) gives the same metadata; a refusal
+     * fails as the typed list's does, with the API server's status.
+     */
+    @Test
+    void aPlainListAndARefusalAreTakenAsTheTypedListTakesThem() {
+        KubernetesMockServer server = new KubernetesMockServer(false);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            String path = "/api/v1/namespaces/obs/secrets?labelSelector=owner%3Dhelm%2Cname%3Dplain";
+            server.expect()
+                    .get()
+                    .withPath(path)
+                    .andReturn(
+                            200,
+                            new SecretListBuilder()
+                                    .addNewItem()
+                                    .withNewMetadata()
+                                    .withName("sh.helm.release.v1.plain.v4")
+                                    .withLabels(Map.of("owner", "helm", "name", "plain", "version", "4"))
+                                    .endMetadata()
+                                    .withData(Map.of("release", "cGF5bG9hZA=="))
+                                    .endItem()
+                                    .build())
+                    .once();
+            server.expect()
+                    .get()
+                    .withPath("/api/v1/namespaces/locked/secrets?labelSelector=owner%3Dhelm")
+                    .andReturn(
+                            403,
+                            new StatusBuilder()
+                                    .withStatus("Failure")
+                                    .withReason("Forbidden")
+                                    .withCode(403)
+                                    .withMessage("secrets is forbidden: User \"ci\" cannot list resource \"secrets\"")
+                                    .build())
+                    .always();
+
+            assertThat(StatusReads.metadata(client, "/api/v1/namespaces/obs/secrets", "owner=helm,name=plain"))
+                    .singleElement()
+                    .satisfies(meta -> assertThat(meta.getLabels()).containsEntry("version", "4"));
+            KubernetesClientException refused = catchThrowableOfType(
+                    KubernetesClientException.class,
+                    () -> StatusReads.metadata(client, "/api/v1/namespaces/locked/secrets", "owner=helm"));
+            KubernetesClientException typed = catchThrowableOfType(
+                    KubernetesClientException.class,
+                    () -> client.secrets()
+                            .inNamespace("locked")
+                            .withLabel("owner", "helm")
+                            .list());
+            assertThat(refused.getCode()).isEqualTo(403).isEqualTo(typed.getCode());
+            assertThat(refused.getStatus().getMessage())
+                    .isEqualTo(typed.getStatus().getMessage());
+            assertThat(KubeErrors.describe(client, refused)).isEqualTo(KubeErrors.describe(client, typed));
+        } finally {
+            server.destroy();
         }
     }
 

@@ -80,6 +80,50 @@ class FakeClusterTest {
     }
 
     /**
+     * A list asked for as PartialObjectMetadataList holds each item's metadata alone (kubernetes v1.31.0
+     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go, asPartialObjectMetadataList); asked for plainly,
+     * the whole objects.
+     */
+    @Test
+    void aListAskedForAsPartialObjectMetadataHoldsOnlyMetadata() throws Exception {
+        cluster.client()
+                .secrets()
+                .inNamespace("t")
+                .resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withName("partial-one")
+                        .withLabels(Map.of("owner", "helm", "name", "partial"))
+                        .endMetadata()
+                        .withData(Map.of("release", "c2VjcmV0LXBheWxvYWQ="))
+                        .build())
+                .createOr(existing -> existing.update());
+        String path = "/api/v1/namespaces/t/secrets?labelSelector=owner%3Dhelm%2Cname%3Dpartial";
+
+        HttpResponse<String> partial = http.send(
+                HttpRequest.newBuilder(URI.create(cluster.serverUrl() + path))
+                        .header(
+                                "Accept",
+                                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var body = Serialization.jsonMapper().readTree(partial.body());
+
+        assertThat(body.path("kind").asString()).isEqualTo("PartialObjectMetadataList");
+        assertThat(body.path("apiVersion").asString()).isEqualTo("meta.k8s.io/v1");
+        assertThat(body.path("items")).hasSize(1);
+        assertThat(body.path("items").get(0).path("kind").asString()).isEqualTo("PartialObjectMetadata");
+        assertThat(body.path("items")
+                        .get(0)
+                        .path("metadata")
+                        .path("labels")
+                        .path("name")
+                        .asString())
+                .isEqualTo("partial");
+        assertThat(partial.body()).doesNotContain("c2VjcmV0LXBheWxvYWQ=");
+        assertThat(get(path).body()).contains("\"kind\":\"SecretList\"").contains("c2VjcmV0LXBheWxvYWQ=");
+    }
+
+    /**
      * A built-in type's list items come without kind and apiVersion, as the API server sends them
      * (https://github.com/kubernetes/kubernetes/issues/3030); a custom resource's keep theirs (served unstructured).
      */

@@ -215,7 +215,50 @@ final class SimulatedApiServer extends Dispatcher {
         if (response.getWebSocketListener() != null) {
             return response.withWebSocketUpgrade(new ClosedOffTheEventLoop(response.getWebSocketListener()));
         }
-        return typedList(withStatusBody(response, path), path);
+        return asPartialMetadata(request, typedList(withStatusBody(response, path), path), path);
+    }
+
+    /**
+     * A list asked for as {@code application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1} (what client-go's
+     * metadata client sends) is answered with each item's metadata alone, as the API server does (kubernetes v1.31.0
+     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go, asPartialObjectMetadataList:
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go):
+     * kind PartialObjectMetadataList, apiVersion meta.k8s.io/v1, the list's resourceVersion and continue, and items of
+     * kind PartialObjectMetadata that carry only metadata. An Accept header without it gets the plain list. (Asking it
+     * of a single object, or of another group version, is not simulated: nothing here asks.)
+     */
+    private MockResponse asPartialMetadata(RecordedRequest request, MockResponse response, ApiPath path) {
+        String accept = request.getHeader("Accept");
+        if (accept == null || response.code() != 200 || !path.isCollection() || response.getBody() == null) {
+            return response;
+        }
+        String first = accept.split(",")[0].replace(" ", "");
+        if (!first.contains(";as=PartialObjectMetadataList;")
+                || !first.contains(";g=meta.k8s.io")
+                || !first.contains(";v=v1")) {
+            return response;
+        }
+        JsonNode list = read(response);
+        ObjectNode partial = JsonNodeFactory.instance.objectNode();
+        partial.put("kind", "PartialObjectMetadataList");
+        partial.put("apiVersion", "meta.k8s.io/v1");
+        ObjectNode listMeta = partial.putObject("metadata");
+        JsonNode metadata = list.path("metadata");
+        if (metadata.has("resourceVersion")) {
+            listMeta.set("resourceVersion", metadata.get("resourceVersion"));
+        }
+        if (metadata.has("continue")) {
+            listMeta.set("continue", metadata.get("continue"));
+        }
+        var items = partial.putArray("items");
+        for (JsonNode item : list.path("items")) {
+            ObjectNode one = items.addObject();
+            one.put("kind", "PartialObjectMetadata");
+            one.put("apiVersion", "meta.k8s.io/v1");
+            one.set("metadata", item.path("metadata"));
+        }
+        return json(200, partial)
+                .setHeader("Content-Type", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
     }
 
     /**
