@@ -146,7 +146,7 @@ public final class StatusReads {
      * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go, asPartialObjectMetadataList;
      * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go),
      * as client-go's metadata client does. Helm's release records are what this is for: every revision's Secret holds
-     * the whole release, chart included (kube-prometheus-stack's carries its CRDs, megabytes of YAML, gzipped), and
+     * the whole release, chart included (a chart that carries an operator's CRDs: about a megabyte, gzipped), and
      * deciding "unchanged" needs only their labels. A server that cannot answer that way answers with the plain list
      * (the Accept header offers it second), and the metadata is taken from it. Sent through the client's own HTTP
      * client (its authentication, retries and timeouts); fails as the client's typed list would
