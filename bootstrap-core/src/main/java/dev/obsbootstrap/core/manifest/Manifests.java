@@ -39,11 +39,15 @@ public final class Manifests {
     /** The non-blank documents of the stream, as text, in order. */
     public static List<DocumentText> documentTexts(String manifests) {
         List<DocumentText> texts = new ArrayList<>();
-        Matcher separator = DOCUMENT_SEPARATOR.matcher(manifests);
+        // the separator pattern tried only where a "---" stands, as find() would match it there (its ^ looks at the
+        // character before: transparent, not anchoring bounds): find() tried it at every character, 0.1 s of CPU
+        // over the 4.5 MB of an operator's CRDs, on the render thread that parses them
+        Matcher separator =
+                DOCUMENT_SEPARATOR.matcher(manifests).useTransparentBounds(true).useAnchoringBounds(false);
         int start = 0;
         int line = 1;
         while (true) {
-            boolean found = separator.find();
+            boolean found = nextSeparator(manifests, separator, start);
             int end = found ? separator.start() : manifests.length();
             String text = manifests.substring(start, end);
             if (!isBlank(text)) {
@@ -193,6 +197,17 @@ public final class Manifests {
             }
         }
         return true;
+    }
+
+    /** Whether a separator starts at or after {@code from}; the matcher holds it when one does. */
+    private static boolean nextSeparator(String manifests, Matcher separator, int from) {
+        for (int at = manifests.indexOf("---", from); at >= 0; at = manifests.indexOf("---", at + 1)) {
+            separator.region(at, manifests.length());
+            if (separator.lookingAt()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int newlines(String text, int from, int to) {
