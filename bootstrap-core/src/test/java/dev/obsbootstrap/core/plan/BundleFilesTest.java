@@ -54,6 +54,22 @@ class BundleFilesTest {
         assertThat(files.digests()).containsEntry("update_crds.sh", sha256(copy));
     }
 
+    /** A file already there is replaced: its bytes, its mode and its digest are the new source's. */
+    @Test
+    void aCopyOverAnExistingFileReplacesIt() throws IOException {
+        Path source = Files.writeString(dir.resolve("values.yaml"), "new: true\n");
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Path old = Files.writeString(bundle.resolve("values.yaml"), "old: true, and longer than the new one\n");
+        Files.setPosixFilePermissions(old, java.util.Set.of(PosixFilePermission.OWNER_READ));
+        BundleFiles files = new BundleFiles(bundle);
+
+        files.copy(source, "values.yaml");
+
+        assertThat(Files.readString(old)).isEqualTo("new: true\n");
+        assertThat(Files.getPosixFilePermissions(old)).isEqualTo(Files.getPosixFilePermissions(source));
+        assertThat(files.digests()).containsEntry("values.yaml", sha256(source));
+    }
+
     @Test
     void eachPartIsWrittenAsFilesWriteStringWritesIt() throws IOException {
         BundleFiles files = new BundleFiles(dir.resolve("bundle"));
