@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Timeout;
  * get a ClusterIP (pkg/registry/core/service/storage/alloc.go); a CRD turns Established
  * (staging/src/k8s.io/apiextensions-apiserver/pkg/controller/establish/establishing_controller.go); a watch starts with
  * ADDED events for what exists (staging/src/k8s.io/apiserver/pkg/storage/cacher); the kubelet's pods carry the
- * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector).
+ * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector); a list asked for as
+ * PartialObjectMetadataList holds metadata only (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go,
+ * asPartialObjectMetadataList); a built-in type's list items carry no kind or apiVersion
+ * (https://github.com/kubernetes/kubernetes/issues/3030, open: the behaviour is the server's, not one file's).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeClusterTest {
