@@ -34,10 +34,17 @@ import org.junit.jupiter.api.Timeout;
  * get a ClusterIP (pkg/registry/core/service/storage/alloc.go); a CRD turns Established
  * (staging/src/k8s.io/apiextensions-apiserver/pkg/controller/establish/establishing_controller.go); a watch starts with
  * ADDED events for what exists (staging/src/k8s.io/apiserver/pkg/storage/cacher); the kubelet's pods carry the
- * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector); a list asked for as
- * PartialObjectMetadataList holds metadata only (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go,
- * asPartialObjectMetadataList); a built-in type's list items carry no kind or apiVersion
- * (https://github.com/kubernetes/kubernetes/issues/3030, open: the behaviour is the server's, not one file's).
+ * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector). A list's Accept
+ * header is negotiated in order (
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go):
+ * PartialObjectMetadataList of meta.k8s.io/v1 or v1beta1 is each item's metadata alone, PartialObjectMetadata of a
+ * list is 406, and nothing servable is 406 (
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go,
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go).
+ * A built-in type's list items carry no kind or apiVersion: the codec sets them on the object it encodes, the list,
+ * and only an unstructured list (custom resources) keeps its items' (
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apimachinery/pkg/runtime/serializer/versioning/versioning.go,
+ * codec.doEncode; https://github.com/kubernetes/kubernetes/issues/3030).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeClusterTest {
@@ -124,6 +131,47 @@ class FakeClusterTest {
                 .isEqualTo("partial");
         assertThat(partial.body()).doesNotContain("c2VjcmV0LXBheWxvYWQ=");
         assertThat(get(path).body()).contains("\"kind\":\"SecretList\"").contains("c2VjcmV0LXBheWxvYWQ=");
+    }
+
+    /**
+     * The Accept header's types are tried in order (negotiate.go, rest.go and response.go at v1.31.0, as in the class
+     * comment): the first servable one wins, PartialObjectMetadata of a list is 406 NotAcceptable, and so is a header
+     * with nothing servable.
+     */
+    @Test
+    void aListsAcceptHeaderIsNegotiatedInOrderAndRefusedWhenNothingFits() throws Exception {
+        String path = "/api/v1/namespaces/t/secrets";
+
+        HttpResponse<String> plainFirst = getAccepting(
+                path, "application/json, application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+        HttpResponse<String> beta =
+                getAccepting(path, "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1");
+        HttpResponse<String> skipped = getAccepting(
+                path,
+                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v2, "
+                        + "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+        HttpResponse<String> singular =
+                getAccepting(path, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        HttpResponse<String> nothing =
+                getAccepting(path, "application/json;as=PartialObjectMetadataList;g=example.com;v=v1");
+
+        assertThat(plainFirst.statusCode()).isEqualTo(200);
+        assertThat(plainFirst.body()).contains("\"kind\":\"SecretList\"");
+        assertThat(beta.body()).contains("\"apiVersion\":\"meta.k8s.io/v1beta1\"");
+        assertThat(skipped.body())
+                .contains("\"kind\":\"PartialObjectMetadataList\"", "\"apiVersion\":\"meta.k8s.io/v1\"");
+        assertThat(singular.statusCode()).isEqualTo(406);
+        assertThat(singular.body()).contains("you requested PartialObjectMetadata, but the requested object is a list");
+        assertThat(nothing.statusCode()).isEqualTo(406);
+        assertThat(nothing.body()).contains("\"reason\":\"NotAcceptable\"");
+    }
+
+    private static HttpResponse<String> getAccepting(String path, String accept) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(cluster.serverUrl() + path))
+                        .header("Accept", accept)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**

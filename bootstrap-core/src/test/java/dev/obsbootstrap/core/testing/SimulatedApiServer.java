@@ -219,29 +219,62 @@ final class SimulatedApiServer extends Dispatcher {
     }
 
     /**
-     * A list asked for as {@code application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1} (what client-go's
-     * metadata client sends) is answered with each item's metadata alone, as the API server does (kubernetes v1.31.0
-     * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go, asPartialObjectMetadataList:
-     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go):
-     * kind PartialObjectMetadataList, apiVersion meta.k8s.io/v1, the list's resourceVersion and continue, and items of
-     * kind PartialObjectMetadata that carry only metadata. An Accept header without it gets the plain list. (Asking it
-     * of a single object, or of another group version, is not simulated: nothing here asks.)
+     * A list's Accept header negotiated as the API server negotiates it (kubernetes v1.31.0,
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go,
+     * NegotiateOutputMediaType and acceptMediaTypeOptions): the media types are tried in order, and the first one the
+     * endpoint can serve wins. A type with {@code as}, {@code g} or {@code v} asks for a conversion, which a list
+     * endpoint serves for kinds PartialObjectMetadata and PartialObjectMetadataList of meta.k8s.io/v1 or v1beta1
+     * (https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go,
+     * AllowsMediaTypeTransform; Table too, which is not simulated and skipped here). None servable: 406 NotAcceptable.
+     * PartialObjectMetadataList is each item's metadata alone, with the list's resourceVersion and continue
+     * (https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go,
+     * asPartialObjectMetadataList); PartialObjectMetadata asked of a list is 406 (asPartialObjectMetadata). Only JSON
+     * is simulated: a protobuf or YAML type is skipped, where the real server would serve it (nothing here asks).
      */
     private MockResponse asPartialMetadata(RecordedRequest request, MockResponse response, ApiPath path) {
         String accept = request.getHeader("Accept");
         if (accept == null || response.code() != 200 || !path.isCollection() || response.getBody() == null) {
             return response;
         }
-        String first = accept.split(",")[0].replace(" ", "");
-        if (!first.contains(";as=PartialObjectMetadataList;")
-                || !first.contains(";g=meta.k8s.io")
-                || !first.contains(";v=v1")) {
-            return response;
+        for (String offered : accept.split(",")) {
+            String[] parts = offered.split(";");
+            String type = parts[0].trim();
+            if (!type.equals("application/json") && !type.equals("application/*") && !type.equals("*/*")) {
+                continue;
+            }
+            Map<String, String> params = new java.util.HashMap<>();
+            for (int k = 1; k < parts.length; k++) {
+                String[] pair = parts[k].trim().split("=", 2);
+                params.put(pair[0].trim(), pair.length > 1 ? pair[1].trim() : "");
+            }
+            if (!params.containsKey("as") && !params.containsKey("g") && !params.containsKey("v")) {
+                return response;
+            }
+            String as = params.getOrDefault("as", "");
+            String version = params.getOrDefault("v", "");
+            boolean meta = "meta.k8s.io".equals(params.get("g")) && (version.equals("v1") || version.equals("v1beta1"));
+            if (!meta || !(as.equals("PartialObjectMetadataList") || as.equals("PartialObjectMetadata"))) {
+                continue;
+            }
+            if (as.equals("PartialObjectMetadata")) {
+                return status(
+                        406,
+                        "NotAcceptable",
+                        "you requested PartialObjectMetadata, but the requested object is a list");
+            }
+            return partialList(read(response), "meta.k8s.io/" + version);
         }
-        JsonNode list = read(response);
+        return status(
+                406,
+                "NotAcceptable",
+                "only the following media types are accepted: application/json, application/yaml, "
+                        + "application/vnd.kubernetes.protobuf");
+    }
+
+    private static MockResponse partialList(JsonNode list, String apiVersion) {
         ObjectNode partial = JsonNodeFactory.instance.objectNode();
         partial.put("kind", "PartialObjectMetadataList");
-        partial.put("apiVersion", "meta.k8s.io/v1");
+        partial.put("apiVersion", apiVersion);
         ObjectNode listMeta = partial.putObject("metadata");
         JsonNode metadata = list.path("metadata");
         if (metadata.has("resourceVersion")) {
@@ -254,11 +287,14 @@ final class SimulatedApiServer extends Dispatcher {
         for (JsonNode item : list.path("items")) {
             ObjectNode one = items.addObject();
             one.put("kind", "PartialObjectMetadata");
-            one.put("apiVersion", "meta.k8s.io/v1");
+            one.put("apiVersion", apiVersion);
             one.set("metadata", item.path("metadata"));
         }
+        String[] groupVersion = apiVersion.split("/");
         return json(200, partial)
-                .setHeader("Content-Type", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+                .setHeader(
+                        "Content-Type",
+                        "application/json;as=PartialObjectMetadataList;g=" + groupVersion[0] + ";v=" + groupVersion[1]);
     }
 
     /**
