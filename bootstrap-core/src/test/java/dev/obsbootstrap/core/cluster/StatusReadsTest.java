@@ -400,7 +400,13 @@ class StatusReadsTest {
                 .isEmpty();
     }
 
-    /** What goes over the wire: the Accept header client-go's metadata client sends, and its answer read as such. */
+    /**
+     * What goes over the wire: the Accept header client-go's metadata client sends, and its answer read as such. The
+     * canned answer is the shape the API server gives (kind PartialObjectMetadataList, items of kind
+     * PartialObjectMetadata with metadata only:
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go,
+     * asPartialObjectMetadataList).
+     */
     @Test
     void theListIsAskedForAsPartialObjectMetadata() throws Exception {
         List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -442,7 +448,10 @@ class StatusReadsTest {
 
     /**
      * A server that answers the plain list (the Accept header offers it second) gives the same metadata; a refusal
-     * fails as the typed list's does, with the API server's status.
+     * fails as the typed list's does, with the API server's status. The 403 is the one the API server sends to a user
+     * RBAC does not allow to list (its message as
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go
+     * forbiddenMessage words it).
      */
     @Test
     void aPlainListAndARefusalAreTakenAsTheTypedListTakesThem() {
@@ -474,7 +483,9 @@ class StatusReadsTest {
                                     .withStatus("Failure")
                                     .withReason("Forbidden")
                                     .withCode(403)
-                                    .withMessage("secrets is forbidden: User \"ci\" cannot list resource \"secrets\"")
+                                    .withMessage(
+                                            "secrets is forbidden: User \"ci\" cannot list resource \"secrets\" in API group \"\""
+                                                    + " in the namespace \"locked\"")
                                     .build())
                     .always();
 
