@@ -119,7 +119,8 @@ for section in "${sections[@]}"; do
     row "--help (peak RSS)" help hello 3 -
     ;;
   plan)
-    # one reference bundle gives the baseline its inputs (the charts as copied and the values as rendered)
+    # one reference bundle gives the baseline its inputs (the releases and their values as rendered; the charts come
+    # from the same $charts plan reads)
     "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$charts" --out "$work/plan-ref" >/dev/null 2>"$work/plan-ref.err"
     # BEFORE_LAUNCHER=bin: the before jar started through today's bin/obs-bootstrap (its JVM options and AppCDS), for a
     # jar of a commit that already had this launcher; otherwise `java -jar`, as the earliest launcher did
@@ -141,7 +142,7 @@ for section in "${sections[@]}"; do
       sleep 0.5
     done
     for ((i = 1; i <= runs; i++)); do
-      sample template "$java" $jopts -cp "$work/classes:$jar" HelmTemplateBaseline "$work/plan-ref" "$work/template-$i"
+      sample template "$java" $jopts -cp "$work/classes:$jar" HelmTemplateBaseline "$work/plan-ref" "$charts" "$work/template-$i"
       sample plan "$root/bin/obs-bootstrap" plan --profile ci --charts-dir "$charts" --out "$work/plan-$i"
       [[ -z $before ]] || sample plan-before "${before_plan[@]}" plan --profile ci --charts-dir "$charts" --out "$work/planb-$i"
       rm -rf "$work/template-$i" "$work/plan-$i" "$work/planb-$i"

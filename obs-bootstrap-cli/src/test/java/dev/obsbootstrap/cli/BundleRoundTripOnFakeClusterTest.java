@@ -182,14 +182,14 @@ class BundleRoundTripOnFakeClusterTest {
     void aFileAddedOrRemovedAfterThePlanIsRefusedToo() throws IOException {
         Path bundle = copyOfPlanned("added");
         Files.writeString(bundle.resolve("03-traces/extra.yaml"), "kind: Secret\n");
-        Files.delete(bundle.resolve("charts/tempo/values.yaml"));
+        Files.delete(bundle.resolve("charts/tempo-2.2.4.tgz"));
 
         CliRun.Result up = CliRun.run(
                 new ControlledProbes(), "up", "--bundle", bundle.toString(), "--kubeconfig", kubeconfig.toString());
 
         assertThat(up.code()).isEqualTo(2);
         assertThat(up.err())
-                .contains("charts/tempo/values.yaml is missing", "03-traces/extra.yaml was added after the plan");
+                .contains("charts/tempo-2.2.4.tgz is missing", "03-traces/extra.yaml was added after the plan");
     }
 
     @Test

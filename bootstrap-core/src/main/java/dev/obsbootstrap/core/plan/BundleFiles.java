@@ -42,9 +42,13 @@ public final class BundleFiles {
      * Text that is not valid Unicode (a lone surrogate) fails, as {@link Files#writeString} does.
      */
     public Path write(String relative, String... parts) throws IOException {
+        return write(relative, parts.length == 1 ? utf8(parts[0]) : concatenated(parts));
+    }
+
+    /** Writes {@code bytes} into {@code relative} ('/'-separated), replacing the file. */
+    public Path write(String relative, byte[] bytes) throws IOException {
         Path path = root.resolve(relative);
         Files.createDirectories(path.getParent());
-        byte[] bytes = parts.length == 1 ? utf8(parts[0]) : concatenated(parts);
         Files.write(path, bytes);
         digests.put(relative, HexFormat.of().formatHex(Sha256.of(bytes)));
         return path;

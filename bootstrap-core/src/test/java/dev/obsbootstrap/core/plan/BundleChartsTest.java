@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.obsbootstrap.core.config.ChartRef;
+import dev.obsbootstrap.core.helm.ChartArchive;
 import dev.obsbootstrap.core.helm.ChartOrigin;
 import dev.obsbootstrap.core.helm.ResolvedChart;
 import java.io.IOException;
@@ -21,21 +22,41 @@ class BundleChartsTest {
     Path tmp;
 
     @Test
-    void anUnpackedChartIsCopiedFileByFileAndAnArchiveAsItIsEachOnceAndDigested() throws IOException {
+    void anUnpackedChartIsPackedAndAnArchiveCopiedAsItIsEachOnceAndDigested() throws IOException {
         Path unpacked = chart(tmp.resolve("charts-dir/loki"), "loki", "6.0.0");
         Path archive = Files.write(
                 Files.createDirectories(tmp.resolve("cache")).resolve("alloy-1.0.0.tgz"), new byte[] {31, -117, 8, 0});
         BundleFiles files = new BundleFiles(tmp.resolve("bundle"));
         ResolvedChart loki = new ResolvedChart(ref("loki", "6.0.0"), unpacked, ChartOrigin.CHARTS_DIR);
 
-        BundleCharts.copy(
+        List<String> notes = BundleCharts.copy(
                 List.of(loki, new ResolvedChart(ref("alloy", "1.0.0"), archive, ChartOrigin.CACHE), loki), files);
 
+        assertThat(notes).isEmpty();
+        assertThat(files.digests()).containsOnlyKeys("charts/loki-6.0.0.tgz", "charts/alloy-1.0.0.tgz");
+        assertThat(tmp.resolve("bundle/charts/loki-6.0.0.tgz"))
+                .hasBinaryContent(ChartArchive.pack(unpacked, "loki").tgz());
+        assertThat(tmp.resolve("bundle/charts/alloy-1.0.0.tgz")).hasSameBinaryContentAs(archive);
+    }
+
+    /** Where Helm might read an archive differently from the directory, the directory is copied as it was, and said so. */
+    @Test
+    void aChartThatCannotBePackedIsCopiedFileByFileWithANote() throws IOException {
+        Path unpacked = chart(tmp.resolve("charts-dir/loki"), "loki", "6.0.0");
+        Files.createSymbolicLink(unpacked.resolve("templates/linked.yaml"), unpacked.resolve("templates/cm.yaml"));
+        BundleFiles files = new BundleFiles(tmp.resolve("bundle"));
+
+        List<String> notes = BundleCharts.copy(
+                List.of(new ResolvedChart(ref("loki", "6.0.0"), unpacked, ChartOrigin.CHARTS_DIR)), files);
+
+        assertThat(notes)
+                .containsExactly("charts/loki/ is copied file by file, not packed into loki-6.0.0.tgz:"
+                        + " templates/linked.yaml is a symbolic link, which Helm follows");
         assertThat(files.digests())
-                .containsOnlyKeys("charts/loki/Chart.yaml", "charts/loki/templates/cm.yaml", "charts/alloy-1.0.0.tgz");
+                .containsOnlyKeys(
+                        "charts/loki/Chart.yaml", "charts/loki/templates/cm.yaml", "charts/loki/templates/linked.yaml");
         assertThat(tmp.resolve("bundle/charts/loki/templates/cm.yaml"))
                 .hasSameBinaryContentAs(unpacked.resolve("templates/cm.yaml"));
-        assertThat(tmp.resolve("bundle/charts/alloy-1.0.0.tgz")).hasSameBinaryContentAs(archive);
     }
 
     /** Plan stops the copy when a render fails: it must stop writing before the stage is deleted under it. */
