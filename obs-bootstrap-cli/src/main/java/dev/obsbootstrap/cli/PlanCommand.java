@@ -158,6 +158,7 @@ public final class PlanCommand extends BaseCommand {
                 // where reading them takes 0.03 s. Started here, it uses the core left free while this thread renders
                 // values and Helm's library loads.
                 Future<List<String>> copied = background.submit(() -> BundleCharts.copy(resolved, files));
+                background.execute(() -> StaticValidation.prepare(kube.version()));
                 PlanBundle bundle = planner.plan(phases, config, topology, kube, generator(), secrets);
                 List<ManifestFile> manifests = BundleManifests.of(bundle);
                 // Two things at once from here: the API, CRD and Pod Security checks run with promtool and amtool

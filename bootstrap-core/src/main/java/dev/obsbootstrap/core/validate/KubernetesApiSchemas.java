@@ -4,6 +4,8 @@ import dev.obsbootstrap.core.plan.KubeVersionChoice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,11 +126,50 @@ public final class KubernetesApiSchemas {
             ObjectNode document = NODES.objectNode();
             document.put("$schema", "http://json-schema.org/draft-07/schema#");
             document.put("$ref", "#/definitions/" + definition);
-            document.set("definitions", definitions);
+            document.set("definitions", reachable(definition));
             return new JsonSchemaCheck(document, "urn:kubernetes:" + servedMinor + ":" + key.replace('/', ':'));
         });
         return check.check(object);
     }
+
+    /**
+     * The definitions {@code root} reaches through {@code $ref}, itself included: all its schema can consult. A kind's
+     * document carries only these, not all ~700 of the release: networknt makes a schema object for every entry of a
+     * document's {@code definitions} when it first reads the document, and that was most of the time the API checks
+     * took in plan (a profile: JsonSchemaCheck's constructor, ~0.1 s of the ci profile's ~25 kinds). A {@code $ref} to
+     * a definition the data lacks is left as it was, dangling.
+     */
+    private ObjectNode reachable(String root) {
+        ObjectNode reached = NODES.objectNode();
+        Deque<String> pending = new ArrayDeque<>(List.of(root));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            JsonNode definition = definitions.get(name);
+            if (definition == null || reached.has(name)) {
+                continue;
+            }
+            reached.set(name, definition);
+            references(definition, pending);
+        }
+        return reached;
+    }
+
+    /** Every {@code "$ref": "#/definitions/NAME"} under {@code node} (a property named "$ref" is a schema, not one). */
+    private static void references(JsonNode node, Deque<String> into) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isString() && ref.asString().startsWith(DEFINITIONS)) {
+                into.push(ref.asString().substring(DEFINITIONS.length()));
+            }
+        }
+        if (node.isContainer()) {
+            for (JsonNode child : node) {
+                references(child, into);
+            }
+        }
+    }
+
+    private static final String DEFINITIONS = "#/definitions/";
 
     // ---- the data
 

@@ -62,6 +62,48 @@ class KubernetesApiSchemasTest {
                         "unknown field 'imagePullPolcy'; did you mean 'imagePullPolicy'?"));
     }
 
+    /**
+     * A kind's schema carries only the definitions it reaches; a recursive one (a CRD's JSONSchemaProps, properties of
+     * properties) still reaches itself at every depth, and an error four levels down is still found.
+     */
+    @Test
+    void aRecursiveDefinitionIsFollowedToAnyDepth() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.org}
+                spec:
+                  group: example.org
+                  names: {kind: Widget, plural: widgets}
+                  scope: Namespaced
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema:
+                        openAPIV3Schema:
+                          type: object
+                          properties:
+                            spec:
+                              type: object
+                              properties:
+                                size:
+                                  type: object
+                                  properties:
+                                    unit: {type: string, maxLenght: 3}
+                """;
+
+        List<SchemaViolation> violations = KubernetesApiSchemas.forVersion("1.31.0")
+                .validate("apiextensions.k8s.io/v1", "CustomResourceDefinition", object(crd));
+
+        assertThat(violations)
+                .extracting(SchemaViolation::describePath, SchemaViolation::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.size.properties.unit"
+                                + ".maxLenght",
+                        "unknown field 'maxLenght'; did you mean 'maxLength'?"));
+    }
+
     @Test
     void aWrongTypeAndAMissingRequiredFieldAreReported() {
         String broken = DEPLOYMENT
