@@ -88,8 +88,11 @@ public abstract class BaseCommand implements Callable<Integer> {
         ComponentCatalog catalog = catalog();
         PhasePlan plan = phasePlan();
         ConfigSchema schema = plan.configSchema();
+        BuiltInCatalogs builtIn = BuiltInCatalogs.get();
         UserProfiles.Selection profiles = UserProfiles.select(
-                ProfileCatalog.fromClasspath().withSettingsFrom(catalog),
+                catalog == builtIn.components
+                        ? builtIn.profiles
+                        : ProfileCatalog.fromClasspath().withSettingsFrom(catalog),
                 config.configFile(),
                 config.profile(),
                 Path.of(""),
@@ -106,7 +109,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     protected ComponentCatalog catalog() {
         if (catalog == null) {
-            catalog = ComponentCatalog.fromClasspath();
+            catalog = BuiltInCatalogs.get().components;
         }
         return catalog;
     }
