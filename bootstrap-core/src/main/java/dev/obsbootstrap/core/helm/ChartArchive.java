@@ -148,6 +148,57 @@ public final class ChartArchive {
         return new Packed(out.toByteArray(), entries.size(), "");
     }
 
+    /**
+     * The Chart.yaml of a chart archive, as Helm's archive loader finds it: the one entry whose name less its first
+     * element is {@code Chart.yaml}, a UTF-8 byte order mark dropped. Empty unless the archive is plain: gzip and tar
+     * that read to the end, only regular files and directories, every file's name '/'-separated, relative, at least
+     * two elements deep and clean (no empty, "." or ".." element after the first, which Helm drops), and exactly one
+     * such entry (Helm merges several into one). Otherwise Helm's loader is left to say what the chart is.
+     */
+    public static java.util.Optional<String> chartYaml(Path archive) {
+        byte[] found = null;
+        int count = 0;
+        try (java.io.InputStream file = Files.newInputStream(archive);
+                java.util.zip.GZIPInputStream gzip = new java.util.zip.GZIPInputStream(file, 64 * 1024);
+                org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                                gzip, StandardCharsets.UTF_8.name())) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                String name = entry.getName();
+                String[] parts = name.split("/", -1);
+                if (name.indexOf('\\') >= 0 || name.startsWith("/") || parts[0].equals("Chart.yaml")) {
+                    return java.util.Optional.empty();
+                }
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink() || parts.length < 2) {
+                    return java.util.Optional.empty();
+                }
+                for (int i = 1; i < parts.length; i++) {
+                    // a name path.Clean would change: Helm might read it as another file than it says
+                    if (parts[i].isEmpty() || parts[i].equals(".") || parts[i].equals("..")) {
+                        return java.util.Optional.empty();
+                    }
+                }
+                if (parts.length == 2 && parts[1].equals("Chart.yaml")) {
+                    count++;
+                    found = tar.readAllBytes();
+                }
+            }
+        } catch (IOException | RuntimeException notPlain) {
+            return java.util.Optional.empty();
+        }
+        if (count != 1) {
+            return java.util.Optional.empty();
+        }
+        int start =
+                found.length >= 3 && (found[0] & 0xFF) == 0xEF && (found[1] & 0xFF) == 0xBB && (found[2] & 0xFF) == 0xBF
+                        ? 3
+                        : 0;
+        return java.util.Optional.of(new String(found, start, found.length - start, StandardCharsets.UTF_8));
+    }
+
     /** A file Helm loads: its path in the chart ('/'-separated) and its size when walked. */
     private record Entry(Path file, String name, long size) {}
 

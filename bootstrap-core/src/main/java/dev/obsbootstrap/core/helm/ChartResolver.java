@@ -82,7 +82,7 @@ public final class ChartResolver {
         } catch (IOException e) {
             throw unavailable(ref, e.getMessage());
         }
-        ChartMetadata metadata = ChartMetadata.read(target);
+        ChartMetadata metadata = ChartMetadata.loaded(target); // a download: Helm proves it loads
         if (!metadata.name().equals(ref.name()) || !metadata.version().equals(ref.version())) {
             quietlyDelete(target);
             throw new ConfigException(ref.repository() + " served " + metadata.name() + "@" + metadata.version()

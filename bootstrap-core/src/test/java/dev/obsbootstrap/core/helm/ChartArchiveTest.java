@@ -129,6 +129,56 @@ class ChartArchiveTest {
         assertThat(ChartArchive.pack(chart, "demo").unpackable()).contains("syntax error in pattern");
     }
 
+    /** What the resolver reads of an archive without Helm is what Helm reads: for ours and for Helm's own package. */
+    @Test
+    void chartYamlOfAPlainArchiveIsReadAsHelmReadsIt() throws Exception {
+        Path chart = chart(tmp.resolve("src/demo"));
+        Path ours = write(ChartArchive.pack(chart, "demo"));
+        Path helms = ChartResolver.packageChart(chart, Files.createDirectories(tmp.resolve("helm-packaged")));
+
+        for (Path archive : List.of(ours, helms)) {
+            assertThat(ChartArchive.chartYaml(archive)).as(archive.toString()).isPresent();
+            assertThat(ChartMetadata.read(archive)).as(archive.toString()).isEqualTo(ChartMetadata.loaded(archive));
+        }
+        assertThat(ChartMetadata.read(ours)).isEqualTo(new ChartMetadata("demo", "0.1.0"));
+    }
+
+    /** Anything Helm might read otherwise is left to Helm: then Helm's loader says what the chart is. */
+    @Test
+    void anArchiveThatIsNotPlainIsLeftToHelm() throws Exception {
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("two.tgz"), "a/Chart.yaml", "b/Chart.yaml")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("dot.tgz"), "a/./Chart.yaml")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("up.tgz"), "a/../Chart.yaml")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("top.tgz"), "Chart.yaml")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("none.tgz"), "a/values.yaml")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(Files.writeString(tmp.resolve("text.tgz"), "not gzip")))
+                .isEmpty();
+        assertThat(ChartArchive.chartYaml(tar(tmp.resolve("one.tgz"), "a/Chart.yaml", "a/charts/b/Chart.yaml")))
+                .contains("apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    }
+
+    /** A tar.gz whose every entry holds a Chart.yaml of chart demo 0.1.0. */
+    private static Path tar(Path file, String... names) throws IOException {
+        byte[] body = "\uFEFFapiVersion: v2\nname: demo\nversion: 0.1.0\n".getBytes(StandardCharsets.UTF_8);
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file));
+                org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gzip)) {
+            for (String name : names) {
+                TarArchiveEntry entry = new TarArchiveEntry(name, true);
+                entry.setSize(body.length);
+                tar.putArchiveEntry(entry);
+                tar.write(body);
+                tar.closeArchiveEntry();
+            }
+        }
+        return file;
+    }
+
     private record Outcome(String manifests, String error) {}
 
     private static Outcome render(Path chart) {
