@@ -175,7 +175,7 @@ for section in "${sections[@]}"; do
     # a fresh simulated cluster for each measurement: the releases own cluster-scoped objects (CRDs, ClusterRoles)
     for ((i = 1; i <= runs; i++)); do
       start_cluster
-      sample chain "$java" $jopts -cp "$work/classes:$jar" HelmInstallChain "$work/up-ref" "$kc" observability
+      sample chain "$java" $jopts -cp "$work/classes:$jar" HelmInstallChain "$work/up-ref" "$up_charts" "$kc" observability
       stop_cluster
       start_cluster
       sample up-first "$root/bin/obs-bootstrap" up --profile ci --kubeconfig "$kc" --charts-dir "$up_charts" \
