@@ -2,6 +2,8 @@ package dev.obsbootstrap.core.helm;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +15,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -155,30 +160,28 @@ public final class ChartArchive {
      * two elements deep and clean (no empty, "." or ".." element after the first, which Helm drops), and exactly one
      * such entry (Helm merges several into one). Otherwise Helm's loader is left to say what the chart is.
      */
-    public static java.util.Optional<String> chartYaml(Path archive) {
+    public static Optional<String> chartYaml(Path archive) {
         byte[] found = null;
         int count = 0;
-        try (java.io.InputStream file = Files.newInputStream(archive);
-                java.util.zip.GZIPInputStream gzip = new java.util.zip.GZIPInputStream(file, 64 * 1024);
-                org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
-                        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                                gzip, StandardCharsets.UTF_8.name())) {
+        try (InputStream file = Files.newInputStream(archive);
+                GZIPInputStream gzip = new GZIPInputStream(file, 64 * 1024);
+                TarArchiveInputStream tar = new TarArchiveInputStream(gzip, StandardCharsets.UTF_8.name())) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 String name = entry.getName();
                 String[] parts = name.split("/", -1);
                 if (name.indexOf('\\') >= 0 || name.startsWith("/") || parts[0].equals("Chart.yaml")) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 if (entry.isDirectory()) {
                     continue;
                 }
                 if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink() || parts.length < 2) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 for (int i = 1; i < parts.length; i++) {
                     // a name path.Clean would change: Helm might read it as another file than it says
                     if (parts[i].isEmpty() || parts[i].equals(".") || parts[i].equals("..")) {
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                 }
                 if (parts.length == 2 && parts[1].equals("Chart.yaml")) {
@@ -187,16 +190,16 @@ public final class ChartArchive {
                 }
             }
         } catch (IOException | RuntimeException notPlain) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (count != 1) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int start =
                 found.length >= 3 && (found[0] & 0xFF) == 0xEF && (found[1] & 0xFF) == 0xBB && (found[2] & 0xFF) == 0xBF
                         ? 3
                         : 0;
-        return java.util.Optional.of(new String(found, start, found.length - start, StandardCharsets.UTF_8));
+        return Optional.of(new String(found, start, found.length - start, StandardCharsets.UTF_8));
     }
 
     /** A file Helm loads: its path in the chart ('/'-separated) and its size when walked. */
@@ -275,7 +278,7 @@ public final class ChartArchive {
 
     /** gzip whose deflate stream stores the bytes (level 0): Helm's loader wants gzip, not compression. */
     private static final class StoredGzip extends GZIPOutputStream {
-        StoredGzip(java.io.OutputStream out) throws IOException {
+        StoredGzip(OutputStream out) throws IOException {
             super(out, 64 * 1024);
             def.setLevel(Deflater.NO_COMPRESSION);
         }
