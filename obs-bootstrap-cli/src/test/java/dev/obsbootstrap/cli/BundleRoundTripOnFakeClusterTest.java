@@ -25,6 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
  * The deliverable round trip on the simulated cluster: plan a bundle from the fixture charts, validate it statically,
  * install it with {@code up --bundle} (real Helm, the bundle's own values and charts), validate the cluster path on what
  * now runs, and the refusals: a tampered bundle, files added or removed, options that would change it.
+ *
+ * <p>Upstream behaviour relied on. The bundle's charts are archives that the real Helm (in-process, not a fake) loads
+ * with its archive loader (helm/helm, pkg/chart/loader/archive.go, v3.21.0:
+ * https://github.com/helm/helm/blob/v3.21.0/pkg/chart/loader/archive.go). The simulated API server stores what is
+ * created and lists it back (kubernetes/kubernetes, staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go,
+ * v1.31.0: https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go),
+ * and a request with {@code dryRun=All} is answered as if done but stores nothing (kubernetes/kubernetes,
+ * staging/src/k8s.io/apiserver/pkg/registry/generic/registry/dryrun.go, v1.31.0:
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/dryrun.go),
+ * which the cluster path's check below counts on. The refusals send no request, so they rely on nothing.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BundleRoundTripOnFakeClusterTest {

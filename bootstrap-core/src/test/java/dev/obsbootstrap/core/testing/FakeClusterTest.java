@@ -27,14 +27,24 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The simulated API server and kubelet, checked through the same HTTP a real client sends, against what the real ones
- * do (kubernetes/kubernetes v1.31.0; the paths below are in that repository): JSON merge patch replaces lists and deletes nulls (RFC 7386, as
- * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go applies it); strategic merge patch merges containers by
- * name (staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, the patchMergeKey of core/v1 types.go);
- * server-side apply creates, then merges (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager); Services
- * get a ClusterIP (pkg/registry/core/service/storage/alloc.go); a CRD turns Established
- * (staging/src/k8s.io/apiextensions-apiserver/pkg/controller/establish/establishing_controller.go); a watch starts with
- * ADDED events for what exists (staging/src/k8s.io/apiserver/pkg/storage/cacher); the kubelet's pods carry the
- * workload's selector labels and owner reference and go with it (pkg/controller/garbagecollector). A list's Accept
+ * do. Each behaviour's source is a file of kubernetes/kubernetes at tag v1.31.0, whose address is
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/ followed by the path given:
+ * <ul>
+ *   <li>JSON merge patch replaces lists and deletes nulls (RFC 7386), as
+ *       staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go applies it (jsonPatcher);</li>
+ *   <li>strategic merge patch merges containers by name:
+ *       staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, with the patchMergeKey of
+ *       staging/src/k8s.io/api/core/v1/types.go;</li>
+ *   <li>server-side apply creates, then merges: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
+ *       (applyPatcher);</li>
+ *   <li>Services get a ClusterIP: pkg/registry/core/service/storage/alloc.go;</li>
+ *   <li>a CRD turns Established:
+ *       staging/src/k8s.io/apiextensions-apiserver/pkg/controller/establish/establishing_controller.go;</li>
+ *   <li>a watch starts with ADDED events for what exists: staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go;</li>
+ *   <li>the kubelet's pods carry the workload's selector labels and owner reference, and go with it:
+ *       pkg/controller/garbagecollector/garbagecollector.go.</li>
+ * </ul>
+ * A list's Accept
  * header is negotiated in order (
  * https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go):
  * PartialObjectMetadataList of meta.k8s.io/v1 or v1beta1 is each item's metadata alone, PartialObjectMetadata of a
