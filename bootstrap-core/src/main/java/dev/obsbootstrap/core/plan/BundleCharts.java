@@ -69,7 +69,11 @@ public final class BundleCharts {
                 copy(chart.ref(), chart.path(), files).ifPresent(notes::add);
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot copy the charts into the bundle " + target + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot copy the charts into the bundle " + target + ": " + e.getMessage()
+                            + "; check that the charts' files can be read and that " + files.root()
+                            + " is writable and its disk has room, then plan again",
+                    e);
         }
         return List.copyOf(notes);
     }

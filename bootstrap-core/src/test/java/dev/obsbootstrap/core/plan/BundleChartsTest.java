@@ -59,6 +59,20 @@ class BundleChartsTest {
                 .hasSameBinaryContentAs(unpacked.resolve("templates/cm.yaml"));
     }
 
+    @Test
+    void aBundleTheChartsCannotBeWrittenIntoIsAnErrorNamingItAndWhatToCheck() throws IOException {
+        Path unpacked = chart(tmp.resolve("charts-dir/loki"), "loki", "6.0.0");
+        Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(tmp.resolve("bundle/charts"), "a file where the charts directory goes");
+
+        assertThatThrownBy(() -> BundleCharts.copy(
+                        List.of(new ResolvedChart(ref("loki", "6.0.0"), unpacked, ChartOrigin.CHARTS_DIR)),
+                        new BundleFiles(tmp.resolve("bundle"))))
+                .isInstanceOf(dev.obsbootstrap.core.error.ConfigException.class)
+                .hasMessageContaining("cannot copy the charts into the bundle " + tmp.resolve("bundle/charts"))
+                .hasMessageContaining("is writable and its disk has room, then plan again");
+    }
+
     /** Plan stops the copy when a render fails: it must stop writing before the stage is deleted under it. */
     @Test
     void anInterruptStopsTheCopyBetweenTwoFiles() throws IOException {
