@@ -3,6 +3,7 @@ package dev.obsbootstrap.core.cluster;
 import dev.obsbootstrap.core.error.ClusterException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -50,6 +51,15 @@ public final class LiveObjects {
     /** {@link #missing}, keeping the workload lists it read. */
     public static Listing read(KubernetesClient client, Collection<String> keys, String what)
             throws InterruptedException {
+        return read(client, keys, what, new ReadMemo());
+    }
+
+    /**
+     * {@link #read(KubernetesClient, Collection, String)}, taking each list and CRD from {@code reads} when a moment ago
+     * it was read there ({@link ReadMemo}): several phases of one namespace list the same kinds.
+     */
+    public static Listing read(KubernetesClient client, Collection<String> keys, String what, ReadMemo reads)
+            throws InterruptedException {
         Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
         for (String key : keys) {
             ResourceRef.parse(key)
@@ -73,19 +83,27 @@ public final class LiveObjects {
                     // (tens of megabytes on a cluster with a few operators), to learn whether a handful exist; each
                     // read skips its schema (StatusReads)
                     for (ResourceRef ref : refs) {
-                        if (StatusReads.crd(client, ref.name()) != null) {
+                        if (crd(client, ref.name(), reads) != null) {
                             present.add(ref.name());
                         }
                     }
                 } else if (isTypedWorkload(first)) {
-                    List<? extends HasMetadata> items = Waiter.listWorkloads(client, first.kind(), first.namespace());
+                    List<? extends HasMetadata> items = reads.answer(
+                            "list " + first.apiVersion() + " " + first.kind() + " " + first.namespace(),
+                            () -> Waiter.listWorkloads(client, first.kind(), first.namespace()));
                     workloads.put(List.of(first.kind(), first.namespace()), items);
                     items.forEach(item -> present.add(item.getMetadata().getName()));
                 } else {
-                    var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
-                    List<GenericKubernetesResource> items = first.namespace().isEmpty()
-                            ? collection.list().getItems()
-                            : collection.inNamespace(first.namespace()).list().getItems();
+                    List<GenericKubernetesResource> items = reads.answer(
+                            "list " + first.apiVersion() + " " + first.kind() + " " + first.namespace(), () -> {
+                                var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
+                                return first.namespace().isEmpty()
+                                        ? collection.list().getItems()
+                                        : collection
+                                                .inNamespace(first.namespace())
+                                                .list()
+                                                .getItems();
+                            });
                     items.forEach(item -> present.add(item.getMetadata().getName()));
                 }
             } catch (KubernetesClientException | IllegalArgumentException e) {
@@ -99,6 +117,15 @@ public final class LiveObjects {
             refs.stream().filter(ref -> !present.contains(ref.name())).forEach(ref -> missing.add(ref.describe()));
         }
         return new Listing(missing, workloads);
+    }
+
+    /**
+     * A CustomResourceDefinition without its schema ({@link StatusReads#crd}), or {@code null} when there is none;
+     * from {@code reads} when it was read a moment ago.
+     */
+    public static CustomResourceDefinition crd(KubernetesClient client, String name, ReadMemo reads) {
+        return reads.answer(
+                "get apiextensions.k8s.io/v1 CustomResourceDefinition " + name, () -> StatusReads.crd(client, name));
     }
 
     private static boolean isTypedWorkload(ResourceRef ref) {

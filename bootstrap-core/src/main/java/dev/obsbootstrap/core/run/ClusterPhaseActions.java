@@ -7,10 +7,10 @@ import dev.obsbootstrap.core.cluster.HelmReleaseRecords;
 import dev.obsbootstrap.core.cluster.ImmutableFields;
 import dev.obsbootstrap.core.cluster.KubeErrors;
 import dev.obsbootstrap.core.cluster.LiveObjects;
+import dev.obsbootstrap.core.cluster.ReadMemo;
 import dev.obsbootstrap.core.cluster.ReadinessChecks;
 import dev.obsbootstrap.core.cluster.ResourceRef;
 import dev.obsbootstrap.core.cluster.StackSecrets;
-import dev.obsbootstrap.core.cluster.StatusReads;
 import dev.obsbootstrap.core.cluster.Waiter;
 import dev.obsbootstrap.core.config.BootstrapConfig;
 import dev.obsbootstrap.core.config.ComponentSpec;
@@ -84,6 +84,11 @@ public final class ClusterPhaseActions implements PhaseActions {
     private final Map<String, List<ReleaseChange>> changes = new LinkedHashMap<>();
     /** Rendered manifests by release, within this run: each release is templated at most once. */
     private final Map<ReleaseSpec, String> templates = new HashMap<>();
+    /**
+     * The cluster's answers this run may use again a moment later ({@link ReadMemo}): the checks before the first write
+     * and the phases after them ask many of the same questions. Forgotten around every write.
+     */
+    private final ReadMemo reads = new ReadMemo();
     /** Phase -> the CRDs its last {@link #deployedRevisions} found present and Established. */
     private final Map<String, Set<String>> establishedCrds = new HashMap<>();
     /** Phase -> the workload lists its check for deleted objects read ({@link LiveObjects.Listing#workloads}). */
@@ -278,6 +283,16 @@ public final class ClusterPhaseActions implements PhaseActions {
     @Override
     public List<String> recover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites)
             throws InterruptedException {
+        reads.forget(); // what was read before a write does not stand for after it, nor after a failed one
+        try {
+            return writeRecover(phases, deadRunWrites);
+        } finally {
+            reads.forget();
+        }
+    }
+
+    private List<String> writeRecover(List<PreparedPhase> phases, Map<String, Integer> deadRunWrites)
+            throws InterruptedException {
         List<String> done = new ArrayList<>();
         HelmReleaseRecords records = new HelmReleaseRecords(client);
         for (PreparedPhase phase : phases) {
@@ -353,7 +368,9 @@ public final class ClusterPhaseActions implements PhaseActions {
                 }
             } else {
                 // what helm status would say, from Helm's records: deciding "nothing changed" needs no Helm
-                records.deployedRevision(spec.namespace(), spec.releaseName())
+                reads.answer(
+                                "helm records " + spec.namespace() + " " + spec.releaseName(),
+                                () -> records.deployedRevision(spec.namespace(), spec.releaseName()))
                         .ifPresent(revision -> revisions.put(spec.releaseName(), revision));
             }
         }
@@ -403,7 +420,7 @@ public final class ClusterPhaseActions implements PhaseActions {
         try {
             for (String crd : crds) {
                 // without its spec: whether it is Established is in its status (StatusReads)
-                CustomResourceDefinition live = StatusReads.crd(client, crd);
+                CustomResourceDefinition live = LiveObjects.crd(client, crd, reads);
                 if (live == null || !ReadinessChecks.isCrdEstablished(live)) {
                     return false;
                 }
@@ -431,9 +448,14 @@ public final class ClusterPhaseActions implements PhaseActions {
                                 ref.kind().equals("CustomResourceDefinition") && established.contains(ref.name()))
                         .isEmpty())
                 .forEach(keys::add);
-        LiveObjects.Listing listing = LiveObjects.read(client, keys, "phase " + phase.phaseId());
+        LiveObjects.Listing listing = LiveObjects.read(client, keys, "phase " + phase.phaseId(), reads);
         listedWorkloads.put(phase.phaseId(), listing.workloads());
         return listing.missing();
+    }
+
+    @Override
+    public void forgetReads() {
+        reads.forget();
     }
 
     @Override
@@ -467,6 +489,17 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<ReleaseOutcome> install(
+            PreparedPhase phase, Set<String> unchanged, Console phaseConsole, WriteLog writes)
+            throws InterruptedException {
+        reads.forget(); // what was read before a write does not stand for after it, nor after a failed one
+        try {
+            return writeInstall(phase, unchanged, phaseConsole, writes);
+        } finally {
+            reads.forget();
+        }
+    }
+
+    private List<ReleaseOutcome> writeInstall(
             PreparedPhase phase, Set<String> unchanged, Console phaseConsole, WriteLog writes)
             throws InterruptedException {
         // --timeout (else the profile's) limits the whole phase, however many releases and waits it has
@@ -738,6 +771,15 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<String> rollback(PreparedPhase phase) throws InterruptedException {
+        reads.forget(); // what was read before a write does not stand for after it, nor after a failed one
+        try {
+            return writeRollback(phase);
+        } finally {
+            reads.forget();
+        }
+    }
+
+    private List<String> writeRollback(PreparedPhase phase) throws InterruptedException {
         List<String> undone = new ArrayList<>();
         List<ReleaseChange> done = new ArrayList<>(changes.getOrDefault(phase.phaseId(), List.of()));
         Collections.reverse(done);
@@ -794,7 +836,12 @@ public final class ClusterPhaseActions implements PhaseActions {
                         name, component, replacement, topology.namespace(), name);
                 continue;
             }
-            helm.uninstall(name, topology.namespace());
+            reads.forget(); // what was read before a write does not stand for after it, nor after a failed one
+            try {
+                helm.uninstall(name, topology.namespace());
+            } finally {
+                reads.forget();
+            }
             phaseConsole.info(
                     "%s (%s, revision %d) uninstalled: the config installs %s in its place, verified above; its"
                             + " PersistentVolumeClaims stay, and so does what it wrote to object storage",
@@ -807,6 +854,16 @@ public final class ClusterPhaseActions implements PhaseActions {
 
     @Override
     public List<ReleaseOutcome> uninstall(Phase phase, boolean purge, Set<String> recorded)
+            throws InterruptedException {
+        reads.forget(); // what was read before a write does not stand for after it, nor after a failed one
+        try {
+            return writeUninstall(phase, purge, recorded);
+        } finally {
+            reads.forget();
+        }
+    }
+
+    private List<ReleaseOutcome> writeUninstall(Phase phase, boolean purge, Set<String> recorded)
             throws InterruptedException {
         List<ReleaseOutcome> removed = new ArrayList<>();
         List<String> components = new ArrayList<>(phase.components(config));

@@ -54,6 +54,14 @@ public interface PhaseActions {
     Map<String, Integer> deployedRevisions(PreparedPhase phase, Optional<LedgerEntry> recorded)
             throws InterruptedException;
 
+    /**
+     * What was read of the cluster so far must be read again: another run may have written since (the ledger the
+     * run finds once it holds the lock is not the one it checked against). Implementations that use an answer again
+     * within a moment ({@link dev.obsbootstrap.core.cluster.ReadMemo}) forget them; they forget around their own
+     * writes without being told.
+     */
+    default void forgetReads() {}
+
     /** Objects of the phase (as the ledger entry lists them) that no longer exist in the cluster. */
     List<String> missingObjects(PreparedPhase phase, LedgerEntry entry) throws InterruptedException;
 

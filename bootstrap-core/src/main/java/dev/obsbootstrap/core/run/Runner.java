@@ -106,7 +106,13 @@ public final class Runner {
                             "took over the run lock from %s: it stopped renewing it "
                                     + "(killed, or its machine is gone)",
                             previous.describe(clock.instant())));
+            LedgerState checked = state;
             state = ledger.read(); // what the run before us recorded last, now that nobody else can write it
+            if (!state.equals(checked) || held.tookOverFrom().isPresent()) {
+                // another run wrote between the checks and the lock (every run records itself before it writes):
+                // what the checks read of the cluster is read again
+                actions.forgetReads();
+            }
             state = takeOverDeadRun(state, runId, prepared);
             state = state.withLastRun(
                     new LedgerState.LastRun(runId, RunState.RUNNING, "", started, me.describe(), Map.of())

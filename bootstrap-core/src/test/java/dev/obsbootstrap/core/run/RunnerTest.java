@@ -21,6 +21,7 @@ import dev.obsbootstrap.core.probe.ProbeResult;
 import dev.obsbootstrap.core.testing.RecordingConsole;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -483,6 +484,56 @@ class RunnerTest {
                         "1 object of this phase was deleted outside obs-bootstrap (Deployment observability/obs-loki-gateway)");
     }
 
+    /**
+     * The checks before the lock and the phases after it may use the same answers of the cluster (ClusterPhaseActions
+     * keeps them a moment), unless another run wrote in between: it records itself in the ledger before it writes
+     * anything, so a ledger that changed while this run took the lock says the answers are stale.
+     */
+    @Test
+    void answersReadBeforeTheLockAreForgottenWhenAnotherRunWroteBeforeItWasTaken() {
+        assertThat(runner(config(Map.of()))
+                        .up(me("run-1"), RunOptions.defaults())
+                        .exitCode())
+                .isEqualTo(ExitCode.OK);
+        actions.forgotReads = 0;
+
+        assertThat(runner(config(Map.of()))
+                        .up(me("run-2"), RunOptions.defaults())
+                        .exitCode())
+                .isEqualTo(ExitCode.OK);
+        assertThat(actions.forgotReads)
+                .as("nobody wrote between the checks and the lock")
+                .isZero();
+
+        RunLock free = lock;
+        lock = new RunLock() {
+            @Override
+            public Optional<LockHolder> holder() {
+                return free.holder();
+            }
+
+            @Override
+            public void checkFree(RunIdentity who) {
+                free.checkFree(who);
+            }
+
+            @Override
+            public Held acquire(RunIdentity who) {
+                // another run took the lock first, ran and finished while this one waited for it
+                ledger.write(ledger.state.withLastRun(
+                        new LedgerState.LastRun("run-other", RunState.RUNNING, "", Instant.now(), "other", Map.of())
+                                .with(RunState.FINISHED, "", Instant.now())));
+                return free.acquire(who);
+            }
+        };
+
+        assertThat(runner(config(Map.of()))
+                        .up(me("run-3"), RunOptions.defaults())
+                        .exitCode())
+                .isEqualTo(ExitCode.OK);
+        assertThat(actions.forgotReads).isEqualTo(1);
+    }
+
     @Test
     void losingTheLockStopsTheRunBeforeTheNextChange() {
         int[] checks = {0};
@@ -932,6 +983,14 @@ class RunnerTest {
             return deadRunWrites.keySet().stream()
                     .map(release -> release + " recovered")
                     .toList();
+        }
+
+        /** How often the Runner said that what was read of the cluster must be read again. */
+        int forgotReads;
+
+        @Override
+        public void forgetReads() {
+            forgotReads++;
         }
 
         @Override
