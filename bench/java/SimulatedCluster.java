@@ -6,13 +6,15 @@ import java.nio.file.Path;
  * {@code up} and the Helm chain can each be measured as whole processes against it. Writes a kubeconfig, prints
  * "ready" and runs until its standard input closes.
  *
- * <p>Usage: SimulatedCluster KUBECONFIG
+ * <p>Usage: SimulatedCluster KUBECONFIG [LATENCY_MS]: with a latency, every answer but a watch's comes that many
+ * milliseconds later, as from an API server a network away.
  */
 public final class SimulatedCluster {
     public static void main(String[] args) throws Exception {
         try (FakeCluster cluster = FakeCluster.builder()
                 .contextName("fake-bench")
                 .kubernetesVersion("1.31.0")
+                .latency(java.time.Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 0))
                 .start()) {
             cluster.writeKubeconfig(Path.of(args[0]));
             System.out.println("ready");

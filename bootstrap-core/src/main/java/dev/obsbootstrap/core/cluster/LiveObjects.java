@@ -60,14 +60,7 @@ public final class LiveObjects {
      */
     public static Listing read(KubernetesClient client, Collection<String> keys, String what, ReadMemo reads)
             throws InterruptedException {
-        Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
-        for (String key : keys) {
-            ResourceRef.parse(key)
-                    .ifPresent(ref -> byCollection
-                            .computeIfAbsent(
-                                    ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(), k -> new ArrayList<>())
-                            .add(ref));
-        }
+        Map<String, List<ResourceRef>> byCollection = byCollection(keys);
         List<String> missing = new ArrayList<>();
         Map<List<String>, List<? extends HasMetadata>> workloads = new HashMap<>();
         for (List<ResourceRef> refs : byCollection.values()) {
@@ -77,8 +70,7 @@ public final class LiveObjects {
             ResourceRef first = refs.get(0);
             Set<String> present = new HashSet<>();
             try {
-                if (first.kind().equals("CustomResourceDefinition")
-                        && first.apiVersion().equals("apiextensions.k8s.io/v1")) {
+                if (isCrd(first)) {
                     // one read per name: a list would bring every CRD of the cluster, each with its whole schema
                     // (tens of megabytes on a cluster with a few operators), to learn whether a handful exist; each
                     // read skips its schema (StatusReads)
@@ -88,23 +80,12 @@ public final class LiveObjects {
                         }
                     }
                 } else if (isTypedWorkload(first)) {
-                    List<? extends HasMetadata> items = reads.answer(
-                            "list " + first.apiVersion() + " " + first.kind() + " " + first.namespace(),
-                            () -> Waiter.listWorkloads(client, first.kind(), first.namespace()));
+                    List<? extends HasMetadata> items = typedWorkloads(client, first, reads);
                     workloads.put(List.of(first.kind(), first.namespace()), items);
                     items.forEach(item -> present.add(item.getMetadata().getName()));
                 } else {
-                    List<GenericKubernetesResource> items = reads.answer(
-                            "list " + first.apiVersion() + " " + first.kind() + " " + first.namespace(), () -> {
-                                var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
-                                return first.namespace().isEmpty()
-                                        ? collection.list().getItems()
-                                        : collection
-                                                .inNamespace(first.namespace())
-                                                .list()
-                                                .getItems();
-                            });
-                    items.forEach(item -> present.add(item.getMetadata().getName()));
+                    genericObjects(client, first, reads)
+                            .forEach(item -> present.add(item.getMetadata().getName()));
                 }
             } catch (KubernetesClientException | IllegalArgumentException e) {
                 if (e instanceof KubernetesClientException k && KubeErrors.isNetwork(k)) {
@@ -120,12 +101,74 @@ public final class LiveObjects {
     }
 
     /**
+     * The requests {@link #read(KubernetesClient, Collection, String, ReadMemo)} makes for these keys (one per
+     * collection, one per CRD), each answering into {@code reads}: to be made ahead, at once ({@link
+     * ReadMemo#readAhead}), so that the check finds them answered. A failed one throws, and is asked again by the check.
+     *
+     * @return question -> the read that answers it ({@link ReadMemo#answer}), for callers that gather the reads of
+     *     several checks and ask each question once
+     */
+    public static Map<String, Runnable> readsFor(KubernetesClient client, Collection<String> keys, ReadMemo reads) {
+        Map<String, Runnable> ahead = new java.util.LinkedHashMap<>();
+        for (List<ResourceRef> refs : byCollection(keys).values()) {
+            ResourceRef first = refs.get(0);
+            if (isCrd(first)) {
+                refs.forEach(ref -> ahead.put(crdQuestion(ref.name()), () -> crd(client, ref.name(), reads)));
+            } else if (isTypedWorkload(first)) {
+                ahead.put(listQuestion(first), () -> typedWorkloads(client, first, reads));
+            } else {
+                ahead.put(listQuestion(first), () -> genericObjects(client, first, reads));
+            }
+        }
+        return ahead;
+    }
+
+    private static String listQuestion(ResourceRef first) {
+        return "list " + first.apiVersion() + " " + first.kind() + " " + first.namespace();
+    }
+
+    /** The question {@link #crd} asks of {@code reads}. */
+    public static String crdQuestion(String name) {
+        return "get apiextensions.k8s.io/v1 CustomResourceDefinition " + name;
+    }
+
+    private static Map<String, List<ResourceRef>> byCollection(Collection<String> keys) {
+        Map<String, List<ResourceRef>> byCollection = new TreeMap<>();
+        for (String key : keys) {
+            ResourceRef.parse(key)
+                    .ifPresent(ref -> byCollection
+                            .computeIfAbsent(
+                                    ref.apiVersion() + " " + ref.kind() + " " + ref.namespace(), k -> new ArrayList<>())
+                            .add(ref));
+        }
+        return byCollection;
+    }
+
+    private static boolean isCrd(ResourceRef ref) {
+        return ref.kind().equals("CustomResourceDefinition") && ref.apiVersion().equals("apiextensions.k8s.io/v1");
+    }
+
+    private static List<? extends HasMetadata> typedWorkloads(
+            KubernetesClient client, ResourceRef first, ReadMemo reads) {
+        return reads.answer(listQuestion(first), () -> Waiter.listWorkloads(client, first.kind(), first.namespace()));
+    }
+
+    private static List<GenericKubernetesResource> genericObjects(
+            KubernetesClient client, ResourceRef first, ReadMemo reads) {
+        return reads.answer(listQuestion(first), () -> {
+            var collection = client.genericKubernetesResources(first.apiVersion(), first.kind());
+            return first.namespace().isEmpty()
+                    ? collection.list().getItems()
+                    : collection.inNamespace(first.namespace()).list().getItems();
+        });
+    }
+
+    /**
      * A CustomResourceDefinition without its schema ({@link StatusReads#crd}), or {@code null} when there is none;
      * from {@code reads} when it was read a moment ago.
      */
     public static CustomResourceDefinition crd(KubernetesClient client, String name, ReadMemo reads) {
-        return reads.answer(
-                "get apiextensions.k8s.io/v1 CustomResourceDefinition " + name, () -> StatusReads.crd(client, name));
+        return reads.answer(crdQuestion(name), () -> StatusReads.crd(client, name));
     }
 
     private static boolean isTypedWorkload(ResourceRef ref) {

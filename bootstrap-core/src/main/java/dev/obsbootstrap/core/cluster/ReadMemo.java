@@ -1,9 +1,16 @@
 package dev.obsbootstrap.core.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +35,12 @@ import java.util.function.LongSupplier;
 public final class ReadMemo {
     /** How long an answer stands for "now". */
     public static final Duration MAX_AGE = Duration.ofSeconds(5);
+
+    /**
+     * How many reads {@link #readAhead} makes at once: fabric8's HTTP client sends at most five to one host at a time
+     * (Config.maxConcurrentRequestsPerHost), and a run's own watches and lease renewals need room beside them.
+     */
+    static final int READ_AHEAD_THREADS = 4;
 
     private static final Object ABSENT = new Object();
 
@@ -78,6 +91,47 @@ public final class ReadMemo {
             }
         }
         return value;
+    }
+
+    /**
+     * Makes {@code reads} (each answering into this memo) at once, on up to {@link #READ_AHEAD_THREADS} threads, and
+     * returns when all have answered or failed: the questions a run is about to ask one after another are then
+     * answered here, in one round trip's time instead of one per question. A read that fails is not remembered, so
+     * the question is asked again where it is needed, and that read reports the failure.
+     *
+     * @throws InterruptedException when interrupted while waiting (the reads still going are interrupted too)
+     */
+    public void readAhead(List<? extends Runnable> reads) throws InterruptedException {
+        if (reads.isEmpty()) {
+            return;
+        }
+        AtomicInteger made = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(Math.min(READ_AHEAD_THREADS, reads.size()), work -> {
+            Thread thread = new Thread(work, "obs-bootstrap-read-ahead-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (Runnable read : reads) {
+                pending.add(threads.submit(() -> {
+                    try {
+                        read.run();
+                    } catch (RuntimeException failed) {
+                        // not remembered: asked again where it is needed, which reports it
+                    }
+                }));
+            }
+            for (Future<?> read : pending) {
+                try {
+                    read.get();
+                } catch (ExecutionException cannotHappen) {
+                    // the task catches what a read throws
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /** Every answer read so far is forgotten: the run is about to write, has written, or someone else may have. */

@@ -50,6 +50,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The real cluster work behind {@link Runner}: Secrets the phase declares, {@code helm upgrade --install} of each
@@ -368,13 +369,60 @@ public final class ClusterPhaseActions implements PhaseActions {
                 }
             } else {
                 // what helm status would say, from Helm's records: deciding "nothing changed" needs no Helm
-                reads.answer(
-                                "helm records " + spec.namespace() + " " + spec.releaseName(),
-                                () -> records.deployedRevision(spec.namespace(), spec.releaseName()))
-                        .ifPresent(revision -> revisions.put(spec.releaseName(), revision));
+                deployedRevision(records, spec).ifPresent(revision -> revisions.put(spec.releaseName(), revision));
             }
         }
         return revisions;
+    }
+
+    /** What helm status would say of the release's deployed revision, from Helm's records (a moment old at most). */
+    private Optional<Integer> deployedRevision(HelmReleaseRecords records, ReleaseSpec spec) {
+        return reads.answer(helmQuestion(spec), () -> records.deployedRevision(spec.namespace(), spec.releaseName()));
+    }
+
+    private static String helmQuestion(ReleaseSpec spec) {
+        return "helm records " + spec.namespace() + " " + spec.releaseName();
+    }
+
+    /**
+     * Asks at once what {@link #deployedRevisions} and {@link #missingObjects} will ask of each phase one question at a
+     * time: each release's Helm records, the CRDs the ledger recorded, and, for a phase whose digest is the recorded
+     * one (the only kind whose objects are checked), the collections its objects are in. Nothing is rendered for it:
+     * a phase the ledger has no objects of is left to those methods.
+     */
+    @Override
+    public void readAhead(List<PreparedPhase> phases, Function<String, Optional<LedgerEntry>> recorded)
+            throws InterruptedException {
+        // question -> its read: phases of one namespace list the same collections, and each is asked once
+        Map<String, Runnable> ahead = new LinkedHashMap<>();
+        HelmReleaseRecords records = new HelmReleaseRecords(client);
+        for (PreparedPhase phase : phases) {
+            Optional<LedgerEntry> entry = recorded.apply(phase.phaseId());
+            for (ReleaseSpec spec : specs(phase)) {
+                if (spec.mode() == InstallMode.APPLY_CRDS) {
+                    recordedObjects(phase, spec, entry).stream()
+                            .flatMap(List::stream)
+                            .filter(ref -> ref.kind().equals("CustomResourceDefinition"))
+                            .forEach(ref -> ahead.putIfAbsent(
+                                    LiveObjects.crdQuestion(ref.name()),
+                                    () -> LiveObjects.crd(client, ref.name(), reads)));
+                } else {
+                    ahead.putIfAbsent(helmQuestion(spec), () -> deployedRevision(records, spec));
+                }
+            }
+            entry.filter(e -> e.configHash().equals(phase.configHash()))
+                    .ifPresent(e -> LiveObjects.readsFor(
+                                    client,
+                                    e.objects().values().stream()
+                                            .flatMap(List::stream)
+                                            .filter(key -> ResourceRef.parse(key)
+                                                    .filter(ref -> ref.kind().equals("CustomResourceDefinition"))
+                                                    .isEmpty())
+                                            .toList(),
+                                    reads)
+                            .forEach(ahead::putIfAbsent));
+        }
+        reads.readAhead(List.copyOf(ahead.values()));
     }
 
     /**

@@ -55,6 +55,16 @@ public interface PhaseActions {
             throws InterruptedException;
 
     /**
+     * Reads ahead, all at once, what the checks of these phases will read one question at a time
+     * ({@link #deployedRevisions}, {@link #missingObjects}), for implementations that keep answers a moment
+     * ({@link dev.obsbootstrap.core.cluster.ReadMemo}); nothing otherwise. {@code recorded} gives a phase's ledger
+     * entry. Failures are left to the checks, which ask again.
+     */
+    default void readAhead(
+            List<PreparedPhase> phases, java.util.function.Function<String, Optional<LedgerEntry>> recorded)
+            throws InterruptedException {}
+
+    /**
      * What was read of the cluster so far must be read again: another run may have written since (the ledger the
      * run finds once it holds the lock is not the one it checked against). Implementations that use an answer again
      * within a moment ({@link dev.obsbootstrap.core.cluster.ReadMemo}) forget them; they forget around their own

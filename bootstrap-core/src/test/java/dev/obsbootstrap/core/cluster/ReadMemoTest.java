@@ -3,6 +3,11 @@ package dev.obsbootstrap.core.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,70 @@ class ReadMemoTest {
         assertThat(memo.<String, RuntimeException>answer("crd gone", () -> "asked again"))
                 .isNull();
         assertThat(asked).hasValue(1);
+    }
+
+    @Test
+    void readAheadAsksAtOnceAndTheAnswersAreThenKnown() throws InterruptedException {
+        // each read waits for the others: made one after another, they would all time out and nothing be known
+        CyclicBarrier together = new CyclicBarrier(ReadMemo.READ_AHEAD_THREADS);
+        List<Runnable> reads = new ArrayList<>();
+        for (int i = 0; i < ReadMemo.READ_AHEAD_THREADS; i++) {
+            String question = "list " + i;
+            reads.add(() -> memo.<String, RuntimeException>answer(question, () -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("not asked together", e);
+                }
+                return question + " answered";
+            }));
+        }
+
+        memo.readAhead(reads);
+
+        for (int i = 0; i < ReadMemo.READ_AHEAD_THREADS; i++) {
+            assertThat(memo.<String, RuntimeException>answer("list " + i, () -> "asked again"))
+                    .isEqualTo("list " + i + " answered");
+        }
+    }
+
+    @Test
+    void aReadAheadThatFailsIsAskedAgainWhereItIsNeeded() throws InterruptedException {
+        memo.readAhead(List.of(() -> memo.answer("q", () -> {
+            throw new IllegalStateException("connection reset");
+        })));
+
+        assertThat(read("q")).isEqualTo("q#1");
+    }
+
+    @Test
+    void readAheadStopsWhenInterruptedAndStopsItsReads() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable endless = () -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                stopped.countDown();
+            }
+        };
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        });
+        interrupter.start();
+
+        assertThatThrownBy(() -> memo.readAhead(List.of(endless))).isInstanceOf(InterruptedException.class);
+        assertThat(stopped.await(10, TimeUnit.SECONDS))
+                .as("the read was interrupted too")
+                .isTrue();
+        interrupter.join();
     }
 
     @Test

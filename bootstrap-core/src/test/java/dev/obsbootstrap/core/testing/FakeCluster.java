@@ -71,6 +71,7 @@ public final class FakeCluster implements AutoCloseable {
                 new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(), api, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api.serverAddress("127.0.0.1:" + server.getPort());
+        api.latency(builder.latency);
         Config config = new ConfigBuilder(Config.fromKubeconfig(kubeconfigYaml()))
                 .withRequestRetryBackoffLimit(1)
                 .withConnectionTimeout(5_000)
@@ -249,8 +250,18 @@ public final class FakeCluster implements AutoCloseable {
         private String defaultNamespace = "default";
         private final List<String> namespaces = new ArrayList<>();
         private final List<String> preloadedResources = new ArrayList<>();
+        private java.time.Duration latency = java.time.Duration.ZERO;
 
         private Builder() {}
+
+        /**
+         * Each answer comes this much later, as from an API server a network away (bench/java/SimulatedCluster's
+         * second argument); watches are not delayed. For measuring round trips, not for tests.
+         */
+        public Builder latency(java.time.Duration latency) {
+            this.latency = Objects.requireNonNull(latency, "latency");
+            return this;
+        }
 
         /** What /version reports, like 1.31.0 (charts check kubeVersion against it). */
         public Builder kubernetesVersion(String version) {

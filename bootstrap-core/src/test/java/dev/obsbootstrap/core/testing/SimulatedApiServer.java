@@ -73,6 +73,16 @@ final class SimulatedApiServer extends Dispatcher {
         this.serverAddress = hostPort;
     }
 
+    /**
+     * Every answer's body is sent this much later (the mock's timer, so answers to requests made at once overlap),
+     * as from an API server a network away; watches are left as they are. Bench tooling: no test relies on it.
+     */
+    void latency(java.time.Duration latency) {
+        this.latency = latency;
+    }
+
+    private volatile java.time.Duration latency = java.time.Duration.ZERO;
+
     /** How many requests were served so far (not bounded like the log): a mark for {@link #requestsSince}. */
     long requestsServed() {
         synchronized (requestLog) {
@@ -128,6 +138,9 @@ final class SimulatedApiServer extends Dispatcher {
         }
         if (response.getBody() != null && response.getBody().size() > 0 && response.header("Content-Type") == null) {
             response.setHeader("Content-Type", JSON);
+        }
+        if (!latency.isZero() && !request.getPath().contains("watch=")) {
+            response.setBodyDelay(latency);
         }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         String created = CREATED_NAME.get();
