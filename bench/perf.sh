@@ -12,7 +12,9 @@
 # they are measured side by side; absolute numbers move with the load (printed at the start and the end).
 # Usage: bench/perf.sh [startup] [plan] [up] [readiness]        (default: all four)
 # Env: RUNS (default 5), CHARTS (plan's charts; default /work/charts when present, else the fixture charts),
-#      UP_CHARTS (up's charts; default the fixture charts), JAVA_OPTS_BENCH (extra options for every JVM),
+#      UP_CHARTS (up's charts; default the fixture charts), API_LATENCY_MS (the simulated cluster answers every
+#      request but a watch that much later, as an API server a network away does; default 0),
+#      JAVA_OPTS_BENCH (extra options for every JVM),
 #      BEFORE_JAR (a jar built from an earlier commit: its figures are measured in the same run, started the way the
 #      earlier bin/obs-bootstrap started it, `java -jar`, and printed as "before" rows), BEFORE_LAUNCHER=bin (plan
 #      only: start the BEFORE_JAR through a bin/obs-bootstrap instead, for a commit that already had it: BEFORE_BIN,
@@ -82,7 +84,7 @@ kc=$work/kubeconfig.yaml
 # start_cluster / stop_cluster: the tests' simulated cluster in a process of its own, writing $kc
 start_cluster() {
   local ready
-  coproc cluster { exec "$java" -cp "$work/classes:$testcp" SimulatedCluster "$kc" 2>>"$work/cluster.err"; }
+  coproc cluster { exec "$java" -cp "$work/classes:$testcp" SimulatedCluster "$kc" "${API_LATENCY_MS:-0}" 2>>"$work/cluster.err"; }
   read -r ready <&"${cluster[0]}" || true
   [[ $ready == ready ]] || { echo "error: the simulated cluster did not start; see $work/cluster.err" >&2; exit 1; }
 }
