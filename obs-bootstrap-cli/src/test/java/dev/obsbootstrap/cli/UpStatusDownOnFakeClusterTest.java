@@ -304,8 +304,8 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
         // Helm records, the workloads, Services and ConfigMaps of the namespace, which several phases list): an answer
         // a moment old is used again (ReadMemo, at most MAX_AGE old), so in a run that took less than that each is
         // read once, the reads made ahead at once included (each question once, however many phases need it); asked
-        // answer by answer, 15 of them were read again. A slower run (a loaded machine) reads again what has grown too
-        // old, once per phase at most.
+        // answer by answer, 20 of these reads repeated one made before. A slower run (a loaded machine) reads again
+        // what has grown too old, once per phase at most.
         long once = second.took().compareTo(ReadMemo.MAX_AGE) < 0 ? 1 : PHASES.size();
         Map<String, Long> reads = requests.stream()
                 .filter(r -> r.contains(" GET ")
