@@ -472,7 +472,12 @@ class UpStatusDownOnFakeClusterTest extends StackOnFakeClusterTestBase {
     /**
      * The metrics phase lists the namespace's Deployments, and the traces phase would use that answer again a moment
      * later (ReadMemo) if the run had not written in between: the upgrade of Loki makes every later phase read afresh,
-     * so the collector's Deployment, deleted while the logs phase was probed, is found missing and put back.
+     * so the collector's Deployment, deleted while the logs phase was probed, is found missing and put back. The
+     * simulated server removes it at once and leaves it out of the next list, as the real one does for an apps/v1
+     * Deployment deleted without options (kubernetes/kubernetes v1.31.0, pkg/registry/apps/deployment/strategy.go,
+     * DefaultGarbageCollectionPolicy: DeleteDependents, no finalizer on the Deployment itself:
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/pkg/registry/apps/deployment/strategy.go; the delete and
+     * list: https://github.com/kubernetes/kubernetes/blob/v1.31.0/staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go).
      */
     @Test
     void aPhaseAfterAWriteReadsTheClusterAgain() {

@@ -43,6 +43,24 @@ import java.util.logging.Logger;
  *
  * What it cannot show: server-side-apply field ownership, exact strategic-merge semantics for every list, admission,
  * RBAC, real controllers beyond the simulated ones. See reference/fake-cluster.md.
+ *
+ * <p>Where its behaviour comes from (kubernetes/kubernetes at tag v1.31.0; each path below follows
+ * https://github.com/kubernetes/kubernetes/blob/v1.31.0/):
+ *
+ * <ul>
+ *   <li>stored objects: a create, update or delete is seen by the next get or list at once, a list answers every object
+ *       of its collection (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go: Create, Update,
+ *       Delete, List);
+ *   <li>a Deployment deleted through apps/v1 without options goes at once, its ReplicaSets left to the garbage
+ *       collector (pkg/registry/apps/deployment/strategy.go, DefaultGarbageCollectionPolicy: DeleteDependents, which
+ *       adds no finalizer to the object itself, unlike foreground deletion in store.go's deletion handling);
+ *   <li>the namespaces and the node a fresh cluster holds ({@link #seed}:
+ *       pkg/controlplane/controller/systemnamespaces/system_namespaces_controller.go and
+ *       pkg/kubelet/nodestatus/setters.go);
+ *   <li>the rest through {@link SimulatedApiServer} and {@link KubeletSimulator}, which cite their own sources.
+ * </ul>
+ *
+ * {@link Builder#latency} imitates no server behaviour: it puts the API server a network away for benches.
  */
 public final class FakeCluster implements AutoCloseable {
     /** Keeps the mock server's per-request INFO logging quiet (a logger only held weakly would lose its level). */
@@ -190,8 +208,12 @@ public final class FakeCluster implements AutoCloseable {
      * nothing here reads them: kubernetes/website content/en/docs/concepts/overview/working-with-objects/namespaces.md,
      * "Initial namespaces"), and one Ready node as the kubelet registers it: the hostname and os labels, allocatable
      * resources, node info, and the Ready condition with reason KubeletReady (kubernetes/kubernetes v1.31.0
-     * pkg/kubelet/nodestatus/setters.go, ReadyCondition; kubernetes/website content/en/docs/reference/node/
-     * node-status.md, "Conditions"). /version answers from the builder's version (SimulatedApiServer).
+     * pkg/kubelet/nodestatus/setters.go, ReadyCondition:
+     * https://github.com/kubernetes/kubernetes/blob/v1.31.0/pkg/kubelet/nodestatus/setters.go; kubernetes/website
+     * content/en/docs/reference/node/node-status.md, "Conditions"). The API server's own controller creates the
+     * system namespaces
+     * (https://github.com/kubernetes/kubernetes/blob/v1.31.0/pkg/controlplane/controller/systemnamespaces/system_namespaces_controller.go).
+     * /version answers from the builder's version (SimulatedApiServer).
      */
     private void seed(Builder builder) {
         List<String> namespaces = new ArrayList<>(List.of("default", "kube-system"));
