@@ -125,8 +125,12 @@ public final class ReadMemo {
             for (Future<?> read : pending) {
                 try {
                     read.get();
-                } catch (ExecutionException cannotHappen) {
-                    // the task catches what a read throws
+                } catch (ExecutionException e) {
+                    // the task catches a read's RuntimeException; an Error (out of memory, a missing class) is not
+                    // a failed read to leave to the check, and is not hidden
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
                 }
             }
         } finally {

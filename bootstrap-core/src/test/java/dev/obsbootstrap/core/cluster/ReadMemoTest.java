@@ -123,6 +123,15 @@ class ReadMemoTest {
     }
 
     @Test
+    void anErrorInAReadAheadIsNotHidden() {
+        assertThatThrownBy(() -> memo.readAhead(List.of(() -> {
+                    throw new OutOfMemoryError("simulated");
+                })))
+                .isInstanceOf(OutOfMemoryError.class)
+                .hasMessage("simulated");
+    }
+
+    @Test
     void readAheadStopsWhenInterruptedAndStopsItsReads() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
